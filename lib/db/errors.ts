@@ -1,0 +1,29 @@
+import { AppError, isErrorCode } from "../errors";
+
+// Maps a driver error (pg, PGlite, PostgREST) to a typed AppError.
+interface DriverError {
+  code?: string;
+  message?: string;
+  detail?: string;
+  details?: string;
+}
+
+const unavailableCodes = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH", "57P01", "57P02", "57P03", "53300", "PGRST000", "PGRST001", "PGRST002"]);
+
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  const e = (error ?? {}) as DriverError;
+  const message = String(e.message ?? "");
+  const detail = e.detail ?? e.details ?? "";
+  // 1. our own SQL functions raise PTxxx with a typed code as message
+  if (isErrorCode(message)) return new AppError(message, detail || message, { cause: error });
+  // 2. the database is out of reach
+  const code = String(e.code ?? "");
+  if (unavailableCodes.has(code) || code.startsWith("08") || /connect|terminat|fetch failed|socket|closed|timeout/i.test(message)) {
+    return new AppError("unavailable:database", "The database is unavailable. Try again shortly.", { retryAfter: 5, cause: error });
+  }
+  // 3. input the database refused
+  if (code === "23505") return new AppError("conflict:database", "That was already stored.", { cause: error });
+  if (code.startsWith("22") || code.startsWith("23")) return new AppError("bad_request:database", "The database rejected this input.", { cause: error });
+  return new AppError("internal:database", "Unexpected database error.", { cause: error });
+}

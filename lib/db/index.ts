@@ -1,0 +1,35 @@
+import { env } from "../env";
+import type { Database } from "./types";
+
+// The app's database, chosen by environment: Supabase, DATABASE_URL, or embedded PGlite.
+// One per process (kept on globalThis so every route bundle shares it).
+
+const key = Symbol.for("threadline.database");
+type Holder = { [key]?: Promise<Database> };
+
+export function database(): Promise<Database> {
+  const holder = globalThis as Holder;
+  if (!holder[key]) {
+    holder[key] = open().catch((error) => {
+      delete holder[key]; // a failed open is retried on the next request
+      throw error;
+    });
+  }
+  return holder[key]!;
+}
+
+async function open(): Promise<Database> {
+  const e = env();
+  if (e.NEXT_PUBLIC_SUPABASE_URL && e.SUPABASE_SERVICE_ROLE_KEY) {
+    const { createSupabaseDatabase } = await import("./supabase");
+    return createSupabaseDatabase(e.NEXT_PUBLIC_SUPABASE_URL, e.SUPABASE_SERVICE_ROLE_KEY);
+  }
+  if (e.DATABASE_URL) {
+    const { createPostgresDatabase } = await import("./postgres");
+    return createPostgresDatabase(e.DATABASE_URL);
+  }
+  const { createPgliteDatabase } = await import("./pglite");
+  return createPgliteDatabase(e.PGLITE_DIR);
+}
+
+export type { Database } from "./types";

@@ -1,0 +1,61 @@
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import lockfile from "proper-lockfile";
+import { toAppError } from "./errors";
+import { migrate, type MigrationResult } from "./migrate";
+import { namedCall, type Database, type RpcArgs } from "./types";
+
+// The zero-config default: embedded Postgres (WASM) in a folder that only
+// one process may open — a second opener would silently lose writes.
+
+export class DatabaseLockedError extends Error {
+  constructor(dir: string) {
+    super(
+      `The embedded database in ${dir} is already open in another process (another "npm start" or test run?). ` +
+        `Stop that process, or set DATABASE_URL to share a real PostgreSQL server between processes.`,
+    );
+    this.name = "DatabaseLockedError";
+  }
+}
+
+export async function createPgliteDatabase(dir: string): Promise<Database & { migration: MigrationResult; pg: PGlite }> {
+  const dataDir = path.resolve(dir);
+  await mkdir(dataDir, { recursive: true });
+  let release: () => Promise<void>;
+  try {
+    // a crashed holder stops refreshing the lock; it is taken over after `stale` ms
+    release = await lockfile.lock(dataDir, { stale: 5000, update: 2000, retries: { retries: 4, minTimeout: 1000, maxTimeout: 2000 } });
+  } catch (error) {
+    if ((error as { code?: string }).code === "ELOCKED") throw new DatabaseLockedError(dir);
+    throw error;
+  }
+
+  const pg = await PGlite.create(dataDir, { extensions: { pg_trgm } });
+  const migration = await migrate({
+    exec: async (sql) => {
+      await pg.exec(sql);
+    },
+    query: async <R>(sql: string, params?: unknown[]) => (await pg.query<R>(sql, params)).rows,
+  });
+
+  return {
+    backend: "pglite",
+    pg,
+    migration,
+    async rpc<T>(fn: string, args?: RpcArgs): Promise<T> {
+      const { sql, params } = namedCall(fn, args);
+      try {
+        const result = await pg.query<{ result: T }>(sql, params);
+        return result.rows[0]?.result as T;
+      } catch (error) {
+        throw toAppError(error);
+      }
+    },
+    async close() {
+      await pg.close();
+      await release().catch(() => {});
+    },
+  };
+}

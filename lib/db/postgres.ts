@@ -1,0 +1,33 @@
+import pg from "pg";
+import { toAppError } from "./errors";
+import { namedCall, type Database, type RpcArgs } from "./types";
+
+// DATABASE_URL: any Postgres, through node-postgres' pool.
+export function createPostgresDatabase(connectionString: string, options: { max?: number } = {}): Database & { pool: pg.Pool } {
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 30000,
+    application_name: "threadline",
+  });
+  // An idle client losing its connection (database restart) must not crash the app.
+  pool.on("error", () => {});
+
+  return {
+    backend: "postgres",
+    pool,
+    async rpc<T>(fn: string, args?: RpcArgs): Promise<T> {
+      const { sql, params } = namedCall(fn, args);
+      try {
+        const result = await pool.query(sql, params);
+        return result.rows[0]?.result as T;
+      } catch (error) {
+        throw toAppError(error);
+      }
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}

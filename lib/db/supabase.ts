@@ -1,0 +1,26 @@
+import { createClient } from "@supabase/supabase-js";
+import { toAppError } from "./errors";
+import type { Database, RpcArgs } from "./types";
+
+// NEXT_PUBLIC_SUPABASE_URL + SUPABASE_SERVICE_ROLE_KEY: the same SQL functions through PostgREST rpc().
+export function createSupabaseDatabase(url: string, serviceRoleKey: string): Database {
+  const client = createClient(url, serviceRoleKey, {
+    auth: { persistSession: false, autoRefreshToken: false },
+  });
+
+  return {
+    backend: "supabase",
+    async rpc<T>(fn: string, args: RpcArgs = {}): Promise<T> {
+      const body = Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined));
+      let response;
+      try {
+        response = await client.rpc(fn, body);
+      } catch (error) {
+        throw toAppError(error);
+      }
+      if (response.error) throw toAppError(response.error);
+      return response.data as T;
+    },
+    async close() {},
+  };
+}

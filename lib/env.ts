@@ -1,0 +1,40 @@
+import { z } from "zod";
+
+// Configuration, validated once. An empty value counts as unset.
+const optional = z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.string().optional());
+const intWithDefault = (fallback: number, min: number) =>
+  z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.coerce.number().int().min(min).default(fallback));
+
+const schema = z.object({
+  DATABASE_URL: optional,
+  NEXT_PUBLIC_SUPABASE_URL: optional,
+  SUPABASE_SERVICE_ROLE_KEY: optional,
+  NEXT_PUBLIC_SUPABASE_ANON_KEY: optional,
+  LLM_BASE_URL: optional,
+  LLM_API_KEY: optional,
+  LLM_MODEL: optional,
+  LLM_EXPERIMENT_NAME: optional,
+  ADMIN_TOKEN: optional,
+  SESSION_SECRET: optional,
+  SESSION_IDLE_MINUTES: intWithDefault(1440, 1),
+  CHAT_RATE_LIMIT_PER_MINUTE: intWithDefault(60, 0),
+  DEFAULT_AGENT: z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.string().default("product_recommendation")),
+  PGLITE_DIR: z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.string().default(".data/pglite")),
+  EMBED_ALLOWED_ORIGINS: optional,
+});
+
+export type Env = z.infer<typeof schema>;
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  if (!cached) {
+    const parsed = schema.safeParse(process.env);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+      throw new Error(`Invalid configuration: ${issues}`);
+    }
+    cached = parsed.data;
+  }
+  return cached;
+}

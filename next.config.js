@@ -1,0 +1,8 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  // Native/WASM database drivers load from node_modules at run time, not from the bundle.
+  serverExternalPackages: ["@electric-sql/pglite", "pg", "proper-lockfile"],
+  poweredByHeader: false,
+};
+
+export default nextConfig;
