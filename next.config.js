@@ -1,7 +1,7 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // Native/WASM database drivers load from node_modules at run time, not from the bundle.
-  serverExternalPackages: ["@electric-sql/pglite", "pg", "proper-lockfile"],
+  serverExternalPackages: ["@electric-sql/pglite", "pg"],
   poweredByHeader: false,
 };
 

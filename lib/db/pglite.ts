@@ -2,8 +2,8 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
-import lockfile from "proper-lockfile";
 import { toAppError } from "./errors";
+import { lockFolder } from "./folder-lock";
 import { migrate, type MigrationResult } from "./migrate";
 import { namedCall, type Database, type RpcArgs } from "./types";
 
@@ -11,9 +11,9 @@ import { namedCall, type Database, type RpcArgs } from "./types";
 // one process may open — a second opener would silently lose writes.
 
 export class DatabaseLockedError extends Error {
-  constructor(dir: string) {
+  constructor(dir: string, pid: number) {
     super(
-      `The embedded database in ${dir} is already open in another process (another "npm start" or test run?). ` +
+      `The embedded database in ${dir} is already open in another process (pid ${pid}: another "npm start" or test run?). ` +
         `Stop that process, or set DATABASE_URL to share a real PostgreSQL server between processes.`,
     );
     this.name = "DatabaseLockedError";
@@ -23,14 +23,8 @@ export class DatabaseLockedError extends Error {
 export async function createPgliteDatabase(dir: string): Promise<Database & { migration: MigrationResult; pg: PGlite }> {
   const dataDir = path.resolve(dir);
   await mkdir(dataDir, { recursive: true });
-  let release: () => Promise<void>;
-  try {
-    // a crashed holder stops refreshing the lock; it is taken over after `stale` ms
-    release = await lockfile.lock(dataDir, { stale: 5000, update: 2000, retries: { retries: 4, minTimeout: 1000, maxTimeout: 2000 } });
-  } catch (error) {
-    if ((error as { code?: string }).code === "ELOCKED") throw new DatabaseLockedError(dir);
-    throw error;
-  }
+  const lock = lockFolder(dataDir);
+  if ("heldBy" in lock) throw new DatabaseLockedError(dir, lock.heldBy);
 
   const pg = await PGlite.create(dataDir, { extensions: { pg_trgm } });
   const migration = await migrate({
@@ -55,7 +49,7 @@ export async function createPgliteDatabase(dir: string): Promise<Database & { mi
     },
     async close() {
       await pg.close();
-      await release().catch(() => {});
+      lock.release();
     },
   };
 }

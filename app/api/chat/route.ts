@@ -1,0 +1,13 @@
+import { chatTurn } from "@/lib/chat/respond";
+import { readJson } from "@/lib/http/body";
+import { handle } from "@/lib/http/respond";
+import { chatRequestSchema } from "./schema";
+
+export const dynamic = "force-dynamic";
+
+export async function POST(request: Request): Promise<Response> {
+  return handle(async () => {
+    const body = await readJson(request, chatRequestSchema, "chat");
+    return chatTurn(request, body);
+  });
+}

@@ -1,0 +1,52 @@
+import type { Database } from "../db/types";
+import type { ButtonAction } from "./types";
+import type { MessageRow, SessionRow } from "./stored";
+
+// Round trip 1: begin_turn decides the session and stores the user message.
+
+export interface TurnRequest {
+  visitorId: string;
+  requestId: string;
+  message?: string;
+  sessionId?: string;
+  agent?: string;
+  action?: ButtonAction;
+  clientMessageId?: string;
+  modelKey: string;
+  defaultAgent: string;
+  tracking?: boolean;
+  idleMinutes: number;
+  rateLimit: number;
+}
+
+export type BeginResult =
+  | { status: "rate_limited"; retry_after: number }
+  | {
+      status: "started" | "resume" | "replay";
+      new_session: boolean;
+      reason?: string | null;
+      previous_session_id?: string | null;
+      session: SessionRow;
+      user_message: MessageRow;
+      reply: MessageRow | null;
+      action_source: Record<string, unknown> | null;
+      history: MessageRow[];
+      flows: Record<string, Record<string, unknown>>;
+    };
+
+export function beginTurn(db: Database, r: TurnRequest): Promise<BeginResult> {
+  return db.rpc<BeginResult>("begin_turn", {
+    p_user_id: r.visitorId,
+    p_message: r.message ?? null,
+    p_session_id: r.sessionId,
+    p_agent: r.agent,
+    p_default_agent: r.defaultAgent,
+    p_model_key: r.modelKey,
+    p_tracking: r.tracking,
+    p_client_message_id: r.clientMessageId,
+    p_action: r.action ?? null,
+    p_idle_minutes: r.idleMinutes,
+    p_rate_limit: r.rateLimit,
+    p_request_id: r.requestId,
+  });
+}

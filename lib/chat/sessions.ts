@@ -1,0 +1,52 @@
+import { getAgent } from "../agents/registry";
+import type { Database } from "../db/types";
+import { AppError } from "../errors";
+import { buttonsOf, type MessageRow, type SessionRow } from "./stored";
+
+// A visitor's own sessions: history, end, feedback. Ownership is checked in SQL (404 otherwise).
+
+function sessionView(s: SessionRow) {
+  return {
+    sessionId: s.id,
+    sessionTag: s.session_tag,
+    traceId: s.trace_id,
+    isActive: s.is_active,
+    trackingEnabled: s.tracking_enabled,
+    agent: { key: s.agent_type, name: getAgent(s.agent_type)?.name ?? s.agent_type },
+    model: { key: s.model.key, name: s.model.name },
+    startedAt: s.started_at,
+    endedAt: s.ended_at,
+  };
+}
+
+export function messageView(m: MessageRow) {
+  return { id: m.id, role: m.role, content: m.content, buttons: buttonsOf(m.metadata), createdAt: m.created_at, partial: m.is_partial };
+}
+
+export async function sessionHistory(db: Database, visitorId: string | null, sessionId: string) {
+  if (!visitorId) throw new AppError("not_found:session", "No such session.");
+  const r = await db.rpc<{ session: SessionRow; messages: MessageRow[] }>("session_messages", { p_user_id: visitorId, p_session_id: sessionId });
+  return { ...sessionView(r.session), messages: r.messages.map(messageView) };
+}
+
+export async function endSession(db: Database, visitorId: string | null, sessionId: string, requestId?: string) {
+  if (!visitorId) throw new AppError("not_found:session", "No such session.");
+  const r = await db.rpc<{ was_active: boolean; session: SessionRow }>("end_session", {
+    p_user_id: visitorId,
+    p_session_id: sessionId,
+    p_reason: "user",
+    p_request_id: requestId,
+  });
+  return { sessionId, ended: true, wasActive: r.was_active, durationSeconds: r.session.duration_seconds };
+}
+
+export async function rateSession(db: Database, visitorId: string | null, sessionId: string, rating: "positive" | "negative", comment?: string) {
+  if (!visitorId) throw new AppError("not_found:session", "No such session.");
+  const r = await db.rpc<{ trace_id: string; feedback: string; feedback_comment: string | null }>("set_feedback", {
+    p_session_id: sessionId,
+    p_rating: rating,
+    p_comment: comment ?? null,
+    p_user_id: visitorId,
+  });
+  return { sessionId, traceId: r.trace_id, feedback: r.feedback, comment: r.feedback_comment };
+}

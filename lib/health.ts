@@ -1,0 +1,14 @@
+import { database } from "./db";
+import { toAppError } from "./db/errors";
+
+// GET /api/health: the backend, the applied migration version, and whether the database answers.
+export async function health(): Promise<{ status: number; body: Record<string, unknown> }> {
+  try {
+    const db = await database();
+    const r = await db.rpc<{ migration_version: string | null; now: string }>("app_health");
+    return { status: 200, body: { ok: true, database: { backend: db.backend, up: true, migrationVersion: r.migration_version } } };
+  } catch (error) {
+    const e = toAppError(error);
+    return { status: 503, body: { ok: false, database: { up: false, error: { code: e.code, message: e.message } } } };
+  }
+}

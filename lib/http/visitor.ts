@@ -1,0 +1,37 @@
+import type { Database } from "../db/types";
+import { newVisitorId, signVisitor, verifyVisitor, visitorCookie, visitorCookieMaxAge } from "../chat/visitor";
+import { sessionSecret } from "../settings";
+
+// The visitor behind a request: from the signed cookie, or a new one (and the cookie to set).
+
+export interface Visitor {
+  id: string;
+  /** Set-Cookie header value when the visitor is new (or their cookie was forged). */
+  setCookie?: string;
+}
+
+export function cookieValue(request: Request, name: string): string | undefined {
+  const header = request.headers.get("cookie") ?? "";
+  for (const part of header.split(";")) {
+    const i = part.indexOf("=");
+    if (i > 0 && part.slice(0, i).trim() === name) return part.slice(i + 1).trim();
+  }
+  return undefined;
+}
+
+/** The known visitor, or null (routes that only serve existing visitors answer 404). */
+export async function knownVisitor(request: Request, db: Database): Promise<string | null> {
+  return verifyVisitor(cookieValue(request, visitorCookie), await sessionSecret(db));
+}
+
+export async function visitorFor(request: Request, db: Database): Promise<Visitor> {
+  const secret = await sessionSecret(db);
+  const id = verifyVisitor(cookieValue(request, visitorCookie), secret);
+  if (id) return { id };
+  const fresh = newVisitorId();
+  const secure = new URL(request.url).protocol === "https:" ? "; Secure" : "";
+  return {
+    id: fresh,
+    setCookie: `${visitorCookie}=${signVisitor(fresh, secret)}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${visitorCookieMaxAge}${secure}`,
+  };
+}

@@ -1,0 +1,20 @@
+import { database } from "./db";
+import { log } from "./log";
+import { adminToken, sessionSecret } from "./settings";
+import { ensureModels } from "./chat/models";
+
+export async function startup(): Promise<void> {
+  try {
+    const db = await database();
+    await Promise.all([sessionSecret(db), adminToken(db), ensureModels(db)]);
+    const { migration_version } = await db.rpc<{ migration_version: string | null }>("app_health");
+    log("server.started", { backend: db.backend, migrationVersion: migration_version });
+  } catch (error) {
+    if ((error as Error).name === "DatabaseLockedError") {
+      log("server.refused", { error: (error as Error).message }, "error");
+      process.exit(1);
+    }
+    // the database may come back later; requests answer 503 until it does
+    log("server.database_unavailable", { error: String((error as Error).message ?? error) }, "warn");
+  }
+}

@@ -1,0 +1,60 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { inject } from "vitest";
+import { createPgliteDatabase } from "@/lib/db/pglite";
+import { createPostgresDatabase } from "@/lib/db/postgres";
+import { migratePostgres } from "@/lib/db/postgres-migrate";
+import type { Database } from "@/lib/db/types";
+
+// Real databases for tests: a fresh migrated PGlite folder, or a fresh
+// migrated database on the shared PostgreSQL server. Never a mock.
+
+export interface TestDatabase {
+  db: Database;
+  /** Plain SQL for assertions. */
+  sql<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+export async function freshPostgresUrl(): Promise<string> {
+  const base = inject("pgUrl");
+  const name = `t_${process.pid}_${Date.now().toString(36)}_${counter++}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = base.replace(/\/[^/]*$/, `/${name}`);
+  await migratePostgres(url);
+  return url;
+}
+
+export async function openPostgres(): Promise<TestDatabase> {
+  const db = createPostgresDatabase(await freshPostgresUrl(), { max: 60 });
+  return {
+    db,
+    sql: async (text, params) => (await db.pool.query(text, params)).rows,
+    close: () => db.close(),
+  };
+}
+
+export async function openPglite(): Promise<TestDatabase> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "threadline-pglite-"));
+  const db = await createPgliteDatabase(dir);
+  return {
+    db,
+    sql: async <R>(text: string, params?: unknown[]) => (await db.pg.query<R>(text, params)).rows,
+    close: async () => {
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const backends = [
+  { name: "pglite", open: openPglite },
+  { name: "postgres", open: openPostgres },
+] as const;
