@@ -1,0 +1,187 @@
+import { expect, type FrameLocator, type Locator, type Page } from "@playwright/test";
+
+export type AgentKey = "product_recommendation" | "sales_pitch" | "order_assistant";
+type Scope = Page | FrameLocator;
+
+/**
+ * Page object for the Threadline chat widget (components/chat), on the
+ * storefront page or inside the embed iframe (see ChatWidget.embedded).
+ * Everything is found by data-testid.
+ */
+export class ChatWidget {
+  readonly launcher: Locator;
+  readonly panel: Locator;
+  readonly input: Locator;
+  readonly sendButton: Locator;
+  readonly stopButton: Locator;
+  readonly messages: Locator;
+  readonly agentMessages: Locator;
+  readonly userMessages: Locator;
+  readonly badge: Locator;
+  readonly copyConfirmation: Locator;
+  readonly trackingToggle: Locator;
+  readonly newChatButton: Locator;
+  readonly error: Locator;
+  readonly retryButton: Locator;
+  readonly rateLimitNotice: Locator;
+  readonly agentMenu: Locator;
+  readonly typingIndicator: Locator;
+  private agentCountBeforeSend = 0;
+
+  constructor(
+    readonly page: Page,
+    private readonly scope: Scope = page,
+    launcher?: Locator,
+  ) {
+    this.launcher = launcher ?? scope.getByTestId("chat-launcher");
+    this.panel = scope.getByTestId("chat-panel");
+    this.input = this.panel.getByTestId("chat-input");
+    this.sendButton = this.panel.getByTestId("chat-send");
+    this.stopButton = this.panel.getByTestId("chat-stop");
+    this.messages = this.panel.getByTestId("message");
+    this.agentMessages = this.panel.locator('[data-testid="message"][data-role="agent"]');
+    this.userMessages = this.panel.locator('[data-testid="message"][data-role="user"]');
+    this.badge = this.panel.getByTestId("session-badge");
+    this.copyConfirmation = this.panel.getByTestId("copy-confirmation");
+    this.trackingToggle = this.panel.getByTestId("tracking-toggle");
+    this.newChatButton = this.panel.getByTestId("new-chat");
+    this.error = this.panel.getByTestId("chat-error");
+    this.retryButton = this.panel.getByTestId("chat-retry");
+    this.rateLimitNotice = this.panel.getByTestId("rate-limit-notice");
+    this.agentMenu = this.panel.getByTestId("agent-menu");
+    this.typingIndicator = this.panel.getByTestId("typing-indicator");
+  }
+
+  /** The widget inside the iframe that public/embed.js adds to a host page. */
+  static inEmbed(page: Page): ChatWidget {
+    return new ChatWidget(page, page.frameLocator('[data-testid="threadline-frame"]'), page.getByTestId("threadline-launcher"));
+  }
+
+  async goto(path = "/"): Promise<void> {
+    await this.page.goto(path);
+    await expect(this.launcher).toBeVisible();
+  }
+
+  /** Opens the panel (no-op when it is already open) and waits for restored history to load. */
+  async open(): Promise<void> {
+    if (!(await this.panel.isVisible())) await this.launcher.click();
+    await expect(this.panel).toBeVisible();
+    await expect(this.panel.getByText("Loading your conversation…")).toHaveCount(0);
+  }
+
+  /** Closes with Escape, as a keyboard user would. */
+  async close(): Promise<void> {
+    await this.input.press("Escape");
+    await expect(this.panel).toBeHidden();
+  }
+
+  async chooseAgent(key: AgentKey): Promise<void> {
+    this.agentCountBeforeSend = await this.agentMessages.count();
+    await this.panel.getByTestId(`agent-option-${key}`).click();
+  }
+
+  /** Types a message and presses Enter. */
+  async send(text: string): Promise<void> {
+    await expect(this.sendButton).toBeVisible();
+    this.agentCountBeforeSend = await this.agentMessages.count();
+    await this.input.fill(text);
+    await this.input.press("Enter");
+  }
+
+  /** Waits until the reply to the last message, button or agent choice is complete; returns its text. */
+  async waitForReply(timeout = 15_000): Promise<string> {
+    await expect(this.agentMessages).toHaveCount(this.agentCountBeforeSend + 1, { timeout });
+    await expect(this.stopButton).toBeHidden({ timeout });
+    await expect(this.lastAgentMessage()).toHaveAttribute("data-status", "done", { timeout });
+    return this.lastAgentText();
+  }
+
+  async sendAndWait(text: string): Promise<string> {
+    await this.send(text);
+    return this.waitForReply();
+  }
+
+  lastAgentMessage(): Locator {
+    return this.agentMessages.last();
+  }
+
+  lastUserMessage(): Locator {
+    return this.userMessages.last();
+  }
+
+  async lastAgentText(): Promise<string> {
+    return (await this.lastAgentMessage().getByTestId("message-content").innerText()).trim();
+  }
+
+  /** Texts of all messages (optionally of one role), oldest first. */
+  async messageTexts(role?: "user" | "agent" | "system"): Promise<string[]> {
+    const list = role ? this.panel.locator(`[data-testid="message"][data-role="${role}"]`) : this.messages;
+    return (await list.getByTestId("message-content").allInnerTexts()).map((t) => t.trim());
+  }
+
+  /** The reply buttons of the latest agent message. */
+  replyButtons(): Locator {
+    return this.lastAgentMessage().getByTestId("reply-button");
+  }
+
+  async replyButtonLabels(): Promise<string[]> {
+    return (await this.replyButtons().allInnerTexts()).map((t) => t.trim());
+  }
+
+  async clickReplyButton(label: string | RegExp): Promise<void> {
+    this.agentCountBeforeSend = await this.agentMessages.count();
+    await this.replyButtons().filter({ hasText: label }).first().click();
+  }
+
+  /** "[Model Name #015]" */
+  async badgeText(): Promise<string> {
+    await expect(this.badge).toBeVisible();
+    return (await this.badge.innerText()).trim();
+  }
+
+  /** The full session tag behind the badge. */
+  async sessionTag(): Promise<string> {
+    return (await this.badge.getAttribute("data-session-tag")) ?? "";
+  }
+
+  /** Clicks the badge and waits for the "Copied" confirmation; returns the tag. */
+  async copySessionTag(): Promise<string> {
+    await this.badge.click();
+    await expect(this.copyConfirmation).toBeVisible();
+    return this.sessionTag();
+  }
+
+  async setTracking(enabled: boolean): Promise<void> {
+    await this.trackingToggle.setChecked(enabled);
+  }
+
+  /** Ends the current session and waits for the agent menu. */
+  async newChat(): Promise<void> {
+    await this.newChatButton.click();
+    await expect(this.agentMenu).toBeVisible();
+    await expect(this.messages).toHaveCount(0);
+  }
+
+  async giveFeedback(rating: "positive" | "negative"): Promise<void> {
+    const button = this.lastAgentMessage().getByTestId(rating === "positive" ? "feedback-up" : "feedback-down");
+    await button.click();
+    await expect(button).toHaveAttribute("aria-pressed", "true");
+  }
+
+  async stop(): Promise<void> {
+    await this.stopButton.click();
+    await expect(this.stopButton).toBeHidden();
+  }
+
+  async retry(): Promise<void> {
+    this.agentCountBeforeSend = await this.agentMessages.count();
+    await this.retryButton.click();
+  }
+
+  /** The session id the widget keeps in localStorage. */
+  async storedSessionId(): Promise<string | null> {
+    const read = () => window.localStorage.getItem("threadline.sessionId");
+    // In the embed iframe, storage belongs to the frame's origin: read it from inside the (open) panel.
+    return this.scope === this.page ? this.page.evaluate(read) : this.panel.evaluate(read);
+  }
+}

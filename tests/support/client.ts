@@ -1,0 +1,38 @@
+import { randomUUID } from "node:crypto";
+
+// A visitor's HTTP client: keeps the visitor cookie like a browser would.
+
+export interface ChatReply {
+  sessionId: string;
+  newSession: boolean;
+  sessionTag: string;
+  traceId: string | null;
+  agent: { key: string; name: string };
+  model: { key: string; name: string };
+  reply: { id: string; role: "agent"; content: string; buttons: { label: string; action: { id: string; payload?: Record<string, unknown> } }[] };
+}
+
+export class Visitor {
+  cookie = "";
+  constructor(public baseUrl: string) {}
+
+  async request(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.cookie) headers.set("cookie", this.cookie);
+    const res = await fetch(this.baseUrl + path, { ...init, headers });
+    const set = res.headers.get("set-cookie");
+    if (set) this.cookie = set.split(";")[0];
+    return res;
+  }
+
+  post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+    return this.request(path, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+  }
+
+  async chat(body: Record<string, unknown>): Promise<ChatReply> {
+    const res = await this.post("/api/chat", { clientMessageId: randomUUID(), ...body });
+    const json = await res.json();
+    if (!res.ok) throw new Error(`chat ${res.status}: ${JSON.stringify(json)}`);
+    return json as ChatReply;
+  }
+}
