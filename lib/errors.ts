@@ -46,3 +46,9 @@ export class AppError extends Error {
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === "string" && /^[a-z_]+:[a-z_]+$/.test(value) && value.split(":")[0] in statusByType;
 }
+
+/** AppError by shape, not by class: Next.js may bundle this module more than once. */
+export function isAppError(value: unknown): value is AppError {
+  const e = value as AppError | null;
+  return value instanceof Error && e?.name === "AppError" && isErrorCode(e.code) && typeof e.status === "number";
+}

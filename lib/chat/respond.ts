@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createUIMessageStream, createUIMessageStreamResponse } from "ai";
 import { database } from "../db";
 import { env } from "../env";
-import { AppError } from "../errors";
+import { AppError, isAppError } from "../errors";
 import { errorResponse } from "../http/respond";
 import { visitorFor } from "../http/visitor";
 import type { TurnRequest } from "./begin";
@@ -47,7 +47,7 @@ export async function chatTurn(request: Request, body: ChatBody): Promise<Respon
 
   if (!(request.headers.get("accept") ?? "").includes("text/event-stream")) {
     try {
-      return Response.json(await runTurn(db, turn, { signal: request.signal }), { headers });
+      return Response.json(await runTurn(db, turn), { headers });
     } catch (error) {
       return errorResponse(error, headers);
     }
@@ -60,7 +60,10 @@ function stringOf(value: unknown): string | undefined {
 }
 
 // The stream opens once the session is decided, so a bad session id is still a plain 404.
-async function streamTurn(db: Awaited<ReturnType<typeof database>>, turn: TurnRequest, headers: Headers, signal: AbortSignal): Promise<Response> {
+async function streamTurn(db: Awaited<ReturnType<typeof database>>, turn: TurnRequest, headers: Headers, requestSignal: AbortSignal): Promise<Response> {
+  // the client is gone when the request aborts or the response stream is cancelled
+  const gone = new AbortController();
+  const signal = AbortSignal.any([requestSignal, gone.signal]);
   const textId = randomUUID();
   let write: ((chunk: unknown) => void) | undefined;
   const buffered: unknown[] = [];
@@ -103,9 +106,21 @@ async function streamTurn(db: Awaited<ReturnType<typeof database>>, turn: TurnRe
       writer.write({ type: "finish" });
     },
     onError(error) {
-      const e = error instanceof AppError ? error : new AppError("internal:chat", "Something went wrong on our side.");
+      const e = isAppError(error) ? error : new AppError("internal:chat", "Something went wrong on our side.");
       return JSON.stringify({ code: e.code, message: e.message });
     },
   });
-  return createUIMessageStreamResponse({ stream, headers });
+  const reader = stream.getReader();
+  const watched = new ReadableStream<(typeof stream extends ReadableStream<infer C> ? C : never)>({
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel(reason) {
+      gone.abort(reason);
+      return reader.cancel(reason);
+    },
+  });
+  return createUIMessageStreamResponse({ stream: watched, headers });
 }

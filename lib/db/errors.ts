@@ -1,4 +1,4 @@
-import { AppError, isErrorCode } from "../errors";
+import { AppError, isAppError, isErrorCode } from "../errors";
 
 // Maps a driver error (pg, PGlite, PostgREST) to a typed AppError.
 interface DriverError {
@@ -11,7 +11,7 @@ interface DriverError {
 const unavailableCodes = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH", "57P01", "57P02", "57P03", "53300", "PGRST000", "PGRST001", "PGRST002"]);
 
 export function toAppError(error: unknown): AppError {
-  if (error instanceof AppError) return error;
+  if (isAppError(error)) return error;
   const e = (error ?? {}) as DriverError;
   const message = String(e.message ?? "");
   const detail = e.detail ?? e.details ?? "";

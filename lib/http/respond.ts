@@ -1,11 +1,11 @@
-import { AppError, type ErrorCode } from "../errors";
+import { AppError, isAppError, type ErrorCode } from "../errors";
 import { log } from "../log";
 import { toAppError } from "../db/errors";
 
 // Every error leaves as {error: {code, message}} with its status; never a stack trace.
 
 export function errorResponse(error: unknown, headers: HeadersInit = {}): Response {
-  const e = error instanceof AppError ? error : toAppError(error);
+  const e = isAppError(error) ? error : toAppError(error);
   if (e.status >= 500) log("request.failed", { code: e.code, error: String((e.cause as Error)?.message ?? e.message) }, "error");
   const h = new Headers(headers);
   if (e.retryAfter !== undefined) h.set("Retry-After", String(e.retryAfter));

@@ -1,0 +1,75 @@
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { startApp, type App } from "../support/app";
+import { Visitor } from "../support/client";
+import { freshPostgresUrl } from "../support/databases";
+import { startOpenAIServer, type OpenAIServer } from "../support/openai-server";
+import { readAll } from "../support/sse";
+
+// The OpenAI-compatible provider against a local server on 127.0.0.1 that speaks that protocol.
+let app: App;
+let llm: OpenAIServer;
+let db: pg.Pool;
+beforeAll(async () => {
+  llm = await startOpenAIServer();
+  const url = await freshPostgresUrl();
+  db = new pg.Pool({ connectionString: url, max: 2 });
+  app = await startApp({ DATABASE_URL: url, LLM_BASE_URL: llm.baseURL, LLM_API_KEY: "sk-test", LLM_MODEL: "tiny-gpt", LLM_EXPERIMENT_NAME: "exp-a" });
+});
+afterAll(async () => {
+  await app?.stop();
+  await llm?.close();
+  await db?.end();
+});
+
+it("answers with the remote model's words and puts its usage on the trace", async () => {
+  const v = new Visitor(app.url);
+  const r = await v.chat({ message: "pitch me a headlamp", agent: "sales_pitch" });
+  expect(r.reply.content).toBe(llm.words.join(""));
+  expect(r.model).toEqual({ key: "tiny-gpt", name: "tiny-gpt" });
+  const last = llm.requests.at(-1)!;
+  expect(last.auth).toBe("Bearer sk-test");
+  expect(last.body.model).toBe("tiny-gpt");
+  const [row] = (await db.query(
+    `select t.llm_calls, t.input_tokens::int, t.output_tokens::int, t.experiment_name, m.provider, m.id::text as model_id, t.session_tag
+       from llm_traces t join llm_models m on m.id = t.model_id where t.session_id = $1`, [r.sessionId])).rows;
+  expect(row).toMatchObject({ llm_calls: 1, input_tokens: 321, output_tokens: 9, experiment_name: "exp-a", provider: "openai_compatible" });
+  expect(row.session_tag).toBe(`chat_model_${row.model_id.replace(/-/g, "").slice(0, 6)}_001`);
+});
+
+it("streams the remote model's tokens", async () => {
+  const v = new Visitor(app.url);
+  const res = await v.post("/api/chat", { message: "a headlamp please" }, { accept: "text/event-stream" });
+  const chunks = await readAll(res);
+  expect(chunks.filter((c) => c.type === "text-delta").map((c) => c.delta)).toEqual(llm.words);
+  expect(llm.requests.at(-1)!.body.stream).toBe(true);
+});
+
+it("a failing model keeps the message, records the error, and a retry with the same clientMessageId answers once", async () => {
+  const v = new Visitor(app.url);
+  const clientMessageId = randomUUID();
+  llm.mode = "error";
+  const failed = await v.post("/api/chat", { message: "are you there?", clientMessageId });
+  expect(failed.status).toBe(502);
+  expect((await failed.json()).error.code).toBe("bad_gateway:model");
+  const [stored] = (await db.query("select session_id from conversation_messages where client_message_id = $1", [clientMessageId])).rows;
+  expect(stored).toBeDefined();
+  const [trace] = (await db.query("select status, last_error, llm_calls from llm_traces where session_id = $1", [stored.session_id])).rows;
+  expect(trace).toMatchObject({ status: "error", llm_calls: 0 });
+  expect(trace.last_error).toBeTruthy();
+
+  llm.mode = "ok";
+  const retried = await v.chat({ message: "are you there?", clientMessageId });
+  expect(retried.reply.content).toBe(llm.words.join(""));
+  const rows = (await db.query("select role from conversation_messages where session_id = $1 order by seq", [stored.session_id])).rows;
+  expect(rows.map((x) => x.role)).toEqual(["user", "agent"]);
+  const [after] = (await db.query("select status, llm_calls from llm_traces where session_id = $1", [stored.session_id])).rows;
+  expect(after).toEqual({ status: "ok", llm_calls: 1 });
+});
+
+it("the offline model stays available by key", async () => {
+  const v = new Visitor(app.url);
+  const r = await v.chat({ message: "tents", model: "offline" });
+  expect(r.model.key).toBe("offline");
+});
