@@ -80,15 +80,15 @@ describe.each(backends)("concurrency, exactly-once and counters on $name", ({ op
     expect(trace).toEqual({ llm_calls: 3, input_tokens: 119, output_tokens: 42, total_tokens: 161, latency_ms: 154, status: "error", last_error: "model timed out" });
   });
 
-  it("T3: tags count 001, 002, … per (user, model), with none lost or repeated under 50 concurrent starts", async () => {
+  it("T3: tags count 001, 002, … per (user, model), with none lost or repeated under 100 concurrent starts", async () => {
     const u = visitor();
     const starts = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => begin(t.db, u, { p_channel: `c${i}` })),
+      Array.from({ length: 100 }, (_, i) => begin(t.db, u, { p_channel: `c${i}` })),
     );
     const [model] = await t.sql<{ id: string }>("select id from llm_models where key = 'offline'");
     const prefix = `chat_model_${model.id.replace(/-/g, "").slice(0, 6)}_`;
     const tags = starts.map((s) => s.session.session_tag).sort();
-    expect(tags).toEqual(Array.from({ length: 50 }, (_, i) => prefix + String(i + 1).padStart(3, "0")));
+    expect(tags).toEqual(Array.from({ length: 100 }, (_, i) => prefix + String(i + 1).padStart(3, "0")));
     // another visitor starts at 001 again
     const other = await begin(t.db, visitor());
     expect(other.session.session_tag).toBe(`${prefix}001`);

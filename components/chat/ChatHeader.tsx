@@ -1,0 +1,65 @@
+"use client";
+
+import { CloseIcon, NewChatIcon } from "./icons";
+import { SessionBadge } from "./SessionBadge";
+import { TrackingToggle } from "./TrackingToggle";
+import { cx, focusRing } from "./styles";
+import type { SessionInfo } from "./types";
+
+interface ChatHeaderProps {
+  titleId: string;
+  session: SessionInfo | null;
+  tracking: boolean;
+  onTrackingChange: (enabled: boolean) => void;
+  onNewChat: () => void;
+  onClose: () => void;
+}
+
+export function ChatHeader({ titleId, session, tracking, onTrackingChange, onNewChat, onClose }: ChatHeaderProps) {
+  return (
+    <header className="border-b border-slate-200 px-4 pb-3 pt-3 dark:border-slate-800">
+      <div className="flex items-start gap-2">
+        <div className="min-w-0 flex-1">
+          <h2 id={titleId} className="truncate text-base font-semibold text-slate-900 dark:text-white">
+            {session?.agent?.name ?? "Threadline Assistant"}
+          </h2>
+          <div className="mt-0.5 flex min-h-6 items-center gap-2">
+            {session?.sessionTag ? (
+              <SessionBadge sessionTag={session.sessionTag} modelName={session.model?.name} />
+            ) : (
+              <span className="text-xs text-slate-600 dark:text-slate-400">We usually reply in seconds</span>
+            )}
+          </div>
+        </div>
+        <button
+          type="button"
+          data-testid="new-chat"
+          onClick={onNewChat}
+          className={cx(
+            "inline-flex h-9 shrink-0 items-center gap-1 rounded-full px-3 text-sm font-medium text-indigo-700 hover:bg-indigo-50",
+            "dark:text-indigo-200 dark:hover:bg-slate-800",
+            focusRing,
+          )}
+        >
+          <NewChatIcon width="16" height="16" />
+          New chat
+        </button>
+        <button
+          type="button"
+          aria-label="Close chat"
+          onClick={onClose}
+          className={cx(
+            "inline-flex h-9 w-9 shrink-0 items-center justify-center rounded-full text-slate-600 hover:bg-slate-100 hover:text-slate-900",
+            "dark:text-slate-300 dark:hover:bg-slate-800 dark:hover:text-white",
+            focusRing,
+          )}
+        >
+          <CloseIcon />
+        </button>
+      </div>
+      <div className="mt-2">
+        <TrackingToggle enabled={tracking} onChange={onTrackingChange} />
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,109 @@
+"use client";
+
+import { useId, type KeyboardEvent, type Ref } from "react";
+import { AgentMenu } from "./AgentMenu";
+import { ChatHeader } from "./ChatHeader";
+import { FailureNotice, RateLimitNotice } from "./ChatNotices";
+import { feedbackTargets } from "./chat-messages";
+import { Composer } from "./Composer";
+import { MessageItem } from "./MessageItem";
+import { MessageList } from "./MessageList";
+import { cx } from "./styles";
+import { TypingIndicator } from "./TypingIndicator";
+import type { ChatController } from "./use-chat";
+
+interface ChatPanelProps {
+  id: string;
+  chat: ChatController;
+  embedded: boolean;
+  onClose: () => void;
+  inputRef: Ref<HTMLTextAreaElement>;
+  focusInput: () => void;
+}
+
+/** The chat dialog: header, conversation (or the agent menu), notices, composer. */
+export function ChatPanel({ id, chat, embedded, onClose, inputRef, focusInput }: ChatPanelProps) {
+  const titleId = useId();
+  const { state, busy } = chat;
+  const { messages, session } = state;
+  const agentName = session?.agent?.name ?? "Assistant";
+  const rated = feedbackTargets(messages, state.traced);
+  const waitingForText = state.pendingReplyKey !== null && !messages.some((m) => m.key === state.pendingReplyKey);
+  const last = messages.at(-1);
+  const lastUser = messages.findLast((m) => m.role === "user");
+  const contentVersion = `${messages.length}:${last?.content.length ?? 0}:${last?.status}:${waitingForText}:${state.failure ? 1 : 0}`;
+  const showMenu = state.ready && messages.length === 0 && !state.restoring;
+
+  function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
+    if (event.key === "Escape" && !event.defaultPrevented) {
+      event.stopPropagation();
+      onClose();
+    }
+  }
+
+  return (
+    <div
+      id={id}
+      role="dialog"
+      aria-modal="false"
+      aria-label="Threadline chat"
+      data-testid="chat-panel"
+      onKeyDown={onKeyDown}
+      className={cx(
+        "fixed z-[2147483000] flex flex-col overflow-hidden bg-white text-slate-900 dark:bg-slate-900 dark:text-slate-100",
+        embedded
+          ? "inset-0 sm:rounded-2xl sm:border sm:border-slate-200 sm:dark:border-slate-700"
+          : "inset-0 sm:inset-auto sm:bottom-24 sm:right-5 sm:h-[min(640px,calc(100dvh-8rem))] sm:w-[400px] sm:rounded-2xl sm:border sm:border-slate-200 sm:shadow-2xl sm:dark:border-slate-700",
+      )}
+    >
+      <ChatHeader
+        titleId={titleId}
+        session={session}
+        tracking={chat.tracking}
+        onTrackingChange={chat.setTracking}
+        onNewChat={() => void chat.newChat()}
+        onClose={onClose}
+      />
+      <MessageList contentVersion={contentVersion} lastUserKey={lastUser?.key ?? null}>
+        {state.restoring && <p className="py-6 text-center text-sm text-slate-600 dark:text-slate-400">Loading your conversation…</p>}
+        {showMenu && <AgentMenu disabled={busy} onChoose={chat.chooseAgent} />}
+        <ol aria-label="Messages" className="space-y-3">
+          {messages.map((message) => (
+            <MessageItem
+              key={message.key}
+              message={message}
+              agentName={agentName}
+              buttonsDisabled={busy}
+              onPressButton={chat.pressButton}
+              feedback={
+                rated.has(message.key) && message.sessionId
+                  ? {
+                      rating: state.feedback[message.sessionId] ?? null,
+                      onRate: (rating) => void chat.giveFeedback(message.sessionId as string, rating),
+                    }
+                  : undefined
+              }
+            />
+          ))}
+        </ol>
+        {waitingForText && <TypingIndicator agentName={agentName} />}
+      </MessageList>
+      {state.rateLimit && (
+        <RateLimitNotice key={state.rateLimit.until} until={state.rateLimit.until} seconds={state.rateLimit.seconds} onOver={chat.rateLimitOver} />
+      )}
+      {state.failure && <FailureNotice failure={state.failure} disabled={busy} onRetry={chat.retry} onDismiss={chat.dismissFailure} />}
+      <Composer
+        value={chat.draft}
+        onChange={chat.setDraft}
+        onSend={chat.sendText}
+        onStop={chat.stop}
+        busy={busy}
+        inputRef={inputRef}
+        focusInput={focusInput}
+      />
+      <div role="status" aria-live="polite" aria-atomic="true" className="sr-only">
+        {state.announcement}
+      </div>
+    </div>
+  );
+}

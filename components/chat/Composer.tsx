@@ -1,0 +1,101 @@
+"use client";
+
+import type { KeyboardEvent, Ref } from "react";
+import { SendIcon, StopIcon } from "./icons";
+import { cx, focusRing } from "./styles";
+
+export const MAX_MESSAGE_LENGTH = 4000;
+
+interface ComposerProps {
+  value: string;
+  onChange: (value: string) => void;
+  /** Returns true when the message was sent. */
+  onSend: (text: string) => boolean;
+  onStop: () => void;
+  busy: boolean;
+  inputRef?: Ref<HTMLTextAreaElement>;
+  focusInput: () => void;
+}
+
+/** The message box: Enter sends, Shift+Enter adds a line; while a reply streams Send is disabled and Stop aborts it. */
+export function Composer({ value, onChange, onSend, onStop, busy, inputRef, focusInput }: ComposerProps) {
+  const canSend = !busy && value.trim().length > 0;
+
+  function send() {
+    if (!canSend) return;
+    if (onSend(value)) onChange("");
+    focusInput();
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (event.key !== "Enter" || event.shiftKey || event.nativeEvent.isComposing) return;
+    event.preventDefault();
+    send();
+  }
+
+  const nearLimit = value.length > MAX_MESSAGE_LENGTH - 200;
+  return (
+    <form
+      className="border-t border-slate-200 px-3 pb-3 pt-2 dark:border-slate-800"
+      onSubmit={(event) => {
+        event.preventDefault();
+        send();
+      }}
+    >
+      <div className="flex items-end gap-2">
+        <textarea
+          ref={inputRef}
+          data-testid="chat-input"
+          aria-label="Message"
+          rows={1}
+          maxLength={MAX_MESSAGE_LENGTH}
+          value={value}
+          placeholder="Type a message…"
+          onChange={(event) => onChange(event.target.value)}
+          onKeyDown={onKeyDown}
+          className={cx(
+            "field-sizing-content max-h-32 min-h-10 flex-1 resize-none rounded-xl border border-slate-400 bg-white px-3 py-2 text-sm text-slate-900",
+            "placeholder:text-slate-500 dark:border-slate-600 dark:bg-slate-950 dark:text-white dark:placeholder:text-slate-400",
+            focusRing,
+          )}
+        />
+        {busy && (
+          <button
+            type="button"
+            data-testid="chat-stop"
+            aria-label="Stop reply"
+            onClick={() => {
+              onStop();
+              focusInput();
+            }}
+            className={cx(
+              "inline-flex h-10 w-10 shrink-0 items-center justify-center rounded-full border border-slate-400 bg-white text-slate-800",
+              "hover:bg-slate-100 dark:border-slate-500 dark:bg-slate-900 dark:text-slate-100 dark:hover:bg-slate-800",
+              focusRing,
+            )}
+          >
+            <StopIcon />
+          </button>
+        )}
+        <button
+            type="submit"
+            data-testid="chat-send"
+            aria-label="Send message"
+            disabled={!canSend}
+            className={cx(
+              "inline-flex h-10 w-10 shrink-0 items-center justify-center rounded-full bg-indigo-600 text-white",
+              "hover:bg-indigo-700 disabled:cursor-not-allowed disabled:bg-slate-300 disabled:text-slate-600 dark:disabled:bg-slate-700 dark:disabled:text-slate-300",
+              focusRing,
+            )}
+          >
+            <SendIcon />
+          </button>
+      </div>
+      {nearLimit && (
+        <p className="mt-1 text-right text-xs text-slate-600 dark:text-slate-400" aria-live="polite">
+          {MAX_MESSAGE_LENGTH - value.length} characters left
+        </p>
+      )}
+    </form>
+  );
+}

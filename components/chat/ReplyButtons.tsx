@@ -1,0 +1,31 @@
+"use client";
+
+import { pillButton } from "./styles";
+import type { ReplyButton } from "./types";
+
+interface ReplyButtonsProps {
+  buttons: ReplyButton[];
+  disabled: boolean;
+  onPress: (button: ReplyButton) => void;
+}
+
+/** The buttons an agent reply offers; each sends its action. */
+export function ReplyButtons({ buttons, disabled, onPress }: ReplyButtonsProps) {
+  return (
+    <div data-testid="message-buttons" role="group" aria-label="Reply options" className="mt-2 flex flex-wrap gap-2">
+      {buttons.map((button, index) => (
+        <button
+          key={`${index}-${button.label}`}
+          type="button"
+          data-testid="reply-button"
+          data-action-id={button.action.id}
+          disabled={disabled}
+          onClick={() => onPress(button)}
+          className={pillButton}
+        >
+          {button.label}
+        </button>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,207 @@
+// The panel's state and every way it can change. Pure: no fetch, no storage.
+
+import { messagesFromHistory } from "./chat-messages";
+import type { ChatMessage, ChatRequestBody, ChatTurnResult, Rating, SessionHistory, SessionInfo } from "./types";
+
+/** What the Retry button does. */
+export type RetryPlan =
+  | { kind: "send"; body: ChatRequestBody }
+  | { kind: "restore"; sessionId: string }
+  | { kind: "new-chat" };
+
+export interface ChatFailure {
+  message: string;
+  retry: RetryPlan | null;
+}
+
+export interface ChatState {
+  /** False until the stored session (if any) has been looked at; storage is not written before. */
+  ready: boolean;
+  restoring: boolean;
+  session: SessionInfo | null;
+  messages: ChatMessage[];
+  /** Key of the reply being received; null when no request is in flight. */
+  pendingReplyKey: string | null;
+  failure: ChatFailure | null;
+  /** The server asked us to slow down: until when (epoch ms), and for how long it said. */
+  rateLimit: { until: number; seconds: number } | null;
+  feedback: Record<string, Rating>;
+  /** Per session id: whether it has a trace (false when tracking was off). Unknown for restored sessions. */
+  traced: Record<string, boolean>;
+  /** Latest text for the polite live region. */
+  announcement: string;
+}
+
+export const initialChatState: ChatState = {
+  ready: false,
+  restoring: false,
+  session: null,
+  messages: [],
+  pendingReplyKey: null,
+  failure: null,
+  rateLimit: null,
+  feedback: {},
+  traced: {},
+  announcement: "",
+};
+
+export type ChatEvent =
+  | { type: "restore-started"; sessionId: string }
+  | { type: "restored"; history: SessionHistory; feedback: Rating | null }
+  | { type: "restore-skipped" }
+  | { type: "restore-failed"; sessionId: string; failure: ChatFailure }
+  | { type: "send-started"; userMessage: ChatMessage | null; replyKey: string }
+  | { type: "session-known"; info: SessionInfo; userKey: string }
+  | { type: "text-delta"; replyKey: string; delta: string }
+  | { type: "reply-finished"; replyKey: string; userKey: string; result: ChatTurnResult }
+  | { type: "reply-stopped"; replyKey: string }
+  | { type: "send-failed"; replyKey: string; failure: ChatFailure; forgetSession?: boolean }
+  | { type: "rate-limited"; userKey: string; seconds: number; until: number }
+  | { type: "rate-limit-over" }
+  | { type: "failure-shown"; failure: ChatFailure }
+  | { type: "failure-dismissed" }
+  | { type: "cleared" }
+  | { type: "feedback-given"; sessionId: string; rating: Rating | null };
+
+function sessionOf(info: SessionInfo): SessionInfo {
+  const { sessionId, newSession, sessionTag, traceId, agent, model } = info;
+  return { sessionId, newSession, sessionTag, traceId, agent, model };
+}
+
+function withTraced(state: ChatState, info: SessionInfo): Record<string, boolean> {
+  return { ...state.traced, [info.sessionId]: info.traceId !== null && info.traceId !== undefined };
+}
+
+function updateMessage(messages: ChatMessage[], key: string, change: (m: ChatMessage) => ChatMessage): ChatMessage[] {
+  return messages.map((m) => (m.key === key ? change(m) : m));
+}
+
+export function chatReducer(state: ChatState, event: ChatEvent): ChatState {
+  switch (event.type) {
+    case "restore-started":
+      return { ...state, restoring: true, failure: null };
+    case "restored": {
+      const { history } = event;
+      const messages = messagesFromHistory(history);
+      const session: SessionInfo = {
+        sessionId: history.sessionId,
+        newSession: false,
+        sessionTag: history.sessionTag,
+        traceId: null,
+        agent: history.agent,
+        model: history.model,
+      };
+      const feedback = event.feedback ? { ...state.feedback, [history.sessionId]: event.feedback } : state.feedback;
+      return { ...state, ready: true, restoring: false, session, messages, feedback };
+    }
+    case "restore-skipped":
+      return { ...state, ready: true, restoring: false, session: null };
+    case "restore-failed":
+      // Keep the id: the conversation still exists, we just could not load it yet.
+      return {
+        ...state,
+        ready: true,
+        restoring: false,
+        failure: event.failure,
+        session: state.session ?? { sessionId: event.sessionId, newSession: false, sessionTag: null, traceId: null, agent: null, model: null },
+      };
+    case "send-started":
+      return {
+        ...state,
+        messages: event.userMessage ? [...state.messages, event.userMessage] : state.messages,
+        pendingReplyKey: event.replyKey,
+        failure: null,
+        rateLimit: null,
+      };
+    case "session-known":
+      // Adopt a new session id silently; the message just sent belongs to it.
+      return {
+        ...state,
+        session: sessionOf(event.info),
+        traced: withTraced(state, event.info),
+        messages: updateMessage(state.messages, event.userKey, (m) => ({ ...m, sessionId: event.info.sessionId })),
+      };
+    case "text-delta": {
+      const exists = state.messages.some((m) => m.key === event.replyKey);
+      const messages = exists
+        ? updateMessage(state.messages, event.replyKey, (m) => ({ ...m, content: m.content + event.delta }))
+        : [
+            ...state.messages,
+            {
+              key: event.replyKey,
+              id: null,
+              role: "agent" as const,
+              content: event.delta,
+              buttons: [],
+              createdAt: new Date().toISOString(),
+              sessionId: state.session?.sessionId ?? null,
+              status: "streaming" as const,
+            },
+          ];
+      return { ...state, messages };
+    }
+    case "reply-finished": {
+      const { result, replyKey } = event;
+      const finished: ChatMessage = {
+        key: replyKey,
+        id: result.reply.id,
+        role: "agent",
+        content: result.reply.content,
+        buttons: result.reply.buttons ?? [],
+        createdAt: new Date().toISOString(),
+        sessionId: result.sessionId,
+        status: "done",
+      };
+      const exists = state.messages.some((m) => m.key === replyKey);
+      const messages = exists
+        ? updateMessage(state.messages, replyKey, (m) => ({ ...finished, createdAt: m.createdAt }))
+        : [...state.messages, finished];
+      return {
+        ...state,
+        session: sessionOf(result),
+        traced: withTraced(state, result),
+        messages: updateMessage(messages, event.userKey, (m) => ({ ...m, sessionId: result.sessionId })),
+        pendingReplyKey: null,
+        announcement: `${result.agent?.name ?? "Agent"} replied: ${result.reply.content}`,
+      };
+    }
+    case "reply-stopped":
+      return {
+        ...state,
+        pendingReplyKey: null,
+        messages: updateMessage(state.messages, event.replyKey, (m) => ({ ...m, status: "partial" })),
+        announcement: "Reply stopped.",
+      };
+    case "send-failed":
+      return {
+        ...state,
+        pendingReplyKey: null,
+        // A half-received reply is dropped: Retry asks for it again.
+        messages: state.messages.filter((m) => m.key !== event.replyKey),
+        failure: event.failure,
+        session: event.forgetSession ? null : state.session,
+      };
+    case "rate-limited":
+      return {
+        ...state,
+        pendingReplyKey: null,
+        // Nothing was stored: take the message back (its text returns to the composer).
+        messages: state.messages.filter((m) => m.key !== event.userKey),
+        rateLimit: { until: event.until, seconds: event.seconds },
+      };
+    case "rate-limit-over":
+      return { ...state, rateLimit: null };
+    case "failure-shown":
+      return { ...state, failure: event.failure };
+    case "failure-dismissed":
+      return { ...state, failure: null };
+    case "cleared":
+      return { ...initialChatState, ready: true, feedback: state.feedback, traced: state.traced, announcement: "Started a new chat." };
+    case "feedback-given": {
+      const feedback = { ...state.feedback };
+      if (event.rating) feedback[event.sessionId] = event.rating;
+      else delete feedback[event.sessionId];
+      return { ...state, feedback };
+    }
+  }
+}

@@ -1,0 +1,89 @@
+// One chat turn from the browser's side: send it, follow its stream, and turn
+// every outcome (reply, stop, failure, rate limit) into state events.
+
+import { ChatApiError, streamChatTurn } from "./api";
+import type { ChatEvent, ChatFailure } from "./chat-state";
+import { parseStreamError } from "./stream";
+import type { ChatMessage, ChatRequestBody } from "./types";
+
+const DEFAULT_RATE_LIMIT_SECONDS = 10;
+
+function isAbort(error: unknown): boolean {
+  return error instanceof DOMException && error.name === "AbortError";
+}
+
+function errorFromStream(errorText: string): ChatApiError {
+  const { code, message } = parseStreamError(errorText);
+  const type = code.split(":")[0];
+  if (type === "rate_limited" || type === "rate_limit") return new ChatApiError("rate_limited", message, 429, code);
+  if (type === "unavailable") return new ChatApiError("unavailable", message, 503, code);
+  return new ChatApiError("server", message, null, code);
+}
+
+function failureFor(error: ChatApiError, body: ChatRequestBody): ChatFailure {
+  const retry = { kind: "send" as const, body };
+  switch (error.kind) {
+    case "network":
+      return { message: error.message, retry };
+    case "unavailable":
+      return {
+        message: `The chat service is temporarily unavailable.${error.retryAfter ? ` Try again in ${error.retryAfter} s.` : ""}`,
+        retry,
+      };
+    case "server":
+      return { message: "Something went wrong while answering. Please retry.", retry };
+    default:
+      return { message: error.message, retry: null };
+  }
+}
+
+export interface ChatTurn {
+  body: ChatRequestBody;
+  /** The bubble to show for this turn; null when retrying (it is already shown). */
+  userMessage: ChatMessage | null;
+  signal: AbortSignal;
+  dispatch: (event: ChatEvent) => void;
+  /** Puts a message the server refused (rate limit) back into the composer. */
+  returnDraft: (text: string) => void;
+}
+
+export async function runChatTurn({ body, userMessage, signal, dispatch, returnDraft }: ChatTurn): Promise<void> {
+  const userKey = body.clientMessageId;
+  const replyKey = `reply-${userKey}`;
+  dispatch({ type: "send-started", userMessage, replyKey });
+  let finished = false;
+  try {
+    for await (const chunk of streamChatTurn(body, signal)) {
+      if (chunk.type === "data-session") dispatch({ type: "session-known", info: chunk.data, userKey });
+      else if (chunk.type === "text-delta") dispatch({ type: "text-delta", replyKey, delta: chunk.delta });
+      else if (chunk.type === "data-result") {
+        dispatch({ type: "reply-finished", replyKey, userKey, result: chunk.data });
+        finished = true;
+      } else if (chunk.type === "error" && !finished) throw errorFromStream(chunk.errorText);
+    }
+    if (!finished) throw new ChatApiError("network", "The connection dropped before the reply finished. Please retry.");
+  } catch (caught) {
+    if (signal.aborted || isAbort(caught)) {
+      dispatch({ type: "reply-stopped", replyKey });
+      return;
+    }
+    const error = caught instanceof ChatApiError ? caught : new ChatApiError("network", "The reply could not be read. Please retry.");
+    if (error.kind === "rate_limited") {
+      const seconds = error.retryAfter ?? DEFAULT_RATE_LIMIT_SECONDS;
+      dispatch({ type: "rate-limited", userKey, seconds, until: Date.now() + seconds * 1000 });
+      if (body.message && !body.action) returnDraft(body.message);
+    } else if (error.kind === "not_found" && body.sessionId) {
+      // The conversation is gone (e.g. the database was reset): retrying starts a new one.
+      const fresh: ChatRequestBody = { ...body };
+      delete fresh.sessionId;
+      dispatch({
+        type: "send-failed",
+        replyKey,
+        forgetSession: true,
+        failure: { message: "This conversation is no longer available. Retry to start a new one.", retry: { kind: "send", body: fresh } },
+      });
+    } else {
+      dispatch({ type: "send-failed", replyKey, failure: failureFor(error, body) });
+    }
+  }
+}

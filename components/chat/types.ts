@@ -1,0 +1,90 @@
+// Shapes of the chat HTTP API as the widget sees them (see PRODUCT.md "HTTP API").
+
+export type MessageRole = "user" | "agent" | "system";
+
+export interface ReplyAction {
+  id: string;
+  payload?: Record<string, unknown>;
+}
+
+export interface ReplyButton {
+  label: string;
+  action: ReplyAction;
+}
+
+export interface AgentRef {
+  key: string;
+  name: string;
+}
+
+export interface ModelRef {
+  key: string;
+  name: string;
+}
+
+/** What the server says about the session a turn ran in. */
+export interface SessionInfo {
+  sessionId: string;
+  newSession: boolean;
+  sessionTag: string | null;
+  traceId: string | null;
+  agent: AgentRef | null;
+  model: ModelRef | null;
+}
+
+/** The JSON answer of POST /api/chat (and the final `data-result` of a stream). */
+export interface ChatTurnResult extends SessionInfo {
+  reply: {
+    id: string;
+    role: "agent";
+    content: string;
+    buttons: ReplyButton[];
+  };
+}
+
+/** The body of POST /api/chat. */
+export interface ChatRequestBody {
+  message?: string;
+  sessionId?: string;
+  agent?: string;
+  action?: ReplyAction;
+  clientMessageId: string;
+  model?: string;
+  tracking?: boolean;
+}
+
+export interface HistoryMessage {
+  id: string;
+  role: MessageRole;
+  content: string;
+  buttons?: ReplyButton[];
+  createdAt: string;
+  partial?: boolean;
+}
+
+/** GET /api/sessions/{id}/messages */
+export interface SessionHistory {
+  sessionId: string;
+  sessionTag: string | null;
+  agent: AgentRef | null;
+  model: ModelRef | null;
+  isActive: boolean;
+  messages: HistoryMessage[];
+}
+
+export type Rating = "positive" | "negative";
+
+/** A message as the panel shows it. */
+export interface ChatMessage {
+  /** Stable React key: the clientMessageId for user messages, "reply-<clientMessageId>" for their replies. */
+  key: string;
+  /** Server id once known. */
+  id: string | null;
+  role: MessageRole;
+  content: string;
+  buttons: ReplyButton[];
+  createdAt: string;
+  sessionId: string | null;
+  /** streaming: text still arriving; partial: cut off (stopped or dropped). */
+  status: "done" | "streaming" | "partial";
+}

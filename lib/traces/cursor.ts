@@ -1,0 +1,23 @@
+import { z } from "zod";
+import { AppError } from "../errors";
+
+// Keyset cursor: the last row's sort value and id, opaque to clients (base64url JSON).
+const cursorSchema = z.object({ s: z.string(), d: z.enum(["asc", "desc"]), v: z.string().max(100), i: z.uuid() });
+
+export type Cursor = z.infer<typeof cursorSchema>;
+
+export function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c)).toString("base64url");
+}
+
+export function decodeCursor(raw: string, sort: string, dir: string): Cursor {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(raw, "base64url").toString("utf8"));
+  } catch {
+    parsed = null;
+  }
+  const c = cursorSchema.safeParse(parsed);
+  if (!c.success || c.data.s !== sort || c.data.d !== dir) throw new AppError("bad_request:traces", "cursor is not valid for this search.");
+  return c.data;
+}

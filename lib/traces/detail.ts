@@ -1,0 +1,59 @@
+import { getAgent } from "../agents/registry";
+import { messageView } from "../chat/sessions";
+import type { MessageRow, SessionRow } from "../chat/stored";
+import type { Database } from "../db/types";
+import { traceView, type TraceRow } from "./search";
+
+// One trace for the explorer: its figures, the conversation, the lifecycle, the visitor's other sessions.
+
+interface DetailRow {
+  trace: Omit<TraceRow, "sort_value" | "model_key" | "model_name"> & { model_key: string; model_name: string };
+  session: SessionRow;
+  messages: MessageRow[];
+  events: { id: number; session_id: string; previous_session_id: string | null; event: string; reason: string | null; request_id: string | null; detail: Record<string, unknown>; created_at: string }[];
+  visitor_sessions: { session_id: string; session_tag: string; agent_type: string; started_at: string; is_active: boolean; trace_id: string | null }[];
+}
+
+export async function traceDetail(db: Database, traceId: string) {
+  const r = await db.rpc<DetailRow>("trace_detail", { p_trace_id: traceId });
+  return {
+    trace: traceView(r.trace),
+    session: {
+      id: r.session.id,
+      isActive: r.session.is_active,
+      startedAt: r.session.started_at,
+      endedAt: r.session.ended_at,
+      endReason: r.session.end_reason,
+      durationSeconds: r.session.duration_seconds,
+      agent: { key: r.session.agent_type, name: getAgent(r.session.agent_type)?.name ?? r.session.agent_type },
+    },
+    messages: r.messages.map((m) => ({ ...messageView(m), metadata: m.metadata ?? {} })),
+    events: r.events.map((e) => ({
+      id: e.id,
+      sessionId: e.session_id,
+      previousSessionId: e.previous_session_id,
+      event: e.event,
+      reason: e.reason,
+      requestId: e.request_id,
+      detail: e.detail,
+      createdAt: e.created_at,
+    })),
+    visitorSessions: r.visitor_sessions.map((s) => ({
+      sessionId: s.session_id,
+      sessionTag: s.session_tag,
+      agentType: s.agent_type,
+      startedAt: s.started_at,
+      isActive: s.is_active,
+      traceId: s.trace_id,
+    })),
+  };
+}
+
+export async function setTraceFeedback(db: Database, traceId: string, rating: string, comment?: string) {
+  const r = await db.rpc<{ trace_id: string; feedback: string; feedback_comment: string | null }>("set_trace_feedback", {
+    p_trace_id: traceId,
+    p_rating: rating,
+    p_comment: comment ?? null,
+  });
+  return { traceId: r.trace_id, feedback: r.feedback, comment: r.feedback_comment };
+}

@@ -1,0 +1,38 @@
+import { z } from "zod";
+
+// The trace explorer's query string (GET /api/traces and its CSV export). Empty values count as unset.
+const blank = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+const text = (max: number) => z.preprocess(blank, z.string().trim().max(max, `must be at most ${max} characters`).optional());
+const time = z.preprocess(blank, z.coerce.date({ error: "must be a date or ISO timestamp" }).optional());
+
+export const sortKeys = ["created_at", "updated_at", "llm_calls", "total_tokens", "latency_ms"] as const;
+
+export const traceQuerySchema = z
+  .object({
+    sessionTag: text(100),
+    q: text(100),
+    agent: z.preprocess(blank, z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "is not an agent key").optional()),
+    model: text(128),
+    userId: text(128),
+    feedback: z.preprocess(blank, z.enum(["pending", "positive", "negative"]).optional()),
+    from: time,
+    to: time,
+    sort: z.preprocess(blank, z.enum(sortKeys).default("created_at")),
+    dir: z.preprocess(blank, z.enum(["asc", "desc"]).default("desc")),
+    cursor: text(400),
+    limit: z.preprocess(blank, z.coerce.number({ error: "must be a number" }).int().min(1).max(200).default(50)),
+  })
+  .refine((q) => !q.from || !q.to || q.from < q.to, { message: "from must be before to", path: ["from"] });
+
+export type TraceQuery = z.infer<typeof traceQuerySchema>;
+
+const keys = ["sessionTag", "q", "agent", "model", "userId", "feedback", "from", "to", "sort", "dir", "cursor", "limit"] as const;
+
+export function queryObject(url: URL): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of keys) {
+    const v = url.searchParams.get(key);
+    if (v !== null) out[key] = v;
+  }
+  return out;
+}

@@ -1,0 +1,78 @@
+import type { Database } from "../db/types";
+import { decodeCursor, encodeCursor } from "./cursor";
+import type { TraceQuery } from "./query";
+
+// Trace search through search_traces(): rows in the API's shape and the next cursor.
+
+export interface TraceRow {
+  id: string;
+  session_id: string;
+  session_tag: string;
+  user_id: string;
+  agent_type: string;
+  model_key: string;
+  model_name: string;
+  experiment_name: string | null;
+  llm_calls: number;
+  input_tokens: number;
+  output_tokens: number;
+  total_tokens: number;
+  latency_ms: number;
+  status: string;
+  last_error: string | null;
+  feedback: string;
+  feedback_comment: string | null;
+  created_at: string;
+  updated_at: string;
+  sort_value: string;
+}
+
+export function traceView(t: Omit<TraceRow, "sort_value">) {
+  return {
+    id: t.id,
+    sessionId: t.session_id,
+    sessionTag: t.session_tag,
+    userId: t.user_id,
+    agentType: t.agent_type,
+    model: t.model_key,
+    modelName: t.model_name,
+    experimentName: t.experiment_name,
+    llmCalls: t.llm_calls,
+    inputTokens: Number(t.input_tokens),
+    outputTokens: Number(t.output_tokens),
+    totalTokens: Number(t.total_tokens),
+    latencyMs: Number(t.latency_ms),
+    feedback: t.feedback,
+    feedbackComment: t.feedback_comment,
+    status: t.status,
+    lastError: t.last_error,
+    createdAt: t.created_at,
+    updatedAt: t.updated_at,
+  };
+}
+
+export type TraceView = ReturnType<typeof traceView>;
+
+export async function searchTraces(db: Database, q: TraceQuery): Promise<{ traces: TraceView[]; nextCursor: string | null }> {
+  const after = q.cursor ? decodeCursor(q.cursor, q.sort, q.dir) : null;
+  const r = await db.rpc<{ traces: TraceRow[]; has_more: boolean }>("search_traces", {
+    p_session_tag: q.sessionTag,
+    p_q: q.q,
+    p_agent: q.agent,
+    p_model: q.model,
+    p_user_id: q.userId,
+    p_feedback: q.feedback,
+    p_from: q.from?.toISOString(),
+    p_to: q.to?.toISOString(),
+    p_sort: q.sort,
+    p_dir: q.dir,
+    p_after_value: after?.v,
+    p_after_id: after?.i,
+    p_limit: q.limit,
+  });
+  const last = r.traces.at(-1);
+  return {
+    traces: r.traces.map(traceView),
+    nextCursor: r.has_more && last ? encodeCursor({ s: q.sort, d: q.dir, v: last.sort_value, i: last.id }) : null,
+  };
+}
