@@ -1,0 +1,164 @@
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+import { migratePostgres } from "../../lib/db/postgres-migrate";
+import { startApp } from "../support/app";
+import { expect, test } from "./fixtures";
+import { ChatWidget } from "./pages/chat-widget";
+
+// The chat widget in real Chromium against `next start` on PostgreSQL.
+
+const visitorOf = async (sql: (t: string, p?: unknown[]) => Promise<Record<string, unknown>[]>, sessionId: string | null) =>
+  String((await sql("select user_id from conversation_sessions where id = $1", [sessionId]))[0]?.user_id);
+
+test("choose, continue, switch, switch back: 3 sessions with 3 traces; screenshots", async ({ page, sql }) => {
+  const chat = new ChatWidget(page);
+  await chat.goto();
+  await chat.open();
+  await expect(chat.agentMenu).toBeVisible();
+  await page.screenshot({ path: "test-results/screenshots/widget-desktop-menu.png" });
+  await chat.chooseAgent("product_recommendation");
+  await chat.waitForReply();
+  await chat.sendAndWait("I need a light tent for backpacking");
+  expect(await chat.badgeText()).toMatch(/^\[Threadline Offline #001\]$/);
+  await chat.sendAndWait("menu");
+  await chat.clickReplyButton("Sales Pitch");
+  await chat.waitForReply();
+  await chat.sendAndWait("why should I buy the Ridgeline tent?");
+  expect(await chat.badgeText()).toBe("[Threadline Offline #002]");
+  await chat.sendAndWait("menu");
+  await chat.clickReplyButton("Product Recommendation");
+  await chat.waitForReply();
+  expect(await chat.badgeText()).toBe("[Threadline Offline #003]");
+  await page.screenshot({ path: "test-results/screenshots/widget-desktop.png" });
+
+  const user = await visitorOf(sql, await chat.storedSessionId());
+  const traces = await sql("select agent_type, llm_calls from llm_traces where user_id = $1 order by created_at", [user]);
+  expect(traces).toEqual([
+    { agent_type: "product_recommendation", llm_calls: 3 },
+    { agent_type: "sales_pitch", llm_calls: 3 },
+    { agent_type: "product_recommendation", llm_calls: 1 },
+  ]);
+
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.screenshot({ path: "test-results/screenshots/widget-phone.png" });
+});
+
+test("a bulk order continues across a page reload", async ({ page, sql }) => {
+  const chat = new ChatWidget(page);
+  await chat.goto();
+  await chat.open();
+  await chat.chooseAgent("order_assistant");
+  await chat.waitForReply();
+  await chat.sendAndWait("I want to order 20 insulated camp mugs");
+  await chat.sendAndWait("I'm Ana Lopez, ana@example.com");
+  const before = await chat.storedSessionId();
+  await page.reload();
+  await chat.open();
+  await expect(chat.messages).toHaveCount(7);
+  expect(await chat.storedSessionId()).toBe(before);
+  const reply = await chat.sendAndWait("my phone is 555 123 4567");
+  expect(reply).toContain("Warehouse A, 12 Harbor Road, Portland");
+  await chat.clickReplyButton(/yes|confirm/i);
+  expect(await chat.waitForReply()).toMatch(/BO-[0-9A-F]{10}/);
+  const [flow] = await sql("select state->>'status' as status from flow_states where session_id = $1", [before]);
+  expect(flow.status).toBe("confirmed");
+});
+
+test("a product button answers from the same session; the tag copies to the clipboard", async ({ page, sql }) => {
+  const chat = new ChatWidget(page);
+  await chat.goto();
+  await chat.open();
+  await chat.chooseAgent("product_recommendation");
+  await chat.waitForReply();
+  await chat.sendAndWait("a waterproof rain jacket");
+  const labels = await chat.replyButtonLabels();
+  expect(labels.some((l) => /Stormshell/.test(l))).toBe(true);
+  await chat.clickReplyButton(/Stormshell/);
+  expect(await chat.waitForReply()).toContain("Stormshell Rain Jacket");
+  const sessionId = await chat.storedSessionId();
+  const rows = await sql("select count(distinct session_id)::int as n from conversation_messages where user_id = $1", [await visitorOf(sql, sessionId)]);
+  expect(rows[0].n).toBe(1);
+  const tag = await chat.copySessionTag();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(tag);
+  expect(tag).toMatch(/^chat_model_[0-9a-f]{6}_\d{3}$/);
+});
+
+test("tracking off: the next session has no trace", async ({ page, sql }) => {
+  const chat = new ChatWidget(page);
+  await chat.goto();
+  await chat.open();
+  await chat.setTracking(false);
+  await chat.chooseAgent("sales_pitch");
+  await chat.waitForReply();
+  const sessionId = await chat.storedSessionId();
+  expect(await sql("select 1 from llm_traces where session_id = $1", [sessionId])).toHaveLength(0);
+  const [s] = await sql("select tracking_enabled from conversation_sessions where id = $1", [sessionId]);
+  expect(s.tracking_enabled).toBe(false);
+});
+
+test("keyboard only: open, choose, send, Shift+Enter, Escape returns focus", async ({ page }) => {
+  const chat = new ChatWidget(page);
+  await chat.goto();
+  await chat.launcher.focus();
+  await page.keyboard.press("Enter");
+  await expect(chat.panel).toBeVisible();
+  await expect(chat.panel).toHaveAttribute("role", "dialog");
+  await chat.input.focus();
+  await page.keyboard.type("line one");
+  await page.keyboard.press("Shift+Enter");
+  await page.keyboard.type("line two");
+  expect(await chat.input.inputValue()).toBe("line one\nline two");
+  await page.keyboard.press("Enter");
+  await chat.waitForReply();
+  await expect(page.locator("[aria-live]").first()).toBeAttached();
+  await page.keyboard.press("Escape");
+  await expect(chat.panel).toBeHidden();
+  await expect(chat.launcher).toBeFocused();
+});
+
+test("script text in a message renders as text", async ({ page }) => {
+  const chat = new ChatWidget(page);
+  await chat.goto();
+  await chat.open();
+  let dialogs = 0;
+  page.on("dialog", (d) => (dialogs++, d.dismiss()));
+  await chat.chooseAgent("product_recommendation");
+  await chat.waitForReply();
+  await chat.sendAndWait('<img src=x onerror="alert(1)"><script>alert(2)</script>');
+  await expect(chat.lastUserMessage()).toContainText("<script>alert(2)</script>");
+  expect(await page.locator("img[src='x']").count()).toBe(0);
+  expect(dialogs).toBe(0);
+});
+
+test("server stopped mid-conversation: error, restart, retry → exactly one copy", async ({ page }) => {
+  const pgUrl = process.env.THREADLINE_TEST_PG_URL!;
+  const name = `e2e_restart_${randomUUID().slice(0, 8)}`;
+  const admin = new pg.Client({ connectionString: pgUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = pgUrl.replace(/\/postgres$/, `/${name}`);
+  await migratePostgres(url);
+  const app = await startApp({ DATABASE_URL: url });
+  const db = new pg.Pool({ connectionString: url, max: 1 });
+  try {
+    const chat = new ChatWidget(page);
+    await chat.goto(app.url);
+    await chat.open();
+    await chat.chooseAgent("product_recommendation");
+    await chat.waitForReply();
+    await app.stop();
+    await chat.send("do you have headlamps?");
+    await expect(chat.error).toBeVisible();
+    await expect(chat.retryButton).toBeVisible();
+    await app.restart();
+    await chat.retry();
+    expect(await chat.waitForReply()).toContain("Headlamp");
+    const rows = (await db.query("select count(*)::int as n from conversation_messages where content = $1", ["do you have headlamps?"])).rows;
+    expect(rows[0].n).toBe(1);
+    await expect(chat.error).toBeHidden();
+  } finally {
+    await db.end();
+    await app.stop();
+  }
+});
