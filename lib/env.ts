@@ -18,6 +18,7 @@ const schema = z.object({
   SESSION_SECRET: optional,
   SESSION_IDLE_MINUTES: intWithDefault(1440, 1),
   CHAT_RATE_LIMIT_PER_MINUTE: intWithDefault(60, 0),
+  CHAT_RATE_LIMIT_PER_IP_PER_MINUTE: intWithDefault(600, 0),
   DEFAULT_AGENT: z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.string().default("product_recommendation")),
   PGLITE_DIR: z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.string().default(".data/pglite")),
   EMBED_ALLOWED_ORIGINS: optional,

@@ -17,6 +17,8 @@ export interface TurnRequest {
   tracking?: boolean;
   idleMinutes: number;
   rateLimit: number;
+  clientIp?: string;
+  ipRateLimit: number;
 }
 
 export type BeginResult =
@@ -47,6 +49,8 @@ export function beginTurn(db: Database, r: TurnRequest): Promise<BeginResult> {
     p_action: r.action ?? null,
     p_idle_minutes: r.idleMinutes,
     p_rate_limit: r.rateLimit,
+    p_client_ip: r.clientIp,
+    p_ip_rate_limit: r.ipRateLimit,
     p_request_id: r.requestId,
   });
 }

@@ -4,7 +4,7 @@ import { database } from "../db";
 import { env } from "../env";
 import { AppError, isAppError } from "../errors";
 import { errorResponse } from "../http/respond";
-import { visitorFor } from "../http/visitor";
+import { clientIp, visitorFor } from "../http/visitor";
 import type { TurnRequest } from "./begin";
 import { assertModelAvailable, defaultModelKey, ensureModels } from "./models";
 import { runTurn, type TurnSession } from "./turn";
@@ -41,6 +41,8 @@ export async function chatTurn(request: Request, body: ChatBody): Promise<Respon
     tracking: body.tracking,
     idleMinutes: e.SESSION_IDLE_MINUTES,
     rateLimit: e.CHAT_RATE_LIMIT_PER_MINUTE,
+    clientIp: clientIp(request),
+    ipRateLimit: e.CHAT_RATE_LIMIT_PER_IP_PER_MINUTE,
   };
   const headers = new Headers({ "Cache-Control": "no-store", "X-Request-Id": turn.requestId });
   if (visitor.setCookie) headers.set("Set-Cookie", visitor.setCookie);

@@ -35,3 +35,9 @@ export async function visitorFor(request: Request, db: Database): Promise<Visito
     setCookie: `${visitorCookie}=${signVisitor(fresh, secret)}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${visitorCookieMaxAge}${secure}`,
   };
 }
+
+/** The client's address as the nearest proxy (or Next.js itself) reports it. */
+export function clientIp(request: Request): string | undefined {
+  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+  return forwarded || request.headers.get("x-real-ip")?.trim() || undefined;
+}

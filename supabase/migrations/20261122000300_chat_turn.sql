@@ -13,6 +13,8 @@ create or replace function public.begin_turn(
   p_channel text default 'web',
   p_idle_minutes integer default 1440,
   p_rate_limit integer default 0,
+  p_client_ip text default null,
+  p_ip_rate_limit integer default 0,
   p_history_limit integer default 20,
   p_request_id text default null
 ) returns jsonb
@@ -35,6 +37,7 @@ declare
   v_menu jsonb;
   v_pick integer;
   v_hits integer;
+  v_limited boolean := false;
   v_started uuid;
 begin
   -- 1. one visitor's turns run one at a time, across every app instance
@@ -57,16 +60,24 @@ begin
     end if;
   end if;
 
-  -- 3. rate limit, counted in the database so every instance shares it
+  -- 3. rate limits (per visitor, per client address), counted in the database so every instance shares them
   if p_rate_limit > 0 then
     insert into public.rate_limit_buckets as b (bucket, window_start, hits)
     values ('chat:' || p_user_id, date_trunc('minute', now()), 1)
     on conflict (bucket, window_start) do update set hits = b.hits + 1
     returning b.hits into v_hits;
-    if v_hits > p_rate_limit then
-      return jsonb_build_object('status', 'rate_limited', 'retry_after',
-        greatest(1, ceil(extract(epoch from date_trunc('minute', now()) + interval '1 minute' - clock_timestamp())))::int);
-    end if;
+    v_limited := v_hits > p_rate_limit;
+  end if;
+  if not v_limited and p_ip_rate_limit > 0 and p_client_ip is not null then
+    insert into public.rate_limit_buckets as b (bucket, window_start, hits)
+    values ('ip:' || left(p_client_ip, 64), date_trunc('minute', now()), 1)
+    on conflict (bucket, window_start) do update set hits = b.hits + 1
+    returning b.hits into v_hits;
+    v_limited := v_hits > p_ip_rate_limit;
+  end if;
+  if v_limited then
+    return jsonb_build_object('status', 'rate_limited', 'retry_after',
+      greatest(1, ceil(extract(epoch from date_trunc('minute', now()) + interval '1 minute' - clock_timestamp())))::int);
   end if;
 
   -- 4. the model a new session would use must be registered

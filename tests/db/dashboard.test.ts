@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RpcArgs } from "@/lib/db/types";
 import { backends, type TestDatabase } from "../support/databases";
 import { begin, finish, visitor } from "./turn-helpers";
 
@@ -32,7 +33,7 @@ describe.each(backends)("dashboard_stats on $name", ({ open }) => {
     return sessionId;
   }
   const rate = (sessionId: string, rating: string) => t.db.rpc("set_feedback", { p_session_id: sessionId, p_rating: rating });
-  const stats = (args: Record<string, unknown> = {}) => t.db.rpc<Stats>("dashboard_stats", args);
+  const stats = (args: RpcArgs = {}) => t.db.rpc<Stats>("dashboard_stats", args);
 
   beforeAll(async () => {
     t = await open();

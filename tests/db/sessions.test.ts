@@ -115,6 +115,19 @@ describe.each(backends)("session rules on $name", ({ open }) => {
     expect(b.action_source).toMatchObject({ toolOutputs: { catalog_search: { products: ["x"] } } });
   });
 
+  it("rate limits per visitor and per client address, counted in the database", async () => {
+    const u = visitor();
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await begin(t.db, u, { p_rate_limit: 3 })).status);
+    expect(statuses).toEqual(["started", "started", "started", "rate_limited"]);
+    const ip = `10.0.0.${Math.floor(Math.random() * 200)}`;
+    const byIp = [];
+    for (let i = 0; i < 3; i++) byIp.push((await begin(t.db, visitor(), { p_client_ip: ip, p_ip_rate_limit: 2 })).status);
+    expect(byIp).toEqual(["started", "started", "rate_limited"]);
+    const limited = await begin(t.db, u, { p_rate_limit: 3 });
+    expect((limited as unknown as { retry_after: number }).retry_after).toBeGreaterThanOrEqual(1);
+  });
+
   it("role CHECK rejects 'assistant'", async () => {
     const r = await begin(t.db, visitor());
     await expect(

@@ -25,6 +25,7 @@ export async function startApp(env: Record<string, string | undefined> = {}): Pr
     HOSTNAME: "127.0.0.1",
     NEXT_TELEMETRY_DISABLED: "1",
     CHAT_RATE_LIMIT_PER_MINUTE: "0",
+    CHAT_RATE_LIMIT_PER_IP_PER_MINUTE: "0",
     PGLITE_DIR: env.DATABASE_URL ? undefined : path.join(mkdtempSync(path.join(os.tmpdir(), "threadline-app-")), "pglite"),
     ...env,
   };
