@@ -29,10 +29,11 @@ export async function visitorFor(request: Request, db: Database): Promise<Visito
   const id = verifyVisitor(cookieValue(request, visitorCookie), secret);
   if (id) return { id };
   const fresh = newVisitorId();
-  const secure = new URL(request.url).protocol === "https:" ? "; Secure" : "";
+  // over https the widget may be framed by another site (embed.js): a partitioned third-party cookie
+  const site = new URL(request.url).protocol === "https:" ? "SameSite=None; Secure; Partitioned" : "SameSite=Lax";
   return {
     id: fresh,
-    setCookie: `${visitorCookie}=${signVisitor(fresh, secret)}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${visitorCookieMaxAge}${secure}`,
+    setCookie: `${visitorCookie}=${signVisitor(fresh, secret)}; Path=/; HttpOnly; ${site}; Max-Age=${visitorCookieMaxAge}`,
   };
 }
 

@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { startApp, type App } from "../support/app";
+import { Visitor } from "../support/client";
+import { freshPostgresUrl } from "../support/databases";
+import { startPostgrest, type PostgrestStandIn } from "../support/postgrest";
+
+// The Supabase backend: supabase-js rpc() against a local PostgREST-RPC stand-in over real PostgreSQL.
+let app: App;
+let rest: PostgrestStandIn;
+beforeAll(async () => {
+  rest = await startPostgrest(await freshPostgresUrl());
+  app = await startApp({ NEXT_PUBLIC_SUPABASE_URL: rest.url, SUPABASE_SERVICE_ROLE_KEY: "service-role-key", DATABASE_URL: "" });
+});
+afterAll(async () => {
+  await app?.stop();
+  await rest?.close();
+});
+
+it("health reports the supabase backend", async () => {
+  const body = await (await fetch(`${app.url}/api/health`)).json();
+  expect(body).toMatchObject({ ok: true, database: { backend: "supabase", up: true, migrationVersion: expect.stringMatching(/^\d{14}$/) } });
+});
+
+it("a chat turn is two rpc() calls, with the service role key", async () => {
+  const v = new Visitor(app.url);
+  await v.chat({ message: "warm up" });
+  const before = rest.calls.length;
+  const r = await v.chat({ message: "a warm down jacket", agent: "product_recommendation" });
+  expect(r.reply.content).toContain("Down Jacket");
+  expect(rest.calls.slice(before).map((c) => c.fn)).toEqual(["begin_turn", "finish_turn"]);
+  expect(rest.calls.every((c) => c.apikey === "service-role-key")).toBe(true);
+});
+
+it("typed errors pass through PostgREST: a foreign session is 404", async () => {
+  const owner = new Visitor(app.url);
+  const mine = await owner.chat({ message: "hello" });
+  const stranger = new Visitor(app.url);
+  const res = await stranger.post("/api/chat", { message: "x", sessionId: mine.sessionId });
+  expect(res.status).toBe(404);
+  expect((await res.json()).error.code).toBe("not_found:session");
+  const history = await owner.request(`/api/sessions/${mine.sessionId}/messages`);
+  expect((await history.json()).messages).toHaveLength(2);
+});
