@@ -1,6 +1,7 @@
 import { getAgent } from "../agents/registry";
 import type { Database } from "../db/types";
 import { AppError } from "../errors";
+import { log } from "../log";
 import { buttonsOf, type MessageRow, type SessionRow } from "./stored";
 
 // A visitor's own sessions: history, end, feedback. Ownership is checked in SQL (404 otherwise).
@@ -37,6 +38,7 @@ export async function endSession(db: Database, visitorId: string | null, session
     p_reason: "user",
     p_request_id: requestId,
   });
+  if (r.was_active) log("session.ended", { requestId, visitor: visitorId, sessionId, agent: r.session.agent_type, reason: "user" });
   return { sessionId, ended: true, wasActive: r.was_active, durationSeconds: r.session.duration_seconds };
 }
 
