@@ -1,61 +1,24 @@
 import { countTokens as tokenizerCount } from "gpt-tokenizer";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { AgentPlan, StoredMessage } from "../../../lib/chat/types";
 import { createOpenAICompatibleModel, systemWithFacts } from "../../../lib/models/openai-compatible";
 import { modelFromEnv } from "../../../lib/models/registry";
+import { startOpenAIServer, type OpenAIServer } from "../../support/openai-server";
 
-// A tiny OpenAI-compatible server: POST /v1/chat/completions with `stream: true` answers in SSE.
-type Mode = "ok" | "no_usage" | "unauthorized" | "broken_stream" | "slow";
-let mode: Mode = "ok";
-let requests: Array<{ url: string; auth: string | undefined; body: Record<string, unknown> }> = [];
-let server: Server;
+// The local OpenAI-compatible stand-in (tests/support/openai-server.ts) on 127.0.0.1.
+let llm: OpenAIServer;
 let baseURL: string;
-
-const words = ["The ", "Beacon ", "Headlamp ", "is ", "bright."];
-
-function chunk(model: string, delta: Record<string, unknown>, finish: string | null = null, usage?: unknown): string {
-  const body = { id: "chatcmpl-1", object: "chat.completion.chunk", created: 1_760_000_000, model, choices: [{ index: 0, delta, finish_reason: finish }], ...(usage ? { usage } : {}) };
-  return `data: ${JSON.stringify(body)}\n\n`;
-}
-
-async function handle(req: IncomingMessage, res: ServerResponse) {
-  let raw = "";
-  for await (const part of req) raw += part;
-  const body = JSON.parse(raw) as Record<string, unknown>;
-  requests.push({ url: req.url ?? "", auth: req.headers.authorization, body });
-  if (req.method !== "POST" || req.url !== "/v1/chat/completions") return res.writeHead(404).end();
-  if (mode === "unauthorized") {
-    res.writeHead(401, { "content-type": "application/json" });
-    return res.end(JSON.stringify({ error: { message: "Invalid API key", type: "invalid_request_error" } }));
-  }
-  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
-  const model = String(body.model);
-  res.write(chunk(model, { role: "assistant", content: "" }));
-  for (const w of words) {
-    if (mode === "slow") await new Promise((r) => setTimeout(r, 30));
-    if (res.destroyed) return;
-    res.write(chunk(model, { content: w }));
-    if (mode === "broken_stream" && w === "Headlamp ") return res.destroy();
-  }
-  const usage = mode === "no_usage" ? undefined : { prompt_tokens: 321, completion_tokens: 9, total_tokens: 330 };
-  res.write(chunk(model, {}, "stop", usage));
-  res.end("data: [DONE]\n\n");
-}
+let words: string[];
 
 beforeAll(async () => {
-  server = createServer((req, res) => void handle(req, res).catch(() => res.destroy()));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  llm = await startOpenAIServer();
+  baseURL = llm.baseURL;
+  words = llm.words;
 });
-afterAll(() => {
-  server.closeAllConnections();
-  return new Promise<void>((resolve) => server.close(() => resolve()));
-});
+afterAll(() => llm.close());
 beforeEach(() => {
-  mode = "ok";
-  requests = [];
+  llm.mode = "ok";
+  llm.requests.length = 0;
 });
 
 const plan: AgentPlan = {
@@ -90,7 +53,7 @@ describe("OpenAI-compatible model", () => {
     expect(deltas.length).toBeGreaterThan(1);
     expect(await stream.usage()).toEqual({ inputTokens: 321, outputTokens: 9 });
 
-    const [request] = requests;
+    const [request] = llm.requests;
     expect(request.auth).toBe("Bearer test-key");
     expect(request.body).toMatchObject({ model: "tiny-model", stream: true });
     const messages = request.body.messages as Array<{ role: string; content: string }>;
@@ -102,7 +65,7 @@ describe("OpenAI-compatible model", () => {
   });
 
   it("counts tokens with gpt-tokenizer when the server reports no usage", async () => {
-    mode = "no_usage";
+    llm.mode = "no_usage";
     const stream = model().generate({ plan, history, message: "pitch the headlamp" });
     const text = await read(stream.text);
     const system = systemWithFacts(plan);
@@ -111,26 +74,26 @@ describe("OpenAI-compatible model", () => {
   });
 
   it("surfaces an HTTP error from the text stream and from usage()", async () => {
-    mode = "unauthorized";
+    llm.mode = "unauthorized";
     const stream = model().generate({ plan, history, message: "pitch the headlamp" });
     await expect(read(stream.text)).rejects.toThrow(/Invalid API key/);
     await expect(stream.usage()).rejects.toThrow(/Invalid API key/);
   });
 
   it("usage() alone also surfaces the error", async () => {
-    mode = "unauthorized";
+    llm.mode = "unauthorized";
     await expect(model().generate({ plan, history, message: "x" }).usage()).rejects.toThrow(/Invalid API key/);
   });
 
   it("surfaces a connection cut mid-stream", async () => {
-    mode = "broken_stream";
+    llm.mode = "broken_stream";
     const stream = model().generate({ plan, history, message: "pitch the headlamp" });
     await expect(read(stream.text)).rejects.toThrow();
     await expect(stream.usage()).rejects.toThrow();
   });
 
   it("stops quietly when the signal aborts", async () => {
-    mode = "slow";
+    llm.mode = "slow";
     const controller = new AbortController();
     const stream = model().generate({ plan, history, message: "pitch the headlamp", signal: controller.signal });
     let text = "";
@@ -147,6 +110,6 @@ describe("OpenAI-compatible model", () => {
     const m = modelFromEnv({ LLM_BASE_URL: `${baseURL}/`, LLM_API_KEY: "env-key", LLM_MODEL: "tiny-model" });
     expect(m.info).toEqual({ key: "tiny-model", name: "tiny-model", provider: "openai_compatible" });
     expect(await read(m.generate({ plan, history, message: "pitch the headlamp" }).text)).toBe(words.join(""));
-    expect(requests[0].auth).toBe("Bearer env-key");
+    expect(llm.requests[0].auth).toBe("Bearer env-key");
   });
 });
