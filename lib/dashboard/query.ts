@@ -2,7 +2,14 @@ import { z } from "zod";
 
 // The dashboard's query string (GET /api/dashboard): a time range and the two compared experiments.
 const blank = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
-const time = z.preprocess(blank, z.coerce.date({ error: "must be a date or ISO timestamp" }).optional());
+// years 1–9999: what Postgres timestamptz reads back from Date.toISOString()
+const time = z.preprocess(
+  blank,
+  z.coerce
+    .date({ error: "must be a date or ISO timestamp" })
+    .refine((d) => d.getUTCFullYear() >= 1 && d.getUTCFullYear() <= 9999, "must be between the years 1 and 9999")
+    .optional(),
+);
 const experiment = z.preprocess(blank, z.string().trim().max(200, "must be at most 200 characters").optional());
 
 export const dashboardQuerySchema = z

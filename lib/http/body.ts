@@ -21,6 +21,9 @@ export async function readJson<S extends z.ZodType>(request: Request, schema: S,
 }
 
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, surface: string): z.infer<S> {
+  if (hasUnstorableText(value)) {
+    throw new AppError(`bad_request:${surface}`, "Text must be valid Unicode without NUL (\\u0000) characters.");
+  }
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -28,6 +31,28 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown, surfac
     throw new AppError(`bad_request:${surface}`, `${where}${issue?.message ?? "invalid input"}`);
   }
   return parsed.data;
+}
+
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Postgres text cannot hold U+0000 (the insert fails), and a lone surrogate would be
+ * stored silently changed to U+FFFD: any such string, key or value, is bad input.
+ * Iterative, so a deeply nested body cannot overflow the stack.
+ */
+export function hasUnstorableText(root: unknown): boolean {
+  const pending: unknown[] = [root];
+  while (pending.length) {
+    const value = pending.pop();
+    if (typeof value === "string") {
+      if (value.includes("\u0000") || loneSurrogate.test(value)) return true;
+    } else if (Array.isArray(value)) {
+      for (const item of value) pending.push(item);
+    } else if (value && typeof value === "object") {
+      for (const [key, item] of Object.entries(value)) pending.push(key, item);
+    }
+  }
+  return false;
 }
 
 async function readLimited(request: Request, maxBytes: number, surface: string): Promise<string> {

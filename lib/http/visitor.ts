@@ -37,8 +37,12 @@ export async function visitorFor(request: Request, db: Database): Promise<Visito
   };
 }
 
-/** The client's address as the nearest proxy (or Next.js itself) reports it. */
+/**
+ * The client's address as the nearest proxy (or Next.js itself) reports it: the
+ * last X-Forwarded-For entry, the one our own proxy appended. Entries before it
+ * come from the client and would let it dodge the per-address rate limit.
+ */
 export function clientIp(request: Request): string | undefined {
-  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+  const forwarded = request.headers.get("x-forwarded-for")?.split(",").at(-1)?.trim();
   return forwarded || request.headers.get("x-real-ip")?.trim() || undefined;
 }

@@ -17,24 +17,27 @@ export function csvCell(value: unknown): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function tracesCsv(db: Database, query: TraceQuery): ReadableStream<Uint8Array> {
+/**
+ * The first page is read before the response starts, so a bad cursor or an
+ * unavailable database is a proper 4xx/503 instead of a 200 cut after the header row.
+ */
+export async function tracesCsv(db: Database, query: TraceQuery): Promise<ReadableStream<Uint8Array>> {
   const encoder = new TextEncoder();
-  let cursor: string | undefined = query.cursor;
-  let started = false;
-  let done = false;
+  const rows = (page: Awaited<ReturnType<typeof searchTraces>>) =>
+    page.traces.map((t) => columns.map((c) => csvCell(t[c])).join(",") + "\n").join("");
+  let page = await searchTraces(db, { ...query, limit: 200 });
+  let first = columns.join(",") + "\n" + rows(page);
   return new ReadableStream({
     async pull(controller) {
-      if (!started) {
-        started = true;
-        controller.enqueue(encoder.encode(columns.join(",") + "\n"));
-        return;
+      if (first) {
+        controller.enqueue(encoder.encode(first));
+        first = "";
+      } else if (page.nextCursor) {
+        page = await searchTraces(db, { ...query, cursor: page.nextCursor, limit: 200 });
+        const lines = rows(page);
+        if (lines) controller.enqueue(encoder.encode(lines));
       }
-      if (done) return controller.close();
-      const page = await searchTraces(db, { ...query, cursor, limit: 200 });
-      const lines = page.traces.map((t) => columns.map((c) => csvCell(t[c])).join(",")).join("\n");
-      if (lines) controller.enqueue(encoder.encode(lines + "\n"));
-      cursor = page.nextCursor ?? undefined;
-      done = !page.nextCursor;
+      if (!page.nextCursor && !first) controller.close();
     },
   });
 }

@@ -6,6 +6,11 @@ const cursorSchema = z.object({ s: z.string(), d: z.enum(["asc", "desc"]), v: z.
 
 export type Cursor = z.infer<typeof cursorSchema>;
 
+// The sort value as Postgres printed it (timestamptz::text or bigint::text): anything else is a forged cursor.
+const timestampText = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)?$/;
+const bigintText = /^-?\d{1,18}$/;
+const sortValue = (sort: string) => (sort === "created_at" || sort === "updated_at" ? timestampText : bigintText);
+
 export function encodeCursor(c: Cursor): string {
   return Buffer.from(JSON.stringify(c)).toString("base64url");
 }
@@ -18,6 +23,8 @@ export function decodeCursor(raw: string, sort: string, dir: string): Cursor {
     parsed = null;
   }
   const c = cursorSchema.safeParse(parsed);
-  if (!c.success || c.data.s !== sort || c.data.d !== dir) throw new AppError("bad_request:traces", "cursor is not valid for this search.");
+  if (!c.success || c.data.s !== sort || c.data.d !== dir || !sortValue(sort).test(c.data.v)) {
+    throw new AppError("bad_request:traces", "cursor is not valid for this search.");
+  }
   return c.data;
 }

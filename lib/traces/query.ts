@@ -3,7 +3,14 @@ import { z } from "zod";
 // The trace explorer's query string (GET /api/traces and its CSV export). Empty values count as unset.
 const blank = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const text = (max: number) => z.preprocess(blank, z.string().trim().max(max, `must be at most ${max} characters`).optional());
-const time = z.preprocess(blank, z.coerce.date({ error: "must be a date or ISO timestamp" }).optional());
+// years 1–9999: what Postgres timestamptz reads back from Date.toISOString()
+const time = z.preprocess(
+  blank,
+  z.coerce
+    .date({ error: "must be a date or ISO timestamp" })
+    .refine((d) => d.getUTCFullYear() >= 1 && d.getUTCFullYear() <= 9999, "must be between the years 1 and 9999")
+    .optional(),
+);
 
 export const sortKeys = ["created_at", "updated_at", "llm_calls", "total_tokens", "latency_ms"] as const;
 

@@ -13,7 +13,7 @@ export async function GET(request: Request): Promise<Response> {
     await requireOperator(request, db);
     const query = parseWith(traceQuerySchema, queryObject(new URL(request.url)), "traces");
     const name = `traces-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-")}.csv`;
-    return new Response(tracesCsv(db, query), {
+    return new Response(await tracesCsv(db, query), {
       headers: { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="${name}"`, "Cache-Control": "no-store" },
     });
   });
