@@ -75,6 +75,10 @@ begin
     returning b.hits into v_hits;
     v_limited := v_hits > p_ip_rate_limit;
   end if;
+  -- now and then, forget finished windows so the table stays small
+  if (p_rate_limit > 0 or p_ip_rate_limit > 0) and random() < 0.01 then
+    delete from public.rate_limit_buckets b where b.window_start < now() - interval '5 minutes';
+  end if;
   if v_limited then
     return jsonb_build_object('status', 'rate_limited', 'retry_after',
       greatest(1, ceil(extract(epoch from date_trunc('minute', now()) + interval '1 minute' - clock_timestamp())))::int);
