@@ -14,6 +14,7 @@ export default defineConfig({
       { extends: true, test: { name: "unit", include: ["tests/unit/**/*.test.ts"] } },
       { extends: true, test: { name: "db", include: ["tests/db/**/*.test.ts"] } },
       { extends: true, test: { name: "api", include: ["tests/api/**/*.test.ts"], fileParallelism: false } },
+      { extends: true, test: { name: "reliability", include: ["tests/reliability/**/*.test.ts"], fileParallelism: false } },
     ],
   },
 });

@@ -1,0 +1,45 @@
+import type { Metadata } from "next";
+import { OperatorShell } from "@/components/operator/OperatorShell";
+import { describeError, type ShownError } from "@/components/operator/errors";
+import { queryString, requireOperatorPage } from "@/components/operator/require-operator";
+import { apiParams, parseExplorerState } from "@/components/traces/explorer-state";
+import { TraceExplorer } from "@/components/traces/TraceExplorer";
+import { agents } from "@/lib/agents/registry";
+import { operatorModels } from "@/lib/dashboard/models";
+import { parseWith } from "@/lib/http/body";
+import { traceQuerySchema } from "@/lib/traces/query";
+import { searchTraces } from "@/lib/traces/search";
+
+export const metadata: Metadata = { title: "Traces", robots: { index: false } };
+export const dynamic = "force-dynamic";
+
+type Search = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function TracesPage({ searchParams }: { searchParams: Search }) {
+  const params = await searchParams;
+  const db = await requireOperatorPage(`/traces${queryString(params)}`);
+  const state = parseExplorerState(params);
+  const loadedAt = new Date();
+  const api = apiParams(state, loadedAt.getTime());
+  let result: Awaited<ReturnType<typeof searchTraces>> | null = null;
+  let error: ShownError | null = null;
+  try {
+    result = await searchTraces(db, parseWith(traceQuerySchema, api, "traces"));
+  } catch (e) {
+    error = describeError(e);
+  }
+  const models = await operatorModels(db).catch(() => []);
+  return (
+    <OperatorShell active="traces">
+      <TraceExplorer
+        state={state}
+        api={api}
+        result={result}
+        error={error}
+        loadedAt={loadedAt.toISOString()}
+        agents={agents.map((a) => ({ key: a.key, name: a.name }))}
+        models={models.map((m) => ({ key: m.key, name: m.name }))}
+      />
+    </OperatorShell>
+  );
+}

@@ -1,0 +1,49 @@
+import type { DashboardStats } from "@/lib/dashboard/stats";
+import { formatDateTime } from "../operator/format";
+import { cx, muted } from "../operator/ui";
+import { ChartCard } from "./ChartCard";
+import type { DashboardState } from "./dashboard-state";
+import { DashboardFilters } from "./DashboardFilters";
+import { ExperimentComparison } from "./ExperimentComparison";
+import { FeedbackChart } from "./FeedbackChart";
+import { KpiCards } from "./KpiCards";
+import { LlmCallsChart } from "./LlmCallsChart";
+import { TracesPerDayChart } from "./TracesPerDayChart";
+
+/** The analytics dashboard: headline figures and charts, every number from dashboard_stats() in SQL. */
+export function DashboardView({ state, stats }: { state: DashboardState; stats: DashboardStats }) {
+  const range = stats.from || stats.to ? `${stats.from ? formatDateTime(stats.from) : "the first trace"} → ${stats.to ? formatDateTime(stats.to) : "now"} UTC` : "All time";
+  return (
+    <div data-testid="dashboard" data-traces={stats.totals.traces} className="space-y-4">
+      <div className="flex flex-wrap items-end justify-between gap-2">
+        <div>
+          <h1 className="text-xl font-semibold tracking-tight">Dashboard</h1>
+          <p className={cx("text-sm", muted)} data-testid="dashboard-range-label">{range}</p>
+        </div>
+      </div>
+      <DashboardFilters
+        state={state}
+        experiments={stats.experiments.map((e) => e.experimentName)}
+        compared={[stats.comparison[0]?.experimentName, stats.comparison[1]?.experimentName]}
+      />
+      <KpiCards totals={stats.totals} />
+      <div className="grid gap-4 lg:grid-cols-5">
+        <ChartCard title="Traces and tokens per day" subtitle="Bars: traces created · line: tokens of those traces" testId="chart-traces-per-day" className="lg:col-span-3">
+          <TracesPerDayChart days={stats.perDay} />
+        </ChartCard>
+        <ChartCard title="LLM calls per session" subtitle="How many sessions made how many model calls" testId="chart-llm-calls" className="lg:col-span-2">
+          <LlmCallsChart buckets={stats.llmCallsDistribution} />
+        </ChartCard>
+        <ChartCard title="Feedback by agent" subtitle="Share of each agent's traces" testId="chart-feedback-agent" className="lg:col-span-2">
+          <FeedbackChart groups={stats.feedbackByAgent} />
+        </ChartCard>
+        <ChartCard title="Feedback by model" subtitle="Share of each model's traces" testId="chart-feedback-model" className="lg:col-span-3">
+          <FeedbackChart groups={stats.feedbackByModel} />
+        </ChartCard>
+      </div>
+      <ChartCard title="Experiments side by side" subtitle="experiment_name of the traces; the better value of each pair is highlighted" testId="experiment-comparison">
+        <ExperimentComparison comparison={stats.comparison} />
+      </ChartCard>
+    </div>
+  );
+}

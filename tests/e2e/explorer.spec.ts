@@ -1,0 +1,273 @@
+import { mkdir } from "node:fs/promises";
+import type { APIRequestContext } from "@playwright/test";
+import { expect, test } from "./fixtures";
+import { Dashboard, loginAsOperator, TraceExplorer } from "./pages/explorer";
+
+// The operator screens on a real production server: traffic goes through the
+// chat API, then the explorer finds, filters, pages, opens and exports it.
+// Other specs share the server's database, so every assertion is scoped to
+// this spec's own visitors.
+
+const token = process.env.THREADLINE_ADMIN_TOKEN ?? "";
+const shots = "test-results/screenshots";
+
+interface Turn {
+  sessionId: string;
+  sessionTag: string;
+  traceId: string;
+  newSession: boolean;
+}
+
+/** One visitor: its own cookie jar, talking to POST /api/chat. */
+class Visitor {
+  id = "";
+  readonly turns: Turn[] = [];
+  constructor(
+    private readonly api: APIRequestContext,
+    private readonly operator: APIRequestContext,
+  ) {}
+
+  async say(message: string, agent?: string): Promise<Turn> {
+    const res = await this.api.post("/api/chat", { data: { message, ...(agent ? { agent } : {}) } });
+    expect(res.status(), await res.text()).toBe(200);
+    const turn = (await res.json()) as Turn;
+    this.turns.push(turn);
+    if (!this.id) this.id = ((await (await this.operator.get(`/api/traces/${turn.traceId}`)).json()) as { trace: { userId: string } }).trace.userId;
+    return turn;
+  }
+
+  /** The visitor's sessions (traces), oldest first. */
+  get sessions(): Turn[] {
+    return this.turns.filter((t, i) => this.turns.findIndex((u) => u.traceId === t.traceId) === i);
+  }
+}
+
+let ana: Visitor;
+let bob: Visitor;
+const contexts: APIRequestContext[] = [];
+
+test.describe.serial("trace explorer and dashboard", () => {
+  test.beforeAll(async ({ playwright }) => {
+    expect(token, "THREADLINE_ADMIN_TOKEN").not.toBe("");
+    // the shared server (tests/e2e/global-setup.ts), or the configured baseURL
+    const baseURL = process.env.THREADLINE_E2E_URL ?? test.info().project.use.baseURL;
+    await mkdir(shots, { recursive: true });
+    const operator = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { Authorization: `Bearer ${token}` } });
+    const jar = () => playwright.request.newContext({ baseURL });
+    const [a, b] = [await jar(), await jar()];
+    contexts.push(operator, a, b);
+    ana = new Visitor(a, operator);
+    bob = new Visitor(b, operator);
+    await ana.say("I need a rain jacket for hiking"); // S1: product recommendation (default agent)
+    await ana.say("Something warmer for winter?"); // S1 again: 2 LLM calls
+    await ana.say("Pitch me the Ridgeline 2-Person Tent", "sales_pitch"); // S2 (agent switch)
+    await ana.say("I want 12 Canyon 1L Water Bottles", "order_assistant"); // S3
+    await ana.say("Show me backpacks", "product_recommendation"); // S4
+    await ana.say("Pitch me the Trailhead 45L Backpack", "sales_pitch"); // S5
+    await bob.say("Hello there"); // S1
+    await bob.say("Pitch me the Summit Waterproof Hiking Boot", "sales_pitch"); // S2
+    expect(ana.sessions).toHaveLength(5);
+    expect(bob.sessions).toHaveLength(2);
+  });
+
+  test.afterAll(async () => {
+    await Promise.all(contexts.map((c) => c.dispose()));
+  });
+
+  test("operator pages need a login; the startup login URL signs in and leaves no token in the URL", async ({ page }) => {
+    await page.goto("/traces");
+    await expect(page).toHaveURL(/\/login\?next=%2Ftraces$/);
+    await page.getByTestId("login-token").fill("not-the-token");
+    await page.getByTestId("login-submit").click();
+    await expect(page.getByTestId("login-error")).toBeVisible();
+    await page.getByTestId("login-token").fill(token);
+    await page.getByTestId("login-submit").click();
+    await expect(page.getByTestId("trace-explorer")).toBeVisible();
+
+    await page.context().clearCookies();
+    await loginAsOperator(page, "/dashboard");
+    expect(page.url()).not.toContain("token=");
+    await expect(page.getByTestId("dashboard")).toBeVisible();
+  });
+
+  test("searches a session tag by a fragment and by the whole tag", async ({ page }) => {
+    await loginAsOperator(page);
+    const explorer = new TraceExplorer(page);
+    await explorer.filterVisitor(ana.id);
+    await expect(explorer.rows).toHaveCount(5);
+
+    await explorer.searchTag("_00");
+    await expect(explorer.searchMode).toHaveAttribute("data-mode", "contains");
+    await expect(explorer.rows).toHaveCount(5);
+    const third = ana.sessions[2];
+    await explorer.searchTag(third.sessionTag.slice(-4)); // "_003"
+    await expect(explorer.rows).toHaveCount(1);
+    expect(await explorer.rowIds()).toEqual([third.traceId]);
+
+    // "exact" turns the fragment into a whole-tag search: nothing is called just "_003"
+    await explorer.exact.check();
+    await explorer.settled("exact", "1");
+    await expect(explorer.empty).toBeVisible();
+    await explorer.exact.uncheck();
+    await explorer.settled("exact", null);
+
+    // a whole tag is searched exactly, for every visitor: ana's and bob's second sessions share "…_002"
+    await explorer.filterVisitor("");
+    const second = ana.sessions[1];
+    expect(bob.sessions[1].sessionTag).toBe(second.sessionTag);
+    await explorer.searchTag(second.sessionTag);
+    await expect(explorer.searchMode).toHaveAttribute("data-mode", "exact");
+    await expect(explorer.rows.first()).toBeVisible();
+    expect(new Set(await explorer.rowTags())).toEqual(new Set([second.sessionTag]));
+    expect(await explorer.rowIds()).toEqual(expect.arrayContaining([second.traceId, bob.sessions[1].traceId]));
+
+    // the search is in the URL: a reload (or a shared link) shows the same
+    await page.reload();
+    await expect(explorer.search).toHaveValue(second.sessionTag);
+    expect(await explorer.rowIds()).toEqual(expect.arrayContaining([second.traceId, bob.sessions[1].traceId]));
+    await page.screenshot({ path: `${shots}/explorer.png`, fullPage: true });
+  });
+
+  test("filters by agent, time and feedback, and sorts on the server", async ({ page }) => {
+    await loginAsOperator(page);
+    const explorer = new TraceExplorer(page);
+    await explorer.goto(`?user=${ana.id}`);
+    await expect(explorer.rows).toHaveCount(5);
+
+    await explorer.filter("agent", "sales_pitch");
+    await expect(explorer.rows).toHaveCount(2);
+    expect(await explorer.column("agent")).toEqual(["Sales Pitch", "Sales Pitch"]);
+    expect(new Set(await explorer.rowIds())).toEqual(new Set([ana.sessions[1].traceId, ana.sessions[4].traceId]));
+    await explorer.filter("agent", "");
+
+    await explorer.filter("range", "1h");
+    await expect(explorer.rows).toHaveCount(5);
+    await explorer.filter("feedback", "negative");
+    await expect(explorer.empty).toBeVisible();
+    await explorer.filter("feedback", "");
+    await expect(explorer.rows).toHaveCount(5);
+
+    const tokens = async () => (await explorer.column("total_tokens")).map((t) => Number(t.replace(/,/g, "")));
+    await explorer.sortBy("total_tokens");
+    expect(await explorer.sortDirection()).toBe("desc");
+    const desc = await tokens();
+    expect(desc).toEqual([...desc].sort((x, y) => y - x));
+    await explorer.page.getByTestId("sort-total_tokens").click();
+    await explorer.settled("dir", "asc");
+    expect(await tokens()).toEqual([...desc].sort((x, y) => x - y));
+  });
+
+  test("pages through a search by keyset", async ({ page }) => {
+    await loginAsOperator(page);
+    const explorer = new TraceExplorer(page);
+    await explorer.goto(`?user=${ana.id}&limit=2`);
+    const pages: string[][] = [];
+    await expect(explorer.rows).toHaveCount(2);
+    pages.push(await explorer.rowIds());
+    await expect(page.getByTestId("page-indicator")).toHaveText("Page 1");
+    await explorer.turnPage("next");
+    await expect(explorer.rows).toHaveCount(2);
+    pages.push(await explorer.rowIds());
+    await expect(page.getByTestId("page-indicator")).toHaveText("Page 2");
+    await explorer.turnPage("next");
+    await expect(explorer.rows).toHaveCount(1);
+    pages.push(await explorer.rowIds());
+    await expect(explorer.next).toBeDisabled();
+
+    const all = pages.flat();
+    expect(new Set(all).size).toBe(5);
+    expect(all).toEqual([...ana.sessions].reverse().map((s) => s.traceId)); // newest first
+    await explorer.turnPage("prev");
+    expect(await explorer.rowIds()).toEqual(pages[1]);
+    await explorer.turnPage("first");
+    expect(await explorer.rowIds()).toEqual(pages[0]);
+    await expect(explorer.first).toBeDisabled();
+  });
+
+  test("opens a trace: figures, the conversation in order, lifecycle, copy tag, feedback", async ({ page }) => {
+    await loginAsOperator(page);
+    const explorer = new TraceExplorer(page);
+    await explorer.goto(`?user=${ana.id}`);
+    const first = ana.sessions[0];
+    const detail = await explorer.open(first.sessionTag);
+    await expect(page).toHaveURL(new RegExp(`/traces/${first.traceId}$`));
+    await expect(detail.tag).toHaveText(first.sessionTag);
+    await expect(page.getByTestId("figure-llm-calls")).toHaveText("2");
+
+    const conversation = await detail.conversation();
+    expect(conversation.map(([role]) => role)).toEqual(["user", "agent", "user", "agent"]);
+    expect(conversation[0][1]).toBe("I need a rain jacket for hiking");
+    expect(conversation[2][1]).toBe("Something warmer for winter?");
+    expect(conversation[1][1].length).toBeGreaterThan(0);
+
+    await expect(detail.events.first()).toHaveAttribute("data-event", "started");
+    await expect(detail.events.first()).toHaveAttribute("data-reason", "first_message");
+    await expect(page.getByTestId("lifecycle").locator('[data-scope="this"][data-event="ended"][data-reason="agent_switch"]')).toHaveCount(1);
+    await expect(detail.visitorSessions).toHaveCount(5);
+
+    expect(await detail.copyTag()).toBe(first.sessionTag);
+    await detail.setFeedback("negative", "Suggested a summer jacket");
+    await expect(page.getByTestId("trace-figures").getByTestId("feedback-badge")).toHaveAttribute("data-feedback", "negative");
+    await page.screenshot({ path: `${shots}/detail.png`, fullPage: true });
+
+    // the visitor's next session, reached from the list of their sessions
+    await detail.visitorSessions.filter({ hasText: ana.sessions[1].sessionTag }).getByRole("link").click();
+    await expect(page).toHaveURL(new RegExp(`/traces/${ana.sessions[1].traceId}$`));
+    await expect(page.getByTestId("lifecycle").locator('[data-scope="this"][data-event="started"][data-reason="agent_switch"]')).toHaveCount(1);
+
+    await explorer.goto(`?user=${ana.id}&feedback=negative`);
+    expect(await explorer.rowIds()).toEqual([first.traceId]);
+  });
+
+  test("exports the current search as CSV", async ({ page }) => {
+    await loginAsOperator(page);
+    const explorer = new TraceExplorer(page);
+    await explorer.goto(`?user=${ana.id}`);
+    await expect(explorer.rows).toHaveCount(5);
+    const [header, ...lines] = (await explorer.exportCsv()).trim().split("\n");
+    const columns = header.split(",");
+    expect(columns).toEqual(expect.arrayContaining(["id", "sessionTag", "userId", "agentType", "llmCalls", "totalTokens", "feedback"]));
+    const rows = lines.map((l) => Object.fromEntries(l.split(",").map((v, i) => [columns[i], v])));
+    expect(rows).toHaveLength(5);
+    expect(rows.every((r) => r.userId === ana.id)).toBe(true);
+    expect(new Set(rows.map((r) => r.sessionTag))).toEqual(new Set(ana.sessions.map((s) => s.sessionTag)));
+    expect(rows.find((r) => r.id === ana.sessions[0].traceId)).toMatchObject({ llmCalls: "2", feedback: "negative" });
+
+    await explorer.filter("agent", "sales_pitch");
+    const filtered = (await explorer.exportCsv()).trim().split("\n").slice(1);
+    expect(filtered).toHaveLength(2);
+  });
+
+  test("shows new traces of the search as they arrive", async ({ page }) => {
+    await loginAsOperator(page);
+    const explorer = new TraceExplorer(page);
+    await explorer.goto(`?user=${ana.id}`);
+    await expect(explorer.rows).toHaveCount(5);
+    const fresh = await ana.say("I want 20 Stormshell Rain Jackets for my team", "order_assistant"); // S6
+    expect(fresh.newSession).toBe(true);
+    await expect(explorer.newTraces).toHaveText(/^1 new trace/, { timeout: 20_000 });
+    await explorer.newTraces.click();
+    await expect(explorer.rows).toHaveCount(6);
+    expect((await explorer.rowTags())[0]).toBe(fresh.sessionTag);
+  });
+
+  test("the dashboard draws its charts from SQL aggregates", async ({ page, request }) => {
+    expect((await request.get("/api/dashboard")).status()).toBe(401);
+    const api = await request.get("/api/dashboard", { headers: { Authorization: `Bearer ${token}` } });
+    expect(api.status()).toBe(200);
+    const stats = (await api.json()) as { totals: { traces: number; negative: number }; perDay: unknown[]; llmCallsDistribution: { sessions: number }[] };
+    expect(stats.totals.traces).toBeGreaterThanOrEqual(8);
+    expect(stats.totals.negative).toBeGreaterThanOrEqual(1);
+    expect(stats.llmCallsDistribution.reduce((n, b) => n + b.sessions, 0)).toBe(stats.totals.traces);
+
+    await loginAsOperator(page, "/dashboard");
+    const dashboard = new Dashboard(page);
+    await dashboard.goto();
+    await dashboard.expectChartsDrawn();
+    expect(Number((await dashboard.kpi("traces")).replace(/,/g, ""))).toBeGreaterThanOrEqual(8);
+    await expect(dashboard.comparison).toBeVisible();
+    await page.screenshot({ path: `${shots}/dashboard.png`, fullPage: true });
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.screenshot({ path: `${shots}/dashboard-dark.png`, fullPage: true });
+  });
+});
