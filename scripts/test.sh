@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/node.sh
 bash scripts/ensure-tools.sh
-[ -d node_modules/next ] || npm ci --no-audit --no-fund
+[ -d node_modules/next ] || npm install --no-audit --no-fund
 
 echo "== lint and types"
 npx tsc --noEmit
