@@ -17,7 +17,9 @@ npx next build > .next-build.log 2>&1 || { cat .next-build.log; exit 1; }
 tail -n 5 .next-build.log
 
 echo "== unit, database and HTTP tests (vitest)"
-npx vitest run
+npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json
 
 echo "== browser tests (Playwright, Chromium)"
-npx playwright test
+PLAYWRIGHT_JSON_OUTPUT_NAME=test-results/playwright.json npx playwright test --reporter=list,json
+
+node scripts/test-summary.mjs
