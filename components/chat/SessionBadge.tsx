@@ -1,7 +1,8 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
-import { badgeLabel, copyText } from "./session-tag";
+import { copyText } from "../clipboard";
+import { badgeLabel } from "./session-tag";
 import { cx, focusRing } from "./styles";
 
 interface SessionBadgeProps {

@@ -1,26 +1,8 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
+import { copyText } from "../clipboard";
 import { cx, focusRing } from "./ui";
-
-async function copyText(text: string): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    // no clipboard permission (e.g. plain http): fall back to a hidden textarea
-    const area = document.createElement("textarea");
-    area.value = text;
-    area.setAttribute("readonly", "");
-    area.style.position = "fixed";
-    area.style.opacity = "0";
-    document.body.appendChild(area);
-    area.select();
-    const ok = document.execCommand("copy");
-    area.remove();
-    return ok;
-  }
-}
 
 /** A small "copy" button with a transient "Copied" confirmation. */
 export function CopyButton({ text, label, testId = "copy-tag", className }: { text: string; label: string; testId?: string; className?: string }) {
