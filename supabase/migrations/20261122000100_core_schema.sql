@@ -83,7 +83,8 @@ create table public.llm_traces (
   updated_at timestamptz not null default now(),
   constraint llm_traces_user_tag unique (user_id, session_tag)
 );
-create index llm_traces_session_tag on public.llm_traces (session_tag);
+-- exact tag: one index range gives a tag's traces newest first
+create index llm_traces_session_tag on public.llm_traces (session_tag, created_at desc, id desc);
 create index llm_traces_session_tag_trgm on public.llm_traces using gin (session_tag extensions.gin_trgm_ops);
 create index llm_traces_created on public.llm_traces (created_at desc, id desc);
 create index llm_traces_agent_created on public.llm_traces (agent_type, created_at desc, id desc);
@@ -116,6 +117,8 @@ create table public.session_tag_counters (
   updated_at timestamptz not null default now(),
   primary key (user_id, model_id)
 );
+-- the highest counter of each model (the substring search lists the tags that exist)
+create index session_tag_counters_model_last on public.session_tag_counters (model_id, last_value desc);
 
 -- Multi-step flow state, per (session, flow).
 create table public.flow_states (

@@ -30,7 +30,7 @@ as $$
                / nullif(count(*) filter (where t.feedback <> 'pending'), 0), 4),
          count(*) filter (where t.status = 'error'), min(t.created_at), max(t.created_at)
     from public.llm_traces t
-   where (p_from is null or t.created_at >= p_from) and (p_to is null or t.created_at < p_to)
+   where t.created_at >= coalesce(p_from, '-infinity'::timestamptz) and t.created_at < coalesce(p_to, 'infinity'::timestamptz)
 $$;
 
 -- Traces and tokens per day, every day of the range (at most the last 366), empty days as zeros.
@@ -45,7 +45,7 @@ set search_path = ''
 as $$
   with ranged as (
     select * from public.llm_traces t
-     where (p_from is null or t.created_at >= p_from) and (p_to is null or t.created_at < p_to)
+     where t.created_at >= coalesce(p_from, '-infinity'::timestamptz) and t.created_at < coalesce(p_to, 'infinity'::timestamptz)
   ),
   bounds as (
     select (coalesce(p_from, min(r.created_at)) at time zone 'UTC')::date as first_day,
@@ -85,7 +85,7 @@ as $$
     from buckets b
     left join public.llm_traces t
       on t.llm_calls >= b.lo and (b.hi is null or t.llm_calls <= b.hi)
-     and (p_from is null or t.created_at >= p_from) and (p_to is null or t.created_at < p_to)
+     and t.created_at >= coalesce(p_from, '-infinity'::timestamptz) and t.created_at < coalesce(p_to, 'infinity'::timestamptz)
    group by b.ord, b.bucket, b.lo, b.hi
    order by b.ord
 $$;
@@ -103,7 +103,7 @@ as $$
          round((count(*) filter (where t.feedback = 'positive'))::numeric
                / nullif(count(*) filter (where t.feedback <> 'pending'), 0), 4)
     from public.llm_traces t
-   where (p_from is null or t.created_at >= p_from) and (p_to is null or t.created_at < p_to)
+   where t.created_at >= coalesce(p_from, '-infinity'::timestamptz) and t.created_at < coalesce(p_to, 'infinity'::timestamptz)
    group by t.agent_type
    order by count(*) desc, t.agent_type
 $$;
@@ -122,7 +122,7 @@ as $$
                / nullif(count(*) filter (where t.feedback <> 'pending'), 0), 4)
     from public.llm_traces t
     join public.llm_models m on m.id = t.model_id
-   where (p_from is null or t.created_at >= p_from) and (p_to is null or t.created_at < p_to)
+   where t.created_at >= coalesce(p_from, '-infinity'::timestamptz) and t.created_at < coalesce(p_to, 'infinity'::timestamptz)
    group by m.key, m.name
    order by count(*) desc, m.key
 $$;
@@ -149,7 +149,7 @@ as $$
          count(*) filter (where t.status = 'error')
     from public.llm_traces t
    where t.experiment_name is not null
-     and (p_from is null or t.created_at >= p_from) and (p_to is null or t.created_at < p_to)
+     and t.created_at >= coalesce(p_from, '-infinity'::timestamptz) and t.created_at < coalesce(p_to, 'infinity'::timestamptz)
    group by t.experiment_name
    order by count(*) desc, t.experiment_name
 $$;

@@ -1,0 +1,119 @@
+// npm run bench — what persistence and tracing cost per chat turn.
+//
+// Builds when needed, starts a throwaway PostgreSQL, migrates it, starts the
+// production server (offline model, THREADLINE_BENCH=1) and drives it over
+// loopback with autocannon from this process: the no-database baseline route,
+// chat turns continuing sessions, turns starting new sessions (new visitors),
+// and agent switches, each at 1, 8 and 32 connections, bounded in time.
+// Round trips per turn are counted by pg_stat_statements; pgbench on the same
+// server gives the reference. Prints Markdown tables; stops everything itself.
+//
+// BENCH_SECONDS (default 10) per scenario, BENCH_CONNECTIONS (default 1,8,32),
+// BENCH_SKIP_BUILD=1 to use the existing .next build as is, BENCH_CPU_PROFILE=<dir>
+// to write the server's V8 CPU profile there (summarize: tsx scripts/bench/profile.ts <file>).
+import { randomBytes } from "node:crypto";
+import type { Request } from "autocannon";
+import { migratePostgres } from "../../lib/db/postgres-migrate";
+import { createDatabase, startPostgres } from "../../tests/support/postgres";
+import { report, scenarios, type Row, type Scenario } from "./chat-report";
+import { cleanup, ensureBuild, loadavg, machine, progress } from "./common";
+import { measureCpu, postmasterPid } from "./cpu";
+import { continueRequests, createSessions, load, newSessionRequests, newVisitor, pingRequests, switchRequests } from "./http";
+import { pgbench, pgbenchInit, type PgbenchResult } from "./pgbench";
+import { Monitor } from "./roundtrips";
+import { startServer } from "./server";
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const connectionsList = (process.env.BENCH_CONNECTIONS ?? "1,8,32").split(",").map(Number);
+
+const stops = cleanup();
+
+async function main() {
+  const host = machine();
+  ensureBuild();
+
+  progress("starting PostgreSQL");
+  const server = await startPostgres();
+  stops.add(() => server.stop());
+  const dbUrl = await createDatabase(server, "threadline");
+  await migratePostgres(dbUrl, { seed: true });
+  const monitor = await Monitor.connect(dbUrl);
+  stops.add(() => monitor.close());
+
+  progress("starting the production server");
+  const secret = randomBytes(32).toString("base64url");
+  const app = await startServer({
+    DATABASE_URL: dbUrl,
+    SESSION_SECRET: secret,
+    ADMIN_TOKEN: randomBytes(24).toString("base64url"),
+    CHAT_RATE_LIMIT_PER_MINUTE: "0",
+    CHAT_RATE_LIMIT_PER_IP_PER_MINUTE: "0",
+    THREADLINE_BENCH: "1",
+    LLM_BASE_URL: "",
+    LLM_API_KEY: "",
+    LLM_MODEL: "",
+    NEXT_PUBLIC_SUPABASE_URL: "",
+    SUPABASE_SERVICE_ROLE_KEY: "",
+  }, { nodeOptions: process.env.BENCH_CPU_PROFILE ? `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}` : "" });
+  stops.add(() => app.stop());
+  const ping = await fetch(`${app.url}/api/bench/ping`);
+  if (!ping.ok) throw new Error(`GET /api/bench/ping answered ${ping.status}: rebuild (the build predates the route)`);
+
+  const maxConnections = Math.max(...connectionsList);
+  const continuePool = Array.from({ length: Math.max(256, maxConnections * 8) }, () => newVisitor(secret));
+  const switchPool = Array.from({ length: continuePool.length }, () => newVisitor(secret));
+  progress(`creating ${continuePool.length * 2} visitors' sessions`);
+  await createSessions(app.url, continuePool);
+  await createSessions(app.url, switchPool);
+
+  const requestsFor = (s: Scenario): Request[] =>
+    s === "baseline" ? pingRequests()
+    : s === "continue" ? continueRequests(continuePool)
+    : s === "new session" ? newSessionRequests(secret)
+    : switchRequests(switchPool);
+
+  progress("warming up (3 s per scenario, not reported)");
+  for (const s of scenarios) await load(app.url, 8, 3, requestsFor(s));
+
+  const pgPid = postmasterPid(server.dir);
+  const rows: Row[] = [];
+  for (const connections of connectionsList) {
+    for (const scenario of scenarios) {
+      progress(`${scenario} × ${connections} connections, ${seconds} s`);
+      const before = await monitor.reset();
+      const { result: http, ...cpu } = await measureCpu(app.pid, pgPid, () => load(app.url, connections, seconds, requestsFor(scenario)));
+      rows.push({ scenario, connections, http, cpu, db: await monitor.read(before) });
+    }
+  }
+  const pgVersion = await monitor.serverVersion();
+  const loadAfterHttp = loadavg();
+  await app.stop();
+
+  progress("pgbench (scale 10)");
+  const pgbenchUrl = await createDatabase(server, "pgbench");
+  pgbenchInit(pgbenchUrl, 10);
+  const reference: PgbenchResult[] = [
+    pgbench(pgbenchUrl, "select-only (-S)", 1, seconds, ["-S"]),
+    pgbench(pgbenchUrl, "select-only (-S)", 8, seconds, ["-S"]),
+    pgbench(pgbenchUrl, "tpcb-like", 8, seconds),
+  ];
+
+  report(
+    {
+      ...host,
+      "load after the HTTP runs": loadAfterHttp,
+      postgres: `${pgVersion} (throwaway server: fsync=off, default shared_buffers)`,
+      method: `${seconds} s per scenario after a 3 s warm-up; server, PostgreSQL and load generator share the machine`,
+    },
+    rows,
+    reference,
+  );
+}
+
+main()
+  .then(() => stops.run())
+  .catch(async (error) => {
+    console.error(error);
+    await stops.run();
+    process.exit(1);
+  });

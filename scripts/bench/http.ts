@@ -1,0 +1,136 @@
+import { randomUUID } from "node:crypto";
+import autocannon, { type Request } from "autocannon";
+import { signVisitor } from "../../lib/chat/visitor";
+import { summarize } from "./common";
+
+// The HTTP side of `npm run bench`: the scenarios' requests and one bounded
+// autocannon run. Latencies are taken from autocannon's per-response
+// hrtime figures (sub-millisecond), not its integer-ms histogram.
+
+export interface LoadResult {
+  ok: number;
+  failed: number;
+  statuses: Record<string, number>;
+  rps: number;
+  p50: number;
+  p99: number;
+  mean: number;
+}
+
+export async function load(url: string, connections: number, seconds: number, requests: Request[]): Promise<LoadResult> {
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  const started = performance.now();
+  const instance = autocannon({ url, connections, duration: seconds, timeout: 30, requests });
+  instance.on("response", (_client: unknown, status: number, _bytes: number, ms: number) => {
+    statuses[status] = (statuses[status] ?? 0) + 1;
+    if (status >= 200 && status < 300) latencies.push(ms);
+  });
+  const result = await instance;
+  const elapsed = Math.max(result.duration || (performance.now() - started) / 1000, 0.001);
+  const s = summarize(latencies);
+  return {
+    ok: latencies.length,
+    failed: result.errors + result.timeouts + result.non2xx,
+    statuses,
+    rps: latencies.length / elapsed,
+    p50: s.p50,
+    p99: s.p99,
+    mean: s.mean,
+  };
+}
+
+const messages = [
+  "I need a light tent for backpacking",
+  "Do you have a waterproof jacket for hiking?",
+  "What would keep me warm in winter?",
+  "Something for my daily commute with a laptop",
+  "Show me trail running shoes",
+  "I want a gift for my team",
+];
+
+export interface Visitor {
+  id: string;
+  cookie: string;
+  sessionId?: string;
+  agent: string;
+}
+
+export function newVisitor(secret: string, agent = "product_recommendation"): Visitor {
+  const id = randomUUID();
+  return { id, cookie: `tl_visitor=${signVisitor(id, secret)}`, agent };
+}
+
+const jsonHeaders = (cookie: string) => ({ "content-type": "application/json", accept: "application/json", cookie });
+
+/** GET /api/bench/ping: no database work. */
+export function pingRequests(): Request[] {
+  return [{ method: "GET", path: "/api/bench/ping" }];
+}
+
+/** Each request continues the next pre-created visitor's session (R3), round robin. */
+export function continueRequests(pool: Visitor[]): Request[] {
+  let n = 0;
+  return [
+    {
+      method: "POST",
+      path: "/api/chat",
+      setupRequest(req) {
+        const v = pool[n % pool.length];
+        const message = messages[n++ % messages.length];
+        return { ...req, headers: jsonHeaders(v.cookie), body: JSON.stringify({ message, sessionId: v.sessionId }) };
+      },
+    },
+  ];
+}
+
+/** Each request is a new visitor's first message: a new session, its tag and its trace (R1). */
+export function newSessionRequests(secret: string): Request[] {
+  let n = 0;
+  return [
+    {
+      method: "POST",
+      path: "/api/chat",
+      setupRequest(req) {
+        const v = newVisitor(secret);
+        return { ...req, headers: jsonHeaders(v.cookie), body: JSON.stringify({ message: messages[n++ % messages.length] }) };
+      },
+    },
+  ];
+}
+
+/** Each request names the other agent for the next visitor: ends a session, starts one with a new trace (R4). */
+export function switchRequests(pool: Visitor[]): Request[] {
+  let n = 0;
+  return [
+    {
+      method: "POST",
+      path: "/api/chat",
+      setupRequest(req) {
+        const v = pool[n % pool.length];
+        v.agent = v.agent === "sales_pitch" ? "product_recommendation" : "sales_pitch";
+        const message = messages[n++ % messages.length];
+        return { ...req, headers: jsonHeaders(v.cookie), body: JSON.stringify({ message, agent: v.agent }) };
+      },
+    },
+  ];
+}
+
+/** Starts a session for each visitor of a pool (8 at a time) and remembers its id. */
+export async function createSessions(url: string, pool: Visitor[]): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < pool.length) {
+      const v = pool[next++];
+      const res = await fetch(`${url}/api/chat`, {
+        method: "POST",
+        headers: jsonHeaders(v.cookie),
+        body: JSON.stringify({ message: "hello", agent: v.agent }),
+      });
+      const body = (await res.json()) as { sessionId?: string; error?: unknown };
+      if (!res.ok || !body.sessionId) throw new Error(`creating a session failed: ${res.status} ${JSON.stringify(body)}`);
+      v.sessionId = body.sessionId;
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+}

@@ -1,0 +1,109 @@
+import type pg from "pg";
+import { namedCall, type RpcArgs } from "../../lib/db/types";
+import { benchAgents, benchModels } from "./seed-traces";
+
+// The queries `npm run bench:search` times: what the trace explorer and the
+// dashboard send, called exactly as the app's Postgres backend calls them
+// (namedCall: `select public.fn(p_x => $1, …) as result`). Parameters are
+// drawn from the loaded data, a different one for each repetition.
+
+export interface Case {
+  name: string;
+  /** p99 goal in ms, where the issue sets one */
+  goal?: number;
+  fn: string;
+  repeat: number;
+  args(i: number): RpcArgs;
+}
+
+export interface Samples {
+  tags: { tag: string; user: string; hex: string; counter: string }[];
+  users: string[];
+  cursors: { value: string; id: string }[];
+  agentCursors: { agent: string; value: string; id: string }[];
+  newest: Date;
+}
+
+export async function sample(client: pg.Client, n: number): Promise<Samples> {
+  // uniform over traces, so heavy visitors and common tags weigh as in the data
+  const { rows } = await client.query(
+    `select t.session_tag, t.user_id, t.agent_type, t.created_at::text as created, t.id
+       from public.llm_traces t tablesample bernoulli (1) repeatable (42) order by random() limit $1`,
+    [n],
+  );
+  const { rows: newest } = await client.query("select max(created_at) as newest from public.llm_traces");
+  return {
+    tags: rows.map((r) => {
+      const [, hex, counter] = /^chat_model_([0-9a-f]{6})_(\d+)$/.exec(r.session_tag)!;
+      return { tag: r.session_tag, user: r.user_id, hex, counter };
+    }),
+    users: rows.map((r) => r.user_id),
+    cursors: rows.map((r) => ({ value: r.created, id: r.id })),
+    agentCursors: rows.map((r) => ({ agent: r.agent_type, value: r.created, id: r.id })),
+    newest: newest[0].newest,
+  };
+}
+
+export function cases(s: Samples, repeat: number, hasDashboard: boolean): Case[] {
+  const pick = <T>(list: T[], i: number) => list[i % list.length];
+  const day = 86_400_000;
+  const search = (name: string, args: (i: number) => RpcArgs, goal?: number): Case => ({ name, goal, fn: "search_traces", repeat, args });
+  const list: Case[] = [
+    search("exact session tag", (i) => ({ p_session_tag: pick(s.tags, i).tag }), 5),
+    search("exact tag + visitor", (i) => ({ p_session_tag: pick(s.tags, i).tag, p_user_id: pick(s.tags, i).user }), 5),
+    search("substring 'hex_NNN' (tag minus prefix)", (i) => ({ p_q: `${pick(s.tags, i).hex}_${pick(s.tags, i).counter}` }), 50),
+    search("substring '_NNN' (counter, any model)", (i) => ({ p_q: `_${pick(s.tags, i).counter}` }), 50),
+    search("substring 'hex' (a whole model, broad)", (i) => ({ p_q: pick(s.tags, i).hex }), 50),
+    search("substring, short ('_0', '99', … : hundreds of tags)", (i) => ({ p_q: pick(["_0", "_1", "1_", "99", "_00", "10", "c_1", "5"], i) }), 50),
+    search("first page, unfiltered", () => ({})),
+    search("first page, agent", (i) => ({ p_agent: pick(benchAgents, i) }), 20),
+    search("first page, model", (i) => ({ p_model: pick(benchModels, i).key }), 20),
+    search("first page, visitor", (i) => ({ p_user_id: pick(s.users, i) }), 20),
+    search("first page, feedback", (i) => ({ p_feedback: pick(["positive", "negative"], i) }), 20),
+    search("first page, last 24 h", () => ({ p_from: new Date(s.newest.getTime() - day).toISOString() }), 20),
+    search("first page, a 7-day window", (i) => {
+      const to = s.newest.getTime() - ((i * 7919) % 170) * day;
+      return { p_from: new Date(to - 7 * day).toISOString(), p_to: new Date(to).toISOString() };
+    }, 20),
+    search("first page, agent + model + feedback", (i) => ({ p_agent: pick(benchAgents, i), p_model: pick(benchModels, i + 1).key, p_feedback: "negative" }), 20),
+    search("deep page via cursor, unfiltered", (i) => ({ p_after_value: pick(s.cursors, i).value, p_after_id: pick(s.cursors, i).id })),
+    search("deep page via cursor, agent", (i) => {
+      const c = pick(s.agentCursors, i);
+      return { p_agent: c.agent, p_after_value: c.value, p_after_id: c.id };
+    }),
+  ];
+  if (hasDashboard) {
+    const dash = (name: string, from: number | null, times: number): Case => ({
+      name,
+      fn: "dashboard_stats",
+      repeat: times,
+      args: () => (from === null ? {} : { p_from: new Date(s.newest.getTime() - from * day).toISOString() }),
+    });
+    list.push(
+      dash("dashboard_stats, last 7 days", 7, Math.min(repeat, 50)),
+      dash("dashboard_stats, last 30 days", 30, Math.min(repeat, 20)),
+      dash("dashboard_stats, all time", null, Math.min(repeat, 5)),
+    );
+  }
+  return list;
+}
+
+export interface Timing {
+  ms: number;
+  args: RpcArgs;
+}
+
+/** Runs a case `repeat` times (after one unmeasured call), one call at a time. */
+export async function time(client: pg.Client, c: Case): Promise<Timing[]> {
+  const run = async (i: number) => {
+    const args = c.args(i);
+    const { sql, params } = namedCall(c.fn, args);
+    const started = performance.now();
+    await client.query(sql, params);
+    return { ms: performance.now() - started, args };
+  };
+  await run(c.repeat);
+  const out: Timing[] = [];
+  for (let i = 0; i < c.repeat; i++) out.push(await run(i));
+  return out;
+}

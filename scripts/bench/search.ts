@@ -1,0 +1,146 @@
+// npm run bench:search — how trace search and the dashboard scale.
+//
+// Starts a throwaway PostgreSQL, migrates it, bulk-loads 1,000,000 realistic
+// traces (and their sessions), then times each explorer query and the
+// dashboard aggregates, one call at a time, a different parameter each time,
+// and prints p50/p99 against the goals, with EXPLAIN (ANALYZE, BUFFERS) of the
+// exact tag search, the slowest substring search and the slowest query.
+//
+// BENCH_TRACES (default 1000000), BENCH_VISITORS (default 8000),
+// BENCH_REPEAT (default 200 per query; the dashboard runs fewer),
+// BENCH_APPLY_SQL=a.sql[,b.sql]: after timing the migrated schema, apply these
+// files to the same data and time again (before/after columns), e.g.
+// scripts/bench/proposed-search.sql.
+import { readFileSync } from "node:fs";
+import pg from "pg";
+import { migratePostgres } from "../../lib/db/postgres-migrate";
+import { createDatabase, startPostgres } from "../../tests/support/postgres";
+import { cleanup, fmt, loadavg, machine, progress, section, summarize, table } from "./common";
+import { explainCall } from "./explain";
+import { cases, sample, time, type Case, type Samples, type Timing } from "./search-cases";
+import { seedTraces } from "./seed-traces";
+
+const traces = Number(process.env.BENCH_TRACES ?? 1_000_000);
+const visitors = Number(process.env.BENCH_VISITORS ?? 8000);
+const repeat = Number(process.env.BENCH_REPEAT ?? 200);
+const applySql = (process.env.BENCH_APPLY_SQL ?? "").split(",").filter(Boolean);
+const stops = cleanup();
+
+interface Result {
+  c: Case;
+  timings: Timing[];
+  s: ReturnType<typeof summarize>;
+}
+
+async function measure(client: pg.Client, samples: Samples, hasDashboard: boolean): Promise<Result[]> {
+  const results: Result[] = [];
+  for (const c of cases(samples, repeat, hasDashboard)) {
+    progress(c.name);
+    const timings = await time(client, c);
+    results.push({ c, timings, s: summarize(timings.map((t) => t.ms)) });
+  }
+  return results;
+}
+
+/** EXPLAIN of the parameter nearest each chosen case's p99: exact, the slowest substring, the slowest search, the slowest dashboard call. */
+async function explainSlowest(url: string, results: Result[], label: string): Promise<string[]> {
+  const nearP99 = (r: Result) => r.timings.reduce((a, t) => (Math.abs(t.ms - r.s.p99) < Math.abs(a.ms - r.s.p99) ? t : a));
+  const slowest = (list: Result[]) => [...list].sort((a, b) => b.s.p99 - a.s.p99)[0];
+  const searches = results.filter((r) => r.c.fn === "search_traces");
+  const chosen = new Set(
+    [
+      searches.find((r) => r.c.name === "exact session tag"),
+      slowest(searches.filter((r) => r.c.name.startsWith("substring"))),
+      slowest(searches),
+      slowest(results.filter((r) => r.c.fn !== "search_traces")),
+    ].filter((r): r is Result => Boolean(r)),
+  );
+  const out: string[] = [];
+  for (const r of chosen) {
+    const t = nearP99(r);
+    const plans = await explainCall(url, r.c.fn, t.args);
+    out.push(`\n## EXPLAIN (ANALYZE, BUFFERS)${label}: ${r.c.name} — ${r.c.fn}(${JSON.stringify(t.args)}), ${fmt(t.ms)} ms when timed\n`);
+    out.push("```\n" + plans.join("\n\n").trim() + "\n```");
+  }
+  return out;
+}
+
+async function main() {
+  const host = machine();
+  progress("starting PostgreSQL");
+  const server = await startPostgres();
+  stops.add(() => server.stop());
+  const url = await createDatabase(server, "threadline");
+  await migratePostgres(url, { seed: true });
+  const client = new pg.Client({ connectionString: url, application_name: "bench-search" });
+  await client.connect();
+  stops.add(() => client.end());
+
+  const loadStarted = performance.now();
+  await seedTraces(client, traces, visitors);
+  const loadSeconds = (performance.now() - loadStarted) / 1000;
+  const { rows: facts } = await client.query(
+    `select (select count(*) from public.llm_traces)::int as traces,
+            (select count(distinct user_id) from public.llm_traces)::int as visitors,
+            (select count(distinct session_tag) from public.llm_traces)::int as tags,
+            (select max(c) from (select count(*) c from public.llm_traces group by session_tag) x)::int as most_shared_tag,
+            (select max(c) from (select count(*) c from public.llm_traces group by user_id) x)::int as heaviest_visitor,
+            pg_size_pretty(pg_table_size('public.llm_traces')) as table_size,
+            pg_size_pretty(pg_indexes_size('public.llm_traces')) as index_size,
+            current_setting('server_version') as version, current_setting('shared_buffers') as shared_buffers`,
+  );
+  const f = facts[0];
+  const { rows: dash } = await client.query("select to_regproc('public.dashboard_stats') is not null as present");
+  const hasDashboard = Boolean(dash[0].present);
+
+  progress(`timing queries (${repeat} each)`);
+  const samples = await sample(client, Math.max(repeat, 50));
+  const before = await measure(client, samples, hasDashboard);
+  const explains = await explainSlowest(url, before, applySql.length ? " before" : "");
+  let after: Result[] | null = null;
+  if (applySql.length) {
+    for (const file of applySql) {
+      progress(`applying ${file}`);
+      await client.query(readFileSync(file, "utf8"));
+    }
+    await client.query("analyze public.llm_traces, public.session_tag_counters");
+    after = await measure(client, samples, hasDashboard);
+    explains.push(...(await explainSlowest(url, after, " after")));
+  }
+
+  section("Machine and data");
+  for (const [k, v] of Object.entries({ ...host, "load after": loadavg() })) console.log(`- ${k}: ${v}`);
+  console.log(`- postgres: ${f.version} (throwaway server: fsync=off, shared_buffers ${f.shared_buffers})`);
+  console.log(`- loaded ${f.traces.toLocaleString("en")} traces (and sessions) of ${f.visitors.toLocaleString("en")} visitors in ${fmt(loadSeconds, 0)} s, incl. index rebuild and VACUUM ANALYZE`);
+  console.log(`- llm_traces: table ${f.table_size}, indexes ${f.index_size}; ${f.tags.toLocaleString("en")} distinct tags; the most shared tag is on ${f.most_shared_tag} traces (one per visitor); the heaviest visitor has ${f.heaviest_visitor}`);
+  if (!hasDashboard) console.log("- public.dashboard_stats does not exist in this schema: dashboard aggregates skipped");
+  if (applySql.length) console.log(`- "after": the same data with ${applySql.join(", ")} applied`);
+
+  section("Query latency (ms, client-side round trip over loopback, one at a time)");
+  const final = after ?? before;
+  const verdict = (r: Result) => (r.c.goal ? (r.s.p99 <= r.c.goal ? "met" : "MISSED") : "");
+  console.log(
+    table(
+      after ? ["query", "n", "p50 before", "p99 before", "p50 after", "p99 after", "goal p99", "after"] : ["query", "n", "p50", "p99", "max", "goal p99", ""],
+      before.map((b, i) => {
+        const a = final[i];
+        const head = [b.c.name, b.s.n, fmt(b.s.p50), fmt(b.s.p99)];
+        return after ? [...head, fmt(a.s.p50), fmt(a.s.p99), b.c.goal ? `≤ ${b.c.goal}` : "", verdict(a)] : [...head, fmt(b.s.max), b.c.goal ? `≤ ${b.c.goal}` : "", verdict(b)];
+      }),
+    ),
+  );
+  console.log(explains.join("\n"));
+
+  section(`Goals (p99 at ${f.traces.toLocaleString("en")} traces${after ? ", after" : ""})`);
+  for (const r of final.filter((r) => r.c.goal)) {
+    console.log(`- ${r.c.name}: ${fmt(r.s.p99)} ms (goal ≤ ${r.c.goal} ms): ${verdict(r)}`);
+  }
+}
+
+main()
+  .then(() => stops.run())
+  .catch(async (error) => {
+    console.error(error);
+    await stops.run();
+    process.exit(1);
+  });
