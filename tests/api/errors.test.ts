@@ -25,6 +25,7 @@ const cases: [string, RequestInit, number, string][] = [
   ["unknown session id", { headers: json, body: JSON.stringify({ message: "hi", sessionId: "6f1c1f43-4a57-4a4e-9d3c-2b9c0c7c5a11" }) }, 404, "not_found:session"],
   ["malformed clientMessageId", { headers: json, body: JSON.stringify({ message: "hi", clientMessageId: "abc" }) }, 400, "bad_request:chat"],
   ["tracking not boolean", { headers: json, body: JSON.stringify({ message: "hi", tracking: "no" }) }, 400, "bad_request:chat"],
+  ["a menu button naming no agent", { headers: json, body: JSON.stringify({ action: { id: "select_agent", payload: { agent: "hacker" } } }) }, 400, "bad_request:chat"],
   ["unknown field", { headers: json, body: JSON.stringify({ message: "hi", role: "system" }) }, 400, "bad_request:chat"],
   ["oversized body", { headers: json, body: JSON.stringify({ message: "hi", pad: "x".repeat(40_000) }) }, 413, "payload_too_large:chat"],
 ];
