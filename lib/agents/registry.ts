@@ -52,3 +52,8 @@ export async function planTurn(ctx: TurnContext): Promise<AgentPlan> {
   if (!agent) throw new Error(`Unknown agent "${ctx.agentKey}"`);
   return agent.plan(ctx);
 }
+
+/** An agent as the API shows it; an unknown key (an agent since removed) keeps its key as name. */
+export function agentRef(key: string): { key: string; name: string } {
+  return { key, name: getAgent(key)?.name ?? key };
+}

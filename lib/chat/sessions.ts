@@ -1,4 +1,4 @@
-import { getAgent } from "../agents/registry";
+import { agentRef } from "../agents/registry";
 import type { Database } from "../db/types";
 import { AppError } from "../errors";
 import { log } from "../log";
@@ -13,7 +13,7 @@ function sessionView(s: SessionRow) {
     traceId: s.trace_id,
     isActive: s.is_active,
     trackingEnabled: s.tracking_enabled,
-    agent: { key: s.agent_type, name: getAgent(s.agent_type)?.name ?? s.agent_type },
+    agent: agentRef(s.agent_type),
     model: { key: s.model.key, name: s.model.name },
     startedAt: s.started_at,
     endedAt: s.ended_at,

@@ -1,4 +1,4 @@
-import { getAgent, planTurn } from "../agents/registry";
+import { agentRef, planTurn } from "../agents/registry";
 import type { Database } from "../db/types";
 import { AppError } from "../errors";
 import { log } from "../log";
@@ -49,7 +49,7 @@ function sessionOf(begun: Begun): TurnSession {
     newSession: begun.new_session,
     sessionTag: s.session_tag,
     traceId: s.trace_id,
-    agent: { key: s.agent_type, name: getAgent(s.agent_type)?.name ?? s.agent_type },
+    agent: agentRef(s.agent_type),
     model: { key: s.model.key, name: s.model.name },
   };
 }

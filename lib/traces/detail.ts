@@ -1,4 +1,4 @@
-import { getAgent } from "../agents/registry";
+import { agentRef } from "../agents/registry";
 import { messageView } from "../chat/sessions";
 import type { MessageRow, SessionRow } from "../chat/stored";
 import type { Database } from "../db/types";
@@ -25,7 +25,7 @@ export async function traceDetail(db: Database, traceId: string) {
       endedAt: r.session.ended_at,
       endReason: r.session.end_reason,
       durationSeconds: r.session.duration_seconds,
-      agent: { key: r.session.agent_type, name: getAgent(r.session.agent_type)?.name ?? r.session.agent_type },
+      agent: agentRef(r.session.agent_type),
     },
     messages: r.messages.map((m) => ({ ...messageView(m), metadata: m.metadata ?? {} })),
     events: r.events.map((e) => ({

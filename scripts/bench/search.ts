@@ -9,8 +9,7 @@
 // BENCH_TRACES (default 1000000), BENCH_VISITORS (default 8000),
 // BENCH_REPEAT (default 200 per query; the dashboard runs fewer),
 // BENCH_APPLY_SQL=a.sql[,b.sql]: after timing the migrated schema, apply these
-// files to the same data and time again (before/after columns), e.g.
-// scripts/bench/proposed-search.sql.
+// files to the same data and time again (before/after columns).
 import { readFileSync } from "node:fs";
 import pg from "pg";
 import { migratePostgres } from "../../lib/db/postgres-migrate";

@@ -1,16 +1,10 @@
 import { randomUUID } from "node:crypto";
+import type { TurnResult } from "@/lib/chat/turn";
 
 // A visitor's HTTP client: keeps the visitor cookie like a browser would.
 
-export interface ChatReply {
-  sessionId: string;
-  newSession: boolean;
-  sessionTag: string;
-  traceId: string | null;
-  agent: { key: string; name: string };
-  model: { key: string; name: string };
-  reply: { id: string; role: "agent"; content: string; buttons: { label: string; action: { id: string; payload?: Record<string, unknown> } }[] };
-}
+/** What POST /api/chat answers: the turn's own result type. */
+export type ChatReply = TurnResult;
 
 export class Visitor {
   cookie = "";
