@@ -240,11 +240,10 @@ create index llm_observations_session on public.llm_observations (session_id);
 
 alter table public.agent_tools enable row level security;
 alter table public.llm_observations enable row level security;
-create policy "agents are readable" on public.agents for select to anon, authenticated using (is_enabled);
-create policy "tools are readable" on public.agent_tools for select to anon, authenticated using (true);
+-- agents and tools: no policy, so anon and authenticated read nothing (instructions are the team's own)
 create policy "users read their own observations" on public.llm_observations
   for select to authenticated using (user_id = (select auth.uid())::text);
-grant select on public.agents, public.agent_tools, public.llm_observations to anon, authenticated;
+grant select on public.llm_observations to anon, authenticated;
 grant all on public.agents, public.agent_tools, public.llm_observations to service_role;
 revoke execute on function public.agents_check_tools(), public.agents_bump_version(), public.agents_check_handoffs(),
   public.pin_agent_version() from public, anon, authenticated;

@@ -37,6 +37,9 @@ export function figure(text: string): void {
 
 export const appTables = [
   "llm_models",
+  "agents",
+  "agent_tools",
+  "llm_observations",
   "conversation_sessions",
   "conversation_messages",
   "llm_traces",
