@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startMaintenance } from "@/lib/chat/maintenance";
 import { backends, type TestDatabase } from "../support/databases";
 import { begin, finish, visitor } from "./turn-helpers";
@@ -134,7 +134,7 @@ describe.each(backends)("session lifecycle on $name", ({ open }) => {
     expect(idle).toEqual([expect.objectContaining({ session_id: b.session.id, event: "expired", reason: "idle", message_count: 1 })]);
     expect(idle[0].duration_seconds).toBeGreaterThanOrEqual(86_399);
 
-    // an old tab writes into the session ended by hand while c is active: c is superseded
+    // an old tab writes into the idle-expired session b while c is active: c is superseded
     await finish(t.db, c.user_message.id);
     const d = await begin(t.db, u, { p_session_id: b.session.id });
     expect(d.reason).toBe("expired_previous");
@@ -170,13 +170,19 @@ describe.each(backends)("session lifecycle on $name", ({ open }) => {
     const a = await begin(t.db, u);
     await age(a.session.id);
     expect(await t.db.rpc("maintenance_scheduler")).toEqual({ scheduler: "app" });
+    const spy = vi.spyOn(console, "log");
     const job = await startMaintenance(t.db, { intervalSeconds: 3600, idleMinutes: 60 });
     try {
       expect(job.scheduler).toBe("app");
       const run = await job.firstRun;
       expect(run?.sessions.map((s) => s.session_id)).toContain(a.session.id);
+      const lines = spy.mock.calls.map(([line]) => JSON.parse(String(line)) as Record<string, unknown>);
+      expect(lines).toContainEqual(expect.objectContaining({
+        event: "session.ended", sessionId: a.session.id, reason: "idle", durationSeconds: 86_400, messageCount: 1, by: "maintenance",
+      }));
     } finally {
       job.stop();
+      spy.mockRestore();
     }
     const [row] = await t.sql<{ end_reason: string }>("select end_reason from conversation_sessions where id = $1", [a.session.id]);
     expect(row.end_reason).toBe("idle");
