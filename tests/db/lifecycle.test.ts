@@ -29,7 +29,7 @@ describe.each(backends)("session lifecycle on $name", ({ open }) => {
   const age = (sessionId: string, idle = "2 days") =>
     t.sql(`update conversation_sessions set started_at = now() - interval '3 days', last_activity_at = now() - interval '${idle}' where id = $1`, [sessionId]);
 
-  it("an open order carries over into the session that replaces an idle-expired one, with an event saying so", async () => {
+  it("an open order carries over into the session that replaces an idle-expired one (and only then), with an event saying so", async () => {
     const u = visitor();
     const a = await begin(t.db, u, { p_agent: "order_assistant" });
     await finish(t.db, a.user_message.id, { p_flows: { bulk_order: openOrder, quiz: { status: "confirmed" } } });
@@ -43,21 +43,18 @@ describe.each(backends)("session lifecycle on $name", ({ open }) => {
     expect(started.detail.carried_flows).toEqual(["bulk_order"]);
     // the old session keeps its own copy
     expect(await t.sql("select flow from flow_states where session_id = $1 order by flow", [a.session.id])).toEqual([{ flow: "bulk_order" }, { flow: "quiz" }]);
-  });
 
-  it("flows do not carry over an agent switch, an ended session or a first message", async () => {
-    const u = visitor();
-    const a = await begin(t.db, u, { p_agent: "order_assistant" });
-    await finish(t.db, a.user_message.id, { p_flows: { bulk_order: openOrder } });
-    const b = await begin(t.db, u, { p_agent: "sales_pitch", p_session_id: a.session.id });
-    expect(b).toMatchObject({ reason: "agent_switch", flows: {} });
-    await finish(t.db, b.user_message.id, { p_flows: { bulk_order: openOrder } });
-    await t.db.rpc("end_session", { p_user_id: u, p_session_id: b.session.id });
-    const c = await begin(t.db, u, { p_session_id: b.session.id });
-    expect(c).toMatchObject({ reason: "ended_previous", flows: {} });
-    const details = await t.sql<{ detail: Record<string, unknown> }>(
-      "select detail from session_events where user_id = $1 and event = 'started' and detail ? 'carried_flows'", [u]);
-    expect(details).toEqual([]);
+    // only an idle expiry carries flows: not an agent switch, not a session the visitor ended
+    await finish(t.db, b.user_message.id);
+    const c = await begin(t.db, u, { p_agent: "sales_pitch", p_session_id: b.session.id });
+    expect(c).toMatchObject({ reason: "agent_switch", flows: {} });
+    await finish(t.db, c.user_message.id, { p_flows: { bulk_order: openOrder } });
+    await t.db.rpc("end_session", { p_user_id: u, p_session_id: c.session.id });
+    const d = await begin(t.db, u, { p_session_id: c.session.id });
+    expect(d).toMatchObject({ reason: "ended_previous", flows: {} });
+    const carried = await t.sql<{ session_id: string }>(
+      "select session_id from session_events where user_id = $1 and event = 'started' and detail ? 'carried_flows'", [u]);
+    expect(carried).toEqual([{ session_id: b.session.id }]);
   });
 
   it("close_idle_sessions ends every session idle past the limit at its last activity, with one expired event and its figures", async () => {
