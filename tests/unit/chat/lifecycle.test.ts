@@ -16,7 +16,9 @@ function ending(sessionId: string, reason: string, event: string, duration: numb
   };
 }
 
-function begun(over: Partial<Extract<BeginResult, { status: "started" }>>): Exclude<BeginResult, { status: "rate_limited" }> {
+type Begun = Exclude<BeginResult, { status: "rate_limited" }>;
+
+function begun(over: Partial<Begun>): Begun {
   return {
     status: "started", new_session: true, reason: "expired_previous", previous_session_id: "s-old",
     session: { id: "s-new", agent_type: "sales_pitch", session_tag: "chat_model_abcdef_002", trace_id: "t-1" } as never,
