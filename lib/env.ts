@@ -17,6 +17,8 @@ const schema = z.object({
   ADMIN_TOKEN: optional,
   SESSION_SECRET: optional,
   SESSION_IDLE_MINUTES: intWithDefault(1440, 1),
+  // seconds between the app's runs of the session maintenance job where pg_cron does not run it; 0 = off
+  MAINTENANCE_INTERVAL_SECONDS: intWithDefault(60, 0),
   CHAT_RATE_LIMIT_PER_MINUTE: intWithDefault(60, 0),
   CHAT_RATE_LIMIT_PER_IP_PER_MINUTE: intWithDefault(600, 0),
   DEFAULT_AGENT: z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.string().default("product_recommendation")),

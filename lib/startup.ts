@@ -1,6 +1,8 @@
 import { database } from "./db";
 import { log } from "./log";
+import { env } from "./env";
 import { adminToken, sessionSecret } from "./settings";
+import { startMaintenance } from "./chat/maintenance";
 import { ensureModels } from "./chat/models";
 
 export async function startup(): Promise<void> {
@@ -9,6 +11,11 @@ export async function startup(): Promise<void> {
     await Promise.all([sessionSecret(db), adminToken(db), ensureModels(db)]);
     const { migration_version } = await db.rpc<{ migration_version: string | null }>("app_health");
     log("server.started", { backend: db.backend, migrationVersion: migration_version });
+    const e = env();
+    // idle sessions end even when nobody writes again (pg_cron, or this instance's timer)
+    await startMaintenance(db, { intervalSeconds: e.MAINTENANCE_INTERVAL_SECONDS, idleMinutes: e.SESSION_IDLE_MINUTES }).catch((error: unknown) =>
+      log("maintenance.failed", { error: String((error as Error).message ?? error) }, "warn"),
+    );
   } catch (error) {
     if ((error as Error).name === "DatabaseLockedError") {
       log("server.refused", { error: (error as Error).message }, "error");

@@ -27,10 +27,18 @@ for (const file of vitest.testResults) {
     }
   }
 }
+// pgTAP (tests/db/pgtap.test.ts runs pg_prove on supabase/tests/database): assertions, not files
+let pgtap = { files: 0, tests: 0, failed: 0 };
+try {
+  pgtap = read("test-results/pgtap.json");
+} catch {
+  // the SQL tests did not run
+}
 const e2e = { passed: playwright.stats.expected, failed: playwright.stats.unexpected + playwright.stats.flaky };
 bySuite.e2e = e2e.passed + e2e.failed;
 passed += e2e.passed;
 failed += e2e.failed;
 console.log(`suites: ${Object.entries(bySuite).map(([k, v]) => `${k} ${v}`).join(", ")}`);
 console.log(`database tests: ${byBackend.pglite} on PGlite, ${byBackend.postgres} on PostgreSQL`);
-console.log(`tests: ${passed} passed, ${failed} failed`);
+console.log(`pgTAP (pg_prove on PostgreSQL): ${pgtap.tests - pgtap.failed} of ${pgtap.tests} assertions passed in ${pgtap.files} files`);
+console.log(`tests: ${passed} passed, ${failed} failed; pgTAP assertions: ${pgtap.tests - pgtap.failed} passed, ${pgtap.failed} failed`);

@@ -16,7 +16,7 @@ export NEXT_TELEMETRY_DISABLED=1
 npx next build > .next-build.log 2>&1 || { cat .next-build.log; exit 1; }
 tail -n 5 .next-build.log
 
-echo "== unit, database and HTTP tests (vitest)"
+echo "== unit, database (with the pgTAP suite under pg_prove) and HTTP tests (vitest)"
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json
 
 echo "== browser tests (Playwright, Chromium)"

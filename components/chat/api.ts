@@ -101,8 +101,8 @@ export async function fetchSessionHistory(sessionId: string, signal?: AbortSigna
   return (await res.json()) as SessionHistory;
 }
 
-export async function endSession(sessionId: string): Promise<void> {
-  await postJson(`/api/sessions/${encodeURIComponent(sessionId)}/end`, {});
+export async function endSession(sessionId: string, reason: "user" | "new_chat" = "user"): Promise<void> {
+  await postJson(`/api/sessions/${encodeURIComponent(sessionId)}/end`, { reason });
 }
 
 export async function sendFeedback(sessionId: string, rating: Rating, comment?: string): Promise<void> {

@@ -137,7 +137,7 @@ export function useChat(options: { model?: string } = {}) {
     const dispatch = dispatchFor(generationRef.current);
     if (currentSessionId) {
       try {
-        await endSession(currentSessionId);
+        await endSession(currentSessionId, "new_chat");
       } catch (error) {
         const gone = error instanceof ChatApiError && (error.kind === "not_found" || error.kind === "invalid");
         if (!gone) {

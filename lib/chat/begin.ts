@@ -28,6 +28,8 @@ export type BeginResult =
       new_session: boolean;
       reason?: string | null;
       previous_session_id?: string | null;
+      /** the sessions ended to start this one, with their figures (public.turn_endings) */
+      ended?: unknown[];
       session: SessionRow;
       user_message: MessageRow;
       reply: MessageRow | null;

@@ -1,5 +1,6 @@
 import { log } from "../log";
 import type { BeginResult, TurnRequest } from "./begin";
+import { logSessionEnded, sessionEndingSchema } from "./endings";
 
 // One structured log line per session lifecycle event.
 
@@ -11,10 +12,8 @@ export function logLifecycle(begun: Exclude<BeginResult, { status: "rate_limited
     log("session.repeated_message", { ...base, status: begun.status, clientMessageId: request.clientMessageId });
   } else if (begun.new_session) {
     const previous = begun.previous_session_id ?? undefined;
-    if (begun.reason === "agent_switch") {
-      log("session.ended", { ...base, sessionId: previous, reason: "agent_switch" });
-      log("session.switched", { ...base, previousSessionId: previous });
-    }
+    logEndings(begun, request, previous);
+    if (begun.reason === "agent_switch") log("session.switched", { ...base, previousSessionId: previous });
     if (begun.reason === "expired_previous") log("session.expired", { ...base, sessionId: previous });
     log("session.started", { ...base, reason: begun.reason, previousSessionId: previous, sessionTag: begun.session.session_tag, traceId: begun.session.trace_id });
   } else if (request.sessionId && !seen.has(begun.session.id)) {
@@ -24,4 +23,18 @@ export function logLifecycle(begun: Exclude<BeginResult, { status: "rate_limited
   }
   if (seen.size > 10_000) seen.clear();
   seen.add(begun.session.id);
+}
+
+/** `session.ended` for every session this turn ended (begin_turn's `ended`: agent switch, idle, superseded). */
+function logEndings(begun: Exclude<BeginResult, { status: "rate_limited" }>, request: TurnRequest, previous: string | undefined): void {
+  if (begun.ended === undefined) {
+    // a begin_turn without `ended` reports only the switch, without figures
+    if (begun.reason === "agent_switch") {
+      log("session.ended", { requestId: request.requestId, visitor: request.visitorId, sessionId: previous, agent: begun.session.agent_type, reason: "agent_switch", by: "turn" });
+    }
+    return;
+  }
+  for (const ending of sessionEndingSchema.array().parse(begun.ended)) {
+    logSessionEnded(ending, { requestId: request.requestId, by: "turn" });
+  }
 }

@@ -1,7 +1,7 @@
 import { agentRef } from "../agents/registry";
 import type { Database } from "../db/types";
 import { AppError } from "../errors";
-import { log } from "../log";
+import { logSessionEnded, sessionEndingSchema } from "./endings";
 import { buttonsOf, type MessageRow, type SessionRow } from "./stored";
 
 // A visitor's own sessions: history, end, feedback. Ownership is checked in SQL (404 otherwise).
@@ -30,15 +30,17 @@ export async function sessionHistory(db: Database, visitorId: string | null, ses
   return { ...sessionView(r.session), messages: r.messages.map(messageView) };
 }
 
-export async function endSession(db: Database, visitorId: string | null, sessionId: string, requestId?: string) {
+export async function endSession(
+  db: Database, visitorId: string | null, sessionId: string, requestId?: string, reason: "user" | "new_chat" = "user",
+) {
   if (!visitorId) throw new AppError("not_found:session", "No such session.");
-  const r = await db.rpc<{ was_active: boolean; session: SessionRow }>("end_session", {
+  const r = await db.rpc<{ was_active: boolean; session: SessionRow; ending?: unknown }>("end_session", {
     p_user_id: visitorId,
     p_session_id: sessionId,
-    p_reason: "user",
+    p_reason: reason,
     p_request_id: requestId,
   });
-  if (r.was_active) log("session.ended", { requestId, visitor: visitorId, sessionId, agent: r.session.agent_type, reason: "user" });
+  if (r.ending) logSessionEnded(sessionEndingSchema.parse(r.ending), { requestId, by: "visitor" });
   return { sessionId, ended: true, wasActive: r.was_active, durationSeconds: r.session.duration_seconds };
 }
 

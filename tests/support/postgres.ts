@@ -25,6 +25,17 @@ function binDir(): string {
   throw new Error("PostgreSQL server binaries not found: apt-get install -y postgresql");
 }
 
+/** The database pg_cron lives in on test servers (where the maintenance migration schedules its job). */
+export const CRON_DATABASE = "postgres";
+
+/** Preloads pg_cron when the server has it (Debian: postgresql-15-cron), as Supabase does. */
+function preloadOptions(bin: string, socketDir: string): string {
+  const version = path.basename(path.dirname(bin));
+  const hasCron = existsSync(`/usr/share/postgresql/${version}/extension/pg_cron.control`);
+  if (!hasCron) return "-c shared_preload_libraries=pg_stat_statements";
+  return `-c shared_preload_libraries=pg_stat_statements,pg_cron -c cron.database_name=${CRON_DATABASE} -c cron.host=${socketDir}`;
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
@@ -52,7 +63,7 @@ export async function startPostgres(): Promise<PostgresServer> {
   const data = path.join(dir, "data");
   const port = await freePort();
   run("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C"]);
-  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200 -c shared_preload_libraries=pg_stat_statements`;
+  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200 ${preloadOptions(bin, dir)}`;
   const start = () => run("pg_ctl", ["-D", data, "-o", opts, "-l", path.join(dir, "log"), "-w", "start"]);
   const stopFast = () => run("pg_ctl", ["-D", data, "-m", "fast", "-w", "stop"]);
   start();
