@@ -10,7 +10,7 @@ export function KpiCards({ totals }: { totals: DashboardStats["totals"] }) {
     { label: "Tokens", value: formatCompact(totals.totalTokens), hint: `${formatCompact(totals.inputTokens)} in · ${formatCompact(totals.outputTokens)} out`, testId: "kpi-tokens" },
     { label: "Latency / call", value: formatMs(totals.avgLatencyMsPerCall), hint: `${formatMs(totals.latencyMs)} in total`, testId: "kpi-latency" },
     { label: "Positive feedback", value: formatPercent(totals.positiveRatio), hint: `${formatInt(totals.positive)} positive · ${formatInt(totals.negative)} negative · ${formatInt(totals.pending)} unrated`, testId: "kpi-feedback" },
-    { label: "Errors", value: formatInt(totals.errors), hint: `traces whose last model call failed · ${formatInt(totals.tracesWithErrors)} with a failed step`, testId: "kpi-errors" },
+    { label: "Errors", value: formatInt(totals.errors), hint: `last model call failed · ${formatInt(totals.tracesWithErrors)} with a failed step`, testId: "kpi-errors" },
     { label: "Cost", value: formatUsd(totals.costUsd), hint: `${formatUsd(totals.avgCostUsd === null ? null : Number(totals.avgCostUsd))} per trace · ${formatInt(totals.toolCalls)} tool calls`, testId: "kpi-cost" },
     { label: "Message votes", value: `${formatInt(totals.votesUp)} / ${formatInt(totals.votesDown)}`, hint: "thumbs up / down on agent messages", testId: "kpi-votes" },
   ];

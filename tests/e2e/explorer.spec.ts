@@ -299,6 +299,7 @@ test.describe.serial("trace explorer and dashboard", () => {
     await expect(tools.nth(1).getByTestId("step-result").locator("pre")).toContainText('"orderId": "ord-1"');
     await expect(page.getByTestId("message-vote").first()).toHaveAttribute("data-vote", "down");
     expect(await axeViolations(page)).toEqual([]);
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: `${shots}/trace-steps.png`, fullPage: true });
   });
 
