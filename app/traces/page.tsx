@@ -9,6 +9,7 @@ import { operatorModels } from "@/lib/dashboard/models";
 import { parseWith } from "@/lib/http/body";
 import { traceQuerySchema } from "@/lib/traces/query";
 import { searchTraces } from "@/lib/traces/search";
+import { operatorTools } from "@/lib/traces/tools";
 
 export const metadata: Metadata = { title: "Traces", robots: { index: false } };
 export const dynamic = "force-dynamic";
@@ -28,7 +29,7 @@ export default async function TracesPage({ searchParams }: { searchParams: Searc
   } catch (e) {
     error = describeError(e);
   }
-  const models = await operatorModels(db).catch(() => []);
+  const [models, tools] = await Promise.all([operatorModels(db).catch(() => []), operatorTools(db).catch(() => [])]);
   return (
     <OperatorShell active="traces">
       <TraceExplorer
@@ -39,6 +40,7 @@ export default async function TracesPage({ searchParams }: { searchParams: Searc
         loadedAt={loadedAt.toISOString()}
         agents={agents.map((a) => ({ key: a.key, name: a.name }))}
         models={models.map((m) => ({ key: m.key, name: m.name }))}
+        tools={tools.map((t) => ({ key: t.name, name: t.name }))}
       />
     </OperatorShell>
   );

@@ -2,6 +2,7 @@ import type { DashboardStats } from "@/lib/dashboard/stats";
 import { formatDateTime } from "../operator/format";
 import { cx, muted } from "../operator/ui";
 import { ChartCard } from "./ChartCard";
+import { CostPerDayChart } from "./CostPerDayChart";
 import type { DashboardState } from "./dashboard-state";
 import { DashboardFilters } from "./DashboardFilters";
 import { ExperimentComparison } from "./ExperimentComparison";
@@ -9,6 +10,7 @@ import { FeedbackChart } from "./FeedbackChart";
 import { KpiCards } from "./KpiCards";
 import { LlmCallsChart } from "./LlmCallsChart";
 import { TracesPerDayChart } from "./TracesPerDayChart";
+import { UsageChart } from "./UsageChart";
 
 /** The analytics dashboard: headline figures and charts, every number from dashboard_stats() in SQL. */
 export function DashboardView({ state, stats }: { state: DashboardState; stats: DashboardStats }) {
@@ -39,6 +41,23 @@ export function DashboardView({ state, stats }: { state: DashboardState; stats: 
         </ChartCard>
         <ChartCard title="Feedback by model" subtitle="Share of each model's traces" testId="chart-feedback-model" className="lg:col-span-3">
           <FeedbackChart groups={stats.feedbackByModel} />
+        </ChartCard>
+      </div>
+      <div className="grid gap-4 lg:grid-cols-2">
+        <ChartCard title="Cost per day" subtitle="Model cost (USD) of the traces created each UTC day, from the prices on llm_models" testId="chart-cost-per-day" className="lg:col-span-2">
+          <CostPerDayChart days={stats.perDay} />
+        </ChartCard>
+        <ChartCard title="Cost by agent" subtitle="Sum of the traces' cost" testId="chart-cost-agent">
+          <UsageChart groups={stats.usageByAgent} metric="cost" />
+        </ChartCard>
+        <ChartCard title="Cost by model" subtitle="Sum of the traces' cost" testId="chart-cost-model">
+          <UsageChart groups={stats.usageByModel} metric="cost" />
+        </ChartCard>
+        <ChartCard title="Message votes by agent" subtitle="Visitors' thumbs up and down on agent messages" testId="chart-votes-agent">
+          <UsageChart groups={stats.usageByAgent} metric="votes" />
+        </ChartCard>
+        <ChartCard title="Message votes by model" subtitle="Visitors' thumbs up and down on agent messages" testId="chart-votes-model">
+          <UsageChart groups={stats.usageByModel} metric="votes" />
         </ChartCard>
       </div>
       <ChartCard title="Experiments side by side" subtitle="experiment_name of the traces; the better value of each pair is highlighted" testId="experiment-comparison">

@@ -9,6 +9,7 @@ export const colors = {
   inputTokens: "#0ea5e9",
   outputTokens: "#14b8a6",
   calls: "#8b5cf6",
+  cost: "#d97706",
   positive: "#10b981",
   negative: "#f43f5e",
   pending: "#94a3b8",

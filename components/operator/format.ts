@@ -43,3 +43,13 @@ export function formatDateTime(iso: string | null | undefined): string {
 export function formatShortDateTime(iso: string): string {
   return formatDateTime(iso).slice(5, 16);
 }
+
+const usd = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const usdSmall = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", maximumSignificantDigits: 2 });
+
+/** "$1.25"; amounts under a cent keep two significant digits ("$0.0034"). */
+export function formatUsd(n: number | null | undefined): string {
+  if (n === null || n === undefined || Number.isNaN(n)) return "–";
+  if (n === 0) return "$0.00";
+  return Math.abs(n) < 0.01 ? usdSmall.format(n) : usd.format(n);
+}

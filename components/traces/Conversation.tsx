@@ -1,19 +1,35 @@
+import { Fragment } from "react";
+import { stepTurns, type Step } from "@/lib/traces/steps";
 import { card, cardTitle, cx, muted } from "../operator/ui";
 import { MessageCard, type DetailMessage } from "./MessageCard";
+import { StepTimeline } from "./StepTimeline";
 
-/** The session's messages in stored order. */
-export function Conversation({ messages }: { messages: DetailMessage[] }) {
+/** The session's messages in stored order; under each visitor message, the steps of its turn. */
+export function Conversation({ messages, steps = [] }: { messages: DetailMessage[]; steps?: Step[] }) {
+  const turns = stepTurns(steps);
+  const known = new Set(messages.map((m) => m.id));
+  const turnOf = new Map(turns.map((t) => [t.messageId, t]));
+  const orphans = turns.filter((t) => !t.messageId || !known.has(t.messageId));
   return (
     <section aria-labelledby="conversation-title" data-testid="conversation" className={cx(card, "p-4")}>
       <h2 id="conversation-title" className={cardTitle}>
-        Conversation <span className={cx("font-normal", muted)}>({messages.length} messages)</span>
+        Conversation <span className={cx("font-normal", muted)}>({messages.length} messages, {steps.length} steps)</span>
       </h2>
-      {messages.length === 0 ? (
+      {messages.length === 0 && steps.length === 0 ? (
         <p data-testid="conversation-empty" className={cx("mt-3 text-sm", muted)}>No messages stored for this session.</p>
       ) : (
         <ol className="mt-3 space-y-2">
-          {messages.map((m) => (
-            <MessageCard key={m.id} message={m} />
+          {messages.map((m) => {
+            const turn = m.role === "user" ? turnOf.get(m.id) : undefined;
+            return (
+              <Fragment key={m.id}>
+                <MessageCard message={m} />
+                {turn && <StepTimeline turn={turn} />}
+              </Fragment>
+            );
+          })}
+          {orphans.map((t) => (
+            <StepTimeline key={t.messageId ?? "none"} turn={t} title="Steps of no stored message" />
           ))}
         </ol>
       )}

@@ -3,7 +3,7 @@
 import { useState, type ReactNode } from "react";
 import { fromInputValue, rangePresets, toInputValue, type RangeKey } from "../operator/time-range";
 import { button, card, cx, fieldLabel, input } from "../operator/ui";
-import { feedbackValues, hasFilters, isCompleteTag, type ExplorerState } from "./explorer-state";
+import { clearedFilters, feedbackValues, hasFilters, isCompleteTag, type ExplorerState } from "./explorer-state";
 import { useDebouncedText } from "./use-debounced-text";
 
 export interface Option {
@@ -15,15 +15,17 @@ interface ExplorerFiltersProps {
   state: ExplorerState;
   agents: Option[];
   models: Option[];
+  tools: Option[];
   onChange: (patch: Partial<ExplorerState>) => void;
 }
 
 const select = `${input} pr-7`;
 
-/** Tag search (debounced, exact or substring) and the filters: agent, model, visitor, feedback, time. */
-export function ExplorerFilters({ state, agents, models, onChange }: ExplorerFiltersProps) {
+/** Tag search (debounced, exact or substring) and the filters: agent, model, visitor, feedback, tool, errors, cost, time. */
+export function ExplorerFilters({ state, agents, models, tools, onChange }: ExplorerFiltersProps) {
   const tag = useDebouncedText(state.tag, (v) => onChange({ tag: v }));
   const user = useDebouncedText(state.user ?? "", (v) => onChange({ user: v || undefined }), 400);
+  const minCost = useDebouncedText(state.minCost ?? "", (v) => onChange({ minCost: v || undefined }), 400);
   const [customOpen, setCustomOpen] = useState(false);
   const custom = customOpen || Boolean(state.from || state.to);
   const exactSearch = state.exact || isCompleteTag(tag.text.trim());
@@ -113,6 +115,33 @@ export function ExplorerFilters({ state, agents, models, onChange }: ExplorerFil
           className={cx(input, "font-mono")}
         />
       </Field>
+      <Field label="Tool used" className="md:col-span-2">
+        <select value={state.tool ?? ""} onChange={(e) => onChange({ tool: e.target.value || undefined })} data-testid="filter-tool" className={select}>
+          <option value="">Any tool</option>
+          {tools.map((t) => (
+            <option key={t.key} value={t.key}>{t.name}</option>
+          ))}
+        </select>
+      </Field>
+      <Field label="Min. cost (USD)" className="md:col-span-2">
+        <input
+          type="text"
+          inputMode="decimal"
+          autoComplete="off"
+          placeholder="e.g. 0.05"
+          value={minCost.text}
+          onChange={(e) => minCost.setText(e.target.value)}
+          onKeyDown={(e) => e.key === "Enter" && minCost.flush()}
+          data-testid="filter-min-cost"
+          className={cx(input, "tabular-nums")}
+        />
+      </Field>
+      <div className="flex items-end md:col-span-2">
+        <label className="flex h-9 items-center gap-1.5 text-sm text-slate-700 dark:text-slate-200">
+          <input type="checkbox" checked={state.hasError} onChange={(e) => onChange({ hasError: e.target.checked })} data-testid="filter-has-error" className="h-4 w-4 accent-rose-600" />
+          Has an error
+        </label>
+      </div>
       {custom && (
         <>
           <Field label="From (UTC)" className="md:col-span-3">
@@ -123,13 +152,13 @@ export function ExplorerFilters({ state, agents, models, onChange }: ExplorerFil
           </Field>
         </>
       )}
-      <div className={cx("flex items-end", custom ? "md:col-span-2" : "md:col-span-8")}>
+      <div className={cx("flex items-end", custom ? "md:col-span-6" : "md:col-span-2")}>
         <button
           type="button"
           disabled={!hasFilters(state) && !tag.text}
           onClick={() => {
             setCustomOpen(false);
-            onChange({ tag: "", exact: false, agent: undefined, model: undefined, user: undefined, feedback: undefined, range: undefined, from: undefined, to: undefined });
+            onChange(clearedFilters);
           }}
           data-testid="clear-filters"
           className={cx(button, "ml-auto")}

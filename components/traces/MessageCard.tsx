@@ -1,3 +1,4 @@
+import { ThumbDownIcon, ThumbUpIcon } from "../operator/icons";
 import { formatDateTime, formatInt, formatMs } from "../operator/format";
 import { cx } from "../operator/ui";
 import { JsonBlock } from "./JsonBlock";
@@ -10,6 +11,8 @@ export interface DetailMessage {
   createdAt: string;
   partial: boolean;
   metadata: Record<string, unknown>;
+  /** the visitor's vote on an agent message */
+  vote?: "up" | "down" | null;
 }
 
 const roleStyle: Record<string, string> = {
@@ -39,6 +42,19 @@ export function MessageCard({ message }: { message: DetailMessage }) {
           </span>
         )}
         {latency !== null && <span>{formatMs(latency)}</span>}
+        {message.vote && (
+          <span
+            data-testid="message-vote"
+            data-vote={message.vote}
+            className={cx(
+              "inline-flex items-center gap-1 rounded px-1 font-medium",
+              message.vote === "up" ? "bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200" : "bg-rose-100 text-rose-800 dark:bg-rose-950 dark:text-rose-200",
+            )}
+          >
+            {message.vote === "up" ? <ThumbUpIcon width="11" height="11" aria-hidden="true" /> : <ThumbDownIcon width="11" height="11" aria-hidden="true" />}
+            visitor voted {message.vote}
+          </span>
+        )}
         {message.partial && <span className="rounded bg-amber-100 px-1 font-medium text-amber-800 dark:bg-amber-950 dark:text-amber-300">partial (cut off)</span>}
       </div>
       <p data-testid="message-text" className="text-sm leading-relaxed whitespace-pre-wrap break-words text-slate-900 dark:text-slate-100">

@@ -7,7 +7,7 @@ import type { TraceView } from "@/lib/traces/search";
 import type { ShownError } from "../operator/errors";
 import { StatusPanel } from "../operator/StatusPanel";
 import { button, cx, input, link, muted } from "../operator/ui";
-import { explorerHref, hasFilters, pageSizes, searchOnly, type ExplorerState, type SortKey } from "./explorer-state";
+import { clearedFilters, explorerHref, hasFilters, pageSizes, searchOnly, type ExplorerState, type SortKey } from "./explorer-state";
 import { ExplorerFilters, type Option } from "./ExplorerFilters";
 import { ExplorerPager } from "./ExplorerPager";
 import { TraceTable } from "./TraceTable";
@@ -23,10 +23,11 @@ interface TraceExplorerProps {
   loadedAt: string;
   agents: Option[];
   models: Option[];
+  tools: Option[];
 }
 
 /** The trace explorer: URL-driven search (the server renders each result), keyset pages, a live count of new traces. */
-export function TraceExplorer({ state, api, result, error, loadedAt, agents, models }: TraceExplorerProps) {
+export function TraceExplorer({ state, api, result, error, loadedAt, agents, models, tools }: TraceExplorerProps) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   // the controls show the requested state at once; the rows follow when the server has rendered them
@@ -59,7 +60,7 @@ export function TraceExplorer({ state, api, result, error, loadedAt, agents, mod
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div>
           <h1 className="text-xl font-semibold tracking-tight">Traces</h1>
-          <p className={cx("text-sm", muted)}>One trace per tracked agent session. Search by session tag, filter, sort, open one for its conversation.</p>
+          <p className={cx("text-sm", muted)}>One trace per tracked agent session. Search by session tag, filter, sort, open one for its conversation and steps.</p>
         </div>
         <div className="flex items-center gap-2">
           <a href={exportHref} download data-testid="export-csv" className={button}>
@@ -68,7 +69,7 @@ export function TraceExplorer({ state, api, result, error, loadedAt, agents, mod
         </div>
       </div>
 
-      <ExplorerFilters state={view} agents={agents} models={models} onChange={update} />
+      <ExplorerFilters state={view} agents={agents} models={models} tools={tools} onChange={update} />
 
       <div className="flex min-h-8 flex-wrap items-center gap-3 text-sm">
         <span data-testid="result-summary" className={muted}>
@@ -115,7 +116,7 @@ export function TraceExplorer({ state, api, result, error, loadedAt, agents, mod
       ) : result && result.traces.length === 0 ? (
         <StatusPanel kind="empty" title={hasFilters(state) ? "No traces match this search" : "No traces yet"} testId="traces-empty">
           {hasFilters(state) ? (
-            <p>Try a shorter part of the tag, or <button type="button" className={link} onClick={() => update({ tag: "", exact: false, agent: undefined, model: undefined, user: undefined, feedback: undefined, range: undefined, from: undefined, to: undefined })}>clear the filters</button>.</p>
+            <p>Try a shorter part of the tag, or <button type="button" className={link} onClick={() => update(clearedFilters)}>clear the filters</button>.</p>
           ) : (
             <p>Every tracked chat session gets a trace. Start a conversation on the <Link href="/" className={link}>storefront</Link>; it shows up here.</p>
           )}

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { CopyButton } from "../operator/CopyButton";
-import { formatDateTime, formatDuration, formatInt, formatMs } from "../operator/format";
+import { formatDateTime, formatDuration, formatInt, formatMs, formatUsd } from "../operator/format";
 import { card, cx, link, muted } from "../operator/ui";
 import type { TraceDetail } from "./detail-types";
 import { FeedbackBadge } from "./FeedbackBadge";
@@ -16,6 +16,10 @@ export function TraceFigures({ detail }: { detail: TraceDetail }) {
     ["Total tokens", formatInt(trace.totalTokens), "figure-total-tokens"],
     ["Latency", formatMs(trace.latencyMs), "figure-latency"],
     ["Per call", formatMs(perCall), "figure-latency-per-call"],
+    ["Cost", formatUsd(trace.costUsd), "figure-cost"],
+    ["Tool calls", formatInt(trace.toolCalls), "figure-tool-calls"],
+    ["Failed steps", formatInt(trace.errorCount), "figure-errors"],
+    ["Message votes", `${formatInt(trace.votesUp)} up · ${formatInt(trace.votesDown)} down`, "figure-votes"],
     ["Session length", session.isActive ? "active" : formatDuration(session.durationSeconds), "figure-duration"],
     ["Messages", formatInt(detail.messages.length), "figure-messages"],
   ];
@@ -41,7 +45,7 @@ export function TraceFigures({ detail }: { detail: TraceDetail }) {
         </span>
       </div>
       <dl className={cx("mt-2 flex flex-wrap gap-x-5 gap-y-1 text-xs", muted)}>
-        <Meta label="Agent" value={session.agent.name} />
+        <Meta label="Agent" value={trace.agentVersion ? `${session.agent.name} (version ${trace.agentVersion})` : session.agent.name} />
         <Meta label="Model" value={`${trace.modelName} (${trace.model})`} />
         {trace.experimentName && <Meta label="Experiment" value={trace.experimentName} />}
         <div className="flex gap-1">
@@ -60,7 +64,12 @@ export function TraceFigures({ detail }: { detail: TraceDetail }) {
           Last error: {trace.lastError}
         </p>
       )}
-      <dl className="mt-3 grid grid-cols-2 gap-2 sm:grid-cols-4 lg:grid-cols-8">
+      {trace.toolsUsed.length > 0 && (
+        <p className={cx("mt-2 text-xs", muted)}>
+          Tools used: <span data-testid="trace-tools-used" className="font-mono text-slate-700 dark:text-slate-200">{trace.toolsUsed.join(", ")}</span>
+        </p>
+      )}
+      <dl className="mt-3 grid grid-cols-2 gap-2 sm:grid-cols-4 lg:grid-cols-6">
         {figures.map(([label, value, testId]) => (
           <div key={label} className="rounded-lg bg-slate-50 px-3 py-2 dark:bg-slate-950/60">
             <dt className={cx("text-[11px]", muted)}>{label}</dt>

@@ -39,7 +39,7 @@ export function TraceTable({ traces, sort, dir, agentNames, onSort, highlight }:
 
   return (
     <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
-      <table data-testid="trace-table" className="w-full min-w-[900px] border-collapse text-sm">
+      <table data-testid="trace-table" className="w-full min-w-[1080px] border-collapse text-sm">
         <thead className={tableHead}>
           {table.getHeaderGroups().map((group) => (
             <tr key={group.id} className="border-b border-slate-200 dark:border-slate-800">

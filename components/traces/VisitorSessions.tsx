@@ -19,7 +19,7 @@ export function VisitorSessions({ detail, agentNames }: { detail: TraceDetail; a
               <span className="font-mono text-xs">{s.sessionTag}</span>
               <span className={cx("text-xs", muted)}>
                 {agentNames[s.agentType] ?? s.agentType} · {formatDateTime(s.startedAt).slice(5, 16)}
-                {s.isActive && <span className="ml-1 text-emerald-600 dark:text-emerald-400">● active</span>}
+                {s.isActive && <span className="ml-1 text-emerald-700 dark:text-emerald-400">● active</span>}
                 {!s.traceId && <span className="ml-1">· not tracked</span>}
               </span>
             </>

@@ -1,10 +1,10 @@
 import { isRangeKey, resolveRange, validTime, type RangeKey } from "../operator/time-range";
 
 // The trace explorer's state lives in the URL (shareable, survives reload):
-//   /traces?tag=&exact=1&agent=&model=&user=&feedback=&range=24h|from=&to=&sort=&dir=&limit=&cursor=
+//   /traces?tag=&exact=1&agent=&model=&user=&feedback=&tool=&error=1&minCost=&range=24h|from=&to=&sort=&dir=&limit=&cursor=
 // and maps onto GET /api/traces (sessionTag exact, or q substring).
 
-export const sortKeys = ["created_at", "updated_at", "llm_calls", "total_tokens", "latency_ms"] as const;
+export const sortKeys = ["created_at", "updated_at", "llm_calls", "total_tokens", "latency_ms", "cost_usd"] as const;
 export type SortKey = (typeof sortKeys)[number];
 export const feedbackValues = ["positive", "negative", "pending"] as const;
 export const pageSizes = [25, 50, 100, 200] as const;
@@ -16,6 +16,10 @@ export interface ExplorerState {
   model?: string;
   user?: string;
   feedback?: (typeof feedbackValues)[number];
+  tool?: string;
+  hasError: boolean;
+  /** minimum cost in USD, as typed (validated by the API) */
+  minCost?: string;
   range?: RangeKey;
   from?: string;
   to?: string;
@@ -45,6 +49,9 @@ export function parseExplorerState(params: Params): ExplorerState {
     model: read(params, "model"),
     user: read(params, "user"),
     feedback: feedbackValues.find((f) => f === feedback),
+    tool: read(params, "tool"),
+    hasError: read(params, "error") === "1",
+    minCost: read(params, "minCost"),
     range: isRangeKey(range) ? range : undefined,
     from: isRangeKey(range) ? undefined : validTime(read(params, "from")),
     to: isRangeKey(range) ? undefined : validTime(read(params, "to")),
@@ -70,6 +77,9 @@ export function explorerHref(s: ExplorerState): string {
   put("model", s.model);
   put("user", s.user);
   put("feedback", s.feedback);
+  put("tool", s.tool);
+  put("error", s.hasError && "1");
+  put("minCost", s.minCost);
   put("range", s.range);
   put("from", !s.range && s.from);
   put("to", !s.range && s.to);
@@ -90,6 +100,9 @@ export function apiParams(s: ExplorerState, now: number): Record<string, string>
   if (s.model) out.model = s.model;
   if (s.user) out.userId = s.user;
   if (s.feedback) out.feedback = s.feedback;
+  if (s.tool) out.tool = s.tool;
+  if (s.hasError) out.hasError = "true";
+  if (s.minCost) out.minCost = s.minCost;
   const { from, to } = resolveRange(s, now);
   if (from) out.from = from;
   if (to) out.to = to;
@@ -109,5 +122,11 @@ export function searchOnly(params: Record<string, string>): Record<string, strin
 }
 
 export function hasFilters(s: ExplorerState): boolean {
-  return Boolean(s.tag.trim() || s.agent || s.model || s.user || s.feedback || s.range || s.from || s.to);
+  return Boolean(s.tag.trim() || s.agent || s.model || s.user || s.feedback || s.tool || s.hasError || s.minCost || s.range || s.from || s.to);
 }
+
+/** Every filter unset (the tag search too). */
+export const clearedFilters: Partial<ExplorerState> = {
+  tag: "", exact: false, agent: undefined, model: undefined, user: undefined, feedback: undefined,
+  tool: undefined, hasError: false, minCost: undefined, range: undefined, from: undefined, to: undefined,
+};

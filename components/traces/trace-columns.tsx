@@ -2,7 +2,7 @@ import Link from "next/link";
 import { createColumnHelper, rowSortingFeature, tableFeatures } from "@tanstack/react-table";
 import type { TraceView } from "@/lib/traces/search";
 import { CopyButton } from "../operator/CopyButton";
-import { formatDateTime, formatInt, formatMs, formatShortDateTime } from "../operator/format";
+import { formatDateTime, formatInt, formatMs, formatShortDateTime, formatUsd } from "../operator/format";
 import { cx, focusRing } from "../operator/ui";
 import { FeedbackBadge } from "./FeedbackBadge";
 
@@ -12,7 +12,7 @@ import { FeedbackBadge } from "./FeedbackBadge";
 export const traceTableFeatures = tableFeatures({ rowSortingFeature });
 const helper = createColumnHelper<typeof traceTableFeatures, TraceView>();
 
-export const numericColumns = new Set(["llm_calls", "total_tokens", "latency_ms"]);
+export const numericColumns = new Set(["llm_calls", "total_tokens", "latency_ms", "cost_usd"]);
 
 export function traceColumns(agentNames: Record<string, string>) {
   return helper.columns([
@@ -32,9 +32,13 @@ export function traceColumns(agentNames: Record<string, string>) {
               {t.sessionTag}
             </Link>
             <CopyButton text={t.sessionTag} label={`Copy session tag ${t.sessionTag}`} />
-            {t.status === "error" && (
-              <span title={t.lastError ?? "model error"} className="rounded bg-rose-100 px-1 text-[10px] font-semibold uppercase text-rose-700 dark:bg-rose-950 dark:text-rose-300">
-                error
+            {(t.status === "error" || t.errorCount > 0) && (
+              <span
+                data-testid="trace-error-badge"
+                title={t.errorCount > 0 ? `${t.errorCount} failed step${t.errorCount === 1 ? "" : "s"}` : (t.lastError ?? "model error")}
+                className="rounded bg-rose-100 px-1 text-[10px] font-semibold uppercase text-rose-700 dark:bg-rose-950 dark:text-rose-300"
+              >
+                error{t.errorCount > 1 ? ` ×${t.errorCount}` : ""}
               </span>
             )}
           </span>
@@ -45,7 +49,11 @@ export function traceColumns(agentNames: Record<string, string>) {
       id: "agent",
       header: "Agent",
       enableSorting: false,
-      cell: ({ getValue }) => <span title={getValue()}>{agentNames[getValue()] ?? getValue()}</span>,
+      cell: ({ row }) => (
+        <span title={`${row.original.agentType}${row.original.agentVersion ? ` · version ${row.original.agentVersion}` : ""}`}>
+          {agentNames[row.original.agentType] ?? row.original.agentType}
+        </span>
+      ),
     }),
     helper.accessor("modelName", {
       id: "model",
@@ -64,6 +72,28 @@ export function traceColumns(agentNames: Record<string, string>) {
       ),
     }),
     helper.accessor("latencyMs", { id: "latency_ms", header: "Latency", cell: ({ getValue }) => formatMs(getValue()) }),
+    helper.accessor("costUsd", {
+      id: "cost_usd",
+      header: "Cost",
+      cell: ({ row }) => (
+        <span data-cost={row.original.costUsd} title={`$${row.original.costUsd.toFixed(8)}`}>
+          {formatUsd(row.original.costUsd)}
+        </span>
+      ),
+    }),
+    helper.accessor("toolsUsed", {
+      id: "tools",
+      header: "Tools",
+      enableSorting: false,
+      cell: ({ row }) =>
+        row.original.toolsUsed.length === 0 ? (
+          <span className="text-slate-500 dark:text-slate-400">–</span>
+        ) : (
+          <span title={`${formatInt(row.original.toolCalls)} tool calls`} className="block max-w-48 truncate font-mono text-[11.5px]">
+            {row.original.toolsUsed.join(", ")}
+          </span>
+        ),
+    }),
     helper.accessor("feedback", {
       id: "feedback",
       header: "Feedback",

@@ -34,6 +34,13 @@ interface TotalsRow extends FeedbackCounts {
   errors: number;
   first_trace_at: string | null;
   last_trace_at: string | null;
+  /** USD; numeric in SQL */
+  cost_usd: number;
+  avg_cost_usd: number | null;
+  tool_calls: number;
+  traces_with_errors: number;
+  votes_up: number;
+  votes_down: number;
 }
 
 interface DayRow {
@@ -45,6 +52,19 @@ interface DayRow {
   total_tokens: number;
   positive: number;
   negative: number;
+  cost_usd: number;
+}
+
+/** Cost, calls, failed steps and message votes of one agent or model. */
+interface UsageCounts {
+  traces: number;
+  llm_calls: number;
+  tool_calls: number;
+  traces_with_errors: number;
+  cost_usd: number;
+  avg_cost_usd: number | null;
+  votes_up: number;
+  votes_down: number;
 }
 
 interface BucketRow {
@@ -74,12 +94,15 @@ interface StatsRow {
   llm_calls_distribution: BucketRow[];
   feedback_by_agent: (FeedbackCounts & { agent_type: string })[];
   feedback_by_model: (FeedbackCounts & { model_key: string; model_name: string })[];
+  usage_by_agent: (UsageCounts & { agent_type: string })[];
+  usage_by_model: (UsageCounts & { model_key: string; model_name: string })[];
   experiments: ExperimentRow[];
   comparison: ExperimentRow[];
 }
 
 export type ExperimentStats = CamelKeys<ExperimentRow>;
 export type FeedbackGroup = CamelKeys<FeedbackCounts> & { key: string; name: string };
+export type UsageGroup = CamelKeys<UsageCounts> & { key: string; name: string };
 
 export async function dashboardStats(db: Database, q: DashboardQuery) {
   const r = await db.rpc<StatsRow>("dashboard_stats", {
@@ -92,14 +115,21 @@ export async function dashboardStats(db: Database, q: DashboardQuery) {
     const key = agent_type ?? model_key ?? "";
     return { key, name: model_name ?? getAgent(key)?.name ?? key, ...camelKeys(counts) };
   };
+  const usage = ({ agent_type, model_key, model_name, ...counts }: UsageCounts & { agent_type?: string; model_key?: string; model_name?: string }): UsageGroup => {
+    const key = agent_type ?? model_key ?? "";
+    const c = camelKeys(counts);
+    return { key, name: model_name ?? getAgent(key)?.name ?? key, ...c, costUsd: Number(c.costUsd), avgCostUsd: c.avgCostUsd === null ? null : Number(c.avgCostUsd) };
+  };
   return {
     from: r.from,
     to: r.to,
-    totals: camelKeys(r.totals),
-    perDay: r.per_day.map(camelKeys),
+    totals: { ...camelKeys(r.totals), costUsd: Number(r.totals.cost_usd) },
+    perDay: r.per_day.map((d) => ({ ...camelKeys(d), costUsd: Number(d.cost_usd) })),
     llmCallsDistribution: r.llm_calls_distribution.map(camelKeys),
     feedbackByAgent: r.feedback_by_agent.map(group),
     feedbackByModel: r.feedback_by_model.map(group),
+    usageByAgent: r.usage_by_agent.map(usage),
+    usageByModel: r.usage_by_model.map(usage),
     experiments: r.experiments.map(camelKeys),
     comparison: r.comparison.map(camelKeys),
   };

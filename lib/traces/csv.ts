@@ -5,13 +5,15 @@ import { searchTraces, type TraceView } from "./search";
 // CSV export of a search, streamed page by page (keyset), never loaded whole into memory.
 
 const columns: (keyof TraceView)[] = [
-  "id", "sessionId", "sessionTag", "userId", "agentType", "model", "experimentName", "llmCalls",
-  "inputTokens", "outputTokens", "totalTokens", "latencyMs", "status", "feedback", "feedbackComment", "createdAt", "updatedAt",
+  "id", "sessionId", "sessionTag", "userId", "agentType", "agentVersion", "model", "experimentName", "llmCalls",
+  "inputTokens", "outputTokens", "totalTokens", "latencyMs", "costUsd", "toolCalls", "errorCount", "toolsUsed",
+  "votesUp", "votesDown", "status", "feedback", "feedbackComment", "createdAt", "updatedAt",
 ];
 
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return "";
-  let s = String(value);
+  // a list (tools used) is one cell, space-separated
+  let s = Array.isArray(value) ? value.join(" ") : String(value);
   // a cell that a spreadsheet would run as a formula is quoted as text
   if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;

@@ -9,7 +9,10 @@ export type Cursor = z.infer<typeof cursorSchema>;
 // The sort value as Postgres printed it (timestamptz::text or bigint::text): anything else is a forged cursor.
 const timestampText = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)?$/;
 const bigintText = /^-?\d{1,18}$/;
-const sortValue = (sort: string) => (sort === "created_at" || sort === "updated_at" ? timestampText : bigintText);
+// sorting by cost pages on (cost, created_at): "<numeric(16, 8)>|<timestamptz>"
+const costText = new RegExp(`^\\d{1,8}\\.\\d{8}\\|${timestampText.source.slice(1, -1)}$`);
+const sortValue = (sort: string) =>
+  sort === "created_at" || sort === "updated_at" ? timestampText : sort === "cost_usd" ? costText : bigintText;
 
 export function encodeCursor(c: Cursor): string {
   return Buffer.from(JSON.stringify(c)).toString("base64url");

@@ -3,15 +3,18 @@ import { messageView } from "../chat/sessions";
 import type { MessageRow, SessionRow } from "../chat/stored";
 import type { Database } from "../db/types";
 import { traceView, type TraceRow } from "./search";
+import { stepView, type ObservationRow } from "./steps";
 
-// One trace for the explorer: its figures, the conversation, the lifecycle, the visitor's other sessions.
+// One trace for the explorer: its figures, the conversation (with votes), every step of every turn,
+// the lifecycle, the visitor's other sessions.
 
 interface DetailRow {
   trace: Omit<TraceRow, "sort_value" | "model_key" | "model_name"> & { model_key: string; model_name: string };
   session: SessionRow;
-  messages: MessageRow[];
+  messages: (MessageRow & { vote?: "up" | "down" | null })[];
   events: { id: number; session_id: string; previous_session_id: string | null; event: string; reason: string | null; request_id: string | null; detail: Record<string, unknown>; created_at: string }[];
   visitor_sessions: { session_id: string; session_tag: string; agent_type: string; started_at: string; is_active: boolean; trace_id: string | null }[];
+  observations: ObservationRow[];
 }
 
 export async function traceDetail(db: Database, traceId: string) {
@@ -27,7 +30,8 @@ export async function traceDetail(db: Database, traceId: string) {
       durationSeconds: r.session.duration_seconds,
       agent: agentRef(r.session.agent_type),
     },
-    messages: r.messages.map((m) => ({ ...messageView(m), metadata: m.metadata ?? {} })),
+    messages: r.messages.map((m) => ({ ...messageView(m), metadata: m.metadata ?? {}, vote: m.vote ?? null })),
+    steps: r.observations.map(stepView),
     events: r.events.map((e) => ({
       id: e.id,
       sessionId: e.session_id,

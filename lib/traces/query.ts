@@ -12,7 +12,7 @@ const time = z.preprocess(
     .optional(),
 );
 
-export const sortKeys = ["created_at", "updated_at", "llm_calls", "total_tokens", "latency_ms"] as const;
+export const sortKeys = ["created_at", "updated_at", "llm_calls", "total_tokens", "latency_ms", "cost_usd"] as const;
 
 export const traceQuerySchema = z
   .object({
@@ -24,6 +24,16 @@ export const traceQuerySchema = z
     feedback: z.preprocess(blank, z.enum(["pending", "positive", "negative"]).optional()),
     from: time,
     to: time,
+    tool: z.preprocess(blank, z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "is not a tool name").optional()),
+    hasError: z.preprocess(blank, z.enum(["true", "false"], { error: "must be true or false" }).transform((v) => v === "true").optional()),
+    // USD, at most the trace column's precision (numeric(16, 8))
+    minCost: z.preprocess(
+      blank,
+      z
+        .string()
+        .regex(/^\d{1,8}(\.\d{1,8})?$/, "must be a number of US dollars, e.g. 0.05")
+        .optional(),
+    ),
     sort: z.preprocess(blank, z.enum(sortKeys).default("created_at")),
     dir: z.preprocess(blank, z.enum(["asc", "desc"]).default("desc")),
     cursor: text(400),
@@ -33,7 +43,7 @@ export const traceQuerySchema = z
 
 export type TraceQuery = z.infer<typeof traceQuerySchema>;
 
-const keys = ["sessionTag", "q", "agent", "model", "userId", "feedback", "from", "to", "sort", "dir", "cursor", "limit"] as const;
+const keys = ["sessionTag", "q", "agent", "model", "userId", "feedback", "from", "to", "tool", "hasError", "minCost", "sort", "dir", "cursor", "limit"] as const;
 
 export function queryObject(url: URL): Record<string, string> {
   const out: Record<string, string> = {};

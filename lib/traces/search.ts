@@ -18,6 +18,14 @@ export interface TraceRow {
   output_tokens: number;
   total_tokens: number;
   latency_ms: number;
+  /** numeric(16, 8) in USD */
+  cost_usd: number | string;
+  agent_version: number | null;
+  tool_calls: number;
+  error_count: number;
+  tools_used: string[];
+  votes_up: number;
+  votes_down: number;
   status: string;
   last_error: string | null;
   feedback: string;
@@ -34,6 +42,7 @@ export function traceView(t: Omit<TraceRow, "sort_value">) {
     sessionTag: t.session_tag,
     userId: t.user_id,
     agentType: t.agent_type,
+    agentVersion: t.agent_version,
     model: t.model_key,
     modelName: t.model_name,
     experimentName: t.experiment_name,
@@ -42,6 +51,12 @@ export function traceView(t: Omit<TraceRow, "sort_value">) {
     outputTokens: Number(t.output_tokens),
     totalTokens: Number(t.total_tokens),
     latencyMs: Number(t.latency_ms),
+    costUsd: Number(t.cost_usd),
+    toolCalls: t.tool_calls,
+    errorCount: t.error_count,
+    toolsUsed: t.tools_used,
+    votesUp: t.votes_up,
+    votesDown: t.votes_down,
     feedback: t.feedback,
     feedbackComment: t.feedback_comment,
     status: t.status,
@@ -69,6 +84,9 @@ export async function searchTraces(db: Database, q: TraceQuery): Promise<{ trace
     p_after_value: after?.v,
     p_after_id: after?.i,
     p_limit: q.limit,
+    p_tool: q.tool,
+    p_has_error: q.hasError,
+    p_min_cost: q.minCost,
   });
   const last = r.traces.at(-1);
   return {

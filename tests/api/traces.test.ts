@@ -87,9 +87,79 @@ it("exports a search as CSV", async () => {
   const res = await get(`/api/traces/export?q=${tags[0].slice(11, 17)}`);
   expect(res.headers.get("content-type")).toContain("text/csv");
   const lines = (await res.text()).trim().split("\n");
-  expect(lines[0]).toBe("id,sessionId,sessionTag,userId,agentType,model,experimentName,llmCalls,inputTokens,outputTokens,totalTokens,latencyMs,status,feedback,feedbackComment,createdAt,updatedAt");
+  expect(lines[0]).toBe(
+    "id,sessionId,sessionTag,userId,agentType,agentVersion,model,experimentName,llmCalls,inputTokens,outputTokens,totalTokens,latencyMs," +
+      "costUsd,toolCalls,errorCount,toolsUsed,votesUp,votesDown,status,feedback,feedbackComment,createdAt,updatedAt",
+  );
   expect(lines).toHaveLength(4);
   expect(lines.slice(1).map((l) => l.split(",")[2]).sort()).toEqual([...tags].sort());
+});
+
+it("filters by tool used, has-an-error and minimum cost; sorts and pages by cost; rows and CSV carry the new fields", async () => {
+  // finish_turn's roll-up of observations, set directly: a (1 failed step, $0.40), b ($0.02), c (no tools, $0)
+  const ids = (await db.query<{ id: string; session_tag: string }>("select id, session_tag from llm_traces where session_tag = any($1)", [tags])).rows;
+  const id = (tag: string) => ids.find((r) => r.session_tag === tag)!.id;
+  const rollup = "update llm_traces set cost_usd = $2, tools_used = $3, tool_calls = $4, error_count = $5, votes_up = $6 where id = $1";
+  await db.query(rollup, [id(tags[0]), 0.4, ["search_catalog", "offer_choices"], 3, 1, 2]);
+  await db.query(rollup, [id(tags[1]), 0.02, ["search_catalog"], 1, 0, 0]);
+  await db.query(rollup, [id(tags[2]), 0, [], 0, 0, 0]);
+  const q = `q=${tags[0].slice(11, 17)}`;
+  const found = async (query: string) => ((await (await get(`/api/traces?${q}&${query}`)).json()) as { traces: { id: string }[] }).traces.map((t) => t.id);
+
+  const both = await (await get(`/api/traces?tool=search_catalog&hasError=true&minCost=0.1`)).json();
+  expect(both.traces).toHaveLength(1);
+  expect(both.traces[0]).toMatchObject({
+    id: id(tags[0]), costUsd: 0.4, toolCalls: 3, errorCount: 1, toolsUsed: ["search_catalog", "offer_choices"], votesUp: 2, votesDown: 0, agentVersion: 1,
+  });
+  console.log(`GET /api/traces?tool=search_catalog&hasError=true&minCost=0.1\n${JSON.stringify(both, null, 2)}`);
+  expect((await found("tool=search_catalog")).sort()).toEqual([id(tags[0]), id(tags[1])].sort());
+  expect(await found("tool=search_catalog&minCost=0.05")).toEqual([id(tags[0])]);
+  expect(await found("hasError=true")).toEqual([id(tags[0])]);
+  expect((await found("hasError=false")).sort()).toEqual([id(tags[1]), id(tags[2])].sort());
+  expect(await found("minCost=0.5")).toEqual([]);
+  expect(await found("tool=confirm_order")).toEqual([]);
+
+  // sort by cost, one row a page, the cursor carries (cost, created_at)
+  const order: string[] = [];
+  let cursor = "";
+  for (let i = 0; i < 5; i++) {
+    const page = await (await get(`/api/traces?${q}&sort=cost_usd&dir=desc&limit=1${cursor ? `&cursor=${cursor}` : ""}`)).json();
+    order.push(...page.traces.map((t: { id: string }) => t.id));
+    if (!page.nextCursor) break;
+    cursor = page.nextCursor;
+  }
+  expect(order).toEqual([id(tags[0]), id(tags[1]), id(tags[2])]);
+
+  for (const bad of ["minCost=-1", "minCost=abc", "minCost=1e3", "hasError=maybe", "tool=DROP%20TABLE", "sort=cost", `sort=cost_usd&cursor=${cursor.slice(0, -2)}`]) {
+    const res = await get(`/api/traces?${bad}`);
+    expect(res.status, bad).toBe(400);
+    expect((await res.json()).error.code).toBe("bad_request:traces");
+  }
+
+  const csv = (await (await get(`/api/traces/export?${q}&tool=search_catalog&hasError=true`)).text()).trim().split("\n");
+  const header = csv[0].split(",");
+  expect(csv).toHaveLength(2);
+  const row = Object.fromEntries(csv[1].split(",").map((v, i) => [header[i], v]));
+  expect(row).toMatchObject({ costUsd: "0.4", toolCalls: "3", errorCount: "1", toolsUsed: "search_catalog offer_choices", agentVersion: "1" });
+});
+
+it("a trace's detail lists its steps and its messages' votes", async () => {
+  const [t] = (await (await get(`/api/traces?sessionTag=${tags[0]}`)).json()).traces;
+  const { rows: [m] } = await db.query<{ id: string; session_id: string; user_id: string }>(
+    "select id, session_id, (select user_id from conversation_sessions s where s.id = session_id) as user_id from conversation_messages where session_id = $1 and role = 'user' order by seq limit 1",
+    [t.sessionId],
+  );
+  await db.query(
+    `insert into llm_observations (trace_id, session_id, user_id, message_id, position, kind, name, status, started_at, ended_at, duration_ms,
+                                   tool_call_id, arguments, error)
+     values ($1, $2, $3, $4, 0, 'tool', 'search_catalog', 'error', now(), now() + interval '40 ms', 40, 'c1', '{"query":"tent"}', 'timeout')`,
+    [t.id, m.session_id, m.user_id, m.id],
+  );
+  await db.query("update conversation_messages set vote = 'up', voted_at = now() where session_id = $1 and role = 'agent'", [t.sessionId]);
+  const d = await (await get(`/api/traces/${t.id}`)).json();
+  expect(d.steps).toEqual([expect.objectContaining({ messageId: m.id, kind: "tool", name: "search_catalog", status: "error", error: "timeout", durationMs: 40, arguments: { query: "tent" } })]);
+  expect(d.messages.filter((x: { role: string }) => x.role === "agent").map((x: { vote: string }) => x.vote)).toEqual(["up", "up"]);
+  expect(d.trace).toMatchObject({ costUsd: 0.4, toolsUsed: ["search_catalog", "offer_choices"] });
 });
 
 it("the login form sets an operator cookie; a wrong token is 401", async () => {

@@ -8,12 +8,14 @@ import { begin, finish, visitor } from "./turn-helpers";
 
 interface Stats {
   totals: Record<string, number | string | null>;
-  per_day: { day: string; traces: number; llm_calls: number; total_tokens: number; positive: number; negative: number }[];
+  per_day: { day: string; traces: number; llm_calls: number; total_tokens: number; positive: number; negative: number; cost_usd: number }[];
   llm_calls_distribution: { bucket: string; min_calls: number; max_calls: number | null; sessions: number }[];
   feedback_by_agent: { agent_type: string; traces: number; positive: number; negative: number; pending: number; positive_ratio: number | null }[];
   feedback_by_model: { model_key: string; model_name: string; traces: number; positive: number; negative: number; pending: number; positive_ratio: number | null }[];
   experiments: { experiment_name: string; traces: number }[];
   comparison: Record<string, number | string | null>[];
+  usage_by_agent: { agent_type: string; traces: number; cost_usd: number; votes_up: number; votes_down: number }[];
+  usage_by_model: { model_key: string; traces: number; cost_usd: number; votes_up: number; votes_down: number; traces_with_errors: number }[];
 }
 
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
@@ -42,15 +44,23 @@ describe.each(backends)("dashboard_stats on $name", ({ open }) => {
     const a = { p_model_key: "model-a" };
     const b = { p_model_key: "model-b" };
     // each finish: 10 + 5 tokens, 7 ms, unless told otherwise
-    await rate(await session(ana, "product_recommendation", 3, a), "positive"); // S1: 3 calls, 45 tokens
+    const s1 = await session(ana, "product_recommendation", 3, a); // S1: 3 calls, 45 tokens
+    await rate(s1, "positive");
     const s2 = await session(ana, "sales_pitch", 1, a); // S2: 1 call, 15 tokens, two days ago
     await rate(s2, "negative");
     await session(ana, "order_assistant", 0, a); // S3: no call yet
-    await rate(await session(bob, "product_recommendation", 2, b, { p_input_tokens: 100 }), "positive"); // S4: 2 calls, 210 tokens
-    await session(bob, "sales_pitch", 12, b); // S5: 12 calls, 180 tokens
+    const s4 = await session(bob, "product_recommendation", 2, b, { p_input_tokens: 100 }); // S4: 2 calls, 210 tokens
+    await rate(s4, "positive");
+    const s5 = await session(bob, "sales_pitch", 12, b); // S5: 12 calls, 180 tokens
     await session(cy, "product_recommendation", 1); // S6: offline model, no experiment
     await session(cy, "sales_pitch", 4, { p_tracking: false }); // untracked: no trace, counts nowhere
     await t.sql("update llm_traces set created_at = now() - interval '2 days' where session_id = $1", [s2]);
+    // finish_turn's roll-up of observations (cost, tool calls, errors) and message votes, set directly
+    const rollup = "update llm_traces set cost_usd = $2, tool_calls = $3, error_count = $4, votes_up = $5, votes_down = $6 where session_id = $1";
+    await t.sql(rollup, [s1, 0.75, 2, 0, 2, 1]);
+    await t.sql(rollup, [s2, 0.125, 1, 1, 0, 1]);
+    await t.sql(rollup, [s4, 1.5, 3, 0, 1, 0]);
+    await t.sql(rollup, [s5, 0.25, 0, 2, 0, 3]);
   });
   afterAll(() => t?.close());
 
@@ -122,10 +132,31 @@ describe.each(backends)("dashboard_stats on $name", ({ open }) => {
     expect(r.comparison.map((c) => [c.experiment_name, c.traces])).toEqual([["exp-a", 2], ["exp-b", 2]]);
     const past = await stats({ p_from: "2001-01-01T00:00:00Z", p_to: "2001-01-02T00:00:00Z" });
     expect(past.totals).toMatchObject({ traces: 0, llm_calls: 0, positive_ratio: null });
-    expect(past.per_day).toEqual([{ day: "2001-01-01", traces: 0, llm_calls: 0, input_tokens: 0, output_tokens: 0, total_tokens: 0, positive: 0, negative: 0 }]);
+    expect(past.per_day).toEqual([{ day: "2001-01-01", traces: 0, llm_calls: 0, input_tokens: 0, output_tokens: 0, total_tokens: 0, positive: 0, negative: 0, cost_usd: 0 }]);
+    expect(past.usage_by_agent).toEqual([]);
+    expect(past.totals).toMatchObject({ cost_usd: 0, votes_up: 0, votes_down: 0 });
     expect(past.experiments).toEqual([]);
     expect(past.comparison).toEqual([]);
     await expect(stats({ p_from: "2001-01-02T00:00:00Z", p_to: "2001-01-01T00:00:00Z" })).rejects.toMatchObject({ code: "bad_request:dashboard" });
+  });
+
+  it("cost, tool calls, errors and message votes: in total, per day, per agent and per model", async () => {
+    const r = await stats();
+    expect(r.totals).toMatchObject({ cost_usd: 2.625, tool_calls: 6, traces_with_errors: 2, votes_up: 3, votes_down: 5 });
+    expect(Number(r.totals.avg_cost_usd)).toBe(0.4375);
+    expect(r.per_day.map((d) => d.cost_usd)).toEqual([0.125, 0, 2.5]);
+    expect(r.usage_by_agent).toEqual([
+      { agent_type: "product_recommendation", traces: 3, llm_calls: 6, tool_calls: 5, traces_with_errors: 0, cost_usd: 2.25, avg_cost_usd: 0.75, votes_up: 3, votes_down: 1 },
+      { agent_type: "sales_pitch", traces: 2, llm_calls: 13, tool_calls: 1, traces_with_errors: 2, cost_usd: 0.375, avg_cost_usd: 0.1875, votes_up: 0, votes_down: 4 },
+      { agent_type: "order_assistant", traces: 1, llm_calls: 0, tool_calls: 0, traces_with_errors: 0, cost_usd: 0, avg_cost_usd: 0, votes_up: 0, votes_down: 0 },
+    ]);
+    expect(r.usage_by_model.map((m) => [m.model_key, m.traces, m.cost_usd, m.votes_up, m.votes_down, m.traces_with_errors])).toEqual([
+      ["model-b", 2, 1.75, 1, 3, 1],
+      ["model-a", 3, 0.875, 2, 2, 1],
+      ["offline", 1, 0, 0, 0, 0],
+    ]);
+    const recent = await stats({ p_from: new Date(Date.now() - 86_400_000).toISOString() });
+    expect(recent.usage_by_model.find((m) => m.model_key === "model-a")).toMatchObject({ traces: 2, cost_usd: 0.75, votes_down: 1 });
   });
 
   it("lists the models for the explorer's filter", async () => {

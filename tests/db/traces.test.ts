@@ -91,3 +91,121 @@ describe.each(backends)("trace search on $name", ({ open }) => {
     await expect(t.db.rpc("trace_detail", { p_trace_id: "00000000-0000-4000-8000-000000000000" })).rejects.toMatchObject({ code: "not_found:trace" });
   });
 });
+
+interface CostPage {
+  traces: {
+    id: string; cost_usd: number; tool_calls: number; error_count: number; tools_used: string[]; agent_version: number | null;
+    votes_up: number; votes_down: number; sort_value: string;
+  }[];
+  has_more: boolean;
+}
+
+interface Observation {
+  id: string; message_id: string | null; parent_id: string | null; position: number; kind: string; name: string; status: string;
+  duration_ms: number; model: string | null; cost_usd: number | null; arguments: unknown; result: unknown; truncated: boolean; error: string | null;
+}
+
+// The second release's trace columns: written by finish_turn's roll-up (set here with plain SQL), read by the explorer.
+describe.each(backends)("trace cost, tools, errors and steps on $name", ({ open }) => {
+  let t: TestDatabase;
+  const eve = visitor();
+  const traces: { id: string; session: string; message: string }[] = [];
+  // per trace: cost, tools used, errors
+  const shape: [number, string[], number][] = [
+    [0, [], 0],
+    [0.0125, ["search_catalog"], 0],
+    [0.5, ["search_catalog", "offer_choices"], 1],
+    [0.0125, ["start_order", "set_order_line"], 2],
+    [2.25, ["handoff"], 0],
+  ];
+  beforeAll(async () => {
+    t = await open();
+    const agents = ["product_recommendation", "sales_pitch"];
+    for (let i = 0; i < shape.length; i++) {
+      const r = await begin(t.db, eve, { p_agent: agents[i % 2] });
+      await finish(t.db, r.user_message.id);
+      const [row] = await t.sql<{ id: string }>("select id from llm_traces where session_id = $1", [r.session.id]);
+      traces.push({ id: row.id, session: r.session.id, message: r.user_message.id });
+      const [cost, tools, errors] = shape[i];
+      await t.sql("update llm_traces set cost_usd = $2, tools_used = $3, tool_calls = $4, error_count = $5 where id = $1", [row.id, cost, tools, tools.length, errors]);
+    }
+  });
+  afterAll(() => t?.close());
+
+  const search = (args: Record<string, unknown> = {}) => t.db.rpc<CostPage>("search_traces", { p_user_id: eve, p_limit: 200, ...args });
+  const ids = (p: CostPage) => p.traces.map((x) => x.id);
+
+  it("returns cost, agent version, tool calls, errors, tools used and votes on every row", async () => {
+    const [row] = (await search({ p_sort: "cost_usd", p_limit: 1 })).traces;
+    expect(row).toMatchObject({ id: traces[4].id, cost_usd: 2.25, tool_calls: 1, error_count: 0, tools_used: ["handoff"], votes_up: 0, votes_down: 0 });
+    expect(row.agent_version).toBe(1);
+  });
+
+  it("filters by a tool used, by has-an-error and by a minimum cost, together", async () => {
+    expect(new Set(ids(await search({ p_tool: "search_catalog" })))).toEqual(new Set([traces[1].id, traces[2].id]));
+    expect(ids(await search({ p_tool: "confirm_order" }))).toEqual([]);
+    expect(new Set(ids(await search({ p_has_error: true })))).toEqual(new Set([traces[2].id, traces[3].id]));
+    expect(ids(await search({ p_has_error: false }))).toHaveLength(3);
+    expect(new Set(ids(await search({ p_min_cost: 0.0125 })))).toEqual(new Set([traces[1].id, traces[2].id, traces[3].id, traces[4].id]));
+    expect(ids(await search({ p_min_cost: 0.5, p_has_error: true }))).toEqual([traces[2].id]);
+    expect(ids(await search({ p_tool: "search_catalog", p_has_error: true, p_min_cost: "0.01" }))).toEqual([traces[2].id]);
+    // the tag-substring path applies the same filters
+    const [one] = (await search({})).traces;
+    const tag = (await t.sql<{ session_tag: string }>("select session_tag from llm_traces where id = $1", [one.id]))[0].session_tag;
+    expect(ids(await search({ p_q: tag.slice(11, 17), p_tool: "handoff" }))).toEqual([traces[4].id]);
+  });
+
+  it("sorts by cost both ways and pages by (cost, created_at, id) through equal costs", async () => {
+    const desc = await search({ p_sort: "cost_usd", p_dir: "desc" });
+    expect(desc.traces.map((x) => x.cost_usd)).toEqual([2.25, 0.5, 0.0125, 0.0125, 0]);
+    const asc = await search({ p_sort: "cost_usd", p_dir: "asc" });
+    expect(asc.traces.map((x) => x.cost_usd)).toEqual([0, 0.0125, 0.0125, 0.5, 2.25]);
+    expect(desc.traces[0].sort_value).toMatch(/^2\.25000000\|\d{4}-/);
+    for (const dir of ["asc", "desc"]) {
+      const seen: string[] = [];
+      let after: { v: string; i: string } | null = null;
+      for (let page = 0; page < 10; page++) {
+        const r: CostPage = await search({ p_sort: "cost_usd", p_dir: dir, p_limit: 1, p_after_value: after?.v, p_after_id: after?.i });
+        seen.push(...ids(r));
+        if (!r.has_more) break;
+        const last = r.traces.at(-1)!;
+        after = { v: last.sort_value, i: last.id };
+      }
+      expect(seen).toEqual(ids(dir === "asc" ? asc : desc));
+    }
+  });
+
+  it("a trace's detail carries its steps: generation → tool → generation, with errors, cost and votes", async () => {
+    const tr = traces[2];
+    const [reply] = await t.sql<{ id: string }>("select id from conversation_messages where reply_to = $1", [tr.message]);
+    await t.sql("update conversation_messages set vote = 'down', voted_at = now() where id = $1", [reply.id]);
+    await t.sql("update llm_traces set votes_down = 1 where id = $1", [tr.id]);
+    const gen = "10000000-0000-4000-8000-000000000001";
+    await t.sql(
+      `insert into llm_observations (id, trace_id, session_id, user_id, message_id, parent_id, position, kind, name, status,
+                                     started_at, ended_at, duration_ms, model, input_tokens, output_tokens, time_to_first_token_ms,
+                                     finish_reason, cost_usd, tool_call_id, arguments, result, payload_cap_bytes, truncated, error)
+       values ($1, $2, $3, $4, $5, null, 0, 'generation', 'offline', 'ok', now() - interval '3 s', now() - interval '2.5 s', 500,
+               'offline', 120, 30, 80, 'tool-calls', 0.25, null, null, null, null, false, null),
+              (gen_random_uuid(), $2, $3, $4, $5, $1, 1, 'tool', 'search_catalog', 'error', now() - interval '2.5 s', now() - interval '2.4 s', 100,
+               null, null, null, null, null, null, 'call-1', '{"query":"tent"}', null, 16384, true, 'catalog unavailable'),
+              (gen_random_uuid(), $2, $3, $4, $5, null, 2, 'generation', 'offline', 'ok', now() - interval '2.4 s', now() - interval '2 s', 400,
+               'offline', 140, 40, 60, 'stop', 0.25, null, null, null, null, false, null)`,
+      [gen, tr.id, tr.session, eve, tr.message],
+    );
+    const d = await t.db.rpc<{ observations: Observation[]; messages: { id: string; vote: string | null }[]; trace: { cost_usd: number; votes_down: number } }>("trace_detail", { p_trace_id: tr.id });
+    expect(d.observations.map((o) => `${o.kind}:${o.name}:${o.status}`)).toEqual(["generation:offline:ok", "tool:search_catalog:error", "generation:offline:ok"]);
+    expect(d.observations.every((o) => o.message_id === tr.message)).toBe(true);
+    expect(d.observations[1]).toMatchObject({ parent_id: gen, arguments: { query: "tent" }, truncated: true, error: "catalog unavailable", duration_ms: 100 });
+    expect(d.observations[0]).toMatchObject({ cost_usd: 0.25, model: "offline", duration_ms: 500 });
+    expect(d.trace).toMatchObject({ cost_usd: 0.5, votes_down: 1 });
+    expect(d.messages.find((m) => m.id === reply.id)?.vote).toBe("down");
+    // another trace has no steps
+    expect((await t.db.rpc<{ observations: unknown[] }>("trace_detail", { p_trace_id: traces[0].id })).observations).toEqual([]);
+  });
+
+  it("lists the registered tools for the explorer's filter", async () => {
+    const tools = await t.db.rpc<{ name: string }[]>("operator_tools");
+    expect(tools.map((x) => x.name)).toEqual(expect.arrayContaining(["search_catalog", "handoff", "confirm_order"]));
+  });
+});

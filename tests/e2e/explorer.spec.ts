@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import type { APIRequestContext } from "@playwright/test";
 import { expect, test } from "./fixtures";
-import { Dashboard, loginAsOperator, TraceExplorer } from "./pages/explorer";
+import { axeViolations, Dashboard, loginAsOperator, TraceDetail, TraceExplorer } from "./pages/explorer";
 
 // The operator screens on a real production server: traffic goes through the
 // chat API, then the explorer finds, filters, pages, opens and exports it.
@@ -219,6 +219,90 @@ test.describe.serial("trace explorer and dashboard", () => {
     expect(await explorer.rowIds()).toEqual([first.traceId]);
   });
 
+  test("a trace's steps: nested timeline with duration bars, cost, the failed step highlighted; explorer filters by tool, error and cost", async ({ page, sql }) => {
+    // the order turn's steps as finish_turn records them (written here with SQL; the writer lives in the chat turn)
+    const order = ana.sessions[2];
+    const [question] = await sql<{ id: string; session_id: string; user_id: string }>(
+      "select m.id, m.session_id, s.user_id from conversation_messages m join conversation_sessions s on s.id = m.session_id where m.session_id = $1 and m.role = 'user' order by m.seq limit 1",
+      [order.sessionId],
+    );
+    const gen = "20000000-0000-4000-8000-000000000001";
+    await sql(
+      `insert into llm_observations (id, trace_id, session_id, user_id, message_id, parent_id, position, kind, name, status, started_at, ended_at,
+                                     duration_ms, model, input_tokens, output_tokens, cached_input_tokens, time_to_first_token_ms, finish_reason,
+                                     cost_usd, tool_call_id, arguments, result, payload_cap_bytes, truncated, error)
+       values ($1, $2, $3, $4, $5, null, 0, 'generation', 'offline', 'ok', now(), now() + interval '600 ms', 600, 'offline', 820, 40, 512, 180,
+               'tool-calls', 0.0021, null, null, null, null, false, null),
+              (gen_random_uuid(), $2, $3, $4, $5, $1, 1, 'tool', 'search_catalog', 'error', now() + interval '600 ms', now() + interval '650 ms', 50,
+               null, null, null, null, null, null, null, 'call-1', '{"query":"Canyon 1L Water Bottle"}', null, 16384, true, 'catalog search timed out'),
+              (gen_random_uuid(), $2, $3, $4, $5, $1, 2, 'tool', 'start_order', 'ok', now() + interval '650 ms', now() + interval '700 ms', 50,
+               null, null, null, null, null, null, null, 'call-2', '{"lines":[{"sku":"BOT-1L","quantity":12}]}', '{"orderId":"ord-1","status":"draft"}', 16384, false, null),
+              (gen_random_uuid(), $2, $3, $4, $5, null, 3, 'generation', 'offline', 'ok', now() + interval '700 ms', now() + interval '1500 ms', 800, 'offline',
+               900, 60, null, 210, 'stop', 0.0034, null, null, null, null, false, null)`,
+      [gen, order.traceId, question.session_id, question.user_id, question.id],
+    );
+    await sql(
+      "update llm_traces set cost_usd = 0.0055, tool_calls = 2, error_count = 1, tools_used = '{search_catalog,start_order}', votes_down = 1 where id = $1",
+      [order.traceId],
+    );
+    await sql("update conversation_messages set vote = 'down', voted_at = now() where session_id = $1 and role = 'agent'", [order.sessionId]);
+
+    await loginAsOperator(page);
+    const explorer = new TraceExplorer(page);
+    await explorer.goto(`?user=${ana.id}`);
+    await expect(explorer.rows).toHaveCount(5);
+    await explorer.filter("tool", "search_catalog");
+    await expect(explorer.rows).toHaveCount(1);
+    expect(await explorer.rowIds()).toEqual([order.traceId]);
+    await explorer.filter("tool", "");
+    await explorer.hasError(true);
+    expect(await explorer.rowIds()).toEqual([order.traceId]);
+    await expect(explorer.rows.getByTestId("trace-error-badge")).toBeVisible();
+    await explorer.hasError(false);
+    await explorer.minCost("0.005");
+    expect(await explorer.rowIds()).toEqual([order.traceId]);
+    await explorer.minCost("");
+    await explorer.sortBy("cost_usd");
+    expect((await explorer.rowIds())[0]).toBe(order.traceId);
+    expect((await explorer.column("cost_usd"))[0]).toBe("$0.0055");
+
+    const detail = new TraceDetail(page);
+    await detail.goto(order.traceId);
+    await expect(page.getByTestId("figure-cost")).toHaveText("$0.0055");
+    const turn = detail.turn(question.id);
+    await expect(turn).toBeVisible();
+    // the steps sit right under the visitor message they answer
+    expect(await turn.evaluate((el) => el.previousElementSibling?.getAttribute("data-role"))).toBe("user");
+    const top = turn.locator(':scope [data-testid="step-list"] > [data-testid="step"]');
+    await expect(top).toHaveCount(2);
+    expect(await top.evaluateAll((els) => els.map((e) => `${e.getAttribute("data-kind")}:${e.getAttribute("data-depth")}`))).toEqual(["generation:0", "generation:0"]);
+    const tools = top.first().locator(':scope > [data-testid="step-children"] > [data-testid="step"]');
+    expect(await tools.evaluateAll((els) => els.map((e) => `${e.getAttribute("data-name")}:${e.getAttribute("data-depth")}:${e.getAttribute("data-status")}`))).toEqual([
+      "search_catalog:1:error",
+      "start_order:1:ok",
+    ]);
+    expect(await detail.stepDurations(turn)).toEqual(["600 ms", "50 ms", "50 ms", "800 ms"]);
+    // bars on one axis (1.5 s): each starts where the step before it ended, widths in proportion to the durations
+    const bars = await detail.stepBars(turn);
+    expect(bars.every((b) => b.width > 0)).toBe(true);
+    for (let i = 1; i < bars.length; i++) expect(bars[i].x).toBeCloseTo(bars[i - 1].x + bars[i - 1].width, -1);
+    expect(bars[3].width / bars[0].width).toBeCloseTo(800 / 600, 1);
+    await expect(top.first().getByTestId("step-cost").first()).toHaveText("$0.0021");
+
+    const failed = turn.locator('[data-testid="step"][data-status="error"]');
+    await expect(failed).toHaveCount(1);
+    await expect(failed.getByTestId("step-error")).toHaveText("Error: catalog search timed out");
+    await expect(failed.getByTestId("step-truncated")).toContainText("truncated at 16,384 bytes");
+    const background = (l: typeof failed) => l.getByTestId("step-row").evaluate((el) => getComputedStyle(el).backgroundColor);
+    expect(await background(failed)).not.toBe(await background(tools.nth(1)));
+    await tools.nth(1).getByTestId("step-result").locator("summary").click();
+    await expect(tools.nth(1).getByTestId("step-result").locator("pre")).toContainText('"orderId": "ord-1"');
+    await expect(page.getByTestId("message-vote").first()).toHaveAttribute("data-vote", "down");
+    expect(await axeViolations(page)).toEqual([]);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: `${shots}/trace-steps.png`, fullPage: true });
+  });
+
   test("exports the current search as CSV", async ({ page }) => {
     await loginAsOperator(page);
     const explorer = new TraceExplorer(page);
@@ -264,6 +348,12 @@ test.describe.serial("trace explorer and dashboard", () => {
     const dashboard = new Dashboard(page);
     await dashboard.goto();
     await dashboard.expectChartsDrawn();
+    // the order trace got a cost and a vote in the steps test: cost and votes charts draw bars
+    for (const id of ["chart-cost-per-day", "chart-cost-agent", "chart-cost-model", "chart-votes-agent", "chart-votes-model"]) {
+      await expect(page.getByTestId(id).locator(".recharts-bar-rectangle").first(), id).toBeVisible();
+    }
+    await expect(page.getByTestId("kpi-cost").getByTestId("kpi-value")).not.toHaveText("$0.00");
+    expect(await axeViolations(page)).toEqual([]);
     expect(Number((await dashboard.kpi("traces")).replace(/,/g, ""))).toBeGreaterThanOrEqual(8);
     await expect(dashboard.comparison).toBeVisible();
     await page.screenshot({ path: `${shots}/dashboard.png`, fullPage: true });

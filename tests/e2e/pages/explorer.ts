@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { expect, type Locator, type Page } from "@playwright/test";
 
 /**
@@ -60,7 +61,17 @@ export class TraceExplorer {
     await this.settled("tag", text || null);
   }
 
-  async filter(name: "agent" | "model" | "feedback" | "range", value: string): Promise<void> {
+  async hasError(on: boolean): Promise<void> {
+    await this.page.getByTestId("filter-has-error").setChecked(on);
+    await this.settled("error", on ? "1" : null);
+  }
+
+  async minCost(usd: string): Promise<void> {
+    await this.page.getByTestId("filter-min-cost").fill(usd);
+    await this.settled("minCost", usd || null);
+  }
+
+  async filter(name: "agent" | "model" | "feedback" | "range" | "tool", value: string): Promise<void> {
     await this.page.getByTestId(`filter-${name}`).selectOption(value);
     await this.settled(name, value || null);
   }
@@ -70,7 +81,7 @@ export class TraceExplorer {
     await this.settled("user", id || null);
   }
 
-  async sortBy(column: "created_at" | "llm_calls" | "total_tokens" | "latency_ms"): Promise<void> {
+  async sortBy(column: "created_at" | "llm_calls" | "total_tokens" | "latency_ms" | "cost_usd"): Promise<void> {
     await this.page.getByTestId(`sort-${column}`).click();
     await expect(this.page).toHaveURL((url) => (url.searchParams.get("sort") ?? "created_at") === column);
     await expect(this.root).toHaveAttribute("data-pending", "false");
@@ -144,6 +155,21 @@ export class TraceDetail {
     );
   }
 
+  /** The steps of one visitor message's turn. */
+  turn(messageId: string): Locator {
+    return this.page.locator(`[data-testid="turn-steps"][data-message-id="${messageId}"]`);
+  }
+
+  /** Each step's duration text, in document order (parents before their children). */
+  async stepDurations(turn: Locator): Promise<string[]> {
+    return (await turn.getByTestId("step-duration").allInnerTexts()).map((t) => t.trim());
+  }
+
+  /** Each step's bar on the turn's time axis, in document order. */
+  async stepBars(turn: Locator): Promise<{ x: number; width: number }[]> {
+    return turn.getByTestId("step-bar").evaluateAll((bars) => bars.map((b) => ({ x: b.getBoundingClientRect().x, width: b.getBoundingClientRect().width })));
+  }
+
   async copyTag(): Promise<string> {
     const button = this.root.getByTestId("trace-figures").getByTestId("copy-tag");
     await button.click();
@@ -192,4 +218,15 @@ export class Dashboard {
       await expect(chart.locator(".recharts-bar-rectangle").first()).toBeVisible();
     }
   }
+}
+
+/** axe-core's serious and critical WCAG 2.1 A/AA violations on the page (rule id: how many nodes). */
+export async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: join(process.cwd(), "node_modules/axe-core/axe.min.js") });
+  const found = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] }> } }).axe;
+    const r = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => JSON.stringify(n.target)) }));
+  });
+  return found.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.join(" ")}`);
 }
