@@ -94,14 +94,16 @@ it("a visitor deletes their own chat history and starts over as a new visitor", 
   const visitor = new Visitor(app.url);
   const first = await visitor.chat({ message: "my email is bo@example.org" });
   const id = idOf(visitor);
+  const signedCookie = visitor.cookie;
+  expect((await fetch(`${app.url}/api/sessions/${first.sessionId}/messages`, { headers: { cookie: signedCookie } })).status).toBe(200);
   const res = await visitor.request("/api/visitor", { method: "DELETE" });
   expect(res.status).toBe(200);
   expect(await res.json()).toMatchObject({ erased: true, counts: { sessions: 1, messages: 2 } });
   expect(res.headers.get("set-cookie")).toMatch(/^tl_visitor=; Path=\/; HttpOnly; SameSite=Lax; Max-Age=0/);
   const left = await db.query("select count(*)::int as n from conversation_sessions where user_id = $1 or id = $2 and user_id not like 'erased_%'", [id, first.sessionId]);
   expect(left.rows[0].n).toBe(0);
-  // the history route no longer finds the session
-  const history = await fetch(`${app.url}/api/sessions/${first.sessionId}/messages`, { headers: { cookie: `tl_visitor=${id}` } });
+  // the history route no longer finds the session, even with the old signed cookie
+  const history = await fetch(`${app.url}/api/sessions/${first.sessionId}/messages`, { headers: { cookie: signedCookie } });
   expect(history.status).toBe(404);
   // without a visitor cookie there is nothing to delete
   const none = await fetch(`${app.url}/api/visitor`, { method: "DELETE" });
