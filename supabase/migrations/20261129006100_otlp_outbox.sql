@@ -140,9 +140,11 @@ begin
   v_root := left(md5('root:' || v_key), 16);
   v_common := jsonb_build_object('gen_ai.conversation.id', v_s.id, 'session.id', v_s.id);
 
-  -- the turn's observations (by the question, or by the original question of a handoff)
+  -- the turn's observations: stored in this transaction (a failed attempt of the same question was
+  -- exported on its own) for the question, or for the original question of a handoff
   select coalesce(array_agg(o), '{}') into v_obs from public.llm_observations o
    where o.trace_id = v_t.id
+     and o.created_at = now()
      and o.message_id is not null
      and o.message_id::text in (v_q.id::text, v_q.metadata ->> 'handoff_from');
 

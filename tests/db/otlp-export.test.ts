@@ -213,6 +213,30 @@ describe.each(cases)("OTLP export on $name over $protocol", ({ open, protocol })
     expect(String(to.attributes["gen_ai.input.messages"])).toContain("I want 40 sleeping bags");
   });
 
+  it("exports a failed turn with its error, and its successful retry without the failed attempt's steps", async () => {
+    const q = await begin(t.db, visitor(), { p_message: "are you there?" });
+    // the model fails: finish_turn records the error and the failed generation, no reply
+    await t.sql(
+      `with obs as (
+         insert into public.llm_observations (trace_id, session_id, user_id, message_id, position, kind, name, status, started_at, ended_at, duration_ms, model, error)
+         select t.id, t.session_id, t.user_id, $1, 0, 'generation', 'offline', 'error', now(), now(), 0, 'offline', 'upstream 503'
+           from public.llm_traces t where t.session_id = $2
+         returning 1)
+       select public.finish_turn(p_user_message_id => $1, p_error => 'upstream 503'), (select count(*) from obs)`,
+      [q.user_message.id, q.session.id],
+    );
+    await finishObserved(t, q.user_message.id, "yes!", [{ kind: "generation", name: "offline", model: "offline", input_tokens: 8, output_tokens: 2 }]);
+    const before = receiver.spans().length;
+    expect(await drainer.drain()).toMatchObject({ sent: 2 });
+    const roots = receiver.spans().slice(before).filter((s) => !s.parentSpanId);
+    expect(roots.map((r) => r.attributes["error.type"] ?? "ok").sort()).toEqual(["generation_error", "ok"]);
+    const failed = roots.find((r) => r.attributes["error.type"])!;
+    expect(failed.status).toEqual({ code: 2, message: "upstream 503" });
+    const children = (root: (typeof roots)[number]) => receiver.spans().filter((s) => s.parentSpanId === root.spanId);
+    expect(children(failed).map((c) => c.status.code)).toEqual([2]);
+    expect(children(roots.find((r) => !r.attributes["error.type"])!).map((c) => c.status.code)).toEqual([0]);
+  });
+
   it("leaves content out unless OTEL_GENAI_CAPTURE_CONTENT is on", async () => {
     await t.db.rpc("configure_privacy", { p_pii_masking: "off", p_otlp_enabled: true, p_capture_content: false });
     const q = await begin(t.db, visitor(), { p_message: "secret plans" });
