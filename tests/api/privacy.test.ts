@@ -28,6 +28,10 @@ beforeAll(async () => {
     OTEL_GENAI_CAPTURE_CONTENT: "true",
     OTEL_SERVICE_NAME: "threadline-http-test",
     OTLP_OUTBOX_POLL_MS: "100",
+    OTEL_EXPORTER_OTLP_TIMEOUT: "1000",
+    OTLP_OUTBOX_LEASE_SECONDS: "5",
+    OTLP_RETRY_BASE_MS: "200",
+    OTLP_RETRY_MAX_MS: "1000",
   });
 });
 afterAll(async () => {
@@ -39,7 +43,7 @@ afterAll(async () => {
 const idOf = (v: Visitor) => v.cookie.split("=")[1].split(".")[0];
 
 async function until<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 600; i++) {
     const value = await probe();
     if (value !== undefined) return value;
     await new Promise((r) => setTimeout(r, 100));
@@ -60,6 +64,23 @@ it("exports each chat turn to the OTLP endpoint, masked, and shows the outbox in
   expect(JSON.stringify(receiver.requests.map((r) => r.json))).not.toContain("ana@example.com");
   const health = await (await fetch(`${app.url}/api/health`)).json();
   expect(health.telemetry.outbox).toMatchObject({ enabled: true, depth: expect.any(Number), dropped: 0 });
+});
+
+it("a turn made while the collector is down arrives exactly once after the app restarts and the collector is back", async () => {
+  await receiver.stop();
+  const visitor = new Visitor(app.url);
+  const turn = await visitor.chat({ message: "a stove for the outage" });
+  const pending = await db.query("select count(*)::int as n from otlp_outbox where session_id = $1", [turn.sessionId]);
+  expect(pending.rows[0].n).toBe(1);
+  await until(async () => (app.logs.some((l) => l.includes('"event":"telemetry.export_failed"')) ? true : undefined), "an export attempt fails");
+  await app.restart();
+  await receiver.start();
+  await until(async () => {
+    const { rows } = await db.query("select count(*)::int as n from otlp_outbox");
+    return rows[0].n === 0 ? true : undefined;
+  }, "the outbox drains");
+  const roots = receiver.spans().filter((s) => !s.parentSpanId && s.attributes["session.id"] === turn.sessionId);
+  expect(roots).toHaveLength(1);
 });
 
 it("operators export and erase a visitor; the export is masked and needs an operator", async () => {
