@@ -24,7 +24,8 @@ beforeAll(async () => {
     ADMIN_TOKEN: token,
     PII_MASKING: "export",
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${receiver.url}/v1/traces`,
-    OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
+    // the bundled app speaks protobuf here; tests/db/otlp-export.test.ts covers both protocols
+    OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf",
     OTEL_GENAI_CAPTURE_CONTENT: "true",
     OTEL_SERVICE_NAME: "threadline-http-test",
     OTLP_OUTBOX_POLL_MS: "100",
@@ -59,6 +60,7 @@ it("exports each chat turn to the OTLP endpoint, masked, and shows the outbox in
     "the turn's root span arrives",
   );
   expect(root.resource["service.name"]).toBe("threadline-http-test");
+  expect(receiver.requests.every((r) => r.contentType === "application/x-protobuf")).toBe(true);
   expect(root.attributes).toMatchObject({ "gen_ai.operation.name": "invoke_agent", "user.id": idOf(visitor), "threadline.session.tag": turn.sessionTag });
   expect(String(root.attributes["gen_ai.input.messages"])).toContain("[email]");
   expect(JSON.stringify(receiver.requests.map((r) => r.json))).not.toContain("ana@example.com");
