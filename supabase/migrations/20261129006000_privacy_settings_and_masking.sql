@@ -55,6 +55,18 @@ begin
 end
 $$;
 
+-- Whether a run of digits and separators reads as one phone number (7–15 digits, not a date or decimal).
+create or replace function private.phone_like(p_run text)
+returns boolean
+language sql immutable strict
+security invoker
+set search_path = ''
+as $$
+  select length(regexp_replace(p_run, '\D', '', 'g')) between 7 and 15
+     and p_run !~ '^\d{4}-\d{2}-\d{2}$'
+     and p_run !~ '^\d+\.\d+$'
+$$;
+
 -- Masks emails, card-like numbers (13–19 digits passing Luhn), street addresses
 -- and phone numbers (7–15 digits) as [email], [card], [address], [phone].
 create or replace function private.mask_pii(p_text text)
@@ -67,6 +79,8 @@ declare
   v text := p_text;
   v_match text[];
   v_digits text;
+  v_part text;
+  v_word text;
 begin
   if v is null or v = '' then
     return v;
@@ -84,11 +98,21 @@ begin
     || '|Highway|Hwy|Square|Sq|street|avenue|boulevard)\M\.?',
     '[address]', 'g');
   for v_match in select regexp_matches(v, '(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d[\d .-]{5,}\d', 'g') loop
-    v_digits := regexp_replace(v_match[1], '\D', '', 'g');
-    if length(v_digits) between 7 and 15
-       and v_match[1] !~ '^\d{4}-\d{2}-\d{2}$'       -- a date
-       and v_match[1] !~ '^\d+\.\d+$' then           -- a decimal number
+    if private.phone_like(v_match[1]) then
       v := replace(v, v_match[1], '[phone]');
+    elsif length(regexp_replace(v_match[1], '\D', '', 'g')) > 15 then
+      -- several numbers in a row: split before each "+" or "(", then at spaces
+      for v_part in select regexp_split_to_table(v_match[1], '\s+(?=[+(])') loop
+        if private.phone_like(v_part) then
+          v := replace(v, v_part, '[phone]');
+        else
+          for v_word in select regexp_split_to_table(v_part, '\s+') loop
+            if private.phone_like(v_word) then
+              v := replace(v, v_word, '[phone]');
+            end if;
+          end loop;
+        end if;
+      end loop;
     end if;
   end loop;
   return v;

@@ -66,7 +66,10 @@ describe.each(cases)("OTLP export on $name over $protocol", ({ open, protocol })
       { kind: "generation", name: "offline", model: "offline", input_tokens: 200, output_tokens: 40, finish_reason: "stop" },
     ]);
     // the visitor picks another agent: a new session, the previous one ended with agent_switch
-    const second = await begin(t.db, ana, { p_agent: "order_assistant", p_message: "25 headlamps, call +1 (555) 123-4567" });
+    const second = await begin(t.db, ana, {
+      p_agent: "order_assistant",
+      p_message: "25 headlamps, call +1 (555) 123-4567, card 4111 1111 1111 1111, pickup near 221B Baker Street",
+    });
     expect(second.reason).toBe("agent_switch");
     await finishObserved(t, second.user_message.id, "Which name should the order carry?", [
       { kind: "generation", name: "offline", model: "offline", input_tokens: 300, output_tokens: 20, finish_reason: "tool-calls" },
@@ -144,6 +147,7 @@ describe.each(cases)("OTLP export on $name over $protocol", ({ open, protocol })
       "error.type": "tool_error",
     });
     expect(root2.status.code).toBe(2); // STATUS_CODE_ERROR
+    expect(String(root2.attributes["gen_ai.input.messages"])).toContain("25 headlamps, call [phone], card [card], pickup near [address]");
     const [tool2] = byName("execute_tool set_contact_details");
     expect(tool2.parentSpanId).toBe(root2.spanId);
     expect(tool2.status).toEqual({ code: 2, message: "phone [phone] rejected" });
@@ -167,6 +171,8 @@ describe.each(cases)("OTLP export on $name over $protocol", ({ open, protocol })
     const everything = JSON.stringify(spans, (_k, v) => (typeof v === "bigint" ? String(v) : v));
     expect(everything).not.toContain("ana@example.com");
     expect(everything).not.toContain("123-4567");
+    expect(everything).not.toContain("4111");
+    expect(everything).not.toContain("Baker");
     if (protocol === "http/json" && process.env.OTLP_SAMPLE_OUT) {
       const { writeFileSync } = await import("node:fs");
       writeFileSync(process.env.OTLP_SAMPLE_OUT, JSON.stringify(request.json, null, 2));

@@ -9,6 +9,8 @@ const cases: [string, string, string][] = [
   ["email", "write to ana.lopez+shop@example.co.uk please", "write to [email] please"],
   ["phone (international)", "call me on +44 20 7946 0958 tomorrow", "call me on [phone] tomorrow"],
   ["phone (US)", "my number is (555) 123-4567.", "my number is [phone]."],
+  ["two phones in a row", "call 555-123-4567 555-987-6543 today", "call [phone] [phone] today"],
+  ["two international phones in a row", "+44 20 7946 0958 +1 (555) 123-4567", "[phone] [phone]"],
   ["card", "card 4111 1111 1111 1111 exp 12/28", "card [card] exp 12/28"],
   ["card (dashes)", "pay with 5500-0000-0000-0004", "pay with [card]"],
   ["address", "ship to 221B Baker Street, London", "ship to [address], London"],

@@ -14,6 +14,8 @@ const secrets = {
   name: "Ana Lopez-Quintero",
   question: "Do you carry waterproof headlamps for caving",
   comment: "Lovely help from the caving expert",
+  card: "5500-0000-0000-0004",
+  address: "42 Elm Street",
 };
 
 interface Export {
@@ -67,7 +69,10 @@ describe.each(backends)("a visitor's data on $name", ({ open }) => {
       { id: gen, kind: "generation", name: "offline", model: "offline", input_tokens: 100, output_tokens: 20 },
       { parent_id: gen, kind: "tool", name: "search_catalog", tool_call_id: "c1", arguments: { query: secrets.question }, result: { items: ["TL-200"] } },
     ]);
-    const second = await begin(t.db, ana, { p_agent: "order_assistant", p_message: `25 of them. Mail ${secrets.email} or call ${secrets.phone}` });
+    const second = await begin(t.db, ana, {
+      p_agent: "order_assistant",
+      p_message: `25 of them. Mail ${secrets.email} or call ${secrets.phone}. Card ${secrets.card}, I live at ${secrets.address}`,
+    });
     await finishObserved(
       t,
       second.user_message.id,
@@ -106,8 +111,8 @@ describe.each(backends)("a visitor's data on $name", ({ open }) => {
     const masked = await t.db.rpc<Export>("export_visitor", { p_user_id: ana });
     expect(masked.masked).toBe(true);
     const text = JSON.stringify(masked);
-    for (const s of [secrets.email, secrets.phone]) expect(text).not.toContain(s);
-    expect(masked.messages[2].content).toBe("25 of them. Mail [email] or call [phone]");
+    for (const s of [secrets.email, secrets.phone, secrets.card, secrets.address]) expect(text).not.toContain(s);
+    expect(masked.messages[2].content).toBe("25 of them. Mail [email] or call [phone]. Card [card], I live at [address]");
     expect(masked.observations.find((o) => o.name === "set_contact_details")?.arguments).toEqual({ name: secrets.name, email: "[email]", phone: "[phone]" });
 
     await expect(t.db.rpc("export_visitor", { p_user_id: visitor() })).rejects.toMatchObject({ code: "not_found:visitor" });
@@ -132,7 +137,7 @@ describe.each(backends)("a visitor's data on $name", ({ open }) => {
     expect(result.opaque_id).toMatch(/^erased_[0-9a-f]{32}$/);
     expect(result.counts).toMatchObject({ sessions: 2, messages: 4, traces: 2, observations: 5, flow_states: 1 });
 
-    for (const needle of [ana, secrets.email, secrets.phone, "987-6543", secrets.name, secrets.question, secrets.comment]) {
+    for (const needle of [ana, secrets.email, secrets.phone, "987-6543", secrets.card, secrets.address, secrets.name, secrets.question, secrets.comment]) {
       expect({ needle, found: await whereFound(t, needle) }).toEqual({ needle, found: [] });
     }
     // the traces keep their anonymous counters and tags, re-keyed to the opaque id
