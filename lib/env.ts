@@ -24,6 +24,8 @@ const schema = z.object({
   DEFAULT_AGENT: z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.string().default("product_recommendation")),
   PGLITE_DIR: z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.string().default(".data/pglite")),
   EMBED_ALLOWED_ORIGINS: optional,
+  // docs/privacy.md: off | export (masked wherever text leaves the database) | all (stored message text too)
+  PII_MASKING: z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.enum(["off", "export", "all"]).default("off")),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -6,7 +6,12 @@ export async function health(): Promise<{ status: number; body: Record<string, u
   try {
     const db = await database();
     const r = await db.rpc<{ migration_version: string | null; now: string }>("app_health");
-    return { status: 200, body: { ok: true, database: { backend: db.backend, up: true, migrationVersion: r.migration_version } } };
+    // the OTLP outbox (docs/privacy.md): depth, rows being retried, age of the oldest, rows dropped at the cap
+    const outbox = await db.rpc<Record<string, unknown>>("otlp_outbox_status").catch(() => null);
+    return {
+      status: 200,
+      body: { ok: true, database: { backend: db.backend, up: true, migrationVersion: r.migration_version }, telemetry: { outbox } },
+    };
   } catch (error) {
     const e = toAppError(error);
     return { status: 503, body: { ok: false, database: { up: false, error: { code: e.code, message: e.message } } } };

@@ -4,11 +4,16 @@ import { env } from "./env";
 import { adminToken, sessionSecret } from "./settings";
 import { startMaintenance } from "./chat/maintenance";
 import { ensureModels } from "./chat/models";
+import { env } from "./env";
+import { startTelemetry } from "./telemetry/start";
 
 export async function startup(): Promise<void> {
   try {
     const db = await database();
     await Promise.all([sessionSecret(db), adminToken(db), ensureModels(db)]);
+    await startTelemetry(db, env().PII_MASKING).catch((error) =>
+      log("telemetry.not_started", { error: String((error as Error)?.message ?? error) }, "error"),
+    );
     const { migration_version } = await db.rpc<{ migration_version: string | null }>("app_health");
     log("server.started", { backend: db.backend, migrationVersion: migration_version });
     const e = env();

@@ -49,6 +49,9 @@ export const appTables = [
   "products",
   "app_settings",
   "rate_limit_buckets",
+  "privacy_settings",
+  "otlp_outbox",
+  "erasures",
 ] as const;
 
 export type TableCounts = Record<(typeof appTables)[number], number>;

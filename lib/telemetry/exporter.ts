@@ -1,0 +1,32 @@
+import { ExportResultCode } from "@opentelemetry/core";
+import { defaultResource, detectResources, envDetector, resourceFromAttributes, type Resource } from "@opentelemetry/resources";
+import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace-base";
+import type { OtlpProtocol } from "./config";
+
+// The official OTLP/HTTP exporters; each reads OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT, _HEADERS,
+// _TIMEOUT and _COMPRESSION from the environment when it is created.
+
+export async function createExporter(protocol: OtlpProtocol): Promise<SpanExporter> {
+  if (protocol === "http/json") {
+    const { OTLPTraceExporter } = await import("@opentelemetry/exporter-trace-otlp-http");
+    return new OTLPTraceExporter();
+  }
+  const { OTLPTraceExporter } = await import("@opentelemetry/exporter-trace-otlp-proto");
+  return new OTLPTraceExporter();
+}
+
+/** service.name defaults to threadline; OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES win. */
+export function telemetryResource(): Resource {
+  return defaultResource()
+    .merge(resourceFromAttributes({ "service.name": "threadline" }))
+    .merge(detectResources({ detectors: [envDetector] }));
+}
+
+/** Resolves once the collector answered: ok only on a 2xx. */
+export function exportSpans(exporter: SpanExporter, spans: ReadableSpan[]): Promise<{ ok: boolean; error?: string }> {
+  return new Promise((resolve) => {
+    exporter.export(spans, (result) => {
+      resolve(result.code === ExportResultCode.SUCCESS ? { ok: true } : { ok: false, error: String(result.error?.message ?? result.error ?? "export failed") });
+    });
+  });
+}

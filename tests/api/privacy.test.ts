@@ -1,0 +1,135 @@
+import pg from "pg";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { startApp, type App } from "../support/app";
+import { Visitor } from "../support/client";
+import { freshPostgresUrl } from "../support/databases";
+import { startOtlpReceiver, type OtlpReceiver } from "../support/otlp-receiver";
+
+// Privacy over HTTP (docs/privacy.md): the running app exports each turn to an OTLP
+// collector, shows the outbox in /api/health, masks what it exports, and erases a
+// visitor on the operator's or the visitor's own request.
+
+let app: App;
+let db: pg.Pool;
+let receiver: OtlpReceiver;
+const token = "operator-token-for-privacy-tests";
+const auth = { authorization: `Bearer ${token}` };
+
+beforeAll(async () => {
+  receiver = await startOtlpReceiver();
+  const url = await freshPostgresUrl();
+  db = new pg.Pool({ connectionString: url, max: 2 });
+  app = await startApp({
+    DATABASE_URL: url,
+    ADMIN_TOKEN: token,
+    PII_MASKING: "export",
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${receiver.url}/v1/traces`,
+    // the bundled app speaks protobuf here; tests/db/otlp-export.test.ts covers both protocols
+    OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf",
+    OTEL_GENAI_CAPTURE_CONTENT: "true",
+    OTEL_SERVICE_NAME: "threadline-http-test",
+    OTLP_OUTBOX_POLL_MS: "100",
+    OTEL_EXPORTER_OTLP_TIMEOUT: "1000",
+    OTLP_OUTBOX_LEASE_SECONDS: "5",
+    OTLP_RETRY_BASE_MS: "200",
+    OTLP_RETRY_MAX_MS: "1000",
+  });
+});
+afterAll(async () => {
+  await app?.stop();
+  await db?.end();
+  await receiver?.stop();
+});
+
+const idOf = (v: Visitor) => v.cookie.split("=")[1].split(".")[0];
+
+async function until<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
+  for (let i = 0; i < 600; i++) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`never happened: ${what}`);
+}
+
+it("exports each chat turn to the OTLP endpoint, masked, and shows the outbox in /api/health", async () => {
+  const visitor = new Visitor(app.url);
+  const turn = await visitor.chat({ message: "a tent please, I'm at ana@example.com" });
+  const root = await until(
+    async () => receiver.spans().find((s) => s.name.startsWith("invoke_agent ") && s.attributes["session.id"] === turn.sessionId),
+    "the turn's root span arrives",
+  );
+  expect(root.resource["service.name"]).toBe("threadline-http-test");
+  expect(receiver.requests.every((r) => r.contentType === "application/x-protobuf")).toBe(true);
+  expect(root.attributes).toMatchObject({ "gen_ai.operation.name": "invoke_agent", "user.id": idOf(visitor), "threadline.session.tag": turn.sessionTag });
+  expect(String(root.attributes["gen_ai.input.messages"])).toContain("[email]");
+  expect(JSON.stringify(receiver.requests.map((r) => r.json))).not.toContain("ana@example.com");
+  const health = await (await fetch(`${app.url}/api/health`)).json();
+  expect(health.telemetry.outbox).toMatchObject({ enabled: true, depth: expect.any(Number), dropped: 0 });
+});
+
+it("a turn made while the collector is down arrives exactly once after the app restarts and the collector is back", async () => {
+  await receiver.stop();
+  const visitor = new Visitor(app.url);
+  const turn = await visitor.chat({ message: "a stove for the outage" });
+  const pending = await db.query("select count(*)::int as n from otlp_outbox where session_id = $1", [turn.sessionId]);
+  expect(pending.rows[0].n).toBe(1);
+  await until(async () => (app.logs.some((l) => l.includes('"event":"telemetry.export_failed"')) ? true : undefined), "an export attempt fails");
+  await app.restart();
+  await receiver.start();
+  await until(async () => {
+    const { rows } = await db.query("select count(*)::int as n from otlp_outbox");
+    return rows[0].n === 0 ? true : undefined;
+  }, "the outbox drains");
+  const roots = receiver.spans().filter((s) => !s.parentSpanId && s.attributes["session.id"] === turn.sessionId);
+  expect(roots).toHaveLength(1);
+});
+
+it("operators export and erase a visitor; the export is masked and needs an operator", async () => {
+  const visitor = new Visitor(app.url);
+  await visitor.chat({ message: "call me on +44 20 7946 0958" });
+  const id = idOf(visitor);
+  for (const headers of [{} as Record<string, string>, { cookie: visitor.cookie }]) {
+    const res = await fetch(`${app.url}/api/visitors/${id}/export`, { headers });
+    expect(res.status).toBe(401);
+    expect((await fetch(`${app.url}/api/visitors/${id}`, { method: "DELETE", headers })).status).toBe(401);
+  }
+  const res = await fetch(`${app.url}/api/visitors/${id}/export`, { headers: auth });
+  expect(res.status).toBe(200);
+  const body = await res.json();
+  expect(body.user_id).toBe(id);
+  expect(body.messages[0].content).toBe("call me on [phone]");
+  expect(JSON.stringify(body)).not.toContain("7946");
+
+  const erased = await fetch(`${app.url}/api/visitors/${id}`, { method: "DELETE", headers: auth });
+  expect(erased.status).toBe(200);
+  expect(await erased.json()).toMatchObject({ erased: true, erasureId: expect.stringMatching(/^erased_/), counts: { messages: 2 } });
+  const rows = await db.query("select count(*)::int as n from conversation_messages where user_id = $1", [id]);
+  expect(rows.rows[0].n).toBe(0);
+  for (const [method, path] of [["GET", `/api/visitors/${id}/export`], ["DELETE", `/api/visitors/${id}`], ["GET", "/api/visitors/nobody/export"]]) {
+    const again = await fetch(app.url + path, { method, headers: auth });
+    expect(again.status).toBe(404);
+    expect((await again.json()).error.code).toBe("not_found:visitor");
+  }
+});
+
+it("a visitor deletes their own chat history and starts over as a new visitor", async () => {
+  const visitor = new Visitor(app.url);
+  const first = await visitor.chat({ message: "my email is bo@example.org" });
+  const id = idOf(visitor);
+  const signedCookie = visitor.cookie;
+  expect((await fetch(`${app.url}/api/sessions/${first.sessionId}/messages`, { headers: { cookie: signedCookie } })).status).toBe(200);
+  const res = await visitor.request("/api/visitor", { method: "DELETE" });
+  expect(res.status).toBe(200);
+  expect(await res.json()).toMatchObject({ erased: true, counts: { sessions: 1, messages: 2 } });
+  expect(res.headers.get("set-cookie")).toMatch(/^tl_visitor=; Path=\/; HttpOnly; SameSite=Lax; Max-Age=0/);
+  const left = await db.query("select count(*)::int as n from conversation_sessions where user_id = $1 or id = $2 and user_id not like 'erased_%'", [id, first.sessionId]);
+  expect(left.rows[0].n).toBe(0);
+  // the history route no longer finds the session, even with the old signed cookie
+  const history = await fetch(`${app.url}/api/sessions/${first.sessionId}/messages`, { headers: { cookie: signedCookie } });
+  expect(history.status).toBe(404);
+  // without a visitor cookie there is nothing to delete
+  const none = await fetch(`${app.url}/api/visitor`, { method: "DELETE" });
+  expect(none.status).toBe(404);
+  expect((await none.json()).error.code).toBe("not_found:visitor");
+});

@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { backends, type TestDatabase } from "../support/databases";
+import { begin, finish, visitor } from "./turn-helpers";
+
+// PII masking: one SQL home (private.mask_pii), applied to outputs with PII_MASKING=export
+// and to stored message text with PII_MASKING=all (docs/privacy.md).
+
+const cases: [string, string, string][] = [
+  ["email", "write to ana.lopez+shop@example.co.uk please", "write to [email] please"],
+  ["phone (international)", "call me on +44 20 7946 0958 tomorrow", "call me on [phone] tomorrow"],
+  ["phone (US)", "my number is (555) 123-4567.", "my number is [phone]."],
+  ["two phones in a row", "call 555-123-4567 555-987-6543 today", "call [phone] [phone] today"],
+  ["two international phones in a row", "+44 20 7946 0958 +1 (555) 123-4567", "[phone] [phone]"],
+  ["card", "card 4111 1111 1111 1111 exp 12/28", "card [card] exp 12/28"],
+  ["card (dashes)", "pay with 5500-0000-0000-0004", "pay with [card]"],
+  ["address", "ship to 221B Baker Street, London", "ship to [address], London"],
+  ["address (abbreviated)", "I live at 42 Elm St. near the park", "I live at [address] near the park"],
+];
+
+const untouched = [
+  "I want 25 headlamps and 12 tents",
+  "the price is $1299.99 for 3",
+  "pick up on 2026-11-29 at 10:30",
+  "SKU TL-HL-200, 40 units",
+  "a card-like number that fails Luhn: 4111 1111 1111 1112",
+];
+
+describe.each(backends)("PII masking on $name", ({ open }) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await open();
+  });
+  afterAll(() => t?.close());
+
+  const mask = async (text: string) => (await t.sql<{ m: string }>("select private.mask_pii($1) as m", [text]))[0].m;
+
+  it.each(cases)("masks %s", async (_kind, input, expected) => {
+    expect(await mask(input)).toBe(expected);
+  });
+
+  it("leaves quantities, prices, dates, SKUs and non-Luhn numbers alone", async () => {
+    for (const text of untouched) {
+      // a 16-digit number failing Luhn is still a long digit run: it may only be a phone when ≤ 15 digits
+      expect(await mask(text)).toBe(text);
+    }
+  });
+
+  it("masks every string inside jsonb, keeping keys, numbers and shape", async () => {
+    const [row] = await t.sql<{ m: unknown }>("select private.mask_pii_jsonb($1::jsonb) as m", [
+      JSON.stringify({ email: "bo@shop.io", nested: [{ phone: "+1 555 010 9999" }, 25], ok: true }),
+    ]);
+    expect(row.m).toEqual({ email: "[email]", nested: [{ phone: "[phone]" }, 25], ok: true });
+  });
+
+  it("stores message text as written unless PII_MASKING is all, then masks user and agent text", async () => {
+    const ana = visitor();
+    await t.db.rpc("configure_privacy", { p_pii_masking: "export" });
+    const first = await begin(t.db, ana, { p_message: "mail me at ana@example.com" });
+    expect(first.user_message.content).toBe("mail me at ana@example.com");
+    await t.db.rpc("configure_privacy", { p_pii_masking: "all" });
+    const second = await begin(t.db, ana, { p_message: "or call +1 (555) 123-4567" });
+    expect(second.user_message.content).toBe("or call [phone]");
+    const reply = await finish(t.db, second.user_message.id, { p_content: "Noted: +1 (555) 123-4567" });
+    expect(reply.reply.content).toBe("Noted: [phone]");
+    // the order flow keeps what it needs in its own state
+    const flow = await begin(t.db, ana, { p_message: "my email is bo@example.com" });
+    await finish(t.db, flow.user_message.id, { p_flows: { bulk_order: { contact: { email: "bo@example.com" } } } });
+    const [state] = await t.sql<{ state: { contact: { email: string } } }>(
+      "select state from flow_states where session_id = $1 and flow = 'bulk_order'",
+      [flow.session.id],
+    );
+    expect(state.state.contact.email).toBe("bo@example.com");
+    const stored = await t.sql<{ content: string }>("select content from conversation_messages where user_id = $1 order by seq", [ana]);
+    expect(stored.map((m) => m.content)).toEqual([
+      "mail me at ana@example.com",
+      "or call [phone]",
+      "Noted: [phone]",
+      "my email is [email]",
+      "a reply",
+    ]);
+    await t.db.rpc("configure_privacy", { p_pii_masking: "off" });
+  });
+
+  it("masks outputs only when PII_MASKING is export or all", async () => {
+    const masked = async () => (await t.sql<{ m: string }>("select private.masked('x@y.org') as m"))[0].m;
+    await t.db.rpc("configure_privacy", { p_pii_masking: "off" });
+    expect(await masked()).toBe("x@y.org");
+    await t.db.rpc("configure_privacy", { p_pii_masking: "export" });
+    expect(await masked()).toBe("[email]");
+    await t.db.rpc("configure_privacy", { p_pii_masking: "off" });
+    await expect(t.db.rpc("configure_privacy", { p_pii_masking: "sometimes" })).rejects.toMatchObject({ code: "bad_request:privacy" });
+  });
+});

@@ -1,0 +1,162 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { backends, type TestDatabase } from "../support/databases";
+import { finishObserved } from "./observed-turn";
+import { begin, visitor } from "./turn-helpers";
+
+// A visitor's data on request (docs/privacy.md): export_visitor returns everything
+// stored about them; erase_visitor leaves none of their text or contact details in
+// any table, while the traces keep their anonymous counters and tags.
+
+const secrets = {
+  email: "ana.lopez@example.com",
+  phone: "+1 (555) 987-6543",
+  name: "Ana Lopez-Quintero",
+  question: "Do you carry waterproof headlamps for caving",
+  comment: "Lovely help from the caving expert",
+  card: "5500-0000-0000-0004",
+  address: "42 Elm Street",
+};
+
+interface Export {
+  user_id: string;
+  masked: boolean;
+  sessions: { id: string; agent_type: string }[];
+  messages: { content: string; role: string }[];
+  traces: { id: string; session_tag: string; feedback: string; feedback_comment: string | null }[];
+  feedback: { rating: string; comment: string | null }[];
+  observations: { name: string; arguments: unknown }[];
+  flow_states: { flow: string; state: unknown }[];
+  orders: { order: unknown }[];
+  events: { event: string; reason: string }[];
+}
+
+/** Every text, varchar, json(b) and array column of every public table that mentions `needle`. */
+async function whereFound(t: TestDatabase, needle: string): Promise<string[]> {
+  const columns = await t.sql<{ table_name: string; column_name: string }>(
+    `select c.table_name, c.column_name
+       from information_schema.columns c
+       join information_schema.tables x on x.table_schema = c.table_schema and x.table_name = c.table_name
+      where c.table_schema = 'public' and x.table_type = 'BASE TABLE'
+        and (c.data_type in ('text', 'character varying', 'jsonb', 'json', 'ARRAY') )
+      order by 1, 2`,
+  );
+  expect(columns.length).toBeGreaterThan(20);
+  const found: string[] = [];
+  for (const c of columns) {
+    const [row] = await t.sql<{ n: string }>(
+      `select count(*) as n from public."${c.table_name}" where "${c.column_name}"::text ilike '%' || $1 || '%'`,
+      [needle],
+    );
+    if (Number(row.n) > 0) found.push(`${c.table_name}.${c.column_name}`);
+  }
+  return found;
+}
+
+describe.each(backends)("a visitor's data on $name", ({ open }) => {
+  let t: TestDatabase;
+  const ana = visitor();
+  const bob = visitor();
+  let sessions: string[] = [];
+
+  beforeAll(async () => {
+    t = await open();
+    await t.db.rpc("configure_privacy", { p_pii_masking: "export", p_otlp_enabled: true, p_capture_content: true });
+    // ana: a question, an agent switch to the order assistant, contact details in messages, tools and flow state
+    const first = await begin(t.db, ana, { p_message: `${secrets.question}? I'm ${secrets.name}`, p_rate_limit: 100 });
+    const gen = randomUUID();
+    await finishObserved(t, first.user_message.id, `Yes, ${secrets.name}: the TL-200.`, [
+      { id: gen, kind: "generation", name: "offline", model: "offline", input_tokens: 100, output_tokens: 20 },
+      { parent_id: gen, kind: "tool", name: "search_catalog", tool_call_id: "c1", arguments: { query: secrets.question }, result: { items: ["TL-200"] } },
+    ]);
+    const second = await begin(t.db, ana, {
+      p_agent: "order_assistant",
+      p_message: `25 of them. Mail ${secrets.email} or call ${secrets.phone}. Card ${secrets.card}, I live at ${secrets.address}`,
+    });
+    await finishObserved(
+      t,
+      second.user_message.id,
+      `Noted ${secrets.email}. Confirm?`,
+      [
+        { kind: "generation", name: "offline", model: "offline", input_tokens: 300, output_tokens: 40 },
+        { kind: "tool", name: "set_contact_details", tool_call_id: "c2", arguments: { name: secrets.name, email: secrets.email, phone: secrets.phone }, result: { ok: true } },
+        { kind: "tool", name: "confirm_order", tool_call_id: "c3", status: "error", error: `could not reach ${secrets.email}` },
+      ],
+      { bulk_order: { lines: [{ sku: "TL-200", qty: 25 }], contact: { name: secrets.name, email: secrets.email, phone: secrets.phone } } },
+    );
+    await t.db.rpc("set_feedback", { p_session_id: second.session.id, p_rating: "positive", p_comment: secrets.comment, p_user_id: ana });
+    sessions = [first.session.id, second.session.id];
+    // bob says the same kind of things and must keep all of it
+    const b = await begin(t.db, bob, { p_message: "bob@example.org wants 12 tents" });
+    await finishObserved(t, b.user_message.id, "Sure, Bob.", [{ kind: "generation", name: "offline", model: "offline", input_tokens: 50, output_tokens: 5 }]);
+  });
+  afterAll(() => t?.close());
+
+  it("exports everything stored about the visitor, masked as configured", async () => {
+    const raw = await t.db.rpc<Export>("export_visitor", { p_user_id: ana, p_mask: false });
+    expect(raw.user_id).toBe(ana);
+    expect(raw.masked).toBe(false);
+    expect(raw.sessions.map((s) => s.id)).toEqual(sessions);
+    expect(raw.messages).toHaveLength(4);
+    expect(raw.messages[2].content).toContain(secrets.email);
+    expect(raw.traces).toHaveLength(2);
+    expect(raw.feedback).toEqual([expect.objectContaining({ rating: "positive", comment: secrets.comment })]);
+    expect(raw.observations.map((o) => o.name).sort()).toEqual(["confirm_order", "offline", "offline", "search_catalog", "set_contact_details"]);
+    expect(raw.flow_states).toHaveLength(1);
+    expect(raw.orders).toEqual([expect.objectContaining({ order: expect.objectContaining({ contact: expect.objectContaining({ email: secrets.email }) }) })]);
+    expect(raw.events.map((e) => e.event)).toEqual(expect.arrayContaining(["started", "ended", "switched"]));
+    expect(JSON.stringify(raw)).not.toContain("bob@example.org");
+
+    // PII_MASKING=export: the default export is masked
+    const masked = await t.db.rpc<Export>("export_visitor", { p_user_id: ana });
+    expect(masked.masked).toBe(true);
+    const text = JSON.stringify(masked);
+    for (const s of [secrets.email, secrets.phone, secrets.card, secrets.address]) expect(text).not.toContain(s);
+    expect(masked.messages[2].content).toBe("25 of them. Mail [email] or call [phone]. Card [card], I live at [address]");
+    expect(masked.observations.find((o) => o.name === "set_contact_details")?.arguments).toEqual({ name: secrets.name, email: "[email]", phone: "[phone]" });
+
+    await expect(t.db.rpc("export_visitor", { p_user_id: visitor() })).rejects.toMatchObject({ code: "not_found:visitor" });
+  });
+
+  it("erases the visitor: none of their text, contact details or id remains anywhere; the counters still add up", async () => {
+    const counters = `select s.id as session_id, t.session_tag, t.agent_type, t.llm_calls, t.input_tokens, t.output_tokens, t.total_tokens,
+                             t.latency_ms, t.feedback, t.agent_version,
+                             (select count(*) from public.llm_observations o where o.trace_id = t.id) as observations,
+                             (select coalesce(sum(o.input_tokens), 0) from public.llm_observations o where o.trace_id = t.id) as observed_input
+                        from public.conversation_sessions s join public.llm_traces t on t.session_id = s.id
+                       where s.id = any ($1::uuid[]) order by s.started_at`;
+    const before = await t.sql(counters, [sessions]);
+    expect((await whereFound(t, secrets.email)).length).toBeGreaterThan(3);
+    expect(await whereFound(t, ana)).toEqual(expect.arrayContaining(["otlp_outbox.user_id", "rate_limit_buckets.bucket"]));
+
+    const result = await t.db.rpc<{ found: boolean; opaque_id: string; counts: Record<string, number> }>("erase_visitor", {
+      p_user_id: ana,
+      p_requested_by: "operator",
+    });
+    expect(result.found).toBe(true);
+    expect(result.opaque_id).toMatch(/^erased_[0-9a-f]{32}$/);
+    expect(result.counts).toMatchObject({ sessions: 2, messages: 4, traces: 2, observations: 5, flow_states: 1 });
+
+    for (const needle of [ana, secrets.email, secrets.phone, "987-6543", secrets.card, secrets.address, secrets.name, secrets.question, secrets.comment]) {
+      expect({ needle, found: await whereFound(t, needle) }).toEqual({ needle, found: [] });
+    }
+    // the traces keep their anonymous counters and tags, re-keyed to the opaque id
+    const after = await t.sql(counters, [sessions]);
+    expect(after).toEqual(before);
+    const traces = await t.sql<{ user_id: string }>("select user_id from public.llm_traces where session_id = any ($1::uuid[])", [sessions]);
+    expect(traces.map((x) => x.user_id)).toEqual([result.opaque_id, result.opaque_id]);
+    const [active] = await t.sql<{ n: string }>("select count(*) as n from public.conversation_sessions where id = any ($1::uuid[]) and is_active", [sessions]);
+    expect(Number(active.n)).toBe(0);
+    // the erasure is recorded without personal data
+    const erasures = await t.sql<{ opaque_id: string; requested_by: string; counts: Record<string, number> }>("select * from public.erasures");
+    expect(erasures).toEqual([expect.objectContaining({ opaque_id: result.opaque_id, requested_by: "operator" })]);
+    // bob keeps everything
+    expect(await whereFound(t, "bob@example.org")).toEqual(expect.arrayContaining(["conversation_messages.content"]));
+    // nothing is left to export, and a second erasure finds nothing
+    await expect(t.db.rpc("export_visitor", { p_user_id: ana })).rejects.toMatchObject({ code: "not_found:visitor" });
+    expect(await t.db.rpc("erase_visitor", { p_user_id: ana })).toMatchObject({ found: false });
+    // the visitor id may start over: a new session, numbered from 1 again
+    const again = await begin(t.db, ana, { p_message: "hello again" });
+    expect(again.session.session_tag).toMatch(/_001$/);
+  });
+});
