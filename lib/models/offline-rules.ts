@@ -76,7 +76,7 @@ function firstStep(p: OfflinePrompt): OfflineStep {
   const pressed = ctx.pressed_button;
   if (pressed && has(p, pressed.id)) return { text: "", toolCalls: [call(pressed.id, pressed.payload ?? {})] };
 
-  const takesOrders = has(p, "set_order_line");
+  const takesOrders = has(p, "set_order_line") || has(p, "set_contact_details");
   if (!takesOrders && has(p, "handoff") && bulkQuantity(p.message) !== null) {
     const target = handoffTarget(p, /\b(bulk|orders?)\b/i);
     if (target) return { text: "That's a bulk order — let me hand you to our order specialist.", toolCalls: [call("handoff", { agent: target, reason: "bulk order" })] };
