@@ -103,6 +103,13 @@ select 'private schema closed to API roles', r.rolname,
                         where n.nspname = 'private' and has_function_privilege(r.rolname, p.oid, 'EXECUTE')), null
   from pg_roles r where r.rolname in ('anon', 'authenticated')
 union all
+select 'public functions closed to API roles', r.rolname,
+       not exists (select 1 from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+                    where n.nspname = 'public' and has_function_privilege(r.rolname, p.oid, 'EXECUTE')),
+       (select string_agg(p.proname, ', ') from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+         where n.nspname = 'public' and has_function_privilege(r.rolname, p.oid, 'EXECUTE'))
+  from pg_roles r where r.rolname in ('anon', 'authenticated')
+union all
 select 'row level security', c.relname, c.relrowsecurity, null
   from pg_class c join pg_namespace n on n.oid = c.relnamespace
  where n.nspname = 'public' and c.relkind = 'r'

@@ -4,6 +4,11 @@
 -- Also the `private` schema for the helpers of the chat turn (not callable
 -- through the API: only the functions in `public` that use them are).
 
+-- A function is executable by PUBLIC unless the global default says otherwise: the per-schema
+-- default in 20261122000500_security.sql cannot take that away, so new functions of this role
+-- would be callable by anon. Only service_role may call them.
+alter default privileges revoke execute on functions from public;
+
 create schema if not exists private;
 revoke all on schema private from public, anon, authenticated;
 grant usage on schema private to service_role;

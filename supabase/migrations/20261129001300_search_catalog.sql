@@ -101,3 +101,5 @@ $$;
 
 revoke all on all functions in schema private from public, anon, authenticated;
 grant execute on all functions in schema private to service_role;
+revoke execute on function public.search_catalog(text, integer) from public, anon, authenticated;
+grant execute on function public.search_catalog(text, integer) to service_role;
