@@ -37,7 +37,7 @@ export interface Begun {
   flows: Record<string, unknown>;
   action_source: Record<string, unknown> | null;
   agent: AgentJson;
-  handoff_agents: { key: string; name: string; description: string }[];
+  handoff_agents: AgentJson[];
 }
 
 export function begin(db: Database, user: string, args: Record<string, unknown> = {}): Promise<Begun> {
