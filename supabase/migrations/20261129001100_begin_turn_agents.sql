@@ -221,15 +221,15 @@ as $$
    limit 1
 $$;
 
--- The enabled agents among an agent's handoff targets, in menu order.
+-- The enabled agents among an agent's handoff targets, in menu order, each whole (its current
+-- version), so the handoff tool runs the target in the same turn without another round trip.
 create or replace function private.handoff_agents(p_handoffs jsonb)
 returns jsonb
 language sql stable
 security invoker
 set search_path = ''
 as $$
-  select coalesce(jsonb_agg(jsonb_build_object('key', a.key, 'name', a.name, 'description', a.description)
-                            order by a.menu_position), '[]'::jsonb)
+  select coalesce(jsonb_agg(private.agent_json(a.key, a.version) order by a.menu_position), '[]'::jsonb)
     from public.agents a
    where a.is_enabled
      and a.key in (select jsonb_array_elements_text(case when jsonb_typeof(p_handoffs) = 'array' then p_handoffs else '[]'::jsonb end))
@@ -330,7 +330,7 @@ as $$
 $$;
 
 -- A repeated client_message_id returns what the first attempt saw (R8): its reply when stored
--- ('replay'), else 'resume' with the same action_source; a greeting replays as 'answered'.
+-- ('replay'; a greeting's has no user_message), else 'resume' with the same action_source.
 create or replace function private.replayed_turn(p_user_id text, p_client_message_id uuid, p_history_limit integer)
 returns jsonb
 language plpgsql stable
@@ -350,7 +350,7 @@ begin
     return null;
   end if;
   if v_message.role = 'agent' then
-    return private.turn_json('answered', v_message.metadata ->> 'choice', coalesce((v_message.metadata ->> 'new_session')::boolean, false),
+    return private.turn_json('replay', v_message.metadata ->> 'choice', coalesce((v_message.metadata ->> 'new_session')::boolean, false),
                              null, null, v_message.session_id, null, v_message, null, p_history_limit);
   end if;
   select * into v_reply from public.conversation_messages r where r.reply_to = v_message.id;

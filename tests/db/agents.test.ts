@@ -164,7 +164,7 @@ describe.each(backends)("agents and begin_turn's agent choice on $name", ({ open
     const stored = await t.sql("select role, content from conversation_messages where user_id = $1", [u]);
     expect(stored).toEqual([{ role: "agent", content: r.reply?.content }]);
     const again = await begin(t.db, u, { p_message: null, p_agent: "order_assistant", p_client_message_id: id });
-    expect(again).toMatchObject({ status: "answered", user_message: null, reply: { id: r.reply?.id } });
+    expect(again).toMatchObject({ status: "replay", user_message: null, reply: { id: r.reply?.id } });
     // a select_agent button greets too, switching the session
     const press = await begin(t.db, u, { p_message: null, p_action: { id: "select_agent", payload: { agent: "sales_pitch" } } });
     expect(press).toMatchObject({ status: "answered", reason: "agent_switch", user_message: null });
