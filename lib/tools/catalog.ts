@@ -1,6 +1,7 @@
 // Catalog tools: full-text and fuzzy search in SQL (search_catalog), one product by sku.
 import { z } from "zod";
 import type { Database } from "../db/types";
+import { cachedRead } from "./catalog-cache";
 import { ToolRefusal, type ToolDefinition } from "./types";
 
 export interface CatalogProduct {
@@ -15,7 +16,14 @@ export interface CatalogProduct {
 }
 
 export function searchProducts(db: Database, query: string, limit: number): Promise<CatalogProduct[]> {
-  return db.rpc<CatalogProduct[]>("search_catalog", { p_query: query, p_limit: limit }).then((rows) => rows ?? []);
+  const q = query.trim().toLowerCase().replace(/\s+/g, " ");
+  return cachedRead(`search:${limit}:${q}`, () => db.rpc<CatalogProduct[]>("search_catalog", { p_query: q, p_limit: limit }).then((rows) => rows ?? []));
+}
+
+/** One catalog product by SKU, or undefined. */
+export async function productBySku(db: Database, sku: string): Promise<CatalogProduct | undefined> {
+  const all = await cachedRead("catalog_products", () => db.rpc<CatalogProduct[]>("catalog_products"));
+  return all.find((p) => p.sku === sku.trim().toUpperCase());
 }
 
 export const searchCatalog: ToolDefinition<{ query: string; limit?: number }> = {
@@ -38,8 +46,7 @@ export const productDetails: ToolDefinition<{ sku: string }> = {
   description: "The facts of one catalog product (name, price, description, tags, pickup location) by its SKU.",
   input: z.object({ sku: z.string().min(1).max(64).describe("The product's SKU, e.g. TRL-LAMP") }),
   async execute({ sku }, run) {
-    const rows = await run.db.rpc<CatalogProduct[]>("catalog_products");
-    const product = rows.find((p) => p.sku === sku.trim().toUpperCase());
+    const product = await productBySku(run.db, sku);
     if (!product) throw new ToolRefusal(`No product with SKU ${sku} in the catalog.`);
     return { product };
   },

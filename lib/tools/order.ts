@@ -21,7 +21,7 @@ import {
   type BulkOrder,
   type OrderLine,
 } from "../orders/bulk-order";
-import { searchProducts, type CatalogProduct } from "./catalog";
+import { productBySku, searchProducts, type CatalogProduct } from "./catalog";
 import { ToolRefusal, type ToolDefinition, type ToolRun } from "./types";
 
 const current = (run: ToolRun) => readOrder(run.flows[BULK_ORDER_FLOW]);
@@ -86,7 +86,7 @@ export const setOrderLine: ToolDefinition<{ item: string; quantity: number; sku?
     }
     let product: CatalogProduct | undefined;
     if (sku) {
-      product = (await run.db.rpc<CatalogProduct[]>("catalog_products")).find((p) => p.sku === sku.trim().toUpperCase());
+      product = await productBySku(run.db, sku);
       if (!product) throw new ToolRefusal(`No product with SKU ${sku}.`);
     } else {
       const matches = clearMatches(item, await searchProducts(run.db, item, 5));
