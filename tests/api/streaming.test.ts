@@ -81,3 +81,20 @@ it("a streamed request with a foreign session is a plain 404", async () => {
   expect(res.status).toBe(404);
   expect((await res.json()).error.code).toBe("not_found:session");
 });
+
+it("a handoff streams the note, a data-handoff part, then the new agent's reply; the result is the new session's", async () => {
+  const v = new Visitor(app.url);
+  const res = await v.post("/api/chat", { message: "Hi so i need to buy 11 remote controls", agent: "product_recommendation" }, streamHeaders);
+  const chunks = await readAll(res);
+  const handoffAt = chunks.findIndex((c) => c.type === "data-handoff");
+  expect(handoffAt).toBeGreaterThan(0);
+  expect(chunks[handoffAt].data).toEqual({ key: "order_assistant", name: "Order Assistant" });
+  const result = chunks.find((c) => c.type === "data-result")!.data as { sessionId: string; newSession: boolean; reply: { content: string }; handoff: { fromReply: { content: string } } };
+  const after = chunks.slice(handoffAt).filter((c) => c.type === "text-delta").map((c) => c.delta).join("");
+  const before = chunks.slice(0, handoffAt).filter((c) => c.type === "text-delta").map((c) => c.delta).join("");
+  expect(after).toBe(result.reply.content);
+  expect(before).toBe(result.handoff.fromReply.content);
+  expect(result.newSession).toBe(true);
+  const history = await (await v.request(`/api/sessions/${result.sessionId}/messages`)).json();
+  expect(history.messages.map((m: { role: string }) => m.role)).toEqual(["user", "agent"]);
+});
