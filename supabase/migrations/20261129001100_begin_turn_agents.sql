@@ -6,14 +6,19 @@
 -- Counts one hit in a fixed one-minute window; true when the window is over its limit.
 create or replace function private.hit_rate_limit(p_bucket text, p_limit integer)
 returns boolean
-language sql
+language plpgsql
 security invoker
 set search_path = ''
 as $$
+declare
+  v_hits integer;
+begin
   insert into public.rate_limit_buckets as b (bucket, window_start, hits)
   values (p_bucket, date_trunc('minute', now()), 1)
   on conflict (bucket, window_start) do update set hits = b.hits + 1
-  returning b.hits > p_limit
+  returning b.hits into v_hits;
+  return v_hits > p_limit;
+end
 $$;
 
 -- Per visitor, then per client address (not counted once the visitor is over); 0 turns a limit off.
@@ -191,48 +196,64 @@ $$;
 create or replace function private.action_source(
   p_session_id uuid, p_action jsonb, out message_id uuid, out metadata jsonb, out label text
 )
-language sql stable
+language plpgsql stable
 security invoker
 set search_path = ''
 as $$
-  select m.id, m.metadata, e ->> 'label'
+#variable_conflict use_column
+begin
+  if p_action is null or p_session_id is null then
+    return;
+  end if;
+  select m.id, m.metadata, e ->> 'label' into message_id, metadata, label
     from public.conversation_messages m
     cross join lateral jsonb_array_elements(
       case when jsonb_typeof(m.metadata -> 'buttons') = 'array' then m.metadata -> 'buttons' else '[]'::jsonb end) e
-   where p_action is not null and m.session_id = p_session_id and m.role = 'agent'
+   where m.session_id = p_session_id and m.role = 'agent'
      and e -> 'action' ->> 'id' = p_action ->> 'id'
      and (p_action -> 'payload' is null or e -> 'action' -> 'payload' = p_action -> 'payload')
-   order by m.seq desc limit 1
+   order by m.seq desc limit 1;
+end
 $$;
 
 -- An agent as a session runs it: the pinned version's snapshot (the latest one when none is pinned).
 create or replace function private.agent_json(p_key text, p_version integer)
 returns jsonb
-language sql stable
+language plpgsql stable
 security invoker
 set search_path = ''
 as $$
-  select jsonb_build_object('key', v.agent_key, 'name', v.name, 'description', v.description,
+declare
+  v public.agent_versions;
+begin
+  select * into v from public.agent_versions x where x.agent_key = p_key and x.version = p_version;
+  if v.agent_key is null then
+    select * into v from public.agent_versions x where x.agent_key = p_key order by x.version desc limit 1;
+  end if;
+  if v.agent_key is null then
+    return null;
+  end if;
+  return jsonb_build_object('key', v.agent_key, 'name', v.name, 'description', v.description,
                             'instructions', v.instructions, 'greeting', v.greeting, 'tools', to_jsonb(v.tools),
-                            'handoffs', to_jsonb(v.handoffs), 'version', v.version, 'model_key', v.model_key)
-    from public.agent_versions v
-   where v.agent_key = p_key
-   order by v.version = p_version desc nulls last, v.version desc
-   limit 1
+                            'handoffs', to_jsonb(v.handoffs), 'version', v.version, 'model_key', v.model_key);
+end
 $$;
 
 -- The enabled agents among an agent's handoff targets, in menu order, each whole (its current
 -- version), so the handoff tool runs the target in the same turn without another round trip.
 create or replace function private.handoff_agents(p_handoffs jsonb)
 returns jsonb
-language sql stable
+language plpgsql stable
 security invoker
 set search_path = ''
 as $$
-  select coalesce(jsonb_agg(private.agent_json(a.key, a.version) order by a.menu_position), '[]'::jsonb)
-    from public.agents a
-   where a.is_enabled
-     and a.key in (select jsonb_array_elements_text(case when jsonb_typeof(p_handoffs) = 'array' then p_handoffs else '[]'::jsonb end))
+begin
+  return (
+    select coalesce(jsonb_agg(private.agent_json(a.key, a.version) order by a.menu_position), '[]'::jsonb)
+      from public.agents a
+     where a.is_enabled
+       and a.key in (select jsonb_array_elements_text(case when jsonb_typeof(p_handoffs) = 'array' then p_handoffs else '[]'::jsonb end)));
+end
 $$;
 
 -- What kind of turn this is: 'greeting' (an agent chosen, nothing said), 'menu', 'menu_pick'
@@ -311,22 +332,26 @@ create or replace function private.turn_json(
   p_user_message public.conversation_messages, p_reply public.conversation_messages, p_source jsonb,
   p_history_limit integer
 ) returns jsonb
-language sql stable
+language plpgsql stable
 security invoker
 set search_path = ''
 as $$
-  select jsonb_build_object(
+declare
+  v_agent jsonb;
+begin
+  select private.agent_json(s.agent_type, s.agent_version) into v_agent
+    from public.conversation_sessions s where s.id = p_session_id;
+  return jsonb_build_object(
     'status', p_status, 'choice', p_choice, 'new_session', p_new, 'reason', p_reason,
     'previous_session_id', p_previous,
     'session', public.session_json(p_session_id),
     'user_message', case when (p_user_message).id is null then null else public.message_json(p_user_message) end,
     'reply', case when (p_reply).id is null then null else public.message_json(p_reply) end,
     'action_source', p_source,
-    'agent', a.agent,
-    'handoff_agents', private.handoff_agents(a.agent -> 'handoffs')
-  ) || public.session_context(p_session_id, p_history_limit)
-  from (select private.agent_json(s.agent_type, s.agent_version) as agent
-          from public.conversation_sessions s where s.id = p_session_id) a
+    'agent', v_agent,
+    'handoff_agents', private.handoff_agents(v_agent -> 'handoffs')
+  ) || public.session_context(p_session_id, p_history_limit);
+end
 $$;
 
 -- A repeated client_message_id returns what the first attempt saw (R8): its reply when stored
