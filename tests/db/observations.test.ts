@@ -139,6 +139,22 @@ describe.each(backends)("observations, cost and handoff in finish_turn on $name"
     expect(await t.sql("select 1 from conversation_sessions where user_id = $1", [u])).toHaveLength(2);
   });
 
+  it("a handoff racing the visitor's next messages leaves one active session, every session traced", async () => {
+    const u = visitor();
+    const r = await begin(t.db, u, { p_agent: "sales_pitch", p_message: "I need 40 water bottles" });
+    const handoff = { agent: "order_assistant", content: "40 bottles, noted.", observations: [step("generation")] };
+    await Promise.all([
+      finish(t.db, r.user_message.id, { p_handoff: handoff }),
+      ...Array.from({ length: 8 }, (_, i) => begin(t.db, u, { p_message: `more ${i}` })),
+    ]);
+    const [row] = await t.sql<{ active: number; untraced: number; handed: number }>(
+      `select (select count(*)::int from conversation_sessions where user_id = $1 and is_active) as active,
+              (select count(*)::int from conversation_sessions s where user_id = $1
+                 and not exists (select 1 from llm_traces t where t.session_id = s.id)) as untraced,
+              (select count(*)::int from conversation_messages where user_id = $1 and metadata ? 'handoff_from') as handed`, [u]);
+    expect(row).toEqual({ active: 1, untraced: 0, handed: 1 });
+  });
+
   it("a handoff to an agent outside the session's handoffs is bad_request:agent and stores nothing of the turn", async () => {
     const u = visitor();
     const r = await begin(t.db, u, { p_agent: "order_assistant" });
