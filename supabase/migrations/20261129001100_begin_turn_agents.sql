@@ -355,7 +355,8 @@ end
 $$;
 
 -- A repeated client_message_id returns what the first attempt saw (R8): its reply when stored
--- ('replay'; a greeting's has no user_message), else 'resume' with the same action_source.
+-- ('replay'; a greeting's has no user_message; a handed-off turn's is the new agent's, in the
+-- new session), else 'resume' with the same action_source.
 create or replace function private.replayed_turn(p_user_id text, p_client_message_id uuid, p_history_limit integer)
 returns jsonb
 language plpgsql stable
@@ -365,6 +366,7 @@ as $$
 declare
   v_message public.conversation_messages;
   v_reply public.conversation_messages;
+  v_copy public.conversation_messages;
 begin
   if p_client_message_id is null then
     return null;
@@ -379,6 +381,17 @@ begin
                              null, null, v_message.session_id, null, v_message, null, p_history_limit);
   end if;
   select * into v_reply from public.conversation_messages r where r.reply_to = v_message.id;
+  if v_reply.metadata -> 'handoff' ->> 'session_id' is not null then
+    select * into v_copy from public.conversation_messages q
+     where q.session_id = (v_reply.metadata -> 'handoff' ->> 'session_id')::uuid and q.role = 'user'
+       and q.metadata ->> 'handoff_from' = v_message.id::text
+     limit 1;
+    if v_copy.id is not null then
+      select * into v_reply from public.conversation_messages r where r.reply_to = v_copy.id;
+      return private.turn_json('replay', 'handoff', true, 'agent_switch', v_message.session_id, v_copy.session_id,
+                               v_copy, v_reply, null, p_history_limit);
+    end if;
+  end if;
   return private.turn_json(
     case when v_reply.id is null then 'resume' else 'replay' end,
     v_message.metadata ->> 'choice', coalesce((v_message.metadata ->> 'new_session')::boolean, false), null, null,

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends, type TestDatabase } from "../support/databases";
 import { begin, finish, step, visitor } from "./turn-helpers";
@@ -137,6 +138,19 @@ describe.each(backends)("observations, cost and handoff in finish_turn on $name"
     const again = await finish(t.db, r.user_message.id, { p_content: "other", p_handoff: handoff });
     expect(again).toMatchObject({ status: "duplicate", reply: { id: done.reply.id }, session: { id: newId } });
     expect(await t.sql("select 1 from conversation_sessions where user_id = $1", [u])).toHaveLength(2);
+  });
+
+  it("a repeated client_message_id of a handed-off turn replays the new agent's answer in the new session", async () => {
+    const u = visitor();
+    const id = randomUUID();
+    const r = await begin(t.db, u, { p_agent: "product_recommendation", p_message: "25 headlamps please", p_client_message_id: id });
+    const done = await finish(t.db, r.user_message.id, { p_handoff: { agent: "order_assistant", content: "25 headlamps, noted." } });
+    const again = await begin(t.db, u, { p_message: "25 headlamps please", p_client_message_id: id });
+    expect(again).toMatchObject({ status: "replay", choice: "handoff", new_session: true, previous_session_id: r.session.id });
+    expect(again.session.id).toBe(done.session.id);
+    expect(again.reply?.id).toBe(done.reply.id);
+    expect(again.agent.key).toBe("order_assistant");
+    expect(again.user_message.metadata).toMatchObject({ handoff_from: r.user_message.id });
   });
 
   it("a handoff racing the visitor's next messages leaves one active session, every session traced", async () => {
