@@ -115,7 +115,10 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
     });
     usage.inputTokens += inputTokens;
     usage.outputTokens += outputTokens;
-    observations.push(generation, ...step.tools.map((t) => ({ ...t, parent_id: generation.id })));
+    // parallel calls finish in any order: keep the order the model called them in
+    const order = [...calls.keys()];
+    const tools = [...step.tools].sort((a, b) => order.indexOf(a.tool_call_id!) - order.indexOf(b.tool_call_id!));
+    observations.push(generation, ...tools.map((t) => ({ ...t, parent_id: generation.id })));
     step = null;
   };
 
