@@ -1,7 +1,7 @@
 import { database } from "./db";
 import { log } from "./log";
-import { env } from "./env";
 import { adminToken, sessionSecret } from "./settings";
+import { defaultAgentProblem, enabledAgents } from "./chat/default-agent";
 import { startMaintenance } from "./chat/maintenance";
 import { ensureModels } from "./chat/models";
 import { env } from "./env";
@@ -15,6 +15,7 @@ export async function startup(): Promise<void> {
       log("telemetry.not_started", { error: String((error as Error)?.message ?? error) }, "error"),
     );
     const { migration_version } = await db.rpc<{ migration_version: string | null }>("app_health");
+    await checkDefaultAgent(db);
     log("server.started", { backend: db.backend, migrationVersion: migration_version });
     const e = env();
     // idle sessions end even when nobody writes again (pg_cron, or this instance's timer)
@@ -22,11 +23,29 @@ export async function startup(): Promise<void> {
       log("maintenance.failed", { error: String((error as Error).message ?? error) }, "warn"),
     );
   } catch (error) {
-    if ((error as Error).name === "DatabaseLockedError") {
+    if ((error as Error).name === "DatabaseLockedError" || (error as Error).name === "MisconfiguredError") {
       log("server.refused", { error: (error as Error).message }, "error");
       process.exit(1);
     }
     // the database may come back later; requests answer 503 until it does
     log("server.database_unavailable", { error: String((error as Error).message ?? error) }, "warn");
   }
+}
+
+class MisconfiguredError extends Error {
+  name = "MisconfiguredError";
+}
+
+/** DEFAULT_AGENT must name an enabled agent: a clear message and no start otherwise. */
+async function checkDefaultAgent(db: Awaited<ReturnType<typeof database>>): Promise<void> {
+  const defaultAgent = env().DEFAULT_AGENT;
+  let enabled;
+  try {
+    enabled = await enabledAgents(db);
+  } catch (error) {
+    log("server.default_agent_unchecked", { defaultAgent, error: String((error as Error).message ?? error) }, "warn");
+    return;
+  }
+  const problem = defaultAgentProblem(defaultAgent, enabled);
+  if (problem) throw new MisconfiguredError(problem);
 }

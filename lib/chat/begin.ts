@@ -1,8 +1,10 @@
 import type { Database } from "../db/types";
+import type { AgentDefinition, HandoffTarget } from "../tools/types";
 import type { ButtonAction } from "./types";
 import type { MessageRow, SessionRow } from "./stored";
 
-// Round trip 1: begin_turn decides the session and stores the user message.
+// Round trip 1: begin_turn decides the session and the agent, stores the user message,
+// and answers the turns that need no model (the menu, a greeting) by itself.
 
 export interface TurnRequest {
   visitorId: string;
@@ -21,21 +23,30 @@ export interface TurnRequest {
   ipRateLimit: number;
 }
 
+export type AgentChoice = "explicit" | "menu_pick" | "handoff" | "session" | "default";
+
+/** A handoff target: its summary, and (when begin_turn sends it) the agent itself. */
+export type HandoffAgent = HandoffTarget & Partial<AgentDefinition>;
+
 export type BeginResult =
   | { status: "rate_limited"; retry_after: number }
   | {
-      status: "started" | "resume" | "replay";
+      status: "started" | "resume" | "replay" | "answered";
+      choice: AgentChoice | null;
       new_session: boolean;
       reason?: string | null;
       previous_session_id?: string | null;
       /** the sessions ended to start this one, with their figures (public.turn_endings) */
       ended?: unknown[];
       session: SessionRow;
-      user_message: MessageRow;
+      /** null for a greeting: the visitor said nothing. */
+      user_message: MessageRow | null;
       reply: MessageRow | null;
       action_source: Record<string, unknown> | null;
       history: MessageRow[];
       flows: Record<string, Record<string, unknown>>;
+      agent: AgentDefinition;
+      handoff_agents: HandoffAgent[];
     };
 
 export function beginTurn(db: Database, r: TurnRequest): Promise<BeginResult> {

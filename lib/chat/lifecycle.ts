@@ -8,7 +8,7 @@ const seen = new Set<string>(); // only to tell "restored after a restart" in th
 
 export function logLifecycle(begun: Exclude<BeginResult, { status: "rate_limited" }>, request: TurnRequest): void {
   const base = { requestId: request.requestId, visitor: request.visitorId, sessionId: begun.session.id, agent: begun.session.agent_type };
-  if (begun.status !== "started") {
+  if (begun.status === "resume" || begun.status === "replay") {
     log("session.repeated_message", { ...base, status: begun.status, clientMessageId: request.clientMessageId });
   } else if (begun.new_session) {
     const previous = begun.previous_session_id ?? undefined;

@@ -33,6 +33,10 @@ export function chatModelFor(modelKey: string): ChatModel {
   return model;
 }
 
+export function hasModel(modelKey: string): boolean {
+  return models().models.has(modelKey);
+}
+
 /** A model a visitor may ask for: one this instance can run (400 otherwise). */
 export function assertModelAvailable(modelKey: string): void {
   if (!models().models.has(modelKey)) throw new AppError("bad_request:model", `Unknown model ${modelKey}.`);

@@ -1,9 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { isAgentKey } from "../agents/registry";
 import { database } from "../db";
 import { env } from "../env";
-import { AppError } from "../errors";
 import { errorResponse } from "../http/respond";
 import { clientIp, visitorFor } from "../http/visitor";
 import type { TurnRequest } from "./begin";
@@ -35,7 +33,7 @@ export async function chatTurn(request: Request, body: ChatBody): Promise<Respon
     requestId: request.headers.get("x-request-id")?.slice(0, 100) || randomUUID(),
     message: body.message,
     sessionId: body.sessionId,
-    agent: body.agent ?? chosenAgent(body.action),
+    agent: body.agent,
     action: body.action,
     clientMessageId: body.clientMessageId,
     modelKey: body.model ?? defaultModelKey(),
@@ -57,12 +55,4 @@ export async function chatTurn(request: Request, body: ChatBody): Promise<Respon
     }
   }
   return streamTurn(db, turn, headers, request.signal);
-}
-
-/** A menu button names the agent to switch to; an unknown one is bad input, not a 500 later. */
-function chosenAgent(action: ButtonAction | undefined): string | undefined {
-  if (action?.id !== "select_agent") return undefined;
-  const agent = action.payload?.agent;
-  if (!isAgentKey(agent)) throw new AppError("bad_request:chat", "action.payload.agent is not a known agent.");
-  return agent;
 }

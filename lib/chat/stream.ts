@@ -11,7 +11,7 @@ export async function streamTurn(db: Database, turn: TurnRequest, headers: Heade
   // the client is gone when the request aborts or the response stream is cancelled
   const gone = new AbortController();
   const signal = AbortSignal.any([requestSignal, gone.signal]);
-  const textId = randomUUID();
+  let textId = randomUUID();
   let write: ((chunk: unknown) => void) | undefined;
   const buffered: unknown[] = [];
   const send = (chunk: unknown) => {
@@ -36,6 +36,13 @@ export async function streamTurn(db: Database, turn: TurnRequest, headers: Heade
       if (!textStarted) send({ type: "text-start", id: textId });
       textStarted = true;
       send({ type: "text-delta", id: textId, delta });
+    },
+    onHandoff(agent) {
+      // the handing-over note ends; the new agent's reply is a text part of its own
+      if (textStarted) send({ type: "text-end", id: textId });
+      textId = randomUUID();
+      textStarted = false;
+      send({ type: "data-handoff", data: agent });
     },
   });
   // errors before the session is known are answered with their status

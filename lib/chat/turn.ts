@@ -1,18 +1,18 @@
-import { agentRef, planTurn } from "../agents/registry";
 import type { Database } from "../db/types";
 import { AppError } from "../errors";
 import { log } from "../log";
-import { countTokens } from "../models/tokens";
-import { beginTurn, type BeginResult, type TurnRequest } from "./begin";
-import { databaseCatalog } from "./catalog";
+import type { AgentDefinition } from "../tools/types";
+import { runAgent, type AgentRunResult } from "./agent-run";
+import { beginTurn, type BeginResult, type HandoffAgent, type TurnRequest } from "./begin";
 import { logLifecycle } from "./lifecycle";
-import { chatModelFor } from "./models";
-import { buttonsOf, toStoredMessage, type MessageRow } from "./stored";
-import type { Button, TurnContext } from "./types";
+import { chatModelFor, hasModel } from "./models";
+import { buttonsOf, toStoredMessage, type MessageRow, type SessionRow } from "./stored";
+import type { Button, ChatModel } from "./types";
 
-// One chat turn: begin_turn (round trip 1) → the agent plans, the model words
-// it → finish_turn (round trip 2). Nothing here decides anything two
-// concurrent requests could disagree on: that is the SQL functions' job.
+// One chat turn (docs/architecture.md "A chat turn"): begin_turn (round trip 1) → the
+// session's agent runs the AI SDK tool loop (and, after a handoff, the new agent runs on
+// the same message) → finish_turn (round trip 2) stores the reply, flows and every step.
+// Nothing here decides anything two concurrent requests could disagree on.
 
 export interface TurnSession {
   sessionId: string;
@@ -31,25 +31,30 @@ export interface TurnReply {
   partial: boolean;
 }
 
-export type TurnResult = TurnSession & { reply: TurnReply };
+export type TurnResult = TurnSession & {
+  reply: TurnReply;
+  /** Set when the agent handed the visitor over in this turn: the session it left and its note. */
+  handoff?: { fromSessionId: string; fromReply: TurnReply };
+};
 
 export interface TurnHooks {
   onSession?(session: TurnSession): void;
   onText?(delta: string): void;
+  /** The agent handed over: the text that follows is the new agent's, in the new session. */
+  onHandoff?(agent: { key: string; name: string }): void;
   /** Aborted when the client goes away: the reply so far is stored, marked partial (R9). */
   signal?: AbortSignal;
 }
 
 type Begun = Exclude<BeginResult, { status: "rate_limited" }>;
 
-function sessionOf(begun: Begun): TurnSession {
-  const s = begun.session;
+function sessionOf(s: SessionRow, newSession: boolean, agent: { key: string; name: string }): TurnSession {
   return {
     sessionId: s.id,
-    newSession: begun.new_session,
+    newSession,
     sessionTag: s.session_tag,
     traceId: s.trace_id,
-    agent: agentRef(s.agent_type),
+    agent: { key: agent.key, name: agent.name },
     model: { key: s.model.key, name: s.model.name },
   };
 }
@@ -58,8 +63,30 @@ function replyOf(row: MessageRow): TurnReply {
   return { id: row.id, role: "agent", content: row.content, buttons: buttonsOf(row.metadata), partial: row.is_partial };
 }
 
+/** The target of a handoff as an agent this process can run; begin_turn sends it with the turn. */
+function handoffAgent(begun: Begun, key: string): AgentDefinition {
+  const target = begun.handoff_agents.find((a) => a.key === key) as HandoffAgent | undefined;
+  if (!target?.instructions || !Array.isArray(target.tools)) {
+    throw new AppError("internal:chat", `begin_turn did not send the definition of handoff target ${key}.`);
+  }
+  // one handoff per turn: the new agent answers, it does not hand over again in the same turn
+  return { ...(target as AgentDefinition), tools: target.tools.filter((t) => t !== "handoff") };
+}
+
+function replyMetadata(agent: AgentDefinition, model: ChatModel, run: AgentRunResult, latencyMs: number) {
+  return {
+    buttons: run.buttons,
+    agent: agent.key,
+    agent_version: agent.version,
+    model: model.info.key,
+    tools: run.toolsUsed,
+    usage: run.usage,
+    latencyMs,
+  };
+}
+
 export async function runTurn(db: Database, request: TurnRequest, hooks: TurnHooks = {}): Promise<TurnResult> {
-  // 1. begin: the session is decided and the question stored before any model call
+  // 1. begin: the session and agent are decided and the question stored before any model call
   const begun = await beginTurn(db, request);
   if (begun.status === "rate_limited") {
     throw new AppError("rate_limit:chat", "You are sending messages too quickly. Wait a moment and try again.", {
@@ -67,75 +94,106 @@ export async function runTurn(db: Database, request: TurnRequest, hooks: TurnHoo
     });
   }
   logLifecycle(begun, request);
-  const session = sessionOf(begun);
+  const session = sessionOf(begun.session, begun.new_session, begun.agent);
   hooks.onSession?.(session);
 
-  // a repeated clientMessageId returns the first answer (R8)
-  if (begun.status === "replay" && begun.reply) {
+  // the menu, a greeting (no model), or a repeated clientMessageId (R8): the stored reply
+  if (begun.reply && (begun.status === "answered" || begun.status === "replay")) {
     hooks.onText?.(begun.reply.content);
     return { ...session, reply: replyOf(begun.reply) };
   }
+  const question = begun.user_message;
+  if (!question) throw new AppError("internal:chat", "begin_turn stored no question for a model turn.");
 
-  // 2. the agent plans from the stored context; the model words the plan
-  const history = begun.history.map(toStoredMessage);
-  const ctx: TurnContext = {
-    sessionId: begun.session.id,
-    visitorId: request.visitorId,
-    agentKey: begun.session.agent_type,
-    model: begun.session.model,
-    message: begun.user_message.content,
-    action: request.action ?? null,
-    actionSource: begun.action_source,
-    history,
-    flows: begun.flows ?? {},
-    catalog: databaseCatalog(db),
-  };
-  const plan = await planTurn(ctx);
+  // 2. the session's agent runs its tool loop on the stored context
+  const agent = begun.agent;
   const model = chatModelFor(begun.session.model.key);
   const started = performance.now();
-  let content = "";
-  let partial = false;
-  let usage = { inputTokens: 0, outputTokens: 0 };
-  try {
-    const stream = model.generate({ plan, history, message: ctx.message, signal: hooks.signal });
-    for await (const delta of stream.text) {
-      content += delta;
-      hooks.onText?.(delta);
-      if (hooks.signal?.aborted) break;
-    }
-    partial = Boolean(hooks.signal?.aborted);
-    usage = await stream.usage().catch(() => ({ inputTokens: countTokens(plan.system + ctx.message), outputTokens: countTokens(content) }));
-  } catch (error) {
-    const latency = Math.round(performance.now() - started);
-    if (!hooks.signal?.aborted) {
-      // the question stays stored; the trace records the failure; the client may retry
-      await db.rpc("finish_turn", { p_user_message_id: begun.user_message.id, p_error: String((error as Error).message ?? error), p_latency_ms: latency });
-      log("model.failed", { sessionId: ctx.sessionId, visitor: request.visitorId, model: model.info.key, error: String((error as Error).message ?? error) }, "error");
-      throw new AppError("bad_gateway:model", "The model did not answer. Your message is saved; try again.", { retryAfter: 1, cause: error });
-    }
-    partial = true;
-    usage = { inputTokens: countTokens(plan.system + ctx.message), outputTokens: countTokens(content) };
+  const first = await runAgent({
+    db,
+    model,
+    agent,
+    handoffTargets: begun.handoff_agents.map(({ key, name, description }) => ({ key, name, description })),
+    sessionId: begun.session.id,
+    history: begun.history.map(toStoredMessage),
+    message: question.content,
+    action: request.action ?? null,
+    flows: begun.flows ?? {},
+    signal: hooks.signal,
+    onText: hooks.onText,
+  });
+  if (first.error) return failed(db, request, question, model, first, started);
+
+  // 2b. a handoff: the new agent answers the same message now, in the session finish_turn starts
+  let handoff: Record<string, unknown> | null = null;
+  let target: AgentDefinition | null = null;
+  if (first.handoff && !first.partial) {
+    target = handoffAgent(begun, first.handoff.agent);
+    const targetModel = target.model_key && hasModel(target.model_key) ? chatModelFor(target.model_key) : model;
+    hooks.onHandoff?.({ key: target.key, name: target.name });
+    const secondStarted = performance.now();
+    const second = await runAgent({
+      db,
+      model: targetModel,
+      agent: target,
+      handoffTargets: [],
+      sessionId: begun.session.id,
+      history: [],
+      message: question.content,
+      action: null,
+      flows: {},
+      signal: hooks.signal,
+      onText: hooks.onText,
+    });
+    if (second.error) return failed(db, request, question, targetModel, { ...second, observations: [...first.observations, ...second.observations] }, started);
+    const latencyMs = Math.round(performance.now() - secondStarted);
+    handoff = {
+      agent: target.key,
+      content: second.content,
+      metadata: replyMetadata(target, targetModel, second, latencyMs),
+      flows: Object.keys(second.flows).length > 0 ? second.flows : null,
+      observations: second.observations,
+      partial: second.partial,
+      latency_ms: latencyMs,
+    };
   }
   const latencyMs = Math.round(performance.now() - started);
+  const note = first.content || (target ? `Let me hand you over to our ${target.name}.` : "");
 
-  // 3. finish: the reply, the flow state and the trace counters, in one transaction
-  const finished = await db.rpc<{ status: string; reply: MessageRow }>("finish_turn", {
-    p_user_message_id: begun.user_message.id,
-    p_content: content,
-    p_metadata: {
-      ...plan.metadata,
-      buttons: plan.buttons,
-      toolOutputs: plan.toolOutputs,
-      agent: ctx.agentKey,
-      model: model.info.key,
-      usage,
-      latencyMs,
-    },
-    p_flows: plan.flows ?? null,
-    p_input_tokens: usage.inputTokens,
-    p_output_tokens: usage.outputTokens,
-    p_latency_ms: latencyMs,
-    p_partial: partial,
+  // 3. finish: the reply, the flow state and every step, in one transaction
+  const finished = await db.rpc<{ status: string; reply: MessageRow; session: SessionRow; new_session?: boolean; handoff?: { from_session_id: string; from_reply: MessageRow } }>("finish_turn", {
+    p_user_message_id: question.id,
+    p_content: note,
+    p_metadata: replyMetadata(agent, model, first, latencyMs),
+    p_flows: Object.keys(first.flows).length > 0 ? first.flows : null,
+    p_input_tokens: first.usage.inputTokens,
+    p_output_tokens: first.usage.outputTokens,
+    p_latency_ms: handoff ? latencyMs - (handoff.latency_ms as number) : latencyMs,
+    p_partial: first.partial,
+    p_observations: first.observations,
+    p_handoff: handoff,
   });
+  if (finished.handoff) {
+    const agentRef = target ?? { key: finished.session.agent_type, name: finished.session.agent_type };
+    log("session.handoff", { requestId: request.requestId, visitor: request.visitorId, sessionId: finished.session.id, previousSessionId: finished.handoff.from_session_id, agent: agentRef.key });
+    return {
+      ...sessionOf(finished.session, true, agentRef),
+      reply: replyOf(finished.reply),
+      handoff: { fromSessionId: finished.handoff.from_session_id, fromReply: replyOf(finished.handoff.from_reply) },
+    };
+  }
   return { ...session, reply: replyOf(finished.reply) };
+}
+
+/** The model failed: the question stays stored, the trace records the failed steps; the client may retry. */
+async function failed(db: Database, request: TurnRequest, question: MessageRow, model: ChatModel, run: AgentRunResult, started: number): Promise<never> {
+  const error = run.error!;
+  await db.rpc("finish_turn", {
+    p_user_message_id: question.id,
+    p_error: error.message.slice(0, 4000) || "model error",
+    p_observations: run.observations,
+    p_latency_ms: Math.round(performance.now() - started),
+  });
+  log("model.failed", { sessionId: question.session_id, visitor: request.visitorId, model: model.info.key, error: error.message }, "error");
+  throw new AppError("bad_gateway:model", "The model did not answer. Your message is saved; try again.", { retryAfter: 1, cause: error });
 }

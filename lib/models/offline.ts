@@ -1,7 +1,16 @@
-// The offline model: deterministic, no network. It streams the agent's draft (built from
-// the agent's tool results) in small word groups and counts tokens with a real tokenizer.
-import type { AgentPlan, ChatModel, ModelStream, StoredMessage } from "../chat/types";
-import { countPromptTokens, countTokens, promptMessages } from "./tokens";
+// The offline model: a real AI SDK language model (LanguageModelV4) with no network. Each
+// call decides one step of the tool loop with the rules in offline-rules.ts — tool calls,
+// or text streamed in small word groups — and counts tokens with a real tokenizer.
+import type {
+  LanguageModelV4,
+  LanguageModelV4CallOptions,
+  LanguageModelV4Content,
+  LanguageModelV4Prompt,
+  LanguageModelV4StreamPart,
+  LanguageModelV4Usage,
+} from "@ai-sdk/provider";
+import { decideStep, type OfflinePrompt, type OfflineStep, type PastCall } from "./offline-rules";
+import { countTokens } from "./tokens";
 
 export const offlineModelInfo = { key: "offline", name: "Threadline Offline", provider: "offline" } as const;
 
@@ -39,48 +48,97 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-function generate(
-  options: OfflineModelOptions,
-  input: { plan: AgentPlan; history: StoredMessage[]; message: string; signal?: AbortSignal },
-): ModelStream {
-  const { plan, signal } = input;
-  const inputTokens = countPromptTokens(plan.system, promptMessages(input.history, input.message));
-  const chunks = chunkText(plan.draft, options.wordsPerChunk ?? 3);
-  const delayMs = options.delayMs ?? parseDelayMs(process.env.OFFLINE_MODEL_DELAY_MS);
-  let emitted = "";
-  let started = false;
-  let finish!: () => void;
-  const finished = new Promise<void>((resolve) => (finish = resolve));
+const textOf = (parts: ReadonlyArray<{ type: string; text?: string }>) =>
+  parts.flatMap((p) => (p.type === "text" && p.text ? [p.text] : [])).join("");
 
-  async function* stream(): AsyncGenerator<string, void, undefined> {
-    started = true;
-    try {
-      for (const chunk of chunks) {
-        if (delayMs > 0) await sleep(delayMs, signal);
-        if (signal?.aborted) return;
-        emitted += chunk;
-        yield chunk;
+/** The prompt as the rules read it: instructions, the last visitor message, this turn's tool calls and results. */
+export function readPrompt(options: LanguageModelV4CallOptions): OfflinePrompt {
+  const prompt: LanguageModelV4Prompt = options.prompt;
+  const system = prompt.flatMap((m) => (m.role === "system" ? [m.content] : [])).join("\n");
+  const lastUser = prompt.findLastIndex((m) => m.role === "user");
+  const message = lastUser >= 0 ? textOf(prompt[lastUser].content as { type: string; text?: string }[]) : "";
+  const calls: (PastCall & { id: string })[] = [];
+  for (const m of prompt.slice(lastUser + 1)) {
+    if (m.role === "system") continue;
+    for (const part of m.content) {
+      if (part.type === "tool-call") calls.push({ id: part.toolCallId, toolName: part.toolName, input: part.input, output: undefined, isError: false });
+      if (part.type === "tool-result") {
+        const call = calls.find((c) => c.id === part.toolCallId);
+        const output = part.output as { type: string; value?: unknown };
+        if (call) Object.assign(call, { output: output.value, isError: output.type.startsWith("error") });
       }
-    } finally {
-      finish();
     }
   }
-  const text = stream();
+  const tools = (options.tools ?? []).flatMap((t) => (t.type === "function" ? [{ name: t.name, description: t.description ?? "" }] : []));
+  return { system, message, calls, tools };
+}
 
+function usage(options: LanguageModelV4CallOptions, step: OfflineStep): LanguageModelV4Usage {
+  const input = countTokens(JSON.stringify(options.prompt)) + countTokens(JSON.stringify(options.tools ?? []));
+  const output = countTokens(step.text) + step.toolCalls.reduce((n, c) => n + countTokens(c.toolName + JSON.stringify(c.input)), 0);
   return {
-    text,
-    async usage() {
-      // Like the AI SDK, asking for usage before reading the text consumes the stream.
-      if (!started) while (!(await text.next()).done);
-      await finished;
-      return { inputTokens, outputTokens: countTokens(emitted) };
-    },
+    inputTokens: { total: input, noCache: input, cacheRead: 0, cacheWrite: 0 },
+    outputTokens: { total: output, text: countTokens(step.text), reasoning: 0 },
   };
 }
 
-export function createOfflineModel(options: OfflineModelOptions = {}): ChatModel {
+function decide(options: LanguageModelV4CallOptions): OfflineStep {
+  const prompt = readPrompt(options);
+  const step = decideStep(prompt);
+  // a forced choice of tools is honoured: "none" drops tool calls
+  if (options.toolChoice?.type === "none" || prompt.tools.length === 0) return { text: step.text || "How can I help?", toolCalls: [] };
+  return step;
+}
+
+/** Tool calls get ids unique within the turn: the step number and the call's index. */
+const callId = (options: LanguageModelV4CallOptions, i: number) =>
+  `call_${options.prompt.filter((m) => m.role === "assistant").length}_${i}`;
+
+export function createOfflineLanguageModel(options: OfflineModelOptions = {}): LanguageModelV4 {
+  const finishReason = (step: OfflineStep) =>
+    step.toolCalls.length > 0 ? { unified: "tool-calls" as const, raw: "tool_calls" } : { unified: "stop" as const, raw: "stop" };
   return {
-    info: { ...offlineModelInfo },
-    generate: (input) => generate(options, input),
+    specificationVersion: "v4",
+    provider: "threadline.offline",
+    modelId: offlineModelInfo.key,
+    supportedUrls: {},
+    async doGenerate(call) {
+      const step = decide(call);
+      const content: LanguageModelV4Content[] = [];
+      if (step.text) content.push({ type: "text", text: step.text });
+      step.toolCalls.forEach((c, i) => content.push({ type: "tool-call", toolCallId: callId(call, i), toolName: c.toolName, input: JSON.stringify(c.input) }));
+      return { content, finishReason: finishReason(step), usage: usage(call, step), warnings: [] };
+    },
+    async doStream(call) {
+      const step = decide(call);
+      const delayMs = options.delayMs ?? parseDelayMs(process.env.OFFLINE_MODEL_DELAY_MS);
+      const signal = call.abortSignal;
+      const stream = new ReadableStream<LanguageModelV4StreamPart>({
+        async start(controller) {
+          controller.enqueue({ type: "stream-start", warnings: [] });
+          controller.enqueue({ type: "response-metadata", id: `offline-${Date.now()}`, modelId: offlineModelInfo.key, timestamp: new Date() });
+          if (step.text) {
+            controller.enqueue({ type: "text-start", id: "t0" });
+            for (const chunk of chunkText(step.text, options.wordsPerChunk ?? 3)) {
+              if (delayMs > 0) await sleep(delayMs, signal);
+              if (signal?.aborted) break;
+              controller.enqueue({ type: "text-delta", id: "t0", delta: chunk });
+            }
+            controller.enqueue({ type: "text-end", id: "t0" });
+          }
+          step.toolCalls.forEach((c, i) => {
+            const id = callId(call, i);
+            const input = JSON.stringify(c.input);
+            controller.enqueue({ type: "tool-input-start", id, toolName: c.toolName });
+            controller.enqueue({ type: "tool-input-delta", id, delta: input });
+            controller.enqueue({ type: "tool-input-end", id });
+            controller.enqueue({ type: "tool-call", toolCallId: id, toolName: c.toolName, input });
+          });
+          controller.enqueue({ type: "finish", finishReason: finishReason(step), usage: usage(call, step) });
+          controller.close();
+        },
+      });
+      return { stream };
+    },
   };
 }

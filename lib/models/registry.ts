@@ -1,6 +1,6 @@
 // Chooses the chat model from configuration: the offline model unless LLM_BASE_URL is set.
 import type { ChatModel } from "../chat/types";
-import { createOfflineModel, parseDelayMs } from "./offline";
+import { createOfflineLanguageModel, offlineModelInfo, parseDelayMs, type OfflineModelOptions } from "./offline";
 import { createOpenAICompatibleModel } from "./openai-compatible";
 
 export interface ModelEnv {
@@ -30,4 +30,9 @@ export function modelFromEnv(env: ModelEnv): ChatModel {
   const model = setting(env.LLM_MODEL);
   if (!model) throw new Error("LLM_MODEL must be set when LLM_BASE_URL is set.");
   return createOpenAICompatibleModel({ baseURL, apiKey: setting(env.LLM_API_KEY), model });
+}
+
+/** The offline model as this instance registers it. */
+export function createOfflineModel(options: OfflineModelOptions = {}): ChatModel {
+  return { info: { ...offlineModelInfo }, languageModel: createOfflineLanguageModel(options), maxRetries: 0 };
 }

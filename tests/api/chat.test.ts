@@ -24,7 +24,7 @@ afterAll(async () => {
 const q = async <R = Record<string, unknown>>(text: string, params: unknown[] = []) => (await db.query(text, params)).rows as R[];
 
 describe("the agent-switch scenario", () => {
-  it("A, continue, B, continue, back to A → 3 sessions, 3 traces, calls 2/2/1", async () => {
+  it("A, continue, B, continue, back to A → 3 sessions, 3 traces; llm_calls = the generations of each", async () => {
     const v = new Visitor(app.url);
     const a1 = await v.chat({ message: "I need a tent", agent: "product_recommendation" });
     const a2 = await v.chat({ message: "something lighter", sessionId: a1.sessionId });
@@ -35,14 +35,19 @@ describe("the agent-switch scenario", () => {
     expect(a2.sessionId).toBe(a1.sessionId);
     expect(new Set([a1.sessionId, b1.sessionId, c1.sessionId]).size).toBe(3);
     expect(c1.sessionTag).toMatch(/_003$/);
-    const rows = await q<{ agent_type: string; llm_calls: number; is_active: boolean; session_tag: string }>(
-      `select t.agent_type, t.llm_calls, s.is_active, t.session_tag from llm_traces t join conversation_sessions s on s.id = t.session_id
+    const rows = await q<{ agent_type: string; llm_calls: number; generations: number; turns: number; is_active: boolean; session_tag: string }>(
+      `select t.agent_type, t.llm_calls, s.is_active, t.session_tag,
+              (select count(*)::int from llm_observations o where o.trace_id = t.id and o.kind = 'generation') as generations,
+              (select count(distinct o.message_id)::int from llm_observations o where o.trace_id = t.id) as turns
+         from llm_traces t join conversation_sessions s on s.id = t.session_id
         where t.user_id = (select user_id from conversation_sessions where id = $1) order by t.created_at`, [a1.sessionId]);
-    expect(rows.map((r) => [r.agent_type, r.llm_calls, r.is_active])).toEqual([
+    expect(rows.map((r) => [r.agent_type, r.turns, r.is_active])).toEqual([
       ["product_recommendation", 2, false],
       ["sales_pitch", 2, false],
       ["product_recommendation", 1, true],
     ]);
+    for (const r of rows) expect(r.llm_calls).toBe(r.generations);
+    expect(rows[0].llm_calls).toBeGreaterThanOrEqual(4); // each turn: at least a tool step and a text step
     console.log("agent-switch table:\n" + rows.map((r) => `${r.session_tag}  ${r.agent_type.padEnd(22)} llm_calls=${r.llm_calls} active=${r.is_active}`).join("\n"));
   });
 });
@@ -60,7 +65,7 @@ describe("sessions through HTTP", () => {
     const [n] = await q<{ sessions: number; traces: number; replies: number }>(
       `select (select count(*)::int from conversation_sessions where user_id = $1) as sessions,
               (select count(*)::int from llm_traces where user_id = $1) as traces,
-              (select llm_calls from llm_traces where user_id = $1) as replies`, [id]);
+              (select count(*)::int from conversation_messages where user_id = $1 and role = 'agent') as replies`, [id]);
     expect(n).toEqual({ sessions: 1, traces: 1, replies: 30 });
   });
 

@@ -35,6 +35,8 @@ it("answers with the remote model's words and puts its usage on the trace", asyn
     `select t.llm_calls, t.input_tokens::int, t.output_tokens::int, t.experiment_name, m.provider, m.id::text as model_id, t.session_tag
        from llm_traces t join llm_models m on m.id = t.model_id where t.session_id = $1`, [r.sessionId])).rows;
   expect(row).toMatchObject({ llm_calls: 1, input_tokens: 321, output_tokens: 9, experiment_name: "exp-a", provider: "openai_compatible" });
+  // the model was offered the agent's tools
+  expect((last.body.tools as { function: { name: string } }[]).map((t) => t.function.name)).toEqual(["search_catalog", "product_details", "offer_choices", "handoff"]);
   expect(row.session_tag).toBe(`chat_model_${row.model_id.replace(/-/g, "").slice(0, 6)}_001`);
 });
 
@@ -55,8 +57,9 @@ it("a failing model keeps the message, records the error, and a retry with the s
   expect((await failed.json()).error.code).toBe("bad_gateway:model");
   const [stored] = (await db.query("select session_id from conversation_messages where client_message_id = $1", [clientMessageId])).rows;
   expect(stored).toBeDefined();
-  const [trace] = (await db.query("select status, last_error, llm_calls from llm_traces where session_id = $1", [stored.session_id])).rows;
-  expect(trace).toMatchObject({ status: "error", llm_calls: 0 });
+  const [trace] = (await db.query("select status, last_error, llm_calls, error_count from llm_traces where session_id = $1", [stored.session_id])).rows;
+  // the failed generation is an observation with its error, and counts as a call
+  expect(trace).toMatchObject({ status: "error", llm_calls: 1, error_count: 1 });
   expect(trace.last_error).toBeTruthy();
 
   llm.mode = "ok";
@@ -65,11 +68,53 @@ it("a failing model keeps the message, records the error, and a retry with the s
   const rows = (await db.query("select role from conversation_messages where session_id = $1 order by seq", [stored.session_id])).rows;
   expect(rows.map((x) => x.role)).toEqual(["user", "agent"]);
   const [after] = (await db.query("select status, llm_calls from llm_traces where session_id = $1", [stored.session_id])).rows;
-  expect(after).toEqual({ status: "ok", llm_calls: 1 });
+  expect(after).toEqual({ status: "ok", llm_calls: 2 });
 });
 
 it("the offline model stays available by key", async () => {
   const v = new Visitor(app.url);
   const r = await v.chat({ message: "tents", model: "offline" });
   expect(r.model.key).toBe("offline");
+});
+
+it("tool calls streamed by the provider drive the turn: search, buttons, then the words", async () => {
+  llm.toolCalls = [
+    { name: "search_catalog", arguments: { query: "headlamp" } },
+    { name: "offer_choices", arguments: { choices: [{ label: "Beacon Headlamp", action: { id: "product_details", payload: { sku: "TRL-LAMP" } } }] } },
+  ];
+  try {
+    const v = new Visitor(app.url);
+    const r = await v.chat({ message: "a headlamp please", agent: "product_recommendation" });
+    expect(r.reply.content).toBe(llm.words.join(""));
+    expect(r.reply.buttons).toEqual([{ label: "Beacon Headlamp", action: { id: "product_details", payload: { sku: "TRL-LAMP" } } }]);
+    const steps = (await db.query("select kind, name, status, result from llm_observations where session_id = $1 order by position", [r.sessionId])).rows;
+    expect(steps.map((s) => `${s.kind}:${s.name}`)).toEqual(["generation:product_recommendation", "tool:search_catalog", "tool:offer_choices", "generation:product_recommendation"]);
+    expect(steps[1].result.products[0].sku).toBe("TRL-LAMP");
+  } finally {
+    llm.toolCalls = [];
+  }
+});
+
+it("the seed conversations over the wire: the stand-in decides with the offline rules (handoff, order, restart, yes)", async () => {
+  llm.brain = "rules";
+  try {
+    const v = new Visitor(app.url);
+    const opened = await v.chat({ message: "Hi so i need to buy 11 remote controls", agent: "product_recommendation" });
+    expect(opened).toMatchObject({ newSession: true, agent: { key: "order_assistant" } });
+    expect(opened.reply.content).toMatch(/special-order line/);
+    await v.chat({ message: "I'm Ana Lopez, ana@example.com", sessionId: opened.sessionId });
+    await app.restart();
+    const summary = await v.chat({ message: "call me at +1 555 123 4567", sessionId: opened.sessionId });
+    expect(summary).toMatchObject({ sessionId: opened.sessionId, newSession: false });
+    const yes = summary.reply.buttons.find((b) => b.action.id === "confirm_order");
+    expect(yes).toBeDefined();
+    const done = await v.chat({ action: yes!.action, sessionId: opened.sessionId });
+    expect(done.reply.content).toMatch(/BO-[0-9A-F]{10}/);
+    const tools = (await db.query("select name from llm_observations where session_id = $1 and kind = 'tool' order by started_at", [opened.sessionId])).rows.map((x) => x.name);
+    expect(tools).toEqual(["set_order_line", "set_contact_details", "set_contact_details", "offer_choices", "confirm_order"]);
+    const tiny = (await db.query("select distinct model from llm_observations where session_id = $1 and kind = 'generation'", [opened.sessionId])).rows;
+    expect(tiny).toEqual([{ model: "tiny-gpt" }]);
+  } finally {
+    llm.brain = "script";
+  }
 });

@@ -66,8 +66,11 @@ it("a client that disconnects mid-stream leaves the partial reply stored and mar
   expect(row).toBeDefined();
   expect(row!.is_partial).toBe(true);
   expect(row!.content.startsWith(seen.trim().split(" ")[0])).toBe(true);
-  const [t] = (await db.query("select llm_calls from llm_traces where session_id = $1", [warm.sessionId])).rows;
-  expect(t.llm_calls).toBe(2);
+  const [t] = (await db.query(
+    "select t.llm_calls, (select count(*)::int from llm_observations o where o.trace_id = t.id and o.kind = 'generation') as generations from llm_traces t where t.session_id = $1",
+    [warm.sessionId])).rows;
+  expect(t.llm_calls).toBe(t.generations);
+  expect(t.llm_calls).toBeGreaterThanOrEqual(2);
 });
 
 it("a streamed request with a foreign session is a plain 404", async () => {
@@ -77,4 +80,21 @@ it("a streamed request with a foreign session is a plain 404", async () => {
   const res = await stranger.post("/api/chat", { message: "x", sessionId: r.sessionId }, streamHeaders);
   expect(res.status).toBe(404);
   expect((await res.json()).error.code).toBe("not_found:session");
+});
+
+it("a handoff streams the note, a data-handoff part, then the new agent's reply; the result is the new session's", async () => {
+  const v = new Visitor(app.url);
+  const res = await v.post("/api/chat", { message: "Hi so i need to buy 11 remote controls", agent: "product_recommendation" }, streamHeaders);
+  const chunks = await readAll(res);
+  const handoffAt = chunks.findIndex((c) => c.type === "data-handoff");
+  expect(handoffAt).toBeGreaterThan(0);
+  expect(chunks[handoffAt].data).toEqual({ key: "order_assistant", name: "Order Assistant" });
+  const result = chunks.find((c) => c.type === "data-result")!.data as { sessionId: string; newSession: boolean; reply: { content: string }; handoff: { fromReply: { content: string } } };
+  const after = chunks.slice(handoffAt).filter((c) => c.type === "text-delta").map((c) => c.delta).join("");
+  const before = chunks.slice(0, handoffAt).filter((c) => c.type === "text-delta").map((c) => c.delta).join("");
+  expect(after).toBe(result.reply.content);
+  expect(before).toBe(result.handoff.fromReply.content);
+  expect(result.newSession).toBe(true);
+  const history = await (await v.request(`/api/sessions/${result.sessionId}/messages`)).json();
+  expect(history.messages.map((m: { role: string }) => m.role)).toEqual(["user", "agent"]);
 });

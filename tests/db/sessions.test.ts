@@ -93,15 +93,16 @@ describe.each(backends)("session rules on $name", ({ open }) => {
     expect(r.session.session_tag).toMatch(/^chat_model_[0-9a-f]{6}_001$/);
   });
 
-  it("a number right after a menu selects that agent", async () => {
+  it("a number right after a menu selects that agent (the menu is begin_turn's own answer)", async () => {
     const u = visitor();
     const a = await begin(t.db, u, { p_message: "menu" });
-    await finish(t.db, a.user_message.id, { p_metadata: { kind: "menu", menu: ["product_recommendation", "sales_pitch", "order_assistant"] } });
+    expect(a.status).toBe("answered");
     const b = await begin(t.db, u, { p_message: "3" });
-    expect(b).toMatchObject({ new_session: true, reason: "agent_switch" });
+    expect(b).toMatchObject({ new_session: true, reason: "agent_switch", choice: "menu_pick" });
     expect(b.session.agent_type).toBe("order_assistant");
+    // the agent greeted; a second "3" is a message to it, not a pick
     const c = await begin(t.db, u, { p_message: "3" });
-    expect(c.new_session).toBe(false);
+    expect(c).toMatchObject({ new_session: false, choice: "session", status: "started" });
   });
 
   it("R10: a button action finds the tool outputs stored in the session that produced it", async () => {

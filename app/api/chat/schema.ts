@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { agentKeys } from "@/lib/agents/registry";
 
 // POST /api/chat body (PRODUCT.md "HTTP API"). Unknown keys are rejected.
 const payload = z.record(z.string().max(64), z.unknown()).refine((p) => JSON.stringify(p).length <= 2000, "payload is too large");
@@ -8,14 +7,15 @@ export const chatRequestSchema = z
   .object({
     message: z.string().trim().min(1, "message must not be empty").max(4000, "message must be at most 4000 characters").optional(),
     sessionId: z.uuid("sessionId must be a uuid").optional(),
-    agent: z.enum(agentKeys, { error: `agent must be one of ${agentKeys.join(", ")}` }).optional(),
+    // an agent key; whether it names an enabled agent is begin_turn's decision (400 bad_request:agent)
+    agent: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "agent must be an agent key (lower-case letters, digits and _)").optional(),
     action: z.object({ id: z.string().min(1).max(64).regex(/^[a-z][a-z0-9_]*$/, "action.id is not a known action"), payload: payload.optional() }).strict().optional(),
     clientMessageId: z.uuid("clientMessageId must be a uuid").optional(),
     model: z.string().min(1).max(128).optional(),
     tracking: z.boolean().optional(),
   })
   .strict()
-  .refine((b) => b.message !== undefined || b.action !== undefined, {
+  .refine((b) => b.message !== undefined || b.action !== undefined || b.agent !== undefined, {
     message: "message is required unless an action or agent is given",
     path: ["message"],
   });

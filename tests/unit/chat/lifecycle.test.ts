@@ -20,9 +20,10 @@ type Begun = Exclude<BeginResult, { status: "rate_limited" }>;
 
 function begun(over: Partial<Begun>): Begun {
   return {
-    status: "started", new_session: true, reason: "expired_previous", previous_session_id: "s-old",
+    status: "started", choice: "session", new_session: true, reason: "expired_previous", previous_session_id: "s-old",
     session: { id: "s-new", agent_type: "sales_pitch", session_tag: "chat_model_abcdef_002", trace_id: "t-1" } as never,
     user_message: {} as never, reply: null, action_source: null, history: [], flows: {},
+    agent: {} as never, handoff_agents: [],
     ...over,
   };
 }

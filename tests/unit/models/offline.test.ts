@@ -1,87 +1,160 @@
+import type { LanguageModelV4CallOptions, LanguageModelV4StreamPart } from "@ai-sdk/provider";
 import { countTokens as tokenizerCount } from "gpt-tokenizer";
 import { afterEach, describe, expect, it } from "vitest";
-import type { AgentPlan, StoredMessage } from "../../../lib/chat/types";
-import { chunkText, createOfflineModel, parseDelayMs } from "../../../lib/models/offline";
+import { chunkText, createOfflineLanguageModel, parseDelayMs, readPrompt } from "../../../lib/models/offline";
+import { decideStep, handoffTarget, TURN_CONTEXT_LABEL } from "../../../lib/models/offline-rules";
 import { modelFromEnv } from "../../../lib/models/registry";
-import { countTokens, promptMessages } from "../../../lib/models/tokens";
+import { countTokens } from "../../../lib/models/tokens";
 
-const plan: AgentPlan = {
-  system: "You are Threadline's Product Recommendation agent.",
-  toolOutputs: { catalog_search: { query: "headlamp", products: [] } },
-  draft: "Here's a match for \"headlamp\":\n1. Beacon Headlamp (lighting) — $49.00: Rechargeable 400-lumen headlamp.\n\nTap one for details.",
-  buttons: [],
-};
+// The offline model as the AI SDK calls it (LanguageModelV4 doStream / doGenerate).
+const tool = (name: string, description = "") => ({ type: "function" as const, name, description, inputSchema: { type: "object" as const } });
 
-function message(seq: number, role: StoredMessage["role"], content: string): StoredMessage {
-  return { id: `m${seq}`, seq, role, content, metadata: {}, createdAt: "2026-01-01T00:00:00Z" };
+function call(message: string, tools = [tool("search_catalog"), tool("product_details"), tool("offer_choices")], extra: Partial<LanguageModelV4CallOptions> = {}): LanguageModelV4CallOptions {
+  return {
+    prompt: [
+      { role: "system", content: "You are Threadline's Product Recommendation agent." },
+      { role: "user", content: [{ type: "text", text: message }] },
+    ],
+    tools,
+    ...extra,
+  };
 }
-const history = [message(1, "user", "hi"), message(2, "agent", "Hello! What do you need?"), message(3, "user", "a headlamp")];
 
-async function collect(text: AsyncIterable<string>): Promise<string[]> {
-  const chunks: string[] = [];
-  for await (const chunk of text) chunks.push(chunk);
-  return chunks;
+async function parts(options: LanguageModelV4CallOptions, model = createOfflineLanguageModel()): Promise<LanguageModelV4StreamPart[]> {
+  const { stream } = await model.doStream(options);
+  const out: LanguageModelV4StreamPart[] = [];
+  for await (const p of stream as unknown as AsyncIterable<LanguageModelV4StreamPart>) out.push(p);
+  return out;
 }
 
 afterEach(() => {
   delete process.env.OFFLINE_MODEL_DELAY_MS;
 });
 
-describe("offline model", () => {
-  it("streams the draft in small word groups that join back to it exactly", async () => {
-    const stream = createOfflineModel().generate({ plan, history, message: "a headlamp" });
-    const chunks = await collect(stream.text);
-    expect(chunks.length).toBeGreaterThan(5);
-    expect(chunks.join("")).toBe(plan.draft);
-    for (const chunk of chunks) expect(chunk.trim().split(/\s+/).length).toBeLessThanOrEqual(3);
+describe("offline language model", () => {
+  it("implements the v4 specification", () => {
+    const m = createOfflineLanguageModel();
+    expect(m.specificationVersion).toBe("v4");
+    expect(m.modelId).toBe("offline");
   });
 
-  it("is deterministic", async () => {
-    const model = createOfflineModel();
-    const a = await collect(model.generate({ plan, history, message: "a headlamp" }).text);
-    const b = await collect(model.generate({ plan, history, message: "a headlamp" }).text);
-    expect(a).toEqual(b);
+  it("calls search_catalog for a need, streamed as a tool call with finish reason tool-calls", async () => {
+    const p = await parts(call("I need a light tent"));
+    const toolCall = p.find((x) => x.type === "tool-call");
+    expect(toolCall).toMatchObject({ toolName: "search_catalog", input: JSON.stringify({ query: "light tent", limit: 3 }) });
+    expect(p.at(-1)).toMatchObject({ type: "finish", finishReason: { unified: "tool-calls" } });
   });
 
-  it("counts tokens with gpt-tokenizer: system + history (+ message when not already last) in, output out", async () => {
-    const stream = createOfflineModel().generate({ plan, history, message: "a headlamp" });
-    await collect(stream.text);
-    const expectedIn = [plan.system, ...history.map((m) => m.content)].reduce((n, t) => n + tokenizerCount(t), 0);
-    expect(await stream.usage()).toEqual({ inputTokens: expectedIn, outputTokens: tokenizerCount(plan.draft) });
+  it("after search results: offer_choices with one button per product, then text from the results", async () => {
+    const products = [{ sku: "TRL-TENT-2", name: "Ridgeline 2-Person Tent", category: "camping", description: "A light tent. Two doors.", price_cents: 29900, tags: [], pickup_location: "Store A" }];
+    const base = call("I need a light tent");
+    const withResult = (calls: { name: string; input: unknown; output: unknown }[]): LanguageModelV4CallOptions => ({
+      ...base,
+      prompt: [
+        ...base.prompt,
+        ...calls.flatMap((c, i) => [
+          { role: "assistant" as const, content: [{ type: "tool-call" as const, toolCallId: `c${i}`, toolName: c.name, input: c.input }] },
+          { role: "tool" as const, content: [{ type: "tool-result" as const, toolCallId: `c${i}`, toolName: c.name, output: { type: "json" as const, value: c.output as never } }] },
+        ]),
+      ],
+    });
+    const search = { name: "search_catalog", input: { query: "light tent" }, output: { query: "light tent", products } };
+    const second = await parts(withResult([search]));
+    expect(second.find((x) => x.type === "tool-call")).toMatchObject({ toolName: "offer_choices" });
+    const choices = JSON.parse((second.find((x) => x.type === "tool-call") as { input: string }).input);
+    expect(choices.choices).toEqual([{ label: "Ridgeline 2-Person Tent", action: { id: "product_details", payload: { sku: "TRL-TENT-2" } } }]);
 
-    // a message that is not yet in the history is counted on top
-    const fresh = createOfflineModel().generate({ plan, history: history.slice(0, 2), message: "a headlamp" });
-    expect((await fresh.usage()).inputTokens).toBe(expectedIn);
+    const third = await parts(withResult([search, { name: "offer_choices", input: choices, output: { offered: ["Ridgeline 2-Person Tent"] } }]));
+    const text = third.filter((x) => x.type === "text-delta").map((x) => (x as { delta: string }).delta).join("");
+    expect(text).toContain("Ridgeline 2-Person Tent (camping) — $299.00");
+    expect(third.at(-1)).toMatchObject({ type: "finish", finishReason: { unified: "stop" } });
   });
 
-  it("usage() before reading consumes the stream", async () => {
-    const stream = createOfflineModel().generate({ plan, history: [], message: "x" });
-    expect((await stream.usage()).outputTokens).toBe(tokenizerCount(plan.draft));
+  it("a pressed button naming a tool calls it with the button's payload", async () => {
+    const options = call("Ridgeline 2-Person Tent");
+    options.prompt[0] = { role: "system", content: `You are X.\n\n${TURN_CONTEXT_LABEL}${JSON.stringify({ pressed_button: { id: "product_details", payload: { sku: "TRL-TENT-2" } } })}` };
+    const p = await parts(options);
+    expect(p.find((x) => x.type === "tool-call")).toMatchObject({ toolName: "product_details", input: JSON.stringify({ sku: "TRL-TENT-2" }) });
   });
 
-  it("stops yielding when the signal aborts, and counts only what was sent", async () => {
+  it("hands a bulk request to the agent whose description says orders, when it takes none itself", () => {
+    const handoff = { name: "handoff", description: "Hand over. Agents:\n- sales_pitch: Sales Pitch — pitches\n- order_assistant: Order Assistant — Bulk orders (10+ units)" };
+    const prompt = { system: "You are Y.", message: "Hi so i need to buy 11 remote controls", calls: [], tools: [handoff] };
+    expect(handoffTarget(prompt, /\border/i)).toBe("order_assistant");
+    expect(decideStep(prompt).toolCalls).toEqual([{ toolName: "handoff", input: { agent: "order_assistant", reason: "bulk order" } }]);
+    expect(decideStep({ ...prompt, message: "I need 2 tents" }).toolCalls).toEqual([]);
+  });
+
+  it("an order agent turns the message into order tools: a line (special or not) and contact details", () => {
+    const tools = ["set_order_line", "set_contact_details", "confirm_order", "cancel_order"].map((name) => ({ name, description: "" }));
+    const step = decideStep({ system: "You are Z.", message: "Hi so i need to buy 11 remote controls", calls: [], tools });
+    expect(step.toolCalls).toEqual([{ toolName: "set_order_line", input: { item: "remote controls", quantity: 11 } }]);
+    const contact = decideStep({ system: "You are Z.", message: "ana@example.com and I'm Ana Lopez", calls: [], tools });
+    expect(contact.toolCalls).toEqual([{ toolName: "set_contact_details", input: { name: "Ana Lopez", email: "ana@example.com" } }]);
+  });
+
+  it("greets when there is nothing to look up, and honours toolChoice none", async () => {
+    const p = await parts(call("hello"));
+    expect(p.some((x) => x.type === "tool-call")).toBe(false);
+    const none = await parts(call("a tent", undefined, { toolChoice: { type: "none" } }));
+    expect(none.some((x) => x.type === "tool-call")).toBe(false);
+  });
+
+  it("doGenerate gives the same decision as doStream; it is deterministic", async () => {
+    const m = createOfflineLanguageModel();
+    const a = await m.doGenerate(call("a warm jacket"));
+    const b = await m.doGenerate(call("a warm jacket"));
+    expect(a.content).toEqual(b.content);
+    expect(a.content[0]).toMatchObject({ type: "tool-call", toolName: "search_catalog" });
+  });
+
+  it("counts tokens with gpt-tokenizer: the prompt and tools in, the text and tool calls out", async () => {
+    const options = call("hello");
+    const p = await parts(options);
+    const text = p.filter((x) => x.type === "text-delta").map((x) => (x as { delta: string }).delta).join("");
+    const finish = p.at(-1) as { usage: { inputTokens: { total: number }; outputTokens: { total: number } } };
+    expect(finish.usage.inputTokens.total).toBe(tokenizerCount(JSON.stringify(options.prompt)) + tokenizerCount(JSON.stringify(options.tools)));
+    expect(finish.usage.outputTokens.total).toBe(tokenizerCount(text));
+  });
+
+  it("streams text in word groups and stops when the signal aborts", async () => {
     const controller = new AbortController();
-    const stream = createOfflineModel({ delayMs: 5 }).generate({ plan, history, message: "a headlamp", signal: controller.signal });
-    const chunks: string[] = [];
-    for await (const chunk of stream.text) {
-      chunks.push(chunk);
-      if (chunks.length === 2) controller.abort();
+    const model = createOfflineLanguageModel({ delayMs: 5 });
+    const { stream } = await model.doStream({ ...call("hello"), abortSignal: controller.signal });
+    const deltas: string[] = [];
+    for await (const p of stream as unknown as AsyncIterable<LanguageModelV4StreamPart>) {
+      if (p.type === "text-delta") deltas.push(p.delta);
+      if (deltas.length === 2) controller.abort();
     }
-    expect(chunks).toHaveLength(2);
-    expect((await stream.usage()).outputTokens).toBe(tokenizerCount(chunks.join("")));
+    expect(deltas).toHaveLength(2);
   });
 
   it("honours OFFLINE_MODEL_DELAY_MS so streaming is observable", async () => {
     process.env.OFFLINE_MODEL_DELAY_MS = "15";
-    const stream = modelFromEnv({}).generate({ plan: { ...plan, draft: "one two three four five six seven" }, history: [], message: "x" });
     const times: number[] = [];
-    for await (const _chunk of stream.text) times.push(performance.now());
-    expect(times).toHaveLength(3);
+    const { stream } = await modelFromEnv({}).languageModel.doStream(call("hello"));
+    for await (const p of stream as unknown as AsyncIterable<LanguageModelV4StreamPart>) if (p.type === "text-delta") times.push(performance.now());
+    expect(times.length).toBeGreaterThan(2);
     expect(times[2] - times[0]).toBeGreaterThanOrEqual(25);
     expect(parseDelayMs("")).toBe(0);
     expect(parseDelayMs("abc")).toBe(0);
     expect(parseDelayMs("-5")).toBe(0);
     expect(parseDelayMs("20")).toBe(20);
+  });
+
+  it("reads the prompt: last user message, this turn's calls with their results and errors", () => {
+    const p = readPrompt({
+      prompt: [
+        { role: "system", content: "S" },
+        { role: "user", content: [{ type: "text", text: "first" }] },
+        { role: "assistant", content: [{ type: "text", text: "old" }] },
+        { role: "user", content: [{ type: "text", text: "second" }] },
+        { role: "assistant", content: [{ type: "tool-call", toolCallId: "a", toolName: "confirm_order", input: {} }] },
+        { role: "tool", content: [{ type: "tool-result", toolCallId: "a", toolName: "confirm_order", output: { type: "error-text", value: "not yet" } }] },
+      ],
+      tools: [tool("confirm_order")],
+    });
+    expect(p).toMatchObject({ system: "S", message: "second", calls: [{ toolName: "confirm_order", output: "not yet", isError: true }] });
   });
 });
 
@@ -95,11 +168,6 @@ describe("token helpers", () => {
   it("chunkText keeps whitespace", () => {
     expect(chunkText("  a b\n\nc d  ", 2)).toEqual(["  a b\n\n", "c d  "]);
     expect(chunkText("", 3)).toEqual([]);
-  });
-
-  it("promptMessages does not repeat the current message", () => {
-    expect(promptMessages(history, "a headlamp")).toHaveLength(3);
-    expect(promptMessages(history, "something else")).toHaveLength(4);
   });
 });
 

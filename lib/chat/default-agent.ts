@@ -1,0 +1,20 @@
+import type { Database } from "../db/types";
+
+// DEFAULT_AGENT must name an enabled row of `agents` (docs/architecture.md "Agents"):
+// checked once at start, with a message that says what to fix.
+
+export interface EnabledAgent {
+  key: string;
+  name: string;
+}
+
+/** null when the default agent is enabled, else the message to log before refusing to start. */
+export function defaultAgentProblem(defaultAgent: string, enabled: EnabledAgent[]): string | null {
+  if (enabled.some((a) => a.key === defaultAgent)) return null;
+  const keys = enabled.map((a) => a.key).join(", ") || "none";
+  return `DEFAULT_AGENT=${defaultAgent} does not name an enabled agent (enabled: ${keys}). Set DEFAULT_AGENT to one of them, or enable the agent: update public.agents set is_enabled = true where key = '${defaultAgent}';`;
+}
+
+export function enabledAgents(db: Database): Promise<EnabledAgent[]> {
+  return db.rpc<EnabledAgent[]>("enabled_agents").then((rows) => rows ?? []);
+}

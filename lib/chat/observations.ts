@@ -1,0 +1,112 @@
+// Observations: every step of a turn (a model generation, a tool call) as finish_turn
+// stores them under the session's trace (docs/architecture.md "Observations").
+import { randomUUID } from "node:crypto";
+
+/** Tool arguments and results are cut at this many bytes each; the cap is recorded. */
+export const PAYLOAD_CAP_BYTES = 8192;
+
+export interface Observation {
+  id: string;
+  parent_id: string | null;
+  position: number;
+  kind: "generation" | "tool";
+  name: string;
+  status: "ok" | "error";
+  started_at: string;
+  ended_at: string;
+  duration_ms: number;
+  model?: string;
+  input_tokens?: number;
+  output_tokens?: number;
+  cached_input_tokens?: number;
+  time_to_first_token_ms?: number | null;
+  finish_reason?: string | null;
+  tool_call_id?: string;
+  arguments?: unknown;
+  result?: unknown;
+  payload_cap_bytes?: number;
+  truncated?: boolean;
+  error?: string | null;
+}
+
+/** A JSON value cut to the cap: the value itself, or its JSON text's first bytes as a string. */
+export function capPayload(value: unknown, cap = PAYLOAD_CAP_BYTES): { value: unknown; truncated: boolean } {
+  if (value === undefined) return { value: null, truncated: false };
+  const json = JSON.stringify(value) ?? "null";
+  const bytes = Buffer.byteLength(json);
+  if (bytes <= cap) return { value, truncated: false };
+  // cut on a character boundary, within the cap
+  let text = Buffer.from(json).subarray(0, cap).toString("utf8");
+  while (Buffer.byteLength(text) > cap) text = text.slice(0, -1);
+  return { value: text.replace(/\uFFFD$/, ""), truncated: true };
+}
+
+const span = (start: Date, end: Date) => ({
+  started_at: start.toISOString(),
+  ended_at: end.toISOString(),
+  duration_ms: Math.max(0, end.getTime() - start.getTime()),
+});
+
+export function generationObservation(g: {
+  start: Date;
+  end: Date;
+  agent: string;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens: number;
+  timeToFirstTokenMs: number | null;
+  finishReason: string | null;
+  error?: string | null;
+}): Observation {
+  return {
+    id: randomUUID(),
+    parent_id: null,
+    position: 0,
+    kind: "generation",
+    name: g.agent,
+    status: g.error ? "error" : "ok",
+    ...span(g.start, g.end),
+    model: g.model,
+    input_tokens: g.inputTokens,
+    output_tokens: g.outputTokens,
+    cached_input_tokens: g.cachedInputTokens,
+    time_to_first_token_ms: g.timeToFirstTokenMs,
+    finish_reason: g.finishReason,
+    error: g.error ? g.error.slice(0, 4000) : null,
+  };
+}
+
+export function toolObservation(t: {
+  parentId: string;
+  start: Date;
+  end: Date;
+  name: string;
+  toolCallId: string;
+  input: unknown;
+  output?: unknown;
+  error?: string | null;
+}): Observation {
+  const args = capPayload(t.input);
+  const result = capPayload(t.error ? null : t.output);
+  return {
+    id: randomUUID(),
+    parent_id: t.parentId,
+    position: 0,
+    kind: "tool",
+    name: t.name,
+    status: t.error ? "error" : "ok",
+    ...span(t.start, t.end),
+    tool_call_id: t.toolCallId,
+    arguments: args.value,
+    result: result.value,
+    payload_cap_bytes: PAYLOAD_CAP_BYTES,
+    truncated: args.truncated || result.truncated,
+    error: t.error ? t.error.slice(0, 4000) : null,
+  };
+}
+
+/** Positions in order: each generation, then the tools it called. */
+export function numbered(observations: Observation[]): Observation[] {
+  return observations.map((o, i) => ({ ...o, position: i }));
+}

@@ -1,0 +1,58 @@
+// The one registry of tools. Agents name tools by these keys (agents.tools); the database
+// lists the same names in agent_tools so it can refuse an agent naming an unknown tool.
+import { tool, type ToolSet } from "ai";
+import { productDetails, searchCatalog } from "./catalog";
+import { offerChoices } from "./choices";
+import { handoff } from "./handoff";
+import { cancelOrder, confirmOrder, removeOrderLine, setContactDetails, setOrderLine, startOrder } from "./order";
+import { ToolRefusal, type ToolDefinition, type ToolRun } from "./types";
+
+const definitions = [
+  searchCatalog,
+  productDetails,
+  offerChoices,
+  startOrder,
+  setOrderLine,
+  removeOrderLine,
+  setContactDetails,
+  confirmOrder,
+  cancelOrder,
+  handoff,
+] as ToolDefinition<never>[];
+
+export const toolRegistry: ReadonlyMap<string, ToolDefinition<never>> = new Map(definitions.map((d) => [d.name, d]));
+export const toolNames: readonly string[] = definitions.map((d) => d.name);
+
+export interface ToolTiming {
+  startedAt: Date;
+  endedAt?: Date;
+}
+
+/**
+ * The AI SDK tool set for an agent's tools, bound to this run. An unknown name is skipped
+ * (the database refuses it; an older pinned version may name a tool since removed).
+ * A refusal is returned to the model as the tool's error, so it can recover.
+ */
+export function toolsFor(names: readonly string[], run: ToolRun, timings: Map<string, ToolTiming>): ToolSet {
+  const set: ToolSet = {};
+  for (const name of names) {
+    const def = toolRegistry.get(name);
+    if (!def) continue;
+    set[name] = tool({
+      description: typeof def.description === "function" ? def.description(run) : def.description,
+      inputSchema: def.input,
+      execute: async (input: never, { toolCallId }: { toolCallId: string }) => {
+        const timing: ToolTiming = { startedAt: new Date() };
+        timings.set(toolCallId, timing);
+        try {
+          return await def.execute(input, run);
+        } finally {
+          timing.endedAt = new Date();
+        }
+      },
+    } as never);
+  }
+  return set;
+}
+
+export { ToolRefusal };
