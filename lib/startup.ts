@@ -1,12 +1,20 @@
 import { database } from "./db";
 import { log } from "./log";
-import { adminToken, sessionSecret } from "./settings";
+import { env } from "./env";
+import { adminTokenReady, sessionSecret } from "./settings";
 import { ensureModels } from "./chat/models";
 
 export async function startup(): Promise<void> {
   try {
+    env();
+  } catch (error) {
+    // a bad setting (say, an ADMIN_TOKEN under 32 characters) stops the server with a clear message
+    log("server.refused", { error: (error as Error).message }, "error");
+    process.exit(1);
+  }
+  try {
     const db = await database();
-    await Promise.all([sessionSecret(db), adminToken(db), ensureModels(db)]);
+    await Promise.all([sessionSecret(db), adminTokenReady(db), ensureModels(db)]);
     const { migration_version } = await db.rpc<{ migration_version: string | null }>("app_health");
     log("server.started", { backend: db.backend, migrationVersion: migration_version });
   } catch (error) {

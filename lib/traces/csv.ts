@@ -9,12 +9,16 @@ const columns: (keyof TraceView)[] = [
   "inputTokens", "outputTokens", "totalTokens", "latencyMs", "status", "feedback", "feedbackComment", "createdAt", "updatedAt",
 ];
 
+/**
+ * One CSV cell. Numbers stay bare; every text cell is quoted, and each piece of it a
+ * spreadsheet might read as its own cell (split on `;`, tab or a line break, which
+ * `;`-delimited imports use) is kept from starting a formula with a leading `'`.
+ */
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return "";
-  let s = String(value);
-  // a cell that a spreadsheet would run as a formula is quoted as text
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  if (typeof value === "number" || typeof value === "bigint") return String(value);
+  const text = (value instanceof Date ? value.toISOString() : String(value)).replace(/(^|[;\t\r\n])(\s*)(?=[=+\-@\t\r])/g, "$1$2'");
+  return `"${text.replace(/"/g, '""')}"`;
 }
 
 /**

@@ -7,7 +7,7 @@ import { freshPostgresUrl } from "../support/databases";
 // The operator API: search, detail, feedback, CSV, and who may call it.
 let app: App;
 let db: pg.Pool;
-const token = "operator-token-for-tests";
+const token = "operator-token-for-tests-of-32-characters";
 const auth = { authorization: `Bearer ${token}` };
 let visitor: Visitor;
 let tags: string[] = [];
@@ -89,7 +89,7 @@ it("exports a search as CSV", async () => {
   const lines = (await res.text()).trim().split("\n");
   expect(lines[0]).toBe("id,sessionId,sessionTag,userId,agentType,model,experimentName,llmCalls,inputTokens,outputTokens,totalTokens,latencyMs,status,feedback,feedbackComment,createdAt,updatedAt");
   expect(lines).toHaveLength(4);
-  expect(lines.slice(1).map((l) => l.split(",")[2]).sort()).toEqual([...tags].sort());
+  expect(lines.slice(1).map((l) => l.split(",")[2].replace(/^"|"$/g, "")).sort()).toEqual([...tags].sort());
 });
 
 it("the login form sets an operator cookie; a wrong token is 401", async () => {

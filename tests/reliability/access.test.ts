@@ -14,7 +14,7 @@ let app: App;
 let url: string;
 let db: pg.Pool;
 const secret = "reliability-access";
-const token = "reliability-access-admin-token";
+const token = "reliability-access-admin-token-of-32-chars";
 const A = "aaaaaaaa-0000-4000-8000-00000000000a";
 const B = "bbbbbbbb-0000-4000-8000-00000000000b";
 
