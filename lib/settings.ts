@@ -6,7 +6,7 @@ import { log } from "./log";
 
 // Secrets generated once and stored in the database, so every instance and
 // every restart shares them. The env var wins when set. The admin token is
-// stored only as a hash (docs/architecture.md "Operators").
+// stored only as a hash (README "Operators").
 
 const cache = new Map<string, Promise<string>>();
 

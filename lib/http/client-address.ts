@@ -14,9 +14,12 @@ export function peerHeaderName(): string | undefined {
 }
 
 export function clientIp(request: Request): string | undefined {
-  const hops = env().TRUSTED_PROXY_HOPS;
-  const name = peerHeaderName();
-  const socket = (name && request.headers.get(name)?.trim()) || undefined;
+  return clientAddress(request, env().TRUSTED_PROXY_HOPS, peerHeaderName());
+}
+
+/** The address `hops` proxies from the right of X-Forwarded-For, or (0) the stamped socket address. */
+export function clientAddress(request: Request, hops: number, peerHeader: string | undefined): string | undefined {
+  const socket = (peerHeader && request.headers.get(peerHeader)?.trim()) || undefined;
   if (hops === 0) return socket;
   const chain = (request.headers.get("x-forwarded-for") ?? "")
     .split(",")

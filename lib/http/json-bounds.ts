@@ -1,5 +1,5 @@
 // Bounds on a parsed JSON value, measured without recursion, so a hostile
-// nesting depth cannot overflow the stack (docs/reliability.md "Hostile requests").
+// nesting depth cannot overflow the stack (docs/reliability.md, "Hostile input").
 
 /** True when `value` nests at most `maxDepth` levels and its JSON text is at most `maxChars` long. */
 export function withinJsonBounds(value: unknown, maxDepth: number, maxChars: number): boolean {

@@ -14,20 +14,27 @@ export interface OriginRule {
   embed?: boolean;
 }
 
-function ownHosts(request: Request): string[] {
+/** What counts as "us": settings read once per check (README "Configuration"). */
+export interface OriginConfig {
+  trustedProxyHops: number;
+  /** EMBED_ALLOWED_ORIGINS as written (space-separated; `*` allows no one extra). */
+  embedAllowedOrigins?: string;
+}
+
+function ownHosts(request: Request, config: OriginConfig): string[] {
   const hosts: (string | null | undefined)[] = [request.headers.get("host")];
-  if (env().TRUSTED_PROXY_HOPS > 0) hosts.push(request.headers.get("x-forwarded-host")?.split(",")[0]);
+  if (config.trustedProxyHops > 0) hosts.push(request.headers.get("x-forwarded-host")?.split(",")[0]);
   return hosts.filter((h): h is string => Boolean(h)).map((h) => h.trim().toLowerCase());
 }
 
-function embedOrigins(): string[] {
-  return (env().EMBED_ALLOWED_ORIGINS ?? "")
+function embedOrigins(config: OriginConfig): string[] {
+  return (config.embedAllowedOrigins ?? "")
     .split(/\s+/)
     .filter((o) => o && o !== "*" && o !== "'self'")
     .map((o) => o.replace(/\/+$/, "").toLowerCase());
 }
 
-export function isSameOrigin(request: Request, rule: OriginRule = {}): boolean {
+export function isSameOrigin(request: Request, rule: OriginRule, config: OriginConfig): boolean {
   const origin = request.headers.get("origin");
   if (origin !== null) {
     let parsed: URL;
@@ -36,15 +43,16 @@ export function isSameOrigin(request: Request, rule: OriginRule = {}): boolean {
     } catch {
       return false; // "null" (a sandboxed or opaque page) or garbage
     }
-    if (ownHosts(request).includes(parsed.host.toLowerCase())) return true;
-    return Boolean(rule.embed) && embedOrigins().includes(parsed.origin.toLowerCase());
+    if (ownHosts(request, config).includes(parsed.host.toLowerCase())) return true;
+    return Boolean(rule.embed) && embedOrigins(config).includes(parsed.origin.toLowerCase());
   }
   const site = request.headers.get("sec-fetch-site");
   return site === null || site === "same-origin" || site === "none";
 }
 
 export function assertSameOrigin(request: Request, rule: OriginRule = {}): void {
-  if (!isSameOrigin(request, rule)) {
+  const e = env();
+  if (!isSameOrigin(request, rule, { trustedProxyHops: e.TRUSTED_PROXY_HOPS, embedAllowedOrigins: e.EMBED_ALLOWED_ORIGINS })) {
     throw new AppError("forbidden:origin", "Cross-site requests are not accepted here.");
   }
 }
