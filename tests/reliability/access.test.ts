@@ -222,7 +222,7 @@ describe("database: RLS and grants for anon and authenticated", () => {
     let refusals = 0;
     for (const role of ["anon", "authenticated"] as const) {
       await as(role, A, async (c) => {
-        for (const t of ["app_settings", "rate_limit_buckets", "session_tag_counters"]) {
+        for (const t of ["app_settings", "rate_limit_buckets", "session_tag_counters", "operator_sessions"]) {
           expect(await denied(c, `select * from public.${t}`)).toBe(true);
           refusals++;
         }

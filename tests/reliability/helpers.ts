@@ -46,6 +46,10 @@ export const appTables = [
   "products",
   "app_settings",
   "rate_limit_buckets",
+  "operator_sessions",
+  "agents",
+  "agent_tools",
+  "llm_observations",
 ] as const;
 
 export type TableCounts = Record<(typeof appTables)[number], number>;
