@@ -14,13 +14,20 @@ const schema = z.object({
   LLM_API_KEY: optional,
   LLM_MODEL: optional,
   LLM_EXPERIMENT_NAME: optional,
-  ADMIN_TOKEN: optional,
+  // stored only as a hash; a short token is refused at start-up (README "Configuration")
+  ADMIN_TOKEN: z.preprocess(
+    (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+    z.string().min(32, "ADMIN_TOKEN must be at least 32 characters (for example: openssl rand -base64 32)").optional(),
+  ),
   SESSION_SECRET: optional,
   SESSION_IDLE_MINUTES: intWithDefault(1440, 1),
   // seconds between the app's runs of the session maintenance job where pg_cron does not run it; 0 = off
   MAINTENANCE_INTERVAL_SECONDS: intWithDefault(60, 0),
   CHAT_RATE_LIMIT_PER_MINUTE: intWithDefault(60, 0),
   CHAT_RATE_LIMIT_PER_IP_PER_MINUTE: intWithDefault(600, 0),
+  NEW_VISITORS_PER_IP_PER_MINUTE: intWithDefault(60, 0),
+  OPERATOR_AUTH_FAILURES_PER_MINUTE: intWithDefault(10, 0),
+  TRUSTED_PROXY_HOPS: intWithDefault(0, 0),
   DEFAULT_AGENT: z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.string().default("product_recommendation")),
   PGLITE_DIR: z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.string().default(".data/pglite")),
   EMBED_ALLOWED_ORIGINS: optional,

@@ -1,11 +1,12 @@
 import "server-only";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { Database } from "./db/types";
 import { env } from "./env";
 import { log } from "./log";
 
 // Secrets generated once and stored in the database, so every instance and
-// every restart shares them. The env var wins when set.
+// every restart shares them. The env var wins when set. The admin token is
+// stored only as a hash (README "Operators").
 
 const cache = new Map<string, Promise<string>>();
 
@@ -33,14 +34,29 @@ export function sessionSecret(db: Database): Promise<string> {
   return configured ? Promise.resolve(configured) : once("session_secret", () => ensureSetting(db, "session_secret"));
 }
 
-export function adminToken(db: Database): Promise<string> {
+/** sha256 in hex: how the admin token and operator login ids are stored. */
+export function secretHash(value: string): string {
+  return createHash("sha256").update(value).digest("hex");
+}
+
+/**
+ * Makes sure the database holds the admin token's hash (never the token). A configured
+ * ADMIN_TOKEN replaces it (a changed token revokes every operator login); otherwise a
+ * token is generated once, its hash stored, and the token printed once in a login URL.
+ */
+export function adminTokenReady(db: Database): Promise<void> {
   const configured = env().ADMIN_TOKEN;
-  if (configured) return Promise.resolve(configured);
-  return once("admin_token", () =>
-    ensureSetting(db, "admin_token", (token) => {
-      // printed once, when first generated
+  return once("admin_token", async () => {
+    if (configured) {
+      await db.rpc("set_admin_token_hash", { p_hash: secretHash(configured) });
+      return "";
+    }
+    const token = randomBytes(32).toString("base64url");
+    const { created } = await db.rpc<{ created: boolean }>("ensure_admin_token_hash", { p_hash: secretHash(token) });
+    if (created) {
       const port = process.env.PORT ?? "3000";
       log("operator.token_created", { loginUrl: `http://localhost:${port}/login?token=${token}` });
-    }),
-  );
+    }
+    return "";
+  }).then(() => undefined);
 }

@@ -1,6 +1,6 @@
 import { database } from "./db";
 import { log } from "./log";
-import { adminToken, sessionSecret } from "./settings";
+import { adminTokenReady, sessionSecret } from "./settings";
 import { defaultAgentProblem, enabledAgents } from "./chat/default-agent";
 import { startMaintenance } from "./chat/maintenance";
 import { ensureModels } from "./chat/models";
@@ -9,8 +9,15 @@ import { startTelemetry } from "./telemetry/start";
 
 export async function startup(): Promise<void> {
   try {
+    env();
+  } catch (error) {
+    // a bad setting (say, an ADMIN_TOKEN under 32 characters) stops the server with a clear message
+    log("server.refused", { error: (error as Error).message }, "error");
+    process.exit(1);
+  }
+  try {
     const db = await database();
-    await Promise.all([sessionSecret(db), adminToken(db), ensureModels(db)]);
+    await Promise.all([sessionSecret(db), adminTokenReady(db), ensureModels(db)]);
     await startTelemetry(db, env().PII_MASKING).catch((error) =>
       log("telemetry.not_started", { error: String((error as Error)?.message ?? error) }, "error"),
     );

@@ -14,20 +14,11 @@ export async function requireOperatorPage(next: string): Promise<Database> {
 }
 
 export async function isOperatorRequest(db: Database): Promise<boolean> {
-  const incoming = await headers();
-  const forwarded = new Headers();
-  for (const name of ["cookie", "authorization"]) {
-    const value = incoming.get(name);
-    if (value) forwarded.set(name, value);
-  }
-  return isOperator(new Request("http://threadline.local/", { headers: forwarded }), db);
+  // the page request's own headers: credentials, and the client address for the failed-login limit
+  return isOperator(new Request("http://threadline.local/", { headers: new Headers(await headers()) }), db);
 }
 
-/** A same-site path to return to after login (never another origin). */
-export function safeNext(next: string | string[] | undefined, fallback = "/traces"): string {
-  const value = Array.isArray(next) ? next[0] : next;
-  return value && value.startsWith("/") && !value.startsWith("//") && !value.startsWith("/\\") ? value : fallback;
-}
+export { safeNext } from "@/lib/http/return-path";
 
 /** Page search params as a query string ("?a=1&b=2", or ""). */
 export function queryString(params: Record<string, string | string[] | undefined>): string {

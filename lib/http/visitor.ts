@@ -1,6 +1,9 @@
 import type { Database } from "../db/types";
 import { newVisitorId, signVisitor, verifyVisitor, visitorCookie, visitorCookieMaxAge } from "../chat/visitor";
+import { env } from "../env";
+import { AppError } from "../errors";
 import { sessionSecret } from "../settings";
+import { clientIp } from "./client-address";
 
 // The visitor behind a request: from the signed cookie, or a new one (and the cookie to set).
 
@@ -28,6 +31,7 @@ export async function visitorFor(request: Request, db: Database): Promise<Visito
   const secret = await sessionSecret(db);
   const id = verifyVisitor(cookieValue(request, visitorCookie), secret);
   if (id) return { id };
+  await countNewVisitor(request, db);
   const fresh = newVisitorId();
   // over https the widget may be framed by another site (embed.js): a partitioned third-party cookie
   const site = new URL(request.url).protocol === "https:" ? "SameSite=None; Secure; Partitioned" : "SameSite=Lax";
@@ -37,12 +41,15 @@ export async function visitorFor(request: Request, db: Database): Promise<Visito
   };
 }
 
-/**
- * The client's address as the nearest proxy (or Next.js itself) reports it: the
- * last X-Forwarded-For entry, the one our own proxy appended. Entries before it
- * come from the client and would let it dodge the per-address rate limit.
- */
-export function clientIp(request: Request): string | undefined {
-  const forwarded = request.headers.get("x-forwarded-for")?.split(",").at(-1)?.trim();
-  return forwarded || request.headers.get("x-real-ip")?.trim() || undefined;
+export { clientIp } from "./client-address";
+
+/** Dropping the cookie must not escape the per-visitor limit: new visitors per address and minute are limited too. */
+async function countNewVisitor(request: Request, db: Database): Promise<void> {
+  const limit = env().NEW_VISITORS_PER_IP_PER_MINUTE;
+  const ip = clientIp(request);
+  if (limit <= 0 || !ip) return;
+  const hit = await db.rpc<{ limited: boolean; retry_after: number }>("hit_rate_limit", { p_bucket: `visitors:${ip}`, p_limit: limit });
+  if (hit.limited) {
+    throw new AppError("rate_limit:chat", "Too many new visitors from this address. Wait a moment and try again.", { retryAfter: hit.retry_after });
+  }
 }

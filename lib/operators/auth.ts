@@ -1,47 +1,71 @@
 import "server-only";
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { Database } from "../db/types";
 import { env } from "../env";
 import { AppError } from "../errors";
+import { clientIp } from "../http/client-address";
 import { cookieValue } from "../http/visitor";
-import { adminToken, sessionSecret } from "../settings";
+import { adminTokenReady, secretHash } from "../settings";
 
-// Operators: `Authorization: Bearer $ADMIN_TOKEN`, the dashboard login cookie,
-// or a Supabase Auth user when Supabase is configured. Visitor cookies never count.
+// Operators (README "Operators"): `Authorization: Bearer $ADMIN_TOKEN`, a login
+// session cookie (a random id whose hash lives in operator_sessions), or a Supabase
+// Auth user whose app_metadata.role is "operator". Visitor cookies never count.
+// Failed token attempts are counted per client address and answered 429 past the limit.
 
 export const operatorCookie = "tl_operator";
+const sessionHours = 12;
+const cookieId = /^[A-Za-z0-9_-]{43}$/;
 
-function same(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+type Authenticated = { status: "ok" | "invalid" | "limited"; retry_after?: number };
+
+async function authenticate(db: Database, request: Request, token: string, sessionHash?: string): Promise<boolean> {
+  await adminTokenReady(db);
+  const result = await db.rpc<Authenticated>("operator_authenticate", {
+    p_token_hash: secretHash(token),
+    p_bucket: clientIp(request) ?? null,
+    p_limit: env().OPERATOR_AUTH_FAILURES_PER_MINUTE,
+    p_session_hash: sessionHash,
+    p_ttl_minutes: sessionHours * 60,
+  });
+  if (result.status === "limited") {
+    throw new AppError("rate_limit:operator", "Too many failed operator logins from this address. Wait a moment and try again.", {
+      retryAfter: result.retry_after,
+    });
+  }
+  return result.status === "ok";
 }
 
-/** The login cookie's value: bound to the current token, so rotating the token logs everyone out. */
-async function cookieProof(db: Database): Promise<string> {
-  const tokenHash = createHash("sha256").update(await adminToken(db)).digest("base64url");
-  return createHmac("sha256", await sessionSecret(db)).update(`operator:${tokenHash}`).digest("base64url");
+/** Checks the admin token and opens a login session: the Set-Cookie value, or null for a wrong token. */
+export async function login(db: Database, request: Request, token: string): Promise<string | null> {
+  const id = randomBytes(32).toString("base64url");
+  if (!(await authenticate(db, request, token, secretHash(id)))) return null;
+  const secure = new URL(request.url).protocol === "https:";
+  return `${operatorCookie}=${id}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${sessionHours * 60 * 60}${secure ? "; Secure" : ""}`;
 }
 
-export async function checkToken(db: Database, token: string): Promise<boolean> {
-  return same(token, await adminToken(db));
+/** Revokes the request's login session, if any (its cookie is cleared with `clearedOperatorCookie`). */
+export async function logout(db: Database, request: Request): Promise<void> {
+  const id = cookieValue(request, operatorCookie);
+  if (id && cookieId.test(id)) await db.rpc("operator_logout", { p_session_hash: secretHash(id) });
 }
 
-export async function loginCookie(db: Database, secure: boolean): Promise<string> {
-  return `${operatorCookie}=${await cookieProof(db)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${60 * 60 * 12}${secure ? "; Secure" : ""}`;
-}
-
-export const logoutCookie = `${operatorCookie}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`;
+export const clearedOperatorCookie = { name: operatorCookie, value: "", path: "/", httpOnly: true, sameSite: "strict", maxAge: 0 } as const;
 
 export async function isOperator(request: Request, db: Database): Promise<boolean> {
   const auth = request.headers.get("authorization");
-  if (auth) return /^Bearer\s+/i.test(auth) && (await checkToken(db, auth.replace(/^Bearer\s+/i, "").trim()));
-  const cookie = cookieValue(request, operatorCookie);
-  if (cookie && same(cookie, await cookieProof(db))) return true;
+  if (auth) {
+    const token = /^Bearer\s+(\S.*)$/i.exec(auth)?.[1]?.trim();
+    return token ? authenticate(db, request, token) : false;
+  }
+  const id = cookieValue(request, operatorCookie);
+  if (id && cookieId.test(id)) {
+    const { valid } = await db.rpc<{ valid: boolean }>("operator_session_valid", { p_session_hash: secretHash(id) });
+    if (valid) return true;
+  }
   const e = env();
   if (e.NEXT_PUBLIC_SUPABASE_URL && e.NEXT_PUBLIC_SUPABASE_ANON_KEY) {
-    const { supabaseUser } = await import("../supabase/server");
-    return Boolean(await supabaseUser(request));
+    const { supabaseOperator } = await import("../supabase/server");
+    return Boolean(await supabaseOperator(request));
   }
   return false;
 }

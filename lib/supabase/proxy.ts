@@ -1,11 +1,12 @@
 import { createServerClient } from "@supabase/ssr";
 import { NextResponse, type NextRequest } from "next/server";
+import { env } from "../env";
 
 // Refreshes a Supabase Auth session on page requests (the documented @supabase/ssr proxy step).
+// Read through env(): `process.env.NEXT_PUBLIC_*` would be fixed at build time.
 export async function refreshSupabaseSession(request: NextRequest, response: NextResponse): Promise<NextResponse> {
-  const url = process.env.NEXT_PUBLIC_SUPABASE_URL;
-  const anonKey = process.env.NEXT_PUBLIC_SUPABASE_ANON_KEY;
-  if (!url || !anonKey) return response;
+  const { NEXT_PUBLIC_SUPABASE_URL: url, NEXT_PUBLIC_SUPABASE_ANON_KEY: anonKey } = env();
+  if (!url || !anonKey || !request.cookies.getAll().some((c) => c.name.startsWith("sb-"))) return response;
   let out = response;
   const supabase = createServerClient(url, anonKey, {
     cookies: {

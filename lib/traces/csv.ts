@@ -10,13 +10,17 @@ const columns: (keyof TraceView)[] = [
   "votesUp", "votesDown", "status", "feedback", "feedbackComment", "createdAt", "updatedAt",
 ];
 
+/**
+ * One CSV cell. Numbers stay bare; every text cell is quoted, and each piece of it a
+ * spreadsheet might read as its own cell (split on `;`, tab or a line break, which
+ * `;`-delimited imports use) is kept from starting a formula with a leading `'`.
+ */
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return "";
+  if (typeof value === "number" || typeof value === "bigint") return String(value);
   // a list (tools used) is one cell, space-separated
-  let s = Array.isArray(value) ? value.join(" ") : String(value);
-  // a cell that a spreadsheet would run as a formula is quoted as text
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  const text = (Array.isArray(value) ? value.join(" ") : value instanceof Date ? value.toISOString() : String(value)).replace(/(^|[;\t\r\n])(\s*)(?=[=+\-@\t\r])/g, "$1$2'");
+  return `"${text.replace(/"/g, '""')}"`;
 }
 
 /**

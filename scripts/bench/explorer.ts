@@ -9,7 +9,7 @@ import { startServer } from "./server";
 
 const traces = Number(process.env.BENCH_TRACES ?? 100_000);
 const runs = Number(process.env.BENCH_REPEAT ?? 15);
-const token = "bench-admin-token";
+const token = "bench-admin-token-of-at-least-32-characters";
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 
 const pgServer = await startPostgres();

@@ -311,7 +311,8 @@ test.describe.serial("trace explorer and dashboard", () => {
     const [header, ...lines] = (await explorer.exportCsv()).trim().split("\n");
     const columns = header.split(",");
     expect(columns).toEqual(expect.arrayContaining(["id", "sessionTag", "userId", "agentType", "llmCalls", "totalTokens", "feedback"]));
-    const rows = lines.map((l) => Object.fromEntries(l.split(",").map((v, i) => [columns[i], v])));
+    // text cells are quoted (none of these contain a comma)
+    const rows = lines.map((l) => Object.fromEntries(l.split(",").map((v, i) => [columns[i], v.replace(/^"(.*)"$/, "$1")])));
     expect(rows).toHaveLength(5);
     expect(rows.every((r) => r.userId === ana.id)).toBe(true);
     expect(new Set(rows.map((r) => r.sessionTag))).toEqual(new Set(ana.sessions.map((s) => s.sessionTag)));

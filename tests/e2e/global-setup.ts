@@ -13,7 +13,7 @@ export default async function globalSetup() {
   await admin.end();
   const url = server.url.replace(/\/postgres$/, "/e2e");
   await migratePostgres(url);
-  const token = "e2e-admin-token-0123456789";
+  const token = "e2e-admin-token-0123456789-0123456789";
   const app = await startApp({ DATABASE_URL: url, ADMIN_TOKEN: token, SESSION_SECRET: "e2e-secret" });
   Object.assign(process.env, {
     THREADLINE_E2E_URL: app.url,

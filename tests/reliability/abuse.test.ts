@@ -18,7 +18,8 @@ let db: pg.Pool;
 beforeAll(async () => {
   const url = await freshPostgresUrl();
   db = new pg.Pool({ connectionString: url, max: 2 });
-  const env = { DATABASE_URL: url, SESSION_SECRET: secret, CHAT_RATE_LIMIT_PER_MINUTE: String(PER_VISITOR), CHAT_RATE_LIMIT_PER_IP_PER_MINUTE: String(PER_IP) };
+  // these instances stand behind one proxy that appends the address it saw to X-Forwarded-For
+  const env = { DATABASE_URL: url, SESSION_SECRET: secret, CHAT_RATE_LIMIT_PER_MINUTE: String(PER_VISITOR), CHAT_RATE_LIMIT_PER_IP_PER_MINUTE: String(PER_IP), TRUSTED_PROXY_HOPS: "1" };
   apps = await Promise.all([startApp(env), startApp(env)]);
 });
 afterAll(async () => {

@@ -14,7 +14,7 @@ let app: App;
 let url: string;
 let db: pg.Pool;
 const secret = "reliability-access";
-const token = "reliability-access-admin-token";
+const token = "reliability-access-admin-token-of-32-chars";
 const A = "aaaaaaaa-0000-4000-8000-00000000000a";
 const B = "bbbbbbbb-0000-4000-8000-00000000000b";
 
@@ -222,7 +222,7 @@ describe("database: RLS and grants for anon and authenticated", () => {
     let refusals = 0;
     for (const role of ["anon", "authenticated"] as const) {
       await as(role, A, async (c) => {
-        for (const t of ["app_settings", "rate_limit_buckets", "session_tag_counters", "privacy_settings", "otlp_outbox", "erasures"]) {
+        for (const t of ["app_settings", "rate_limit_buckets", "session_tag_counters", "operator_sessions", "privacy_settings", "otlp_outbox", "erasures"]) {
           expect(await denied(c, `select * from public.${t}`)).toBe(true);
           refusals++;
         }

@@ -39,6 +39,7 @@ export const appTables = [
   "llm_models",
   "agents",
   "agent_tools",
+  "agent_versions",
   "llm_observations",
   "conversation_sessions",
   "conversation_messages",
@@ -52,6 +53,7 @@ export const appTables = [
   "privacy_settings",
   "otlp_outbox",
   "erasures",
+  "operator_sessions",
 ] as const;
 
 export type TableCounts = Record<(typeof appTables)[number], number>;

@@ -44,7 +44,7 @@ const corpus = JSON.parse(readFileSync(path.join(import.meta.dirname, "corpus/ho
 let app: App;
 let db: pg.Pool;
 const secret = "reliability-hostile";
-const token = "reliability-hostile-admin-token";
+const token = "reliability-hostile-admin-token-of-32-chars";
 const victimId = "0c0c0c0c-1111-4222-8333-444455556666";
 let victim: Visitor;
 let self: Visitor;
@@ -181,7 +181,7 @@ describe("hostile input corpus", () => {
     expect(corpus.length).toBeGreaterThanOrEqual(60);
     expect(new Set(corpus.map((c) => c.name)).size).toBe(corpus.length);
     expect(new Set(corpus.map((c) => c.category))).toEqual(
-      new Set(["malformed_json", "content_type", "size", "nesting", "invalid_uuid", "other_visitor", "cookie", "sql_injection", "html_injection", "unicode", "pagination", "method"]),
+      new Set(["malformed_json", "content_type", "size", "nesting", "invalid_uuid", "other_visitor", "cookie", "sql_injection", "html_injection", "unicode", "pagination", "method", "cross_site"]),
     );
   });
 

@@ -16,7 +16,7 @@ import { figure, invariantViolations, noViolations, runVerifySql, until } from "
 let server: PostgresServer;
 let app: App;
 let url: string;
-const token = "reliability-outage-token";
+const token = "reliability-outage-token-of-32-characters";
 
 beforeAll(async () => {
   server = await startPostgres();

@@ -26,6 +26,9 @@ export async function startApp(env: Record<string, string | undefined> = {}): Pr
     NEXT_TELEMETRY_DISABLED: "1",
     CHAT_RATE_LIMIT_PER_MINUTE: "0",
     CHAT_RATE_LIMIT_PER_IP_PER_MINUTE: "0",
+    // every test client shares 127.0.0.1: per-address limits are off unless a test turns them on
+    NEW_VISITORS_PER_IP_PER_MINUTE: "0",
+    OPERATOR_AUTH_FAILURES_PER_MINUTE: "0",
     PGLITE_DIR: env.DATABASE_URL ? undefined : path.join(mkdtempSync(path.join(os.tmpdir(), "threadline-app-")), "pglite"),
     ...env,
   };

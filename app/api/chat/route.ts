@@ -2,6 +2,7 @@ import { chatTurn } from "@/lib/chat/respond";
 import { readJson } from "@/lib/http/body";
 import { handle } from "@/lib/http/respond";
 import { chatRequestSchema } from "./schema";
+import { otherMethods } from "@/lib/http/methods";
 
 export const dynamic = "force-dynamic";
 
@@ -11,3 +12,5 @@ export async function POST(request: Request): Promise<Response> {
     return chatTurn(request, body);
   });
 }
+
+export const { GET, HEAD, PUT, PATCH, DELETE } = otherMethods("POST");

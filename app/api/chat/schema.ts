@@ -1,7 +1,9 @@
 import { z } from "zod";
+import { withinJsonBounds } from "@/lib/http/json-bounds";
 
 // POST /api/chat body (PRODUCT.md "HTTP API"). Unknown keys are rejected.
-const payload = z.record(z.string().max(64), z.unknown()).refine((p) => JSON.stringify(p).length <= 2000, "payload is too large");
+// A button payload nests at most 8 levels and is at most 2000 characters of JSON.
+const payload = z.record(z.string().max(64), z.unknown()).refine((p) => withinJsonBounds(p, 8, 2000), "payload is too large or too deeply nested");
 
 export const chatRequestSchema = z
   .object({

@@ -4,6 +4,7 @@ import { dashboardStats } from "@/lib/dashboard/stats";
 import { parseWith } from "@/lib/http/body";
 import { handle } from "@/lib/http/respond";
 import { requireOperator } from "@/lib/operators/auth";
+import { otherMethods } from "@/lib/http/methods";
 
 export const dynamic = "force-dynamic";
 
@@ -16,3 +17,5 @@ export async function GET(request: Request): Promise<Response> {
     return Response.json(await dashboardStats(db, query), { headers: { "Cache-Control": "no-store" } });
   });
 }
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

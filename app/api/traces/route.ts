@@ -1,6 +1,7 @@
 import { handle } from "@/lib/http/respond";
 import { operatorSearch } from "@/lib/traces/request";
 import { searchTraces } from "@/lib/traces/search";
+import { otherMethods } from "@/lib/http/methods";
 
 export const dynamic = "force-dynamic";
 
@@ -10,3 +11,5 @@ export async function GET(request: Request): Promise<Response> {
     return Response.json(await searchTraces(db, query), { headers: { "Cache-Control": "no-store" } });
   });
 }
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

@@ -2,6 +2,8 @@
 // JSON response path as a chat turn, with no database work. Only enabled when
 // THREADLINE_BENCH=1 (npm run bench sets it); a 404 otherwise.
 
+import { otherMethods } from "@/lib/http/methods";
+
 export const dynamic = "force-dynamic";
 
 export async function GET(): Promise<Response> {
@@ -10,3 +12,5 @@ export async function GET(): Promise<Response> {
   }
   return Response.json({ ok: true }, { headers: { "Cache-Control": "no-store" } });
 }
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

@@ -4,6 +4,7 @@ import { AppError } from "@/lib/errors";
 import { handle } from "@/lib/http/respond";
 import { requireOperator } from "@/lib/operators/auth";
 import { traceDetail } from "@/lib/traces/detail";
+import { otherMethods } from "@/lib/http/methods";
 
 export const dynamic = "force-dynamic";
 
@@ -16,3 +17,5 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
     return Response.json(await traceDetail(db, id), { headers: { "Cache-Control": "no-store" } });
   });
 }
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

@@ -1,6 +1,7 @@
 import { handle } from "@/lib/http/respond";
 import { tracesCsv } from "@/lib/traces/csv";
 import { operatorSearch } from "@/lib/traces/request";
+import { otherMethods } from "@/lib/http/methods";
 
 export const dynamic = "force-dynamic";
 
@@ -13,3 +14,5 @@ export async function GET(request: Request): Promise<Response> {
     });
   });
 }
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

@@ -1,0 +1,169 @@
+import { createHash, randomBytes } from "node:crypto";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import pg from "pg";
+import { inject } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { migrate, type SqlSession } from "@/lib/db/migrate";
+import { migratePostgres } from "@/lib/db/postgres-migrate";
+import { backends, type TestDatabase } from "../support/databases";
+
+// Operator security in SQL (README "Operators"): the admin token only as a hash,
+// login sessions that expire and are revoked, per-address failure counting.
+
+const hash = (s: string) => createHash("sha256").update(s).digest("hex");
+const newId = () => hash(randomBytes(32).toString("base64url"));
+const token = "an-operator-token-of-at-least-32-characters";
+
+type Auth = { status: "ok" | "invalid" | "limited"; retry_after?: number; expires_at?: string };
+
+describe.each(backends)("operator sessions and throttling on $name", ({ open }) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await open();
+    await t.db.rpc("set_admin_token_hash", { p_hash: hash(token) });
+  });
+  afterAll(() => t?.close());
+
+  const authenticate = (args: Record<string, unknown>) =>
+    t.db.rpc<Auth>("operator_authenticate", { p_token_hash: hash(token), ...args } as never);
+  const valid = async (id: string) => (await t.db.rpc<{ valid: boolean }>("operator_session_valid", { p_session_hash: id })).valid;
+
+  it("stores only hashes: no clear admin token, login sessions keyed by the hash of their id", async () => {
+    const id = newId();
+    expect(await authenticate({ p_session_hash: id })).toMatchObject({ status: "ok" });
+    expect(await t.sql("select key from app_settings where key like 'admin_token%'")).toEqual([{ key: "admin_token_hash" }]);
+    const [setting] = await t.sql<{ value: string }>("select value from app_settings where key = 'admin_token_hash'");
+    expect(setting.value).toBe(hash(token));
+    const [row] = await t.sql<{ token_hash: string; hours: number }>(
+      "select token_hash, (extract(epoch from expires_at - issued_at) / 3600)::int as hours from operator_sessions where id_hash = $1", [id]);
+    expect(row).toEqual({ token_hash: hash(token), hours: 12 });
+    expect(await valid(id)).toBe(true);
+  });
+
+  it("a wrong token opens no session; logout revokes; an expired session is refused", async () => {
+    const wrong = newId();
+    expect(await t.db.rpc<Auth>("operator_authenticate", { p_token_hash: hash("guess"), p_session_hash: wrong })).toEqual({ status: "invalid" });
+    expect(await valid(wrong)).toBe(false);
+
+    const a = newId();
+    const b = newId();
+    await authenticate({ p_session_hash: a });
+    await authenticate({ p_session_hash: b });
+    expect(await t.db.rpc("operator_logout", { p_session_hash: a })).toEqual({ revoked: 1 });
+    expect([await valid(a), await valid(b)]).toEqual([false, true]);
+    expect(await t.db.rpc("operator_logout", { p_session_hash: a })).toEqual({ revoked: 0 });
+
+    await t.sql("update operator_sessions set issued_at = now() - interval '13 hours', expires_at = now() - interval '1 hour' where id_hash = $1", [b]);
+    expect(await valid(b)).toBe(false);
+  });
+
+  it("rotating the admin token revokes every session; setting the same token again revokes nothing", async () => {
+    const s = newId();
+    await authenticate({ p_session_hash: s });
+    expect(await t.db.rpc("set_admin_token_hash", { p_hash: hash(token) })).toEqual({ changed: false, revoked: 0 });
+    expect(await valid(s)).toBe(true);
+    const rotated = await t.db.rpc<{ changed: boolean; revoked: number }>("set_admin_token_hash", { p_hash: hash("another-token-of-at-least-32-chars!!") });
+    expect(rotated.changed).toBe(true);
+    expect(rotated.revoked).toBeGreaterThanOrEqual(1);
+    expect(await valid(s)).toBe(false);
+    // the old token no longer works, and going back does not bring old sessions back
+    expect(await authenticate({})).toEqual({ status: "invalid" });
+    await t.db.rpc("set_admin_token_hash", { p_hash: hash(token) });
+    expect(await valid(s)).toBe(false);
+  });
+
+  it("failed attempts are counted per address: past the limit every attempt is 429-limited, the right token too", async () => {
+    const ip = `192.0.2.${Math.floor(Math.random() * 200)}`;
+    const results: string[] = [];
+    for (let i = 0; i < 3; i++) results.push((await t.db.rpc<Auth>("operator_authenticate", { p_token_hash: hash(`guess ${i}`), p_bucket: ip, p_limit: 3 })).status);
+    const right = await authenticate({ p_bucket: ip, p_limit: 3, p_session_hash: newId() });
+    expect(results).toEqual(["invalid", "invalid", "invalid"]);
+    expect(right.status).toBe("limited");
+    expect(right.retry_after).toBeGreaterThanOrEqual(1);
+    expect(right.retry_after).toBeLessThanOrEqual(60);
+    // another address is not affected, and successes are not counted
+    const other = `${ip}0`;
+    for (let i = 0; i < 5; i++) expect((await authenticate({ p_bucket: other, p_limit: 3 })).status).toBe("ok");
+    const [bucket] = await t.sql<{ hits: number }>("select hits from rate_limit_buckets where bucket = $1", [`auth:${ip}`]);
+    expect(bucket.hits).toBe(3);
+    expect(await t.sql("select 1 from rate_limit_buckets where bucket = $1", [`auth:${other}`])).toEqual([]);
+  });
+
+  it("hit_rate_limit counts a bucket per minute; 0 turns it off", async () => {
+    const bucket = `visitors:198.51.100.${Math.floor(Math.random() * 200)}`;
+    const hits = [];
+    for (let i = 0; i < 4; i++) hits.push((await t.db.rpc<{ limited: boolean }>("hit_rate_limit", { p_bucket: bucket, p_limit: 3 })).limited);
+    expect(hits).toEqual([false, false, false, true]);
+    expect(await t.db.rpc("hit_rate_limit", { p_bucket: bucket, p_limit: 0 })).toMatchObject({ limited: false });
+  });
+
+  it("the API roles cannot read operator sessions or call the new functions", async () => {
+    if (t.db.backend !== "postgres") return; // roles are checked on PostgreSQL (PGlite has one user)
+    const rows = await t.sql<{ role: string; tbl: boolean; fn: boolean }>(
+      `select r as role, has_table_privilege(r, 'public.operator_sessions', 'select') as tbl,
+              has_function_privilege(r, 'public.operator_authenticate(text, text, integer, text, integer)', 'execute') as fn
+         from unnest(array['anon', 'authenticated']) r`);
+    expect(rows).toEqual([{ role: "anon", tbl: false, fn: false }, { role: "authenticated", tbl: false, fn: false }]);
+  });
+});
+
+// A database from before this change holds the generated admin token in clear:
+// migrating keeps the same token working and leaves only its hash.
+describe("migrating a clear admin token", () => {
+  const before = mkdtempSync(path.join(os.tmpdir(), "threadline-before-"));
+  const ours = "20261129002000";
+  beforeAll(() => {
+    mkdirSync(path.join(before, "supabase", "migrations"), { recursive: true });
+    for (const f of readdirSync("supabase/migrations").filter((f) => f.slice(0, 14) < ours)) {
+      cpSync(path.join("supabase/migrations", f), path.join(before, "supabase", "migrations", f));
+    }
+    cpSync("supabase/seed.sql", path.join(before, "supabase", "seed.sql"));
+  });
+  afterAll(() => rmSync(before, { recursive: true, force: true }));
+
+  async function upgrade(session: SqlSession, migrateAll: () => Promise<unknown>): Promise<void> {
+    process.env.THREADLINE_ROOT = before;
+    try {
+      await migrateAll();
+    } finally {
+      delete process.env.THREADLINE_ROOT;
+    }
+    await session.query("insert into app_settings (key, value) values ('admin_token', $1)", ["clear-token-generated-before"]);
+    await migrateAll();
+    expect(await session.query("select key, value from app_settings where key like 'admin_token%'")).toEqual([
+      { key: "admin_token_hash", value: hash("clear-token-generated-before") },
+    ]);
+  }
+
+  it("on PGlite", async () => {
+    const db = await PGlite.create({ extensions: { pg_trgm } });
+    const session: SqlSession = { exec: async (sql) => void (await db.exec(sql)), query: async <R>(sql: string, p?: unknown[]) => (await db.query<R>(sql, p)).rows };
+    try {
+      await upgrade(session, () => migrate(session));
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("on PostgreSQL", async () => {
+    const base = inject("pgUrl");
+    const name = `t_upgrade_${process.pid}_${Date.now().toString(36)}`;
+    const admin = new pg.Client({ connectionString: base });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    const url = base.replace(/\/[^/]*$/, `/${name}`);
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    const session: SqlSession = { exec: async (sql) => void (await client.query(sql)), query: async <R>(sql: string, p?: unknown[]) => (await client.query(sql, p)).rows as R[] };
+    try {
+      await upgrade(session, () => migratePostgres(url));
+    } finally {
+      await client.end();
+    }
+  });
+});
