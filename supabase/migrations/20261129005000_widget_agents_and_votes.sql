@@ -1,6 +1,7 @@
--- The widget's two reads and writes of the second release (docs/architecture.md):
--- the agent menu it renders (list_agents) and a visitor's vote on one agent
--- message (set_message_vote), which keeps the trace's vote counts exact.
+-- What the widget reads and writes in the second release (docs/architecture.md):
+-- the agent menu it renders (list_agents), the facts of its product cards
+-- (product_cards) and a visitor's vote on one agent message (set_message_vote),
+-- which keeps the trace's vote counts exact.
 
 -- The enabled agents, in menu order, as the widget shows them.
 create or replace function public.list_agents()
@@ -14,6 +15,20 @@ as $$
                             order by a.menu_position), '[]'::jsonb)
     from public.agents a
    where a.is_enabled
+$$;
+
+-- Name, price and description of the catalog products with these SKUs (unknown SKUs are left out).
+create or replace function public.product_cards(p_skus text[])
+returns jsonb
+language sql stable
+security invoker
+set search_path = ''
+as $$
+  select coalesce(jsonb_agg(jsonb_build_object('sku', p.sku, 'name', p.name, 'priceCents', p.price_cents,
+                                               'summary', p.description)
+                            order by array_position(p_skus, p.sku)), '[]'::jsonb)
+    from public.products p
+   where p.sku = any (p_skus)
 $$;
 
 -- A visitor's vote on one of their own agent messages: 'up', 'down' or null (cleared).
@@ -67,5 +82,7 @@ end
 $$;
 
 -- Only the app (service_role / owner) may call them, as every function (20261122000500_security.sql).
-revoke execute on function public.list_agents(), public.set_message_vote(text, uuid, text, uuid) from public, anon, authenticated;
-grant execute on function public.list_agents(), public.set_message_vote(text, uuid, text, uuid) to service_role;
+revoke execute on function public.list_agents(), public.product_cards(text[]), public.set_message_vote(text, uuid, text, uuid)
+  from public, anon, authenticated;
+grant execute on function public.list_agents(), public.product_cards(text[]), public.set_message_vote(text, uuid, text, uuid)
+  to service_role;
