@@ -18,17 +18,24 @@ as $$
 $$;
 
 -- Name, price and description of the catalog products with these SKUs (unknown SKUs are left out).
-create or replace function public.product_cards(p_skus text[])
+-- p_skus is a jsonb array of strings (the data-access interface passes arrays as jsonb).
+create or replace function public.product_cards(p_skus jsonb)
 returns jsonb
 language sql stable
 security invoker
 set search_path = ''
 as $$
+  with wanted as (
+    select s.sku, min(s.n) as n
+      from jsonb_array_elements_text(case when jsonb_typeof(p_skus) = 'array' then p_skus else '[]'::jsonb end)
+           with ordinality as s (sku, n)
+     group by s.sku
+  )
   select coalesce(jsonb_agg(jsonb_build_object('sku', p.sku, 'name', p.name, 'priceCents', p.price_cents,
                                                'summary', p.description)
-                            order by array_position(p_skus, p.sku)), '[]'::jsonb)
-    from public.products p
-   where p.sku = any (p_skus)
+                            order by w.n), '[]'::jsonb)
+    from wanted w
+    join public.products p on p.sku = w.sku
 $$;
 
 -- A visitor's vote on one of their own agent messages: 'up', 'down' or null (cleared).
@@ -82,7 +89,7 @@ end
 $$;
 
 -- Only the app (service_role / owner) may call them, as every function (20261122000500_security.sql).
-revoke execute on function public.list_agents(), public.product_cards(text[]), public.set_message_vote(text, uuid, text, uuid)
+revoke execute on function public.list_agents(), public.product_cards(jsonb), public.set_message_vote(text, uuid, text, uuid)
   from public, anon, authenticated;
-grant execute on function public.list_agents(), public.product_cards(text[]), public.set_message_vote(text, uuid, text, uuid)
+grant execute on function public.list_agents(), public.product_cards(jsonb), public.set_message_vote(text, uuid, text, uuid)
   to service_role;

@@ -104,7 +104,7 @@ describe("POST /api/sessions/{id}/messages/{messageId}/vote", () => {
     ["an unknown vote", { vote: "sideways" }, 400, "bad_request:vote"],
     ["no vote field", {}, 400, "bad_request:vote"],
     ["an extra field", { vote: "up", weight: 10 }, 400, "bad_request:vote"],
-  ])("%s is %i %s", async (_name, body, status, code) => {
+  ])("%s is rejected with its typed error", async (_name, body, status, code) => {
     const visitor = new Visitor(app.url);
     const turn = await visitor.chat({ message: "hello" });
     const res = await visitor.post(path(turn.sessionId, turn.reply.id), body);

@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends, type TestDatabase } from "../support/databases";
 import { begin, finish, visitor } from "./turn-helpers";
 
-// Per-message votes (set_message_vote) and the agent menu (list_agents), on both backends.
+// Per-message votes (set_message_vote), the agent menu (list_agents) and the
+// product cards' facts (product_cards), on both backends.
 
-describe.each(backends)("message votes and the agent menu on $name", ({ open }) => {
+describe.each(backends)("message votes, the agent menu and product cards on $name", ({ open }) => {
   let t: TestDatabase;
   beforeAll(async () => {
     t = await open();
@@ -99,5 +100,14 @@ describe.each(backends)("message votes and the agent menu on $name", ({ open }) 
     expect(await keys()).not.toContain("sales_pitch");
     await t.sql("update agents set is_enabled = true where key = 'sales_pitch'");
     await t.sql("update agents set is_enabled = false where key = 'gift_helper'");
+  });
+
+  it("product_cards: facts by SKU in the order asked, once each, unknown SKUs left out", async () => {
+    const cards = await t.db.rpc<{ sku: string; name: string; priceCents: number; summary: string }[]>("product_cards", {
+      p_skus: ["TRL-JKT-RN", "NOPE-1", "TRL-JKT-RN"],
+    });
+    expect(cards).toEqual([{ sku: "TRL-JKT-RN", name: "Stormshell Rain Jacket", priceCents: 14900, summary: expect.stringContaining("Packable") }]);
+    expect(await t.db.rpc("product_cards", { p_skus: [] })).toEqual([]);
+    expect(await t.db.rpc("product_cards", { p_skus: { not: "an array" } })).toEqual([]);
   });
 });
