@@ -16,13 +16,13 @@ export function ProductCards({ buttons, metadata, disabled, onPress }: ProductCa
   const skus = buttons.map((b) => productSku(b) ?? "");
   const facts = useProductFacts(skus, metadata);
   return (
-    <ul data-testid="product-cards" aria-label="Products" className="mt-2 grid w-full max-w-[85%] gap-2">
+    <ul data-testid="product-cards" aria-label="Products" className="mt-2 flex w-full max-w-[85%] flex-col gap-2">
       {buttons.map((button, index) => {
         const sku = skus[index];
         const card = facts.get(sku);
         const price = formatPrice(card?.priceCents ?? null);
         return (
-          <li key={`${index}-${sku}`} data-testid="product-card" data-sku={sku}>
+          <li key={`${index}-${sku}`} data-testid="product-card" data-sku={sku} className="min-w-0">
             <button
               type="button"
               data-testid="reply-button"

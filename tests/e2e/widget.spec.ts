@@ -15,7 +15,8 @@ import { ChatWidget } from "./pages/chat-widget";
 
 mkdirSync("test-results/screenshots", { recursive: true });
 
-const LONG_MODEL = "Acme Extended Reasoning Preview 2026-11 Large";
+// a real-looking provider model id (keys allow no spaces), long enough to be cut at 375 px
+const LONG_MODEL = "acme/extended-reasoning-preview-2026-11-large-instruct";
 
 // Markdown as a model streams it, a few characters at a time, with hostile bits.
 const MARKDOWN = [
