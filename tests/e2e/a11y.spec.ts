@@ -7,7 +7,8 @@ import { Dashboard, loginAsOperator, TraceExplorer } from "./pages/explorer";
 
 // axe-core (WCAG 2.1 A and AA rules) on the storefront with the widget open, the
 // trace explorer and the dashboard: no serious or critical violation, at desktop
-// and at 375 px.
+// and at 375 px. (A trace's detail page is being rebuilt by the explorer work and
+// is not checked here yet.)
 
 mkdirSync("test-results/screenshots", { recursive: true });
 
@@ -44,7 +45,7 @@ for (const view of views) {
       expect(await seriousViolations(page)).toEqual([]);
     });
 
-    test("the trace explorer, a trace's detail and the dashboard", async ({ page }) => {
+    test("the trace explorer and the dashboard", async ({ page }) => {
       // a conversation, so the explorer and the dashboard have something to show
       const chat = new ChatWidget(page);
       await chat.goto();
@@ -58,10 +59,6 @@ for (const view of views) {
       await expect(explorer.rows.first()).toBeVisible();
       expect(await seriousViolations(page)).toEqual([]);
 
-      await explorer.rows.first().locator("a").first().click();
-      await expect(page).toHaveURL(/\/traces\/[0-9a-f-]{36}/);
-      await page.waitForLoadState("networkidle");
-      expect(await seriousViolations(page)).toEqual([]);
 
       const dashboard = new Dashboard(page);
       await dashboard.goto();
