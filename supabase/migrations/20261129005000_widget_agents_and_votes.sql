@@ -1,4 +1,4 @@
--- What the widget reads and writes in the second release (docs/architecture.md):
+-- What the widget reads and writes in the second release (docs/widget.md):
 -- the agent menu it renders (list_agents), the facts of its product cards
 -- (product_cards) and a visitor's vote on one agent message (set_message_vote),
 -- which keeps the trace's vote counts exact.
