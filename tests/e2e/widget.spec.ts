@@ -301,6 +301,9 @@ for (const view of views) {
       await expect(chat.input).toHaveValue("and the Loft Down Jacket?");
       await expect(chat.sendButton).toBeDisabled();
       await expect(chat.userMessages).toHaveCount(1);
+      // the conversation keeps following the reply while the visitor types (they did not scroll up)
+      await expect(chat.lastAgentMessage()).toHaveAttribute("data-status", "streaming");
+      await expect(chat.panel.getByRole("button", { name: "Jump to latest" })).toBeHidden();
       if (view.name === "phone") await page.screenshot({ path: "test-results/screenshots/widget-phone-typing-while-streaming.png" });
 
       await chat.stop();
