@@ -3,11 +3,12 @@
 import { useEffect, useRef, useState } from "react";
 import { copyText } from "../clipboard";
 import { CheckIcon, CopyIcon, ThumbDownIcon, ThumbUpIcon } from "./icons";
-import { cx, focusRing } from "./styles";
+import { focusRing } from "./styles";
 import type { Vote } from "./types";
 
-const base = `inline-flex h-8 w-8 items-center justify-center rounded-full text-slate-600 hover:bg-slate-100 hover:text-slate-900 disabled:cursor-not-allowed disabled:opacity-50 dark:text-slate-400 dark:hover:bg-slate-800 dark:hover:text-white ${focusRing}`;
-const chosen = "bg-indigo-100 text-indigo-800 dark:bg-indigo-900 dark:text-indigo-100";
+const shape = `inline-flex h-8 w-8 items-center justify-center rounded-full disabled:cursor-not-allowed disabled:opacity-50 ${focusRing}`;
+const base = `${shape} text-slate-600 hover:bg-slate-100 hover:text-slate-900 dark:text-slate-400 dark:hover:bg-slate-800 dark:hover:text-white`;
+const chosen = `${shape} bg-indigo-600 text-white hover:bg-indigo-700 dark:bg-indigo-300 dark:text-slate-900 dark:hover:bg-indigo-200`;
 
 /** Copies one agent message's text (its Markdown source). */
 export function CopyMessageButton({ text }: { text: string }) {
@@ -50,7 +51,7 @@ export function VoteButtons({ vote, disabled, onVote }: VoteButtonsProps) {
         aria-pressed={vote === "up"}
         disabled={disabled}
         onClick={() => onVote(vote === "up" ? null : "up")}
-        className={cx(base, vote === "up" && chosen)}
+        className={vote === "up" ? chosen : base}
       >
         <ThumbUpIcon />
       </button>
@@ -62,7 +63,7 @@ export function VoteButtons({ vote, disabled, onVote }: VoteButtonsProps) {
         aria-pressed={vote === "down"}
         disabled={disabled}
         onClick={() => onVote(vote === "down" ? null : "down")}
-        className={cx(base, vote === "down" && chosen)}
+        className={vote === "down" ? chosen : base}
       >
         <ThumbDownIcon />
       </button>

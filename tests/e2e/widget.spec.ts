@@ -155,6 +155,32 @@ for (const view of views) {
       if (view.name === "phone") await page.screenshot({ path: "test-results/screenshots/widget-phone-badge.png" });
     });
 
+    test("a long agent name in the header ends in an ellipsis, the badge still shows its #number", async ({ page, sql }) => {
+      const key = `e2e_long_name_${view.name}`;
+      const name = "Outdoor Expedition Planning and Technical Gear Recommendation Specialist";
+      await sql(
+        `insert into agents (key, name, description, instructions, greeting) values ($1, $2, 'Long name', 'Help plan trips.', 'Hi! Where are you headed?')
+         on conflict (key) do update set is_enabled = true`,
+        [key, name],
+      );
+      try {
+        const chat = new ChatWidget(page);
+        await chat.goto();
+        await chat.open();
+        await chat.chooseAgent(key);
+        expect(await chat.waitForReply()).toBe("Hi! Where are you headed?");
+        await expect(chat.title).toHaveText(name);
+        await expect(chat.title).toHaveAttribute("title", name);
+        expect(await chat.title.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+        const titleBox = await chat.title.boundingBox();
+        expect(titleBox!.x + titleBox!.width).toBeLessThanOrEqual(view.viewport.width);
+        await expect(chat.badge.getByTestId("session-badge-counter")).toHaveText(" #001]");
+        if (view.name === "phone") await page.screenshot({ path: "test-results/screenshots/widget-phone-long-agent-name.png" });
+      } finally {
+        await sql("update agents set is_enabled = false where key = $1", [key]);
+      }
+    });
+
     test("Markdown replies: lists, bold, links, a table; no raw HTML, no javascript: links; streamed without re-rendering what is shown", async ({ page }) => {
       const dialogs: string[] = [];
       page.on("dialog", (d) => {
