@@ -16,12 +16,14 @@ interface ChatHeaderProps {
 }
 
 export function ChatHeader({ titleId, session, tracking, onTrackingChange, onNewChat, onClose }: ChatHeaderProps) {
+  const title = session?.agent?.name ?? "Threadline Assistant";
   return (
     <header className="border-b border-slate-200 px-4 pb-3 pt-3 dark:border-slate-800">
       <div className="flex items-start gap-2">
         <div className="min-w-0 flex-1">
-          <h2 id={titleId} className="truncate text-base font-semibold text-slate-900 dark:text-white">
-            {session?.agent?.name ?? "Threadline Assistant"}
+          {/* a long agent name ends in an ellipsis; the full name is in the tooltip */}
+          <h2 id={titleId} data-testid="chat-title" title={title} className="truncate text-base font-semibold text-slate-900 dark:text-white">
+            {title}
           </h2>
           <div className="mt-0.5 flex min-h-6 items-center gap-2">
             {session?.sessionTag ? (
@@ -34,15 +36,18 @@ export function ChatHeader({ titleId, session, tracking, onTrackingChange, onNew
         <button
           type="button"
           data-testid="new-chat"
+          aria-label="New chat"
+          title="New chat"
           onClick={onNewChat}
           className={cx(
-            "inline-flex h-9 shrink-0 items-center gap-1 rounded-full px-3 text-sm font-medium text-indigo-700 hover:bg-indigo-50",
+            "inline-flex h-9 shrink-0 items-center gap-1 rounded-full px-2.5 text-sm font-medium text-indigo-700 hover:bg-indigo-50 sm:px-3",
             "dark:text-indigo-200 dark:hover:bg-slate-800",
             focusRing,
           )}
         >
           <NewChatIcon width="16" height="16" />
-          New chat
+          {/* icon only on a phone: the room goes to the agent's name and the badge */}
+          <span className="hidden sm:inline">New chat</span>
         </button>
         <button
           type="button"

@@ -2,6 +2,7 @@
 
 import { useId, type KeyboardEvent, type Ref } from "react";
 import { AgentMenu } from "./AgentMenu";
+import { useAgentMenu } from "./agents";
 import { ChatHeader } from "./ChatHeader";
 import { FailureNotice, RateLimitNotice } from "./ChatNotices";
 import { feedbackTargets } from "./chat-messages";
@@ -24,6 +25,7 @@ interface ChatPanelProps {
 /** The chat dialog: header, conversation (or the agent menu), notices, composer. */
 export function ChatPanel({ id, chat, embedded, onClose, inputRef, focusInput }: ChatPanelProps) {
   const titleId = useId();
+  const { menu, reload: reloadMenu } = useAgentMenu();
   const { state, busy } = chat;
   const { messages, session } = state;
   const agentName = session?.agent?.name ?? "Assistant";
@@ -32,7 +34,7 @@ export function ChatPanel({ id, chat, embedded, onClose, inputRef, focusInput }:
   const last = messages.at(-1);
   const lastUser = messages.findLast((m) => m.role === "user");
   const contentVersion = `${messages.length}:${last?.content.length ?? 0}:${last?.status}:${waitingForText}:${state.failure ? 1 : 0}`;
-  const showMenu = state.ready && messages.length === 0 && !state.restoring;
+  const showMenu = state.ready && messages.length === 0 && !state.restoring && state.pendingReplyKey === null;
 
   function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
     if (event.key === "Escape" && !event.defaultPrevented) {
@@ -66,7 +68,7 @@ export function ChatPanel({ id, chat, embedded, onClose, inputRef, focusInput }:
       />
       <MessageList contentVersion={contentVersion} lastUserKey={lastUser?.key ?? null}>
         {state.restoring && <p className="py-6 text-center text-sm text-slate-600 dark:text-slate-400">Loading your conversation…</p>}
-        {showMenu && <AgentMenu disabled={busy} onChoose={chat.chooseAgent} />}
+        {showMenu && <AgentMenu menu={menu} disabled={busy} onChoose={chat.chooseAgent} onReload={reloadMenu} />}
         <ol aria-label="Messages" className="space-y-3">
           {messages.map((message) => (
             <MessageItem
@@ -75,6 +77,7 @@ export function ChatPanel({ id, chat, embedded, onClose, inputRef, focusInput }:
               agentName={agentName}
               buttonsDisabled={busy}
               onPressButton={chat.pressButton}
+              onVote={(message, vote) => void chat.vote(message, vote)}
               feedback={
                 rated.has(message.key) && message.sessionId
                   ? {

@@ -1,6 +1,6 @@
 "use client";
 
-import type { KeyboardEvent, Ref } from "react";
+import { useState, type KeyboardEvent, type Ref } from "react";
 import { SendIcon, StopIcon } from "./icons";
 import { cx, focusRing } from "./styles";
 
@@ -17,12 +17,26 @@ interface ComposerProps {
   focusInput: () => void;
 }
 
-/** The message box: Enter sends, Shift+Enter adds a line; while a reply streams Send is disabled and Stop aborts it. */
+/**
+ * The message box: Enter sends, Shift+Enter adds a line. While a reply streams
+ * the visitor can keep typing; Send is disabled, Stop aborts the reply (its
+ * partial text stays), and Enter keeps the text and says why it was not sent
+ * (never silently dropped).
+ */
 export function Composer({ value, onChange, onSend, onStop, busy, inputRef, focusInput }: ComposerProps) {
-  const canSend = !busy && value.trim().length > 0;
+  const hasText = value.trim().length > 0;
+  const canSend = !busy && hasText;
+  const [heldWhileBusy, setHeldWhileBusy] = useState(false);
+  const held = heldWhileBusy && busy && hasText;
 
   function send() {
+    if (busy && hasText) {
+      setHeldWhileBusy(true);
+      focusInput();
+      return;
+    }
     if (!canSend) return;
+    setHeldWhileBusy(false);
     if (onSend(value)) onChange("");
     focusInput();
   }
@@ -81,6 +95,7 @@ export function Composer({ value, onChange, onSend, onStop, busy, inputRef, focu
             type="submit"
             data-testid="chat-send"
             aria-label="Send message"
+            aria-describedby={held ? "chat-held-hint" : undefined}
             disabled={!canSend}
             className={cx(
               "inline-flex h-10 w-10 shrink-0 items-center justify-center rounded-full bg-indigo-600 text-white",
@@ -91,6 +106,11 @@ export function Composer({ value, onChange, onSend, onStop, busy, inputRef, focu
             <SendIcon />
           </button>
       </div>
+      {held && (
+        <p id="chat-held-hint" data-testid="chat-held" role="status" className="mt-1 text-xs text-slate-700 dark:text-slate-300">
+          Not sent yet: your message stays here. Send it when the reply finishes, or stop the reply first.
+        </p>
+      )}
       {nearLimit && (
         <p className="mt-1 text-right text-xs text-slate-600 dark:text-slate-400" aria-live="polite">
           {MAX_MESSAGE_LENGTH - value.length} characters left

@@ -1,7 +1,6 @@
 "use client";
 
-import { ThumbDownIcon, ThumbUpIcon } from "./icons";
-import { cx, focusRing } from "./styles";
+import { focusRing } from "./styles";
 import type { Rating } from "./types";
 
 interface FeedbackButtonsProps {
@@ -9,34 +8,21 @@ interface FeedbackButtonsProps {
   onRate: (rating: Rating) => void;
 }
 
-const base = `inline-flex h-8 w-8 items-center justify-center rounded-full text-slate-600 hover:bg-slate-100 hover:text-slate-900 dark:text-slate-400 dark:hover:bg-slate-800 dark:hover:text-white ${focusRing}`;
-const chosen = "bg-indigo-100 text-indigo-800 dark:bg-indigo-900 dark:text-indigo-100";
+const shape = `rounded-full border px-2.5 py-0.5 text-xs font-medium ${focusRing}`;
+const base = `${shape} border-slate-300 text-slate-700 hover:bg-slate-100 dark:border-slate-600 dark:text-slate-300 dark:hover:bg-slate-800`;
+const chosen = `${shape} border-indigo-600 bg-indigo-600 text-white hover:bg-indigo-700 dark:border-indigo-300 dark:bg-indigo-300 dark:text-slate-900`;
 
-/** Thumbs up/down on the latest reply of a session; rates the session's trace. */
+/** The session rating, under the latest reply of a session: rates the whole conversation's trace. */
 export function FeedbackButtons({ rating, onRate }: FeedbackButtonsProps) {
   return (
-    <span role="group" aria-label="Rate this conversation" className="inline-flex items-center gap-0.5">
-      <button
-        type="button"
-        data-testid="feedback-up"
-        aria-label="Helpful"
-        aria-pressed={rating === "positive"}
-        onClick={() => onRate("positive")}
-        className={cx(base, rating === "positive" && chosen)}
-      >
-        <ThumbUpIcon />
+    <div role="group" aria-label="Rate this conversation" data-testid="session-rating" className="mt-1.5 flex flex-wrap items-center gap-1.5 text-xs text-slate-600 dark:text-slate-400">
+      <span>{rating ? "Thanks for the feedback" : "Was this chat helpful?"}</span>
+      <button type="button" data-testid="feedback-up" aria-pressed={rating === "positive"} onClick={() => onRate("positive")} className={rating === "positive" ? chosen : base}>
+        Yes
       </button>
-      <button
-        type="button"
-        data-testid="feedback-down"
-        aria-label="Not helpful"
-        aria-pressed={rating === "negative"}
-        onClick={() => onRate("negative")}
-        className={cx(base, rating === "negative" && chosen)}
-      >
-        <ThumbDownIcon />
+      <button type="button" data-testid="feedback-down" aria-pressed={rating === "negative"} onClick={() => onRate("negative")} className={rating === "negative" ? chosen : base}>
+        No
       </button>
-      {rating && <span className="ml-1 text-xs text-slate-600 dark:text-slate-400">Thanks for the feedback</span>}
-    </span>
+    </div>
   );
 }

@@ -21,6 +21,7 @@ const NEAR_BOTTOM_PX = 48;
 export function MessageList({ contentVersion, lastUserKey, children }: MessageListProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);
+  const lastTop = useRef(0);
   const [scrolledUp, setScrolledUp] = useState(false);
 
   function scrollToBottom(smooth: boolean) {
@@ -44,8 +45,12 @@ export function MessageList({ contentVersion, lastUserKey, children }: MessageLi
     const el = scrollRef.current;
     if (!el) return;
     const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight <= NEAR_BOTTOM_PX;
-    pinned.current = atBottom;
-    setScrolledUp(!atBottom);
+    // Only the visitor scrolling up unpins: a scroll event that arrives after a fast
+    // stream already grew the content is not "away from the bottom".
+    if (atBottom) pinned.current = true;
+    else if (el.scrollTop < lastTop.current - 1) pinned.current = false;
+    lastTop.current = el.scrollTop;
+    setScrolledUp(!pinned.current);
   }
 
   return (

@@ -2,7 +2,7 @@
 
 import { useEffect, useRef, useState } from "react";
 import { copyText } from "../clipboard";
-import { badgeLabel } from "./session-tag";
+import { badgeLabel, badgeParts } from "./session-tag";
 import { cx, focusRing } from "./styles";
 
 interface SessionBadgeProps {
@@ -10,11 +10,16 @@ interface SessionBadgeProps {
   modelName: string | null | undefined;
 }
 
-/** "[Model Name #015]": click to copy the full session tag. */
+/**
+ * "[Model Name #015]": click to copy the full session tag. On a narrow screen
+ * the model name shrinks with an ellipsis; the counter (what a visitor reads
+ * out to support) never does. The full tag is in the tooltip and the copy.
+ */
 export function SessionBadge({ sessionTag, modelName }: SessionBadgeProps) {
   const [result, setResult] = useState<"copied" | "failed" | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const label = badgeLabel(modelName, sessionTag);
+  const { name, counter } = badgeParts(modelName, sessionTag);
 
   useEffect(() => () => {
     if (timer.current) clearTimeout(timer.current);
@@ -28,21 +33,27 @@ export function SessionBadge({ sessionTag, modelName }: SessionBadgeProps) {
   }
 
   return (
-    <span className="relative inline-flex min-w-0 items-center">
+    <span className="relative inline-flex min-w-0 max-w-full items-center">
       <button
         type="button"
         data-testid="session-badge"
         data-session-tag={sessionTag}
-        title={`Session tag ${sessionTag} (click to copy)`}
+        title={`${label} · session tag ${sessionTag} (click to copy)`}
         aria-label={`${label}, copy session tag`}
         onClick={copy}
         className={cx(
-          "max-w-full truncate rounded-md bg-slate-100 px-2 py-0.5 font-mono text-xs text-slate-700",
+          "inline-flex min-w-0 max-w-full items-center whitespace-nowrap rounded-md bg-slate-100 px-2 py-0.5 font-mono text-xs text-slate-700",
           "hover:bg-slate-200 dark:bg-slate-800 dark:text-slate-200 dark:hover:bg-slate-700",
           focusRing,
         )}
       >
-        {label}
+        <span aria-hidden="true">[</span>
+        <span data-testid="session-badge-model" className="min-w-0 truncate">{name}</span>
+        {counter ? (
+          <span data-testid="session-badge-counter" className="shrink-0 whitespace-pre">{` #${counter}]`}</span>
+        ) : (
+          <span aria-hidden="true" className="shrink-0">]</span>
+        )}
       </button>
       <span role="status" aria-live="polite" className="absolute left-full top-1/2 z-10 ml-2 -translate-y-1/2">
         {result === "copied" && (

@@ -1,19 +1,35 @@
-import type { AgentRef } from "./types";
+"use client";
 
-export interface AgentOption extends AgentRef {
-  blurb: string;
-}
+// The agent menu comes from the server (GET /api/agents): agents are rows in
+// the database, so a team's new agent shows up without a widget release.
 
-/** The built-in agents, in the order the server's own "menu" lists them. */
-export const AGENT_OPTIONS: readonly AgentOption[] = [
-  { key: "product_recommendation", name: "Product Recommendation", blurb: "Find gear that fits what you need." },
-  { key: "sales_pitch", name: "Sales Pitch", blurb: "Hear why a product is worth it." },
-  { key: "order_assistant", name: "Order Assistant", blurb: "Place a bulk order of 10 or more." },
-];
+import { useCallback, useEffect, useState } from "react";
+import { fetchAgents } from "./api";
+import type { AgentOption } from "./types";
 
-/** What the widget sends, with the chosen `agent`, when the visitor picks one from the menu. */
-export const AGENT_GREETING = "Hi";
+export type AgentMenuState =
+  | { status: "loading" }
+  | { status: "ready"; agents: AgentOption[] }
+  | { status: "failed" };
 
-export function agentName(key: string): string {
-  return AGENT_OPTIONS.find((a) => a.key === key)?.name ?? key;
+export function useAgentMenu(): { menu: AgentMenuState; reload: () => void } {
+  const [menu, setMenu] = useState<AgentMenuState>({ status: "loading" });
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    fetchAgents(controller.signal)
+      .then((agents) => setMenu({ status: "ready", agents }))
+      .catch((error: unknown) => {
+        if (!controller.signal.aborted) setMenu({ status: "failed" });
+        return error;
+      });
+    return () => controller.abort();
+  }, [attempt]);
+
+  const reload = useCallback(() => {
+    setMenu({ status: "loading" });
+    setAttempt((n) => n + 1);
+  }, []);
+  return { menu, reload };
 }

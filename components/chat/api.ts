@@ -1,7 +1,7 @@
 // The widget's calls to the server. Every failure becomes a ChatApiError.
 
 import { readUiMessageStream, type UiStreamChunk } from "./stream";
-import type { ChatRequestBody, ChatTurnResult, Rating, SessionHistory } from "./types";
+import type { AgentOption, ChatRequestBody, ChatTurnResult, ProductCard, Rating, SessionHistory, Vote } from "./types";
 
 export type FailureKind = "network" | "unavailable" | "rate_limited" | "not_found" | "invalid" | "server";
 
@@ -107,4 +107,23 @@ export async function endSession(sessionId: string, reason: "user" | "new_chat" 
 
 export async function sendFeedback(sessionId: string, rating: Rating, comment?: string): Promise<void> {
   await postJson(`/api/sessions/${encodeURIComponent(sessionId)}/feedback`, comment ? { rating, comment } : { rating });
+}
+
+export async function sendVote(sessionId: string, messageId: string, vote: Vote | null): Promise<void> {
+  await postJson(`/api/sessions/${encodeURIComponent(sessionId)}/messages/${encodeURIComponent(messageId)}/vote`, { vote });
+}
+
+/** The agent menu: the server's enabled agents, in menu order. */
+export async function fetchAgents(signal?: AbortSignal): Promise<AgentOption[]> {
+  const res = await request("/api/agents", { headers: { Accept: "application/json" }, signal });
+  const body = (await res.json()) as { agents?: unknown };
+  return Array.isArray(body.agents) ? (body.agents as AgentOption[]) : [];
+}
+
+/** Catalog facts for product cards, by SKU. */
+export async function fetchProductCards(skus: string[], signal?: AbortSignal): Promise<ProductCard[]> {
+  const query = skus.map((sku) => `sku=${encodeURIComponent(sku)}`).join("&");
+  const res = await request(`/api/products?${query}`, { headers: { Accept: "application/json" }, signal });
+  const body = (await res.json()) as { products?: unknown };
+  return Array.isArray(body.products) ? (body.products as ProductCard[]) : [];
 }

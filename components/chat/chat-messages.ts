@@ -13,6 +13,8 @@ export function messagesFromHistory(history: SessionHistory): ChatMessage[] {
     createdAt: m.createdAt,
     sessionId: history.sessionId,
     status: m.partial ? "partial" : "done",
+    vote: m.vote === "up" || m.vote === "down" ? m.vote : null,
+    metadata: m.metadata ?? null,
   }));
 }
 

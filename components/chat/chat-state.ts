@@ -1,7 +1,7 @@
 // The panel's state and every way it can change. Pure: no fetch, no storage.
 
 import { messagesFromHistory } from "./chat-messages";
-import type { ChatMessage, ChatRequestBody, ChatTurnResult, Rating, SessionHistory, SessionInfo } from "./types";
+import type { ChatMessage, ChatRequestBody, ChatTurnResult, Rating, SessionHistory, SessionInfo, Vote } from "./types";
 
 /** What the Retry button does. */
 export type RetryPlan =
@@ -61,7 +61,8 @@ export type ChatEvent =
   | { type: "failure-shown"; failure: ChatFailure }
   | { type: "failure-dismissed" }
   | { type: "cleared" }
-  | { type: "feedback-given"; sessionId: string; rating: Rating | null };
+  | { type: "feedback-given"; sessionId: string; rating: Rating | null }
+  | { type: "vote-given"; messageKey: string; vote: Vote | null };
 
 function sessionOf(info: SessionInfo): SessionInfo {
   const { sessionId, newSession, sessionTag, traceId, agent, model } = info;
@@ -136,6 +137,8 @@ export function chatReducer(state: ChatState, event: ChatEvent): ChatState {
               createdAt: new Date().toISOString(),
               sessionId: state.session?.sessionId ?? null,
               status: "streaming" as const,
+              vote: null,
+              metadata: null,
             },
           ];
       return { ...state, messages };
@@ -151,6 +154,8 @@ export function chatReducer(state: ChatState, event: ChatEvent): ChatState {
         createdAt: new Date().toISOString(),
         sessionId: result.sessionId,
         status: "done",
+        vote: null,
+        metadata: result.reply.metadata ?? null,
       };
       const exists = state.messages.some((m) => m.key === replyKey);
       const messages = exists
@@ -203,5 +208,7 @@ export function chatReducer(state: ChatState, event: ChatEvent): ChatState {
       else delete feedback[event.sessionId];
       return { ...state, feedback };
     }
+    case "vote-given":
+      return { ...state, messages: updateMessage(state.messages, event.messageKey, (m) => ({ ...m, vote: event.vote })) };
   }
 }

@@ -69,3 +69,16 @@ export const ArrowDownIcon = (p: SVGProps<SVGSVGElement>) => (
     <path d="M12 5v14M6 13l6 6 6-6" />
   </Icon>
 );
+
+export const CopyIcon = (p: SVGProps<SVGSVGElement>) => (
+  <Icon width="16" height="16" {...p}>
+    <rect x="9" y="9" width="11" height="11" rx="2" />
+    <path d="M5 15V5a2 2 0 0 1 2-2h8" />
+  </Icon>
+);
+
+export const CheckIcon = (p: SVGProps<SVGSVGElement>) => (
+  <Icon width="16" height="16" {...p}>
+    <path d="M5 12.5l4.5 4.5L19 7.5" />
+  </Icon>
+);

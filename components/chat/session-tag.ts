@@ -12,3 +12,8 @@ export function badgeLabel(modelName: string | null | undefined, sessionTag: str
   const name = modelName?.trim() || "Session";
   return counter ? `[${name} #${counter}]` : `[${name}]`;
 }
+
+/** The badge in two parts, so the model name can shrink (ellipsis) while "#015]" always shows. */
+export function badgeParts(modelName: string | null | undefined, sessionTag: string): { name: string; counter: string | null } {
+  return { name: modelName?.trim() || "Session", counter: tagCounter(sessionTag) };
+}

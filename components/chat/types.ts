@@ -17,6 +17,12 @@ export interface AgentRef {
   name: string;
 }
 
+/** An entry of the agent menu (GET /api/agents). */
+export interface AgentOption extends AgentRef {
+  description: string;
+  greeting: string | null;
+}
+
 export interface ModelRef {
   key: string;
   name: string;
@@ -39,6 +45,8 @@ export interface ChatTurnResult extends SessionInfo {
     role: "agent";
     content: string;
     buttons: ReplyButton[];
+    /** Tool outputs and the like, when the server sends them (read defensively). */
+    metadata?: Record<string, unknown> | null;
   };
 }
 
@@ -60,6 +68,8 @@ export interface HistoryMessage {
   buttons?: ReplyButton[];
   createdAt: string;
   partial?: boolean;
+  vote?: Vote | null;
+  metadata?: Record<string, unknown> | null;
 }
 
 /** GET /api/sessions/{id}/messages */
@@ -74,6 +84,17 @@ export interface SessionHistory {
 
 export type Rating = "positive" | "negative";
 
+/** A visitor's vote on one agent message. */
+export type Vote = "up" | "down";
+
+/** A catalog product as a reply's card shows it (GET /api/products). */
+export interface ProductCard {
+  sku: string;
+  name: string;
+  priceCents: number | null;
+  summary: string;
+}
+
 /** A message as the panel shows it. */
 export interface ChatMessage {
   /** Stable React key: the clientMessageId for user messages, "reply-<clientMessageId>" for their replies. */
@@ -87,4 +108,7 @@ export interface ChatMessage {
   sessionId: string | null;
   /** streaming: text still arriving; partial: cut off (stopped or dropped). */
   status: "done" | "streaming" | "partial";
+  /** The visitor's vote on an agent message. */
+  vote: Vote | null;
+  metadata: Record<string, unknown> | null;
 }

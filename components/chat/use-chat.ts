@@ -5,13 +5,14 @@
 // One turn's request and stream live in chat-turn.ts; state changes in chat-state.ts.
 
 import { useCallback, useEffect, useReducer, useRef, useState } from "react";
-import { AGENT_GREETING } from "./agents";
-import { ChatApiError, endSession, fetchSessionHistory, sendFeedback } from "./api";
+import { ChatApiError, endSession, fetchSessionHistory, sendFeedback, sendVote } from "./api";
 import { chatReducer, initialChatState, type ChatEvent } from "./chat-state";
 import { runChatTurn } from "./chat-turn";
 import { chatStorage, newClientMessageId } from "./storage";
 import { useTrackingPreference } from "./tracking-preference";
-import type { ChatMessage, ChatRequestBody, Rating, ReplyButton } from "./types";
+import type { ChatMessage, ChatRequestBody, Rating, ReplyButton, Vote } from "./types";
+
+const SELECT_AGENT = "select_agent";
 
 function isAbort(error: unknown): boolean {
   return error instanceof DOMException && error.name === "AbortError";
@@ -69,7 +70,7 @@ export function useChat(options: { model?: string } = {}) {
     if (state.ready) chatStorage.setSessionId(currentSessionId);
   }, [state.ready, currentSessionId]);
 
-  async function runTurn(body: ChatRequestBody, userMessage: ChatMessage | null) {
+  async function runTurn(body: ChatRequestBody, userMessage: ChatMessage | null, fallback?: ChatRequestBody) {
     const controller = new AbortController();
     abortRef.current = controller;
     try {
@@ -79,6 +80,7 @@ export function useChat(options: { model?: string } = {}) {
         signal: controller.signal,
         dispatch: dispatchFor(generationRef.current),
         returnDraft: (text) => setDraft((current) => (current === "" ? text : current)),
+        fallback,
       });
     } finally {
       if (abortRef.current === controller) abortRef.current = null;
@@ -102,6 +104,8 @@ export function useChat(options: { model?: string } = {}) {
       createdAt: new Date().toISOString(),
       sessionId: body.sessionId ?? null,
       status: "done",
+      vote: null,
+      metadata: null,
     };
   }
 
@@ -113,10 +117,17 @@ export function useChat(options: { model?: string } = {}) {
     return true;
   }
 
+  /**
+   * Picking an agent sends only `{agent}`: the visitor said nothing, so no
+   * message of theirs is shown or stored, and the reply is the agent's greeting.
+   * A server that still wants a message gets the same choice as a select_agent
+   * button press instead (never a made-up "Hi").
+   */
   function chooseAgent(agent: string): void {
     if (busy || abortRef.current) return;
-    const body = { ...baseBody(currentSessionId), message: AGENT_GREETING, agent };
-    void runTurn(body, userMessageFor(body, AGENT_GREETING));
+    const body = { ...baseBody(currentSessionId), agent };
+    const asButton: ChatRequestBody = { ...body, action: { id: SELECT_AGENT, payload: { agent } } };
+    void runTurn(body, null, asButton);
   }
 
   function pressButton(button: ReplyButton, source: ChatMessage): void {
@@ -124,8 +135,27 @@ export function useChat(options: { model?: string } = {}) {
     // The action runs in the session that produced the button.
     const body: ChatRequestBody = { ...baseBody(source.sessionId ?? currentSessionId), action: button.action };
     const agent = button.action.payload?.agent;
-    if (button.action.id === "select_agent" && typeof agent === "string") body.agent = agent;
+    if (button.action.id === SELECT_AGENT && typeof agent === "string") {
+      // switching agents: the greeting answers, the visitor said nothing
+      body.agent = agent;
+      void runTurn(body, null);
+      return;
+    }
     void runTurn(body, userMessageFor(body, button.label));
+  }
+
+  /** A vote on one agent message: shown at once, taken back if the server refuses it. */
+  async function vote(message: ChatMessage, next: Vote | null): Promise<void> {
+    if (!message.id || !message.sessionId) return;
+    const dispatch = dispatchFor(generationRef.current);
+    const previous = message.vote;
+    dispatch({ type: "vote-given", messageKey: message.key, vote: next });
+    try {
+      await sendVote(message.sessionId, message.id, next);
+    } catch {
+      dispatch({ type: "vote-given", messageKey: message.key, vote: previous });
+      dispatch({ type: "failure-shown", failure: { message: "We couldn't save your vote. Please try again.", retry: null } });
+    }
   }
 
   function stop(): void {
@@ -191,6 +221,7 @@ export function useChat(options: { model?: string } = {}) {
     retry,
     newChat,
     giveFeedback,
+    vote,
     dismissFailure,
     rateLimitOver,
   };

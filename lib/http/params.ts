@@ -6,3 +6,9 @@ export function sessionIdParam(id: string): string {
   if (!z.uuid().safeParse(id).success) throw new AppError("not_found:session", "No such session.");
   return id;
 }
+
+// A message id that is not a uuid is not found either.
+export function messageIdParam(id: string): string {
+  if (!z.uuid().safeParse(id).success) throw new AppError("not_found:message", "No such message.");
+  return id;
+}

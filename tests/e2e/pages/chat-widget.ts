@@ -1,6 +1,6 @@
 import { expect, type FrameLocator, type Locator, type Page } from "@playwright/test";
 
-export type AgentKey = "product_recommendation" | "sales_pitch" | "order_assistant";
+export type AgentKey = "product_recommendation" | "sales_pitch" | "order_assistant" | (string & {});
 type Scope = Page | FrameLocator;
 
 /**
@@ -26,6 +26,8 @@ export class ChatWidget {
   readonly rateLimitNotice: Locator;
   readonly agentMenu: Locator;
   readonly typingIndicator: Locator;
+  readonly title: Locator;
+  readonly heldNotice: Locator;
   private agentCountBeforeSend = 0;
 
   constructor(
@@ -50,6 +52,8 @@ export class ChatWidget {
     this.rateLimitNotice = this.panel.getByTestId("rate-limit-notice");
     this.agentMenu = this.panel.getByTestId("agent-menu");
     this.typingIndicator = this.panel.getByTestId("typing-indicator");
+    this.title = this.panel.getByTestId("chat-title");
+    this.heldNotice = this.panel.getByTestId("chat-held");
   }
 
   /** The widget inside the iframe that public/embed.js adds to a host page. */
@@ -133,10 +137,39 @@ export class ChatWidget {
     await this.replyButtons().filter({ hasText: label }).first().click();
   }
 
-  /** "[Model Name #015]" */
+  /** "[Model Name #015]" (the text, whatever part of the model name is cut off on screen) */
   async badgeText(): Promise<string> {
     await expect(this.badge).toBeVisible();
-    return (await this.badge.innerText()).trim();
+    return ((await this.badge.textContent()) ?? "").trim();
+  }
+
+  /** The menu's options, as the server lists them: [key, name]. */
+  async menuOptions(): Promise<Array<[string, string]>> {
+    await expect(this.agentMenu).toHaveAttribute("data-status", "ready");
+    const options = this.agentMenu.locator('[data-testid^="agent-option-"]');
+    const keys = await options.evaluateAll((els) => els.map((e) => e.getAttribute("data-testid")!.slice("agent-option-".length)));
+    const names = await options.locator("span.font-medium").allInnerTexts();
+    return keys.map((k, i) => [k, names[i].trim()]);
+  }
+
+  /** Thumbs up/down on an agent message (the latest by default); waits for the pressed state. */
+  async vote(direction: "up" | "down", message: Locator = this.lastAgentMessage()): Promise<void> {
+    const button = message.getByTestId(direction === "up" ? "vote-up" : "vote-down");
+    const wasPressed = (await button.getAttribute("aria-pressed")) === "true";
+    await button.click();
+    await expect(button).toHaveAttribute("aria-pressed", wasPressed ? "false" : "true");
+  }
+
+  /** Copies an agent message (the latest by default) and returns what the clipboard holds. */
+  async copyMessage(message: Locator = this.lastAgentMessage()): Promise<string> {
+    const button = message.getByTestId("copy-message");
+    await button.click();
+    await expect(button).toHaveAttribute("data-copied", "");
+    return this.page.evaluate(() => navigator.clipboard.readText());
+  }
+
+  productCards(message: Locator = this.lastAgentMessage()): Locator {
+    return message.getByTestId("product-card");
   }
 
   /** The full session tag behind the badge. */

@@ -1,0 +1,23 @@
+import { database } from "@/lib/db";
+import { readJson } from "@/lib/http/body";
+import { messageIdParam, sessionIdParam } from "@/lib/http/params";
+import { handle } from "@/lib/http/respond";
+import { knownVisitor } from "@/lib/http/visitor";
+import { voteOnMessage } from "@/lib/votes/message-vote";
+import { voteSchema } from "./schema";
+
+export const dynamic = "force-dynamic";
+
+type Params = { params: Promise<{ id: string; messageId: string }> };
+
+/** A visitor's thumbs up/down (or null: cleared) on one agent message of their own session. */
+export async function POST(request: Request, { params }: Params): Promise<Response> {
+  return handle(async () => {
+    const { id, messageId } = await params;
+    const sessionId = sessionIdParam(id);
+    const message = messageIdParam(messageId);
+    const body = await readJson(request, voteSchema, "vote", 1024);
+    const db = await database();
+    return Response.json(await voteOnMessage(db, await knownVisitor(request, db), sessionId, message, body.vote));
+  });
+}

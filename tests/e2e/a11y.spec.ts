@@ -1,0 +1,69 @@
+import { mkdirSync } from "node:fs";
+import AxeBuilder from "@axe-core/playwright";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
+import { ChatWidget } from "./pages/chat-widget";
+import { Dashboard, loginAsOperator, TraceExplorer } from "./pages/explorer";
+
+// axe-core (WCAG 2.1 A and AA rules) on the storefront with the widget open, the
+// trace explorer and the dashboard: no serious or critical violation, at desktop
+// and at 375 px. (A trace's detail page is being rebuilt by the explorer work and
+// is not checked here yet.)
+
+mkdirSync("test-results/screenshots", { recursive: true });
+
+async function seriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map((n) => n.target.join(" ")) }));
+}
+
+const views = [
+  { name: "desktop", viewport: { width: 1280, height: 800 } },
+  { name: "phone", viewport: { width: 375, height: 740 } },
+] as const;
+
+for (const view of views) {
+  test.describe(`accessibility at ${view.name}`, () => {
+    test.use({ viewport: view.viewport });
+
+    test("the widget: menu, a conversation with product cards, votes and the session rating", async ({ page }) => {
+      const chat = new ChatWidget(page);
+      await chat.goto();
+      expect(await seriousViolations(page)).toEqual([]);
+      await chat.open();
+      await expect(chat.agentMenu).toHaveAttribute("data-status", "ready");
+      expect(await seriousViolations(page)).toEqual([]);
+      await chat.chooseAgent("product_recommendation");
+      await chat.waitForReply();
+      await chat.sendAndWait("a waterproof rain jacket");
+      await expect(chat.productCards().first()).toBeVisible();
+      await chat.vote("up");
+      await chat.giveFeedback("positive");
+      await page.screenshot({ path: `test-results/screenshots/a11y-widget-${view.name}.png` });
+      expect(await seriousViolations(page)).toEqual([]);
+    });
+
+    test("the trace explorer and the dashboard", async ({ page }) => {
+      // a conversation, so the explorer and the dashboard have something to show
+      const chat = new ChatWidget(page);
+      await chat.goto();
+      await chat.open();
+      await chat.chooseAgent("sales_pitch");
+      await chat.waitForReply();
+      await chat.sendAndWait("why should I buy the Ridgeline tent?");
+
+      await loginAsOperator(page, "/traces");
+      const explorer = new TraceExplorer(page);
+      await expect(explorer.rows.first()).toBeVisible();
+      expect(await seriousViolations(page)).toEqual([]);
+
+
+      const dashboard = new Dashboard(page);
+      await dashboard.goto();
+      await dashboard.expectChartsDrawn();
+      expect(await seriousViolations(page)).toEqual([]);
+    });
+  });
+}
