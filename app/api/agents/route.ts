@@ -1,6 +1,7 @@
 import { listAgents } from "@/lib/agents/menu";
 import { database } from "@/lib/db";
 import { handle } from "@/lib/http/respond";
+import { otherMethods } from "@/lib/http/methods";
 
 export const dynamic = "force-dynamic";
 
@@ -11,3 +12,5 @@ export async function GET(): Promise<Response> {
     return Response.json({ agents }, { headers: { "Cache-Control": "no-store" } });
   });
 }
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

@@ -3,6 +3,7 @@ import { database } from "@/lib/db";
 import { parseWith } from "@/lib/http/body";
 import { handle } from "@/lib/http/respond";
 import { productCardsQuery } from "./schema";
+import { otherMethods } from "@/lib/http/methods";
 
 export const dynamic = "force-dynamic";
 
@@ -14,3 +15,5 @@ export async function GET(request: Request): Promise<Response> {
     return Response.json({ products }, { headers: { "Cache-Control": "public, max-age=60" } });
   });
 }
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

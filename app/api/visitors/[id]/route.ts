@@ -1,14 +1,15 @@
 import { database } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { handle } from "@/lib/http/respond";
+import { mutation } from "@/lib/http/same-origin";
 import { requireOperator } from "@/lib/operators/auth";
 import { eraseVisitor, visitorIdParam } from "@/lib/privacy/visitors";
+import { otherMethods } from "@/lib/http/methods";
 
 export const dynamic = "force-dynamic";
 
 // Erases one visitor (operators only): 404 when nothing is stored about them.
 export async function DELETE(request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
-  return handle(async () => {
+  return mutation(request, async () => {
     const db = await database();
     await requireOperator(request, db);
     const id = visitorIdParam((await params).id);
@@ -17,3 +18,5 @@ export async function DELETE(request: Request, { params }: { params: Promise<{ i
     return Response.json(result, { headers: { "Cache-Control": "no-store" } });
   });
 }
+
+export const { GET, HEAD, POST, PUT, PATCH } = otherMethods("DELETE");

@@ -2,6 +2,7 @@ import { database } from "@/lib/db";
 import { handle } from "@/lib/http/respond";
 import { requireOperator } from "@/lib/operators/auth";
 import { exportVisitor, visitorIdParam } from "@/lib/privacy/visitors";
+import { otherMethods } from "@/lib/http/methods";
 
 export const dynamic = "force-dynamic";
 
@@ -16,3 +17,5 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
     });
   });
 }
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
