@@ -25,6 +25,8 @@ export interface AgentRunInput {
   history: StoredMessage[];
   message: string;
   action: ButtonAction | null;
+  /** Metadata of the stored message whose button was pressed (R10): what that reply offered and used. */
+  actionSource?: Record<string, unknown> | null;
   flows: Record<string, Record<string, unknown>>;
   signal?: AbortSignal;
   onText?(delta: string): void;
@@ -58,10 +60,18 @@ export function toModelMessages(history: readonly StoredMessage[], message: stri
 }
 
 /** The agent's instructions plus what this turn knows that the conversation text does not. */
-export function instructionsFor(agent: AgentDefinition, input: Pick<AgentRunInput, "action" | "flows">): string {
+export function instructionsFor(agent: AgentDefinition, input: Pick<AgentRunInput, "action" | "actionSource" | "flows">): string {
   const order = readOrder(input.flows[BULK_ORDER_FLOW]);
+  const source = input.actionSource;
   const context = {
-    pressed_button: input.action ? { id: input.action.id, payload: input.action.payload ?? {} } : null,
+    pressed_button: input.action
+      ? {
+          id: input.action.id,
+          payload: input.action.payload ?? {},
+          // the reply that offered it: its agent, buttons and the tools it used
+          ...(source ? { offered_by: { agent: source.agent ?? null, buttons: source.buttons ?? [], tools: source.tools ?? [] } } : {}),
+        }
+      : null,
     bulk_order: agent.tools.includes("set_order_line") && order ? (isOpen(order) ? view(order) : { status: order.status }) : null,
   };
   return `${agent.instructions}\n\n${TURN_CONTEXT_LABEL}${JSON.stringify(context)}`;

@@ -15,6 +15,10 @@ export function defaultAgentProblem(defaultAgent: string, enabled: EnabledAgent[
   return `DEFAULT_AGENT=${defaultAgent} does not name an enabled agent (enabled: ${keys}). Set DEFAULT_AGENT to one of them, or enable the agent: update public.agents set is_enabled = true where key = '${defaultAgent}';`;
 }
 
+/**
+ * The enabled agents, from the public agent list the widget's menu uses (`list_agents()`, owned by the
+ * widget's migration); an array of agents, or an object holding one under `agents`.
+ */
 export function enabledAgents(db: Database): Promise<EnabledAgent[]> {
-  return db.rpc<EnabledAgent[]>("enabled_agents").then((rows) => rows ?? []);
+  return db.rpc<EnabledAgent[] | { agents?: EnabledAgent[] }>("list_agents").then((r) => (Array.isArray(r) ? r : (r?.agents ?? [])));
 }

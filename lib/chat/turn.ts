@@ -118,6 +118,7 @@ export async function runTurn(db: Database, request: TurnRequest, hooks: TurnHoo
     history: begun.history.map(toStoredMessage),
     message: question.content,
     action: request.action ?? null,
+    actionSource: begun.action_source,
     flows: begun.flows ?? {},
     signal: hooks.signal,
     onText: hooks.onText,

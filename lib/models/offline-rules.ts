@@ -119,6 +119,7 @@ interface Product {
   price_cents: number;
   tags: string[];
   pickup_location: string;
+  featured?: boolean;
 }
 
 interface OrderView {
@@ -187,7 +188,9 @@ function finalText(p: OfflinePrompt): string {
     if (found.length === 0) parts.push(`I couldn't find "${query}" in our catalog. Could you describe it differently?`);
     else if (pitches) parts.push(pitchText(found[0]));
     else {
-      const lead = query ? `Here ${found.length === 1 ? "is a match" : "are some matches"} for "${query}":` : "Here are a few of our favourites:";
+      // a question naming nothing gets the featured selection: not "matches"
+      const featured = found.every((f) => f.featured);
+      const lead = query && !featured ? `Here ${found.length === 1 ? "is a match" : "are some matches"} for "${query}":` : "Here are a few of our favourites:";
       parts.push(`${lead}\n${found.map((f, i) => `${i + 1}. ${f.name} (${f.category}) — ${price(f.price_cents)}: ${f.description.split(/(?<=[.!?])\s/)[0]}`).join("\n")}\n\nTap one for details.`);
     }
   }

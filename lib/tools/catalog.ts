@@ -13,6 +13,8 @@ export interface CatalogProduct {
   tags: string[];
   pickup_location: string;
   rank?: number;
+  /** The featured selection for a question naming nothing (not matches). */
+  featured?: boolean;
 }
 
 export function searchProducts(db: Database, query: string, limit: number): Promise<CatalogProduct[]> {

@@ -84,9 +84,9 @@ export async function invariantViolations(db: pg.Pool | pg.Client): Promise<Reco
     (select count(*)::int from conversation_sessions s where not s.tracking_enabled and exists (select 1 from llm_traces t where t.session_id = s.id)) as untracked_with_trace,
     (select count(*)::int from llm_traces t join conversation_sessions s on s.id = t.session_id where t.session_tag <> s.session_tag or t.user_id <> s.user_id) as trace_session_mismatch,
     (select count(*)::int from conversation_sessions s where not exists (select 1 from session_events e where e.session_id = s.id and e.event = 'started')) as sessions_without_started_event,
-    (select count(*)::int from conversation_messages m where m.role = 'agent' and (m.reply_to is null or not exists (select 1 from conversation_messages q where q.id = m.reply_to and q.role = 'user' and q.session_id = m.session_id))) as orphan_replies,
+    (select count(*)::int from conversation_messages m where m.role = 'agent' and (case when m.reply_to is null then coalesce(m.metadata ->> 'kind', '') <> 'greeting' else not exists (select 1 from conversation_messages q where q.id = m.reply_to and q.role = 'user' and q.session_id = m.session_id) end)) as orphan_replies,
     (select count(*)::int from (select user_id, client_message_id from conversation_messages where client_message_id is not null group by 1, 2 having count(*) > 1) d) as duplicate_client_ids,
-    (select count(*)::int from llm_traces t where t.llm_calls <> (select count(*) from conversation_messages m where m.session_id = t.session_id and m.role = 'agent')) as llm_calls_not_replies,
+    (select count(*)::int from llm_traces t where t.llm_calls <> (select count(*) from llm_observations o where o.trace_id = t.id and o.kind = 'generation')) as llm_calls_not_generations,
     (select count(*)::int from (select user_id, session_tag from conversation_sessions group by 1, 2 having count(*) > 1) d) as duplicate_tags,
     (select count(*)::int from session_tag_counters c where c.last_value <> (select count(*) from conversation_sessions s where s.user_id = c.user_id and s.model_id = c.model_id)) as tag_counter_gaps`);
   return rows[0] as Record<string, number>;
@@ -100,7 +100,7 @@ export const noViolations = {
   sessions_without_started_event: 0,
   orphan_replies: 0,
   duplicate_client_ids: 0,
-  llm_calls_not_replies: 0,
+  llm_calls_not_generations: 0,
   duplicate_tags: 0,
   tag_counter_gaps: 0,
 };

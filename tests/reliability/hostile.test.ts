@@ -229,8 +229,11 @@ describe("hostile input corpus", () => {
     const history = (await mine.json()) as { isActive: boolean; messages: { content: string }[] };
     expect(history.isActive).toBe(true);
     expect(history.messages.map((m) => m.content)).toEqual(["my secret order: 25 headlamps", victimChat.reply.content]);
-    const [trace] = (await db.query("select llm_calls, feedback from llm_traces where session_id = $1", [victimChat.sessionId])).rows;
-    expect(trace).toEqual({ llm_calls: 1, feedback: "pending" });
+    const [trace] = (await db.query(
+      "select llm_calls, feedback, (select count(*)::int from llm_observations o where o.trace_id = t.id and o.kind = 'generation') as generations from llm_traces t where session_id = $1",
+      [victimChat.sessionId])).rows;
+    expect(trace).toEqual({ llm_calls: trace.generations, generations: expect.any(Number), feedback: "pending" });
+    expect(trace.generations).toBeGreaterThan(0);
     expect(app.logs.filter((l) => /uncaught|unhandled|ECONNRESET/i.test(l))).toEqual([]);
 
     const byStatus = new Map<number, number>();

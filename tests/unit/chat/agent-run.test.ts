@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { runAgent } from "../../../lib/chat/agent-run";
+import { instructionsFor, runAgent } from "../../../lib/chat/agent-run";
+import { TURN_CONTEXT_LABEL } from "../../../lib/models/offline-rules";
 import type { StoredMessage } from "../../../lib/chat/types";
 import type { Database } from "../../../lib/db/types";
 import { createOfflineModel } from "../../../lib/models/registry";
@@ -83,5 +84,23 @@ describe("the agent run (offline model, AI SDK tool loop)", () => {
     const r = await turn("hello", {}, { ...orderAgent, key: "plain", tools: [], instructions: "You are the Plain helper." });
     expect(r.content).toMatch(/Plain helper/);
     expect(r.observations).toHaveLength(1);
+  });
+});
+
+describe("the turn context in the instructions", () => {
+  it("carries the pressed button with the reply that offered it, and the open order", () => {
+    const text = instructionsFor(orderAgent, {
+      action: { id: "confirm_order", payload: { fingerprint: "abc" } },
+      actionSource: { agent: "order_assistant", buttons: [{ label: "Yes", action: { id: "confirm_order" } }], tools: ["set_contact_details"] },
+      flows: { [BULK_ORDER_FLOW]: lamps as never },
+    });
+    expect(text.startsWith(orderAgent.instructions)).toBe(true);
+    const context = JSON.parse(text.split(TURN_CONTEXT_LABEL)[1]);
+    expect(context.pressed_button).toEqual({
+      id: "confirm_order",
+      payload: { fingerprint: "abc" },
+      offered_by: { agent: "order_assistant", buttons: [{ label: "Yes", action: { id: "confirm_order" } }], tools: ["set_contact_details"] },
+    });
+    expect(context.bulk_order).toMatchObject({ status: "collecting", missing: ["name", "phone", "email"] });
   });
 });
