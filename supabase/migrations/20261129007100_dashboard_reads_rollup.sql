@@ -64,7 +64,126 @@ as $$
      and t.created_at >= w.edge_hi and t.created_at < coalesce(p_to, 'infinity'::timestamptz)
 $$;
 
--- Headline figures.
+-- Every figure of the dashboard for [p_from, p_to) in one pass over the range's rollup
+-- rows (grouping sets: all, per day, per agent, per model, per experiment) and one over
+-- its visitors. The one home of the dashboard's formulas: dashboard_stats() returns it,
+-- the per-chart functions below read their part of it.
+create function public.dashboard_figures(p_from timestamptz default null, p_to timestamptz default null)
+returns jsonb
+language sql stable
+security invoker
+set search_path = ''
+as $$
+  with g as materialized (
+    select case when grouping(s.day) = 0 then 'day' when grouping(s.agent_type) = 0 then 'agent'
+                when grouping(s.model_id) = 0 then 'model' when grouping(s.experiment_name) = 0 then 'experiment'
+                else 'all' end as dim,
+           s.day, s.agent_type, s.model_id, s.experiment_name,
+           coalesce(sum(s.traces), 0)::bigint as traces, coalesce(sum(s.llm_calls), 0)::bigint as llm_calls,
+           coalesce(sum(s.input_tokens), 0)::bigint as input_tokens, coalesce(sum(s.output_tokens), 0)::bigint as output_tokens,
+           coalesce(sum(s.input_tokens + s.output_tokens), 0)::bigint as total_tokens,
+           coalesce(sum(s.latency_ms), 0)::bigint as latency_ms, coalesce(sum(s.cost_usd), 0) as cost_usd,
+           coalesce(sum(s.tool_calls), 0)::bigint as tool_calls, coalesce(sum(s.traces_with_errors), 0)::bigint as traces_with_errors,
+           coalesce(sum(s.errors), 0)::bigint as errors, coalesce(sum(s.positive), 0)::bigint as positive,
+           coalesce(sum(s.negative), 0)::bigint as negative, coalesce(sum(s.pending), 0)::bigint as pending,
+           coalesce(sum(s.votes_up), 0)::bigint as votes_up, coalesce(sum(s.votes_down), 0)::bigint as votes_down,
+           array[coalesce(sum(s.calls_0), 0), coalesce(sum(s.calls_1), 0), coalesce(sum(s.calls_2), 0), coalesce(sum(s.calls_3), 0),
+                 coalesce(sum(s.calls_4), 0), coalesce(sum(s.calls_5), 0), coalesce(sum(s.calls_6_10), 0),
+                 coalesce(sum(s.calls_11_20), 0), coalesce(sum(s.calls_21_up), 0)]::bigint[] as buckets
+      from public.dashboard_slices(p_from, p_to) s
+     group by grouping sets ((), (s.day), (s.agent_type), (s.model_id), (s.experiment_name))
+  ),
+  -- ratios shared by the groups (positive_ratio = positive / rated, null when nothing is rated)
+  f as (
+    select g.*, round(g.positive::numeric / nullif(g.positive + g.negative, 0), 4) as positive_ratio,
+           round(g.cost_usd / nullif(g.traces, 0), 8) as avg_cost_usd,
+           round(g.llm_calls::numeric / nullif(g.traces, 0), 2) as avg_llm_calls,
+           round(g.total_tokens::numeric / nullif(g.traces, 0), 1) as avg_tokens,
+           round(g.total_tokens::numeric / nullif(g.llm_calls, 0), 1) as avg_tokens_per_call,
+           round(g.latency_ms::numeric / nullif(g.llm_calls, 0), 1) as avg_latency_ms_per_call
+      from g
+  ),
+  v as (
+    select grouping(p.experiment_name) = 1 as everyone, p.experiment_name, count(distinct p.user_id) as visitors
+      from public.dashboard_visitor_pairs(p_from, p_to) p
+     group by grouping sets ((), (p.experiment_name))
+  ),
+  bounds as (
+    select coalesce((p_from at time zone 'UTC')::date, min(f.day)) as first_day,
+           coalesce(((p_to - interval '1 microsecond') at time zone 'UTC')::date,
+                    greatest(max(f.day), (now() at time zone 'UTC')::date)) as last_day
+      from f where f.dim = 'day'
+  ),
+  days as (
+    select d::date as day
+      from bounds b, generate_series(greatest(b.first_day, b.last_day - 365)::timestamp, b.last_day::timestamp, interval '1 day') d
+  )
+  select jsonb_build_object(
+    'totals', (
+      select jsonb_build_object(
+        'traces', a.traces, 'visitors', coalesce((select v.visitors from v where v.everyone), 0), 'llm_calls', a.llm_calls,
+        'input_tokens', a.input_tokens, 'output_tokens', a.output_tokens, 'total_tokens', a.total_tokens, 'latency_ms', a.latency_ms,
+        'avg_llm_calls', a.avg_llm_calls, 'avg_tokens', a.avg_tokens, 'avg_latency_ms_per_call', a.avg_latency_ms_per_call,
+        'positive', a.positive, 'negative', a.negative, 'pending', a.pending, 'positive_ratio', a.positive_ratio, 'errors', a.errors,
+        -- from the index on created_at: exact at any range
+        'first_trace_at', (select min(t.created_at) from public.llm_traces t
+                            where t.created_at >= coalesce(p_from, '-infinity'::timestamptz) and t.created_at < coalesce(p_to, 'infinity'::timestamptz)),
+        'last_trace_at', (select max(t.created_at) from public.llm_traces t
+                           where t.created_at >= coalesce(p_from, '-infinity'::timestamptz) and t.created_at < coalesce(p_to, 'infinity'::timestamptz)),
+        'cost_usd', a.cost_usd, 'avg_cost_usd', a.avg_cost_usd, 'tool_calls', a.tool_calls,
+        'traces_with_errors', a.traces_with_errors, 'votes_up', a.votes_up, 'votes_down', a.votes_down)
+        from f a where a.dim = 'all'),
+    -- every day of the range (at most the last 366), empty days as zeros
+    'per_day', coalesce((
+      select jsonb_agg(jsonb_build_object(
+               'day', d.day, 'traces', coalesce(x.traces, 0), 'llm_calls', coalesce(x.llm_calls, 0),
+               'input_tokens', coalesce(x.input_tokens, 0), 'output_tokens', coalesce(x.output_tokens, 0),
+               'total_tokens', coalesce(x.total_tokens, 0), 'positive', coalesce(x.positive, 0),
+               'negative', coalesce(x.negative, 0), 'cost_usd', coalesce(x.cost_usd, 0)) order by d.day)
+        from days d left join f x on x.dim = 'day' and x.day = d.day), '[]'::jsonb),
+    -- how many sessions made how many LLM calls (every bucket, empty ones as zeros)
+    'llm_calls_distribution', (
+      select jsonb_agg(jsonb_build_object('bucket', b.bucket, 'min_calls', b.lo, 'max_calls', b.hi, 'sessions', a.buckets[b.ord])
+                       order by b.ord)
+        from f a cross join (values (1, '0', 0, 0), (2, '1', 1, 1), (3, '2', 2, 2), (4, '3', 3, 3), (5, '4', 4, 4), (6, '5', 5, 5),
+                                    (7, '6–10', 6, 10), (8, '11–20', 11, 20), (9, '21+', 21, null::integer)) b(ord, bucket, lo, hi)
+       where a.dim = 'all'),
+    'feedback_by_agent', coalesce((
+      select jsonb_agg(jsonb_build_object('agent_type', x.agent_type, 'traces', x.traces, 'positive', x.positive,
+                                          'negative', x.negative, 'pending', x.pending, 'positive_ratio', x.positive_ratio)
+                       order by x.traces desc, x.agent_type)
+        from f x where x.dim = 'agent'), '[]'::jsonb),
+    'feedback_by_model', coalesce((
+      select jsonb_agg(jsonb_build_object('model_key', m.key, 'model_name', m.name, 'traces', x.traces, 'positive', x.positive,
+                                          'negative', x.negative, 'pending', x.pending, 'positive_ratio', x.positive_ratio)
+                       order by x.traces desc, m.key)
+        from f x join public.llm_models m on m.id = x.model_id where x.dim = 'model'), '[]'::jsonb),
+    -- cost, calls, failed steps and message votes per agent and per model
+    'usage_by_agent', coalesce((
+      select jsonb_agg(jsonb_build_object('agent_type', x.agent_type, 'traces', x.traces, 'llm_calls', x.llm_calls,
+                                          'tool_calls', x.tool_calls, 'traces_with_errors', x.traces_with_errors, 'cost_usd', x.cost_usd,
+                                          'avg_cost_usd', x.avg_cost_usd, 'votes_up', x.votes_up, 'votes_down', x.votes_down)
+                       order by x.cost_usd desc, x.traces desc, x.agent_type)
+        from f x where x.dim = 'agent'), '[]'::jsonb),
+    'usage_by_model', coalesce((
+      select jsonb_agg(jsonb_build_object('model_key', m.key, 'model_name', m.name, 'traces', x.traces, 'llm_calls', x.llm_calls,
+                                          'tool_calls', x.tool_calls, 'traces_with_errors', x.traces_with_errors, 'cost_usd', x.cost_usd,
+                                          'avg_cost_usd', x.avg_cost_usd, 'votes_up', x.votes_up, 'votes_down', x.votes_down)
+                       order by x.cost_usd desc, x.traces desc, m.key)
+        from f x join public.llm_models m on m.id = x.model_id where x.dim = 'model'), '[]'::jsonb),
+    -- one row per experiment_name (traces without one are left out), most traces first
+    'experiments', coalesce((
+      select jsonb_agg(jsonb_build_object(
+               'experiment_name', x.experiment_name, 'traces', x.traces,
+               'visitors', coalesce((select v.visitors from v where not v.everyone and v.experiment_name = x.experiment_name), 0),
+               'llm_calls', x.llm_calls, 'total_tokens', x.total_tokens, 'avg_llm_calls', x.avg_llm_calls, 'avg_tokens', x.avg_tokens,
+               'avg_tokens_per_call', x.avg_tokens_per_call, 'avg_latency_ms_per_call', x.avg_latency_ms_per_call,
+               'positive', x.positive, 'negative', x.negative, 'pending', x.pending, 'positive_ratio', x.positive_ratio, 'errors', x.errors)
+             order by x.traces desc, x.experiment_name)
+        from f x where x.dim = 'experiment' and x.experiment_name is not null), '[]'::jsonb))
+$$;
+
+-- The per-chart functions (for the SQL editor, as before): their part of dashboard_figures().
 create or replace function public.dashboard_totals(p_from timestamptz default null, p_to timestamptz default null)
 returns table (
   traces bigint, visitors bigint, llm_calls bigint, input_tokens bigint, output_tokens bigint, total_tokens bigint,
@@ -77,27 +196,14 @@ language sql stable
 security invoker
 set search_path = ''
 as $$
-  select coalesce(sum(s.traces), 0)::bigint,
-         (select count(distinct v.user_id) from public.dashboard_visitor_pairs(p_from, p_to) v),
-         coalesce(sum(s.llm_calls), 0)::bigint, coalesce(sum(s.input_tokens), 0)::bigint, coalesce(sum(s.output_tokens), 0)::bigint,
-         coalesce(sum(s.input_tokens + s.output_tokens), 0)::bigint, coalesce(sum(s.latency_ms), 0)::bigint,
-         round(sum(s.llm_calls) / nullif(sum(s.traces), 0), 2),
-         round(sum(s.input_tokens + s.output_tokens) / nullif(sum(s.traces), 0), 1),
-         round(sum(s.latency_ms) / nullif(sum(s.llm_calls), 0), 1),
-         coalesce(sum(s.positive), 0)::bigint, coalesce(sum(s.negative), 0)::bigint, coalesce(sum(s.pending), 0)::bigint,
-         round(sum(s.positive) / nullif(sum(s.positive) + sum(s.negative), 0), 4),
-         coalesce(sum(s.errors), 0)::bigint,
-         (select min(t.created_at) from public.llm_traces t
-           where t.created_at >= coalesce(p_from, '-infinity'::timestamptz) and t.created_at < coalesce(p_to, 'infinity'::timestamptz)),
-         (select max(t.created_at) from public.llm_traces t
-           where t.created_at >= coalesce(p_from, '-infinity'::timestamptz) and t.created_at < coalesce(p_to, 'infinity'::timestamptz)),
-         coalesce(sum(s.cost_usd), 0), round(sum(s.cost_usd) / nullif(sum(s.traces), 0), 8),
-         coalesce(sum(s.tool_calls), 0)::bigint, coalesce(sum(s.traces_with_errors), 0)::bigint,
-         coalesce(sum(s.votes_up), 0)::bigint, coalesce(sum(s.votes_down), 0)::bigint
-    from public.dashboard_slices(p_from, p_to) s
+  select x.* from jsonb_to_record(public.dashboard_figures(p_from, p_to) -> 'totals') as x(
+    traces bigint, visitors bigint, llm_calls bigint, input_tokens bigint, output_tokens bigint, total_tokens bigint,
+    latency_ms bigint, avg_llm_calls numeric, avg_tokens numeric, avg_latency_ms_per_call numeric,
+    positive bigint, negative bigint, pending bigint, positive_ratio numeric, errors bigint,
+    first_trace_at timestamptz, last_trace_at timestamptz,
+    cost_usd numeric, avg_cost_usd numeric, tool_calls bigint, traces_with_errors bigint, votes_up bigint, votes_down bigint)
 $$;
 
--- Traces, tokens and cost per day, every day of the range (at most the last 366), empty days as zeros.
 create or replace function public.dashboard_daily(p_from timestamptz default null, p_to timestamptz default null)
 returns table (
   day date, traces bigint, llm_calls bigint, input_tokens bigint, output_tokens bigint, total_tokens bigint,
@@ -107,79 +213,48 @@ language sql stable
 security invoker
 set search_path = ''
 as $$
-  with agg as (
-    select s.day, sum(s.traces) as traces, sum(s.llm_calls) as llm_calls, sum(s.input_tokens) as input_tokens,
-           sum(s.output_tokens) as output_tokens, sum(s.positive) as positive, sum(s.negative) as negative,
-           sum(s.cost_usd) as cost_usd
-      from public.dashboard_slices(p_from, p_to) s
-     group by s.day
-  ),
-  bounds as (
-    select coalesce((p_from at time zone 'UTC')::date, min(a.day)) as first_day,
-           coalesce(((p_to - interval '1 microsecond') at time zone 'UTC')::date,
-                    greatest(max(a.day), (now() at time zone 'UTC')::date)) as last_day
-      from agg a
-  ),
-  days as (
-    select d::date as day
-      from bounds b, generate_series(greatest(b.first_day, b.last_day - 365)::timestamp, b.last_day::timestamp, interval '1 day') d
-  )
-  select d.day, coalesce(a.traces, 0)::bigint, coalesce(a.llm_calls, 0)::bigint, coalesce(a.input_tokens, 0)::bigint,
-         coalesce(a.output_tokens, 0)::bigint, coalesce(a.input_tokens + a.output_tokens, 0)::bigint,
-         coalesce(a.positive, 0)::bigint, coalesce(a.negative, 0)::bigint, coalesce(a.cost_usd, 0)
-    from days d left join agg a on a.day = d.day
-   order by d.day
+  select x.* from jsonb_to_recordset(public.dashboard_figures(p_from, p_to) -> 'per_day') as x(
+    day date, traces bigint, llm_calls bigint, input_tokens bigint, output_tokens bigint, total_tokens bigint,
+    positive bigint, negative bigint, cost_usd numeric)
+   order by x.day
 $$;
 
--- How many sessions made how many LLM calls (every bucket, empty ones as zeros).
 create or replace function public.dashboard_llm_calls_distribution(p_from timestamptz default null, p_to timestamptz default null)
 returns table (bucket text, min_calls integer, max_calls integer, sessions bigint)
 language sql stable
 security invoker
 set search_path = ''
 as $$
-  select b.bucket, b.lo, b.hi, coalesce(b.n, 0)::bigint
-    from (select sum(s.calls_0) as c0, sum(s.calls_1) as c1, sum(s.calls_2) as c2, sum(s.calls_3) as c3,
-                 sum(s.calls_4) as c4, sum(s.calls_5) as c5, sum(s.calls_6_10) as c6, sum(s.calls_11_20) as c11,
-                 sum(s.calls_21_up) as c21
-            from public.dashboard_slices(p_from, p_to) s) x
-   cross join lateral (
-     values (1, '0', 0, 0, x.c0), (2, '1', 1, 1, x.c1), (3, '2', 2, 2, x.c2), (4, '3', 3, 3, x.c3), (5, '4', 4, 4, x.c4),
-            (6, '5', 5, 5, x.c5), (7, '6–10', 6, 10, x.c6), (8, '11–20', 11, 20, x.c11), (9, '21+', 21, null::integer, x.c21)
-   ) b(ord, bucket, lo, hi, n)
-   order by b.ord
+  select x.* from jsonb_to_recordset(public.dashboard_figures(p_from, p_to) -> 'llm_calls_distribution') as x(
+    bucket text, min_calls integer, max_calls integer, sessions bigint)
+   order by x.min_calls
 $$;
 
--- Feedback per agent; positive_ratio = positive / rated (null when nothing is rated).
 create or replace function public.dashboard_feedback_by_agent(p_from timestamptz default null, p_to timestamptz default null)
 returns table (agent_type text, traces bigint, positive bigint, negative bigint, pending bigint, positive_ratio numeric)
 language sql stable
 security invoker
 set search_path = ''
 as $$
-  select s.agent_type, sum(s.traces)::bigint, sum(s.positive)::bigint, sum(s.negative)::bigint, sum(s.pending)::bigint,
-         round(sum(s.positive) / nullif(sum(s.positive) + sum(s.negative), 0), 4)
-    from public.dashboard_slices(p_from, p_to) s
-   group by s.agent_type
-   order by sum(s.traces) desc, s.agent_type
+  select x.agent_type, x.traces, x.positive, x.negative, x.pending, x.positive_ratio
+    from jsonb_array_elements(public.dashboard_figures(p_from, p_to) -> 'feedback_by_agent') with ordinality e(doc, i)
+   cross join lateral jsonb_to_record(e.doc) as x(agent_type text, traces bigint, positive bigint, negative bigint, pending bigint, positive_ratio numeric)
+   order by e.i
 $$;
 
--- Feedback per model.
 create or replace function public.dashboard_feedback_by_model(p_from timestamptz default null, p_to timestamptz default null)
 returns table (model_key text, model_name text, traces bigint, positive bigint, negative bigint, pending bigint, positive_ratio numeric)
 language sql stable
 security invoker
 set search_path = ''
 as $$
-  select m.key, m.name, sum(s.traces)::bigint, sum(s.positive)::bigint, sum(s.negative)::bigint, sum(s.pending)::bigint,
-         round(sum(s.positive) / nullif(sum(s.positive) + sum(s.negative), 0), 4)
-    from public.dashboard_slices(p_from, p_to) s
-    join public.llm_models m on m.id = s.model_id
-   group by m.key, m.name
-   order by sum(s.traces) desc, m.key
+  select x.model_key, x.model_name, x.traces, x.positive, x.negative, x.pending, x.positive_ratio
+    from jsonb_array_elements(public.dashboard_figures(p_from, p_to) -> 'feedback_by_model') with ordinality e(doc, i)
+   cross join lateral jsonb_to_record(e.doc) as x(model_key text, model_name text, traces bigint, positive bigint, negative bigint,
+                                                   pending bigint, positive_ratio numeric)
+   order by e.i
 $$;
 
--- One row per experiment_name (traces without one are left out), most traces first.
 create or replace function public.dashboard_experiments(p_from timestamptz default null, p_to timestamptz default null)
 returns table (
   experiment_name text, traces bigint, visitors bigint, llm_calls bigint, total_tokens bigint,
@@ -190,25 +265,16 @@ language sql stable
 security invoker
 set search_path = ''
 as $$
-  select e.experiment_name, e.traces, coalesce(v.visitors, 0), e.llm_calls, e.total_tokens,
-         round(e.llm_calls::numeric / e.traces, 2), round(e.total_tokens::numeric / e.traces, 1),
-         round(e.total_tokens::numeric / nullif(e.llm_calls, 0), 1), round(e.latency_ms / nullif(e.llm_calls, 0), 1),
-         e.positive, e.negative, e.pending, round(e.positive::numeric / nullif(e.positive + e.negative, 0), 4), e.errors
-    from (select s.experiment_name, sum(s.traces)::bigint as traces, sum(s.llm_calls)::bigint as llm_calls,
-                 sum(s.input_tokens + s.output_tokens)::bigint as total_tokens, sum(s.latency_ms) as latency_ms,
-                 sum(s.positive)::bigint as positive, sum(s.negative)::bigint as negative, sum(s.pending)::bigint as pending,
-                 sum(s.errors)::bigint as errors
-            from public.dashboard_slices(p_from, p_to) s
-           where s.experiment_name is not null
-           group by s.experiment_name) e
-    left join (select p.experiment_name, count(distinct p.user_id) as visitors
-                 from public.dashboard_visitor_pairs(p_from, p_to) p
-                where p.experiment_name is not null
-                group by p.experiment_name) v on v.experiment_name = e.experiment_name
-   order by e.traces desc, e.experiment_name
+  select x.experiment_name, x.traces, x.visitors, x.llm_calls, x.total_tokens, x.avg_llm_calls, x.avg_tokens, x.avg_tokens_per_call,
+         x.avg_latency_ms_per_call, x.positive, x.negative, x.pending, x.positive_ratio, x.errors
+    from jsonb_array_elements(public.dashboard_figures(p_from, p_to) -> 'experiments') with ordinality e(doc, i)
+   cross join lateral jsonb_to_record(e.doc) as x(
+     experiment_name text, traces bigint, visitors bigint, llm_calls bigint, total_tokens bigint,
+     avg_llm_calls numeric, avg_tokens numeric, avg_tokens_per_call numeric, avg_latency_ms_per_call numeric,
+     positive bigint, negative bigint, pending bigint, positive_ratio numeric, errors bigint)
+   order by e.i
 $$;
 
--- Cost, calls, errors and message votes per agent.
 create or replace function public.dashboard_usage_by_agent(p_from timestamptz default null, p_to timestamptz default null)
 returns table (
   agent_type text, traces bigint, llm_calls bigint, tool_calls bigint, traces_with_errors bigint,
@@ -218,15 +284,13 @@ language sql stable
 security invoker
 set search_path = ''
 as $$
-  select s.agent_type, sum(s.traces)::bigint, sum(s.llm_calls)::bigint, sum(s.tool_calls)::bigint,
-         sum(s.traces_with_errors)::bigint, sum(s.cost_usd), round(sum(s.cost_usd) / sum(s.traces), 8),
-         sum(s.votes_up)::bigint, sum(s.votes_down)::bigint
-    from public.dashboard_slices(p_from, p_to) s
-   group by s.agent_type
-   order by sum(s.cost_usd) desc, sum(s.traces) desc, s.agent_type
+  select x.agent_type, x.traces, x.llm_calls, x.tool_calls, x.traces_with_errors, x.cost_usd, x.avg_cost_usd, x.votes_up, x.votes_down
+    from jsonb_array_elements(public.dashboard_figures(p_from, p_to) -> 'usage_by_agent') with ordinality e(doc, i)
+   cross join lateral jsonb_to_record(e.doc) as x(agent_type text, traces bigint, llm_calls bigint, tool_calls bigint,
+     traces_with_errors bigint, cost_usd numeric, avg_cost_usd numeric, votes_up bigint, votes_down bigint)
+   order by e.i
 $$;
 
--- The same per model.
 create or replace function public.dashboard_usage_by_model(p_from timestamptz default null, p_to timestamptz default null)
 returns table (
   model_key text, model_name text, traces bigint, llm_calls bigint, tool_calls bigint, traces_with_errors bigint,
@@ -236,21 +300,65 @@ language sql stable
 security invoker
 set search_path = ''
 as $$
-  select m.key, m.name, u.traces, u.llm_calls, u.tool_calls, u.traces_with_errors, u.cost_usd,
-         round(u.cost_usd / u.traces, 8), u.votes_up, u.votes_down
-    from (select s.model_id, sum(s.traces)::bigint as traces, sum(s.llm_calls)::bigint as llm_calls,
-                 sum(s.tool_calls)::bigint as tool_calls, sum(s.traces_with_errors)::bigint as traces_with_errors,
-                 sum(s.cost_usd) as cost_usd, sum(s.votes_up)::bigint as votes_up, sum(s.votes_down)::bigint as votes_down
-            from public.dashboard_slices(p_from, p_to) s
-           group by s.model_id) u
-    join public.llm_models m on m.id = u.model_id
-   order by u.cost_usd desc, u.traces desc, m.key
+  select x.model_key, x.model_name, x.traces, x.llm_calls, x.tool_calls, x.traces_with_errors, x.cost_usd, x.avg_cost_usd,
+         x.votes_up, x.votes_down
+    from jsonb_array_elements(public.dashboard_figures(p_from, p_to) -> 'usage_by_model') with ordinality e(doc, i)
+   cross join lateral jsonb_to_record(e.doc) as x(model_key text, model_name text, traces bigint, llm_calls bigint, tool_calls bigint,
+     traces_with_errors bigint, cost_usd numeric, avg_cost_usd numeric, votes_up bigint, votes_down bigint)
+   order by e.i
+$$;
+
+-- Everything the dashboard shows, in one document: dashboard_figures() plus the two
+-- compared experiments (by default the two with the most traces in the range; a named
+-- experiment without traces in the range compares as zeros).
+create or replace function public.dashboard_stats(
+  p_from timestamptz default null,
+  p_to timestamptz default null,
+  p_experiment_a text default null,
+  p_experiment_b text default null
+) returns jsonb
+language plpgsql stable
+security invoker
+set search_path = ''
+as $$
+declare
+  v_figures jsonb;
+  v_experiments jsonb;
+  v_a text := nullif(btrim(p_experiment_a), '');
+  v_b text := nullif(btrim(p_experiment_b), '');
+begin
+  if p_from is not null and p_to is not null and p_from >= p_to then
+    raise exception using errcode = 'PT400', message = 'bad_request:dashboard', detail = 'from must be before to.';
+  end if;
+  v_figures := public.dashboard_figures(p_from, p_to);
+  v_experiments := v_figures -> 'experiments';
+  if v_a is null then
+    select e ->> 'experiment_name' into v_a from jsonb_array_elements(v_experiments) with ordinality x(e, i)
+     where e ->> 'experiment_name' is distinct from v_b order by i limit 1;
+  end if;
+  if v_b is null then
+    select e ->> 'experiment_name' into v_b from jsonb_array_elements(v_experiments) with ordinality x(e, i)
+     where e ->> 'experiment_name' is distinct from v_a order by i limit 1;
+  end if;
+  return v_figures || jsonb_build_object(
+    'from', p_from,
+    'to', p_to,
+    'comparison', coalesce((
+      select jsonb_agg(coalesce(
+               (select e from jsonb_array_elements(v_experiments) e where e ->> 'experiment_name' = n.name),
+               jsonb_build_object('experiment_name', n.name, 'traces', 0, 'visitors', 0, 'llm_calls', 0, 'total_tokens', 0,
+                                  'positive', 0, 'negative', 0, 'pending', 0, 'errors', 0))
+             order by n.ord)
+        from (values (1, v_a), (2, v_b)) n(ord, name)
+       where n.name is not null), '[]'::jsonb)
+  );
+end
 $$;
 
 -- Only the app calls these (the default privileges grant the same; made explicit).
 revoke execute on function public.dashboard_rollup_of, public.dashboard_rollup_rebuild, public.dashboard_rollup_add,
-  public.dashboard_window, public.dashboard_slices, public.dashboard_visitor_pairs
+  public.dashboard_window, public.dashboard_slices, public.dashboard_visitor_pairs, public.dashboard_figures
   from public, anon, authenticated;
 grant execute on function public.dashboard_rollup_of, public.dashboard_rollup_rebuild, public.dashboard_rollup_add,
-  public.dashboard_window, public.dashboard_slices, public.dashboard_visitor_pairs
+  public.dashboard_window, public.dashboard_slices, public.dashboard_visitor_pairs, public.dashboard_figures
   to service_role;

@@ -258,6 +258,21 @@ describe.each(backends)("dashboard rollup on $name", ({ open }) => {
     }
   });
 
+  it("the per-chart functions return their part of dashboard_stats", async () => {
+    const from = new Date(Date.now() - 2.5 * 86_400_000).toISOString();
+    const s = await t.db.rpc<Stats & Record<string, unknown>>("dashboard_stats", { p_from: from });
+    const part = async (fn: string) => (await t.sql<{ x: Row }>(`select to_jsonb(x) as x from public.${fn}($1, null) x`, [from])).map((r) => r.x);
+    expect((await part("dashboard_totals"))[0]).toEqual(s.totals);
+    expect(await part("dashboard_daily")).toEqual(s.per_day);
+    expect(await part("dashboard_llm_calls_distribution")).toEqual(s.llm_calls_distribution);
+    expect(await part("dashboard_feedback_by_agent")).toEqual(s.feedback_by_agent);
+    expect(await part("dashboard_feedback_by_model")).toEqual(s.feedback_by_model);
+    expect(await part("dashboard_usage_by_agent")).toEqual(s.usage_by_agent);
+    expect(await part("dashboard_usage_by_model")).toEqual(s.usage_by_model);
+    expect(await part("dashboard_experiments")).toEqual(s.experiments);
+    expect(s.feedback_by_agent.length).toBeGreaterThan(0);
+  });
+
   it("the rebuild gives the same rollup, and truncating llm_traces empties it", async () => {
     const before = await t.sql("select * from dashboard_rollup order by day, agent_type, model_id, experiment_name, shard");
     await t.sql("select dashboard_rollup_rebuild()");
