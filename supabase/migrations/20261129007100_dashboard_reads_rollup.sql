@@ -21,19 +21,28 @@ as $$
                          (p_to at time zone 'UTC')::date as d2) d) w
 $$;
 
--- The rollup rows of a range: stored ones for its whole days, computed ones for its edges.
+-- The rollup rows of a range, its shards summed (one row per day, agent, model and
+-- experiment, shard 0): stored rows for its whole days, computed ones for its edges.
 create function public.dashboard_slices(p_from timestamptz, p_to timestamptz)
 returns setof public.dashboard_rollup
 language sql stable
 security invoker
 set search_path = ''
 as $$
-  select r.* from public.dashboard_window(p_from, p_to) w
-    join public.dashboard_rollup r on r.day >= coalesce(w.first_day, '-infinity'::date) and r.day < coalesce(w.end_day, 'infinity'::date)
-  union all
-  select e.* from public.dashboard_window(p_from, p_to) w cross join lateral public.dashboard_rollup_of(p_from, w.edge_lo) e
-  union all
-  select e.* from public.dashboard_window(p_from, p_to) w cross join lateral public.dashboard_rollup_of(w.edge_hi, p_to) e
+  select u.day, u.agent_type, u.model_id, u.experiment_name, 0::smallint,
+         sum(u.traces), sum(u.llm_calls), sum(u.input_tokens), sum(u.output_tokens), sum(u.latency_ms), sum(u.cost_usd),
+         sum(u.tool_calls), sum(u.traces_with_errors), sum(u.errors), sum(u.positive), sum(u.negative), sum(u.pending),
+         sum(u.votes_up), sum(u.votes_down), sum(u.calls_0), sum(u.calls_1), sum(u.calls_2), sum(u.calls_3), sum(u.calls_4),
+         sum(u.calls_5), sum(u.calls_6_10), sum(u.calls_11_20), sum(u.calls_21_up)
+    from (
+      select r.* from public.dashboard_window(p_from, p_to) w
+        join public.dashboard_rollup r on r.day >= coalesce(w.first_day, '-infinity'::date) and r.day < coalesce(w.end_day, 'infinity'::date)
+      union all
+      select e.* from public.dashboard_window(p_from, p_to) w cross join lateral public.dashboard_rollup_of(p_from, w.edge_lo) e
+      union all
+      select e.* from public.dashboard_window(p_from, p_to) w cross join lateral public.dashboard_rollup_of(w.edge_hi, p_to) e
+    ) u
+   group by u.day, u.agent_type, u.model_id, u.experiment_name
 $$;
 
 -- (visitor, experiment) pairs with traces in the range, repeated across days: the
