@@ -301,3 +301,12 @@ create trigger llm_traces_dashboard_truncate after truncate on public.llm_traces
   for each statement execute function public.dashboard_rollup_truncate();
 
 select public.dashboard_rollup_rebuild();
+
+-- Only the app (service_role / owner) runs these (the trigger functions run as triggers).
+revoke execute on function public.dashboard_rollup_rows(), public.dashboard_rollup_update(), public.dashboard_rollup_truncate(),
+  public.dashboard_rollup_of(timestamptz, timestamptz), public.dashboard_rollup_rebuild(),
+  public.dashboard_rollup_add(public.llm_traces, integer)
+  from public, anon, authenticated;
+grant execute on function public.dashboard_rollup_of(timestamptz, timestamptz), public.dashboard_rollup_rebuild(),
+  public.dashboard_rollup_add(public.llm_traces, integer)
+  to service_role;
