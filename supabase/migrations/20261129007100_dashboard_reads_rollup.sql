@@ -112,10 +112,15 @@ as $$
            round(g.latency_ms::numeric / nullif(g.llm_calls, 0), 1) as avg_latency_ms_per_call
       from g
   ),
+  -- distinct (visitor, experiment) pairs by hashing (a count(distinct) would sort them by collation)
+  pairs as materialized (
+    select p.user_id, p.experiment_name from public.dashboard_visitor_pairs(p_from, p_to) p group by p.user_id, p.experiment_name
+  ),
   v as (
-    select grouping(p.experiment_name) = 1 as everyone, p.experiment_name, count(distinct p.user_id) as visitors
-      from public.dashboard_visitor_pairs(p_from, p_to) p
-     group by grouping sets ((), (p.experiment_name))
+    select true as everyone, null::text as experiment_name,
+           (select count(*) from (select x.user_id from pairs x group by x.user_id) u) as visitors
+    union all
+    select false, x.experiment_name, count(*) from pairs x group by x.experiment_name
   ),
   bounds as (
     select coalesce((p_from at time zone 'UTC')::date, min(f.day)) as first_day,
