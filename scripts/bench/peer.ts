@@ -136,8 +136,9 @@ export async function runTurns(url: string, clients: number, seconds: number, pg
     conns.map(async (c) => {
       while (performance.now() < until) {
         const t0 = performance.now();
-        statements += await turn(c, next++);
+        const sent = await turn(c, next++);
         latencies.push(performance.now() - t0);
+        statements += sent;
       }
     }),
   );
