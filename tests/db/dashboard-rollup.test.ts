@@ -258,6 +258,24 @@ describe.each(backends)("dashboard rollup on $name", ({ open }) => {
     }
   });
 
+  it("stays exact under concurrent turns, feedback and votes on the same keys", async () => {
+    // every visitor on the same agent and model today: the rows the shards spread
+    const people = Array.from({ length: 16 }, () => visitor());
+    await Promise.all(people.map(async (user) => {
+      let sessionId: string | undefined;
+      for (let i = 0; i < 3; i++) {
+        const r = await begin(t.db, user, { p_agent: "sales_pitch", p_session_id: sessionId });
+        sessionId = r.session.id;
+        await Promise.all([
+          finish(t.db, r.user_message.id, { p_input_tokens: 7 + i, p_latency_ms: 3 }),
+          t.sql("update llm_traces set votes_up = votes_up + 1 where session_id = $1", [sessionId]),
+        ]);
+      }
+      await t.db.rpc("set_feedback", { p_session_id: sessionId, p_rating: "positive" });
+    }));
+    expect(await mismatches()).toEqual([]);
+  });
+
   it("the per-chart functions return their part of dashboard_stats", async () => {
     const from = new Date(Date.now() - 2.5 * 86_400_000).toISOString();
     const s = await t.db.rpc<Stats & Record<string, unknown>>("dashboard_stats", { p_from: from });
