@@ -1,5 +1,6 @@
 import { fmt, section, table } from "./common";
 import type { LoadResult } from "./http";
+import type { PeerResult } from "./peer";
 import type { PgbenchResult } from "./pgbench";
 import type { RoundTrips } from "./roundtrips";
 
@@ -16,7 +17,14 @@ export interface Row {
   cpu: { appMs: number; pgMs: number; loadMs: number };
 }
 
-export function report(facts: Record<string, string>, rows: Row[], reference: PgbenchResult[]): void {
+export interface PeerRow extends PeerResult {
+  name: string;
+  clients: number;
+}
+
+const connectionsOf = (peers: PeerRow[]) => [...new Set(peers.map((p) => p.clients))];
+
+export function report(facts: Record<string, string>, rows: Row[], reference: PgbenchResult[], peers: PeerRow[] = []): void {
   section("Machine");
   for (const [k, v] of Object.entries(facts)) console.log(`- ${k}: ${v}`);
 
@@ -68,6 +76,25 @@ export function report(facts: Record<string, string>, rows: Row[], reference: Pg
       }),
     ),
   );
+
+  if (peers.length) {
+    section("Against the usual pattern: one turn's statements through node-postgres, no HTTP (turns/s, ms)");
+    const http = (c: number) => rows.find((r) => r.scenario === "continue" && r.connections === c);
+    console.log(
+      table(
+        ["statements of", "clients", "turns/s", "p50", "p99", "statements/turn", "PostgreSQL CPU ms/turn", "turns/s ÷ Threadline's"],
+        peers.map((p) => {
+          const ours = peers.find((q) => q.clients === p.clients && q.name.startsWith("Threadline"));
+          return [p.name, p.clients, fmt(p.turnsPerSecond, 0), fmt(p.p50), fmt(p.p99), fmt(p.statementsPerTurn, 1), fmt(p.pgCpuMsPerTurn, 3), ours ? fmt(p.turnsPerSecond / ours.turnsPerSecond) : ""];
+        }),
+      ),
+    );
+    const continued = connectionsOf(peers).map((c) => {
+      const r = http(c);
+      return r ? `${c}: ${fmt(r.http.rps, 0)} turns/s, ${fmt(r.cpu.pgMs / (r.http.ok + r.http.failed || 1), 3)} ms` : "";
+    }).filter(Boolean);
+    console.log(`\nThe same sessions over HTTP (continue, above), turns/s and PostgreSQL CPU per turn at ${continued.join("; ")}.`);
+  }
 
   section("pgbench on the same PostgreSQL server (scale 10), for reference");
   console.log(

@@ -4,7 +4,9 @@
 // production server (offline model, THREADLINE_BENCH=1) and drives it over
 // loopback with autocannon from this process: the no-database baseline route,
 // chat turns continuing sessions, turns starting new sessions (new visitors),
-// and agent switches, each at 1, 8 and 32 connections, bounded in time.
+// and agent switches, each at 1, 8 and 32 connections, bounded in time; then the
+// peer scenario (vercel/ai-chatbot's statements per turn, scripts/bench/peer.ts)
+// next to Threadline's two SQL calls, through the same driver.
 // Round trips per turn are counted by pg_stat_statements; pgbench on the same
 // server gives the reference. Prints Markdown tables; stops everything itself.
 //
@@ -15,10 +17,11 @@ import { randomBytes } from "node:crypto";
 import type { Request } from "autocannon";
 import { migratePostgres } from "../../lib/db/postgres-migrate";
 import { createDatabase, startPostgres } from "../../tests/support/postgres";
-import { report, scenarios, type Row, type Scenario } from "./chat-report";
+import { report, scenarios, type PeerRow, type Row, type Scenario } from "./chat-report";
 import { cleanup, ensureBuild, loadavg, machine, progress } from "./common";
 import { measureCpu, postmasterPid } from "./cpu";
 import { continueRequests, createSessions, load, newSessionRequests, newVisitor, pingRequests, switchRequests } from "./http";
+import { peerTurn, preparePeer, runTurns, sampleSizes, threadlineTurn } from "./peer";
 import { pgbench, pgbenchInit, type PgbenchResult } from "./pgbench";
 import { Monitor } from "./roundtrips";
 import { startServer } from "./server";
@@ -89,6 +92,24 @@ async function main() {
   const loadAfterHttp = loadavg();
   await app.stop();
 
+  // The peer's statements and Threadline's two calls, SQL only, same driver, same message sizes.
+  progress("peer scenario: vercel/ai-chatbot's statements per turn, on its own schema");
+  const sizes = await sampleSizes(dbUrl);
+  const peerUrl = await createDatabase(server, "chatbot");
+  const chats = await preparePeer(peerUrl, continuePool.length, sizes);
+  const sessions = continuePool.map((v) => ({ userId: v.id, sessionId: v.sessionId! }));
+  const peerRows: PeerRow[] = [];
+  for (const clients of connectionsList) {
+    for (const [name, url, turn] of [
+      ["vercel/ai-chatbot (indexed)", peerUrl, peerTurn(chats, sizes, false)],
+      ["vercel/ai-chatbot + trace upsert", peerUrl, peerTurn(chats, sizes, true)],
+      ["Threadline, begin_turn + finish_turn", dbUrl, threadlineTurn(sessions, sizes)],
+    ] as const) {
+      progress(`${name} × ${clients} clients, ${seconds} s`);
+      peerRows.push({ name, clients, ...(await runTurns(url, clients, seconds, pgPid, turn)) });
+    }
+  }
+
   progress("pgbench (scale 10)");
   const pgbenchUrl = await createDatabase(server, "pgbench");
   pgbenchInit(pgbenchUrl, 10);
@@ -107,6 +128,7 @@ async function main() {
     },
     rows,
     reference,
+    peerRows,
   );
 }
 

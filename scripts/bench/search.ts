@@ -113,6 +113,18 @@ async function main() {
   console.log(`- loaded ${f.traces.toLocaleString("en")} traces (and sessions) of ${f.visitors.toLocaleString("en")} visitors in ${fmt(loadSeconds, 0)} s, incl. index rebuild and VACUUM ANALYZE`);
   console.log(`- llm_traces: table ${f.table_size}, indexes ${f.index_size}; ${f.tags.toLocaleString("en")} distinct tags; the most shared tag is on ${f.most_shared_tag} traces (one per visitor); the heaviest visitor has ${f.heaviest_visitor}`);
   if (!hasDashboard) console.log("- public.dashboard_stats does not exist in this schema: dashboard aggregates skipped");
+  const { rows: rollup } = await client.query(
+    "select to_regclass('public.dashboard_rollup') is not null as present",
+  );
+  if (rollup[0].present) {
+    const { rows: r } = await client.query(
+      `select (select count(*) from public.dashboard_rollup)::int as rollup, (select count(*) from public.dashboard_visitor_days)::int as visitor_days,
+              (select count(*) from public.dashboard_visitors)::int as visitors,
+              pg_size_pretty(pg_total_relation_size('public.dashboard_rollup') + pg_total_relation_size('public.dashboard_visitor_days')
+                             + pg_total_relation_size('public.dashboard_visitors')) as size`,
+    );
+    console.log(`- dashboard rollup: ${r[0].rollup.toLocaleString("en")} rows, visitor days ${r[0].visitor_days.toLocaleString("en")}, visitors ${r[0].visitors.toLocaleString("en")} (${r[0].size} with indexes)`);
+  }
   if (applySql.length) console.log(`- "after": the same data with ${applySql.join(", ")} applied`);
 
   section("Query latency (ms, client-side round trip over loopback, one at a time)");
