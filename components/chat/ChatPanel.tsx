@@ -1,6 +1,6 @@
 "use client";
 
-import { useId, type KeyboardEvent, type Ref } from "react";
+import { Fragment, useId, type KeyboardEvent, type Ref } from "react";
 import { AgentMenu } from "./AgentMenu";
 import { useAgentMenu } from "./agents";
 import { ChatHeader } from "./ChatHeader";
@@ -8,6 +8,7 @@ import { FailureNotice, RateLimitNotice } from "./ChatNotices";
 import { feedbackTargets } from "./chat-messages";
 import { Composer } from "./Composer";
 import { MessageItem } from "./MessageItem";
+import { fromEndedSession, startsNewSession } from "./session-boundaries";
 import { MessageList } from "./MessageList";
 import { cx } from "./styles";
 import { TypingIndicator } from "./TypingIndicator";
@@ -70,12 +71,19 @@ export function ChatPanel({ id, chat, embedded, onClose, inputRef, focusInput }:
         {state.restoring && <p className="py-6 text-center text-sm text-slate-600 dark:text-slate-400">Loading your conversation…</p>}
         {showMenu && <AgentMenu menu={menu} disabled={busy} onChoose={chat.chooseAgent} onReload={reloadMenu} />}
         <ol aria-label="Messages" className="space-y-3">
-          {messages.map((message) => (
+          {messages.map((message, index) => (
+            <Fragment key={message.key}>
+              {startsNewSession(messages, index) && (
+                <li data-testid="session-divider" className="flex items-center gap-2 text-xs text-slate-600 dark:text-slate-400">
+                  <span aria-hidden className="h-px flex-1 bg-slate-200 dark:bg-slate-700" />
+                  New conversation
+                  <span aria-hidden className="h-px flex-1 bg-slate-200 dark:bg-slate-700" />
+                </li>
+              )}
             <MessageItem
-              key={message.key}
               message={message}
               agentName={agentName}
-              buttonsDisabled={busy}
+              buttonsDisabled={busy || fromEndedSession(message, session?.sessionId)}
               onPressButton={chat.pressButton}
               onVote={(message, vote) => void chat.vote(message, vote)}
               feedback={
@@ -87,6 +95,7 @@ export function ChatPanel({ id, chat, embedded, onClose, inputRef, focusInput }:
                   : undefined
               }
             />
+            </Fragment>
           ))}
         </ol>
         {waitingForText && <TypingIndicator agentName={agentName} />}
