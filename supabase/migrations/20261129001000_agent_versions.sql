@@ -29,9 +29,8 @@ create table public.agent_versions (
   primary key (agent_key, version)
 );
 alter table public.agent_versions enable row level security;
-grant select on public.agent_versions to anon, authenticated;
 grant all on public.agent_versions to service_role;
-create policy "agent versions are readable" on public.agent_versions for select to anon, authenticated using (true);
+-- like agents: no policy, so anon and authenticated read nothing
 
 -- An agent created again under a key that existed keeps counting versions (a snapshot is never overwritten).
 create or replace function public.agents_continue_version()

@@ -20,6 +20,8 @@ describe("pgTAP on PostgreSQL", () => {
     await client.connect();
     // pgTAP lives in the test database only, never in a migration
     await client.query("create extension if not exists pgtap with schema extensions");
+    // the migrations take EXECUTE from PUBLIC on every function created after them; the tests act as anon too
+    await client.query("grant execute on all functions in schema extensions to anon, authenticated, service_role");
     await client.end();
   });
   afterAll(() => {

@@ -123,7 +123,7 @@ describe.each(backends)("trace cost, tools, errors and steps on $name", ({ open 
     const agents = ["product_recommendation", "sales_pitch"];
     for (let i = 0; i < shape.length; i++) {
       const r = await begin(t.db, eve, { p_agent: agents[i % 2] });
-      await finish(t.db, r.user_message.id);
+      await finish(t.db, r.user_message.id, { p_observations: [] });
       const [row] = await t.sql<{ id: string }>("select id from llm_traces where session_id = $1", [r.session.id]);
       traces.push({ id: row.id, session: r.session.id, message: r.user_message.id });
       const [cost, tools, errors] = shape[i];

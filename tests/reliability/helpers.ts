@@ -54,6 +54,9 @@ export const appTables = [
   "otlp_outbox",
   "erasures",
   "operator_sessions",
+  "dashboard_rollup",
+  "dashboard_visitor_days",
+  "dashboard_visitors",
 ] as const;
 
 export type TableCounts = Record<(typeof appTables)[number], number>;

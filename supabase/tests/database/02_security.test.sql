@@ -28,7 +28,7 @@ $$, 'every table in public has row level security enabled');
 -- table privileges: the API roles read (RLS filters), never write; secrets and counters are not theirs at all
 select table_privs_are('public', t, r,
          case when r = 'service_role' then array['DELETE', 'INSERT', 'REFERENCES', 'SELECT', 'TRIGGER', 'TRUNCATE', 'UPDATE']
-              when t in ('app_settings', 'rate_limit_buckets', 'session_tag_counters') then '{}'::text[]
+              when t in ('app_settings', 'rate_limit_buckets', 'session_tag_counters', 'agents', 'agent_tools') then '{}'::text[]
               else array['SELECT'] end,
          format('%s has exactly its privileges on %s', r, t))
   from unnest(array['agent_tools', 'agents', 'app_settings', 'conversation_messages', 'conversation_sessions', 'flow_states',
@@ -61,10 +61,10 @@ select is_empty($$
      and not has_function_privilege('service_role', p.oid, 'execute')
 $$, 'service_role may execute every function in public');
 
--- acting as anon: the public catalog and enabled agents, nothing of anyone's conversations
+-- acting as anon: the public catalog, nothing of anyone's conversations, no agent's instructions
 set local role anon;
 select isnt_empty('select sku from public.products', 'anon reads the catalog');
-select isnt_empty('select key from public.agents', 'anon reads the enabled agents');
+select throws_ok('select key from public.agents', '42501', null, 'anon cannot read the agents (their instructions are the team''s own)');
 select is_empty('select id from public.conversation_sessions', 'anon reads no session');
 select is_empty('select id from public.conversation_messages', 'anon reads no message');
 select is_empty('select id from public.llm_traces', 'anon reads no trace');
