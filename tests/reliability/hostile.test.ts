@@ -181,7 +181,7 @@ describe("hostile input corpus", () => {
     expect(corpus.length).toBeGreaterThanOrEqual(60);
     expect(new Set(corpus.map((c) => c.name)).size).toBe(corpus.length);
     expect(new Set(corpus.map((c) => c.category))).toEqual(
-      new Set(["malformed_json", "content_type", "size", "nesting", "invalid_uuid", "other_visitor", "cookie", "sql_injection", "html_injection", "unicode", "pagination", "method", "cross_site"]),
+      new Set(["malformed_json", "content_type", "size", "nesting", "invalid_uuid", "other_visitor", "cookie", "sql_injection", "html_injection", "unicode", "pagination", "method", "cross_site", "shape"]),
     );
   });
 
