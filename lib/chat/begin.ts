@@ -21,6 +21,8 @@ export interface TurnRequest {
   rateLimit: number;
   clientIp?: string;
   ipRateLimit: number;
+  /** 'web' unless a channel (lib/channels) runs the turn; one active session per visitor and channel. */
+  channel?: string;
 }
 
 export type AgentChoice = "explicit" | "menu_pick" | "handoff" | "session" | "default";
@@ -65,5 +67,6 @@ export function beginTurn(db: Database, r: TurnRequest): Promise<BeginResult> {
     p_client_ip: r.clientIp,
     p_ip_rate_limit: r.ipRateLimit,
     p_request_id: r.requestId,
+    ...(r.channel ? { p_channel: r.channel } : {}),
   });
 }
