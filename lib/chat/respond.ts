@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { database } from "../db";
 import { env } from "../env";
 import { errorResponse } from "../http/respond";
-import { clientIp, visitorFor } from "../http/visitor";
+import { clientIp, visitorFor, type Visitor } from "../http/visitor";
 import type { TurnRequest } from "./begin";
 import { assertModelAvailable, defaultModelKey, ensureModels } from "./models";
 import { streamTurn } from "./stream";
@@ -23,10 +23,11 @@ export interface ChatBody {
   tracking?: boolean;
 }
 
-export async function chatTurn(request: Request, body: ChatBody): Promise<Response> {
+/** `known`: the visitor a caller already resolved (POST /api/chat/voice stored the recording under it). */
+export async function chatTurn(request: Request, body: ChatBody, known?: Visitor): Promise<Response> {
   if (body.model) assertModelAvailable(body.model);
   const db = await database();
-  const [visitor] = await Promise.all([visitorFor(request, db), ensureModels(db)]);
+  const [visitor] = await Promise.all([known ?? visitorFor(request, db), ensureModels(db)]);
   const e = env();
   const turn: TurnRequest = {
     visitorId: visitor.id,

@@ -48,7 +48,7 @@ export function createWorker(db: Database, config: WhatsAppConfig): WhatsAppWork
         continue;
       }
       try {
-        const outcome = await handleInbound(db, { id: row.data.id, from: row.data.wa_id, message: row.data.message });
+        const outcome = await handleInbound(db, config, { id: row.data.id, from: row.data.wa_id, message: row.data.message });
         if (outcome.kind === "turn") await db.rpc("settle_whatsapp_inbox", { p_id: row.data.id });
       } catch (error) {
         const message = String((error as Error)?.message ?? error);
