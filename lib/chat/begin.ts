@@ -1,5 +1,6 @@
 import type { Database } from "../db/types";
 import type { AgentDefinition, HandoffTarget } from "../tools/types";
+import type { Observation } from "./observations";
 import type { ButtonAction } from "./types";
 import type { MessageRow, SessionRow } from "./stored";
 
@@ -23,6 +24,8 @@ export interface TurnRequest {
   ipRateLimit: number;
   /** 'web' unless a channel (lib/channels) runs the turn; one active session per visitor and channel. */
   channel?: string;
+  /** Steps before the agent ran (a voice message's transcription), stored with the turn's own. */
+  observations?: Observation[];
 }
 
 export type AgentChoice = "explicit" | "menu_pick" | "handoff" | "session" | "default";

@@ -8,6 +8,7 @@ import type { TurnRequest } from "./begin";
 import { assertModelAvailable, defaultModelKey, ensureModels } from "./models";
 import { streamTurn } from "./stream";
 import { runTurn } from "./turn";
+import type { Observation } from "./observations";
 import type { ButtonAction } from "./types";
 
 // POST /api/chat after validation: a JSON answer, or the AI SDK UI message
@@ -21,6 +22,8 @@ export interface ChatBody {
   clientMessageId?: string;
   model?: string;
   tracking?: boolean;
+  /** Steps before the agent ran (POST /api/chat/voice: the transcription). */
+  observations?: Observation[];
 }
 
 /** `known`: the visitor a caller already resolved (POST /api/chat/voice stored the recording under it). */
@@ -44,6 +47,7 @@ export async function chatTurn(request: Request, body: ChatBody, known?: Visitor
     rateLimit: e.CHAT_RATE_LIMIT_PER_MINUTE,
     clientIp: clientIp(request),
     ipRateLimit: e.CHAT_RATE_LIMIT_PER_IP_PER_MINUTE,
+    observations: body.observations,
   };
   const headers = new Headers({ "Cache-Control": "no-store", "X-Request-Id": turn.requestId });
   if (visitor.setCookie) headers.set("Set-Cookie", visitor.setCookie);

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { Observation } from "../chat/observations";
 import type { Database } from "../db/types";
 import { AppError } from "../errors";
 import { log } from "../log";
@@ -26,16 +27,30 @@ export function checkAudio(config: VoiceConfig, bytes: Uint8Array, mimeType: str
   return type;
 }
 
-export async function prepareVoice(db: Database, config: VoiceConfig, input: VoiceInput): Promise<{ transcript: string; audioUrl: string }> {
+export interface PreparedVoice {
+  transcript: string;
+  audioUrl: string;
+  /** The transcription as a step of the turn's trace (kind 'transcription', with its duration). */
+  observation: Observation;
+}
+
+export async function prepareVoice(db: Database, config: VoiceConfig, input: VoiceInput): Promise<PreparedVoice> {
   const type = checkAudio(config, input.bytes, input.mimeType);
+  const started = new Date();
   const transcript = await transcribe(config, input.bytes, type);
+  const ended = new Date();
+  const observation: Observation = {
+    id: randomUUID(), parent_id: null, position: 0, kind: "transcription", name: config.sttModel!, status: "ok",
+    started_at: started.toISOString(), ended_at: ended.toISOString(), duration_ms: ended.getTime() - started.getTime(),
+    arguments: { mime_type: type, bytes: input.bytes.byteLength },
+  };
   if (!transcript) throw new AppError("bad_request:voice", "No speech was heard in the recording. Try again, or type your message.");
   const name = `${randomUUID()}.${extensionOf[type]}`;
   await audioStore(config).put(name, input.bytes, type);
   const registered = await db.rpc<{ audio_url: string; transcript: string }>("register_voice_message", {
     p_user_id: input.visitorId, p_client_message_id: input.clientMessageId, p_audio_url: audioUrl(name), p_transcript: transcript,
   });
-  return { transcript: registered.transcript, audioUrl: registered.audio_url };
+  return { transcript: registered.transcript, audioUrl: registered.audio_url, observation };
 }
 
 /** With TTS_MODEL: the reply spoken, stored and set as its audio_url (a failure leaves the text reply alone). */

@@ -57,6 +57,7 @@ export async function voiceTurn(request: Request): Promise<Response> {
     sessionId: fields.data.sessionId,
     agent: fields.data.agent,
     clientMessageId,
+    observations: [voice.observation],
     tracking: fields.data.tracking === undefined ? undefined : fields.data.tracking === "true",
   }, visitor);
   if (!answer.ok) return answer;

@@ -76,6 +76,9 @@ it("a web voice message: the transcript is the visitor's message, stored with it
     { role: "user", content: "do you have running shoes", audio_url: body.audioUrl },
     { role: "agent", content: body.reply.content, audio_url: body.reply.audioUrl },
   ]);
+  const steps = (await db.query("select kind, name, duration_ms >= 0 as timed from llm_observations where session_id = $1 order by started_at, position", [body.sessionId])).rows;
+  expect(steps[0]).toEqual({ kind: "transcription", name: "whisper-1", timed: true });
+  expect(steps.some((x) => x.kind === "generation")).toBe(true);
   const stored = await fetch(app.url + body.audioUrl);
   expect(stored.headers.get("content-type")).toBe("audio/webm");
   expect((await stored.arrayBuffer()).byteLength).toBe(5000);

@@ -65,7 +65,7 @@ async function turnFields(db: Database, config: WhatsAppConfig, row: { id: strin
         const prepared = await prepareVoice(db, voice, {
           visitorId: from, clientMessageId: messageKey("whatsapp", row.id), bytes: media.bytes, mimeType: message.mimeType ?? media.mimeType,
         });
-        return { message: prepared.transcript };
+        return { message: prepared.transcript, observations: [prepared.observation] };
       } catch (error) {
         // refused audio (too large, a type we do not take, no speech heard) is answered; an outage is retried
         const refused = (isAppError(error) && ["unsupported_media_type", "payload_too_large", "bad_request"].includes(error.code.split(":")[0]))
