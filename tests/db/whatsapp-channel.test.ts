@@ -80,3 +80,28 @@ describe.each(backends)("the WhatsApp channel's queues on $name", ({ open }) => 
     expect(inbox.done).toBe(true);
   });
 });
+
+describe.each(backends)("erasing a WhatsApp visitor on $name", ({ open }) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await open();
+  });
+  afterAll(async () => t?.close());
+
+  it("leaves nothing of them in the inbox, the outbox or the voice registrations", async () => {
+    const from = waId();
+    const id = `wamid.${randomUUID()}`;
+    const key = randomUUID();
+    await t.db.rpc("whatsapp_receive", { p_messages: [{ id, from, message: { type: "text", text: "call me on 555 123 4567" } }] });
+    await t.db.rpc("register_voice_message", { p_user_id: from, p_client_message_id: key, p_audio_url: "/api/audio/x.ogg", p_transcript: "call me" });
+    await begin(t.db, from, { p_message: "call me on 555 123 4567", p_channel: "whatsapp", p_client_message_id: key });
+    await begin(t.db, from, { p_message: "menu", p_channel: "whatsapp", p_client_message_id: randomUUID() });
+    await t.db.rpc("whatsapp_notice", { p_id: id, p_text: "a notice" });
+    const count = async () => (await t.sql<{ n: number }>(
+      `select ((select count(*) from whatsapp_inbox where wa_id = $1) + (select count(*) from whatsapp_outbox where wa_id = $1)
+             + (select count(*) from voice_messages where user_id = $1))::int as n`, [from]))[0].n;
+    expect(await count()).toBeGreaterThan(2);
+    await t.db.rpc("erase_visitor", { p_user_id: from });
+    expect(await count()).toBe(0);
+  });
+});
