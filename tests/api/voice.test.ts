@@ -101,6 +101,11 @@ it("oversized or wrong-type audio is refused with a typed error and nothing is s
     expect(res.status, code).toBe(status);
     expect((await res.json()).error.code).toBe(code);
   }
+  const form = new FormData();
+  form.set("audio", recording(100), "voice.webm");
+  const crossSite = await v.request("/api/chat/voice", { method: "POST", body: form, headers: { origin: "https://evil.example" } });
+  expect(crossSite.status).toBe(403);
+  expect((await crossSite.json()).error.code).toBe("forbidden:origin");
   const notMultipart = await v.post("/api/chat/voice", { audio: "x" });
   expect(notMultipart.status).toBe(415);
   expect(audio.transcriptions.length).toBe(calls);

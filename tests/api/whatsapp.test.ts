@@ -101,6 +101,9 @@ describe("verification handshake", () => {
     const bad = await fetch(`${app.url}/api/channels/whatsapp?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1`);
     expect(bad.status).toBe(403);
     expect((await bad.json()).error.code).toBe("forbidden:whatsapp");
+    const put = await fetch(`${app.url}/api/channels/whatsapp`, { method: "PUT" });
+    expect(put.status).toBe(405);
+    expect(put.headers.get("allow")).toBe("GET, POST, HEAD, OPTIONS");
   });
 });
 
