@@ -126,10 +126,13 @@ it("a WhatsApp voice note is fetched from the Graph media URL, transcribed, stor
   });
   const res = await fetch(`${app.url}/api/channels/whatsapp`, { method: "POST", headers: { "content-type": "application/json", "x-hub-signature-256": sign(raw, "secret") }, body: raw });
   expect(res.status).toBe(200);
-  const [sent] = await graph.waitFor(from, 1);
+  // the menu as buttons, then (TTS_MODEL) the spoken reply as an audio message of an uploaded file
+  const [sent, spoken] = await graph.waitFor(from, 2);
   expect(sent.type).toBe("interactive");
+  expect(spoken.body).toMatchObject({ type: "audio", audio: { id: expect.stringMatching(/^media-upload-/) } });
   const rows = (await db.query("select role, content, audio_url from conversation_messages where user_id = $1 order by seq", [from])).rows;
   expect(rows[0]).toMatchObject({ role: "user", content: "menu", audio_url: expect.stringMatching(/^\/api\/audio\/.+\.ogg$/) });
+  expect(rows[1]).toMatchObject({ role: "agent", audio_url: expect.stringMatching(/^\/api\/audio\/.+\.mp3$/) });
   const file = await fetch(app.url + rows[0].audio_url);
   expect((await file.arrayBuffer()).byteLength).toBe(3000);
 });

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 // A local stand-in for Meta's Graph API (WhatsApp Cloud API) on 127.0.0.1:
 // POST /{phone-number-id}/messages records the message and answers like Meta
 // ({messaging_product, contacts, messages: [{id}]}), GET /{media-id} answers the media's
-// URL and GET /media/{id} its bytes. `failNext(n)` answers the next n sends with 500
+// URL and GET /media/{id} its bytes; POST /{phone-number-id}/media stores an upload. `failNext(n)` answers the next n sends with 500
 // (a Graph outage); a request without the bearer token is 401.
 
 export interface SentMessage {
@@ -59,6 +59,14 @@ export async function startGraphServer(opts: { token: string; phoneNumberId: str
       }
       sent.push({ to: message.to, type: message.type, body: message });
       return json(res, 200, { messaging_product: "whatsapp", contacts: [{ input: message.to, wa_id: message.to }], messages: [{ id: `wamid.stand-in-${++counter}` }] });
+    }
+    if (req.method === "POST" && url.pathname === `/${opts.phoneNumberId}/media`) {
+      const form = await new Request("http://stand-in/", { method: "POST", headers: { "content-type": req.headers["content-type"] ?? "" }, body: new Uint8Array(body) }).formData();
+      const file = form.get("file");
+      if (form.get("messaging_product") !== "whatsapp" || !(file instanceof Blob)) return json(res, 400, { error: { message: "(#100) Invalid parameter", code: 100 } });
+      const id = `media-upload-${++counter}`;
+      media.set(id, { bytes: new Uint8Array(await file.arrayBuffer()), mimeType: file.type });
+      return json(res, 200, { id });
     }
     const file = /^\/media\/(.+)$/.exec(url.pathname);
     if (req.method === "GET" && file && media.has(file[1])) {

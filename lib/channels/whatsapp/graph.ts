@@ -32,6 +32,23 @@ export async function sendMessage(config: WhatsAppConfig, to: string, message: G
   await res.body?.cancel();
 }
 
+/** Uploads a media file (a spoken reply) and returns its id for an `audio` message. */
+export async function uploadMedia(config: WhatsAppConfig, bytes: Uint8Array, mimeType: string): Promise<string> {
+  const form = new FormData();
+  form.set("messaging_product", "whatsapp");
+  form.set("type", mimeType);
+  form.set("file", new Blob([Buffer.from(bytes)], { type: mimeType }), "reply.mp3");
+  let res: Response;
+  try {
+    res = await fetch(`${config.graphUrl}/${config.phoneNumberId}/media`, { method: "POST", headers: authorization(config), body: form, signal: AbortSignal.timeout(timeoutMs) });
+  } catch (error) {
+    throw new GraphError(`Graph API unreachable: ${(error as Error).message}`);
+  }
+  const body = (await res.json().catch(() => null)) as { id?: unknown } | null;
+  if (!res.ok || typeof body?.id !== "string") throw new GraphError(`Graph media upload answered ${res.status}`, res.status);
+  return body.id;
+}
+
 /** A media file by id: Graph answers its URL, which is fetched with the same token. */
 export async function fetchMedia(config: WhatsAppConfig, mediaId: string, maxBytes: number): Promise<{ bytes: Uint8Array; mimeType: string }> {
   const info = await fetch(`${config.graphUrl}/${encodeURIComponent(mediaId)}`, { headers: authorization(config), signal: AbortSignal.timeout(timeoutMs) });

@@ -7,7 +7,7 @@ import type { Database } from "../../db/types";
 import { env } from "../../env";
 import { isAppError } from "../../errors";
 import { voiceConfig } from "../../voice/config";
-import { prepareVoice } from "../../voice/message";
+import { prepareVoice, speakReply } from "../../voice/message";
 import type { WhatsAppConfig } from "./config";
 import { fetchMedia, GraphError } from "./graph";
 import { messageKey } from "../message-key";
@@ -100,12 +100,15 @@ export async function handleInbound(db: Database, config: WhatsAppConfig, row: {
     ipRateLimit: 0,
     ...f,
   });
+  let result;
   try {
-    await run(turn);
+    result = await run(turn);
   } catch (error) {
     // not an enabled agent's key: an ordinary message (begin_turn refused it before storing anything)
     if (!(fallbackMessage && isAppError(error) && error.code === "bad_request:agent")) throw error;
-    await run({ message: fallbackMessage });
+    result = await run({ message: fallbackMessage });
   }
+  // a voice note is answered with a voice note too when TTS_MODEL is set (the outbox sends it after the text)
+  if (row.message.type === "audio") await speakReply(db, voiceConfig(), result.reply);
   return { kind: "turn" };
 }

@@ -3,7 +3,9 @@ import type { Database } from "../../db/types";
 import { isAppError } from "../../errors";
 import { log } from "../../log";
 import type { WhatsAppConfig } from "./config";
-import { sendMessage } from "./graph";
+import { voiceConfig } from "../../voice/config";
+import { audioStore } from "../../voice/store";
+import { sendMessage, uploadMedia } from "./graph";
 import { handleInbound } from "./inbound";
 import { graphMessages } from "./outgoing";
 import { inboundMessageSchema } from "./webhook";
@@ -79,6 +81,13 @@ export function createWorker(db: Database, config: WhatsAppConfig): WhatsAppWork
           for (let i = r.parts_sent; i < parts.length; i++) {
             await sendMessage(config, r.wa_id, parts[i]);
             await db.rpc("whatsapp_part_sent", { p_id: r.id, p_parts_sent: i + 1 });
+          }
+          // a spoken reply: its audio after the text, as one more part
+          const spoken = r.audio_url?.startsWith("/api/audio/") ? await audioStore(voiceConfig()).get(r.audio_url.slice("/api/audio/".length)) : null;
+          if (spoken && r.parts_sent <= parts.length) {
+            const mediaId = await uploadMedia(config, spoken.bytes, spoken.mimeType);
+            await sendMessage(config, r.wa_id, { type: "audio", audio: { id: mediaId } });
+            await db.rpc("whatsapp_part_sent", { p_id: r.id, p_parts_sent: parts.length + 1 });
           }
           await db.rpc("settle_whatsapp_outbox", { p_id: r.id });
           log("whatsapp.sent", { id: r.id, messageId: r.message_id, parts: parts.length, attempts: r.attempts });
