@@ -6,6 +6,7 @@ import { startMaintenance } from "./chat/maintenance";
 import { ensureModels } from "./chat/models";
 import { env } from "./env";
 import { startTelemetry } from "./telemetry/start";
+import { whatsappWorker } from "./channels/whatsapp/start";
 
 export async function startup(): Promise<void> {
   try {
@@ -21,6 +22,8 @@ export async function startup(): Promise<void> {
     await startTelemetry(db, env().PII_MASKING).catch((error) =>
       log("telemetry.not_started", { error: String((error as Error)?.message ?? error) }, "error"),
     );
+    // the WhatsApp channel's inbox and outbox poller (lib/channels/whatsapp), when configured
+    whatsappWorker(db);
     const { migration_version } = await db.rpc<{ migration_version: string | null }>("app_health");
     await checkDefaultAgent(db);
     log("server.started", { backend: db.backend, migrationVersion: migration_version });

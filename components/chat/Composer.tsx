@@ -3,14 +3,15 @@
 import { useState, type KeyboardEvent, type Ref } from "react";
 import { SendIcon, StopIcon } from "./icons";
 import { cx, focusRing } from "./styles";
+import { VoiceRecorder } from "./VoiceRecorder";
 
 export const MAX_MESSAGE_LENGTH = 4000;
 
 interface ComposerProps {
   value: string;
   onChange: (value: string) => void;
-  /** Returns true when the message was sent. */
-  onSend: (text: string) => boolean;
+  /** Returns true when the message was sent (a voice message passes its recording's clientMessageId). */
+  onSend: (text: string, clientMessageId?: string) => boolean;
   onStop: () => void;
   busy: boolean;
   inputRef?: Ref<HTMLTextAreaElement>;
@@ -73,6 +74,7 @@ export function Composer({ value, onChange, onSend, onStop, busy, inputRef, focu
             focusRing,
           )}
         />
+        <VoiceRecorder disabled={busy} onTranscript={(transcript, clientMessageId) => onSend(transcript, clientMessageId)} />
         {busy && (
           <button
             type="button"

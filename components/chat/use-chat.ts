@@ -109,10 +109,10 @@ export function useChat(options: { model?: string } = {}) {
     };
   }
 
-  function sendText(text: string): boolean {
+  function sendText(text: string, clientMessageId?: string): boolean {
     const message = text.trim();
     if (!message || busy || abortRef.current) return false;
-    const body = { ...baseBody(currentSessionId), message };
+    const body = { ...baseBody(currentSessionId), message, ...(clientMessageId ? { clientMessageId } : {}) };
     void runTurn(body, userMessageFor(body, message));
     return true;
   }

@@ -1,5 +1,6 @@
 import type { Database } from "../db/types";
 import type { AgentDefinition, HandoffTarget } from "../tools/types";
+import type { Observation } from "./observations";
 import type { ButtonAction } from "./types";
 import type { MessageRow, SessionRow } from "./stored";
 
@@ -21,6 +22,10 @@ export interface TurnRequest {
   rateLimit: number;
   clientIp?: string;
   ipRateLimit: number;
+  /** 'web' unless a channel (lib/channels) runs the turn; one active session per visitor and channel. */
+  channel?: string;
+  /** Steps before the agent ran (a voice message's transcription), stored with the turn's own. */
+  observations?: Observation[];
 }
 
 export type AgentChoice = "explicit" | "menu_pick" | "handoff" | "session" | "default";
@@ -65,5 +70,6 @@ export function beginTurn(db: Database, r: TurnRequest): Promise<BeginResult> {
     p_client_ip: r.clientIp,
     p_ip_rate_limit: r.ipRateLimit,
     p_request_id: r.requestId,
+    ...(r.channel ? { p_channel: r.channel } : {}),
   });
 }

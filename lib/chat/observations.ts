@@ -9,7 +9,7 @@ export interface Observation {
   id: string;
   parent_id: string | null;
   position: number;
-  kind: "generation" | "tool";
+  kind: "generation" | "tool" | "transcription" | "speech";
   name: string;
   status: "ok" | "error";
   started_at: string;

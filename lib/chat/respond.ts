@@ -3,11 +3,12 @@ import { randomUUID } from "node:crypto";
 import { database } from "../db";
 import { env } from "../env";
 import { errorResponse } from "../http/respond";
-import { clientIp, visitorFor } from "../http/visitor";
+import { clientIp, visitorFor, type Visitor } from "../http/visitor";
 import type { TurnRequest } from "./begin";
 import { assertModelAvailable, defaultModelKey, ensureModels } from "./models";
 import { streamTurn } from "./stream";
 import { runTurn } from "./turn";
+import type { Observation } from "./observations";
 import type { ButtonAction } from "./types";
 
 // POST /api/chat after validation: a JSON answer, or the AI SDK UI message
@@ -21,12 +22,15 @@ export interface ChatBody {
   clientMessageId?: string;
   model?: string;
   tracking?: boolean;
+  /** Steps before the agent ran (POST /api/chat/voice: the transcription). */
+  observations?: Observation[];
 }
 
-export async function chatTurn(request: Request, body: ChatBody): Promise<Response> {
+/** `known`: the visitor a caller already resolved (POST /api/chat/voice stored the recording under it). */
+export async function chatTurn(request: Request, body: ChatBody, known?: Visitor): Promise<Response> {
   if (body.model) assertModelAvailable(body.model);
   const db = await database();
-  const [visitor] = await Promise.all([visitorFor(request, db), ensureModels(db)]);
+  const [visitor] = await Promise.all([known ?? visitorFor(request, db), ensureModels(db)]);
   const e = env();
   const turn: TurnRequest = {
     visitorId: visitor.id,
@@ -43,6 +47,7 @@ export async function chatTurn(request: Request, body: ChatBody): Promise<Respon
     rateLimit: e.CHAT_RATE_LIMIT_PER_MINUTE,
     clientIp: clientIp(request),
     ipRateLimit: e.CHAT_RATE_LIMIT_PER_IP_PER_MINUTE,
+    observations: body.observations,
   };
   const headers = new Headers({ "Cache-Control": "no-store", "X-Request-Id": turn.requestId });
   if (visitor.setCookie) headers.set("Set-Cookie", visitor.setCookie);

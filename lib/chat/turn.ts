@@ -171,7 +171,7 @@ export async function runTurn(db: Database, request: TurnRequest, hooks: TurnHoo
     p_output_tokens: first.usage.outputTokens,
     p_latency_ms: handoff ? latencyMs - (handoff.latency_ms as number) : latencyMs,
     p_partial: first.partial,
-    p_observations: first.observations,
+    p_observations: [...(request.observations ?? []), ...first.observations],
     p_handoff: handoff,
   });
   if (finished.handoff) {
@@ -192,7 +192,7 @@ async function failed(db: Database, request: TurnRequest, question: MessageRow, 
   await db.rpc("finish_turn", {
     p_user_message_id: question.id,
     p_error: error.message.slice(0, 4000) || "model error",
-    p_observations: run.observations,
+    p_observations: [...(request.observations ?? []), ...run.observations],
     p_latency_ms: Math.round(performance.now() - started),
   });
   log("model.failed", { sessionId: question.session_id, visitor: request.visitorId, model: model.info.key, error: error.message }, "error");

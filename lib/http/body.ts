@@ -56,7 +56,19 @@ export function hasUnstorableText(root: unknown): boolean {
 }
 
 async function readLimited(request: Request, maxBytes: number, surface: string): Promise<string> {
-  if (!request.body) return "";
+  const bytes = await readBytes(request, maxBytes, surface);
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new AppError(`bad_request:${surface}`, "The body is not valid UTF-8.");
+  }
+}
+
+/** The raw body under a size limit (a signed webhook checks its signature over these bytes). */
+export async function readBytes(request: Request, maxBytes: number, surface: string): Promise<Uint8Array> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) throw new AppError(`payload_too_large:${surface}`, `The body must be at most ${maxBytes} bytes.`);
+  if (!request.body) return new Uint8Array();
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -70,9 +82,5 @@ async function readLimited(request: Request, maxBytes: number, surface: string):
     }
     chunks.push(value);
   }
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
-  } catch {
-    throw new AppError(`bad_request:${surface}`, "The body is not valid UTF-8.");
-  }
+  return Buffer.concat(chunks);
 }

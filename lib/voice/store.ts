@@ -1,0 +1,59 @@
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { createClient } from "@supabase/supabase-js";
+import { env } from "../env";
+import type { VoiceConfig } from "./config";
+
+// Where audio lives, behind one small interface: Supabase Storage when Supabase is configured
+// (bucket AUDIO_BUCKET, private), else a folder beside the embedded data (AUDIO_DIR, default
+// `<PGLITE_DIR>/../audio`). Served by GET /api/audio/{name}; names are random uuids.
+
+export interface AudioStore {
+  put(name: string, bytes: Uint8Array, mimeType: string): Promise<void>;
+  get(name: string): Promise<{ bytes: Uint8Array; mimeType: string } | null>;
+}
+
+export const audioName = /^[0-9a-f-]{36}\.(webm|ogg|mp3|m4a|wav|aac|amr)$/;
+
+const typeOf: Record<string, string> = { webm: "audio/webm", ogg: "audio/ogg", mp3: "audio/mpeg", m4a: "audio/mp4", wav: "audio/wav", aac: "audio/aac", amr: "audio/amr" };
+
+function folderStore(dir: string): AudioStore {
+  return {
+    async put(name, bytes) {
+      await mkdir(dir, { recursive: true });
+      await writeFile(path.join(dir, name), bytes, { flag: "wx" });
+    },
+    async get(name) {
+      if (!audioName.test(name)) return null;
+      try {
+        return { bytes: await readFile(path.join(dir, name)), mimeType: typeOf[name.split(".").pop()!] };
+      } catch {
+        return null;
+      }
+    },
+  };
+}
+
+function supabaseStore(url: string, key: string, bucket: string): AudioStore {
+  const storage = createClient(url, key, { auth: { persistSession: false } }).storage;
+  return {
+    async put(name, bytes, mimeType) {
+      const { error } = await storage.from(bucket).upload(name, bytes, { contentType: mimeType, upsert: false });
+      if (error) throw new Error(`Supabase Storage upload failed: ${error.message}`);
+    },
+    async get(name) {
+      if (!audioName.test(name)) return null;
+      const { data, error } = await storage.from(bucket).download(name);
+      if (error || !data) return null;
+      return { bytes: new Uint8Array(await data.arrayBuffer()), mimeType: typeOf[name.split(".").pop()!] };
+    },
+  };
+}
+
+export function audioStore(config: VoiceConfig): AudioStore {
+  const e = env();
+  if (e.NEXT_PUBLIC_SUPABASE_URL && e.SUPABASE_SERVICE_ROLE_KEY) return supabaseStore(e.NEXT_PUBLIC_SUPABASE_URL, e.SUPABASE_SERVICE_ROLE_KEY, config.bucket);
+  return folderStore(path.resolve(config.audioDir ?? path.join(path.dirname(path.resolve(config.pgliteDir)), "audio")));
+}
+
+export const audioUrl = (name: string) => `/api/audio/${name}`;

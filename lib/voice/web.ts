@@ -1,0 +1,69 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import { chatTurn } from "../chat/respond";
+import { database } from "../db";
+import { AppError } from "../errors";
+import { readBytes } from "../http/body";
+import { visitorFor } from "../http/visitor";
+import { voiceConfig } from "./config";
+import { prepareVoice, speakReply } from "./message";
+
+// POST /api/chat/voice: multipart/form-data with `audio` (the recording) and the chat body's
+// optional fields; the transcript becomes the message of the same turn as POST /api/chat.
+
+const fieldsSchema = z.object({
+  sessionId: z.uuid("sessionId must be a uuid").optional(),
+  clientMessageId: z.uuid("clientMessageId must be a uuid").optional(),
+  agent: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "agent must be an agent key").optional(),
+  tracking: z.enum(["true", "false"]).optional(),
+  // "transcribe": store and transcribe only; the widget then sends the transcript as a normal
+  // (streamed) turn with the same clientMessageId, and the stored question gets the audio_url
+  mode: z.enum(["turn", "transcribe"]).optional(),
+});
+
+export function voiceStatus(): Response {
+  const config = voiceConfig();
+  return Response.json({ enabled: config.enabled, speech: Boolean(config.enabled && config.ttsModel), maxBytes: config.maxBytes }, { headers: { "Cache-Control": "no-store" } });
+}
+
+export async function voiceTurn(request: Request): Promise<Response> {
+  const config = voiceConfig();
+  if (!config.enabled) throw new AppError("unavailable:voice", "Voice messages are not available here. Type your message instead.");
+  const type = request.headers.get("content-type") ?? "";
+  if (!/^multipart\/form-data\b/i.test(type)) throw new AppError("unsupported_media_type:voice", "Send the recording as multipart/form-data with an `audio` file.");
+  const raw = await readBytes(request, config.maxBytes + 64 * 1024, "voice");
+  let form: FormData;
+  try {
+    form = await new Request("http://local/", { method: "POST", headers: { "content-type": type }, body: Buffer.from(raw) }).formData();
+  } catch {
+    throw new AppError("bad_request:voice", "The form data could not be read.");
+  }
+  const audio = form.get("audio");
+  if (!(audio instanceof Blob)) throw new AppError("bad_request:voice", "The `audio` file is missing.");
+  const fields = fieldsSchema.safeParse(Object.fromEntries([...form.entries()].filter(([k, v]) => k !== "audio" && typeof v === "string")));
+  if (!fields.success) throw new AppError("bad_request:voice", fields.error.issues[0]?.message ?? "invalid field");
+  const db = await database();
+  const visitor = await visitorFor(request, db);
+  const clientMessageId = fields.data.clientMessageId ?? randomUUID();
+  const voice = await prepareVoice(db, config, { visitorId: visitor.id, clientMessageId, bytes: new Uint8Array(await audio.arrayBuffer()), mimeType: audio.type });
+  if (fields.data.mode === "transcribe") {
+    const headers = new Headers({ "Cache-Control": "no-store" });
+    if (visitor.setCookie) headers.set("Set-Cookie", visitor.setCookie);
+    return Response.json({ transcript: voice.transcript, audioUrl: voice.audioUrl, clientMessageId }, { headers });
+  }
+  const answer = await chatTurn(request, {
+    message: voice.transcript,
+    sessionId: fields.data.sessionId,
+    agent: fields.data.agent,
+    clientMessageId,
+    observations: [voice.observation],
+    tracking: fields.data.tracking === undefined ? undefined : fields.data.tracking === "true",
+  }, visitor);
+  if (!answer.ok) return answer;
+  const result = (await answer.json()) as { reply: { id: string; content: string; audioUrl?: string | null } };
+  result.reply.audioUrl = await speakReply(db, config, result.reply);
+  const headers = new Headers(answer.headers);
+  headers.delete("content-length");
+  return Response.json({ ...result, transcript: voice.transcript, audioUrl: voice.audioUrl }, { headers });
+}

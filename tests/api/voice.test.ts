@@ -1,0 +1,138 @@
+import { mkdtempSync, readdirSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { sign } from "@/lib/channels/whatsapp/signature";
+import { startApp, type App } from "../support/app";
+import { startAudioServer, type AudioServer } from "../support/audio-server";
+import { Visitor } from "../support/client";
+import { freshPostgresUrl } from "../support/databases";
+import { startGraphServer, type GraphServer } from "../support/graph-server";
+
+// Voice messages against `next start` and stand-ins for the OpenAI audio endpoints and the
+// Graph API (docs/channels.md, "Voice"): the transcript is the message, with its audio_url.
+let app: App;
+let audio: AudioServer;
+let graph: GraphServer;
+let db: pg.Pool;
+const maxBytes = 20_000;
+const audioDir = mkdtempSync(path.join(os.tmpdir(), "threadline-audio-"));
+
+beforeAll(async () => {
+  const url = await freshPostgresUrl();
+  db = new pg.Pool({ connectionString: url, max: 3 });
+  audio = await startAudioServer();
+  graph = await startGraphServer({ token: "tok", phoneNumberId: "42" });
+  app = await startApp({
+    DATABASE_URL: url,
+    SESSION_SECRET: "test-session-secret",
+    STT_BASE_URL: audio.baseURL,
+    STT_API_KEY: "stt-key",
+    STT_MODEL: "whisper-1",
+    TTS_MODEL: "tts-1",
+    VOICE_MAX_BYTES: String(maxBytes),
+    AUDIO_DIR: audioDir,
+    WHATSAPP_APP_SECRET: "secret",
+    WHATSAPP_ACCESS_TOKEN: "tok",
+    WHATSAPP_PHONE_NUMBER_ID: "42",
+    WHATSAPP_GRAPH_URL: graph.url,
+    WHATSAPP_POLL_MS: "200",
+  });
+});
+afterAll(async () => {
+  await app?.stop();
+  await audio?.close();
+  await graph?.stop();
+  await db?.end();
+});
+
+const recording = (size: number, type = "audio/webm") => new Blob([new Uint8Array(size).fill(7)], { type });
+
+function voice(v: Visitor, file: Blob, fields: Record<string, string> = {}) {
+  const form = new FormData();
+  form.set("audio", file, "voice.webm");
+  for (const [k, val] of Object.entries(fields)) form.set(k, val);
+  return v.request("/api/chat/voice", { method: "POST", body: form });
+}
+
+it("says that voice is on", async () => {
+  const res = await fetch(`${app.url}/api/chat/voice`);
+  expect(await res.json()).toEqual({ enabled: true, speech: true, maxBytes });
+});
+
+it("a web voice message: the transcript is the visitor's message, stored with its audio_url; the reply is spoken", async () => {
+  audio.transcript = "do you have running shoes";
+  const v = new Visitor(app.url);
+  const res = await voice(v, recording(5000), { agent: "product_recommendation" });
+  expect(res.status).toBe(200);
+  const body = await res.json();
+  expect(body).toMatchObject({ transcript: "do you have running shoes", audioUrl: expect.stringMatching(/^\/api\/audio\/.+\.webm$/) });
+  expect(body.reply.audioUrl).toMatch(/^\/api\/audio\/.+\.mp3$/);
+  expect(audio.transcriptions.at(-1)).toMatchObject({ model: "whisper-1", fileType: "audio/webm", fileSize: 5000, auth: "Bearer stt-key" });
+  expect(audio.speeches.at(-1)).toMatchObject({ model: "tts-1", input: body.reply.content });
+  const rows = (await db.query("select role, content, audio_url from conversation_messages where session_id = $1 order by seq", [body.sessionId])).rows;
+  expect(rows).toEqual([
+    { role: "user", content: "do you have running shoes", audio_url: body.audioUrl },
+    { role: "agent", content: body.reply.content, audio_url: body.reply.audioUrl },
+  ]);
+  const steps = (await db.query("select kind, name, duration_ms >= 0 as timed from llm_observations where session_id = $1 order by started_at, position", [body.sessionId])).rows;
+  expect(steps[0]).toEqual({ kind: "transcription", name: "whisper-1", timed: true });
+  expect(steps.some((x) => x.kind === "generation")).toBe(true);
+  const stored = await fetch(app.url + body.audioUrl);
+  expect(stored.headers.get("content-type")).toBe("audio/webm");
+  expect((await stored.arrayBuffer()).byteLength).toBe(5000);
+  expect((await fetch(`${app.url}/api/audio/00000000-0000-4000-8000-000000000000.webm`)).status).toBe(404);
+});
+
+it("oversized or wrong-type audio is refused with a typed error and nothing is stored", async () => {
+  const v = new Visitor(app.url);
+  const calls = audio.transcriptions.length;
+  const before = (await db.query("select count(*)::int as n from voice_messages")).rows[0].n;
+  const files = readdirSync(audioDir).length;
+  const cases: [Blob, number, string][] = [
+    [recording(maxBytes + 1), 413, "payload_too_large:voice"],
+    [recording(100, "text/plain"), 415, "unsupported_media_type:voice"],
+    [recording(100, "image/png"), 415, "unsupported_media_type:voice"],
+    [recording(0), 400, "bad_request:voice"],
+  ];
+  for (const [file, status, code] of cases) {
+    const res = await voice(v, file);
+    expect(res.status, code).toBe(status);
+    expect((await res.json()).error.code).toBe(code);
+  }
+  const form = new FormData();
+  form.set("audio", recording(100), "voice.webm");
+  const crossSite = await v.request("/api/chat/voice", { method: "POST", body: form, headers: { origin: "https://evil.example" } });
+  expect(crossSite.status).toBe(403);
+  expect((await crossSite.json()).error.code).toBe("forbidden:origin");
+  const notMultipart = await v.post("/api/chat/voice", { audio: "x" });
+  expect(notMultipart.status).toBe(415);
+  expect(audio.transcriptions.length).toBe(calls);
+  expect(readdirSync(audioDir)).toHaveLength(files);
+  expect((await db.query("select count(*)::int as n from voice_messages")).rows[0].n).toBe(before);
+  const visitorId = decodeURIComponent(v.cookie.split("=")[1] ?? "").split(".")[0];
+  if (visitorId) expect((await db.query("select count(*)::int as n from conversation_messages where user_id = $1", [visitorId])).rows[0].n).toBe(0);
+});
+
+it("a WhatsApp voice note is fetched from the Graph media URL, transcribed, stored with its audio_url and answered", async () => {
+  audio.transcript = "menu";
+  const from = "15557654321";
+  graph.addMedia("media-77", new Uint8Array(3000).fill(3), "audio/ogg");
+  const raw = JSON.stringify({
+    object: "whatsapp_business_account",
+    entry: [{ id: "W", changes: [{ field: "messages", value: { messaging_product: "whatsapp", metadata: { phone_number_id: "42" },
+      messages: [{ from, id: "wamid.voice.1", timestamp: "1", type: "audio", audio: { id: "media-77", mime_type: "audio/ogg; codecs=opus", voice: true } }] } }] }],
+  });
+  const res = await fetch(`${app.url}/api/channels/whatsapp`, { method: "POST", headers: { "content-type": "application/json", "x-hub-signature-256": sign(raw, "secret") }, body: raw });
+  expect(res.status).toBe(200);
+  // the menu as buttons, then (TTS_MODEL) the spoken reply as an audio message of an uploaded file
+  const [sent, spoken] = await graph.waitFor(from, 2);
+  expect(sent.type).toBe("interactive");
+  expect(spoken.body).toMatchObject({ type: "audio", audio: { id: expect.stringMatching(/^media-upload-/) } });
+  const rows = (await db.query("select role, content, audio_url from conversation_messages where user_id = $1 order by seq", [from])).rows;
+  expect(rows[0]).toMatchObject({ role: "user", content: "menu", audio_url: expect.stringMatching(/^\/api\/audio\/.+\.ogg$/) });
+  expect(rows[1]).toMatchObject({ role: "agent", audio_url: expect.stringMatching(/^\/api\/audio\/.+\.mp3$/) });
+  const file = await fetch(app.url + rows[0].audio_url);
+  expect((await file.arrayBuffer()).byteLength).toBe(3000);
+});

@@ -1,0 +1,107 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { backends, type TestDatabase } from "../support/databases";
+import { begin, finish } from "./turn-helpers";
+
+// The WhatsApp channel's queues (docs/channels.md): the inbox stores a delivered message once;
+// an agent reply of a whatsapp session reaches the outbox in the transaction that stored it
+// (begin_turn's menu, finish_turn's reply) and a web session's never does; claims are leased,
+// settled with backoff, and a tapped button is found only in the tapper's own replies.
+
+const waId = () => `1555${Math.floor(Math.random() * 1e8).toString().padStart(8, "0")}`;
+
+describe.each(backends)("the WhatsApp channel's queues on $name", ({ open }) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await open();
+  });
+  afterAll(async () => t?.close());
+
+  it("stores a delivered message once, however often Meta delivers it", async () => {
+    const from = waId();
+    const message = { id: `wamid.${randomUUID()}`, from, message: { type: "text", text: "hi" } };
+    const first = await t.db.rpc<{ stored: string[] }>("whatsapp_receive", { p_messages: [message] });
+    const again = await t.db.rpc<{ stored: string[] }>("whatsapp_receive", { p_messages: [message, message] });
+    expect(first.stored).toEqual([message.id]);
+    expect(again.stored).toEqual([]);
+    const claimed = await t.db.rpc<{ id: string }[]>("claim_whatsapp_inbox", { p_ids: [message.id] });
+    expect(claimed.map((r) => r.id)).toEqual([message.id]);
+    // leased: a second worker gets nothing until it is settled or the lease ends
+    expect(await t.db.rpc("claim_whatsapp_inbox", { p_ids: [message.id] })).toEqual([]);
+    await t.db.rpc("settle_whatsapp_inbox", { p_id: message.id, p_error: "model down", p_base_ms: 1, p_max_ms: 1 });
+    await new Promise((r) => setTimeout(r, 20));
+    expect((await t.db.rpc<{ attempts: number }[]>("claim_whatsapp_inbox", { p_ids: [message.id] }))[0].attempts).toBe(2);
+    await t.db.rpc("settle_whatsapp_inbox", { p_id: message.id });
+    expect(await t.db.rpc("claim_whatsapp_inbox", { p_ids: [message.id] })).toEqual([]);
+  });
+
+  it("an agent reply of a whatsapp session is queued once with its buttons; a web session's is not", async () => {
+    const from = waId();
+    const menu = await begin(t.db, from, { p_message: "menu", p_channel: "whatsapp", p_client_message_id: randomUUID() });
+    expect(menu.session).toMatchObject({ channel: "whatsapp" });
+    const talk = await begin(t.db, from, { p_message: "any headphones?", p_channel: "whatsapp", p_client_message_id: randomUUID() });
+    await finish(t.db, talk.user_message!.id, { p_content: "Yes, these.", p_metadata: { buttons: [{ label: "A", action: { id: "product_details", payload: { sku: "A" } } }] } });
+    await begin(t.db, `web-${randomUUID()}`, { p_message: "menu" });
+    const rows = await t.db.rpc<{ id: number; wa_id: string; content: string; buttons: unknown[]; parts_sent: number }[]>("claim_whatsapp_outbox", { p_limit: 100 });
+    const mine = rows.filter((r) => r.wa_id === from);
+    expect(mine.map((r) => r.content)).toEqual([expect.stringMatching(/Product Recommendation/), "Yes, these."]);
+    expect(mine.map((r) => r.buttons.length)).toEqual([3, 1]);
+    expect(rows.every((r) => /^[0-9]+$/.test(r.wa_id))).toBe(true);
+
+    const [row] = mine;
+    await t.db.rpc("whatsapp_part_sent", { p_id: row.id, p_parts_sent: 1 });
+    await t.db.rpc("settle_whatsapp_outbox", { p_id: row.id, p_error: "graph down", p_base_ms: 1, p_max_ms: 1 });
+    await new Promise((r) => setTimeout(r, 20));
+    const retried = (await t.db.rpc<{ id: number; parts_sent: number; attempts: number }[]>("claim_whatsapp_outbox", { p_limit: 100 })).find((r) => r.id === row.id);
+    expect(retried).toMatchObject({ parts_sent: 1, attempts: 2 });
+    await t.db.rpc("settle_whatsapp_outbox", { p_id: row.id });
+    const [sent] = await t.sql<{ sent: boolean }>("select sent_at is not null as sent from whatsapp_outbox where id = $1", [row.id]);
+    expect(sent.sent).toBe(true);
+  });
+
+  it("a tapped button is found only in a reply sent to that WhatsApp user", async () => {
+    const from = waId();
+    const menu = await begin(t.db, from, { p_message: "menu", p_channel: "whatsapp", p_client_message_id: randomUUID() });
+    const found = await t.db.rpc<{ session_id: string; button: { action: { id: string } } }>("whatsapp_button", { p_wa_id: from, p_message_id: menu.reply!.id, p_index: 1 });
+    expect(found).toMatchObject({ session_id: menu.session.id, button: { action: { id: "select_agent" } } });
+    expect(await t.db.rpc("whatsapp_button", { p_wa_id: waId(), p_message_id: menu.reply!.id, p_index: 1 })).toBeNull();
+    expect(await t.db.rpc("whatsapp_button", { p_wa_id: from, p_message_id: menu.reply!.id, p_index: 9 })).toBeNull();
+  });
+
+  it("a notice is queued once per inbox message and settles it", async () => {
+    const from = waId();
+    const id = `wamid.${randomUUID()}`;
+    await t.db.rpc("whatsapp_receive", { p_messages: [{ id, from, message: { type: "audio", mediaId: "m1" } }] });
+    await t.db.rpc("whatsapp_notice", { p_id: id, p_text: "voice is unavailable" });
+    await t.db.rpc("whatsapp_notice", { p_id: id, p_text: "voice is unavailable" });
+    const rows = await t.sql<{ notice: string }>("select notice from whatsapp_outbox where wa_id = $1", [from]);
+    expect(rows).toEqual([{ notice: "voice is unavailable" }]);
+    const [inbox] = await t.sql<{ done: boolean }>("select processed_at is not null as done from whatsapp_inbox where wa_message_id = $1", [id]);
+    expect(inbox.done).toBe(true);
+  });
+});
+
+describe.each(backends)("erasing a WhatsApp visitor on $name", ({ open }) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await open();
+  });
+  afterAll(async () => t?.close());
+
+  it("leaves nothing of them in the inbox, the outbox or the voice registrations", async () => {
+    const from = waId();
+    const id = `wamid.${randomUUID()}`;
+    const key = randomUUID();
+    await t.db.rpc("whatsapp_receive", { p_messages: [{ id, from, message: { type: "text", text: "call me on 555 123 4567" } }] });
+    await t.db.rpc("register_voice_message", { p_user_id: from, p_client_message_id: key, p_audio_url: "/api/audio/x.ogg", p_transcript: "call me" });
+    await begin(t.db, from, { p_message: "call me on 555 123 4567", p_channel: "whatsapp", p_client_message_id: key });
+    await begin(t.db, from, { p_message: "menu", p_channel: "whatsapp", p_client_message_id: randomUUID() });
+    await t.db.rpc("whatsapp_notice", { p_id: id, p_text: "a notice" });
+    const count = async () => (await t.sql<{ n: number }>(
+      `select ((select count(*) from whatsapp_inbox where wa_id = $1) + (select count(*) from whatsapp_outbox where wa_id = $1)
+             + (select count(*) from voice_messages where user_id = $1))::int as n`, [from]))[0].n;
+    expect(await count()).toBeGreaterThan(2);
+    await t.db.rpc("erase_visitor", { p_user_id: from });
+    expect(await count()).toBe(0);
+  });
+});
