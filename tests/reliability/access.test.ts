@@ -222,7 +222,7 @@ describe("database: RLS and grants for anon and authenticated", () => {
     let refusals = 0;
     for (const role of ["anon", "authenticated"] as const) {
       await as(role, A, async (c) => {
-        for (const t of ["app_settings", "rate_limit_buckets", "session_tag_counters", "operator_sessions", "privacy_settings", "otlp_outbox", "erasures"]) {
+        for (const t of ["app_settings", "rate_limit_buckets", "session_tag_counters", "operator_sessions", "privacy_settings", "otlp_outbox", "erasures", "agents", "agent_tools", "agent_versions", "whatsapp_inbox", "whatsapp_outbox", "voice_messages"]) {
           expect(await denied(c, `select * from public.${t}`)).toBe(true);
           refusals++;
         }

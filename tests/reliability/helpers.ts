@@ -57,6 +57,9 @@ export const appTables = [
   "dashboard_rollup",
   "dashboard_visitor_days",
   "dashboard_visitors",
+  "whatsapp_inbox",
+  "whatsapp_outbox",
+  "voice_messages",
 ] as const;
 
 export type TableCounts = Record<(typeof appTables)[number], number>;
