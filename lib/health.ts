@@ -1,5 +1,6 @@
 import { database } from "./db";
 import { toAppError } from "./db/errors";
+import { outboxStatus } from "./telemetry/outbox-status";
 
 // GET /api/health: the backend, the applied migration version, and whether the database answers.
 export async function health(): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -7,7 +8,7 @@ export async function health(): Promise<{ status: number; body: Record<string, u
     const db = await database();
     const r = await db.rpc<{ migration_version: string | null; now: string }>("app_health");
     // the OTLP outbox (docs/privacy.md): depth, rows being retried, age of the oldest, rows dropped at the cap
-    const outbox = await db.rpc<Record<string, unknown>>("otlp_outbox_status").catch(() => null);
+    const outbox = await outboxStatus(db).catch(() => null);
     return {
       status: 200,
       body: { ok: true, database: { backend: db.backend, up: true, migrationVersion: r.migration_version }, telemetry: { outbox } },

@@ -1,5 +1,6 @@
 "use client";
 
+import { DeleteHistoryButton } from "../privacy/DeleteHistoryButton";
 import { CloseIcon, NewChatIcon } from "./icons";
 import { SessionBadge } from "./SessionBadge";
 import { TrackingToggle } from "./TrackingToggle";
@@ -12,10 +13,11 @@ interface ChatHeaderProps {
   tracking: boolean;
   onTrackingChange: (enabled: boolean) => void;
   onNewChat: () => void;
+  onHistoryDeleted: () => void;
   onClose: () => void;
 }
 
-export function ChatHeader({ titleId, session, tracking, onTrackingChange, onNewChat, onClose }: ChatHeaderProps) {
+export function ChatHeader({ titleId, session, tracking, onTrackingChange, onNewChat, onHistoryDeleted, onClose }: ChatHeaderProps) {
   const title = session?.agent?.name ?? "Threadline Assistant";
   return (
     <header className="border-b border-slate-200 px-4 pb-3 pt-3 dark:border-slate-800">
@@ -62,8 +64,9 @@ export function ChatHeader({ titleId, session, tracking, onTrackingChange, onNew
           <CloseIcon />
         </button>
       </div>
-      <div className="mt-2">
+      <div className="mt-2 flex flex-wrap items-start justify-between gap-2">
         <TrackingToggle enabled={tracking} onChange={onTrackingChange} />
+        <DeleteHistoryButton onDeleted={onHistoryDeleted} />
       </div>
     </header>
   );

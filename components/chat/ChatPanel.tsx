@@ -65,6 +65,7 @@ export function ChatPanel({ id, chat, embedded, onClose, inputRef, focusInput }:
         tracking={chat.tracking}
         onTrackingChange={chat.setTracking}
         onNewChat={() => void chat.newChat()}
+        onHistoryDeleted={chat.forgetHistory}
         onClose={onClose}
       />
       <MessageList contentVersion={contentVersion} lastUserKey={lastUser?.key ?? null}>

@@ -182,6 +182,15 @@ export function useChat(options: { model?: string } = {}) {
     rawDispatch({ type: "cleared" });
   }
 
+  /** After "Delete my chat history": the server erased everything and dropped the cookie, so only local state goes. */
+  function forgetHistory(): void {
+    abortRef.current?.abort();
+    generationRef.current += 1;
+    chatStorage.setSessionId(null);
+    setDraft("");
+    rawDispatch({ type: "cleared" });
+  }
+
   function retry(): void {
     const plan = state.failure?.retry;
     if (!plan || busy) return;
@@ -220,6 +229,7 @@ export function useChat(options: { model?: string } = {}) {
     stop,
     retry,
     newChat,
+    forgetHistory,
     giveFeedback,
     vote,
     dismissFailure,

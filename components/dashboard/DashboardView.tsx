@@ -9,6 +9,7 @@ import { ExperimentComparison } from "./ExperimentComparison";
 import { FeedbackChart } from "./FeedbackChart";
 import { KpiCards } from "./KpiCards";
 import { LlmCallsChart } from "./LlmCallsChart";
+import { OutboxCard } from "./OutboxCard";
 import { TracesPerDayChart } from "./TracesPerDayChart";
 import { UsageChart } from "./UsageChart";
 
@@ -63,6 +64,7 @@ export function DashboardView({ state, stats }: { state: DashboardState; stats: 
       <ChartCard title="Experiments side by side" subtitle="experiment_name of the traces; the better value of each pair is highlighted" testId="experiment-comparison">
         <ExperimentComparison comparison={stats.comparison} />
       </ChartCard>
+      <OutboxCard outbox={stats.outbox} />
     </div>
   );
 }

@@ -1,6 +1,6 @@
 "use client";
 
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 
 // "Delete my chat history": asks once, then DELETE /api/visitor (docs/privacy.md).
 // The server also drops the visitor cookie, so the next chat starts afresh; the widget
@@ -17,6 +17,15 @@ const button =
 
 export function DeleteHistoryButton({ onDeleted }: DeleteHistoryButtonProps) {
   const [step, setStep] = useState<Step>("idle");
+  // keyboard users land on Cancel when asked, and back on the button when they cancel
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  const triggerRef = useRef<HTMLButtonElement>(null);
+  const asked = useRef(false);
+  useEffect(() => {
+    if (step === "confirm") cancelRef.current?.focus();
+    else if (step === "idle" && asked.current) triggerRef.current?.focus();
+    asked.current = step !== "idle";
+  }, [step]);
 
   async function erase() {
     setStep("deleting");
@@ -32,7 +41,7 @@ export function DeleteHistoryButton({ onDeleted }: DeleteHistoryButtonProps) {
 
   if (step === "idle") {
     return (
-      <button type="button" data-testid="delete-history" className={`${button} text-red-700 hover:bg-red-50 dark:text-red-300 dark:hover:bg-red-950`} onClick={() => setStep("confirm")}>
+      <button ref={triggerRef} type="button" data-testid="delete-history" className={`${button} text-red-700 hover:bg-red-50 dark:text-red-300 dark:hover:bg-red-950`} onClick={() => setStep("confirm")}>
         Delete my chat history
       </button>
     );
@@ -44,7 +53,7 @@ export function DeleteHistoryButton({ onDeleted }: DeleteHistoryButtonProps) {
         <button type="button" data-testid="delete-history-confirm" disabled={step === "deleting"} className={`${button} bg-red-700 text-white hover:bg-red-800`} onClick={erase}>
           {step === "deleting" ? "Deleting…" : "Delete"}
         </button>
-        <button type="button" disabled={step === "deleting"} className={`${button} text-slate-700 hover:bg-slate-100 dark:text-slate-200 dark:hover:bg-slate-800`} onClick={() => setStep("idle")}>
+        <button ref={cancelRef} type="button" disabled={step === "deleting"} className={`${button} text-slate-700 hover:bg-slate-100 dark:text-slate-200 dark:hover:bg-slate-800`} onClick={() => setStep("idle")}>
           Cancel
         </button>
       </div>

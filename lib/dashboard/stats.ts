@@ -1,5 +1,6 @@
 import { getAgent } from "../agents/registry";
 import type { Database } from "../db/types";
+import { outboxStatus } from "../telemetry/outbox-status";
 import type { DashboardQuery } from "./query";
 
 // The dashboard's figures, computed by dashboard_stats() in SQL (never by loading rows),
@@ -105,12 +106,16 @@ export type FeedbackGroup = CamelKeys<FeedbackCounts> & { key: string; name: str
 export type UsageGroup = CamelKeys<UsageCounts> & { key: string; name: string };
 
 export async function dashboardStats(db: Database, q: DashboardQuery) {
-  const r = await db.rpc<StatsRow>("dashboard_stats", {
-    p_from: q.from?.toISOString(),
-    p_to: q.to?.toISOString(),
-    p_experiment_a: q.a,
-    p_experiment_b: q.b,
-  });
+  const [r, outbox] = await Promise.all([
+    db.rpc<StatsRow>("dashboard_stats", {
+      p_from: q.from?.toISOString(),
+      p_to: q.to?.toISOString(),
+      p_experiment_a: q.a,
+      p_experiment_b: q.b,
+    }),
+    // the OTLP outbox now (not of the range): the same figures as /api/health
+    outboxStatus(db),
+  ]);
   const group = ({ agent_type, model_key, model_name, ...counts }: FeedbackCounts & { agent_type?: string; model_key?: string; model_name?: string }): FeedbackGroup => {
     const key = agent_type ?? model_key ?? "";
     return { key, name: model_name ?? getAgent(key)?.name ?? key, ...camelKeys(counts) };
@@ -132,6 +137,7 @@ export async function dashboardStats(db: Database, q: DashboardQuery) {
     usageByModel: r.usage_by_model.map(usage),
     experiments: r.experiments.map(camelKeys),
     comparison: r.comparison.map(camelKeys),
+    outbox: outbox && camelKeys(outbox),
   };
 }
 

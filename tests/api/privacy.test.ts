@@ -133,3 +133,76 @@ it("a visitor deletes their own chat history and starts over as a new visitor", 
   expect(none.status).toBe(404);
   expect((await none.json()).error.code).toBe("not_found:visitor");
 });
+
+// the explorer's outputs follow PII_MASKING=export: the list and detail JSON and the CSV export
+it.each([
+  { kind: "email", raw: "ana.lopez@example.com", mark: "[email]" },
+  { kind: "phone", raw: "+44 20 7946 0958", mark: "[phone]" },
+  { kind: "card", raw: "4111 1111 1111 1111", mark: "[card]" },
+  { kind: "address", raw: "221B Baker Street", mark: "[address]" },
+])("the operator API and the CSV export mask a $kind", async ({ raw, mark }) => {
+  const visitor = new Visitor(app.url);
+  const turn = await visitor.chat({ message: `reach me: ${raw}` });
+  const get = (path: string) => fetch(app.url + path, { headers: auth });
+  const [listed] = (await (await get(`/api/traces?sessionTag=${turn.sessionTag}`)).json()).traces;
+  const { rows: [question] } = await db.query<{ id: string; user_id: string }>(
+    "select id, user_id from conversation_messages where session_id = $1 and role = 'user' order by seq limit 1",
+    [turn.sessionId],
+  );
+  await db.query(
+    `insert into llm_observations (trace_id, session_id, user_id, message_id, position, kind, name, status, started_at, ended_at, duration_ms,
+                                   tool_call_id, arguments, result, error)
+     values ($1, $2, $3, $4, 9, 'tool', 'lookup', 'error', now(), now(), 5, 'c9', $5, $6, $7)`,
+    [listed.id, turn.sessionId, question.user_id, question.id, JSON.stringify({ contact: raw }), JSON.stringify({ found: raw }), `no order for ${raw}`],
+  );
+  const rated = await fetch(`${app.url}/api/traces/${listed.id}/feedback`, {
+    method: "POST",
+    headers: { ...auth, "content-type": "application/json" },
+    body: JSON.stringify({ rating: "negative", comment: `call ${raw}` }),
+  });
+  expect(rated.status).toBe(200);
+
+  const list = await (await get(`/api/traces?sessionTag=${turn.sessionTag}`)).text();
+  const detail = await (await get(`/api/traces/${listed.id}`)).text();
+  const csv = await (await get(`/api/traces/export?sessionTag=${turn.sessionTag}`)).text();
+  for (const output of [list, detail, csv]) expect(output).not.toContain(raw);
+  expect(JSON.parse(list).traces[0].feedbackComment).toBe(`call ${mark}`);
+  expect(csv).toContain(`"call ${mark}"`);
+  const d = JSON.parse(detail);
+  expect(d.messages.find((m: { role: string }) => m.role === "user").content).toBe(`reach me: ${mark}`);
+  expect(d.steps.find((s: { name: string }) => s.name === "lookup")).toMatchObject({ arguments: { contact: mark }, result: { found: mark }, error: `no order for ${mark}` });
+  // stored as written: masking is on the way out
+  const { rows: [stored] } = await db.query<{ content: string }>("select content from conversation_messages where id = $1", [question.id]);
+  expect(stored.content).toBe(`reach me: ${raw}`);
+});
+
+it("the dashboard shows the OTLP outbox as /api/health does", async () => {
+  const res = await fetch(`${app.url}/api/dashboard`, { headers: auth });
+  expect(res.status).toBe(200);
+  const { outbox } = await res.json();
+  expect(outbox).toEqual({
+    enabled: true,
+    depth: expect.any(Number),
+    retrying: expect.any(Number),
+    oldestAgeSeconds: outbox.depth > 0 ? expect.any(Number) : null,
+    dropped: 0,
+    cap: expect.any(Number),
+  });
+  const page = await (await fetch(`${app.url}/dashboard`, { headers: auth })).text();
+  expect(page).toContain('data-testid="outbox-card" data-state="enabled"');
+});
+
+it("cross-site erasure requests are refused and change nothing", async () => {
+  const visitor = new Visitor(app.url);
+  await visitor.chat({ message: "keep my history" });
+  const id = idOf(visitor);
+  const crossSite = { origin: "https://evil.example", "sec-fetch-site": "cross-site" };
+  const own = await fetch(`${app.url}/api/visitor`, { method: "DELETE", headers: { ...crossSite, cookie: visitor.cookie } });
+  const operator = await fetch(`${app.url}/api/visitors/${id}`, { method: "DELETE", headers: { ...crossSite, ...auth } });
+  for (const res of [own, operator]) {
+    expect(res.status).toBe(403);
+    expect((await res.json()).error.code).toBe("forbidden:origin");
+  }
+  const { rows } = await db.query("select count(*)::int as n from conversation_messages where user_id = $1", [id]);
+  expect(rows[0].n).toBe(2);
+});
