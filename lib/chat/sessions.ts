@@ -21,7 +21,10 @@ function sessionView(s: SessionRow) {
 }
 
 export function messageView(m: MessageRow) {
-  return { id: m.id, role: m.role, content: m.content, buttons: buttonsOf(m.metadata), createdAt: m.created_at, partial: m.is_partial };
+  return {
+    id: m.id, role: m.role, content: m.content, buttons: buttonsOf(m.metadata), createdAt: m.created_at, partial: m.is_partial,
+    vote: m.vote ?? null, audioUrl: m.audio_url ?? null,
+  };
 }
 
 export async function sessionHistory(db: Database, visitorId: string | null, sessionId: string) {

@@ -13,6 +13,8 @@ export interface MessageRow {
   reply_to: string | null;
   is_partial: boolean;
   created_at: string;
+  audio_url?: string | null;
+  vote?: "up" | "down" | null;
 }
 
 export interface SessionRow {
