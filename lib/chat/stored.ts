@@ -13,6 +13,9 @@ export interface MessageRow {
   reply_to: string | null;
   is_partial: boolean;
   created_at: string;
+  /** "Try again" replaced this reply (docs/architecture.md "Try again"); the trace detail shows it. */
+  superseded_at?: string | null;
+  superseded_by?: string | null;
 }
 
 export interface SessionRow {
