@@ -34,6 +34,7 @@ export function ChatPanel({ id, chat, embedded, onClose, inputRef, focusInput }:
   const waitingForText = state.pendingReplyKey !== null && !messages.some((m) => m.key === state.pendingReplyKey);
   const last = messages.at(-1);
   const lastUser = messages.findLast((m) => m.role === "user");
+  const askAgain = !busy && last && chat.canTryAgain(last) ? last : null;
   const contentVersion = `${messages.length}:${last?.content.length ?? 0}:${last?.status}:${waitingForText}:${state.failure ? 1 : 0}`;
   const showMenu = state.ready && messages.length === 0 && !state.restoring && state.pendingReplyKey === null;
 
@@ -87,6 +88,7 @@ export function ChatPanel({ id, chat, embedded, onClose, inputRef, focusInput }:
               buttonsDisabled={busy || fromEndedSession(message, session?.sessionId)}
               onPressButton={chat.pressButton}
               onVote={(message, vote) => void chat.vote(message, vote)}
+              onTryAgain={message === askAgain ? () => chat.tryAgain(message) : undefined}
               feedback={
                 rated.has(message.key) && message.sessionId
                   ? {

@@ -2,7 +2,7 @@
 
 import { useEffect, useRef, useState } from "react";
 import { copyText } from "../clipboard";
-import { CheckIcon, CopyIcon, ThumbDownIcon, ThumbUpIcon } from "./icons";
+import { CheckIcon, CopyIcon, RetryIcon, ThumbDownIcon, ThumbUpIcon } from "./icons";
 import { focusRing } from "./styles";
 import type { Vote } from "./types";
 
@@ -28,6 +28,15 @@ export function CopyMessageButton({ text }: { text: string }) {
   return (
     <button type="button" data-testid="copy-message" data-copied={copied === true ? "" : undefined} aria-label={label} title={label} onClick={copy} className={base}>
       {copied ? <CheckIcon /> : <CopyIcon />}
+    </button>
+  );
+}
+
+/** "Try again": asks the agent again for the visitor's last message (the last reply only). */
+export function TryAgainButton({ onPress }: { onPress: () => void }) {
+  return (
+    <button type="button" data-testid="try-again" aria-label="Try again" title="Try again" onClick={onPress} className={base}>
+      <RetryIcon />
     </button>
   );
 }

@@ -3,7 +3,7 @@
 import { FeedbackButtons } from "./FeedbackButtons";
 import { formatMessageTime } from "./format-time";
 import { Markdown } from "./Markdown";
-import { CopyMessageButton, VoteButtons } from "./MessageActions";
+import { CopyMessageButton, TryAgainButton, VoteButtons } from "./MessageActions";
 import { productSku } from "./product-cards";
 import { ProductCards } from "./ProductCards";
 import { ReplyButtons } from "./ReplyButtons";
@@ -16,6 +16,8 @@ interface MessageItemProps {
   buttonsDisabled: boolean;
   onPressButton: (button: ReplyButton, message: ChatMessage) => void;
   onVote: (message: ChatMessage, vote: Vote | null) => void;
+  /** Present on the last agent reply when it may be asked again (not while a reply streams). */
+  onTryAgain?: () => void;
   /** Present when this reply carries the session rating (latest reply of its session). */
   feedback?: { rating: Rating | null; onRate: (rating: Rating) => void };
 }
@@ -25,7 +27,7 @@ interface MessageItemProps {
  * breaks); an agent's reply is Markdown (Markdown.tsx) with product cards, its
  * buttons, copy and a vote.
  */
-export function MessageItem({ message, agentName, buttonsDisabled, onPressButton, onVote, feedback }: MessageItemProps) {
+export function MessageItem({ message, agentName, buttonsDisabled, onPressButton, onVote, onTryAgain, feedback }: MessageItemProps) {
   const time = formatMessageTime(message.createdAt);
   const attrs = {
     "data-testid": "message",
@@ -76,6 +78,7 @@ export function MessageItem({ message, agentName, buttonsDisabled, onPressButton
           <span className="inline-flex items-center">
             <CopyMessageButton text={message.content} />
             <VoteButtons vote={message.vote} disabled={!message.id || !message.sessionId} onVote={(vote) => onVote(message, vote)} />
+            {onTryAgain && <TryAgainButton onPress={onTryAgain} />}
           </span>
         )}
       </div>

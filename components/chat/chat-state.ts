@@ -22,6 +22,8 @@ export interface ChatState {
   messages: ChatMessage[];
   /** Key of the reply being received; null when no request is in flight. */
   pendingReplyKey: string | null;
+  /** "Try again": id of the shown reply the pending one takes the place of. */
+  replacing: string | null;
   failure: ChatFailure | null;
   /** The server asked us to slow down: until when (epoch ms), and for how long it said. */
   rateLimit: { until: number; seconds: number } | null;
@@ -38,6 +40,7 @@ export const initialChatState: ChatState = {
   session: null,
   messages: [],
   pendingReplyKey: null,
+  replacing: null,
   failure: null,
   rateLimit: null,
   feedback: {},
@@ -50,7 +53,7 @@ export type ChatEvent =
   | { type: "restored"; history: SessionHistory; feedback: Rating | null }
   | { type: "restore-skipped" }
   | { type: "restore-failed"; sessionId: string; failure: ChatFailure }
-  | { type: "send-started"; userMessage: ChatMessage | null; replyKey: string }
+  | { type: "send-started"; userMessage: ChatMessage | null; replyKey: string; replaces?: string | null }
   | { type: "session-known"; info: SessionInfo; userKey: string }
   | { type: "text-delta"; replyKey: string; delta: string }
   | { type: "reply-finished"; replyKey: string; userKey: string; result: ChatTurnResult }
@@ -71,6 +74,13 @@ function sessionOf(info: SessionInfo): SessionInfo {
 
 function withTraced(state: ChatState, info: SessionInfo): Record<string, boolean> {
   return { ...state.traced, [info.sessionId]: info.traceId !== null && info.traceId !== undefined };
+}
+
+/** Adds a reply; a "Try again" reply takes the place of the one it replaces. */
+function placeReply(messages: ChatMessage[], replacing: string | null | undefined, reply: ChatMessage): ChatMessage[] {
+  return replacing && messages.some((m) => m.id === replacing)
+    ? messages.map((m) => (m.id === replacing ? reply : m))
+    : [...messages, reply];
 }
 
 function updateMessage(messages: ChatMessage[], key: string, change: (m: ChatMessage) => ChatMessage): ChatMessage[] {
@@ -111,6 +121,7 @@ export function chatReducer(state: ChatState, event: ChatEvent): ChatState {
         ...state,
         messages: event.userMessage ? [...state.messages, event.userMessage] : state.messages,
         pendingReplyKey: event.replyKey,
+        replacing: event.replaces ?? null,
         failure: null,
         rateLimit: null,
       };
@@ -126,9 +137,7 @@ export function chatReducer(state: ChatState, event: ChatEvent): ChatState {
       const exists = state.messages.some((m) => m.key === event.replyKey);
       const messages = exists
         ? updateMessage(state.messages, event.replyKey, (m) => ({ ...m, content: m.content + event.delta }))
-        : [
-            ...state.messages,
-            {
+        : placeReply(state.messages, state.replacing, {
               key: event.replyKey,
               id: null,
               role: "agent" as const,
@@ -139,8 +148,7 @@ export function chatReducer(state: ChatState, event: ChatEvent): ChatState {
               status: "streaming" as const,
               vote: null,
               metadata: null,
-            },
-          ];
+            });
       return { ...state, messages };
     }
     case "reply-finished": {
@@ -160,9 +168,10 @@ export function chatReducer(state: ChatState, event: ChatEvent): ChatState {
       const exists = state.messages.some((m) => m.key === replyKey);
       const messages = exists
         ? updateMessage(state.messages, replyKey, (m) => ({ ...finished, createdAt: m.createdAt }))
-        : [...state.messages, finished];
+        : placeReply(state.messages, result.replaces ?? state.replacing, finished);
       return {
         ...state,
+        replacing: null,
         session: sessionOf(result),
         traced: withTraced(state, result),
         messages: updateMessage(messages, event.userKey, (m) => ({ ...m, sessionId: result.sessionId })),
@@ -174,6 +183,7 @@ export function chatReducer(state: ChatState, event: ChatEvent): ChatState {
       return {
         ...state,
         pendingReplyKey: null,
+        replacing: null,
         messages: updateMessage(state.messages, event.replyKey, (m) => ({ ...m, status: "partial" })),
         announcement: "Reply stopped.",
       };
@@ -181,6 +191,7 @@ export function chatReducer(state: ChatState, event: ChatEvent): ChatState {
       return {
         ...state,
         pendingReplyKey: null,
+        replacing: null,
         // A half-received reply is dropped: Retry asks for it again.
         messages: state.messages.filter((m) => m.key !== event.replyKey),
         failure: event.failure,

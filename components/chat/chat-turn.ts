@@ -52,11 +52,17 @@ export interface ChatTurn {
   fallback?: ChatRequestBody;
 }
 
+/** "Try again" (the regenerate action): the id of the shown reply the new one replaces. */
+function replacedBy(body: ChatRequestBody): string | null {
+  const id = body.action?.id === "regenerate" ? body.action.payload?.messageId : null;
+  return typeof id === "string" ? id : null;
+}
+
 export async function runChatTurn(turn: ChatTurn): Promise<void> {
   const { body, userMessage, signal, dispatch, returnDraft, fallback } = turn;
   const userKey = body.clientMessageId;
   const replyKey = `reply-${userKey}`;
-  dispatch({ type: "send-started", userMessage, replyKey });
+  dispatch({ type: "send-started", userMessage, replyKey, replaces: replacedBy(body) });
   let finished = false;
   try {
     for await (const chunk of streamChatTurn(body, signal)) {

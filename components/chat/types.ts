@@ -48,6 +48,8 @@ export interface ChatTurnResult extends SessionInfo {
     /** Tool outputs and the like, when the server sends them (read defensively). */
     metadata?: Record<string, unknown> | null;
   };
+  /** "Try again": the id of the earlier reply this one replaces. */
+  replaces?: string;
 }
 
 /** The body of POST /api/chat. */

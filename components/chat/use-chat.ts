@@ -13,6 +13,7 @@ import { useTrackingPreference } from "./tracking-preference";
 import type { ChatMessage, ChatRequestBody, Rating, ReplyButton, Vote } from "./types";
 
 const SELECT_AGENT = "select_agent";
+const REGENERATE = "regenerate";
 
 function isAbort(error: unknown): boolean {
   return error instanceof DOMException && error.name === "AbortError";
@@ -144,6 +145,25 @@ export function useChat(options: { model?: string } = {}) {
     void runTurn(body, userMessageFor(body, button.label));
   }
 
+  /**
+   * "Try again" fits the last reply of the current session when it answered something the
+   * visitor said or pressed (not a greeting or the menu, which have no question to ask again).
+   */
+  function canTryAgain(message: ChatMessage): boolean {
+    const kind = message.metadata?.kind;
+    return message.role === "agent" && Boolean(message.id) && message.status !== "streaming"
+      && message.sessionId === currentSessionId && kind !== "greeting" && kind !== "menu"
+      && !message.buttons.some((b) => b.action.id === SELECT_AGENT)
+      && state.messages.at(-2)?.role === "user";
+  }
+
+  /** Asks the agent again for the same message; the new reply takes the old one's place. */
+  function tryAgain(message: ChatMessage): void {
+    if (busy || abortRef.current || !message.id) return;
+    const body: ChatRequestBody = { ...baseBody(message.sessionId ?? currentSessionId), action: { id: REGENERATE, payload: { messageId: message.id } } };
+    void runTurn(body, null);
+  }
+
   /** A vote on one agent message: shown at once, taken back if the server refuses it. */
   async function vote(message: ChatMessage, next: Vote | null): Promise<void> {
     if (!message.id || !message.sessionId) return;
@@ -226,6 +246,8 @@ export function useChat(options: { model?: string } = {}) {
     sendText,
     chooseAgent,
     pressButton,
+    canTryAgain,
+    tryAgain,
     stop,
     retry,
     newChat,

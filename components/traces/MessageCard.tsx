@@ -13,6 +13,9 @@ export interface DetailMessage {
   metadata: Record<string, unknown>;
   /** the visitor's vote on an agent message */
   vote?: "up" | "down" | null;
+  /** "Try again" replaced this reply: when, and by which message */
+  supersededAt?: string | null;
+  supersededBy?: string | null;
 }
 
 const roleStyle: Record<string, string> = {
@@ -32,7 +35,12 @@ export function MessageCard({ message }: { message: DetailMessage }) {
   const rest = Object.fromEntries(Object.entries(m).filter(([k]) => !shownElsewhere.has(k)));
 
   return (
-    <li data-testid="conversation-message" data-role={message.role} className={cx("rounded-lg border px-3 py-2", roleStyle[message.role] ?? roleStyle.agent)}>
+    <li
+      data-testid="conversation-message"
+      data-role={message.role}
+      data-superseded={message.supersededAt ? "" : undefined}
+      className={cx("rounded-lg border px-3 py-2", roleStyle[message.role] ?? roleStyle.agent, message.supersededAt && "border-dashed")}
+    >
       <div className="mb-1 flex flex-wrap items-center gap-x-2 gap-y-0.5 text-[11px] text-slate-500 dark:text-slate-400">
         <span className="font-semibold uppercase tracking-wide text-slate-700 dark:text-slate-200">{message.role}</span>
         <time dateTime={message.createdAt}>{formatDateTime(message.createdAt)}</time>
@@ -53,6 +61,11 @@ export function MessageCard({ message }: { message: DetailMessage }) {
           >
             {message.vote === "up" ? <ThumbUpIcon width="11" height="11" aria-hidden="true" /> : <ThumbDownIcon width="11" height="11" aria-hidden="true" />}
             visitor voted {message.vote}
+          </span>
+        )}
+        {message.supersededAt && (
+          <span data-testid="message-superseded" title={`replaced at ${formatDateTime(message.supersededAt)}`} className="rounded bg-slate-200 px-1 font-medium text-slate-800 dark:bg-slate-700 dark:text-slate-100">
+            superseded (visitor asked to try again)
           </span>
         )}
         {message.partial && <span className="rounded bg-amber-100 px-1 font-medium text-amber-800 dark:bg-amber-950 dark:text-amber-300">partial (cut off)</span>}

@@ -28,6 +28,8 @@ export interface AgentRunInput {
   /** Metadata of the stored message whose button was pressed (R10): what that reply offered and used. */
   actionSource?: Record<string, unknown> | null;
   flows: Record<string, Record<string, unknown>>;
+  /** "Try again": the visitor asked for another answer to the same message. */
+  tryAgain?: boolean;
   signal?: AbortSignal;
   onText?(delta: string): void;
 }
@@ -60,7 +62,7 @@ export function toModelMessages(history: readonly StoredMessage[], message: stri
 }
 
 /** The agent's instructions plus what this turn knows that the conversation text does not. */
-export function instructionsFor(agent: AgentDefinition, input: Pick<AgentRunInput, "action" | "actionSource" | "flows">): string {
+export function instructionsFor(agent: AgentDefinition, input: Pick<AgentRunInput, "action" | "actionSource" | "flows" | "tryAgain">): string {
   const order = readOrder(input.flows[BULK_ORDER_FLOW]);
   const source = input.actionSource;
   const context = {
@@ -73,6 +75,8 @@ export function instructionsFor(agent: AgentDefinition, input: Pick<AgentRunInpu
         }
       : null,
     bulk_order: agent.tools.includes("set_order_line") && order ? (isOpen(order) ? view(order) : { status: order.status }) : null,
+    // the visitor pressed "Try again": their last message wants a different answer than before
+    ...(input.tryAgain ? { try_again: true } : {}),
   };
   return `${agent.instructions}\n\n${TURN_CONTEXT_LABEL}${JSON.stringify(context)}`;
 }

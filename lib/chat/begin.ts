@@ -52,6 +52,8 @@ export type BeginResult =
       flows: Record<string, Record<string, unknown>>;
       agent: AgentDefinition;
       handoff_agents: HandoffAgent[];
+      /** "Try again": the agent reply this turn answers again (now superseded). */
+      regenerates?: string;
     };
 
 export function beginTurn(db: Database, r: TurnRequest): Promise<BeginResult> {

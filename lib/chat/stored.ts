@@ -15,6 +15,9 @@ export interface MessageRow {
   created_at: string;
   audio_url?: string | null;
   vote?: "up" | "down" | null;
+  /** "Try again" replaced this reply (docs/architecture.md "Try again"); the trace detail shows it. */
+  superseded_at?: string | null;
+  superseded_by?: string | null;
 }
 
 export interface SessionRow {

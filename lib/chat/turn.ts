@@ -7,7 +7,7 @@ import { beginTurn, type BeginResult, type HandoffAgent, type TurnRequest } from
 import { logLifecycle } from "./lifecycle";
 import { chatModelFor, hasModel } from "./models";
 import { buttonsOf, toStoredMessage, type MessageRow, type SessionRow } from "./stored";
-import type { Button, ChatModel } from "./types";
+import type { Button, ButtonAction, ChatModel } from "./types";
 
 // One chat turn (docs/architecture.md "A chat turn"): begin_turn (round trip 1) → the
 // session's agent runs the AI SDK tool loop (and, after a handoff, the new agent runs on
@@ -33,6 +33,8 @@ export interface TurnReply {
 
 export type TurnResult = TurnSession & {
   reply: TurnReply;
+  /** "Try again": the earlier reply this one replaces (kept in the database, marked superseded). */
+  replaces?: string;
   /** Set when the agent handed the visitor over in this turn: the session it left and its note. */
   handoff?: { fromSessionId: string; fromReply: TurnReply };
 };
@@ -96,11 +98,12 @@ export async function runTurn(db: Database, request: TurnRequest, hooks: TurnHoo
   logLifecycle(begun, request);
   const session = sessionOf(begun.session, begun.new_session, begun.agent);
   hooks.onSession?.(session);
+  const replaces = begun.regenerates ? { replaces: begun.regenerates } : {};
 
   // the menu, a greeting (no model), or a repeated clientMessageId (R8): the stored reply
   if (begun.reply && (begun.status === "answered" || begun.status === "replay")) {
     hooks.onText?.(begun.reply.content);
-    return { ...session, reply: replyOf(begun.reply) };
+    return { ...session, ...replaces, reply: replyOf(begun.reply) };
   }
   const question = begun.user_message;
   if (!question) throw new AppError("internal:chat", "begin_turn stored no question for a model turn.");
@@ -117,9 +120,11 @@ export async function runTurn(db: Database, request: TurnRequest, hooks: TurnHoo
     sessionId: begun.session.id,
     history: begun.history.map(toStoredMessage),
     message: question.content,
-    action: request.action ?? null,
+    // a regenerate answers the question's own button press again, not the "Try again" press
+    action: begun.regenerates ? ((question.metadata?.action as ButtonAction | undefined) ?? null) : (request.action ?? null),
     actionSource: begun.action_source,
     flows: begun.flows ?? {},
+    tryAgain: Boolean(begun.regenerates),
     signal: hooks.signal,
     onText: hooks.onText,
   });
@@ -183,7 +188,7 @@ export async function runTurn(db: Database, request: TurnRequest, hooks: TurnHoo
       handoff: { fromSessionId: finished.handoff.from_session_id, fromReply: replyOf(finished.handoff.from_reply) },
     };
   }
-  return { ...session, reply: replyOf(finished.reply) };
+  return { ...session, ...replaces, reply: replyOf(finished.reply) };
 }
 
 /** The model failed: the question stays stored, the trace records the failed steps; the client may retry. */

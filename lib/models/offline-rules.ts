@@ -34,6 +34,7 @@ export const TURN_CONTEXT_LABEL = "Turn context (JSON): ";
 interface TurnContextJson {
   pressed_button?: { id: string; payload?: Record<string, unknown> } | null;
   bulk_order?: { status?: string; missing?: OrderField[]; fingerprint?: string; lines?: unknown[] } | null;
+  try_again?: boolean;
 }
 
 function turnContext(system: string): TurnContextJson {
@@ -217,8 +218,16 @@ function choicesFor(p: OfflinePrompt): Record<string, unknown>[] {
   return [];
 }
 
-/** One step of the tool loop. */
+/** The words that open an answer given again ("Try again"), so the visitor sees it is a new one. */
+export const TRY_AGAIN_LEAD = "Let me try that again. ";
+
+/** One step of the tool loop; a final text asked for again opens with TRY_AGAIN_LEAD. */
 export function decideStep(p: OfflinePrompt): OfflineStep {
+  const step = nextStep(p);
+  return step.text && step.toolCalls.length === 0 && turnContext(p.system).try_again ? { ...step, text: TRY_AGAIN_LEAD + step.text } : step;
+}
+
+function nextStep(p: OfflinePrompt): OfflineStep {
   if (p.calls.length === 0) return firstStep(p);
   if (called(p, "handoff")) return { text: "", toolCalls: [] };
   if (has(p, "offer_choices") && !called(p, "offer_choices")) {

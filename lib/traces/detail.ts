@@ -30,7 +30,10 @@ export async function traceDetail(db: Database, traceId: string) {
       durationSeconds: r.session.duration_seconds,
       agent: agentRef(r.session.agent_type),
     },
-    messages: r.messages.map((m) => ({ ...messageView(m), metadata: m.metadata ?? {}, vote: m.vote ?? null })),
+    messages: r.messages.map((m) => ({
+      ...messageView(m), metadata: m.metadata ?? {}, vote: m.vote ?? null,
+      supersededAt: m.superseded_at ?? null, supersededBy: m.superseded_by ?? null,
+    })),
     steps: r.observations.map(stepView),
     events: r.events.map((e) => ({
       id: e.id,

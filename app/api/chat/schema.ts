@@ -20,6 +20,11 @@ export const chatRequestSchema = z
   .refine((b) => b.message !== undefined || b.action !== undefined || b.agent !== undefined, {
     message: "message is required unless an action or agent is given",
     path: ["message"],
+  })
+  // "Try again" names the agent reply to answer again (docs/architecture.md "Try again")
+  .refine((b) => b.action?.id !== "regenerate" || (z.uuid().safeParse(b.action.payload?.messageId).success && b.message === undefined), {
+    message: "the regenerate action needs payload.messageId (a uuid) and no message",
+    path: ["action", "payload", "messageId"],
   });
 
 export type ChatRequest = z.infer<typeof chatRequestSchema>;
