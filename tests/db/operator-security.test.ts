@@ -93,12 +93,16 @@ describe.each(backends)("operator sessions and throttling on $name", ({ open }) 
     expect(await t.sql("select 1 from rate_limit_buckets where bucket = $1", [`auth:${other}`])).toEqual([]);
   });
 
-  it("hit_rate_limit counts a bucket per minute; 0 turns it off", async () => {
-    const bucket = `visitors:198.51.100.${Math.floor(Math.random() * 200)}`;
+  it("count_new_visitor counts an address per minute with the one private counter; 0 turns it off", async () => {
+    const ip = `198.51.100.${Math.floor(Math.random() * 200)}`;
     const hits = [];
-    for (let i = 0; i < 4; i++) hits.push((await t.db.rpc<{ limited: boolean }>("hit_rate_limit", { p_bucket: bucket, p_limit: 3 })).limited);
+    for (let i = 0; i < 4; i++) hits.push((await t.db.rpc<{ limited: boolean }>("count_new_visitor", { p_client_ip: ip, p_limit: 3 })).limited);
     expect(hits).toEqual([false, false, false, true]);
-    expect(await t.db.rpc("hit_rate_limit", { p_bucket: bucket, p_limit: 0 })).toMatchObject({ limited: false });
+    expect(await t.db.rpc("count_new_visitor", { p_client_ip: ip, p_limit: 0 })).toMatchObject({ limited: false });
+    const [bucket] = await t.sql<{ hits: number }>("select hits from rate_limit_buckets where bucket = $1", [`visitors:${ip}`]);
+    expect(bucket.hits).toBe(4);
+    // one counter: the public copy is gone
+    expect(await t.sql("select 1 from pg_proc where proname = 'hit_rate_limit' and pronamespace = 'public'::regnamespace")).toEqual([]);
   });
 
   it("the API roles cannot read operator sessions or call the new functions", async () => {
