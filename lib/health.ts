@@ -5,9 +5,9 @@ import { toAppError } from "./db/errors";
 export async function health(): Promise<{ status: number; body: Record<string, unknown> }> {
   try {
     const db = await database();
-    const r = await db.rpc<{ migration_version: string | null; now: string }>("app_health");
+    const r = await db.rpc("app_health");
     // the OTLP outbox (docs/privacy.md): depth, rows being retried, age of the oldest, rows dropped at the cap
-    const outbox = await db.rpc<Record<string, unknown>>("otlp_outbox_status").catch(() => null);
+    const outbox = await db.rpc("otlp_outbox_status").catch(() => null);
     return {
       status: 200,
       body: { ok: true, database: { backend: db.backend, up: true, migrationVersion: r.migration_version }, telemetry: { outbox } },

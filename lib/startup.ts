@@ -21,7 +21,7 @@ export async function startup(): Promise<void> {
     await startTelemetry(db, env().PII_MASKING).catch((error) =>
       log("telemetry.not_started", { error: String((error as Error)?.message ?? error) }, "error"),
     );
-    const { migration_version } = await db.rpc<{ migration_version: string | null }>("app_health");
+    const { migration_version } = await db.rpc("app_health");
     await checkDefaultAgent(db);
     log("server.started", { backend: db.backend, migrationVersion: migration_version });
     const e = env();

@@ -10,5 +10,5 @@ export interface AgentMenuEntry {
 }
 
 export async function listAgents(db: Database): Promise<AgentMenuEntry[]> {
-  return db.rpc<AgentMenuEntry[]>("list_agents");
+  return db.rpc("list_agents");
 }

@@ -10,5 +10,5 @@ export interface ProductCardFacts {
 }
 
 export async function productCards(db: Database, skus: string[]): Promise<ProductCardFacts[]> {
-  return db.rpc<ProductCardFacts[]>("product_cards", { p_skus: skus });
+  return db.rpc("product_cards", { p_skus: skus });
 }

@@ -16,5 +16,5 @@ export function defaultAgentProblem(defaultAgent: string, enabled: EnabledAgent[
 }
 
 export function enabledAgents(db: Database): Promise<EnabledAgent[]> {
-  return db.rpc<EnabledAgent[]>("enabled_agents").then((rows) => rows ?? []);
+  return db.rpc("list_agents"); // the enabled agents, in menu order
 }

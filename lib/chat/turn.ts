@@ -161,7 +161,7 @@ export async function runTurn(db: Database, request: TurnRequest, hooks: TurnHoo
   const note = first.content || (target ? `Let me hand you over to our ${target.name}.` : "");
 
   // 3. finish: the reply, the flow state and every step, in one transaction
-  const finished = await db.rpc<{ status: string; reply: MessageRow; session: SessionRow; new_session?: boolean; handoff?: { from_session_id: string; from_reply: MessageRow } }>("finish_turn", {
+  const finished = await db.rpc("finish_turn", {
     p_user_message_id: question.id,
     p_content: note,
     p_metadata: replyMetadata(agent, model, first, latencyMs),
@@ -173,6 +173,7 @@ export async function runTurn(db: Database, request: TurnRequest, hooks: TurnHoo
     p_observations: first.observations,
     p_handoff: handoff,
   });
+  if (finished.status === "error_recorded") throw new Error("finish_turn recorded an error for a turn that had none");
   if (finished.handoff) {
     const agentRef = target ?? { key: finished.session.agent_type, name: finished.session.agent_type };
     log("session.handoff", { requestId: request.requestId, visitor: request.visitorId, sessionId: finished.session.id, previousSessionId: finished.handoff.from_session_id, agent: agentRef.key });

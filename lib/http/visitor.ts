@@ -48,7 +48,7 @@ async function countNewVisitor(request: Request, db: Database): Promise<void> {
   const limit = env().NEW_VISITORS_PER_IP_PER_MINUTE;
   const ip = clientIp(request);
   if (limit <= 0 || !ip) return;
-  const hit = await db.rpc<{ limited: boolean; retry_after: number }>("count_new_visitor", { p_client_ip: ip, p_limit: limit });
+  const hit = await db.rpc("count_new_visitor", { p_client_ip: ip, p_limit: limit });
   if (hit.limited) {
     throw new AppError("rate_limit:chat", "Too many new visitors from this address. Wait a moment and try again.", { retryAfter: hit.retry_after });
   }

@@ -17,12 +17,12 @@ export interface CatalogProduct {
 
 export function searchProducts(db: Database, query: string, limit: number): Promise<CatalogProduct[]> {
   const q = query.trim().toLowerCase().replace(/\s+/g, " ");
-  return cachedRead(`search:${limit}:${q}`, () => db.rpc<CatalogProduct[]>("search_catalog", { p_query: q, p_limit: limit }).then((rows) => rows ?? []));
+  return cachedRead(`search:${limit}:${q}`, () => db.rpc("search_catalog", { p_query: q, p_limit: limit }).then((rows) => rows ?? []));
 }
 
 /** One catalog product by SKU, or undefined. */
 export async function productBySku(db: Database, sku: string): Promise<CatalogProduct | undefined> {
-  const all = await cachedRead("catalog_products", () => db.rpc<CatalogProduct[]>("catalog_products"));
+  const all = await cachedRead("catalog_products", () => db.rpc("catalog_products"));
   return all.find((p) => p.sku === sku.trim().toUpperCase());
 }
 

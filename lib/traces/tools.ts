@@ -7,5 +7,5 @@ export interface ToolOption {
 }
 
 export async function operatorTools(db: Database): Promise<ToolOption[]> {
-  return db.rpc<ToolOption[]>("operator_tools");
+  return db.rpc("operator_tools");
 }
