@@ -16,8 +16,6 @@ export const operatorCookie = "tl_operator";
 const sessionHours = 12;
 const cookieId = /^[A-Za-z0-9_-]{43}$/;
 
-type Authenticated = { status: "ok" | "invalid" | "limited"; retry_after?: number };
-
 async function authenticate(db: Database, request: Request, token: string, sessionHash?: string): Promise<boolean> {
   await adminTokenReady(db);
   const result = await db.rpc("operator_authenticate", {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { RpcResultOf } from "../db/registry";
 import type { Database } from "../db/types";
 import { AppError } from "../errors";
 import { log } from "../log";
@@ -20,11 +21,7 @@ export function exportVisitor(db: Database, userId: string): Promise<Record<stri
   return db.rpc("export_visitor", { p_user_id: userId });
 }
 
-export interface Erasure {
-  found: boolean;
-  opaque_id: string | null;
-  counts: Record<string, number>;
-}
+export type Erasure = RpcResultOf<"erase_visitor">;
 
 export async function eraseVisitor(db: Database, userId: string, requestedBy: "operator" | "visitor", requestId?: string) {
   const r = await db.rpc("erase_visitor", { p_user_id: userId, p_requested_by: requestedBy });

@@ -1,19 +1,11 @@
 // Catalog tools: full-text and fuzzy search in SQL (search_catalog), one product by sku.
 import { z } from "zod";
+import type { RpcResultOf } from "../db/registry";
 import type { Database } from "../db/types";
 import { cachedRead } from "./catalog-cache";
 import { ToolRefusal, type ToolDefinition } from "./types";
 
-export interface CatalogProduct {
-  sku: string;
-  name: string;
-  category: string;
-  description: string;
-  price_cents: number;
-  tags: string[];
-  pickup_location: string;
-  rank?: number;
-}
+export type CatalogProduct = RpcResultOf<"catalog_products">[number] & { rank?: number };
 
 export function searchProducts(db: Database, query: string, limit: number): Promise<CatalogProduct[]> {
   const q = query.trim().toLowerCase().replace(/\s+/g, " ");
