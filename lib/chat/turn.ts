@@ -42,7 +42,7 @@ export interface TurnHooks {
   onText?(delta: string): void;
   /** The agent handed over: the text that follows is the new agent's, in the new session. */
   onHandoff?(agent: { key: string; name: string }): void;
-  /** Aborted when the client goes away: the reply so far is stored, marked partial (R9). */
+  /** Aborted when the client goes away: the reply so far is stored, marked partial (R9, docs/rules.md). */
   signal?: AbortSignal;
 }
 
@@ -97,7 +97,7 @@ export async function runTurn(db: Database, request: TurnRequest, hooks: TurnHoo
   const session = sessionOf(begun.session, begun.new_session, begun.agent);
   hooks.onSession?.(session);
 
-  // the menu, a greeting (no model), or a repeated clientMessageId (R8): the stored reply
+  // the menu, a greeting (no model), or a repeated clientMessageId (R8, docs/rules.md): the stored reply
   if (begun.reply && (begun.status === "answered" || begun.status === "replay")) {
     hooks.onText?.(begun.reply.content);
     return { ...session, reply: replyOf(begun.reply) };

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends, type TestDatabase } from "../support/databases";
 import { begin, finish, step, visitor } from "./turn-helpers";
 
+// The rule codes in the test names (R1–R11, T1–T3) are defined in docs/rules.md.
+
 // finish_turn writes every step of a turn (observations) with its cost, rolls them up on the
 // trace, and carries a handoff to another agent in the same transaction.
 
