@@ -3,7 +3,7 @@ import { log } from "./log";
 import { adminTokenReady, sessionSecret } from "./settings";
 import { defaultAgentProblem, enabledAgents } from "./chat/default-agent";
 import { startMaintenance } from "./chat/maintenance";
-import { ensureModels } from "./chat/models";
+import { ensureModels } from "./chat/available-models";
 import { env } from "./env";
 import { startTelemetry } from "./telemetry/start";
 

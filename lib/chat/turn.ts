@@ -5,7 +5,7 @@ import type { AgentDefinition } from "../tools/types";
 import { runAgent, type AgentRunResult } from "./agent-run";
 import { beginTurn, type BeginResult, type HandoffAgent, type TurnRequest } from "./begin";
 import { logLifecycle } from "./lifecycle";
-import { chatModelFor, hasModel } from "./models";
+import { chatModelFor, hasModel } from "./available-models";
 import { buttonsOf, toStoredMessage, type MessageRow, type SessionRow } from "./stored";
 import type { Button, ChatModel } from "./types";
 

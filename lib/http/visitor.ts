@@ -1,5 +1,5 @@
 import type { Database } from "../db/types";
-import { newVisitorId, signVisitor, verifyVisitor, visitorCookie, visitorCookieMaxAge } from "../chat/visitor";
+import { newVisitorId, signVisitor, verifyVisitor, visitorCookie, visitorCookieMaxAge } from "../chat/visitor-cookie";
 import { env } from "../env";
 import { AppError } from "../errors";
 import { sessionSecret } from "../settings";
