@@ -57,3 +57,10 @@ it("rpc results are checked against the registry outside production: a wrong sha
   expect(() => checkRpcResult("app_health", { migration_version: 42 })).toThrow(RpcShapeError);
   expect(() => checkRpcResult("set_message_vote", { message_id: "m", session_id: "s", vote: "sideways", trace_id: null })).toThrow(/vote/);
 });
+
+it("the functions that take no arguments answer in their registry shape on a freshly migrated database", async () => {
+  for (const name of ["app_health", "catalog_products", "list_agents", "operator_tools", "operator_models", "maintenance_scheduler", "otlp_outbox_status"] as const) {
+    await expect(t.db.rpc(name), name).resolves.toBeDefined();
+  }
+  expect((await t.db.rpc("catalog_products")).length).toBeGreaterThan(0);
+});

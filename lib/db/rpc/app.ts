@@ -18,7 +18,7 @@ export const appFunctions = {
     args: z.object({ p_key: z.string(), p_name: z.string(), p_provider: z.string(), p_experiment_name: opt(z.string()) }),
     result: z.unknown(),
   },
-  catalog_products: { args: z.object({}), result: z.array(catalogProductSchema.extend({ rank: z.number(), featured: z.boolean() })) },
+  catalog_products: { args: z.object({}), result: z.array(catalogProductSchema) },
   search_catalog: { args: z.object({ p_query: z.string().nullable(), p_limit: opt(z.number()) }), result: z.array(catalogProductSchema.extend({ rank: z.number(), featured: z.boolean() })) },
   run_maintenance: {
     args: z.object({ p_idle_minutes: opt(z.number()), p_batch: opt(z.number()) }),
