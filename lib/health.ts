@@ -6,7 +6,7 @@ import { outboxStatus } from "./telemetry/outbox-status";
 export async function health(): Promise<{ status: number; body: Record<string, unknown> }> {
   try {
     const db = await database();
-    const r = await db.rpc<{ migration_version: string | null; now: string }>("app_health");
+    const r = await db.rpc("app_health");
     // the OTLP outbox (docs/privacy.md): depth, rows being retried, age of the oldest, rows dropped at the cap
     const outbox = await outboxStatus(db).catch(() => null);
     return {

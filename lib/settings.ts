@@ -11,7 +11,7 @@ import { log } from "./log";
 const cache = new Map<string, Promise<string>>();
 
 async function ensureSetting(db: Database, key: string, onCreate?: (value: string) => void): Promise<string> {
-  const result = await db.rpc<{ value: string; created: boolean }>("ensure_setting", {
+  const result = await db.rpc("ensure_setting", {
     p_key: key,
     p_value: randomBytes(32).toString("base64url"),
   });
@@ -52,7 +52,7 @@ export function adminTokenReady(db: Database): Promise<void> {
       return "";
     }
     const token = randomBytes(32).toString("base64url");
-    const { created } = await db.rpc<{ created: boolean }>("ensure_admin_token_hash", { p_hash: secretHash(token) });
+    const { created } = await db.rpc("ensure_admin_token_hash", { p_hash: secretHash(token) });
     if (created) {
       const port = process.env.PORT ?? "3000";
       log("operator.token_created", { loginUrl: `http://localhost:${port}/login?token=${token}` });

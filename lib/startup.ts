@@ -3,7 +3,7 @@ import { log } from "./log";
 import { adminTokenReady, sessionSecret } from "./settings";
 import { defaultAgentProblem, enabledAgents } from "./chat/default-agent";
 import { startMaintenance } from "./chat/maintenance";
-import { ensureModels } from "./chat/models";
+import { ensureModels } from "./chat/available-models";
 import { env } from "./env";
 import { startTelemetry } from "./telemetry/start";
 import { whatsappWorker } from "./channels/whatsapp/start";
@@ -24,7 +24,7 @@ export async function startup(): Promise<void> {
     );
     // the WhatsApp channel's inbox and outbox poller (lib/channels/whatsapp), when configured
     whatsappWorker(db);
-    const { migration_version } = await db.rpc<{ migration_version: string | null }>("app_health");
+    const { migration_version } = await db.rpc("app_health");
     await checkDefaultAgent(db);
     log("server.started", { backend: db.backend, migrationVersion: migration_version });
     const e = env();

@@ -5,7 +5,7 @@ import { queryString, requireOperatorPage } from "@/components/operator/require-
 import { apiParams, parseExplorerState } from "@/components/traces/explorer-state";
 import { TraceExplorer } from "@/components/traces/TraceExplorer";
 import { agents } from "@/lib/agents/registry";
-import { operatorModels } from "@/lib/dashboard/models";
+import { operatorModels } from "@/lib/dashboard/model-options";
 import { parseWith } from "@/lib/http/body";
 import { traceQuerySchema } from "@/lib/traces/query";
 import { searchTraces } from "@/lib/traces/search";

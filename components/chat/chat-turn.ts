@@ -45,11 +45,6 @@ export interface ChatTurn {
   dispatch: (event: ChatEvent) => void;
   /** Puts a message the server refused (rate limit) back into the composer. */
   returnDraft: (text: string) => void;
-  /**
-   * Sent instead when the server refuses `body` as bad input before answering
-   * (a server that does not yet take a bare `{agent}`: see use-chat's chooseAgent).
-   */
-  fallback?: ChatRequestBody;
 }
 
 /** "Try again" (the regenerate action): the id of the shown reply the new one replaces. */
@@ -59,7 +54,7 @@ function replacedBy(body: ChatRequestBody): string | null {
 }
 
 export async function runChatTurn(turn: ChatTurn): Promise<void> {
-  const { body, userMessage, signal, dispatch, returnDraft, fallback } = turn;
+  const { body, userMessage, signal, dispatch, returnDraft } = turn;
   const userKey = body.clientMessageId;
   const replyKey = `reply-${userKey}`;
   dispatch({ type: "send-started", userMessage, replyKey, replaces: replacedBy(body) });
@@ -80,10 +75,6 @@ export async function runChatTurn(turn: ChatTurn): Promise<void> {
       return;
     }
     const error = caught instanceof ChatApiError ? caught : new ChatApiError("network", "The reply could not be read. Please retry.");
-    if (fallback && error.kind === "invalid" && error.status === 400) {
-      await runChatTurn({ ...turn, body: fallback, userMessage: null, fallback: undefined });
-      return;
-    }
     if (error.kind === "rate_limited") {
       const seconds = error.retryAfter ?? DEFAULT_RATE_LIMIT_SECONDS;
       dispatch({ type: "rate-limited", userKey, seconds, until: Date.now() + seconds * 1000 });

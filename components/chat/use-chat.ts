@@ -71,7 +71,7 @@ export function useChat(options: { model?: string } = {}) {
     if (state.ready) chatStorage.setSessionId(currentSessionId);
   }, [state.ready, currentSessionId]);
 
-  async function runTurn(body: ChatRequestBody, userMessage: ChatMessage | null, fallback?: ChatRequestBody) {
+  async function sendTurn(body: ChatRequestBody, userMessage: ChatMessage | null) {
     const controller = new AbortController();
     abortRef.current = controller;
     try {
@@ -81,7 +81,6 @@ export function useChat(options: { model?: string } = {}) {
         signal: controller.signal,
         dispatch: dispatchFor(generationRef.current),
         returnDraft: (text) => setDraft((current) => (current === "" ? text : current)),
-        fallback,
       });
     } finally {
       if (abortRef.current === controller) abortRef.current = null;
@@ -114,21 +113,17 @@ export function useChat(options: { model?: string } = {}) {
     const message = text.trim();
     if (!message || busy || abortRef.current) return false;
     const body = { ...baseBody(currentSessionId), message, ...(clientMessageId ? { clientMessageId } : {}) };
-    void runTurn(body, userMessageFor(body, message));
+    void sendTurn(body, userMessageFor(body, message));
     return true;
   }
 
   /**
    * Picking an agent sends only `{agent}`: the visitor said nothing, so no
    * message of theirs is shown or stored, and the reply is the agent's greeting.
-   * A server that still wants a message gets the same choice as a select_agent
-   * button press instead (never a made-up "Hi").
    */
   function chooseAgent(agent: string): void {
     if (busy || abortRef.current) return;
-    const body = { ...baseBody(currentSessionId), agent };
-    const asButton: ChatRequestBody = { ...body, action: { id: SELECT_AGENT, payload: { agent } } };
-    void runTurn(body, null, asButton);
+    void sendTurn({ ...baseBody(currentSessionId), agent }, null);
   }
 
   function pressButton(button: ReplyButton, source: ChatMessage): void {
@@ -139,10 +134,10 @@ export function useChat(options: { model?: string } = {}) {
     if (button.action.id === SELECT_AGENT && typeof agent === "string") {
       // switching agents: the greeting answers, the visitor said nothing
       body.agent = agent;
-      void runTurn(body, null);
+      void sendTurn(body, null);
       return;
     }
-    void runTurn(body, userMessageFor(body, button.label));
+    void sendTurn(body, userMessageFor(body, button.label));
   }
 
   /**
@@ -161,7 +156,7 @@ export function useChat(options: { model?: string } = {}) {
   function tryAgain(message: ChatMessage): void {
     if (busy || abortRef.current || !message.id) return;
     const body: ChatRequestBody = { ...baseBody(message.sessionId ?? currentSessionId), action: { id: REGENERATE, payload: { messageId: message.id } } };
-    void runTurn(body, null);
+    void sendTurn(body, null);
   }
 
   /** A vote on one agent message: shown at once, taken back if the server refuses it. */
@@ -214,7 +209,7 @@ export function useChat(options: { model?: string } = {}) {
   function retry(): void {
     const plan = state.failure?.retry;
     if (!plan || busy) return;
-    if (plan.kind === "send") void runTurn(plan.body, null);
+    if (plan.kind === "send") void sendTurn(plan.body, null);
     else if (plan.kind === "restore") void restore(plan.sessionId);
     else void newChat();
   }

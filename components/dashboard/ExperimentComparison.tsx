@@ -14,7 +14,7 @@ const metrics: Metric[] = [
   { label: "Tokens / session", value: (e) => e.avgTokens ?? null, format: (n) => (n === null ? "–" : formatInt(Math.round(n))), better: "lower" },
   { label: "Tokens / call", value: (e) => e.avgTokensPerCall ?? null, format: (n) => (n === null ? "–" : formatInt(Math.round(n))), better: "lower" },
   { label: "Latency / call", value: (e) => e.avgLatencyMsPerCall ?? null, format: formatMs, better: "lower" },
-  { label: "Positive feedback", value: (e) => e.positiveRatio, format: (n) => formatPercent(n), better: "higher" },
+  { label: "Positive feedback", value: (e) => e.positiveRatio ?? null, format: (n) => formatPercent(n), better: "higher" },
   { label: "Rated traces", value: (e) => e.positive + e.negative, format: formatInt },
   { label: "Errors", value: (e) => e.errors, format: formatInt, better: "lower" },
 ];

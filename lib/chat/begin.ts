@@ -1,8 +1,8 @@
+import type { RpcResultOf } from "../db/registry";
 import type { Database } from "../db/types";
 import type { AgentDefinition, HandoffTarget } from "../tools/types";
 import type { Observation } from "./observations";
 import type { ButtonAction } from "./types";
-import type { MessageRow, SessionRow } from "./stored";
 
 // Round trip 1: begin_turn decides the session and the agent, stores the user message,
 // and answers the turns that need no model (the menu, a greeting) by itself.
@@ -33,31 +33,11 @@ export type AgentChoice = "explicit" | "menu_pick" | "handoff" | "session" | "de
 /** A handoff target: its summary, and (when begin_turn sends it) the agent itself. */
 export type HandoffAgent = HandoffTarget & Partial<AgentDefinition>;
 
-export type BeginResult =
-  | { status: "rate_limited"; retry_after: number }
-  | {
-      status: "started" | "resume" | "replay" | "answered";
-      choice: AgentChoice | null;
-      new_session: boolean;
-      reason?: string | null;
-      previous_session_id?: string | null;
-      /** the sessions ended to start this one, with their figures (public.turn_endings) */
-      ended?: unknown[];
-      session: SessionRow;
-      /** null for a greeting: the visitor said nothing. */
-      user_message: MessageRow | null;
-      reply: MessageRow | null;
-      action_source: Record<string, unknown> | null;
-      history: MessageRow[];
-      flows: Record<string, Record<string, unknown>>;
-      agent: AgentDefinition;
-      handoff_agents: HandoffAgent[];
-      /** "Try again": the agent reply this turn answers again (now superseded). */
-      regenerates?: string;
-    };
+/** begin_turn's answer (its schema: lib/db/rpc/chat.ts). */
+export type BeginResult = RpcResultOf<"begin_turn">;
 
 export function beginTurn(db: Database, r: TurnRequest): Promise<BeginResult> {
-  return db.rpc<BeginResult>("begin_turn", {
+  return db.rpc("begin_turn", {
     p_user_id: r.visitorId,
     p_message: r.message ?? null,
     p_session_id: r.sessionId,
@@ -66,7 +46,7 @@ export function beginTurn(db: Database, r: TurnRequest): Promise<BeginResult> {
     p_model_key: r.modelKey,
     p_tracking: r.tracking,
     p_client_message_id: r.clientMessageId,
-    p_action: r.action ?? null,
+    p_action: r.action ? { ...r.action } : null,
     p_idle_minutes: r.idleMinutes,
     p_rate_limit: r.rateLimit,
     p_client_ip: r.clientIp,

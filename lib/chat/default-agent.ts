@@ -1,12 +1,10 @@
+import type { RpcResultOf } from "../db/registry";
 import type { Database } from "../db/types";
 
 // DEFAULT_AGENT must name an enabled row of `agents` (docs/architecture.md "Agents"):
 // checked once at start, with a message that says what to fix.
 
-export interface EnabledAgent {
-  key: string;
-  name: string;
-}
+export type EnabledAgent = Pick<RpcResultOf<"list_agents">[number], "key" | "name">;
 
 /** null when the default agent is enabled, else the message to log before refusing to start. */
 export function defaultAgentProblem(defaultAgent: string, enabled: EnabledAgent[]): string | null {
@@ -20,5 +18,5 @@ export function defaultAgentProblem(defaultAgent: string, enabled: EnabledAgent[
  * widget's migration); an array of agents, or an object holding one under `agents`.
  */
 export function enabledAgents(db: Database): Promise<EnabledAgent[]> {
-  return db.rpc<EnabledAgent[] | { agents?: EnabledAgent[] }>("list_agents").then((r) => (Array.isArray(r) ? r : (r?.agents ?? [])));
+  return db.rpc("list_agents"); // the enabled agents, in menu order
 }

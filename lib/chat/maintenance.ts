@@ -1,25 +1,13 @@
-import { z } from "zod";
+import type { RpcResultOf } from "../db/registry";
 import type { Database } from "../db/types";
 import { log } from "../log";
-import { logSessionEnded, sessionEndingSchema } from "./endings";
+import { logSessionEnded } from "./endings";
 
 // The periodic session job, public.run_maintenance (docs/architecture.md, "Session lifecycle"):
 // pg_cron runs it where the database has it; anywhere else every app instance runs it on an
 // unref'd timer. Instances running it at once are safe: the SQL locks sessions with skip locked.
 
-const schedulerSchema = z.object({
-  scheduler: z.enum(["pg_cron", "app"]),
-  job: z.string().optional(),
-  schedule: z.string().optional(),
-});
-
-const runSchema = z.object({
-  closed: z.number().int().min(0),
-  sessions: sessionEndingSchema.array(),
-  rate_limit_windows_deleted: z.number().int().min(0),
-});
-
-export type MaintenanceRun = z.infer<typeof runSchema>;
+export type MaintenanceRun = RpcResultOf<"run_maintenance">;
 
 export interface MaintenanceOptions {
   /** seconds between runs on the app's timer; 0 turns the timer off */
@@ -36,7 +24,7 @@ export interface Maintenance {
 
 /** One run: closes idle sessions (one `session.ended` line each) and forgets finished rate-limit windows. */
 export async function runMaintenance(db: Database, idleMinutes: number): Promise<MaintenanceRun> {
-  const run = runSchema.parse(await db.rpc("run_maintenance", { p_idle_minutes: idleMinutes }));
+  const run = await db.rpc("run_maintenance", { p_idle_minutes: idleMinutes });
   for (const ending of run.sessions) logSessionEnded(ending, { by: "maintenance" });
   if (run.closed > 0 || run.rate_limit_windows_deleted > 0) {
     log("maintenance.ran", { closedSessions: run.closed, rateLimitWindowsDeleted: run.rate_limit_windows_deleted });
@@ -46,7 +34,7 @@ export async function runMaintenance(db: Database, idleMinutes: number): Promise
 
 export async function startMaintenance(db: Database, options: MaintenanceOptions): Promise<Maintenance> {
   const idle: Maintenance = { scheduler: "off", firstRun: Promise.resolve(null), stop() {} };
-  const found = schedulerSchema.parse(await db.rpc("maintenance_scheduler"));
+  const found = await db.rpc("maintenance_scheduler");
   if (found.scheduler === "pg_cron") {
     log("maintenance.scheduled", { scheduler: "pg_cron", job: found.job, schedule: found.schedule });
     return { ...idle, scheduler: "pg_cron" };

@@ -29,7 +29,7 @@ export function messageView(m: MessageRow) {
 
 export async function sessionHistory(db: Database, visitorId: string | null, sessionId: string) {
   if (!visitorId) throw new AppError("not_found:session", "No such session.");
-  const r = await db.rpc<{ session: SessionRow; messages: MessageRow[] }>("session_messages", { p_user_id: visitorId, p_session_id: sessionId });
+  const r = await db.rpc("session_messages", { p_user_id: visitorId, p_session_id: sessionId });
   return { ...sessionView(r.session), messages: r.messages.map(messageView) };
 }
 
@@ -37,7 +37,7 @@ export async function endSession(
   db: Database, visitorId: string | null, sessionId: string, requestId?: string, reason: "user" | "new_chat" = "user",
 ) {
   if (!visitorId) throw new AppError("not_found:session", "No such session.");
-  const r = await db.rpc<{ was_active: boolean; session: SessionRow; ending?: unknown }>("end_session", {
+  const r = await db.rpc("end_session", {
     p_user_id: visitorId,
     p_session_id: sessionId,
     p_reason: reason,
@@ -49,7 +49,7 @@ export async function endSession(
 
 export async function rateSession(db: Database, visitorId: string | null, sessionId: string, rating: "positive" | "negative", comment?: string) {
   if (!visitorId) throw new AppError("not_found:session", "No such session.");
-  const r = await db.rpc<{ trace_id: string; feedback: string; feedback_comment: string | null }>("set_feedback", {
+  const r = await db.rpc("set_feedback", {
     p_session_id: sessionId,
     p_rating: rating,
     p_comment: comment ?? null,

@@ -5,7 +5,7 @@ import type { AgentDefinition } from "../tools/types";
 import { runAgent, type AgentRunResult } from "./agent-run";
 import { beginTurn, type BeginResult, type HandoffAgent, type TurnRequest } from "./begin";
 import { logLifecycle } from "./lifecycle";
-import { chatModelFor, hasModel } from "./models";
+import { chatModelFor, hasModel } from "./available-models";
 import { buttonsOf, toStoredMessage, type MessageRow, type SessionRow } from "./stored";
 import type { Button, ButtonAction, ChatModel } from "./types";
 
@@ -44,7 +44,7 @@ export interface TurnHooks {
   onText?(delta: string): void;
   /** The agent handed over: the text that follows is the new agent's, in the new session. */
   onHandoff?(agent: { key: string; name: string }): void;
-  /** Aborted when the client goes away: the reply so far is stored, marked partial (R9). */
+  /** Aborted when the client goes away: the reply so far is stored, marked partial (R9, docs/rules.md). */
   signal?: AbortSignal;
 }
 
@@ -100,7 +100,7 @@ export async function runTurn(db: Database, request: TurnRequest, hooks: TurnHoo
   hooks.onSession?.(session);
   const replaces = begun.regenerates ? { replaces: begun.regenerates } : {};
 
-  // the menu, a greeting (no model), or a repeated clientMessageId (R8): the stored reply
+  // the menu, a greeting (no model), or a repeated clientMessageId (R8, docs/rules.md): the stored reply
   if (begun.reply && (begun.status === "answered" || begun.status === "replay")) {
     hooks.onText?.(begun.reply.content);
     return { ...session, ...replaces, reply: replyOf(begun.reply) };
@@ -167,7 +167,7 @@ export async function runTurn(db: Database, request: TurnRequest, hooks: TurnHoo
   const note = first.content || (target ? `Let me hand you over to our ${target.name}.` : "");
 
   // 3. finish: the reply, the flow state and every step, in one transaction
-  const finished = await db.rpc<{ status: string; reply: MessageRow; session: SessionRow; new_session?: boolean; handoff?: { from_session_id: string; from_reply: MessageRow } }>("finish_turn", {
+  const finished = await db.rpc("finish_turn", {
     p_user_message_id: question.id,
     p_content: note,
     p_metadata: replyMetadata(agent, model, first, latencyMs),
@@ -179,6 +179,7 @@ export async function runTurn(db: Database, request: TurnRequest, hooks: TurnHoo
     p_observations: [...(request.observations ?? []), ...first.observations],
     p_handoff: handoff,
   });
+  if (finished.status === "error_recorded") throw new Error("finish_turn recorded an error for a turn that had none");
   if (finished.handoff) {
     const agentRef = target ?? { key: finished.session.agent_type, name: finished.session.agent_type };
     log("session.handoff", { requestId: request.requestId, visitor: request.visitorId, sessionId: finished.session.id, previousSessionId: finished.handoff.from_session_id, agent: agentRef.key });

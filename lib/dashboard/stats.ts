@@ -1,4 +1,7 @@
 import { getAgent } from "../agents/registry";
+import type { z } from "zod";
+import type { RpcResultOf } from "../db/registry";
+import type { feedbackCountsSchema, usageCountsSchema } from "../db/rpc/operators";
 import type { Database } from "../db/types";
 import { outboxStatus } from "../telemetry/outbox-status";
 import type { DashboardQuery } from "./query";
@@ -13,93 +16,11 @@ function camelKeys<T extends object>(row: T): CamelKeys<T> {
   return Object.fromEntries(Object.entries(row).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v])) as CamelKeys<T>;
 }
 
-interface FeedbackCounts {
-  traces: number;
-  positive: number;
-  negative: number;
-  pending: number;
-  /** positive / rated; null when nothing is rated */
-  positive_ratio: number | null;
-}
-
-interface TotalsRow extends FeedbackCounts {
-  visitors: number;
-  llm_calls: number;
-  input_tokens: number;
-  output_tokens: number;
-  total_tokens: number;
-  latency_ms: number;
-  avg_llm_calls: number | null;
-  avg_tokens: number | null;
-  avg_latency_ms_per_call: number | null;
-  errors: number;
-  first_trace_at: string | null;
-  last_trace_at: string | null;
-  /** USD; numeric in SQL */
-  cost_usd: number;
-  avg_cost_usd: number | null;
-  tool_calls: number;
-  traces_with_errors: number;
-  votes_up: number;
-  votes_down: number;
-}
-
-interface DayRow {
-  day: string;
-  traces: number;
-  llm_calls: number;
-  input_tokens: number;
-  output_tokens: number;
-  total_tokens: number;
-  positive: number;
-  negative: number;
-  cost_usd: number;
-}
-
-/** Cost, calls, failed steps and message votes of one agent or model. */
-interface UsageCounts {
-  traces: number;
-  llm_calls: number;
-  tool_calls: number;
-  traces_with_errors: number;
-  cost_usd: number;
-  avg_cost_usd: number | null;
-  votes_up: number;
-  votes_down: number;
-}
-
-interface BucketRow {
-  bucket: string;
-  min_calls: number;
-  max_calls: number | null;
-  sessions: number;
-}
-
-interface ExperimentRow extends FeedbackCounts {
-  experiment_name: string;
-  visitors: number;
-  llm_calls: number;
-  total_tokens: number;
-  avg_llm_calls?: number | null;
-  avg_tokens?: number | null;
-  avg_tokens_per_call?: number | null;
-  avg_latency_ms_per_call?: number | null;
-  errors: number;
-}
-
-interface StatsRow {
-  from: string | null;
-  to: string | null;
-  totals: TotalsRow;
-  per_day: DayRow[];
-  llm_calls_distribution: BucketRow[];
-  feedback_by_agent: (FeedbackCounts & { agent_type: string })[];
-  feedback_by_model: (FeedbackCounts & { model_key: string; model_name: string })[];
-  usage_by_agent: (UsageCounts & { agent_type: string })[];
-  usage_by_model: (UsageCounts & { model_key: string; model_name: string })[];
-  experiments: ExperimentRow[];
-  comparison: ExperimentRow[];
-}
+// The shapes dashboard_stats returns (their schemas: lib/db/rpc/operators.ts).
+type StatsRow = RpcResultOf<"dashboard_stats">;
+type ExperimentRow = StatsRow["experiments"][number];
+type FeedbackCounts = z.infer<typeof feedbackCountsSchema>;
+type UsageCounts = z.infer<typeof usageCountsSchema>;
 
 export type ExperimentStats = CamelKeys<ExperimentRow>;
 export type FeedbackGroup = CamelKeys<FeedbackCounts> & { key: string; name: string };
@@ -107,7 +28,7 @@ export type UsageGroup = CamelKeys<UsageCounts> & { key: string; name: string };
 
 export async function dashboardStats(db: Database, q: DashboardQuery) {
   const [r, outbox] = await Promise.all([
-    db.rpc<StatsRow>("dashboard_stats", {
+    db.rpc("dashboard_stats", {
       p_from: q.from?.toISOString(),
       p_to: q.to?.toISOString(),
       p_experiment_a: q.a,

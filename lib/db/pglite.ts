@@ -5,7 +5,7 @@ import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { toAppError } from "./errors";
 import { lockFolder } from "./folder-lock";
 import { migrate, type MigrationResult } from "./migrate";
-import { namedCall, type Database, type RpcArgs } from "./types";
+import { checkedRpc, namedCall, type Database, type RpcArgs } from "./types";
 
 // The zero-config default: embedded Postgres (WASM) in a folder that only
 // one process may open — a second opener would silently lose writes.
@@ -38,15 +38,15 @@ export async function createPgliteDatabase(dir: string): Promise<Database & { mi
     backend: "pglite",
     pg,
     migration,
-    async rpc<T>(fn: string, args?: RpcArgs): Promise<T> {
+    rpc: checkedRpc(async (fn: string, args?: RpcArgs): Promise<unknown> => {
       const { sql, params } = namedCall(fn, args);
       try {
-        const result = await pg.query<{ result: T }>(sql, params);
-        return result.rows[0]?.result as T;
+        const result = await pg.query<{ result: unknown }>(sql, params);
+        return result.rows[0]?.result;
       } catch (error) {
         throw toAppError(error);
       }
-    },
+    }),
     async close() {
       await pg.close();
       lock.release();

@@ -1,6 +1,6 @@
 import pg from "pg";
 import { toAppError } from "./errors";
-import { namedCall, type Database, type RpcArgs } from "./types";
+import { checkedRpc, namedCall, type Database, type RpcArgs } from "./types";
 
 // DATABASE_URL: any Postgres, through node-postgres' pool.
 export function createPostgresDatabase(connectionString: string, options: { max?: number } = {}): Database & { pool: pg.Pool } {
@@ -17,15 +17,15 @@ export function createPostgresDatabase(connectionString: string, options: { max?
   return {
     backend: "postgres",
     pool,
-    async rpc<T>(fn: string, args?: RpcArgs): Promise<T> {
+    rpc: checkedRpc(async (fn: string, args?: RpcArgs): Promise<unknown> => {
       const { sql, params } = namedCall(fn, args);
       try {
         const result = await pool.query(sql, params);
-        return result.rows[0]?.result as T;
+        return result.rows[0]?.result;
       } catch (error) {
         throw toAppError(error);
       }
-    },
+    }),
     async close() {
       await pool.end();
     },

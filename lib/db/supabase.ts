@@ -1,6 +1,6 @@
 import { createClient } from "@supabase/supabase-js";
 import { toAppError } from "./errors";
-import type { Database, RpcArgs } from "./types";
+import { checkedRpc, type Database, type RpcArgs } from "./types";
 
 // NEXT_PUBLIC_SUPABASE_URL + SUPABASE_SERVICE_ROLE_KEY: the same SQL functions through PostgREST rpc().
 export function createSupabaseDatabase(url: string, serviceRoleKey: string): Database {
@@ -10,7 +10,7 @@ export function createSupabaseDatabase(url: string, serviceRoleKey: string): Dat
 
   return {
     backend: "supabase",
-    async rpc<T>(fn: string, args: RpcArgs = {}): Promise<T> {
+    rpc: checkedRpc(async (fn: string, args: RpcArgs = {}): Promise<unknown> => {
       const body = Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined));
       let response;
       try {
@@ -19,8 +19,8 @@ export function createSupabaseDatabase(url: string, serviceRoleKey: string): Dat
         throw toAppError(error);
       }
       if (response.error) throw toAppError(response.error);
-      return response.data as T;
-    },
+      return response.data;
+    }),
     async close() {},
   };
 }

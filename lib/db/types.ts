@@ -4,13 +4,20 @@
 
 export type Backend = "pglite" | "postgres" | "supabase";
 
+import { checkRpcResult, type RpcArgsOf, type RpcName, type RpcResultOf } from "./registry";
+
 export type RpcArgs = Record<string, string | number | boolean | null | undefined | object>;
 
 export interface Database {
   readonly backend: Backend;
-  /** Calls public.<fn>(name => value, …) and returns its jsonb result. Throws AppError. */
-  rpc<T = unknown>(fn: string, args?: RpcArgs): Promise<T>;
+  /** Calls public.<fn>(name => value, …) and returns its jsonb result, typed by lib/db/registry.ts. Throws AppError. */
+  rpc<N extends RpcName>(fn: N, ...args: {} extends RpcArgsOf<N> ? [args?: RpcArgsOf<N>] : [args: RpcArgsOf<N>]): Promise<RpcResultOf<N>>;
   close(): Promise<void>;
+}
+
+/** A backend's untyped call, made the typed `rpc` whose results are checked against the registry. */
+export function checkedRpc(call: (fn: string, args?: RpcArgs) => Promise<unknown>): Database["rpc"] {
+  return (async (fn: RpcName, args?: RpcArgs) => checkRpcResult(fn, await call(fn, args))) as Database["rpc"];
 }
 
 /** Turns args into `name => $n` SQL and its parameter list (undefined args keep their SQL default). */

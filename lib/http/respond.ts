@@ -1,4 +1,4 @@
-import { AppError, isAppError, type ErrorCode } from "../errors";
+import { isAppError } from "../errors";
 import { log } from "../log";
 import { toAppError } from "../db/errors";
 
@@ -12,10 +12,6 @@ export function errorResponse(error: unknown, headers: HeadersInit = {}): Respon
   h.set("Cache-Control", "no-store");
   const message = e.code.startsWith("internal:") ? "Something went wrong on our side." : e.message;
   return Response.json({ error: { code: e.code, message } }, { status: e.status, headers: h });
-}
-
-export function fail(code: ErrorCode, message: string): never {
-  throw new AppError(code, message);
 }
 
 /** Runs a handler; whatever it throws becomes a typed error response. */

@@ -1,5 +1,5 @@
 import type { Database } from "../db/types";
-import { newVisitorId, signVisitor, verifyVisitor, visitorCookie, visitorCookieMaxAge } from "../chat/visitor";
+import { newVisitorId, signVisitor, verifyVisitor, visitorCookie, visitorCookieMaxAge } from "../chat/visitor-cookie";
 import { env } from "../env";
 import { AppError } from "../errors";
 import { sessionSecret } from "../settings";
@@ -48,7 +48,7 @@ async function countNewVisitor(request: Request, db: Database): Promise<void> {
   const limit = env().NEW_VISITORS_PER_IP_PER_MINUTE;
   const ip = clientIp(request);
   if (limit <= 0 || !ip) return;
-  const hit = await db.rpc<{ limited: boolean; retry_after: number }>("hit_rate_limit", { p_bucket: `visitors:${ip}`, p_limit: limit });
+  const hit = await db.rpc("count_new_visitor", { p_client_ip: ip, p_limit: limit });
   if (hit.limited) {
     throw new AppError("rate_limit:chat", "Too many new visitors from this address. Wait a moment and try again.", { retryAfter: hit.retry_after });
   }

@@ -16,11 +16,9 @@ export const operatorCookie = "tl_operator";
 const sessionHours = 12;
 const cookieId = /^[A-Za-z0-9_-]{43}$/;
 
-type Authenticated = { status: "ok" | "invalid" | "limited"; retry_after?: number };
-
 async function authenticate(db: Database, request: Request, token: string, sessionHash?: string): Promise<boolean> {
   await adminTokenReady(db);
-  const result = await db.rpc<Authenticated>("operator_authenticate", {
+  const result = await db.rpc("operator_authenticate", {
     p_token_hash: secretHash(token),
     p_bucket: clientIp(request) ?? null,
     p_limit: env().OPERATOR_AUTH_FAILURES_PER_MINUTE,
@@ -59,7 +57,7 @@ export async function isOperator(request: Request, db: Database): Promise<boolea
   }
   const id = cookieValue(request, operatorCookie);
   if (id && cookieId.test(id)) {
-    const { valid } = await db.rpc<{ valid: boolean }>("operator_session_valid", { p_session_hash: secretHash(id) });
+    const { valid } = await db.rpc("operator_session_valid", { p_session_hash: secretHash(id) });
     if (valid) return true;
   }
   const e = env();

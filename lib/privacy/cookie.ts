@@ -1,4 +1,4 @@
-import { visitorCookie } from "../chat/visitor";
+import { visitorCookie } from "../chat/visitor-cookie";
 
 // The Set-Cookie value that removes the visitor cookie, with the attributes it was set with
 // (lib/http/visitor.ts): a partitioned cookie is only removed by a partitioned Set-Cookie.

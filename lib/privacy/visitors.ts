@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { RpcResultOf } from "../db/registry";
 import type { Database } from "../db/types";
 import { AppError } from "../errors";
 import { log } from "../log";
@@ -17,17 +18,13 @@ export function visitorIdParam(id: string): string {
 
 export function exportVisitor(db: Database, userId: string): Promise<Record<string, unknown>> {
   // masked as PII_MASKING says (the SQL function's default)
-  return db.rpc<Record<string, unknown>>("export_visitor", { p_user_id: userId });
+  return db.rpc("export_visitor", { p_user_id: userId });
 }
 
-export interface Erasure {
-  found: boolean;
-  opaque_id: string | null;
-  counts: Record<string, number>;
-}
+export type Erasure = RpcResultOf<"erase_visitor">;
 
 export async function eraseVisitor(db: Database, userId: string, requestedBy: "operator" | "visitor", requestId?: string) {
-  const r = await db.rpc<Erasure>("erase_visitor", { p_user_id: userId, p_requested_by: requestedBy });
+  const r = await db.rpc("erase_visitor", { p_user_id: userId, p_requested_by: requestedBy });
   // the log line names the opaque id only, never the erased visitor
   if (r.found) log("visitor.erased", { requestId, requestedBy, erasure: r.opaque_id, counts: r.counts });
   return { erased: r.found, erasureId: r.opaque_id, counts: r.counts };

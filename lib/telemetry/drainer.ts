@@ -30,7 +30,7 @@ export function createDrainer(db: Database, settings: Settings, exporter: SpanEx
   const builder = spanBuilder(resource);
 
   async function drainOnce(): Promise<DrainResult> {
-    const rows = (await db.rpc<unknown[]>("claim_otlp_outbox", { p_limit: settings.batchSize, p_lease_seconds: settings.leaseSeconds })) ?? [];
+    const rows = (await db.rpc("claim_otlp_outbox", { p_limit: settings.batchSize, p_lease_seconds: settings.leaseSeconds })) ?? [];
     const valid: { id: string; payload: OutboxPayload }[] = [];
     const invalid: string[] = [];
     const problems: string[] = [];

@@ -17,6 +17,6 @@ export type OutboxStatus = z.infer<typeof outboxStatusSchema>;
 
 /** null when the settings row is missing (a database not yet migrated this far). */
 export async function outboxStatus(db: Database): Promise<OutboxStatus | null> {
-  const row = await db.rpc<unknown>("otlp_outbox_status");
+  const row = await db.rpc("otlp_outbox_status");
   return row === null ? null : outboxStatusSchema.parse(row);
 }

@@ -1,30 +1,24 @@
 // Catalog tools: full-text and fuzzy search in SQL (search_catalog), one product by sku.
 import { z } from "zod";
+import type { RpcResultOf } from "../db/registry";
 import type { Database } from "../db/types";
 import { cachedRead } from "./catalog-cache";
 import { ToolRefusal, type ToolDefinition } from "./types";
 
-export interface CatalogProduct {
-  sku: string;
-  name: string;
-  category: string;
-  description: string;
-  price_cents: number;
-  tags: string[];
-  pickup_location: string;
+export type CatalogProduct = RpcResultOf<"catalog_products">[number] & {
   rank?: number;
   /** The featured selection for a question naming nothing (not matches). */
   featured?: boolean;
-}
+};
 
 export function searchProducts(db: Database, query: string, limit: number): Promise<CatalogProduct[]> {
   const q = query.trim().toLowerCase().replace(/\s+/g, " ");
-  return cachedRead(`search:${limit}:${q}`, () => db.rpc<CatalogProduct[]>("search_catalog", { p_query: q, p_limit: limit }).then((rows) => rows ?? []));
+  return cachedRead(`search:${limit}:${q}`, () => db.rpc("search_catalog", { p_query: q, p_limit: limit }).then((rows) => rows ?? []));
 }
 
 /** One catalog product by SKU, or undefined. */
 export async function productBySku(db: Database, sku: string): Promise<CatalogProduct | undefined> {
-  const all = await cachedRead("catalog_products", () => db.rpc<CatalogProduct[]>("catalog_products"));
+  const all = await cachedRead("catalog_products", () => db.rpc("catalog_products"));
   return all.find((p) => p.sku === sku.trim().toUpperCase());
 }
 

@@ -1,4 +1,4 @@
-// handoff: the visitor continues with another agent in a new session (R4), in this same turn.
+// handoff: the visitor continues with another agent in a new session (R4, docs/rules.md), in this same turn.
 import { z } from "zod";
 import { ToolRefusal, type ToolDefinition, type ToolRun } from "./types";
 

@@ -4,18 +4,8 @@ import type { z } from "zod";
 import type { Button, ButtonAction } from "../chat/types";
 import type { Database } from "../db/types";
 
-/** An agent as begin_turn returns it (its pinned version). */
-export interface AgentDefinition {
-  key: string;
-  name: string;
-  description: string;
-  instructions: string;
-  greeting?: string | null;
-  tools: string[];
-  handoffs: string[];
-  version: number;
-  model_key?: string | null;
-}
+/** An agent as begin_turn returns it (its pinned version; schema in lib/db/rpc/rows.ts). */
+export type { AgentDefinition } from "../db/rpc/rows";
 
 export interface HandoffTarget {
   key: string;

@@ -1,24 +1,14 @@
 import { agentRef } from "../agents/registry";
 import { messageView } from "../chat/sessions";
-import type { MessageRow, SessionRow } from "../chat/stored";
 import type { Database } from "../db/types";
-import { traceView, type TraceRow } from "./search";
-import { stepView, type ObservationRow } from "./steps";
+import { traceView } from "./search";
+import { stepView } from "./steps";
 
 // One trace for the explorer: its figures, the conversation (with votes), every step of every turn,
 // the lifecycle, the visitor's other sessions.
 
-interface DetailRow {
-  trace: Omit<TraceRow, "sort_value" | "model_key" | "model_name"> & { model_key: string; model_name: string };
-  session: SessionRow;
-  messages: (MessageRow & { vote?: "up" | "down" | null })[];
-  events: { id: number; session_id: string; previous_session_id: string | null; event: string; reason: string | null; request_id: string | null; detail: Record<string, unknown>; created_at: string }[];
-  visitor_sessions: { session_id: string; session_tag: string; agent_type: string; started_at: string; is_active: boolean; trace_id: string | null }[];
-  observations: ObservationRow[];
-}
-
 export async function traceDetail(db: Database, traceId: string) {
-  const r = await db.rpc<DetailRow>("trace_detail", { p_trace_id: traceId });
+  const r = await db.rpc("trace_detail", { p_trace_id: traceId }); // its shape: lib/db/rpc/operators.ts
   return {
     trace: traceView(r.trace),
     session: {
@@ -57,7 +47,7 @@ export async function traceDetail(db: Database, traceId: string) {
 }
 
 export async function setTraceFeedback(db: Database, traceId: string, rating: string, comment?: string) {
-  const r = await db.rpc<{ trace_id: string; feedback: string; feedback_comment: string | null }>("set_trace_feedback", {
+  const r = await db.rpc("set_trace_feedback", {
     p_trace_id: traceId,
     p_rating: rating,
     p_comment: comment ?? null,

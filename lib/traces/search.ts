@@ -1,41 +1,13 @@
+import type { TraceRow } from "../db/rpc/rows";
 import type { Database } from "../db/types";
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { TraceQuery } from "./query";
 
 // Trace search through search_traces(): rows in the API's shape and the next cursor.
 
-export interface TraceRow {
-  id: string;
-  session_id: string;
-  session_tag: string;
-  user_id: string;
-  agent_type: string;
-  model_key: string;
-  model_name: string;
-  experiment_name: string | null;
-  llm_calls: number;
-  input_tokens: number;
-  output_tokens: number;
-  total_tokens: number;
-  latency_ms: number;
-  /** numeric(16, 8) in USD */
-  cost_usd: number | string;
-  agent_version: number | null;
-  tool_calls: number;
-  error_count: number;
-  tools_used: string[];
-  votes_up: number;
-  votes_down: number;
-  status: string;
-  last_error: string | null;
-  feedback: string;
-  feedback_comment: string | null;
-  created_at: string;
-  updated_at: string;
-  sort_value: string;
-}
+export type { TraceRow } from "../db/rpc/rows";
 
-export function traceView(t: Omit<TraceRow, "sort_value">) {
+export function traceView(t: TraceRow) {
   return {
     id: t.id,
     sessionId: t.session_id,
@@ -70,7 +42,7 @@ export type TraceView = ReturnType<typeof traceView>;
 
 export async function searchTraces(db: Database, q: TraceQuery): Promise<{ traces: TraceView[]; nextCursor: string | null }> {
   const after = q.cursor ? decodeCursor(q.cursor, q.sort, q.dir) : null;
-  const r = await db.rpc<{ traces: TraceRow[]; has_more: boolean }>("search_traces", {
+  const r = await db.rpc("search_traces", {
     p_session_tag: q.sessionTag,
     p_q: q.q,
     p_agent: q.agent,

@@ -1,32 +1,9 @@
 // A turn's steps (llm_observations rows, as trace_detail returns them) for the
 // trace detail: camelCase views, grouped by the visitor message they answer,
 // nested by parent step, placed on one time axis per turn.
+import type { ObservationRow } from "../db/rpc/rows";
 
-export interface ObservationRow {
-  id: string;
-  message_id: string | null;
-  parent_id: string | null;
-  position: number;
-  kind: "generation" | "tool" | "transcription" | "speech";
-  name: string;
-  status: "ok" | "error";
-  started_at: string;
-  ended_at: string;
-  duration_ms: number;
-  model: string | null;
-  input_tokens: number | null;
-  output_tokens: number | null;
-  cached_input_tokens: number | null;
-  time_to_first_token_ms: number | null;
-  finish_reason: string | null;
-  cost_usd: number | string | null;
-  tool_call_id: string | null;
-  arguments: unknown;
-  result: unknown;
-  payload_cap_bytes: number | null;
-  truncated: boolean;
-  error: string | null;
-}
+export type { ObservationRow } from "../db/rpc/rows";
 
 export function stepView(o: ObservationRow) {
   return {

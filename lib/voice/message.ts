@@ -47,7 +47,7 @@ export async function prepareVoice(db: Database, config: VoiceConfig, input: Voi
   if (!transcript) throw new AppError("bad_request:voice", "No speech was heard in the recording. Try again, or type your message.");
   const name = `${randomUUID()}.${extensionOf[type]}`;
   await audioStore(config).put(name, input.bytes, type);
-  const registered = await db.rpc<{ audio_url: string; transcript: string }>("register_voice_message", {
+  const registered = await db.rpc("register_voice_message", {
     p_user_id: input.visitorId, p_client_message_id: input.clientMessageId, p_audio_url: audioUrl(name), p_transcript: transcript,
   });
   return { transcript: registered.transcript, audioUrl: registered.audio_url, observation };

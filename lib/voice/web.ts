@@ -1,7 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { chatTurn } from "../chat/respond";
+import { chatTurn } from "../chat/turn-response";
 import { database } from "../db";
 import { AppError } from "../errors";
 import { readBytes } from "../http/body";

@@ -13,13 +13,6 @@ export interface MessageVoteResult {
   traceId: string | null;
 }
 
-interface VoteRow {
-  message_id: string;
-  session_id: string;
-  vote: Vote | null;
-  trace_id: string | null;
-}
-
 export async function voteOnMessage(
   db: Database,
   visitorId: string | null,
@@ -28,7 +21,7 @@ export async function voteOnMessage(
   vote: Vote | null,
 ): Promise<MessageVoteResult> {
   if (!visitorId) throw new AppError("not_found:message", "No such message.");
-  const r = await db.rpc<VoteRow>("set_message_vote", {
+  const r = await db.rpc("set_message_vote", {
     p_user_id: visitorId,
     p_message_id: messageId,
     p_vote: vote,

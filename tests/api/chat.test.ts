@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signVisitor } from "@/lib/chat/visitor";
+import { signVisitor } from "@/lib/chat/visitor-cookie";
 import { startApp, type App } from "../support/app";
 import { Visitor } from "../support/client";
 import { freshPostgresUrl } from "../support/databases";
+
+// The rule codes in the test names (R1–R11, T1–T3) are defined in docs/rules.md.
 
 // POST /api/chat and the visitor routes through HTTP, against `next start` on real PostgreSQL.
 let app: App;

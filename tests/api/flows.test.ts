@@ -7,6 +7,8 @@ import { startApp, type App } from "../support/app";
 import { Visitor, type ChatReply } from "../support/client";
 import { freshPostgresUrl } from "../support/databases";
 
+// The rule codes in the test names (R1–R11, T1–T3) are defined in docs/rules.md.
+
 // The seed conversations through HTTP, driven by the offline model's tool calls, on
 // PostgreSQL and on embedded PGlite, across a server restart.
 const backends = [

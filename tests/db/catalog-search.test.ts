@@ -23,7 +23,7 @@ describe.each(backends)("catalog search on $name", ({ open }) => {
   afterAll(() => t?.close());
 
   const search = (query: string | null, limit?: number) =>
-    t.db.rpc<Hit[]>("search_catalog", limit === undefined ? { p_query: query } : { p_query: query, p_limit: limit });
+    t.db.rpc("search_catalog", limit === undefined ? { p_query: query } : { p_query: query, p_limit: limit });
   const skus = async (query: string | null, limit?: number) => (await search(query, limit)).map((h) => h.sku);
 
   it("ranks the product matching more of the words, and the name above the description", async () => {

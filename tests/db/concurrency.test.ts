@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends, type TestDatabase } from "../support/databases";
 import { begin, finish, visitor } from "./turn-helpers";
 
+// The rule codes in the test names (R1–R11, T1–T3) are defined in docs/rules.md.
+
 describe.each(backends)("concurrency, exactly-once and counters on $name", ({ open }) => {
   let t: TestDatabase;
   beforeAll(async () => {

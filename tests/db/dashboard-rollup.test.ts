@@ -235,7 +235,7 @@ describe.each(backends)("dashboard rollup on $name", ({ open }) => {
       }),
     ];
     for (const [from, to] of ranges) {
-      const s = await t.db.rpc<Stats>("dashboard_stats", { p_from: from, p_to: to });
+      const s = (await t.db.rpc("dashboard_stats", { p_from: from, p_to: to })) as unknown as Stats;
       const [{ doc }] = await t.sql<{ doc: Recount }>(RECOUNT, [from, to]);
       const range = `[${from}, ${to})`;
       const keys = Object.keys(doc.totals).filter((k) => !k.endsWith("_at"));
@@ -271,14 +271,14 @@ describe.each(backends)("dashboard rollup on $name", ({ open }) => {
           t.sql("update llm_traces set votes_up = votes_up + 1 where session_id = $1", [sessionId]),
         ]);
       }
-      await t.db.rpc("set_feedback", { p_session_id: sessionId, p_rating: "positive" });
+      await t.db.rpc("set_feedback", { p_session_id: sessionId!, p_rating: "positive" });
     }));
     expect(await mismatches()).toEqual([]);
   });
 
   it("the per-chart functions return their part of dashboard_stats", async () => {
     const from = new Date(Date.now() - 2.5 * 86_400_000).toISOString();
-    const s = await t.db.rpc<Stats & Record<string, unknown>>("dashboard_stats", { p_from: from });
+    const s = (await t.db.rpc("dashboard_stats", { p_from: from })) as unknown as Stats & Record<string, unknown>;
     const part = async (fn: string) => (await t.sql<{ x: Row }>(`select to_jsonb(x) as x from public.${fn}($1, null) x`, [from])).map((r) => r.x);
     expect((await part("dashboard_totals"))[0]).toEqual(s.totals);
     expect(await part("dashboard_daily")).toEqual(s.per_day);

@@ -67,7 +67,7 @@ describe.each(backends)("session lifecycle on $name", ({ open }) => {
     }
     for (const id of sessions.slice(0, 4)) await age(id);
     // batches of 3: the four idle ones take two batches
-    const result = await t.db.rpc<{ closed: number; sessions: Ending[] }>("close_idle_sessions", { p_idle_minutes: 60, p_batch: 3 });
+    const result = await t.db.rpc("close_idle_sessions", { p_idle_minutes: 60, p_batch: 3 });
     const mine = result.sessions.filter((s) => users.includes(s.user_id));
     expect(mine.map((s) => s.session_id).sort()).toEqual(sessions.slice(0, 4).sort());
     expect(result.closed).toBe(result.sessions.length);
@@ -86,7 +86,7 @@ describe.each(backends)("session lifecycle on $name", ({ open }) => {
       else expect(r).toMatchObject({ is_active: false, end_reason: "idle", ended_at_is_last_activity: true, events: 1 });
     }
     // a second run finds nothing of these left
-    const again = await t.db.rpc<{ sessions: Ending[] }>("close_idle_sessions", { p_idle_minutes: 60 });
+    const again = await t.db.rpc("close_idle_sessions", { p_idle_minutes: 60 });
     expect(again.sessions.filter((s) => users.includes(s.user_id))).toEqual([]);
   });
 
@@ -109,7 +109,7 @@ describe.each(backends)("session lifecycle on $name", ({ open }) => {
     await t.sql(
       `insert into rate_limit_buckets (bucket, window_start, hits) values
          ($1, date_trunc('minute', now()) - interval '10 minutes', 5), ($1, date_trunc('minute', now()), 1)`, [bucket]);
-    const run = await t.db.rpc<{ rate_limit_windows_deleted: number }>("run_maintenance", { p_idle_minutes: 1440 });
+    const run = await t.db.rpc("run_maintenance", { p_idle_minutes: 1440 });
     expect(run.rate_limit_windows_deleted).toBeGreaterThanOrEqual(1);
     const left = await t.sql<{ current: boolean }>("select window_start = date_trunc('minute', now()) as current from rate_limit_buckets where bucket = $1", [bucket]);
     expect(left).toEqual([{ current: true }]);
@@ -120,14 +120,14 @@ describe.each(backends)("session lifecycle on $name", ({ open }) => {
     const a = await begin(t.db, u, { p_agent: "product_recommendation" });
     await finish(t.db, a.user_message.id);
     const b = await begin(t.db, u, { p_agent: "sales_pitch", p_session_id: a.session.id, p_request_id: "req-switch" });
-    const switched = await t.db.rpc<Ending[]>("turn_endings", { p_session_id: b.session.id });
+    const switched = await t.db.rpc("turn_endings", { p_session_id: b.session.id });
     expect(switched).toEqual([expect.objectContaining({
       session_id: a.session.id, user_id: u, event: "ended", reason: "agent_switch", agent_type: "product_recommendation", message_count: 2,
     })]);
 
     await age(b.session.id);
     const c = await begin(t.db, u, { p_session_id: b.session.id });
-    const idle = await t.db.rpc<Ending[]>("turn_endings", { p_session_id: c.session.id });
+    const idle = await t.db.rpc("turn_endings", { p_session_id: c.session.id });
     expect(idle).toEqual([expect.objectContaining({ session_id: b.session.id, event: "expired", reason: "idle", message_count: 1 })]);
     expect(idle[0].duration_seconds).toBeGreaterThanOrEqual(86_399);
 
@@ -135,7 +135,7 @@ describe.each(backends)("session lifecycle on $name", ({ open }) => {
     await finish(t.db, c.user_message.id);
     const d = await begin(t.db, u, { p_session_id: b.session.id });
     expect(d.reason).toBe("expired_previous");
-    const superseded = await t.db.rpc<Ending[]>("turn_endings", { p_session_id: d.session.id });
+    const superseded = await t.db.rpc("turn_endings", { p_session_id: d.session.id });
     expect(superseded).toEqual([expect.objectContaining({ session_id: c.session.id, event: "ended", reason: "superseded", message_count: 2 })]);
 
     // an ending from an earlier transaction is not reported again
@@ -149,12 +149,12 @@ describe.each(backends)("session lifecycle on $name", ({ open }) => {
     const u = visitor();
     const a = await begin(t.db, u);
     await finish(t.db, a.user_message.id);
-    const ended = await t.db.rpc<{ was_active: boolean; ending: Ending | null }>("end_session", {
+    const ended = await t.db.rpc("end_session", {
       p_user_id: u, p_session_id: a.session.id, p_reason: "new_chat",
     });
     expect(ended.was_active).toBe(true);
     expect(ended.ending).toMatchObject({ session_id: a.session.id, event: "ended", reason: "new_chat", message_count: 2 });
-    const again = await t.db.rpc<{ was_active: boolean; ending: Ending | null }>("end_session", { p_user_id: u, p_session_id: a.session.id });
+    const again = await t.db.rpc("end_session", { p_user_id: u, p_session_id: a.session.id });
     expect(again).toMatchObject({ was_active: false, ending: null });
     await expect(t.db.rpc("end_session", { p_user_id: u, p_session_id: a.session.id, p_reason: "idle" }))
       .rejects.toMatchObject({ code: "bad_request:session", status: 400 });

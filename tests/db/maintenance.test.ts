@@ -49,7 +49,7 @@ describe("session maintenance on PostgreSQL", () => {
         `update conversation_sessions set started_at = now() - interval '3 days', last_activity_at = now() - interval '2 days'
           where user_id like $1 || '%'`, [prefix]);
       const runs = await Promise.all(
-        Array.from({ length: 4 }, () => t.db.rpc<{ closed: number; sessions: { session_id: string }[] }>("close_idle_sessions", { p_idle_minutes: 60, p_batch: 7 })),
+        Array.from({ length: 4 }, () => t.db.rpc("close_idle_sessions", { p_idle_minutes: 60, p_batch: 7 })),
       );
       const closed = runs.flatMap((r) => r.sessions.map((s) => s.session_id));
       expect(closed).toHaveLength(150);

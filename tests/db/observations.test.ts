@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends, type TestDatabase } from "../support/databases";
 import { begin, finish, step, visitor } from "./turn-helpers";
 
+// The rule codes in the test names (R1–R11, T1–T3) are defined in docs/rules.md.
+
 // finish_turn writes every step of a turn (observations) with its cost, rolls them up on the
 // trace, and carries a handoff to another agent in the same transaction.
 
@@ -70,7 +72,7 @@ describe.each(backends)("observations, cost and handoff in finish_turn on $name"
   it("a failed model call is an observation with its error and counts as a call; the question stays", async () => {
     const r = await begin(t.db, visitor(), { p_model_key: "priced-model" });
     const failed = step("generation", { input_tokens: 400, output_tokens: 0, status: "error", error: "upstream 503" });
-    const res = await t.db.rpc<{ status: string }>("finish_turn", { p_user_message_id: r.user_message.id, p_error: "upstream 503", p_observations: [failed], p_latency_ms: 30 });
+    const res = await t.db.rpc("finish_turn", { p_user_message_id: r.user_message.id, p_error: "upstream 503", p_observations: [failed], p_latency_ms: 30 });
     expect(res.status).toBe("error_recorded");
     expect(await trace(r.session.id)).toMatchObject({ llm_calls: 1, error_count: 1, input_tokens: 400, latency_ms: 30, status: "error", last_error: "upstream 503", cost_usd: "0.00100000" });
     const [obs] = await t.sql("select status, error from llm_observations where message_id = $1", [r.user_message.id]);

@@ -29,8 +29,8 @@ describe.each(backends)("operator sessions and throttling on $name", ({ open }) 
   afterAll(() => t?.close());
 
   const authenticate = (args: Record<string, unknown>) =>
-    t.db.rpc<Auth>("operator_authenticate", { p_token_hash: hash(token), ...args } as never);
-  const valid = async (id: string) => (await t.db.rpc<{ valid: boolean }>("operator_session_valid", { p_session_hash: id })).valid;
+    t.db.rpc("operator_authenticate", { p_token_hash: hash(token), ...args } as never);
+  const valid = async (id: string) => (await t.db.rpc("operator_session_valid", { p_session_hash: id })).valid;
 
   it("stores only hashes: no clear admin token, login sessions keyed by the hash of their id", async () => {
     const id = newId();
@@ -46,7 +46,7 @@ describe.each(backends)("operator sessions and throttling on $name", ({ open }) 
 
   it("a wrong token opens no session; logout revokes; an expired session is refused", async () => {
     const wrong = newId();
-    expect(await t.db.rpc<Auth>("operator_authenticate", { p_token_hash: hash("guess"), p_session_hash: wrong })).toEqual({ status: "invalid" });
+    expect(await t.db.rpc("operator_authenticate", { p_token_hash: hash("guess"), p_session_hash: wrong })).toEqual({ status: "invalid" });
     expect(await valid(wrong)).toBe(false);
 
     const a = newId();
@@ -66,7 +66,7 @@ describe.each(backends)("operator sessions and throttling on $name", ({ open }) 
     await authenticate({ p_session_hash: s });
     expect(await t.db.rpc("set_admin_token_hash", { p_hash: hash(token) })).toEqual({ changed: false, revoked: 0 });
     expect(await valid(s)).toBe(true);
-    const rotated = await t.db.rpc<{ changed: boolean; revoked: number }>("set_admin_token_hash", { p_hash: hash("another-token-of-at-least-32-chars!!") });
+    const rotated = await t.db.rpc("set_admin_token_hash", { p_hash: hash("another-token-of-at-least-32-chars!!") });
     expect(rotated.changed).toBe(true);
     expect(rotated.revoked).toBeGreaterThanOrEqual(1);
     expect(await valid(s)).toBe(false);
@@ -79,7 +79,7 @@ describe.each(backends)("operator sessions and throttling on $name", ({ open }) 
   it("failed attempts are counted per address: past the limit every attempt is 429-limited, the right token too", async () => {
     const ip = `192.0.2.${Math.floor(Math.random() * 200)}`;
     const results: string[] = [];
-    for (let i = 0; i < 3; i++) results.push((await t.db.rpc<Auth>("operator_authenticate", { p_token_hash: hash(`guess ${i}`), p_bucket: ip, p_limit: 3 })).status);
+    for (let i = 0; i < 3; i++) results.push((await t.db.rpc("operator_authenticate", { p_token_hash: hash(`guess ${i}`), p_bucket: ip, p_limit: 3 })).status);
     const right = await authenticate({ p_bucket: ip, p_limit: 3, p_session_hash: newId() });
     expect(results).toEqual(["invalid", "invalid", "invalid"]);
     expect(right.status).toBe("limited");
@@ -93,12 +93,16 @@ describe.each(backends)("operator sessions and throttling on $name", ({ open }) 
     expect(await t.sql("select 1 from rate_limit_buckets where bucket = $1", [`auth:${other}`])).toEqual([]);
   });
 
-  it("hit_rate_limit counts a bucket per minute; 0 turns it off", async () => {
-    const bucket = `visitors:198.51.100.${Math.floor(Math.random() * 200)}`;
+  it("count_new_visitor counts an address per minute with the one private counter; 0 turns it off", async () => {
+    const ip = `198.51.100.${Math.floor(Math.random() * 200)}`;
     const hits = [];
-    for (let i = 0; i < 4; i++) hits.push((await t.db.rpc<{ limited: boolean }>("hit_rate_limit", { p_bucket: bucket, p_limit: 3 })).limited);
+    for (let i = 0; i < 4; i++) hits.push((await t.db.rpc("count_new_visitor", { p_client_ip: ip, p_limit: 3 })).limited);
     expect(hits).toEqual([false, false, false, true]);
-    expect(await t.db.rpc("hit_rate_limit", { p_bucket: bucket, p_limit: 0 })).toMatchObject({ limited: false });
+    expect(await t.db.rpc("count_new_visitor", { p_client_ip: ip, p_limit: 0 })).toMatchObject({ limited: false });
+    const [bucket] = await t.sql<{ hits: number }>("select hits from rate_limit_buckets where bucket = $1", [`visitors:${ip}`]);
+    expect(bucket.hits).toBe(4);
+    // one counter: the public copy is gone
+    expect(await t.sql("select 1 from pg_proc where proname = 'hit_rate_limit' and pronamespace = 'public'::regnamespace")).toEqual([]);
   });
 
   it("the API roles cannot read operator sessions or call the new functions", async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends, type TestDatabase } from "../support/databases";
-import { begin, finish, step, visitor } from "./turn-helpers";
+import { begin, finish, step, visitor, rpcAs } from "./turn-helpers";
 
 // "Try again" (docs/architecture.md "Try again"): begin_turn with the regenerate action marks the
 // last agent reply superseded and returns its question; finish_turn stores the new reply beside it.
@@ -50,9 +50,9 @@ describe.each(backends)("regenerate on $name", ({ open }) => {
     const generations = await t.sql<{ n: number }>("select count(*)::int as n from llm_observations where message_id = $1 and kind = 'generation'", [r.user_message.id]);
     expect(generations[0].n).toBe(2);
 
-    const shown = await t.db.rpc<{ messages: { content: string }[] }>("session_messages", { p_user_id: user, p_session_id: r.session.id });
+    const shown = await rpcAs<{ messages: { content: string }[] }>(t.db, "session_messages", { p_user_id: user, p_session_id: r.session.id });
     expect(shown.messages.map((m) => m.content)).toEqual(["a tent for two", "second answer"]);
-    const detail = await t.db.rpc<{ messages: { content: string; superseded_at: string | null; superseded_by: string | null }[] }>("trace_detail", { p_trace_id: r.session.trace_id });
+    const detail = await rpcAs<{ messages: { content: string; superseded_at: string | null; superseded_by: string | null }[] }>(t.db, "trace_detail", { p_trace_id: r.session.trace_id });
     expect(detail.messages.map((m) => [m.content, m.superseded_by])).toEqual([["a tent for two", null], ["first answer", second.reply.id], ["second answer", null]]);
     const next = await begin(t.db, user, { p_message: "and a lamp?" });
     expect(next.history.map((h) => h.content)).toEqual(["a tent for two", "second answer", "and a lamp?"]);

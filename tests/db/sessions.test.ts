@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends, type TestDatabase } from "../support/databases";
 import { begin, finish, visitor } from "./turn-helpers";
 
+// The rule codes in the test names (R1–R11, T1–T3) are defined in docs/rules.md.
+
 describe.each(backends)("session rules on $name", ({ open }) => {
   let t: TestDatabase;
   beforeAll(async () => {

@@ -41,7 +41,7 @@ export interface Begun {
 }
 
 export function begin(db: Database, user: string, args: Record<string, unknown> = {}): Promise<Begun> {
-  return db.rpc<Begun>("begin_turn", { p_user_id: user, p_message: "hello", ...args });
+  return db.rpc("begin_turn", { p_user_id: user, p_message: "hello", ...args }) as Promise<unknown> as Promise<Begun>;
 }
 
 /** One step of a turn as the app reports it to finish_turn. */
@@ -62,13 +62,21 @@ export interface Finished {
 export function finish(db: Database, userMessageId: string, args: Record<string, unknown> = {}) {
   const input = (args.p_input_tokens as number | undefined) ?? 10;
   const output = (args.p_output_tokens as number | undefined) ?? 5;
-  return db.rpc<Finished>("finish_turn", {
+  return db.rpc("finish_turn", {
     p_user_message_id: userMessageId,
     p_content: "a reply",
     p_latency_ms: 7,
     p_observations: [step("generation", { input_tokens: input, output_tokens: output })],
     ...args,
+  }).then((r) => {
+    if (r.status === "error_recorded") throw new Error("finish_turn recorded an error");
+    return r;
   });
 }
 
 export const visitor = () => `visitor-${randomUUID()}`;
+
+/** A registered SQL function called with a test's own view of its result (a shape the test asserts on). */
+export function rpcAs<T>(db: Database, fn: string, args?: Record<string, unknown>): Promise<T> {
+  return (db.rpc as unknown as (name: string, a?: Record<string, unknown>) => Promise<T>)(fn, args);
+}

@@ -93,7 +93,7 @@ describe.each(backends)("a visitor's data on $name", ({ open }) => {
   afterAll(() => t?.close());
 
   it("exports everything stored about the visitor, masked as configured", async () => {
-    const raw = await t.db.rpc<Export>("export_visitor", { p_user_id: ana, p_mask: false });
+    const raw = await t.db.rpc("export_visitor", { p_user_id: ana, p_mask: false });
     expect(raw.user_id).toBe(ana);
     expect(raw.masked).toBe(false);
     expect(raw.sessions.map((s) => s.id)).toEqual(sessions);
@@ -108,7 +108,7 @@ describe.each(backends)("a visitor's data on $name", ({ open }) => {
     expect(JSON.stringify(raw)).not.toContain("bob@example.org");
 
     // PII_MASKING=export: the default export is masked
-    const masked = await t.db.rpc<Export>("export_visitor", { p_user_id: ana });
+    const masked = await t.db.rpc("export_visitor", { p_user_id: ana });
     expect(masked.masked).toBe(true);
     const text = JSON.stringify(masked);
     for (const s of [secrets.email, secrets.phone, secrets.card, secrets.address]) expect(text).not.toContain(s);
@@ -129,7 +129,7 @@ describe.each(backends)("a visitor's data on $name", ({ open }) => {
     expect((await whereFound(t, secrets.email)).length).toBeGreaterThan(3);
     expect(await whereFound(t, ana)).toEqual(expect.arrayContaining(["otlp_outbox.user_id", "rate_limit_buckets.bucket"]));
 
-    const result = await t.db.rpc<{ found: boolean; opaque_id: string; counts: Record<string, number> }>("erase_visitor", {
+    const result = await t.db.rpc("erase_visitor", {
       p_user_id: ana,
       p_requested_by: "operator",
     });

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends, type TestDatabase } from "../support/databases";
-import { begin, finish } from "./turn-helpers";
+import { begin, finish, rpcAs } from "./turn-helpers";
 
 // The WhatsApp channel's queues (docs/channels.md): the inbox stores a delivered message once;
 // an agent reply of a whatsapp session reaches the outbox in the transaction that stored it
@@ -20,17 +20,17 @@ describe.each(backends)("the WhatsApp channel's queues on $name", ({ open }) => 
   it("stores a delivered message once, however often Meta delivers it", async () => {
     const from = waId();
     const message = { id: `wamid.${randomUUID()}`, from, message: { type: "text", text: "hi" } };
-    const first = await t.db.rpc<{ stored: string[] }>("whatsapp_receive", { p_messages: [message] });
-    const again = await t.db.rpc<{ stored: string[] }>("whatsapp_receive", { p_messages: [message, message] });
+    const first = await rpcAs<{ stored: string[] }>(t.db, "whatsapp_receive", { p_messages: [message] });
+    const again = await rpcAs<{ stored: string[] }>(t.db, "whatsapp_receive", { p_messages: [message, message] });
     expect(first.stored).toEqual([message.id]);
     expect(again.stored).toEqual([]);
-    const claimed = await t.db.rpc<{ id: string }[]>("claim_whatsapp_inbox", { p_ids: [message.id] });
+    const claimed = await rpcAs<{ id: string }[]>(t.db, "claim_whatsapp_inbox", { p_ids: [message.id] });
     expect(claimed.map((r) => r.id)).toEqual([message.id]);
     // leased: a second worker gets nothing until it is settled or the lease ends
     expect(await t.db.rpc("claim_whatsapp_inbox", { p_ids: [message.id] })).toEqual([]);
     await t.db.rpc("settle_whatsapp_inbox", { p_id: message.id, p_error: "model down", p_base_ms: 1, p_max_ms: 1 });
     await new Promise((r) => setTimeout(r, 20));
-    expect((await t.db.rpc<{ attempts: number }[]>("claim_whatsapp_inbox", { p_ids: [message.id] }))[0].attempts).toBe(2);
+    expect((await rpcAs<{ attempts: number }[]>(t.db, "claim_whatsapp_inbox", { p_ids: [message.id] }))[0].attempts).toBe(2);
     await t.db.rpc("settle_whatsapp_inbox", { p_id: message.id });
     expect(await t.db.rpc("claim_whatsapp_inbox", { p_ids: [message.id] })).toEqual([]);
   });
@@ -42,7 +42,7 @@ describe.each(backends)("the WhatsApp channel's queues on $name", ({ open }) => 
     const talk = await begin(t.db, from, { p_message: "any headphones?", p_channel: "whatsapp", p_client_message_id: randomUUID() });
     await finish(t.db, talk.user_message!.id, { p_content: "Yes, these.", p_metadata: { buttons: [{ label: "A", action: { id: "product_details", payload: { sku: "A" } } }] } });
     await begin(t.db, `web-${randomUUID()}`, { p_message: "menu" });
-    const rows = await t.db.rpc<{ id: number; wa_id: string; content: string; buttons: unknown[]; parts_sent: number }[]>("claim_whatsapp_outbox", { p_limit: 100 });
+    const rows = await rpcAs<{ id: number; wa_id: string; content: string; buttons: unknown[]; parts_sent: number }[]>(t.db, "claim_whatsapp_outbox", { p_limit: 100 });
     const mine = rows.filter((r) => r.wa_id === from);
     expect(mine.map((r) => r.content)).toEqual([expect.stringMatching(/Product Recommendation/), "Yes, these."]);
     expect(mine.map((r) => r.buttons.length)).toEqual([3, 1]);
@@ -52,7 +52,7 @@ describe.each(backends)("the WhatsApp channel's queues on $name", ({ open }) => 
     await t.db.rpc("whatsapp_part_sent", { p_id: row.id, p_parts_sent: 1 });
     await t.db.rpc("settle_whatsapp_outbox", { p_id: row.id, p_error: "graph down", p_base_ms: 1, p_max_ms: 1 });
     await new Promise((r) => setTimeout(r, 20));
-    const retried = (await t.db.rpc<{ id: number; parts_sent: number; attempts: number }[]>("claim_whatsapp_outbox", { p_limit: 100 })).find((r) => r.id === row.id);
+    const retried = (await rpcAs<{ id: number; parts_sent: number; attempts: number }[]>(t.db, "claim_whatsapp_outbox", { p_limit: 100 })).find((r) => r.id === row.id);
     expect(retried).toMatchObject({ parts_sent: 1, attempts: 2 });
     await t.db.rpc("settle_whatsapp_outbox", { p_id: row.id });
     const [sent] = await t.sql<{ sent: boolean }>("select sent_at is not null as sent from whatsapp_outbox where id = $1", [row.id]);
@@ -62,7 +62,7 @@ describe.each(backends)("the WhatsApp channel's queues on $name", ({ open }) => 
   it("a tapped button is found only in a reply sent to that WhatsApp user", async () => {
     const from = waId();
     const menu = await begin(t.db, from, { p_message: "menu", p_channel: "whatsapp", p_client_message_id: randomUUID() });
-    const found = await t.db.rpc<{ session_id: string; button: { action: { id: string } } }>("whatsapp_button", { p_wa_id: from, p_message_id: menu.reply!.id, p_index: 1 });
+    const found = await rpcAs<{ session_id: string; button: { action: { id: string } } }>(t.db, "whatsapp_button", { p_wa_id: from, p_message_id: menu.reply!.id, p_index: 1 });
     expect(found).toMatchObject({ session_id: menu.session.id, button: { action: { id: "select_agent" } } });
     expect(await t.db.rpc("whatsapp_button", { p_wa_id: waId(), p_message_id: menu.reply!.id, p_index: 1 })).toBeNull();
     expect(await t.db.rpc("whatsapp_button", { p_wa_id: from, p_message_id: menu.reply!.id, p_index: 9 })).toBeNull();

@@ -65,7 +65,7 @@ it(`a visitor's ${PER_VISITOR + 1}th message in a minute is 429 rate_limit:chat 
   // the counter lives in the database, one row per visitor and minute, shared by both instances
   const bucket = (await db.query("select hits from rate_limit_buckets where bucket = $1", [`chat:${visitor}`])).rows;
   expect(bucket).toEqual([{ hits: PER_VISITOR + 2 }]);
-  // a client retrying an answered message (same clientMessageId) gets its answer, not a 429 (R8 before the limit)
+  // a client retrying an answered message (same clientMessageId) gets its answer, not a 429 (R8 before the limit; docs/rules.md)
   const retry = await chat(1, cookie, uniqueIp(), ids[0]);
   expect(retry.status).toBe(200);
   figure(`abuse (per visitor, limit ${PER_VISITOR}/min, alternating 2 instances): ${results.map((r) => r.status).join(" ")}; Retry-After ${results.at(-1)!.retryAfter} s; ${n} messages stored`);

@@ -7,7 +7,7 @@ import { freshPostgresUrl } from "../support/databases";
 import { sseChunks } from "../support/sse";
 import { figure, invariantViolations, noViolations, runVerifySql, until } from "./helpers";
 
-// Crash safety (R9, R8, R3): kill -9 the server in the middle of streams and of a
+// Crash safety (R9, R8, R3: docs/rules.md): kill -9 the server in the middle of streams and of a
 // bulk-order flow. kill -9 gives the server no chance to store anything after the
 // kill, so the honest guarantees are: every question that got past begin_turn is
 // stored, exactly once; a retry with the same clientMessageId is answered exactly

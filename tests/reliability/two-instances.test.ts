@@ -5,7 +5,7 @@ import { startApp, type App } from "../support/app";
 import { freshPostgresUrl } from "../support/databases";
 import { figure, invariantViolations, noViolations, runVerifySql, seededRandom, seededUuid, sleep, visitorCookieFor } from "./helpers";
 
-// R7 / T1-T3 under load: two `next start` instances on one PostgreSQL database,
+// R7 / T1-T3 (docs/rules.md) under load: two `next start` instances on one PostgreSQL database,
 // 200 requests from 20 visitors with random agent switches, 10 in flight.
 // A poller checks "at most one active session per visitor" all along.
 

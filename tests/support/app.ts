@@ -24,6 +24,8 @@ export async function startApp(env: Record<string, string | undefined> = {}): Pr
     PORT: String(port),
     HOSTNAME: "127.0.0.1",
     NEXT_TELEMETRY_DISABLED: "1",
+    // every SQL result is checked against lib/db/registry.ts in the production build too
+    THREADLINE_CHECK_RPC: "1",
     CHAT_RATE_LIMIT_PER_MINUTE: "0",
     CHAT_RATE_LIMIT_PER_IP_PER_MINUTE: "0",
     // every test client shares 127.0.0.1: per-address limits are off unless a test turns them on

@@ -1,4 +1,4 @@
-import { chatTurn } from "@/lib/chat/respond";
+import { chatTurn } from "@/lib/chat/turn-response";
 import { readJson } from "@/lib/http/body";
 import { handle } from "@/lib/http/respond";
 import { chatRequestSchema } from "./schema";

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { TurnRequest } from "../../chat/begin";
-import { defaultModelKey, ensureModels } from "../../chat/models";
+import { defaultModelKey, ensureModels } from "../../chat/available-models";
 import { runTurn } from "../../chat/turn";
 import type { Button } from "../../chat/types";
 import type { Database } from "../../db/types";
@@ -48,7 +48,7 @@ async function turnFields(db: Database, config: WhatsAppConfig, row: { id: strin
     }
     case "button": {
       const ref = parseButtonId(message.buttonId);
-      const found = ref && (await db.rpc<{ session_id: string; button: Button } | null>("whatsapp_button", {
+      const found = ref && (await db.rpc("whatsapp_button", {
         p_wa_id: from, p_message_id: ref.messageId, p_index: ref.index,
       }));
       if (!found) return { notice: notices.staleButton };

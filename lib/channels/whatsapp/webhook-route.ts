@@ -46,7 +46,7 @@ export async function receiveDelivery(request: Request, after: (task: () => Prom
   if (delivery.unreadable.length) log("whatsapp.unreadable_delivery", { problems: delivery.unreadable.slice(0, 10) }, "warn");
   if (!delivery.messages.length) return Response.json({ received: 0, statuses: delivery.statuses });
   const db = await database();
-  const stored = await db.rpc<{ stored: string[] }>("whatsapp_receive", {
+  const stored = await db.rpc("whatsapp_receive", {
     p_messages: delivery.messages.map((m) => ({ id: m.id, from: m.from, message: m.message })),
   });
   const worker = whatsappWorker(db);

@@ -40,7 +40,7 @@ export function createWorker(db: Database, config: WhatsAppConfig): WhatsAppWork
   let again = false;
 
   async function workInbox(ids?: string[]): Promise<void> {
-    const rows = (await db.rpc<unknown[]>("claim_whatsapp_inbox", { p_limit: 20, p_lease_seconds: 120, p_ids: ids ?? null })) ?? [];
+    const rows = (await db.rpc("claim_whatsapp_inbox", { p_limit: 20, p_lease_seconds: 120, p_ids: ids ?? null })) ?? [];
     for (const raw of rows) {
       const row = inboxRowSchema.safeParse(raw);
       const id = (raw as { id?: string })?.id;
@@ -68,7 +68,7 @@ export function createWorker(db: Database, config: WhatsAppConfig): WhatsAppWork
 
   async function workOutbox(): Promise<void> {
     for (let batch = 0; batch < 20; batch++) {
-      const rows = (await db.rpc<unknown[]>("claim_whatsapp_outbox", { p_limit: 20, p_lease_seconds: 60 })) ?? [];
+      const rows = (await db.rpc("claim_whatsapp_outbox", { p_limit: 20, p_lease_seconds: 60 })) ?? [];
       for (const raw of rows) {
         const row = outboxRowSchema.safeParse(raw);
         if (!row.success) {

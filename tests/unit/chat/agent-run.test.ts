@@ -10,7 +10,7 @@ import type { AgentDefinition } from "../../../lib/tools/types";
 // The tool loop with the offline model, on turns whose tools need no database.
 const noDatabase: Database = {
   backend: "pglite",
-  rpc: (fn) => Promise.reject(new Error(`db.rpc(${fn}) must not be called in this test`)),
+  rpc: ((fn: string) => Promise.reject(new Error(`db.rpc(${fn}) must not be called in this test`))) as Database["rpc"],
   close: async () => {},
 };
 

@@ -19,7 +19,7 @@ beforeEach(() => {
   llm.requests.length = 0;
 });
 
-const noDatabase: Database = { backend: "pglite", rpc: (fn) => Promise.reject(new Error(`db.rpc(${fn}) must not be called`)), close: async () => {} };
+const noDatabase: Database = { backend: "pglite", rpc: ((fn: string) => Promise.reject(new Error(`db.rpc(${fn}) must not be called`))) as Database["rpc"], close: async () => {} };
 const agent: AgentDefinition = {
   key: "order_assistant",
   name: "Order Assistant",

@@ -5,7 +5,7 @@ import { env } from "../env";
 import { errorResponse } from "../http/respond";
 import { clientIp, visitorFor, type Visitor } from "../http/visitor";
 import type { TurnRequest } from "./begin";
-import { assertModelAvailable, defaultModelKey, ensureModels } from "./models";
+import { assertModelAvailable, defaultModelKey, ensureModels } from "./available-models";
 import { streamTurn } from "./stream";
 import { runTurn } from "./turn";
 import type { Observation } from "./observations";

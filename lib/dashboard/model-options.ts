@@ -9,6 +9,6 @@ export interface ModelOption {
 }
 
 export async function operatorModels(db: Database): Promise<ModelOption[]> {
-  const rows = await db.rpc<{ key: string; name: string; provider: string; experiment_name: string | null }[]>("operator_models");
+  const rows = await db.rpc("operator_models");
   return rows.map((m) => ({ key: m.key, name: m.name, provider: m.provider, experimentName: m.experiment_name }));
 }

@@ -1,0 +1,44 @@
+import { z } from "zod";
+
+// WhatsApp and voice (docs/channels.md): the inbox and outbox functions and the voice message's
+// recording (lib/db/registry.ts). Inbox and outbox rows are parsed again where they are read
+// (lib/channels/whatsapp/worker.ts), so their entries here only say "an array of rows".
+
+const opt = <T extends z.ZodType>(t: T) => t.nullish();
+const uuid = z.uuid();
+const json = z.record(z.string(), z.unknown());
+const buttonSchema = z.object({ label: z.string(), action: z.object({ id: z.string(), payload: json.optional() }) });
+
+export const channelFunctions = {
+  whatsapp_receive: {
+    args: z.object({ p_messages: z.array(z.object({ id: z.string(), from: z.string(), message: z.unknown() })) }),
+    result: z.object({ stored: z.array(z.string()) }),
+  },
+  claim_whatsapp_inbox: {
+    args: z.object({ p_limit: opt(z.number()), p_lease_seconds: opt(z.number()), p_ids: opt(z.array(z.string())) }),
+    result: z.array(z.unknown()).nullable(),
+  },
+  settle_whatsapp_inbox: {
+    args: z.object({ p_id: z.string(), p_error: opt(z.string()), p_base_ms: opt(z.number()), p_max_ms: opt(z.number()) }),
+    result: z.unknown(),
+  },
+  whatsapp_notice: { args: z.object({ p_id: z.string(), p_text: z.string() }), result: z.unknown() },
+  whatsapp_button: {
+    args: z.object({ p_wa_id: z.string(), p_message_id: uuid, p_index: z.number() }),
+    result: z.object({ session_id: z.string(), button: buttonSchema }).nullable(),
+  },
+  claim_whatsapp_outbox: {
+    args: z.object({ p_limit: opt(z.number()), p_lease_seconds: opt(z.number()) }),
+    result: z.array(z.unknown()).nullable(),
+  },
+  whatsapp_part_sent: { args: z.object({ p_id: z.union([z.number(), z.string()]), p_parts_sent: z.number() }), result: z.unknown() },
+  settle_whatsapp_outbox: {
+    args: z.object({ p_id: z.union([z.number(), z.string()]), p_error: opt(z.string()), p_base_ms: opt(z.number()), p_max_ms: opt(z.number()) }),
+    result: z.unknown(),
+  },
+  register_voice_message: {
+    args: z.object({ p_user_id: z.string(), p_client_message_id: uuid, p_audio_url: z.string(), p_transcript: z.string() }),
+    result: z.object({ audio_url: z.string(), transcript: z.string() }),
+  },
+  set_reply_audio: { args: z.object({ p_message_id: uuid, p_audio_url: z.string() }), result: z.unknown() },
+};
