@@ -19,6 +19,9 @@ export const notCalledByApp = [
   "start_session", "close_session", "dashboard_daily", "dashboard_experiments", "dashboard_feedback_by_agent",
   "dashboard_feedback_by_model", "dashboard_llm_calls_distribution", "dashboard_totals", "dashboard_usage_by_agent",
   "dashboard_usage_by_model",
+  // the dashboard rollup's triggers and readers (docs/performance.md)
+  "dashboard_figures", "dashboard_rollup_add", "dashboard_rollup_of", "dashboard_rollup_rebuild", "dashboard_rollup_rows",
+  "dashboard_rollup_truncate", "dashboard_rollup_update", "dashboard_slices", "dashboard_visitor_pairs", "dashboard_window",
 ] as const;
 
 type Registry = typeof rpcRegistry;
