@@ -69,9 +69,9 @@ export function finish(db: Database, userMessageId: string, args: Record<string,
     p_observations: [step("generation", { input_tokens: input, output_tokens: output })],
     ...args,
   }).then((r) => {
-    // a turn finished without p_error must be stored; one with p_error records the failure
+    // a turn finished without p_error must be stored; one with p_error records the failure (no reply to read)
     if (r.status === "error_recorded" && args.p_error == null) throw new Error("finish_turn recorded an error");
-    return r;
+    return r as Extract<typeof r, { reply: unknown }>;
   });
 }
 
