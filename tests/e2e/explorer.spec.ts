@@ -232,6 +232,9 @@ test.describe.serial("trace explorer and dashboard", () => {
       "select m.id, m.session_id, s.user_id from conversation_messages m join conversation_sessions s on s.id = m.session_id where m.session_id = $1 and m.role = 'user' order by m.seq limit 1",
       [order.sessionId],
     );
+    // this spec reads steps it writes itself: the visitor's real tool-loop steps and roll-ups are cleared first
+    await sql("delete from llm_observations where user_id = $1", [question.user_id]);
+    await sql("update llm_traces set cost_usd = 0, tool_calls = 0, error_count = 0, tools_used = '{}' where user_id = $1", [question.user_id]);
     const gen = "20000000-0000-4000-8000-000000000001";
     await sql(
       `insert into llm_observations (id, trace_id, session_id, user_id, message_id, parent_id, position, kind, name, status, started_at, ended_at,
