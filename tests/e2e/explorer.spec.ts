@@ -312,7 +312,7 @@ test.describe.serial("trace explorer and dashboard", () => {
     await page.screenshot({ path: `${shots}/trace-steps.png`, fullPage: true });
   });
 
-  test("exports the current search as CSV", async ({ page }) => {
+  test("exports the current search as CSV", async ({ page, sql }) => {
     await loginAsOperator(page);
     const explorer = new TraceExplorer(page);
     await explorer.goto(`?user=${ana.id}`);
@@ -325,7 +325,8 @@ test.describe.serial("trace explorer and dashboard", () => {
     expect(rows).toHaveLength(5);
     expect(rows.every((r) => r.userId === ana.id)).toBe(true);
     expect(new Set(rows.map((r) => r.sessionTag))).toEqual(new Set(ana.sessions.map((s) => s.sessionTag)));
-    expect(rows.find((r) => r.id === ana.sessions[0].traceId)).toMatchObject({ llmCalls: "2", feedback: "negative" });
+    const [{ llm_calls }] = await sql<{ llm_calls: number }>("select llm_calls from llm_traces where id = $1", [ana.sessions[0].traceId]);
+    expect(rows.find((r) => r.id === ana.sessions[0].traceId)).toMatchObject({ llmCalls: String(llm_calls), feedback: "negative" });
 
     await explorer.filter("agent", "sales_pitch");
     const filtered = (await explorer.exportCsv()).trim().split("\n").slice(1);
