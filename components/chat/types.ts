@@ -1,4 +1,4 @@
-// Shapes of the chat HTTP API as the widget sees them (see PRODUCT.md "HTTP API").
+// Shapes of the chat HTTP API as the widget sees them (docs/architecture.md, "A chat turn (second release)").
 
 export type MessageRole = "user" | "agent" | "system";
 

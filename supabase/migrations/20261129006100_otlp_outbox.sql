@@ -128,7 +128,7 @@ begin
   if v_t.id is null or not v_s.tracking_enabled then
     return;
   end if;
-  select * into v_r from public.conversation_messages r where r.reply_to = v_q.id;
+  select * into v_r from public.conversation_messages r where r.reply_to = v_q.id and r.superseded_at is null; -- the reply the visitor sees ("Try again" supersedes)
   select * into v_m from public.llm_models m where m.id = v_s.model_id;
   select * into v_agent from public.agents a where a.key = v_s.agent_type;
   select e.previous_session_id into v_prev from public.session_events e

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { withinJsonBounds } from "@/lib/http/json-bounds";
 
-// POST /api/chat body (PRODUCT.md "HTTP API"). Unknown keys are rejected.
+// POST /api/chat body (docs/architecture.md, "A chat turn (second release)"). Unknown keys are rejected.
 // A button payload nests at most 8 levels and is at most 2000 characters of JSON.
 const payload = z.record(z.string().max(64), z.unknown()).refine((p) => withinJsonBounds(p, 8, 2000), "payload is too large or too deeply nested");
 
