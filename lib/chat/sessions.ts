@@ -3,6 +3,7 @@ import type { Database } from "../db/types";
 import { AppError } from "../errors";
 import { logSessionEnded, sessionEndingSchema } from "./endings";
 import { buttonsOf, type MessageRow, type SessionRow } from "./stored";
+import type { HistoryMessage, SessionHistory } from "./wire";
 
 // A visitor's own sessions: history, end, feedback. Ownership is checked in SQL (404 otherwise).
 
@@ -20,14 +21,14 @@ function sessionView(s: SessionRow) {
   };
 }
 
-export function messageView(m: MessageRow) {
+export function messageView(m: MessageRow): HistoryMessage {
   return {
     id: m.id, role: m.role, content: m.content, buttons: buttonsOf(m.metadata), createdAt: m.created_at, partial: m.is_partial,
     vote: m.vote ?? null, audioUrl: m.audio_url ?? null,
   };
 }
 
-export async function sessionHistory(db: Database, visitorId: string | null, sessionId: string) {
+export async function sessionHistory(db: Database, visitorId: string | null, sessionId: string): Promise<SessionHistory> {
   if (!visitorId) throw new AppError("not_found:session", "No such session.");
   const r = await db.rpc("session_messages", { p_user_id: visitorId, p_session_id: sessionId });
   return { ...sessionView(r.session), messages: r.messages.map(messageView) };

@@ -9,22 +9,13 @@ import { assertModelAvailable, defaultModelKey, ensureModels } from "./available
 import { streamTurn } from "./stream";
 import { runTurn } from "./turn";
 import type { Observation } from "./observations";
-import type { ButtonAction } from "./types";
+import type { ChatRequest } from "./wire";
 
-// POST /api/chat after validation: a JSON answer, or the AI SDK UI message
-// stream when the client asks for text/event-stream.
+// POST /api/chat after validation: a JSON answer (the wire contract's TurnResult, wire.ts), or the
+// AI SDK UI message stream (stream.ts) when the client asks for text/event-stream.
 
-export interface ChatBody {
-  message?: string;
-  sessionId?: string;
-  agent?: string;
-  action?: ButtonAction;
-  clientMessageId?: string;
-  model?: string;
-  tracking?: boolean;
-  /** Steps before the agent ran (POST /api/chat/voice: the transcription). */
-  observations?: Observation[];
-}
+/** The wire contract's request (wire.ts), plus the steps before the agent ran (POST /api/chat/voice: the transcription). */
+export type ChatBody = ChatRequest & { observations?: Observation[] };
 
 /** `known`: the visitor a caller already resolved (POST /api/chat/voice stored the recording under it). */
 export async function chatTurn(request: Request, body: ChatBody, known?: Visitor): Promise<Response> {

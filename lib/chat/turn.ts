@@ -7,37 +7,14 @@ import { beginTurn, type BeginResult, type HandoffAgent, type TurnRequest } from
 import { logLifecycle } from "./lifecycle";
 import { chatModelFor, hasModel } from "./available-models";
 import { buttonsOf, toStoredMessage, type MessageRow, type SessionRow } from "./stored";
-import type { Button, ButtonAction, ChatModel } from "./types";
+import type { ButtonAction, ChatModel } from "./types";
+import type { TurnReply, TurnResult, TurnSession } from "./wire";
 
 // One chat turn (docs/architecture.md "A chat turn"): begin_turn (round trip 1) → the
 // session's agent runs the AI SDK tool loop (and, after a handoff, the new agent runs on
 // the same message) → finish_turn (round trip 2) stores the reply, flows and every step.
-// Nothing here decides anything two concurrent requests could disagree on.
-
-export interface TurnSession {
-  sessionId: string;
-  newSession: boolean;
-  sessionTag: string;
-  traceId: string | null;
-  agent: { key: string; name: string };
-  model: { key: string; name: string };
-}
-
-export interface TurnReply {
-  id: string;
-  role: "agent";
-  content: string;
-  buttons: Button[];
-  partial: boolean;
-}
-
-export type TurnResult = TurnSession & {
-  reply: TurnReply;
-  /** "Try again": the earlier reply this one replaces (kept in the database, marked superseded). */
-  replaces?: string;
-  /** Set when the agent handed the visitor over in this turn: the session it left and its note. */
-  handoff?: { fromSessionId: string; fromReply: TurnReply };
-};
+// Nothing here decides anything two concurrent requests could disagree on. Its answer is the
+// chat wire contract's TurnResult (wire.ts), sent as JSON or as the stream's data parts.
 
 export interface TurnHooks {
   onSession?(session: TurnSession): void;

@@ -1,17 +1,11 @@
-// Shapes shared by the chat turn, the tools and the models.
+// Shapes shared by the chat turn, the tools and the models. Shapes that cross HTTP live in the
+// wire contract (wire.ts); the server-side ones live here.
 import type { LanguageModelV4 } from "@ai-sdk/provider";
+import type { MessageRole } from "./wire";
 
-export type Role = "user" | "agent" | "system";
+export type { Button, ButtonAction } from "./wire";
 
-export interface ButtonAction {
-  id: string;
-  payload?: Record<string, unknown>;
-}
-
-export interface Button {
-  label: string;
-  action: ButtonAction;
-}
+export type Role = MessageRole;
 
 export interface StoredMessage {
   id: string;

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { TurnResult } from "@/lib/chat/turn";
+import { turnResultSchema, type TurnResult } from "@/lib/chat/wire";
 
 // A visitor's HTTP client: keeps the visitor cookie like a browser would.
 
@@ -27,6 +27,8 @@ export class Visitor {
     const res = await this.post("/api/chat", { clientMessageId: randomUUID(), ...body });
     const json = await res.json();
     if (!res.ok) throw new Error(`chat ${res.status}: ${JSON.stringify(json)}`);
+    // every answer must keep the wire contract (lib/chat/wire.ts); extra keys (a voice reply's audio) pass through
+    turnResultSchema.parse(json);
     return json as ChatReply;
   }
 }
