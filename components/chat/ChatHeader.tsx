@@ -5,11 +5,11 @@ import { CloseIcon, NewChatIcon } from "./icons";
 import { SessionBadge } from "./SessionBadge";
 import { TrackingToggle } from "./TrackingToggle";
 import { cx, focusRing } from "./styles";
-import type { SessionInfo } from "./types";
+import type { ShownSession } from "./chat-state";
 
 interface ChatHeaderProps {
   titleId: string;
-  session: SessionInfo | null;
+  session: ShownSession | null;
   tracking: boolean;
   onTrackingChange: (enabled: boolean) => void;
   onNewChat: () => void;

@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from "react";
 import { copyText } from "../clipboard";
 import { CheckIcon, CopyIcon, RetryIcon, ThumbDownIcon, ThumbUpIcon } from "./icons";
 import { focusRing } from "./styles";
-import type { Vote } from "./types";
+import type { Vote } from "@/lib/chat/wire";
 
 const shape = `inline-flex h-8 w-8 items-center justify-center rounded-full disabled:cursor-not-allowed disabled:opacity-50 ${focusRing}`;
 const base = `${shape} text-slate-600 hover:bg-slate-100 hover:text-slate-900 dark:text-slate-400 dark:hover:bg-slate-800 dark:hover:text-white`;

@@ -8,13 +8,14 @@ import { productSku } from "./product-cards";
 import { ProductCards } from "./ProductCards";
 import { ReplyButtons } from "./ReplyButtons";
 import { cx } from "./styles";
-import type { ChatMessage, Rating, ReplyButton, Vote } from "./types";
+import type { Button, Vote } from "@/lib/chat/wire";
+import type { ChatMessage, Rating } from "./types";
 
 interface MessageItemProps {
   message: ChatMessage;
   agentName: string;
   buttonsDisabled: boolean;
-  onPressButton: (button: ReplyButton, message: ChatMessage) => void;
+  onPressButton: (button: Button, message: ChatMessage) => void;
   onVote: (message: ChatMessage, vote: Vote | null) => void;
   /** Present on the last agent reply when it may be asked again (not while a reply streams). */
   onTryAgain?: () => void;
@@ -68,7 +69,7 @@ export function MessageItem({ message, agentName, buttonsDisabled, onPressButton
         )}
       </div>
       {products.length > 0 && (
-        <ProductCards buttons={products} metadata={message.metadata} disabled={buttonsDisabled} onPress={(b) => onPressButton(b, message)} />
+        <ProductCards buttons={products} disabled={buttonsDisabled} onPress={(b) => onPressButton(b, message)} />
       )}
       {others.length > 0 && <ReplyButtons buttons={others} disabled={buttonsDisabled} onPress={(b) => onPressButton(b, message)} />}
       <div className={cx("mt-1 flex items-center gap-2 text-xs text-slate-600 dark:text-slate-400", mine && "flex-row-reverse")}>

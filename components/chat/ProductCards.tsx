@@ -2,19 +2,18 @@
 
 import { formatPrice, productSku, useProductFacts } from "./product-cards";
 import { cx, focusRing } from "./styles";
-import type { ReplyButton } from "./types";
+import type { Button } from "@/lib/chat/wire";
 
 interface ProductCardsProps {
-  buttons: ReplyButton[];
-  metadata: Record<string, unknown> | null;
+  buttons: Button[];
   disabled: boolean;
-  onPress: (button: ReplyButton) => void;
+  onPress: (button: Button) => void;
 }
 
 /** Compact product cards (name, price, one line); pressing one sends its button's action. */
-export function ProductCards({ buttons, metadata, disabled, onPress }: ProductCardsProps) {
+export function ProductCards({ buttons, disabled, onPress }: ProductCardsProps) {
   const skus = buttons.map((b) => productSku(b) ?? "");
-  const facts = useProductFacts(skus, metadata);
+  const facts = useProductFacts(skus);
   return (
     <ul data-testid="product-cards" aria-label="Products" className="mt-2 flex w-full max-w-[85%] flex-col gap-2">
       {buttons.map((button, index) => {

@@ -1,12 +1,12 @@
 "use client";
 
 import { pillButton } from "./styles";
-import type { ReplyButton } from "./types";
+import type { Button } from "@/lib/chat/wire";
 
 interface ReplyButtonsProps {
-  buttons: ReplyButton[];
+  buttons: Button[];
   disabled: boolean;
-  onPress: (button: ReplyButton) => void;
+  onPress: (button: Button) => void;
 }
 
 /** The buttons an agent reply offers; each sends its action. */

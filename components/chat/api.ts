@@ -1,7 +1,8 @@
 // The widget's calls to the server. Every failure becomes a ChatApiError.
 
-import { readUiMessageStream, type UiStreamChunk } from "./stream";
-import type { AgentOption, ChatRequestBody, ChatTurnResult, ProductCard, Rating, SessionHistory, Vote } from "./types";
+import { errorBodySchema, sessionHistorySchema, turnResultSchema, type ChatRequest, type SessionHistory, type Vote } from "@/lib/chat/wire";
+import { readChatTurn, type TurnProgress } from "./stream";
+import type { AgentOption, ProductCard, Rating } from "./types";
 
 export type FailureKind = "network" | "unavailable" | "rate_limited" | "not_found" | "invalid" | "server";
 
@@ -36,9 +37,8 @@ async function errorFromResponse(res: Response): Promise<ChatApiError> {
   let code: string | null = null;
   let message = `The server answered ${res.status}.`;
   try {
-    const body = (await res.json()) as { error?: { code?: unknown; message?: unknown } };
-    if (typeof body.error?.code === "string") code = body.error.code;
-    if (typeof body.error?.message === "string") message = body.error.message;
+    const body = errorBodySchema.safeParse(await res.json());
+    if (body.success) ({ code, message } = body.data.error);
   } catch {
     // not JSON
   }
@@ -73,24 +73,25 @@ function postJson(url: string, body: unknown, signal?: AbortSignal, accept = "ap
   });
 }
 
+/** A body the server sent that breaks the wire contract (lib/chat/wire.ts). */
+function unreadable(): ChatApiError {
+  return new ChatApiError("server", "The server's answer could not be read.");
+}
+
 /**
- * Sends one chat turn asking for a stream. Yields the stream's chunks; a server
- * that answers plain JSON instead yields one `data-result` chunk.
+ * Sends one chat turn asking for a stream and yields the reply's progress (components/chat/stream.ts);
+ * a server that answers plain JSON instead yields its result once.
  */
-export async function* streamChatTurn(body: ChatRequestBody, signal: AbortSignal): AsyncGenerator<UiStreamChunk> {
+export async function* streamChatTurn(body: ChatRequest, signal: AbortSignal): AsyncGenerator<TurnProgress> {
   const res = await postJson("/api/chat", body, signal, "text/event-stream");
   const type = res.headers.get("Content-Type") ?? "";
   if (!type.includes("text/event-stream") || !res.body) {
-    const data = (await res.json()) as ChatTurnResult;
-    yield { type: "data-result", data };
+    const result = turnResultSchema.safeParse(await res.json().catch(() => null));
+    if (!result.success) throw unreadable();
+    yield { session: null, handoffs: [], text: result.data.reply.content, result: result.data };
     return;
   }
-  try {
-    yield* readUiMessageStream(res.body);
-  } catch (error) {
-    if (signal.aborted || (error instanceof DOMException && error.name === "AbortError")) throw error;
-    throw new ChatApiError("network", "The connection dropped before the reply finished. Please retry.");
-  }
+  yield* readChatTurn(res.body);
 }
 
 export async function fetchSessionHistory(sessionId: string, signal?: AbortSignal): Promise<SessionHistory> {
@@ -98,7 +99,9 @@ export async function fetchSessionHistory(sessionId: string, signal?: AbortSigna
     headers: { Accept: "application/json" },
     signal,
   });
-  return (await res.json()) as SessionHistory;
+  const history = sessionHistorySchema.safeParse(await res.json().catch(() => null));
+  if (!history.success) throw unreadable();
+  return history.data;
 }
 
 export async function endSession(sessionId: string, reason: "user" | "new_chat" = "user"): Promise<void> {

@@ -1,6 +1,7 @@
 // Helpers over the panel's message list.
 
-import type { ChatMessage, SessionHistory } from "./types";
+import type { SessionHistory } from "@/lib/chat/wire";
+import type { ChatMessage } from "./types";
 
 /** Stored messages from GET /api/sessions/{id}/messages, as the panel shows them. */
 export function messagesFromHistory(history: SessionHistory): ChatMessage[] {
@@ -9,12 +10,11 @@ export function messagesFromHistory(history: SessionHistory): ChatMessage[] {
     id: m.id,
     role: m.role,
     content: m.content,
-    buttons: m.buttons ?? [],
+    buttons: m.buttons,
     createdAt: m.createdAt,
     sessionId: history.sessionId,
     status: m.partial ? "partial" : "done",
-    vote: m.vote === "up" || m.vote === "down" ? m.vote : null,
-    metadata: m.metadata ?? null,
+    vote: m.vote,
   }));
 }
 

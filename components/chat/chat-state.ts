@@ -1,7 +1,14 @@
 // The panel's state and every way it can change. Pure: no fetch, no storage.
 
+import type { SessionHistory, TurnResult, TurnSession, Vote } from "@/lib/chat/wire";
 import { messagesFromHistory } from "./chat-messages";
-import type { ChatMessage, ChatRequestBody, ChatTurnResult, Rating, SessionHistory, SessionInfo, Vote } from "./types";
+import type { ChatMessage, ChatRequestBody, Rating } from "./types";
+
+/**
+ * The conversation's current session as the panel knows it: everything a turn or the history said
+ * about it, or only its id while its history could not be loaded.
+ */
+export type ShownSession = Pick<TurnSession, "sessionId"> & Partial<Pick<TurnSession, "sessionTag" | "traceId" | "agent" | "model">>;
 
 /** What the Retry button does. */
 export type RetryPlan =
@@ -18,7 +25,7 @@ export interface ChatState {
   /** False until the stored session (if any) has been looked at; storage is not written before. */
   ready: boolean;
   restoring: boolean;
-  session: SessionInfo | null;
+  session: ShownSession | null;
   messages: ChatMessage[];
   /** Key of the reply being received; null when no request is in flight. */
   pendingReplyKey: string | null;
@@ -54,9 +61,10 @@ export type ChatEvent =
   | { type: "restore-skipped" }
   | { type: "restore-failed"; sessionId: string; failure: ChatFailure }
   | { type: "send-started"; userMessage: ChatMessage | null; replyKey: string; replaces?: string | null }
-  | { type: "session-known"; info: SessionInfo; userKey: string }
-  | { type: "text-delta"; replyKey: string; delta: string }
-  | { type: "reply-finished"; replyKey: string; userKey: string; result: ChatTurnResult }
+  | { type: "session-known"; info: TurnSession; userKey: string }
+  /** The reply's text so far (the whole text, not a delta). */
+  | { type: "reply-text"; replyKey: string; text: string }
+  | { type: "reply-finished"; replyKey: string; userKey: string; result: TurnResult }
   | { type: "reply-stopped"; replyKey: string }
   | { type: "send-failed"; replyKey: string; failure: ChatFailure; forgetSession?: boolean }
   | { type: "rate-limited"; userKey: string; seconds: number; until: number }
@@ -67,13 +75,13 @@ export type ChatEvent =
   | { type: "feedback-given"; sessionId: string; rating: Rating | null }
   | { type: "vote-given"; messageKey: string; vote: Vote | null };
 
-function sessionOf(info: SessionInfo): SessionInfo {
-  const { sessionId, newSession, sessionTag, traceId, agent, model } = info;
-  return { sessionId, newSession, sessionTag, traceId, agent, model };
+function sessionOf(info: TurnSession | SessionHistory): ShownSession {
+  const { sessionId, sessionTag, traceId, agent, model } = info;
+  return { sessionId, sessionTag, traceId, agent, model };
 }
 
-function withTraced(state: ChatState, info: SessionInfo): Record<string, boolean> {
-  return { ...state.traced, [info.sessionId]: info.traceId !== null && info.traceId !== undefined };
+function withTraced(state: ChatState, info: TurnSession): Record<string, boolean> {
+  return { ...state.traced, [info.sessionId]: info.traceId !== null };
 }
 
 /** Adds a reply; a "Try again" reply takes the place of the one it replaces. */
@@ -94,14 +102,7 @@ export function chatReducer(state: ChatState, event: ChatEvent): ChatState {
     case "restored": {
       const { history } = event;
       const messages = messagesFromHistory(history);
-      const session: SessionInfo = {
-        sessionId: history.sessionId,
-        newSession: false,
-        sessionTag: history.sessionTag,
-        traceId: null,
-        agent: history.agent,
-        model: history.model,
-      };
+      const session = sessionOf(history);
       const feedback = event.feedback ? { ...state.feedback, [history.sessionId]: event.feedback } : state.feedback;
       return { ...state, ready: true, restoring: false, session, messages, feedback };
     }
@@ -114,7 +115,7 @@ export function chatReducer(state: ChatState, event: ChatEvent): ChatState {
         ready: true,
         restoring: false,
         failure: event.failure,
-        session: state.session ?? { sessionId: event.sessionId, newSession: false, sessionTag: null, traceId: null, agent: null, model: null },
+        session: state.session ?? { sessionId: event.sessionId },
       };
     case "send-started":
       return {
@@ -133,21 +134,20 @@ export function chatReducer(state: ChatState, event: ChatEvent): ChatState {
         traced: withTraced(state, event.info),
         messages: updateMessage(state.messages, event.userKey, (m) => ({ ...m, sessionId: event.info.sessionId })),
       };
-    case "text-delta": {
+    case "reply-text": {
       const exists = state.messages.some((m) => m.key === event.replyKey);
       const messages = exists
-        ? updateMessage(state.messages, event.replyKey, (m) => ({ ...m, content: m.content + event.delta }))
+        ? updateMessage(state.messages, event.replyKey, (m) => ({ ...m, content: event.text }))
         : placeReply(state.messages, state.replacing, {
               key: event.replyKey,
               id: null,
               role: "agent" as const,
-              content: event.delta,
+              content: event.text,
               buttons: [],
               createdAt: new Date().toISOString(),
               sessionId: state.session?.sessionId ?? null,
               status: "streaming" as const,
               vote: null,
-              metadata: null,
             });
       return { ...state, messages };
     }
@@ -158,12 +158,12 @@ export function chatReducer(state: ChatState, event: ChatEvent): ChatState {
         id: result.reply.id,
         role: "agent",
         content: result.reply.content,
-        buttons: result.reply.buttons ?? [],
+        buttons: result.reply.buttons,
         createdAt: new Date().toISOString(),
         sessionId: result.sessionId,
-        status: "done",
+        // a reply the server stored cut off (the visitor went away mid-stream) stays marked as such
+        status: result.reply.partial ? "partial" : "done",
         vote: null,
-        metadata: result.reply.metadata ?? null,
       };
       const exists = state.messages.some((m) => m.key === replyKey);
       const messages = exists
@@ -176,7 +176,7 @@ export function chatReducer(state: ChatState, event: ChatEvent): ChatState {
         traced: withTraced(state, result),
         messages: updateMessage(messages, event.userKey, (m) => ({ ...m, sessionId: result.sessionId })),
         pendingReplyKey: null,
-        announcement: `${result.agent?.name ?? "Agent"} replied: ${result.reply.content}`,
+        announcement: `${result.agent.name} replied: ${result.reply.content}`,
       };
     }
     case "reply-stopped":

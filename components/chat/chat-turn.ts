@@ -1,9 +1,10 @@
 // One chat turn from the browser's side: send it, follow its stream, and turn
 // every outcome (reply, stop, failure, rate limit) into state events.
 
+import type { WireError } from "@/lib/chat/wire";
 import { ChatApiError, streamChatTurn } from "./api";
 import type { ChatEvent, ChatFailure } from "./chat-state";
-import { parseStreamError } from "./stream";
+import { StreamFailure } from "./stream";
 import type { ChatMessage, ChatRequestBody } from "./types";
 
 const DEFAULT_RATE_LIMIT_SECONDS = 10;
@@ -12,8 +13,8 @@ function isAbort(error: unknown): boolean {
   return error instanceof DOMException && error.name === "AbortError";
 }
 
-function errorFromStream(errorText: string): ChatApiError {
-  const { code, message } = parseStreamError(errorText);
+/** An `error` chunk as the failure it stands for (its code's type, lib/errors.ts). */
+function errorFromStream({ code, message }: WireError): ChatApiError {
   const type = code.split(":")[0];
   if (type === "rate_limited" || type === "rate_limit") return new ChatApiError("rate_limited", message, 429, code);
   if (type === "unavailable") return new ChatApiError("unavailable", message, 503, code);
@@ -59,14 +60,22 @@ export async function runChatTurn(turn: ChatTurn): Promise<void> {
   const replyKey = `reply-${userKey}`;
   dispatch({ type: "send-started", userMessage, replyKey, replaces: replacedBy(body) });
   let finished = false;
+  let session: string | null = null;
+  let text = "";
   try {
-    for await (const chunk of streamChatTurn(body, signal)) {
-      if (chunk.type === "data-session") dispatch({ type: "session-known", info: chunk.data, userKey });
-      else if (chunk.type === "text-delta") dispatch({ type: "text-delta", replyKey, delta: chunk.delta });
-      else if (chunk.type === "data-result") {
-        dispatch({ type: "reply-finished", replyKey, userKey, result: chunk.data });
+    for await (const progress of streamChatTurn(body, signal)) {
+      if (finished) continue;
+      if (progress.session && progress.session.sessionId !== session) {
+        session = progress.session.sessionId;
+        dispatch({ type: "session-known", info: progress.session, userKey });
+      }
+      if (progress.result) {
+        dispatch({ type: "reply-finished", replyKey, userKey, result: progress.result });
         finished = true;
-      } else if (chunk.type === "error" && !finished) throw errorFromStream(chunk.errorText);
+      } else if (progress.text !== text) {
+        text = progress.text;
+        dispatch({ type: "reply-text", replyKey, text });
+      }
     }
     if (!finished) throw new ChatApiError("network", "The connection dropped before the reply finished. Please retry.");
   } catch (caught) {
@@ -74,7 +83,10 @@ export async function runChatTurn(turn: ChatTurn): Promise<void> {
       dispatch({ type: "reply-stopped", replyKey });
       return;
     }
-    const error = caught instanceof ChatApiError ? caught : new ChatApiError("network", "The reply could not be read. Please retry.");
+    const error =
+      caught instanceof ChatApiError ? caught
+      : caught instanceof StreamFailure ? errorFromStream(caught.error)
+      : new ChatApiError("network", "The connection dropped before the reply finished. Please retry.");
     if (error.kind === "rate_limited") {
       const seconds = error.retryAfter ?? DEFAULT_RATE_LIMIT_SECONDS;
       dispatch({ type: "rate-limited", userKey, seconds, until: Date.now() + seconds * 1000 });

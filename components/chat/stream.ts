@@ -1,117 +1,76 @@
-// A small reader for the AI SDK "UI message stream": server-sent events whose
-// `data:` lines each carry one JSON chunk, ending with `data: [DONE]`.
+// Reading a chat turn's stream with the AI SDK's own reader: parseJsonEventStream checks every
+// server-sent event against the SDK's chunk schema, readUIMessageStream builds the assistant
+// message from the chunks, and the data parts are checked against the chat wire contract
+// (lib/chat/wire.ts, docs/widget.md "Reading a reply").
 
-import type { ChatTurnResult, SessionInfo } from "./types";
+import { parseJsonEventStream, readUIMessageStream, uiMessageChunkSchema, type UIMessageChunk } from "ai";
+import {
+  chatDataPartSchemas,
+  readStreamError,
+  type AgentRef,
+  type ChatUIMessage,
+  type TurnResult,
+  type TurnSession,
+  type WireError,
+} from "@/lib/chat/wire";
 
-export type UiStreamChunk =
-  | { type: "start" }
-  | { type: "data-session"; data: SessionInfo }
-  | { type: "text-start"; id: string }
-  | { type: "text-delta"; id: string; delta: string }
-  | { type: "text-end"; id: string }
-  | { type: "data-result"; data: ChatTurnResult }
-  | { type: "error"; errorText: string }
-  | { type: "finish" }
-  | { type: "other"; raw: unknown };
+/** How far a turn's reply has come: the message so far, read from the stream. */
+export interface TurnProgress {
+  /** The session the turn runs in, once the server has decided it (`data-session`). */
+  session: TurnSession | null;
+  /** The agents handed over to so far (`data-handoff`). */
+  handoffs: AgentRef[];
+  /** The reply's text so far (after a handoff: the note, then the new agent's text). */
+  text: string;
+  /** The turn's answer, the last part (`data-result`); null until the reply is complete. */
+  result: TurnResult | null;
+}
 
-const KNOWN = new Set(["start", "data-session", "text-start", "text-delta", "text-end", "data-result", "error", "finish"]);
-
-/** Turns one event's data into a chunk; null for [DONE] and for anything unreadable. */
-export function parseChunk(data: string): UiStreamChunk | null {
-  const text = data.trim();
-  if (text === "" || text === "[DONE]") return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return null;
+/** The stream sent an `error` chunk: the server's {code, message}. */
+export class StreamFailure extends Error {
+  constructor(readonly error: WireError) {
+    super(error.message);
+    this.name = "StreamFailure";
   }
-  if (typeof value !== "object" || value === null) return null;
-  const type = (value as { type?: unknown }).type;
-  if (typeof type === "string" && KNOWN.has(type)) {
-    if (type === "text-delta" && typeof (value as { delta?: unknown }).delta !== "string") return null;
-    return value as UiStreamChunk;
+}
+
+/** The UI message chunks of a response body; a chunk the SDK's schema refuses ends the stream with its error. */
+export function uiMessageChunks(body: ReadableStream<Uint8Array>): ReadableStream<UIMessageChunk> {
+  return parseJsonEventStream({ stream: body, schema: uiMessageChunkSchema }).pipeThrough(
+    new TransformStream({
+      transform(parsed, controller) {
+        if (parsed.success) controller.enqueue(parsed.value);
+        else controller.error(parsed.error);
+      },
+    }),
+  );
+}
+
+/** The turn's progress as one assistant message shows it; data parts are parsed with the wire schemas. */
+export function progressOf(message: ChatUIMessage): TurnProgress {
+  const progress: TurnProgress = { session: null, handoffs: [], text: "", result: null };
+  const texts: string[] = [];
+  for (const part of message.parts) {
+    if (part.type === "text") texts.push(part.text);
+    else if (part.type === "data-session") progress.session = chatDataPartSchemas.session.parse(part.data);
+    else if (part.type === "data-handoff") progress.handoffs.push(chatDataPartSchemas.handoff.parse(part.data));
+    else if (part.type === "data-result") progress.result = chatDataPartSchemas.result.parse(part.data);
   }
-  return { type: "other", raw: value };
+  progress.text = texts.filter((t) => t !== "").join("\n\n");
+  return progress;
 }
 
 /**
- * Reads server-sent events from a response body and yields their parsed chunks.
- * Handles CRLF/LF, events split across network reads, multi-line data and a
- * last event without its trailing blank line. Stops at `[DONE]`.
+ * Reads a chat turn's stream and yields its progress after every chunk that changed the message.
+ * Throws a StreamFailure for an `error` chunk; an aborted or broken body throws its own error.
  */
-export async function* readUiMessageStream(body: ReadableStream<Uint8Array>): AsyncGenerator<UiStreamChunk> {
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
-  let buffer = "";
-  let dataLines: string[] = [];
-
-  function* flushEvent(): Generator<UiStreamChunk | "done"> {
-    if (dataLines.length === 0) return;
-    const data = dataLines.join("\n");
-    dataLines = [];
-    if (data.trim() === "[DONE]") {
-      yield "done";
-      return;
-    }
-    const chunk = parseChunk(data);
-    if (chunk) yield chunk;
-  }
-
-  function* takeLine(rawLine: string): Generator<UiStreamChunk | "done"> {
-    const line = rawLine.endsWith("\r") ? rawLine.slice(0, -1) : rawLine;
-    if (line === "") {
-      yield* flushEvent();
-    } else if (line.startsWith("data:")) {
-      const rest = line.slice(5);
-      dataLines.push(rest.startsWith(" ") ? rest.slice(1) : rest);
-    }
-    // Comments (":") and other fields (event:, id:, retry:) carry nothing we use.
-  }
-
+export async function* readChatTurn(body: ReadableStream<Uint8Array>): AsyncGenerator<TurnProgress> {
+  const messages = readUIMessageStream<ChatUIMessage>({ stream: uiMessageChunks(body), terminateOnError: true });
   try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) {
-        buffer += decoder.decode();
-        break;
-      }
-      buffer += decoder.decode(value, { stream: true });
-      let match: RegExpExecArray | null;
-      const lineBreak = /\r\n|\n|\r(?!$)/g;
-      let consumed = 0;
-      while ((match = lineBreak.exec(buffer)) !== null) {
-        for (const item of takeLine(buffer.slice(consumed, match.index))) {
-          if (item === "done") return;
-          yield item;
-        }
-        consumed = match.index + match[0].length;
-      }
-      buffer = buffer.slice(consumed);
-    }
-    // The stream ended: whatever is left forms the last event.
-    if (buffer !== "") for (const item of takeLine(buffer)) if (item !== "done") yield item;
-    for (const item of flushEvent()) if (item !== "done") yield item;
-  } finally {
-    reader.cancel().catch(() => {});
-    try {
-      reader.releaseLock();
-    } catch {
-      // already released
-    }
+    for await (const message of messages) yield progressOf(message);
+  } catch (error) {
+    // the SDK turns an `error` chunk into an Error whose message is the chunk's errorText
+    const sent = error instanceof Error && !(error instanceof DOMException) ? readStreamError(error.message) : null;
+    throw sent ? new StreamFailure(sent) : error;
   }
-}
-
-/** The {code, message} an `error` chunk carries as a JSON string (or plain text). */
-export function parseStreamError(errorText: string): { code: string; message: string } {
-  try {
-    const value = JSON.parse(errorText) as { code?: unknown; message?: unknown; error?: { code?: unknown; message?: unknown } };
-    const inner = value.error ?? value;
-    if (typeof inner.message === "string") {
-      return { code: typeof inner.code === "string" ? inner.code : "internal:chat", message: inner.message };
-    }
-  } catch {
-    // not JSON: fall through
-  }
-  return { code: "internal:chat", message: errorText || "The reply was interrupted." };
 }

@@ -1,93 +1,21 @@
-// Shapes of the chat HTTP API as the widget sees them (docs/architecture.md, "A chat turn (second release)").
+// The widget's own shapes. Everything that crosses HTTP with POST /api/chat and the session
+// history (request, session, reply, history, stream data parts, errors) is the chat wire
+// contract in lib/chat/wire.ts (docs/architecture.md, "The chat wire contract").
 
-export type MessageRole = "user" | "agent" | "system";
+import type { Button, ChatRequest, MessageRole, Vote } from "@/lib/chat/wire";
 
-export interface ReplyAction {
-  id: string;
-  payload?: Record<string, unknown>;
-}
-
-export interface ReplyButton {
-  label: string;
-  action: ReplyAction;
-}
-
-export interface AgentRef {
-  key: string;
-  name: string;
-}
+/** The body the widget sends: the wire contract's request, always with its clientMessageId. */
+export type ChatRequestBody = ChatRequest & { clientMessageId: string };
 
 /** An entry of the agent menu (GET /api/agents). */
-export interface AgentOption extends AgentRef {
+export interface AgentOption {
+  key: string;
+  name: string;
   description: string;
   greeting: string | null;
 }
 
-export interface ModelRef {
-  key: string;
-  name: string;
-}
-
-/** What the server says about the session a turn ran in. */
-export interface SessionInfo {
-  sessionId: string;
-  newSession: boolean;
-  sessionTag: string | null;
-  traceId: string | null;
-  agent: AgentRef | null;
-  model: ModelRef | null;
-}
-
-/** The JSON answer of POST /api/chat (and the final `data-result` of a stream). */
-export interface ChatTurnResult extends SessionInfo {
-  reply: {
-    id: string;
-    role: "agent";
-    content: string;
-    buttons: ReplyButton[];
-    /** Tool outputs and the like, when the server sends them (read defensively). */
-    metadata?: Record<string, unknown> | null;
-  };
-  /** "Try again": the id of the earlier reply this one replaces. */
-  replaces?: string;
-}
-
-/** The body of POST /api/chat. */
-export interface ChatRequestBody {
-  message?: string;
-  sessionId?: string;
-  agent?: string;
-  action?: ReplyAction;
-  clientMessageId: string;
-  model?: string;
-  tracking?: boolean;
-}
-
-export interface HistoryMessage {
-  id: string;
-  role: MessageRole;
-  content: string;
-  buttons?: ReplyButton[];
-  createdAt: string;
-  partial?: boolean;
-  vote?: Vote | null;
-  metadata?: Record<string, unknown> | null;
-}
-
-/** GET /api/sessions/{id}/messages */
-export interface SessionHistory {
-  sessionId: string;
-  sessionTag: string | null;
-  agent: AgentRef | null;
-  model: ModelRef | null;
-  isActive: boolean;
-  messages: HistoryMessage[];
-}
-
 export type Rating = "positive" | "negative";
-
-/** A visitor's vote on one agent message. */
-export type Vote = "up" | "down";
 
 /** A catalog product as a reply's card shows it (GET /api/products). */
 export interface ProductCard {
@@ -105,12 +33,11 @@ export interface ChatMessage {
   id: string | null;
   role: MessageRole;
   content: string;
-  buttons: ReplyButton[];
+  buttons: Button[];
   createdAt: string;
   sessionId: string | null;
   /** streaming: text still arriving; partial: cut off (stopped or dropped). */
   status: "done" | "streaming" | "partial";
   /** The visitor's vote on an agent message. */
   vote: Vote | null;
-  metadata: Record<string, unknown> | null;
 }

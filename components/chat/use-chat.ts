@@ -10,7 +10,8 @@ import { chatReducer, initialChatState, type ChatEvent } from "./chat-state";
 import { runChatTurn } from "./chat-turn";
 import { chatStorage, newClientMessageId } from "./storage";
 import { useTrackingPreference } from "./tracking-preference";
-import type { ChatMessage, ChatRequestBody, Rating, ReplyButton, Vote } from "./types";
+import type { Button, Vote } from "@/lib/chat/wire";
+import type { ChatMessage, ChatRequestBody, Rating } from "./types";
 
 const SELECT_AGENT = "select_agent";
 const REGENERATE = "regenerate";
@@ -105,7 +106,6 @@ export function useChat(options: { model?: string } = {}) {
       sessionId: body.sessionId ?? null,
       status: "done",
       vote: null,
-      metadata: null,
     };
   }
 
@@ -126,7 +126,7 @@ export function useChat(options: { model?: string } = {}) {
     void sendTurn({ ...baseBody(currentSessionId), agent }, null);
   }
 
-  function pressButton(button: ReplyButton, source: ChatMessage): void {
+  function pressButton(button: Button, source: ChatMessage): void {
     if (busy || abortRef.current) return;
     // The action runs in the session that produced the button.
     const body: ChatRequestBody = { ...baseBody(source.sessionId ?? currentSessionId), action: button.action };
@@ -145,9 +145,8 @@ export function useChat(options: { model?: string } = {}) {
    * visitor said or pressed (not a greeting or the menu, which have no question to ask again).
    */
   function canTryAgain(message: ChatMessage): boolean {
-    const kind = message.metadata?.kind;
     return message.role === "agent" && Boolean(message.id) && message.status !== "streaming"
-      && message.sessionId === currentSessionId && kind !== "greeting" && kind !== "menu"
+      && message.sessionId === currentSessionId
       && !message.buttons.some((b) => b.action.id === SELECT_AGENT)
       && state.messages.at(-2)?.role === "user";
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { chatReducer, initialChatState } from "@/components/chat/chat-state";
-import { formatPrice, productSku, productsInMetadata } from "@/components/chat/product-cards";
+import { formatPrice, productSku } from "@/components/chat/product-cards";
 import { badgeParts } from "@/components/chat/session-tag";
 import type { ChatMessage } from "@/components/chat/types";
 
@@ -10,25 +10,6 @@ describe("product cards from a reply", () => {
     expect(productSku({ label: "Pitch it", action: { id: "select_agent", payload: { agent: "sales_pitch", sku: "TRL-JKT-RN" } } })).toBeNull();
     expect(productSku({ label: "Odd", action: { id: "product_details", payload: { sku: 7 } } })).toBeNull();
     expect(productSku({ label: "None", action: { id: "product_details" } })).toBeNull();
-  });
-
-  it("reads product facts wherever the metadata's tool outputs hold them, and ignores junk", () => {
-    const metadata = {
-      toolOutputs: {
-        search_catalog: { products: [{ sku: "A-1", name: "Alpha", priceCents: 1250, description: "First" }, { sku: 5, name: "bad" }] },
-        product_details: { sku: "B-2", product: { sku: "B-2", name: "Beta", price_cents: 900, summary: "Second" } },
-        catalog_search: { products: ["A-1", null, { name: "no sku" }] },
-      },
-      buttons: "not an array",
-    };
-    const facts = productsInMetadata(metadata);
-    expect([...facts.keys()].sort()).toEqual(["A-1", "B-2"]);
-    expect(facts.get("A-1")).toEqual({ sku: "A-1", name: "Alpha", priceCents: 1250, summary: "First" });
-    expect(facts.get("B-2")).toEqual({ sku: "B-2", name: "Beta", priceCents: 900, summary: "Second" });
-    expect(productsInMetadata(null).size).toBe(0);
-    const cyclic: Record<string, unknown> = {};
-    cyclic.self = cyclic;
-    expect(productsInMetadata(cyclic).size).toBe(0);
   });
 
   it("prices read as dollars", () => {
@@ -47,7 +28,7 @@ describe("the session badge", () => {
 describe("votes in the widget's state", () => {
   it("a vote changes only its message", () => {
     const message = (key: string): ChatMessage => ({
-      key, id: key, role: "agent", content: key, buttons: [], createdAt: "", sessionId: "s", status: "done", vote: null, metadata: null,
+      key, id: key, role: "agent", content: key, buttons: [], createdAt: "", sessionId: "s", status: "done", vote: null,
     });
     const state = { ...initialChatState, messages: [message("a"), message("b")] };
     const up = chatReducer(state, { type: "vote-given", messageKey: "b", vote: "up" });

@@ -1,17 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { chatReducer, initialChatState, type ChatState } from "../../../components/chat/chat-state";
-import type { ChatMessage, ChatTurnResult } from "../../../components/chat/types";
+import type { ChatMessage } from "../../../components/chat/types";
+import type { TurnResult } from "../../../lib/chat/wire";
 import { decideStep, TRY_AGAIN_LEAD, TURN_CONTEXT_LABEL } from "../../../lib/models/offline-rules";
 
 // "Try again" (docs/architecture.md "Try again"): the new reply takes the old one's place in the
 // widget; the offline model words an answer asked for again differently.
 
 const message = (key: string, role: ChatMessage["role"], id: string | null, content: string): ChatMessage => ({
-  key, id, role, content, buttons: [], createdAt: "2026-11-29T22:00:00Z", sessionId: "s1", status: "done", vote: null, metadata: null,
+  key, id, role, content, buttons: [], createdAt: "2026-11-29T22:00:00Z", sessionId: "s1", status: "done", vote: null,
 });
-const result = (id: string, content: string, replaces?: string): ChatTurnResult => ({
-  sessionId: "s1", newSession: false, sessionTag: "t", traceId: null, agent: null, model: null,
-  reply: { id, role: "agent", content, buttons: [] }, ...(replaces ? { replaces } : {}),
+const result = (id: string, content: string, replaces?: string): TurnResult => ({
+  sessionId: "s1", newSession: false, sessionTag: "t", traceId: null, agent: { key: "a", name: "A" }, model: { key: "m", name: "M" },
+  reply: { id, role: "agent", content, buttons: [], partial: false }, ...(replaces ? { replaces } : {}),
 });
 
 const shown: ChatState = {
@@ -23,7 +24,7 @@ const shown: ChatState = {
 describe("Try again in the widget state", () => {
   it("a streamed new reply takes the old reply's place, and stays there when it finishes", () => {
     let s = chatReducer(shown, { type: "send-started", userMessage: null, replyKey: "reply-x", replaces: "r1" });
-    s = chatReducer(s, { type: "text-delta", replyKey: "reply-x", delta: "second" });
+    s = chatReducer(s, { type: "reply-text", replyKey: "reply-x", text: "second" });
     expect(s.messages.map((m) => m.content)).toEqual(["a tent", "second"]);
     s = chatReducer(s, { type: "reply-finished", replyKey: "reply-x", userKey: "x", result: result("r2", "second answer", "r1") });
     expect(s.messages.map((m) => [m.id, m.content])).toEqual([["q1", "a tent"], ["r2", "second answer"]]);
