@@ -201,8 +201,9 @@ export function chatReducer(state: ChatState, event: ChatEvent): ChatState {
       return {
         ...state,
         pendingReplyKey: null,
-        // Nothing was stored: take the message back (its text returns to the composer).
-        messages: state.messages.filter((m) => m.key !== event.userKey),
+        replacing: null,
+        // Nothing was stored: take the message (and any half reply) back; its text returns to the composer.
+        messages: state.messages.filter((m) => m.key !== event.userKey && m.key !== state.pendingReplyKey),
         rateLimit: { until: event.until, seconds: event.seconds },
       };
     case "rate-limit-over":
