@@ -7,25 +7,12 @@ import { chatReducer, initialChatState, type ChatEvent, type ChatState } from "@
 import { runChatTurn } from "@/components/chat/chat-turn";
 import { readChatTurn, StreamFailure, type TurnProgress } from "@/components/chat/stream";
 import type { ChatRequestBody } from "@/components/chat/types";
-import { streamErrorText, type ChatStreamChunk, type ChatUIMessage, type TurnResult, type TurnSession } from "@/lib/chat/wire";
+import { streamErrorText, type ChatStreamChunk, type ChatUIMessage, type TurnResult } from "@/lib/chat/wire";
+import { result, session } from "./wire-fixtures";
 
 // The widget reads a chat turn's stream with the AI SDK's own reader (components/chat/stream.ts).
 // The streams here are real UI message stream responses (createUIMessageStreamResponse, as
 // lib/chat/stream.ts sends them), read from their body or over HTTP from a 127.0.0.1 server.
-
-const session: TurnSession = {
-  sessionId: "6f1c7d1e-2b1a-4a55-9a43-0d3f7a1c2b10",
-  newSession: true,
-  sessionTag: "threadline_offline_a1b2c3_001",
-  traceId: "0b7e1d3c-8a6f-4c1e-9d2b-5f4a3c2b1a00",
-  agent: { key: "product_recommendation", name: "Product Recommendation" },
-  model: { key: "offline", name: "Threadline Offline" },
-};
-const result = (content: string, extra: Partial<TurnResult> = {}): TurnResult => ({
-  ...session,
-  reply: { id: "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a", role: "agent", content, buttons: [], partial: false },
-  ...extra,
-});
 
 /** A UI message stream response that writes these chunks, then waits for `hold` (if any), then fails with `fail` (if any). */
 function turnResponse(chunks: ChatStreamChunk[], options: { hold?: Promise<void>; fail?: Error; code?: string } = {}): Response {

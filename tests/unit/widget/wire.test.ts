@@ -9,18 +9,11 @@ import {
   turnReplySchema,
   turnResultSchema,
 } from "@/lib/chat/wire";
+import { result, session } from "./wire-fixtures";
 
 // The chat wire contract (lib/chat/wire.ts): what the route accepts and what the widget accepts back.
 
-const session = {
-  sessionId: "6f1c7d1e-2b1a-4a55-9a43-0d3f7a1c2b10",
-  newSession: true,
-  sessionTag: "threadline_offline_a1b2c3_001",
-  traceId: "0b7e1d3c-8a6f-4c1e-9d2b-5f4a3c2b1a00",
-  agent: { key: "product_recommendation", name: "Product Recommendation" },
-  model: { key: "offline", name: "Threadline Offline" },
-};
-const reply = { id: "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a", role: "agent", content: "Hello", buttons: [], partial: false };
+const reply = result("Hello").reply;
 
 describe("the reply and the turn's result", () => {
   it("a reply without `partial` is refused; with it, accepted", () => {
