@@ -5,7 +5,7 @@
 -- Run with `pg_prove` on a migrated database with pgtap in the `extensions` schema (tests/db/pgtap.test.ts).
 begin;
 set local search_path = extensions, public;
-select plan(807);
+select plan(841);
 
 select has_table('public', 'agent_tools', 'table public.agent_tools exists');
 select has_table('public', 'agent_versions', 'table public.agent_versions exists');
@@ -13,6 +13,7 @@ select has_table('public', 'agents', 'table public.agents exists');
 select has_table('public', 'app_settings', 'table public.app_settings exists');
 select has_table('public', 'conversation_messages', 'table public.conversation_messages exists');
 select has_table('public', 'conversation_sessions', 'table public.conversation_sessions exists');
+select has_table('public', 'dashboard_channel_rollup', 'table public.dashboard_channel_rollup exists');
 select has_table('public', 'dashboard_rollup', 'table public.dashboard_rollup exists');
 select has_table('public', 'dashboard_visitor_days', 'table public.dashboard_visitor_days exists');
 select has_table('public', 'dashboard_visitors', 'table public.dashboard_visitors exists');
@@ -136,6 +137,20 @@ select col_not_null('public', 'conversation_sessions', 'tracking_enabled', 'conv
 select col_type_is('public', 'conversation_sessions', 'metadata', 'jsonb', 'conversation_sessions.metadata is jsonb');
 select col_not_null('public', 'conversation_sessions', 'metadata', 'conversation_sessions.metadata is not null');
 select col_type_is('public', 'conversation_sessions', 'agent_version', 'integer', 'conversation_sessions.agent_version is integer');
+select col_type_is('public', 'dashboard_channel_rollup', 'day', 'date', 'dashboard_channel_rollup.day is date');
+select col_not_null('public', 'dashboard_channel_rollup', 'day', 'dashboard_channel_rollup.day is not null');
+select col_type_is('public', 'dashboard_channel_rollup', 'channel', 'text', 'dashboard_channel_rollup.channel is text');
+select col_not_null('public', 'dashboard_channel_rollup', 'channel', 'dashboard_channel_rollup.channel is not null');
+select col_type_is('public', 'dashboard_channel_rollup', 'shard', 'smallint', 'dashboard_channel_rollup.shard is smallint');
+select col_not_null('public', 'dashboard_channel_rollup', 'shard', 'dashboard_channel_rollup.shard is not null');
+select col_type_is('public', 'dashboard_channel_rollup', 'traces', 'bigint', 'dashboard_channel_rollup.traces is bigint');
+select col_not_null('public', 'dashboard_channel_rollup', 'traces', 'dashboard_channel_rollup.traces is not null');
+select col_type_is('public', 'dashboard_channel_rollup', 'llm_calls', 'bigint', 'dashboard_channel_rollup.llm_calls is bigint');
+select col_not_null('public', 'dashboard_channel_rollup', 'llm_calls', 'dashboard_channel_rollup.llm_calls is not null');
+select col_type_is('public', 'dashboard_channel_rollup', 'total_tokens', 'bigint', 'dashboard_channel_rollup.total_tokens is bigint');
+select col_not_null('public', 'dashboard_channel_rollup', 'total_tokens', 'dashboard_channel_rollup.total_tokens is not null');
+select col_type_is('public', 'dashboard_channel_rollup', 'cost_usd', 'numeric', 'dashboard_channel_rollup.cost_usd is numeric');
+select col_not_null('public', 'dashboard_channel_rollup', 'cost_usd', 'dashboard_channel_rollup.cost_usd is not null');
 select col_type_is('public', 'dashboard_rollup', 'day', 'date', 'dashboard_rollup.day is date');
 select col_not_null('public', 'dashboard_rollup', 'day', 'dashboard_rollup.day is not null');
 select col_type_is('public', 'dashboard_rollup', 'agent_type', 'text', 'dashboard_rollup.agent_type is text');
@@ -322,6 +337,8 @@ select col_type_is('public', 'llm_traces', 'votes_up', 'integer', 'llm_traces.vo
 select col_not_null('public', 'llm_traces', 'votes_up', 'llm_traces.votes_up is not null');
 select col_type_is('public', 'llm_traces', 'votes_down', 'integer', 'llm_traces.votes_down is integer');
 select col_not_null('public', 'llm_traces', 'votes_down', 'llm_traces.votes_down is not null');
+select col_type_is('public', 'llm_traces', 'channel', 'text', 'llm_traces.channel is text');
+select col_not_null('public', 'llm_traces', 'channel', 'llm_traces.channel is not null');
 select col_type_is('public', 'operator_sessions', 'id_hash', 'text', 'operator_sessions.id_hash is text');
 select col_not_null('public', 'operator_sessions', 'id_hash', 'operator_sessions.id_hash is not null');
 select col_type_is('public', 'operator_sessions', 'token_hash', 'text', 'operator_sessions.token_hash is text');
@@ -495,6 +512,8 @@ select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.conve
 select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.conversation_sessions'::regclass and k.conname = 'conversation_sessions_pkey' and k.contype = 'p'), 'conversation_sessions has primary key conversation_sessions_pkey');
 select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.conversation_sessions'::regclass and k.conname = 'conversation_sessions_user_id_check' and k.contype = 'c'), 'conversation_sessions has check constraint conversation_sessions_user_id_check');
 select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.conversation_sessions'::regclass and k.conname = 'conversation_sessions_user_tag' and k.contype = 'u'), 'conversation_sessions has unique constraint conversation_sessions_user_tag');
+select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.dashboard_channel_rollup'::regclass and k.conname = 'dashboard_channel_rollup_pkey' and k.contype = 'p'), 'dashboard_channel_rollup has primary key dashboard_channel_rollup_pkey');
+select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.dashboard_channel_rollup'::regclass and k.conname = 'dashboard_channel_rollup_shard_check' and k.contype = 'c'), 'dashboard_channel_rollup has check constraint dashboard_channel_rollup_shard_check');
 select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.dashboard_rollup'::regclass and k.conname = 'dashboard_rollup_key' and k.contype = 'u'), 'dashboard_rollup has unique constraint dashboard_rollup_key');
 select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.dashboard_rollup'::regclass and k.conname = 'dashboard_rollup_shard_check' and k.contype = 'c'), 'dashboard_rollup has check constraint dashboard_rollup_shard_check');
 select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.dashboard_visitor_days'::regclass and k.conname = 'dashboard_visitor_days_key' and k.contype = 'u'), 'dashboard_visitor_days has unique constraint dashboard_visitor_days_key');
@@ -534,6 +553,7 @@ select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_o
 select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_observations'::regclass and k.conname = 'llm_observations_status_check' and k.contype = 'c'), 'llm_observations has check constraint llm_observations_status_check');
 select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_observations'::regclass and k.conname = 'llm_observations_time_to_first_token_ms_check' and k.contype = 'c'), 'llm_observations has check constraint llm_observations_time_to_first_token_ms_check');
 select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_observations'::regclass and k.conname = 'llm_observations_trace_id_fkey' and k.contype = 'f'), 'llm_observations has foreign key llm_observations_trace_id_fkey');
+select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_traces'::regclass and k.conname = 'llm_traces_channel_check' and k.contype = 'c'), 'llm_traces has check constraint llm_traces_channel_check');
 select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_traces'::regclass and k.conname = 'llm_traces_cost_usd_check' and k.contype = 'c'), 'llm_traces has check constraint llm_traces_cost_usd_check');
 select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_traces'::regclass and k.conname = 'llm_traces_error_count_check' and k.contype = 'c'), 'llm_traces has check constraint llm_traces_error_count_check');
 select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_traces'::regclass and k.conname = 'llm_traces_feedback_check' and k.contype = 'c'), 'llm_traces has check constraint llm_traces_feedback_check');
@@ -614,6 +634,7 @@ select has_index('public', 'conversation_sessions', 'conversation_sessions_pkey'
 select has_index('public', 'conversation_sessions', 'conversation_sessions_user_started', 'conversation_sessions has index conversation_sessions_user_started');
 select has_index('public', 'conversation_sessions', 'conversation_sessions_user_tag', 'conversation_sessions has index conversation_sessions_user_tag');
 select index_is_unique('public', 'conversation_sessions', 'conversation_sessions_user_tag', 'conversation_sessions_user_tag is unique');
+select has_index('public', 'dashboard_channel_rollup', 'dashboard_channel_rollup_pkey', 'dashboard_channel_rollup has index dashboard_channel_rollup_pkey');
 select has_index('public', 'dashboard_rollup', 'dashboard_rollup_empty', 'dashboard_rollup has index dashboard_rollup_empty');
 select has_index('public', 'dashboard_rollup', 'dashboard_rollup_key', 'dashboard_rollup has index dashboard_rollup_key');
 select index_is_unique('public', 'dashboard_rollup', 'dashboard_rollup_key', 'dashboard_rollup_key is unique');
@@ -635,6 +656,7 @@ select has_index('public', 'llm_observations', 'llm_observations_pkey', 'llm_obs
 select has_index('public', 'llm_observations', 'llm_observations_session', 'llm_observations has index llm_observations_session');
 select has_index('public', 'llm_observations', 'llm_observations_trace', 'llm_observations has index llm_observations_trace');
 select has_index('public', 'llm_traces', 'llm_traces_agent_created', 'llm_traces has index llm_traces_agent_created');
+select has_index('public', 'llm_traces', 'llm_traces_channel_created', 'llm_traces has index llm_traces_channel_created');
 select has_index('public', 'llm_traces', 'llm_traces_cost_created', 'llm_traces has index llm_traces_cost_created');
 select has_index('public', 'llm_traces', 'llm_traces_created', 'llm_traces has index llm_traces_created');
 select has_index('public', 'llm_traces', 'llm_traces_errors_created', 'llm_traces has index llm_traces_errors_created');
@@ -684,6 +706,11 @@ select has_trigger('public', 'conversation_messages', 'conversation_messages_wha
 select has_trigger('public', 'conversation_sessions', 'conversation_sessions_erase_channels', 'conversation_sessions has trigger conversation_sessions_erase_channels');
 select has_trigger('public', 'conversation_sessions', 'conversation_sessions_pin_agent_version', 'conversation_sessions has trigger conversation_sessions_pin_agent_version');
 select has_trigger('public', 'llm_observations', 'llm_observations_otlp_export', 'llm_observations has trigger llm_observations_otlp_export');
+select has_trigger('public', 'llm_traces', 'llm_traces_channel', 'llm_traces has trigger llm_traces_channel');
+select has_trigger('public', 'llm_traces', 'llm_traces_dashboard_channel_delete', 'llm_traces has trigger llm_traces_dashboard_channel_delete');
+select has_trigger('public', 'llm_traces', 'llm_traces_dashboard_channel_insert', 'llm_traces has trigger llm_traces_dashboard_channel_insert');
+select has_trigger('public', 'llm_traces', 'llm_traces_dashboard_channel_truncate', 'llm_traces has trigger llm_traces_dashboard_channel_truncate');
+select has_trigger('public', 'llm_traces', 'llm_traces_dashboard_channel_update', 'llm_traces has trigger llm_traces_dashboard_channel_update');
 select has_trigger('public', 'llm_traces', 'llm_traces_dashboard_delete', 'llm_traces has trigger llm_traces_dashboard_delete');
 select has_trigger('public', 'llm_traces', 'llm_traces_dashboard_insert', 'llm_traces has trigger llm_traces_dashboard_insert');
 select has_trigger('public', 'llm_traces', 'llm_traces_dashboard_truncate', 'llm_traces has trigger llm_traces_dashboard_truncate');
@@ -693,6 +720,11 @@ select has_trigger('public', 'llm_traces', 'llm_traces_pin_agent_version', 'llm_
 select has_function('private', 'action_source', 'function private.action_source exists');
 select has_function('private', 'agent_json', 'function private.agent_json exists');
 select has_function('private', 'choose_agent', 'function private.choose_agent exists');
+select has_function('private', 'dashboard_channel_bump', 'function private.dashboard_channel_bump exists');
+select has_function('private', 'dashboard_channel_rollup_of', 'function private.dashboard_channel_rollup_of exists');
+select has_function('private', 'dashboard_channel_rows', 'function private.dashboard_channel_rows exists');
+select has_function('private', 'dashboard_channel_truncate', 'function private.dashboard_channel_truncate exists');
+select has_function('private', 'dashboard_channel_update', 'function private.dashboard_channel_update exists');
 select has_function('private', 'epoch_ms', 'function private.epoch_ms exists');
 select has_function('private', 'erase_channel_data', 'function private.erase_channel_data exists');
 select has_function('private', 'finished_turn', 'function private.finished_turn exists');
@@ -727,6 +759,7 @@ select has_function('private', 'resolve_session', 'function private.resolve_sess
 select has_function('private', 'save_flows', 'function private.save_flows exists');
 select has_function('private', 'store_answer', 'function private.store_answer exists');
 select has_function('private', 'tags_text', 'function private.tags_text exists');
+select has_function('private', 'trace_channel', 'function private.trace_channel exists');
 select has_function('private', 'turn_json', 'function private.turn_json exists');
 select has_function('private', 'turn_kind', 'function private.turn_kind exists');
 select has_function('private', 'voice_audio_url', 'function private.voice_audio_url exists');
@@ -747,6 +780,7 @@ select has_function('public', 'close_idle_sessions', 'function public.close_idle
 select has_function('public', 'close_session', 'function public.close_session exists');
 select has_function('public', 'configure_privacy', 'function public.configure_privacy exists');
 select has_function('public', 'count_new_visitor', 'function public.count_new_visitor exists');
+select has_function('public', 'dashboard_channels', 'function public.dashboard_channels exists');
 select has_function('public', 'dashboard_daily', 'function public.dashboard_daily exists');
 select has_function('public', 'dashboard_experiments', 'function public.dashboard_experiments exists');
 select has_function('public', 'dashboard_feedback_by_agent', 'function public.dashboard_feedback_by_agent exists');
