@@ -5,12 +5,13 @@
 -- Run with `pg_prove` on a migrated database with pgtap in the `extensions` schema (tests/db/pgtap.test.ts).
 begin;
 set local search_path = extensions, public;
-select plan(841);
+select plan(867);
 
 select has_table('public', 'agent_tools', 'table public.agent_tools exists');
 select has_table('public', 'agent_versions', 'table public.agent_versions exists');
 select has_table('public', 'agents', 'table public.agents exists');
 select has_table('public', 'app_settings', 'table public.app_settings exists');
+select has_table('public', 'audio_deletions', 'table public.audio_deletions exists');
 select has_table('public', 'conversation_messages', 'table public.conversation_messages exists');
 select has_table('public', 'conversation_sessions', 'table public.conversation_sessions exists');
 select has_table('public', 'dashboard_channel_rollup', 'table public.dashboard_channel_rollup exists');
@@ -86,6 +87,15 @@ select col_type_is('public', 'app_settings', 'value', 'text', 'app_settings.valu
 select col_not_null('public', 'app_settings', 'value', 'app_settings.value is not null');
 select col_type_is('public', 'app_settings', 'created_at', 'timestamp with time zone', 'app_settings.created_at is timestamp with time zone');
 select col_not_null('public', 'app_settings', 'created_at', 'app_settings.created_at is not null');
+select col_type_is('public', 'audio_deletions', 'name', 'text', 'audio_deletions.name is text');
+select col_not_null('public', 'audio_deletions', 'name', 'audio_deletions.name is not null');
+select col_type_is('public', 'audio_deletions', 'queued_at', 'timestamp with time zone', 'audio_deletions.queued_at is timestamp with time zone');
+select col_not_null('public', 'audio_deletions', 'queued_at', 'audio_deletions.queued_at is not null');
+select col_type_is('public', 'audio_deletions', 'attempts', 'integer', 'audio_deletions.attempts is integer');
+select col_not_null('public', 'audio_deletions', 'attempts', 'audio_deletions.attempts is not null');
+select col_type_is('public', 'audio_deletions', 'next_attempt_at', 'timestamp with time zone', 'audio_deletions.next_attempt_at is timestamp with time zone');
+select col_not_null('public', 'audio_deletions', 'next_attempt_at', 'audio_deletions.next_attempt_at is not null');
+select col_type_is('public', 'audio_deletions', 'last_error', 'text', 'audio_deletions.last_error is text');
 select col_type_is('public', 'conversation_messages', 'id', 'uuid', 'conversation_messages.id is uuid');
 select col_not_null('public', 'conversation_messages', 'id', 'conversation_messages.id is not null');
 select col_type_is('public', 'conversation_messages', 'seq', 'bigint', 'conversation_messages.seq is bigint');
@@ -488,6 +498,9 @@ select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.agent
 select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.agents'::regclass and k.conname = 'agents_version_check' and k.contype = 'c'), 'agents has check constraint agents_version_check');
 select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.app_settings'::regclass and k.conname = 'app_settings_key_check' and k.contype = 'c'), 'app_settings has check constraint app_settings_key_check');
 select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.app_settings'::regclass and k.conname = 'app_settings_pkey' and k.contype = 'p'), 'app_settings has primary key app_settings_pkey');
+select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.audio_deletions'::regclass and k.conname = 'audio_deletions_last_error_check' and k.contype = 'c'), 'audio_deletions has check constraint audio_deletions_last_error_check');
+select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.audio_deletions'::regclass and k.conname = 'audio_deletions_name_check' and k.contype = 'c'), 'audio_deletions has check constraint audio_deletions_name_check');
+select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.audio_deletions'::regclass and k.conname = 'audio_deletions_pkey' and k.contype = 'p'), 'audio_deletions has primary key audio_deletions_pkey');
 select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.conversation_messages'::regclass and k.conname = 'conversation_messages_client_id_per_session' and k.contype = 'u'), 'conversation_messages has unique constraint conversation_messages_client_id_per_session');
 select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.conversation_messages'::regclass and k.conname = 'conversation_messages_content_check' and k.contype = 'c'), 'conversation_messages has check constraint conversation_messages_content_check');
 select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.conversation_messages'::regclass and k.conname = 'conversation_messages_otlp_export' and k.contype = 't'), 'conversation_messages has constraint trigger conversation_messages_otlp_export');
@@ -618,6 +631,9 @@ select has_index('public', 'agents', 'agents_menu_position', 'agents has index a
 select index_is_unique('public', 'agents', 'agents_menu_position', 'agents_menu_position is unique');
 select has_index('public', 'agents', 'agents_pkey', 'agents has index agents_pkey');
 select has_index('public', 'app_settings', 'app_settings_pkey', 'app_settings has index app_settings_pkey');
+select has_index('public', 'audio_deletions', 'audio_deletions_due', 'audio_deletions has index audio_deletions_due');
+select has_index('public', 'audio_deletions', 'audio_deletions_pkey', 'audio_deletions has index audio_deletions_pkey');
+select has_index('public', 'conversation_messages', 'conversation_messages_audio_url', 'conversation_messages has index conversation_messages_audio_url');
 select has_index('public', 'conversation_messages', 'conversation_messages_client_id_per_session', 'conversation_messages has index conversation_messages_client_id_per_session');
 select index_is_unique('public', 'conversation_messages', 'conversation_messages_client_id_per_session', 'conversation_messages_client_id_per_session is unique');
 select has_index('public', 'conversation_messages', 'conversation_messages_client_id_per_user', 'conversation_messages has index conversation_messages_client_id_per_user');
@@ -685,6 +701,7 @@ select has_index('public', 'session_events', 'session_events_pkey', 'session_eve
 select has_index('public', 'session_events', 'session_events_session', 'session_events has index session_events_session');
 select has_index('public', 'session_tag_counters', 'session_tag_counters_model_last', 'session_tag_counters has index session_tag_counters_model_last');
 select has_index('public', 'session_tag_counters', 'session_tag_counters_pkey', 'session_tag_counters has index session_tag_counters_pkey');
+select has_index('public', 'voice_messages', 'voice_messages_audio_url', 'voice_messages has index voice_messages_audio_url');
 select has_index('public', 'voice_messages', 'voice_messages_pkey', 'voice_messages has index voice_messages_pkey');
 select has_index('public', 'whatsapp_inbox', 'whatsapp_inbox_due', 'whatsapp_inbox has index whatsapp_inbox_due');
 select has_index('public', 'whatsapp_inbox', 'whatsapp_inbox_pkey', 'whatsapp_inbox has index whatsapp_inbox_pkey');
@@ -701,6 +718,7 @@ select has_trigger('public', 'agents', 'agents_continue_version', 'agents has tr
 select has_trigger('public', 'agents', 'agents_snapshot_version', 'agents has trigger agents_snapshot_version');
 select has_trigger('public', 'conversation_messages', 'conversation_messages_mask_pii', 'conversation_messages has trigger conversation_messages_mask_pii');
 select has_trigger('public', 'conversation_messages', 'conversation_messages_otlp_export', 'conversation_messages has trigger conversation_messages_otlp_export');
+select has_trigger('public', 'conversation_messages', 'conversation_messages_queue_audio', 'conversation_messages has trigger conversation_messages_queue_audio');
 select has_trigger('public', 'conversation_messages', 'conversation_messages_voice', 'conversation_messages has trigger conversation_messages_voice');
 select has_trigger('public', 'conversation_messages', 'conversation_messages_whatsapp_reply', 'conversation_messages has trigger conversation_messages_whatsapp_reply');
 select has_trigger('public', 'conversation_sessions', 'conversation_sessions_erase_channels', 'conversation_sessions has trigger conversation_sessions_erase_channels');
@@ -717,8 +735,10 @@ select has_trigger('public', 'llm_traces', 'llm_traces_dashboard_truncate', 'llm
 select has_trigger('public', 'llm_traces', 'llm_traces_dashboard_update', 'llm_traces has trigger llm_traces_dashboard_update');
 select has_trigger('public', 'llm_traces', 'llm_traces_otlp_feedback', 'llm_traces has trigger llm_traces_otlp_feedback');
 select has_trigger('public', 'llm_traces', 'llm_traces_pin_agent_version', 'llm_traces has trigger llm_traces_pin_agent_version');
+select has_trigger('public', 'voice_messages', 'voice_messages_queue_audio', 'voice_messages has trigger voice_messages_queue_audio');
 select has_function('private', 'action_source', 'function private.action_source exists');
 select has_function('private', 'agent_json', 'function private.agent_json exists');
+select has_function('private', 'audio_name', 'function private.audio_name exists');
 select has_function('private', 'choose_agent', 'function private.choose_agent exists');
 select has_function('private', 'dashboard_channel_bump', 'function private.dashboard_channel_bump exists');
 select has_function('private', 'dashboard_channel_rollup_of', 'function private.dashboard_channel_rollup_of exists');
@@ -752,6 +772,8 @@ select has_function('private', 'otlp_on_reply', 'function private.otlp_on_reply 
 select has_function('private', 'over_rate_limits', 'function private.over_rate_limits exists');
 select has_function('private', 'phone_like', 'function private.phone_like exists');
 select has_function('private', 'product_hit', 'function private.product_hit exists');
+select has_function('private', 'queue_message_audio', 'function private.queue_message_audio exists');
+select has_function('private', 'queue_voice_audio', 'function private.queue_voice_audio exists');
 select has_function('private', 'record_steps', 'function private.record_steps exists');
 select has_function('private', 'regenerate_turn', 'function private.regenerate_turn exists');
 select has_function('private', 'replayed_turn', 'function private.replayed_turn exists');
@@ -771,8 +793,10 @@ select has_function('public', 'agents_check_tools', 'function public.agents_chec
 select has_function('public', 'agents_continue_version', 'function public.agents_continue_version exists');
 select has_function('public', 'agents_snapshot_version', 'function public.agents_snapshot_version exists');
 select has_function('public', 'app_health', 'function public.app_health exists');
+select has_function('public', 'audio_owned_by', 'function public.audio_owned_by exists');
 select has_function('public', 'begin_turn', 'function public.begin_turn exists');
 select has_function('public', 'catalog_products', 'function public.catalog_products exists');
+select has_function('public', 'claim_audio_deletions', 'function public.claim_audio_deletions exists');
 select has_function('public', 'claim_otlp_outbox', 'function public.claim_otlp_outbox exists');
 select has_function('public', 'claim_whatsapp_inbox', 'function public.claim_whatsapp_inbox exists');
 select has_function('public', 'claim_whatsapp_outbox', 'function public.claim_whatsapp_outbox exists');
@@ -820,6 +844,7 @@ select has_function('public', 'otlp_outbox_status', 'function public.otlp_outbox
 select has_function('public', 'pin_agent_version', 'function public.pin_agent_version exists');
 select has_function('public', 'product_cards', 'function public.product_cards exists');
 select has_function('public', 'rate_limit_retry_after', 'function public.rate_limit_retry_after exists');
+select has_function('public', 'record_reply_speech', 'function public.record_reply_speech exists');
 select has_function('public', 'register_model', 'function public.register_model exists');
 select has_function('public', 'register_voice_message', 'function public.register_voice_message exists');
 select has_function('public', 'retry_otlp_outbox', 'function public.retry_otlp_outbox exists');
@@ -834,6 +859,7 @@ select has_function('public', 'set_feedback', 'function public.set_feedback exis
 select has_function('public', 'set_message_vote', 'function public.set_message_vote exists');
 select has_function('public', 'set_reply_audio', 'function public.set_reply_audio exists');
 select has_function('public', 'set_trace_feedback', 'function public.set_trace_feedback exists');
+select has_function('public', 'settle_audio_deletions', 'function public.settle_audio_deletions exists');
 select has_function('public', 'settle_whatsapp_inbox', 'function public.settle_whatsapp_inbox exists');
 select has_function('public', 'settle_whatsapp_outbox', 'function public.settle_whatsapp_outbox exists');
 select has_function('public', 'start_session', 'function public.start_session exists');
