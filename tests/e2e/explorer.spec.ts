@@ -157,6 +157,22 @@ test.describe.serial("trace explorer and dashboard", () => {
     expect(await tokens()).toEqual([...desc].sort((x, y) => x - y));
   });
 
+  test("shows each trace's channel and filters by it", async ({ page, sql }) => {
+    // a WhatsApp visitor's turn, as the channel's worker runs it
+    const waId = `1555${Date.now() % 10_000_000}`;
+    await sql("select public.begin_turn(p_user_id => $1, p_message => 'hello', p_channel => 'whatsapp')", [waId]);
+    await loginAsOperator(page);
+    const explorer = new TraceExplorer(page);
+    await explorer.goto(`?user=${waId}`);
+    await expect(explorer.rows).toHaveCount(1);
+    expect(await explorer.column("channel")).toEqual(["whatsapp"]);
+    await explorer.filter("channel", "web");
+    await expect(explorer.empty).toBeVisible();
+    await explorer.goto(`?user=${ana.id}&channel=web`);
+    await expect(explorer.rows).toHaveCount(5);
+    expect(new Set(await explorer.column("channel"))).toEqual(new Set(["web"]));
+  });
+
   test("pages through a search by keyset", async ({ page }) => {
     await loginAsOperator(page);
     const explorer = new TraceExplorer(page);
