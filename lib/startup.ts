@@ -7,6 +7,7 @@ import { ensureModels } from "./chat/available-models";
 import { env } from "./env";
 import { startTelemetry } from "./telemetry/start";
 import { whatsappWorker } from "./channels/whatsapp/start";
+import { startAudioDeletions } from "./voice/deletions";
 
 export async function startup(): Promise<void> {
   try {
@@ -24,6 +25,8 @@ export async function startup(): Promise<void> {
     );
     // the WhatsApp channel's inbox and outbox poller (lib/channels/whatsapp), when configured
     whatsappWorker(db);
+    // audio files of erased or deleted messages (lib/voice/deletions.ts)
+    startAudioDeletions(db);
     const { migration_version } = await db.rpc("app_health");
     await checkDefaultAgent(db);
     log("server.started", { backend: db.backend, migrationVersion: migration_version });

@@ -1,6 +1,7 @@
 import type { DashboardStats } from "@/lib/dashboard/stats";
 import { formatDateTime } from "../operator/format";
 import { cx, muted } from "../operator/ui";
+import { ChannelSplit } from "./ChannelSplit";
 import { ChartCard } from "./ChartCard";
 import { CostPerDayChart } from "./CostPerDayChart";
 import type { DashboardState } from "./dashboard-state";
@@ -61,6 +62,9 @@ export function DashboardView({ state, stats }: { state: DashboardState; stats: 
           <UsageChart groups={stats.usageByModel} metric="votes" />
         </ChartCard>
       </div>
+      <ChartCard title="By channel" subtitle="Traces, model calls and cost of the range per channel (web widget, WhatsApp)" testId="channel-split">
+        <ChannelSplit channels={stats.channels} from={stats.from} to={stats.to} />
+      </ChartCard>
       <ChartCard title="Experiments side by side" subtitle="experiment_name of the traces; the better value of each pair is highlighted" testId="experiment-comparison">
         <ExperimentComparison comparison={stats.comparison} />
       </ChartCard>

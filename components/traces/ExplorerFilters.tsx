@@ -3,7 +3,7 @@
 import { useState, type ReactNode } from "react";
 import { fromInputValue, rangePresets, toInputValue, type RangeKey } from "../operator/time-range";
 import { button, card, cx, fieldLabel, input } from "../operator/ui";
-import { clearedFilters, feedbackValues, hasFilters, isCompleteTag, type ExplorerState } from "./explorer-state";
+import { channelValues, clearedFilters, feedbackValues, hasFilters, isCompleteTag, type ExplorerState } from "./explorer-state";
 import { useDebouncedText } from "./use-debounced-text";
 
 export interface Option {
@@ -20,8 +20,9 @@ interface ExplorerFiltersProps {
 }
 
 const select = `${input} pr-7`;
+const channelLabel: Record<(typeof channelValues)[number], string> = { web: "Web", whatsapp: "WhatsApp" };
 
-/** Tag search (debounced, exact or substring) and the filters: agent, model, visitor, feedback, tool, errors, cost, time. */
+/** Tag search (debounced, exact or substring) and the filters: agent, model, channel, visitor, feedback, tool, errors, cost, time. */
 export function ExplorerFilters({ state, agents, models, tools, onChange }: ExplorerFiltersProps) {
   const tag = useDebouncedText(state.tag, (v) => onChange({ tag: v }));
   const user = useDebouncedText(state.user ?? "", (v) => onChange({ user: v || undefined }), 400);
@@ -102,7 +103,15 @@ export function ExplorerFilters({ state, agents, models, tools, onChange }: Expl
           <option value="custom">Custom (UTC)…</option>
         </select>
       </Field>
-      <Field label="Visitor id" className="md:col-span-4">
+      <Field label="Channel" className="md:col-span-2">
+        <select value={state.channel ?? ""} onChange={(e) => onChange({ channel: (e.target.value || undefined) as ExplorerState["channel"] })} data-testid="filter-channel" className={select}>
+          <option value="">All channels</option>
+          {channelValues.map((c) => (
+            <option key={c} value={c}>{channelLabel[c]}</option>
+          ))}
+        </select>
+      </Field>
+      <Field label="Visitor id" className="md:col-span-2">
         <input
           type="text"
           autoComplete="off"

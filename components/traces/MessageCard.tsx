@@ -16,6 +16,8 @@ export interface DetailMessage {
   /** "Try again" replaced this reply: when, and by which message */
   supersededAt?: string | null;
   supersededBy?: string | null;
+  /** the recording (a visitor's voice message) or the spoken reply: GET /api/audio/{name} */
+  audioUrl?: string | null;
 }
 
 const roleStyle: Record<string, string> = {
@@ -73,6 +75,16 @@ export function MessageCard({ message }: { message: DetailMessage }) {
       <p data-testid="message-text" className="text-sm leading-relaxed whitespace-pre-wrap break-words text-slate-900 dark:text-slate-100">
         {message.content}
       </p>
+      {message.audioUrl && (
+        <audio
+          controls
+          preload="none"
+          src={message.audioUrl}
+          data-testid="message-audio"
+          aria-label={message.role === "user" ? "The visitor's voice message" : "The spoken reply"}
+          className="mt-2 h-8 w-full max-w-sm"
+        />
+      )}
       {message.buttons.length > 0 && (
         <ul aria-label="Reply buttons" className="mt-2 flex flex-wrap gap-1.5">
           {message.buttons.map((b, i) => (

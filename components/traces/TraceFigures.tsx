@@ -47,6 +47,10 @@ export function TraceFigures({ detail }: { detail: TraceDetail }) {
       <dl className={cx("mt-2 flex flex-wrap gap-x-5 gap-y-1 text-xs", muted)}>
         <Meta label="Agent" value={trace.agentVersion ? `${session.agent.name} (version ${trace.agentVersion})` : session.agent.name} />
         <Meta label="Model" value={`${trace.modelName} (${trace.model})`} />
+        <div className="flex gap-1">
+          <dt>Channel</dt>
+          <dd data-testid="trace-channel">{trace.channel}</dd>
+        </div>
         {trace.experimentName && <Meta label="Experiment" value={trace.experimentName} />}
         <div className="flex gap-1">
           <dt>Visitor</dt>

@@ -1,12 +1,13 @@
 import { isRangeKey, resolveRange, validTime, type RangeKey } from "../operator/time-range";
 
 // The trace explorer's state lives in the URL (shareable, survives reload):
-//   /traces?tag=&exact=1&agent=&model=&user=&feedback=&tool=&error=1&minCost=&range=24h|from=&to=&sort=&dir=&limit=&cursor=
+//   /traces?tag=&exact=1&agent=&model=&channel=&user=&feedback=&tool=&error=1&minCost=&range=24h|from=&to=&sort=&dir=&limit=&cursor=
 // and maps onto GET /api/traces (sessionTag exact, or q substring).
 
 export const sortKeys = ["created_at", "updated_at", "llm_calls", "total_tokens", "latency_ms", "cost_usd"] as const;
 export type SortKey = (typeof sortKeys)[number];
 export const feedbackValues = ["positive", "negative", "pending"] as const;
+export const channelValues = ["web", "whatsapp"] as const;
 export const pageSizes = [25, 50, 100, 200] as const;
 
 export interface ExplorerState {
@@ -14,6 +15,7 @@ export interface ExplorerState {
   exact: boolean;
   agent?: string;
   model?: string;
+  channel?: (typeof channelValues)[number];
   user?: string;
   feedback?: (typeof feedbackValues)[number];
   tool?: string;
@@ -40,6 +42,7 @@ function read(params: Params, key: string): string | undefined {
 export function parseExplorerState(params: Params): ExplorerState {
   const sort = read(params, "sort");
   const feedback = read(params, "feedback");
+  const channel = read(params, "channel");
   const range = read(params, "range");
   const limit = Number(read(params, "limit"));
   return {
@@ -47,6 +50,7 @@ export function parseExplorerState(params: Params): ExplorerState {
     exact: read(params, "exact") === "1",
     agent: read(params, "agent"),
     model: read(params, "model"),
+    channel: channelValues.find((c) => c === channel),
     user: read(params, "user"),
     feedback: feedbackValues.find((f) => f === feedback),
     tool: read(params, "tool"),
@@ -75,6 +79,7 @@ export function explorerHref(s: ExplorerState): string {
   put("exact", s.exact && "1");
   put("agent", s.agent);
   put("model", s.model);
+  put("channel", s.channel);
   put("user", s.user);
   put("feedback", s.feedback);
   put("tool", s.tool);
@@ -98,6 +103,7 @@ export function apiParams(s: ExplorerState, now: number): Record<string, string>
   if (tag) out[s.exact || isCompleteTag(tag) ? "sessionTag" : "q"] = tag;
   if (s.agent) out.agent = s.agent;
   if (s.model) out.model = s.model;
+  if (s.channel) out.channel = s.channel;
   if (s.user) out.userId = s.user;
   if (s.feedback) out.feedback = s.feedback;
   if (s.tool) out.tool = s.tool;
@@ -122,11 +128,11 @@ export function searchOnly(params: Record<string, string>): Record<string, strin
 }
 
 export function hasFilters(s: ExplorerState): boolean {
-  return Boolean(s.tag.trim() || s.agent || s.model || s.user || s.feedback || s.tool || s.hasError || s.minCost || s.range || s.from || s.to);
+  return Boolean(s.tag.trim() || s.agent || s.model || s.channel || s.user || s.feedback || s.tool || s.hasError || s.minCost || s.range || s.from || s.to);
 }
 
 /** Every filter unset (the tag search too). */
 export const clearedFilters: Partial<ExplorerState> = {
-  tag: "", exact: false, agent: undefined, model: undefined, user: undefined, feedback: undefined,
+  tag: "", exact: false, agent: undefined, model: undefined, channel: undefined, user: undefined, feedback: undefined,
   tool: undefined, hasError: false, minCost: undefined, range: undefined, from: undefined, to: undefined,
 };

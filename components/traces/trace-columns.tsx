@@ -63,6 +63,12 @@ export function traceColumns(agentNames: Record<string, string>) {
         <span title={`${row.original.model}${row.original.experimentName ? ` · experiment ${row.original.experimentName}` : ""}`}>{row.original.modelName}</span>
       ),
     }),
+    helper.accessor("channel", {
+      id: "channel",
+      header: "Channel",
+      enableSorting: false,
+      cell: ({ getValue }) => <span data-testid="trace-channel">{getValue()}</span>,
+    }),
     helper.accessor("llmCalls", { id: "llm_calls", header: "LLM calls", cell: ({ getValue }) => formatInt(getValue()) }),
     helper.accessor("totalTokens", {
       id: "total_tokens",

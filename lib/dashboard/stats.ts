@@ -27,13 +27,15 @@ export type FeedbackGroup = CamelKeys<FeedbackCounts> & { key: string; name: str
 export type UsageGroup = CamelKeys<UsageCounts> & { key: string; name: string };
 
 export async function dashboardStats(db: Database, q: DashboardQuery) {
-  const [r, outbox] = await Promise.all([
+  const range = { p_from: q.from?.toISOString(), p_to: q.to?.toISOString() };
+  const [r, channels, outbox] = await Promise.all([
     db.rpc("dashboard_stats", {
-      p_from: q.from?.toISOString(),
-      p_to: q.to?.toISOString(),
+      ...range,
       p_experiment_a: q.a,
       p_experiment_b: q.b,
     }),
+    // the per-channel split of the same range (docs/channels.md)
+    db.rpc("dashboard_channels", range),
     // the OTLP outbox now (not of the range): the same figures as /api/health
     outboxStatus(db),
   ]);
@@ -58,6 +60,7 @@ export async function dashboardStats(db: Database, q: DashboardQuery) {
     usageByModel: r.usage_by_model.map(usage),
     experiments: r.experiments.map(camelKeys),
     comparison: r.comparison.map(camelKeys),
+    channels: channels.map((c) => ({ ...camelKeys(c), costUsd: Number(c.cost_usd) })),
     outbox: outbox && camelKeys(outbox),
   };
 }

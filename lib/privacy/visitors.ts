@@ -3,6 +3,7 @@ import type { RpcResultOf } from "../db/registry";
 import type { Database } from "../db/types";
 import { AppError } from "../errors";
 import { log } from "../log";
+import { deleteQueuedAudio } from "../voice/deletions";
 
 // A visitor's data on request: export and erasure are SQL functions (export_visitor,
 // erase_visitor); this is their one TypeScript caller (docs/privacy.md).
@@ -27,5 +28,7 @@ export async function eraseVisitor(db: Database, userId: string, requestedBy: "o
   const r = await db.rpc("erase_visitor", { p_user_id: userId, p_requested_by: requestedBy });
   // the log line names the opaque id only, never the erased visitor
   if (r.found) log("visitor.erased", { requestId, requestedBy, erasure: r.opaque_id, counts: r.counts });
+  // their audio files: queued by the erasure's own transaction, deleted now (or by the next pass: lib/voice/deletions.ts)
+  await deleteQueuedAudio(db).catch((error) => log("voice.audio_delete_failed", { requestId, error: String((error as Error)?.message ?? error) }, "warn"));
   return { erased: r.found, erasureId: r.opaque_id, counts: r.counts };
 }

@@ -5,7 +5,7 @@ import { searchTraces, type TraceView } from "./search";
 // CSV export of a search, streamed page by page (keyset), never loaded whole into memory.
 
 const columns: (keyof TraceView)[] = [
-  "id", "sessionId", "sessionTag", "userId", "agentType", "agentVersion", "model", "experimentName", "llmCalls",
+  "id", "sessionId", "sessionTag", "userId", "channel", "agentType", "agentVersion", "model", "experimentName", "llmCalls",
   "inputTokens", "outputTokens", "totalTokens", "latencyMs", "costUsd", "toolCalls", "errorCount", "toolsUsed",
   "votesUp", "votesDown", "status", "feedback", "feedbackComment", "createdAt", "updatedAt",
 ];

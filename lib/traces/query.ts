@@ -12,6 +12,9 @@ const time = z.preprocess(
     .optional(),
 );
 
+/** The channels a trace can come from (docs/channels.md). */
+export const channels = ["web", "whatsapp"] as const;
+
 export const sortKeys = ["created_at", "updated_at", "llm_calls", "total_tokens", "latency_ms", "cost_usd"] as const;
 
 export const traceQuerySchema = z
@@ -21,6 +24,7 @@ export const traceQuerySchema = z
     agent: z.preprocess(blank, z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "is not an agent key").optional()),
     model: text(128),
     userId: text(128),
+    channel: z.preprocess(blank, z.enum(channels, { error: `must be one of: ${channels.join(", ")}` }).optional()),
     feedback: z.preprocess(blank, z.enum(["pending", "positive", "negative"]).optional()),
     from: time,
     to: time,
@@ -43,7 +47,7 @@ export const traceQuerySchema = z
 
 export type TraceQuery = z.infer<typeof traceQuerySchema>;
 
-const keys = ["sessionTag", "q", "agent", "model", "userId", "feedback", "from", "to", "tool", "hasError", "minCost", "sort", "dir", "cursor", "limit"] as const;
+const keys = ["sessionTag", "q", "agent", "model", "userId", "channel", "feedback", "from", "to", "tool", "hasError", "minCost", "sort", "dir", "cursor", "limit"] as const;
 
 export function queryObject(url: URL): Record<string, string> {
   const out: Record<string, string> = {};

@@ -13,6 +13,7 @@ export function traceView(t: TraceRow) {
     sessionId: t.session_id,
     sessionTag: t.session_tag,
     userId: t.user_id,
+    channel: t.channel,
     agentType: t.agent_type,
     agentVersion: t.agent_version,
     model: t.model_key,
@@ -59,6 +60,7 @@ export async function searchTraces(db: Database, q: TraceQuery): Promise<{ trace
     p_tool: q.tool,
     p_has_error: q.hasError,
     p_min_cost: q.minCost,
+    p_channel: q.channel,
   });
   const last = r.traces.at(-1);
   return {

@@ -4,7 +4,7 @@ import type { Database } from "../db/types";
 import { AppError } from "../errors";
 import { log } from "../log";
 import { acceptedType, extensionOf, type VoiceConfig } from "./config";
-import { speak, transcribe } from "./speech";
+import { speak, spokenText, transcribe } from "./speech";
 import { audioStore, audioUrl } from "./store";
 
 // A voice message before its turn: refused (typed, nothing stored) when speech is off, the type
@@ -53,15 +53,28 @@ export async function prepareVoice(db: Database, config: VoiceConfig, input: Voi
   return { transcript: registered.transcript, audioUrl: registered.audio_url, observation };
 }
 
-/** With TTS_MODEL: the reply spoken, stored and set as its audio_url (a failure leaves the text reply alone). */
+/**
+ * With TTS_MODEL: the reply spoken, stored and set as its audio_url, with the speech recorded as a step
+ * of the turn (record_reply_speech: kind 'speech', its duration and, when llm_models prices the model, its
+ * cost). A failure leaves the text reply alone.
+ */
 export async function speakReply(db: Database, config: VoiceConfig, reply: { id: string; content: string }): Promise<string | null> {
   if (!config.enabled || !config.ttsModel || !reply.content.trim()) return null;
   try {
+    const started = new Date();
     const audio = await speak(config, reply.content);
+    const ended = new Date();
     const name = `${randomUUID()}.mp3`;
-    await audioStore(config).put(name, audio.bytes, audio.mimeType);
-    await db.rpc("set_reply_audio", { p_message_id: reply.id, p_audio_url: audioUrl(name) });
-    return audioUrl(name);
+    const store = audioStore(config);
+    await store.put(name, audio.bytes, audio.mimeType);
+    const r = await db.rpc("record_reply_speech", {
+      p_message_id: reply.id, p_audio_url: audioUrl(name), p_model: config.ttsModel, p_started_at: started.toISOString(),
+      p_ended_at: ended.toISOString(), p_characters: spokenText(reply.content).length,
+    });
+    if (r.set) return audioUrl(name);
+    // spoken before (a replayed turn): this copy is nobody's
+    await store.delete(name);
+    return null;
   } catch (error) {
     log("voice.speech_failed", { messageId: reply.id, error: String((error as Error)?.message ?? error) }, "warn");
     return null;

@@ -27,11 +27,14 @@ export async function transcribe(config: VoiceConfig, bytes: Uint8Array, mimeTyp
   return body.text.trim().slice(0, 4000);
 }
 
+/** What the speech endpoint is sent (its input limit): also what a speech step's characters count. */
+export const spokenText = (text: string) => text.slice(0, 4096);
+
 export async function speak(config: VoiceConfig, text: string): Promise<{ bytes: Uint8Array; mimeType: string }> {
   const res = await fetch(`${config.baseUrl}/audio/speech`, {
     method: "POST",
     headers: { ...headers(config), "Content-Type": "application/json" },
-    body: JSON.stringify({ model: config.ttsModel, input: text.slice(0, 4096), voice: config.ttsVoice, response_format: "mp3" }),
+    body: JSON.stringify({ model: config.ttsModel, input: spokenText(text), voice: config.ttsVoice, response_format: "mp3" }),
     signal: AbortSignal.timeout(timeoutMs),
   });
   if (!res.ok) throw new Error(`speech answered ${res.status}`);

@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { createClient } from "@supabase/supabase-js";
 import { env } from "../env";
@@ -6,11 +6,14 @@ import type { VoiceConfig } from "./config";
 
 // Where audio lives, behind one small interface: Supabase Storage when Supabase is configured
 // (bucket AUDIO_BUCKET, private), else a folder beside the embedded data (AUDIO_DIR, default
-// `<PGLITE_DIR>/../audio`). Served by GET /api/audio/{name}; names are random uuids.
+// `<PGLITE_DIR>/../audio`). Served by GET /api/audio/{name} to the visitor who owns it and operators
+// (lib/voice/access.ts); names are random uuids. Deleted with the rows that name them (lib/voice/deletions.ts).
 
 export interface AudioStore {
   put(name: string, bytes: Uint8Array, mimeType: string): Promise<void>;
   get(name: string): Promise<{ bytes: Uint8Array; mimeType: string } | null>;
+  /** Removes a file; one already gone is not an error (deletions are retried: lib/voice/deletions.ts). */
+  delete(name: string): Promise<void>;
 }
 
 export const audioName = /^[0-9a-f-]{36}\.(webm|ogg|mp3|m4a|wav|aac|amr)$/;
@@ -31,6 +34,10 @@ function folderStore(dir: string): AudioStore {
         return null;
       }
     },
+    async delete(name) {
+      if (!audioName.test(name)) return;
+      await rm(path.join(dir, name), { force: true });
+    },
   };
 }
 
@@ -46,6 +53,12 @@ function supabaseStore(url: string, key: string, bucket: string): AudioStore {
       const { data, error } = await storage.from(bucket).download(name);
       if (error || !data) return null;
       return { bytes: new Uint8Array(await data.arrayBuffer()), mimeType: typeOf[name.split(".").pop()!] };
+    },
+    async delete(name) {
+      if (!audioName.test(name)) return;
+      // removing a missing object succeeds with an empty list
+      const { error } = await storage.from(bucket).remove([name]);
+      if (error) throw new Error(`Supabase Storage remove failed: ${error.message}`);
     },
   };
 }

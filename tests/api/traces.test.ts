@@ -92,7 +92,7 @@ it("exports a search as CSV", async () => {
   expect(res.headers.get("content-type")).toContain("text/csv");
   const lines = (await res.text()).trim().split("\n");
   expect(lines[0]).toBe(
-    "id,sessionId,sessionTag,userId,agentType,agentVersion,model,experimentName,llmCalls,inputTokens,outputTokens,totalTokens,latencyMs," +
+    "id,sessionId,sessionTag,userId,channel,agentType,agentVersion,model,experimentName,llmCalls,inputTokens,outputTokens,totalTokens,latencyMs," +
       "costUsd,toolCalls,errorCount,toolsUsed,votesUp,votesDown,status,feedback,feedbackComment,createdAt,updatedAt",
   );
   expect(lines).toHaveLength(4);
@@ -177,4 +177,29 @@ it("the login form sets an operator cookie; a wrong token is 401", async () => {
   const cookie = ok.headers.get("set-cookie")!.split(";")[0];
   expect(ok.headers.get("set-cookie")).toMatch(/HttpOnly/);
   expect((await get("/api/traces", { cookie })).status).toBe(200);
+});
+
+it("filters by channel (validated), shows it on rows, the detail and the CSV; the dashboard splits by channel", async () => {
+  // a WhatsApp visitor's turn, as the channel's worker runs it (begin_turn with channel 'whatsapp')
+  const waId = "15550001111";
+  await db.query("select public.begin_turn(p_user_id => $1, p_message => 'hello', p_channel => 'whatsapp')", [waId]);
+  const wa = await (await get("/api/traces?channel=whatsapp")).json();
+  expect(wa.traces.map((t: { userId: string; channel: string }) => [t.userId, t.channel])).toEqual([[waId, "whatsapp"]]);
+  const web = await (await get("/api/traces?channel=web")).json();
+  expect(web.traces.length).toBeGreaterThanOrEqual(3);
+  expect(web.traces.every((t: { channel: string }) => t.channel === "web")).toBe(true);
+  const detail = await (await get(`/api/traces/${wa.traces[0].id}`)).json();
+  expect(detail.trace.channel).toBe("whatsapp");
+  for (const bad of ["channel=sms", "channel=WHATSAPP", "channel=web,whatsapp"]) {
+    const res = await get(`/api/traces?${bad}`);
+    expect(res.status, bad).toBe(400);
+    expect((await res.json()).error.code).toBe("bad_request:traces");
+  }
+  const csv = (await (await get("/api/traces/export?channel=whatsapp")).text()).trim().split("\n");
+  expect(csv).toHaveLength(2);
+  expect(csv[1].split(",")[4]).toBe('"whatsapp"');
+  const dashboard = await (await get("/api/dashboard?range=all")).json();
+  const split = Object.fromEntries(dashboard.channels.map((c: { channel: string; traces: number }) => [c.channel, c.traces]));
+  expect(split.whatsapp).toBe(1);
+  expect(split.web).toBe(dashboard.totals.traces - 1);
 });

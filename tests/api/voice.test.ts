@@ -18,6 +18,8 @@ let graph: GraphServer;
 let db: pg.Pool;
 const maxBytes = 20_000;
 const audioDir = mkdtempSync(path.join(os.tmpdir(), "threadline-audio-"));
+const adminToken = "operator-token-for-voice-tests-32-chars";
+const operator = { authorization: `Bearer ${adminToken}` };
 
 beforeAll(async () => {
   const url = await freshPostgresUrl();
@@ -27,6 +29,7 @@ beforeAll(async () => {
   app = await startApp({
     DATABASE_URL: url,
     SESSION_SECRET: "test-session-secret",
+    ADMIN_TOKEN: adminToken,
     STT_BASE_URL: audio.baseURL,
     STT_API_KEY: "stt-key",
     STT_MODEL: "whisper-1",
@@ -79,10 +82,12 @@ it("a web voice message: the transcript is the visitor's message, stored with it
   const steps = (await db.query("select kind, name, duration_ms >= 0 as timed from llm_observations where session_id = $1 order by started_at, position", [body.sessionId])).rows;
   expect(steps[0]).toEqual({ kind: "transcription", name: "whisper-1", timed: true });
   expect(steps.some((x) => x.kind === "generation")).toBe(true);
-  const stored = await fetch(app.url + body.audioUrl);
+  // the visitor hears their own recording and reply
+  const stored = await v.request(body.audioUrl);
   expect(stored.headers.get("content-type")).toBe("audio/webm");
   expect((await stored.arrayBuffer()).byteLength).toBe(5000);
-  expect((await fetch(`${app.url}/api/audio/00000000-0000-4000-8000-000000000000.webm`)).status).toBe(404);
+  expect((await v.request(body.reply.audioUrl)).status).toBe(200);
+  expect((await v.request("/api/audio/00000000-0000-4000-8000-000000000000.webm")).status).toBe(404);
 });
 
 it("oversized or wrong-type audio is refused with a typed error and nothing is stored", async () => {
@@ -133,6 +138,54 @@ it("a WhatsApp voice note is fetched from the Graph media URL, transcribed, stor
   const rows = (await db.query("select role, content, audio_url from conversation_messages where user_id = $1 order by seq", [from])).rows;
   expect(rows[0]).toMatchObject({ role: "user", content: "menu", audio_url: expect.stringMatching(/^\/api\/audio\/.+\.ogg$/) });
   expect(rows[1]).toMatchObject({ role: "agent", audio_url: expect.stringMatching(/^\/api\/audio\/.+\.mp3$/) });
-  const file = await fetch(app.url + rows[0].audio_url);
+  // the operator hears it (the WhatsApp visitor got it through the Graph API, never from here)
+  const file = await fetch(app.url + rows[0].audio_url, { headers: operator });
   expect((await file.arrayBuffer()).byteLength).toBe(3000);
+});
+
+it("a recording is heard only by its visitor and operators: another visitor, no cookie or a forged one get the 404 of a missing name", async () => {
+  audio.transcript = "is this private";
+  const owner = new Visitor(app.url);
+  const body = await (await voice(owner, recording(1200), { agent: "product_recommendation" })).json();
+  const stranger = new Visitor(app.url);
+  await stranger.chat({ message: "hi" });
+  for (const url of [body.audioUrl, body.reply.audioUrl]) {
+    expect((await owner.request(url)).status).toBe(200);
+    expect((await fetch(app.url + url, { headers: operator })).status).toBe(200);
+    for (const res of [
+      await stranger.request(url),
+      await fetch(app.url + url),
+      await fetch(app.url + url, { headers: { cookie: owner.cookie.replace(/.$/, (c) => (c === "a" ? "b" : "a")) } }),
+      await fetch(app.url + url, { headers: { authorization: "Bearer not-the-operator-token-but-32-chars-long" } }),
+    ]) {
+      expect(res.status).toBe(404);
+      expect((await res.json()).error.code).toBe("not_found:audio");
+    }
+  }
+  // names are random uuids: a guessed name is refused the same way, even to the owner
+  expect((await owner.request(`/api/audio/${"0".repeat(8)}-0000-4000-8000-${"0".repeat(12)}.mp3`)).status).toBe(404);
+  expect(body.audioUrl).toMatch(/^\/api\/audio\/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\.webm$/);
+});
+
+it("the spoken reply is a 'speech' step of the turn, after the transcription and the generation", async () => {
+  audio.transcript = "what tents do you have";
+  const v = new Visitor(app.url);
+  const body = await (await voice(v, recording(900), { agent: "product_recommendation" })).json();
+  const steps = (await db.query("select kind, name, duration_ms >= 0 as timed from llm_observations where session_id = $1 order by started_at, position", [body.sessionId])).rows;
+  expect(steps.at(-1)).toEqual({ kind: "speech", name: "tts-1", timed: true });
+  expect(steps.map((x) => x.kind)).toContain("transcription");
+});
+
+it("erasing a visitor deletes their audio files from the folder", async () => {
+  audio.transcript = "forget me";
+  const v = new Visitor(app.url);
+  const body = await (await voice(v, recording(700), { agent: "product_recommendation" })).json();
+  const mine = [body.audioUrl, body.reply.audioUrl].map((u: string) => u.split("/").pop()!);
+  expect(readdirSync(audioDir)).toEqual(expect.arrayContaining(mine));
+  const erased = await v.request("/api/visitor", { method: "DELETE" });
+  expect(erased.status).toBe(200);
+  const left = readdirSync(audioDir);
+  expect(mine.filter((n) => left.includes(n))).toEqual([]);
+  expect((await db.query("select count(*)::int as n from audio_deletions")).rows[0].n).toBe(0);
+  expect((await fetch(app.url + body.audioUrl, { headers: operator })).status).toBe(404);
 });

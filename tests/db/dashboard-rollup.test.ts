@@ -36,7 +36,19 @@ const MISMATCH = `
   union all select 'visitor days stored', to_jsonb(x) from (select * from vd except all select * from vd_counted) x
   union all select 'visitor days counted', to_jsonb(x) from (select * from vd_counted except all select * from vd) x
   union all select 'visitors stored', to_jsonb(x) from (select * from v except all select * from v_counted) x
-  union all select 'visitors counted', to_jsonb(x) from (select * from v_counted except all select * from v) x`;
+  union all select 'visitors counted', to_jsonb(x) from (select * from v_counted except all select * from v) x
+  union all select 'channels stored', to_jsonb(x) from (select * from public.dashboard_channel_rollup
+                                                        except all select * from private.dashboard_channel_rollup_of(null, null)) x
+  union all select 'channels counted', to_jsonb(x) from (select * from private.dashboard_channel_rollup_of(null, null)
+                                                         except all select * from public.dashboard_channel_rollup) x`;
+
+/** The per-channel split for [from, to) counted straight from llm_traces and the sessions' channel. */
+const CHANNEL_RECOUNT = `
+  select s.channel, count(*)::int as traces, sum(t.llm_calls)::int as llm_calls, sum(t.total_tokens)::int as total_tokens,
+         sum(t.cost_usd)::float8 as cost_usd
+    from public.llm_traces t join public.conversation_sessions s on s.id = t.session_id
+   where t.created_at >= coalesce($1::timestamptz, '-infinity') and t.created_at < coalesce($2::timestamptz, 'infinity')
+   group by 1 order by 2 desc, 1`;
 
 /** The dashboard's figures for [from, to) counted straight from llm_traces. */
 const RECOUNT = `
@@ -119,7 +131,7 @@ describe.each(backends)("dashboard rollup on $name", ({ open }) => {
     const rows = Array.from({ length: k }, () => {
       const m = one(models);
       return {
-        user: one(users), agent: one(AGENTS), model: m.id, experiment: m.experiment, tag: `chat_rollup_${tagCounter++}`,
+        user: one(users), channel: one(["web", "web", "whatsapp"]), agent: one(AGENTS), model: m.id, experiment: m.experiment, tag: `chat_rollup_${tagCounter++}`,
         at: when(), calls: random() < 0.1 ? 21 + int(5) : int(13), input: int(500), output: int(200), latency: int(900),
         cost: (int(100_000) / 1e6).toFixed(6), tools: int(4), errors: random() < 0.2 ? 1 + int(2) : 0,
         status: one(["started", "ok", "ok", "error"]), feedback: one(["pending", "pending", "positive", "negative"]),
@@ -129,8 +141,8 @@ describe.each(backends)("dashboard rollup on $name", ({ open }) => {
     await t.sql(
       `with s as (
          insert into conversation_sessions (user_id, channel, agent_type, model_id, session_tag, is_active, started_at, ended_at, duration_seconds, end_reason)
-         select r.user, 'web', r.agent, r.model::uuid, r.tag, false, r.at::timestamptz, r.at::timestamptz, 0, 'user'
-           from jsonb_to_recordset($1::jsonb) r("user" text, agent text, model text, tag text, at text)
+         select r.user, r.channel, r.agent, r.model::uuid, r.tag, false, r.at::timestamptz, r.at::timestamptz, 0, 'user'
+           from jsonb_to_recordset($1::jsonb) r("user" text, channel text, agent text, model text, tag text, at text)
          returning id, session_tag)
        insert into llm_traces (session_id, session_tag, user_id, agent_type, model_id, experiment_name, llm_calls, input_tokens,
                                output_tokens, latency_ms, cost_usd, tool_calls, error_count, status, feedback, votes_up, votes_down, created_at)
@@ -236,6 +248,9 @@ describe.each(backends)("dashboard rollup on $name", ({ open }) => {
     ];
     for (const [from, to] of ranges) {
       const s = (await t.db.rpc("dashboard_stats", { p_from: from, p_to: to })) as unknown as Stats;
+      // the per-channel split, from its own rollup: the traces' sessions' channels counted
+      const channels = await t.db.rpc("dashboard_channels", { p_from: from, p_to: to });
+      expect(channels, `channels [${from}, ${to})`).toEqual(await t.sql(CHANNEL_RECOUNT, [from, to]));
       const [{ doc }] = await t.sql<{ doc: Recount }>(RECOUNT, [from, to]);
       const range = `[${from}, ${to})`;
       const keys = Object.keys(doc.totals).filter((k) => !k.endsWith("_at"));
@@ -256,6 +271,18 @@ describe.each(backends)("dashboard rollup on $name", ({ open }) => {
       const exp = ["experiment_name", "traces", "visitors", "llm_calls", "total_tokens", "errors", "avg_latency_ms_per_call"];
       expect(byKey(s.experiments, "experiment_name").map((e) => pick(e, exp)), range).toEqual(doc.experiments.map((e) => pick(e, exp)));
     }
+  });
+
+  it("counts WhatsApp turns under whatsapp and web turns under web", async () => {
+    const split = async () => Object.fromEntries((await t.db.rpc("dashboard_channels", {})).map((c) => [c.channel, c]));
+    const before = await split();
+    const r = await begin(t.db, visitor(), { p_channel: "whatsapp", p_message: "hello" });
+    await finish(t.db, r.user_message.id, { p_input_tokens: 11, p_output_tokens: 4 });
+    const after = await split();
+    expect(after.whatsapp.traces - (before.whatsapp?.traces ?? 0)).toBe(1);
+    expect(after.whatsapp.total_tokens - (before.whatsapp?.total_tokens ?? 0)).toBe(15);
+    expect(after.web.traces).toBe(before.web.traces);
+    expect(await mismatches()).toEqual([]);
   });
 
   it("stays exact under concurrent turns, feedback and votes on the same keys", async () => {
@@ -297,7 +324,7 @@ describe.each(backends)("dashboard rollup on $name", ({ open }) => {
     expect(await t.sql("select * from dashboard_rollup order by day, agent_type, model_id, experiment_name, shard")).toEqual(before);
     expect(await mismatches()).toEqual([]);
     await t.sql("truncate llm_traces cascade");
-    const [{ n }] = await t.sql<{ n: number }>("select ((select count(*) from dashboard_rollup) + (select count(*) from dashboard_visitor_days) + (select count(*) from dashboard_visitors))::int as n");
+    const [{ n }] = await t.sql<{ n: number }>("select ((select count(*) from dashboard_rollup) + (select count(*) from dashboard_visitor_days) + (select count(*) from dashboard_visitors) + (select count(*) from dashboard_channel_rollup))::int as n");
     expect(n).toBe(0);
   });
 });

@@ -3,7 +3,7 @@ import { backends, type TestDatabase } from "../support/databases";
 import { begin, finish, visitor } from "./turn-helpers";
 
 interface Page {
-  traces: { id: string; session_tag: string; user_id: string; agent_type: string; model_key: string; feedback: string; sort_value: string }[];
+  traces: { id: string; session_tag: string; user_id: string; channel: string; agent_type: string; model_key: string; feedback: string; sort_value: string }[];
   has_more: boolean;
 }
 
@@ -51,6 +51,27 @@ describe.each(backends)("trace search on $name", ({ open }) => {
     expect((await search({ p_user_id: bob, p_feedback: "pending" })).traces).toHaveLength(3);
     expect((await search({ p_from: new Date(Date.now() + 60_000).toISOString() })).traces).toHaveLength(0);
     expect((await search({ p_user_id: ana, p_to: new Date(Date.now() + 60_000).toISOString() })).traces).toHaveLength(12);
+  });
+
+  it("filters by channel and shows each trace's channel, in the list and the detail", async () => {
+    const cleo = visitor();
+    for (const [channel, agent] of [["whatsapp", "sales_pitch"], ["whatsapp", "order_assistant"], ["web", "sales_pitch"]]) {
+      const r = await begin(t.db, cleo, { p_agent: agent, p_channel: channel });
+      await finish(t.db, r.user_message.id);
+    }
+    const whatsapp = await search({ p_channel: "whatsapp" });
+    expect(whatsapp.traces.map((x) => [x.user_id, x.channel])).toEqual([[cleo, "whatsapp"], [cleo, "whatsapp"]]);
+    const web = await search({ p_user_id: cleo, p_channel: "web" });
+    expect(web.traces.map((x) => x.channel)).toEqual(["web"]);
+    expect((await search({ p_user_id: cleo })).traces.map((x) => x.channel).sort()).toEqual(["web", "whatsapp", "whatsapp"]);
+    expect((await search({ p_user_id: ana, p_channel: "whatsapp" })).traces).toHaveLength(0);
+    // keyset paging within the filter
+    const first = await search({ p_channel: "whatsapp", p_limit: 1 });
+    const last = first.traces[0];
+    const second = await search({ p_channel: "whatsapp", p_limit: 1, p_after_value: last.sort_value, p_after_id: last.id });
+    expect([first.has_more, second.has_more, second.traces[0].id === last.id]).toEqual([true, false, false]);
+    const d = await t.db.rpc("trace_detail", { p_trace_id: last.id });
+    expect([d.trace.channel, d.session.channel]).toEqual(["whatsapp", "whatsapp"]);
   });
 
   it("pages by keyset without duplicates or gaps while new traces arrive", async () => {

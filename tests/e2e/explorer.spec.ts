@@ -157,6 +157,38 @@ test.describe.serial("trace explorer and dashboard", () => {
     expect(await tokens()).toEqual([...desc].sort((x, y) => x - y));
   });
 
+  test("shows each trace's channel and filters by it", async ({ page, sql }) => {
+    // a WhatsApp visitor's turn, as the channel's worker runs it
+    const waId = `1555${Date.now() % 10_000_000}`;
+    await sql("select public.begin_turn(p_user_id => $1, p_message => 'hello', p_channel => 'whatsapp')", [waId]);
+    await loginAsOperator(page);
+    const explorer = new TraceExplorer(page);
+    await explorer.goto(`?user=${waId}`);
+    await expect(explorer.rows).toHaveCount(1);
+    expect(await explorer.column("channel")).toEqual(["whatsapp"]);
+    await explorer.filter("channel", "web");
+    await expect(explorer.empty).toBeVisible();
+    await explorer.goto(`?user=${ana.id}&channel=web`);
+    await expect(explorer.rows).toHaveCount(5);
+    expect(new Set(await explorer.column("channel"))).toEqual(new Set(["web"]));
+
+    // the trace detail: its channel, and a player on the message that was a voice note
+    const voice = `/api/audio/${crypto.randomUUID()}.ogg`;
+    const [{ trace_id }] = await sql<{ trace_id: string }>(
+      `update conversation_messages m set audio_url = $2 where m.user_id = $1 and m.role = 'user'
+       returning (select t.id from llm_traces t where t.session_id = m.session_id) as trace_id`, [waId, voice]);
+    const detail = new TraceDetail(page);
+    await detail.goto(trace_id);
+    await expect(page.getByTestId("trace-channel")).toHaveText("whatsapp");
+    await expect(detail.messages.filter({ has: page.getByTestId("message-audio") })).toHaveCount(1);
+    await expect(page.getByTestId("message-audio")).toHaveAttribute("src", voice);
+
+    // the dashboard's split has the WhatsApp trace
+    const dashboard = new Dashboard(page);
+    await dashboard.goto("?range=all");
+    await expect(page.getByTestId("channel-split").locator('[data-channel="whatsapp"]')).toBeVisible();
+  });
+
   test("pages through a search by keyset", async ({ page }) => {
     await loginAsOperator(page);
     const explorer = new TraceExplorer(page);

@@ -60,6 +60,8 @@ export const appTables = [
   "whatsapp_inbox",
   "whatsapp_outbox",
   "voice_messages",
+  "dashboard_channel_rollup",
+  "audio_deletions",
 ] as const;
 
 export type TableCounts = Record<(typeof appTables)[number], number>;

@@ -41,4 +41,16 @@ export const channelFunctions = {
     result: z.object({ audio_url: z.string(), transcript: z.string() }),
   },
   set_reply_audio: { args: z.object({ p_message_id: uuid, p_audio_url: z.string() }), result: z.unknown() },
+  record_reply_speech: {
+    args: z.object({
+      p_message_id: uuid, p_audio_url: z.string(), p_model: z.string(), p_started_at: z.string(), p_ended_at: z.string(), p_characters: z.number(),
+    }),
+    result: z.object({ set: z.boolean(), observation_id: z.string().nullable(), cost_usd: z.union([z.number(), z.string()]).nullable() }),
+  },
+  audio_owned_by: { args: z.object({ p_audio_url: z.string(), p_user_id: z.string() }), result: z.object({ owned: z.boolean() }) },
+  claim_audio_deletions: { args: z.object({ p_limit: opt(z.number()), p_lease_seconds: opt(z.number()) }), result: z.array(z.string()) },
+  settle_audio_deletions: {
+    args: z.object({ p_deleted: z.array(z.string()), p_failed: opt(z.array(z.string())), p_error: opt(z.string()) }),
+    result: z.object({ deleted: z.number(), pending: z.number() }),
+  },
 };

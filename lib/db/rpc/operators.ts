@@ -66,6 +66,7 @@ export const operatorFunctions = {
       p_session_tag: opt(z.string()), p_q: opt(z.string()), p_agent: opt(z.string()), p_model: opt(z.string()), p_user_id: opt(z.string()),
       p_feedback: opt(z.string()), ...range, p_sort: opt(z.string()), p_dir: opt(z.string()), p_after_value: opt(z.string()),
       p_after_id: opt(uuid), p_limit: opt(z.number()), p_tool: opt(z.string()), p_has_error: opt(z.boolean()), p_min_cost: opt(numeric),
+      p_channel: opt(z.string()),
     }),
     result: z.object({ traces: z.array(traceRowSchema.extend({ sort_value: z.string() })), has_more: z.boolean() }),
   },
@@ -82,6 +83,10 @@ export const operatorFunctions = {
   dashboard_stats: {
     args: z.object({ ...range, p_experiment_a: opt(z.string()), p_experiment_b: opt(z.string()) }),
     result: dashboardStatsSchema,
+  },
+  dashboard_channels: {
+    args: z.object({ ...range }),
+    result: z.array(z.object({ channel: z.string(), traces: z.number(), llm_calls: z.number(), total_tokens: z.number(), cost_usd: z.number() })),
   },
   operator_authenticate: {
     args: z.object({ p_token_hash: z.string(), p_bucket: opt(z.string()), p_limit: opt(z.number()), p_session_hash: opt(z.string()), p_ttl_minutes: opt(z.number()) }),

@@ -58,6 +58,8 @@ export const traceRowSchema = z.object({
   session_id: z.string(),
   session_tag: z.string(),
   user_id: z.string(),
+  /** the session's channel: web, whatsapp */
+  channel: z.string(),
   agent_type: z.string(),
   model_key: z.string(),
   model_name: z.string(),

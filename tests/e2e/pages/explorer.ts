@@ -71,7 +71,7 @@ export class TraceExplorer {
     await this.settled("minCost", usd || null);
   }
 
-  async filter(name: "agent" | "model" | "feedback" | "range" | "tool", value: string): Promise<void> {
+  async filter(name: "agent" | "model" | "channel" | "feedback" | "range" | "tool", value: string): Promise<void> {
     await this.page.getByTestId(`filter-${name}`).selectOption(value);
     await this.settled(name, value || null);
   }
