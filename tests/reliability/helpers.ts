@@ -60,6 +60,7 @@ export const appTables = [
   "whatsapp_inbox",
   "whatsapp_outbox",
   "voice_messages",
+  "retention_settings",
 ] as const;
 
 export type TableCounts = Record<(typeof appTables)[number], number>;
