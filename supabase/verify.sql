@@ -148,7 +148,7 @@ expected_private_functions(fn) as (values
   ('mask_pii'),('mask_pii_jsonb'),('mask_stored_message'),('masked'),('masked_jsonb'),('masking_outputs'),
   ('menu_pick'),('menu_reply'),('model_id'),('open_session'),('otlp_append'),('otlp_enqueue_turn'),
   ('otlp_on_feedback'),('otlp_on_observation'),('otlp_on_reply'),('over_rate_limits'),('phone_like'),('product_hit'),
-  ('record_steps'),('regenerate_turn'),('replayed_turn'),('resolve_session'),('retention_drop_partitions'),('save_flows'),
+  ('record_steps'),('regenerate_turn'),('replayed_turn'),('resolve_session'),('retention_drop_observation_partitions'),('save_flows'),
   ('store_answer'),('tags_text'),('turn_json'),('turn_kind'),('voice_audio_url'),('whatsapp_on_reply')
 )
 select 'column' as check, tbl || '.' || col as object,

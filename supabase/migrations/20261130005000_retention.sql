@@ -5,7 +5,7 @@
 -- apply_retention() removes one bounded batch per table per call, pg_cron runs it every minute
 -- where it runs the maintenance job (20261129003100_maintenance_schedule.sql), the app's
 -- maintenance timer otherwise. Where a table is partitioned by pg_partman, whole partitions past
--- the limit are dropped first (private.retention_drop_partitions), the batch removes the rest.
+-- the limit are dropped first (private.retention_drop_observation_partitions), the batch removes the rest.
 -- The dashboard rollup is built from llm_traces, which retention never deletes: it stays exact.
 
 alter table public.llm_traces add column conversation_removed_at timestamptz;
@@ -42,26 +42,31 @@ begin
 end
 $$;
 
--- Whole partitions of p_table entirely older than p_days, dropped through pg_partman; 0 where the
--- table is not partitioned or pg_partman does not manage it (PGlite, a server without it).
-create or replace function private.retention_drop_partitions(p_table text, p_days integer)
+-- Whole monthly partitions of llm_observations entirely older than p_days, dropped through
+-- pg_partman (their traces marked first); 0 where the table is not partitioned or pg_partman does
+-- not manage it, which is the case today (docs/performance.md, "Partitioning").
+create or replace function private.retention_drop_observation_partitions(p_days integer)
 returns integer
 language plpgsql
 security invoker
 set search_path = ''
 as $$
 declare
+  v_managed integer;
   v_dropped integer;
 begin
   if to_regclass('partman.part_config') is null then
     return 0;
   end if;
-  execute 'select count(*)::int from partman.part_config c where c.parent_table = $1' into v_dropped using p_table;
-  if v_dropped = 0 then
+  execute 'select count(*)::int from partman.part_config c where c.parent_table = $1' into v_managed using 'public.llm_observations';
+  if v_managed = 0 then
     return 0;
   end if;
+  update public.llm_traces t set conversation_removed_at = now()
+   where t.conversation_removed_at is null
+     and t.id in (select o.trace_id from public.llm_observations o where o.created_at < now() - make_interval(days => p_days));
   execute 'select partman.drop_partition_time($1, $2, p_keep_table => false)'
-     into v_dropped using p_table, make_interval(days => p_days);
+     into v_dropped using 'public.llm_observations', make_interval(days => p_days);
   return coalesce(v_dropped, 0);
 end
 $$;
@@ -93,11 +98,8 @@ begin
   end if;
   v_cutoff := now() - make_interval(days => v_days);
 
-  -- traces whose steps or messages are about to go keep their figures and get the marker
-  update public.llm_traces t set conversation_removed_at = now()
-   where t.conversation_removed_at is null
-     and t.id in (select o.trace_id from public.llm_observations o where o.created_at < v_cutoff);
-  v_partitions := private.retention_drop_partitions('public.llm_observations', v_days);
+  -- traces whose steps or messages go keep their figures and get the marker
+  v_partitions := private.retention_drop_observation_partitions(v_days);
 
   with old as (
     select o.id, o.created_at from public.llm_observations o
@@ -105,6 +107,9 @@ begin
   ), gone as (
     delete from public.llm_observations o using old where o.id = old.id and o.created_at = old.created_at
     returning o.trace_id
+  ), marked as (
+    update public.llm_traces t set conversation_removed_at = now()
+     where t.conversation_removed_at is null and t.id in (select g.trace_id from gone g)
   )
   select count(*)::int into v_observations from gone;
 
@@ -143,9 +148,9 @@ end
 $$;
 
 revoke execute on function public.configure_retention(integer), public.apply_retention(integer),
-  private.retention_drop_partitions(text, integer) from public, anon, authenticated;
+  private.retention_drop_observation_partitions(integer) from public, anon, authenticated;
 grant execute on function public.configure_retention(integer), public.apply_retention(integer),
-  private.retention_drop_partitions(text, integer) to service_role;
+  private.retention_drop_observation_partitions(integer) to service_role;
 
 -- Scheduled like the maintenance job: pg_cron where it runs in this database, the app otherwise.
 do $$

@@ -737,7 +737,7 @@ select has_function('private', 'record_steps', 'function private.record_steps ex
 select has_function('private', 'regenerate_turn', 'function private.regenerate_turn exists');
 select has_function('private', 'replayed_turn', 'function private.replayed_turn exists');
 select has_function('private', 'resolve_session', 'function private.resolve_session exists');
-select has_function('private', 'retention_drop_partitions', 'function private.retention_drop_partitions exists');
+select has_function('private', 'retention_drop_observation_partitions', 'function private.retention_drop_observation_partitions exists');
 select has_function('private', 'save_flows', 'function private.save_flows exists');
 select has_function('private', 'store_answer', 'function private.store_answer exists');
 select has_function('private', 'tags_text', 'function private.tags_text exists');
