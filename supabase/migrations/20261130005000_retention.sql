@@ -21,9 +21,11 @@ alter table public.retention_settings enable row level security;
 revoke all on public.retention_settings from anon, authenticated;
 grant all on public.retention_settings to service_role;
 
--- the batches walk the oldest rows first
-create index conversation_messages_created on public.conversation_messages (created_at);
-create index llm_observations_created on public.llm_observations (created_at);
+-- The batches find old rows through block-range indexes: rows are appended in time order, so a
+-- BRIN index of a few pages answers "older than the limit" while costing a turn's inserts next to
+-- nothing (a B-tree would add one index insert per message and per step to every turn).
+create index conversation_messages_created on public.conversation_messages using brin (created_at);
+create index llm_observations_created on public.llm_observations using brin (created_at);
 
 create or replace function public.configure_retention(p_days integer)
 returns jsonb
@@ -71,7 +73,7 @@ begin
 end
 $$;
 
--- One bounded batch per table: observations, then messages (a message stays while a reply or a
+-- One bounded batch per table (any old rows, not necessarily the oldest): observations, then messages (a message stays while a reply or a
 -- step of its turn is younger than the limit, so nothing younger is touched by a cascade), then
 -- voice transcripts whose message is gone or old. `more` says another call has work.
 create or replace function public.apply_retention(p_batch integer default 10000)
@@ -103,7 +105,7 @@ begin
 
   with old as (
     select o.id, o.created_at from public.llm_observations o
-     where o.created_at < v_cutoff order by o.created_at limit p_batch
+     where o.created_at < v_cutoff limit p_batch
   ), gone as (
     delete from public.llm_observations o using old where o.id = old.id and o.created_at = old.created_at
     returning o.trace_id
@@ -118,7 +120,7 @@ begin
      where m.created_at < v_cutoff
        and not exists (select 1 from public.conversation_messages r where r.reply_to = m.id and r.created_at >= v_cutoff)
        and not exists (select 1 from public.llm_observations o where o.message_id = m.id and o.created_at >= v_cutoff)
-     order by m.created_at limit p_batch
+     limit p_batch
   ), gone as (
     delete from public.conversation_messages m using old where m.id = old.id
     returning m.session_id
