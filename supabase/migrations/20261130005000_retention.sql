@@ -26,6 +26,14 @@ grant all on public.retention_settings to service_role;
 -- nothing (a B-tree would add one index insert per message and per step to every turn).
 create index conversation_messages_created on public.conversation_messages using brin (created_at);
 create index llm_observations_created on public.llm_observations using brin (created_at);
+-- Deleting a message or a step runs its foreign keys' actions (its replies, superseded_by set
+-- null, the WhatsApp outbox row, a tool step under its generation): without these each deleted
+-- row scanned the whole referencing table (conversation_messages_one_reply cannot serve reply_to:
+-- it leaves out superseded replies). Partial: only the rows that do reference something.
+create index conversation_messages_reply_to on public.conversation_messages (reply_to) where reply_to is not null;
+create index conversation_messages_superseded_by on public.conversation_messages (superseded_by) where superseded_by is not null;
+create index whatsapp_outbox_message on public.whatsapp_outbox (message_id) where message_id is not null;
+create index llm_observations_parent on public.llm_observations (parent_id) where parent_id is not null;
 
 create or replace function public.configure_retention(p_days integer)
 returns jsonb

@@ -5,7 +5,7 @@
 -- Run with `pg_prove` on a migrated database with pgtap in the `extensions` schema (tests/db/pgtap.test.ts).
 begin;
 set local search_path = extensions, public;
-select plan(823);
+select plan(827);
 
 select has_table('public', 'agent_tools', 'table public.agent_tools exists');
 select has_table('public', 'agent_versions', 'table public.agent_versions exists');
@@ -616,9 +616,11 @@ select has_index('public', 'conversation_messages', 'conversation_messages_creat
 select has_index('public', 'conversation_messages', 'conversation_messages_one_reply', 'conversation_messages has index conversation_messages_one_reply');
 select index_is_unique('public', 'conversation_messages', 'conversation_messages_one_reply', 'conversation_messages_one_reply is unique');
 select has_index('public', 'conversation_messages', 'conversation_messages_pkey', 'conversation_messages has index conversation_messages_pkey');
+select has_index('public', 'conversation_messages', 'conversation_messages_reply_to', 'conversation_messages has index conversation_messages_reply_to');
 select has_index('public', 'conversation_messages', 'conversation_messages_seq', 'conversation_messages has index conversation_messages_seq');
 select index_is_unique('public', 'conversation_messages', 'conversation_messages_seq', 'conversation_messages_seq is unique');
 select has_index('public', 'conversation_messages', 'conversation_messages_session_seq', 'conversation_messages has index conversation_messages_session_seq');
+select has_index('public', 'conversation_messages', 'conversation_messages_superseded_by', 'conversation_messages has index conversation_messages_superseded_by');
 select has_index('public', 'conversation_sessions', 'conversation_sessions_one_active', 'conversation_sessions has index conversation_sessions_one_active');
 select index_is_unique('public', 'conversation_sessions', 'conversation_sessions_one_active', 'conversation_sessions_one_active is unique');
 select has_index('public', 'conversation_sessions', 'conversation_sessions_pkey', 'conversation_sessions has index conversation_sessions_pkey');
@@ -643,6 +645,7 @@ select index_is_unique('public', 'llm_models', 'llm_models_key_key', 'llm_models
 select has_index('public', 'llm_models', 'llm_models_pkey', 'llm_models has index llm_models_pkey');
 select has_index('public', 'llm_observations', 'llm_observations_created', 'llm_observations has index llm_observations_created');
 select has_index('public', 'llm_observations', 'llm_observations_message', 'llm_observations has index llm_observations_message');
+select has_index('public', 'llm_observations', 'llm_observations_parent', 'llm_observations has index llm_observations_parent');
 select has_index('public', 'llm_observations', 'llm_observations_pkey', 'llm_observations has index llm_observations_pkey');
 select has_index('public', 'llm_observations', 'llm_observations_session', 'llm_observations has index llm_observations_session');
 select has_index('public', 'llm_observations', 'llm_observations_trace', 'llm_observations has index llm_observations_trace');
@@ -683,6 +686,7 @@ select has_index('public', 'whatsapp_inbox', 'whatsapp_inbox_wa_id', 'whatsapp_i
 select has_index('public', 'whatsapp_outbox', 'whatsapp_outbox_dedupe_key_key', 'whatsapp_outbox has index whatsapp_outbox_dedupe_key_key');
 select index_is_unique('public', 'whatsapp_outbox', 'whatsapp_outbox_dedupe_key_key', 'whatsapp_outbox_dedupe_key_key is unique');
 select has_index('public', 'whatsapp_outbox', 'whatsapp_outbox_due', 'whatsapp_outbox has index whatsapp_outbox_due');
+select has_index('public', 'whatsapp_outbox', 'whatsapp_outbox_message', 'whatsapp_outbox has index whatsapp_outbox_message');
 select has_index('public', 'whatsapp_outbox', 'whatsapp_outbox_pkey', 'whatsapp_outbox has index whatsapp_outbox_pkey');
 select has_index('public', 'whatsapp_outbox', 'whatsapp_outbox_wa_id', 'whatsapp_outbox has index whatsapp_outbox_wa_id');
 select has_trigger('public', 'agents', 'agents_bump_version', 'agents has trigger agents_bump_version');
