@@ -3,6 +3,7 @@ import { log } from "./log";
 import { adminTokenReady, sessionSecret } from "./settings";
 import { defaultAgentProblem, enabledAgents } from "./chat/default-agent";
 import { startMaintenance } from "./chat/maintenance";
+import { configureRetention } from "./chat/retention";
 import { ensureModels } from "./chat/available-models";
 import { env } from "./env";
 import { startTelemetry } from "./telemetry/start";
@@ -31,6 +32,8 @@ export async function startup(): Promise<void> {
     await checkDefaultAgent(db);
     log("server.started", { backend: db.backend, migrationVersion: migration_version });
     const e = env();
+    // the retention limit goes where pg_cron's job and every instance's timer read it
+    await configureRetention(db, e.RETENTION_DAYS);
     // idle sessions end even when nobody writes again (pg_cron, or this instance's timer)
     await startMaintenance(db, { intervalSeconds: e.MAINTENANCE_INTERVAL_SECONDS, idleMinutes: e.SESSION_IDLE_MINUTES }).catch((error: unknown) =>
       log("maintenance.failed", { error: String((error as Error).message ?? error) }, "warn"),

@@ -5,7 +5,9 @@ import { MessageCard, type DetailMessage } from "./MessageCard";
 import { StepTimeline } from "./StepTimeline";
 
 /** The session's messages in stored order; under each visitor message, the steps of its turn. */
-export function Conversation({ messages, steps = [] }: { messages: DetailMessage[]; steps?: Step[] }) {
+export function Conversation({
+  messages, steps = [], removedAt = null,
+}: { messages: DetailMessage[]; steps?: Step[]; /** when retention removed messages or steps (RETENTION_DAYS) */ removedAt?: string | null }) {
   const turns = stepTurns(steps);
   const known = new Set(messages.map((m) => m.id));
   const turnOf = new Map(turns.map((t) => [t.messageId, t]));
@@ -15,7 +17,14 @@ export function Conversation({ messages, steps = [] }: { messages: DetailMessage
       <h2 id="conversation-title" className={cardTitle}>
         Conversation <span className={cx("font-normal", muted)}>({messages.length} messages, {steps.length} steps)</span>
       </h2>
+      {removedAt && (
+        <p data-testid="conversation-removed" className={cx("mt-3 text-sm", muted)}>
+          Conversation removed by retention on {new Date(removedAt).toISOString().slice(0, 10)}
+          {messages.length > 0 ? " (its older messages and steps)" : ""}; the trace keeps its figures, feedback and tag.
+        </p>
+      )}
       {messages.length === 0 && steps.length === 0 ? (
+        removedAt ? null :
         <p data-testid="conversation-empty" className={cx("mt-3 text-sm", muted)}>No messages stored for this session.</p>
       ) : (
         <ol className="mt-3 space-y-2">

@@ -2,6 +2,7 @@ import type { RpcResultOf } from "../db/registry";
 import type { Database } from "../db/types";
 import { log } from "../log";
 import { logSessionEnded } from "./endings";
+import { runRetention } from "./retention";
 
 // The periodic session job, public.run_maintenance (docs/architecture.md, "Session lifecycle"):
 // pg_cron runs it where the database has it; anywhere else every app instance runs it on an
@@ -22,13 +23,14 @@ export interface Maintenance {
   stop(): void;
 }
 
-/** One run: closes idle sessions (one `session.ended` line each) and forgets finished rate-limit windows. */
+/** One run: closes idle sessions (one `session.ended` line each), forgets finished rate-limit windows, applies RETENTION_DAYS. */
 export async function runMaintenance(db: Database, idleMinutes: number): Promise<MaintenanceRun> {
   const run = await db.rpc("run_maintenance", { p_idle_minutes: idleMinutes });
   for (const ending of run.sessions) logSessionEnded(ending, { by: "maintenance" });
   if (run.closed > 0 || run.rate_limit_windows_deleted > 0) {
     log("maintenance.ran", { closedSessions: run.closed, rateLimitWindowsDeleted: run.rate_limit_windows_deleted });
   }
+  await runRetention(db);
   return run;
 }
 

@@ -10,7 +10,8 @@ import { stepView } from "./steps";
 export async function traceDetail(db: Database, traceId: string) {
   const r = await db.rpc("trace_detail", { p_trace_id: traceId }); // its shape: lib/db/rpc/operators.ts
   return {
-    trace: traceView(r.trace),
+    // the figures stay; the conversation's messages and steps were removed by retention (RETENTION_DAYS)
+    trace: { ...traceView(r.trace), conversationRemovedAt: r.trace.conversation_removed_at },
     session: {
       id: r.session.id,
       isActive: r.session.is_active,

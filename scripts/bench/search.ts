@@ -6,15 +6,17 @@
 // and prints p50/p99 against the goals, with EXPLAIN (ANALYZE, BUFFERS) of the
 // exact tag search, the slowest substring search and the slowest query.
 //
-// BENCH_TRACES (default 1000000), BENCH_VISITORS (default 8000),
+// BENCH_TRACES (default 1000000; 10000000 loads in ten time slices), BENCH_VISITORS (default 8000),
 // BENCH_REPEAT (default 200 per query; the dashboard runs fewer),
 // BENCH_APPLY_SQL=a.sql[,b.sql]: after timing the migrated schema, apply these
 // files to the same data and time again (before/after columns).
+// Also prints the table and index sizes per 1,000,000 traces.
 import { readFileSync } from "node:fs";
 import pg from "pg";
 import { migratePostgres } from "../../lib/db/postgres-migrate";
 import { createDatabase, startPostgres } from "../../tests/support/postgres";
 import { cleanup, fmt, loadavg, machine, progress, section, summarize, table } from "./common";
+import { postmasterPid, treeCpuMs } from "./cpu";
 import { explainCall } from "./explain";
 import { cases, sample, time, type Case, type Samples, type Timing } from "./search-cases";
 import { seedTraces } from "./seed-traces";
@@ -75,9 +77,13 @@ async function main() {
   await client.connect();
   stops.add(() => client.end());
 
+  // wall time depends on what else the machine runs; PostgreSQL's CPU time for the load much less
+  const pgPid = postmasterPid(server.dir);
   const loadStarted = performance.now();
+  const loadCpu0 = treeCpuMs(pgPid);
   await seedTraces(client, traces, visitors);
   const loadSeconds = (performance.now() - loadStarted) / 1000;
+  const loadCpuSeconds = (treeCpuMs(pgPid) - loadCpu0) / 1000;
   const { rows: facts } = await client.query(
     `select (select count(*) from public.llm_traces)::int as traces,
             (select count(distinct user_id) from public.llm_traces)::int as visitors,
@@ -110,7 +116,7 @@ async function main() {
   section("Machine and data");
   for (const [k, v] of Object.entries({ ...host, "load after": loadavg() })) console.log(`- ${k}: ${v}`);
   console.log(`- postgres: ${f.version} (throwaway server: fsync=off, shared_buffers ${f.shared_buffers})`);
-  console.log(`- loaded ${f.traces.toLocaleString("en")} traces (and sessions) of ${f.visitors.toLocaleString("en")} visitors in ${fmt(loadSeconds, 0)} s, incl. index rebuild and VACUUM ANALYZE`);
+  console.log(`- loaded ${f.traces.toLocaleString("en")} traces (and sessions) of ${f.visitors.toLocaleString("en")} visitors in ${fmt(loadSeconds, 0)} s, incl. index rebuild and VACUUM ANALYZE (PostgreSQL CPU ${fmt(loadCpuSeconds, 0)} s, all processes)`);
   console.log(`- llm_traces: table ${f.table_size}, indexes ${f.index_size}; ${f.tags.toLocaleString("en")} distinct tags; the most shared tag is on ${f.most_shared_tag} traces (one per visitor); the heaviest visitor has ${f.heaviest_visitor}`);
   if (!hasDashboard) console.log("- public.dashboard_stats does not exist in this schema: dashboard aggregates skipped");
   const { rows: rollup } = await client.query(
@@ -126,6 +132,28 @@ async function main() {
     console.log(`- dashboard rollup: ${r[0].rollup.toLocaleString("en")} rows, visitor days ${r[0].visitor_days.toLocaleString("en")}, visitors ${r[0].visitors.toLocaleString("en")} (${r[0].size} with indexes)`);
   }
   if (applySql.length) console.log(`- "after": the same data with ${applySql.join(", ")} applied`);
+
+  section(`Table and index sizes (MB, and MB per 1,000,000 traces, at ${f.traces.toLocaleString("en")} traces)`);
+  const { rows: sizes } = await client.query<{ name: string; rows: string; table_mb: number; index_mb: number }>(
+    `select c.relname as name, c.reltuples::bigint::text as rows,
+            pg_table_size(c.oid) / 1048576.0 as table_mb, pg_indexes_size(c.oid) / 1048576.0 as index_mb
+       from pg_class c
+      where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p')
+        and c.relname in ('llm_traces', 'conversation_sessions', 'session_tag_counters', 'dashboard_rollup', 'dashboard_visitor_days', 'dashboard_visitors')
+      order by pg_total_relation_size(c.oid) desc`,
+  );
+  const perMillion = (mb: number) => fmt((mb * 1_000_000) / f.traces, 1);
+  const total = sizes.reduce((a, r) => ({ t: a.t + Number(r.table_mb), i: a.i + Number(r.index_mb) }), { t: 0, i: 0 });
+  console.log(
+    table(
+      ["table", "rows (estimate)", "table MB", "indexes MB", "table MB / 1M traces", "indexes MB / 1M traces", "total MB / 1M traces"],
+      [
+        ...sizes.map((r) => [r.name, Number(r.rows).toLocaleString("en"), fmt(Number(r.table_mb), 1), fmt(Number(r.index_mb), 1),
+          perMillion(Number(r.table_mb)), perMillion(Number(r.index_mb)), perMillion(Number(r.table_mb) + Number(r.index_mb))]),
+        ["all of the above", "", fmt(total.t, 1), fmt(total.i, 1), perMillion(total.t), perMillion(total.i), perMillion(total.t + total.i)],
+      ],
+    ),
+  );
 
   section("Query latency (ms, client-side round trip over loopback, one at a time)");
   const final = after ?? before;

@@ -78,25 +78,41 @@ export async function seedTraces(client: pg.Client, traces: number, visitors: nu
   );
 
   // Calls: geometric, mean ~3; tokens and latency per call; 1 % errors; 8 % positive, 3 % negative.
-  await timed(
-    client,
-    `${traces.toLocaleString("en")} traces`,
-    `insert into public.llm_traces
-       (session_id, session_tag, user_id, agent_type, model_id, experiment_name, llm_calls, input_tokens,
-        output_tokens, latency_ms, status, last_error, feedback, feedback_comment, created_at, updated_at)
-     select s.id, s.session_tag, s.user_id, s.agent_type, s.model_id, m.experiment_name, s.calls,
-            s.calls * (150 + floor(random() * 900)::int), s.calls * (60 + floor(random() * 400)::int),
-            s.calls * (250 + floor(random() * 2500)::int),
-            case when s.fe < 0.01 then 'error' else 'ok' end,
-            case when s.fe < 0.01 then 'model timed out' end,
-            case when s.fb < 0.08 then 'positive' when s.fb < 0.11 then 'negative' else 'pending' end,
-            case when s.fb < 0.02 then 'helpful, found what I needed' when s.fb between 0.08 and 0.09 then 'wrong product' end,
-            s.started_at, s.ended_at
-       from (select cs.*, 1 + floor(-ln(1 - random()) * 2.5)::int as calls, random() as fe, random() as fb
-               from public.conversation_sessions cs) s
-       join public.llm_models m on m.id = s.model_id
-      order by s.started_at`,
+  // In time slices of about a million sessions each (BENCH_TRACES=10000000 is ten statements): each
+  // statement's dashboard-rollup trigger aggregates its own slice, memory stays bounded, progress shows.
+  const { rows: [span] } = await client.query<{ lo: string; hi: string }>(
+    "select min(started_at)::text as lo, (max(started_at) + interval '1 microsecond')::text as hi from public.conversation_sessions",
   );
+  const slices = Math.max(1, Math.ceil(traces / 1_000_000));
+  const { rows: bounds } = await client.query<{ b: string }>(
+    `select (percentile_disc(array(select g / $1::float8 from generate_series(1, $1 - 1) g)) within group (order by started_at))::text[] as b
+       from public.conversation_sessions`,
+    [slices],
+  );
+  const edges = [span.lo, ...((bounds[0]?.b as unknown as string[] | null) ?? []), span.hi];
+  for (let i = 0; i < edges.length - 1; i++) {
+    await timed(
+      client,
+      `traces, slice ${i + 1}/${edges.length - 1}`,
+      `insert into public.llm_traces
+         (session_id, session_tag, user_id, agent_type, model_id, experiment_name, llm_calls, input_tokens,
+          output_tokens, latency_ms, status, last_error, feedback, feedback_comment, created_at, updated_at)
+       select s.id, s.session_tag, s.user_id, s.agent_type, s.model_id, m.experiment_name, s.calls,
+              s.calls * (150 + floor(random() * 900)::int), s.calls * (60 + floor(random() * 400)::int),
+              s.calls * (250 + floor(random() * 2500)::int),
+              case when s.fe < 0.01 then 'error' else 'ok' end,
+              case when s.fe < 0.01 then 'model timed out' end,
+              case when s.fb < 0.08 then 'positive' when s.fb < 0.11 then 'negative' else 'pending' end,
+              case when s.fb < 0.02 then 'helpful, found what I needed' when s.fb between 0.08 and 0.09 then 'wrong product' end,
+              s.started_at, s.ended_at
+         from (select cs.*, 1 + floor(-ln(1 - random()) * 2.5)::int as calls, random() as fe, random() as fb
+                 from public.conversation_sessions cs
+                where cs.started_at >= $1::timestamptz and cs.started_at < $2::timestamptz) s
+         join public.llm_models m on m.id = s.model_id
+        order by s.started_at`,
+      [edges[i], edges[i + 1]],
+    );
+  }
   await timed(
     client,
     "tag counters",

@@ -26,6 +26,10 @@ describe("session maintenance on PostgreSQL", () => {
       expect(await db.rpc("maintenance_scheduler")).toMatchObject({ scheduler: "pg_cron", job: "threadline-maintenance" });
       // the scheduled command itself runs clean
       await db.pool.query(jobs[0].command);
+      // RETENTION_DAYS' job runs beside it (docs/performance.md, "Retention")
+      const { rows: retention } = await db.pool.query("select schedule, command, active from cron.job where jobname = 'threadline-retention'");
+      expect(retention).toEqual([{ schedule: "* * * * *", command: "select public.apply_retention()", active: true }]);
+      await db.pool.query(retention[0].command);
       const job = await startMaintenance(db, { intervalSeconds: 60, idleMinutes: 1440 });
       expect(job.scheduler).toBe("pg_cron");
       expect(await job.firstRun).toBeNull();

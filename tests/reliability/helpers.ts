@@ -62,6 +62,7 @@ export const appTables = [
   "voice_messages",
   "dashboard_channel_rollup",
   "audio_deletions",
+  "retention_settings",
 ] as const;
 
 export type TableCounts = Record<(typeof appTables)[number], number>;

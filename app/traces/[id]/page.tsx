@@ -38,7 +38,7 @@ export default async function TracePage({ params }: { params: Promise<{ id: stri
         <TraceFigures detail={detail} />
         <div className="grid gap-4 lg:grid-cols-3">
           <div className="lg:col-span-2">
-            <Conversation messages={detail.messages} steps={detail.steps} />
+            <Conversation messages={detail.messages} steps={detail.steps} removedAt={detail.trace.conversationRemovedAt} />
           </div>
           <div className="space-y-4">
             <FeedbackEditor traceId={detail.trace.id} feedback={detail.trace.feedback} comment={detail.trace.feedbackComment} />

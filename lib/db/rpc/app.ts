@@ -28,6 +28,15 @@ export const appFunctions = {
     args: z.object({ p_idle_minutes: z.number(), p_batch: opt(z.number()) }),
     result: z.object({ closed: z.number().int().min(0), sessions: sessionEndingSchema.array() }),
   },
+  configure_retention: { args: z.object({ p_days: z.number().int().nullable() }), result: z.object({ retention_days: z.number().nullable() }) },
+  apply_retention: {
+    args: z.object({ p_batch: opt(z.number()) }),
+    result: z.object({
+      retention_days: z.number().nullable(), cutoff: z.string().nullable(), partitions_dropped: z.number().int().min(0),
+      observations_deleted: z.number().int().min(0), messages_deleted: z.number().int().min(0),
+      voice_messages_deleted: z.number().int().min(0), more: z.boolean(),
+    }),
+  },
   maintenance_scheduler: {
     args: z.object({}),
     result: z.object({ scheduler: z.enum(["pg_cron", "app"]), job: z.string().optional(), schedule: z.string().optional() }),

@@ -45,7 +45,8 @@ export const dashboardStatsSchema = z.object({
 });
 
 export const traceDetailSchema = z.object({
-  trace: traceRowSchema,
+  // when retention removed the trace's messages or steps (docs/performance.md, "Retention")
+  trace: traceRowSchema.extend({ conversation_removed_at: z.string().nullable() }),
   session: sessionRowSchema,
   messages: z.array(messageRowSchema.extend({ vote: z.enum(["up", "down"]).nullish() })),
   events: z.array(z.object({

@@ -5,7 +5,7 @@
 -- Run with `pg_prove` on a migrated database with pgtap in the `extensions` schema (tests/db/pgtap.test.ts).
 begin;
 set local search_path = extensions, public;
-select plan(867);
+select plan(887);
 
 select has_table('public', 'agent_tools', 'table public.agent_tools exists');
 select has_table('public', 'agent_versions', 'table public.agent_versions exists');
@@ -28,6 +28,7 @@ select has_table('public', 'otlp_outbox', 'table public.otlp_outbox exists');
 select has_table('public', 'privacy_settings', 'table public.privacy_settings exists');
 select has_table('public', 'products', 'table public.products exists');
 select has_table('public', 'rate_limit_buckets', 'table public.rate_limit_buckets exists');
+select has_table('public', 'retention_settings', 'table public.retention_settings exists');
 select has_table('public', 'session_events', 'table public.session_events exists');
 select has_table('public', 'session_tag_counters', 'table public.session_tag_counters exists');
 select has_table('public', 'voice_messages', 'table public.voice_messages exists');
@@ -349,6 +350,7 @@ select col_type_is('public', 'llm_traces', 'votes_down', 'integer', 'llm_traces.
 select col_not_null('public', 'llm_traces', 'votes_down', 'llm_traces.votes_down is not null');
 select col_type_is('public', 'llm_traces', 'channel', 'text', 'llm_traces.channel is text');
 select col_not_null('public', 'llm_traces', 'channel', 'llm_traces.channel is not null');
+select col_type_is('public', 'llm_traces', 'conversation_removed_at', 'timestamp with time zone', 'llm_traces.conversation_removed_at is timestamp with time zone');
 select col_type_is('public', 'operator_sessions', 'id_hash', 'text', 'operator_sessions.id_hash is text');
 select col_not_null('public', 'operator_sessions', 'id_hash', 'operator_sessions.id_hash is not null');
 select col_type_is('public', 'operator_sessions', 'token_hash', 'text', 'operator_sessions.token_hash is text');
@@ -416,6 +418,11 @@ select col_type_is('public', 'rate_limit_buckets', 'window_start', 'timestamp wi
 select col_not_null('public', 'rate_limit_buckets', 'window_start', 'rate_limit_buckets.window_start is not null');
 select col_type_is('public', 'rate_limit_buckets', 'hits', 'integer', 'rate_limit_buckets.hits is integer');
 select col_not_null('public', 'rate_limit_buckets', 'hits', 'rate_limit_buckets.hits is not null');
+select col_type_is('public', 'retention_settings', 'id', 'boolean', 'retention_settings.id is boolean');
+select col_not_null('public', 'retention_settings', 'id', 'retention_settings.id is not null');
+select col_type_is('public', 'retention_settings', 'retention_days', 'integer', 'retention_settings.retention_days is integer');
+select col_type_is('public', 'retention_settings', 'updated_at', 'timestamp with time zone', 'retention_settings.updated_at is timestamp with time zone');
+select col_not_null('public', 'retention_settings', 'updated_at', 'retention_settings.updated_at is not null');
 select col_type_is('public', 'session_events', 'id', 'bigint', 'session_events.id is bigint');
 select col_not_null('public', 'session_events', 'id', 'session_events.id is not null');
 select col_type_is('public', 'session_events', 'session_id', 'uuid', 'session_events.session_id is uuid');
@@ -601,6 +608,9 @@ select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.produ
 select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.products'::regclass and k.conname = 'products_price_cents_check' and k.contype = 'c'), 'products has check constraint products_price_cents_check');
 select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.products'::regclass and k.conname = 'products_sku_check' and k.contype = 'c'), 'products has check constraint products_sku_check');
 select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.rate_limit_buckets'::regclass and k.conname = 'rate_limit_buckets_pkey' and k.contype = 'p'), 'rate_limit_buckets has primary key rate_limit_buckets_pkey');
+select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.retention_settings'::regclass and k.conname = 'retention_settings_id_check' and k.contype = 'c'), 'retention_settings has check constraint retention_settings_id_check');
+select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.retention_settings'::regclass and k.conname = 'retention_settings_pkey' and k.contype = 'p'), 'retention_settings has primary key retention_settings_pkey');
+select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.retention_settings'::regclass and k.conname = 'retention_settings_retention_days_check' and k.contype = 'c'), 'retention_settings has check constraint retention_settings_retention_days_check');
 select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.session_events'::regclass and k.conname = 'session_events_event_check' and k.contype = 'c'), 'session_events has check constraint session_events_event_check');
 select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.session_events'::regclass and k.conname = 'session_events_pkey' and k.contype = 'p'), 'session_events has primary key session_events_pkey');
 select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.session_events'::regclass and k.conname = 'session_events_previous_session_id_fkey' and k.contype = 'f'), 'session_events has foreign key session_events_previous_session_id_fkey');
@@ -638,12 +648,15 @@ select has_index('public', 'conversation_messages', 'conversation_messages_clien
 select index_is_unique('public', 'conversation_messages', 'conversation_messages_client_id_per_session', 'conversation_messages_client_id_per_session is unique');
 select has_index('public', 'conversation_messages', 'conversation_messages_client_id_per_user', 'conversation_messages has index conversation_messages_client_id_per_user');
 select index_is_unique('public', 'conversation_messages', 'conversation_messages_client_id_per_user', 'conversation_messages_client_id_per_user is unique');
+select has_index('public', 'conversation_messages', 'conversation_messages_created', 'conversation_messages has index conversation_messages_created');
 select has_index('public', 'conversation_messages', 'conversation_messages_one_reply', 'conversation_messages has index conversation_messages_one_reply');
 select index_is_unique('public', 'conversation_messages', 'conversation_messages_one_reply', 'conversation_messages_one_reply is unique');
 select has_index('public', 'conversation_messages', 'conversation_messages_pkey', 'conversation_messages has index conversation_messages_pkey');
+select has_index('public', 'conversation_messages', 'conversation_messages_reply_to', 'conversation_messages has index conversation_messages_reply_to');
 select has_index('public', 'conversation_messages', 'conversation_messages_seq', 'conversation_messages has index conversation_messages_seq');
 select index_is_unique('public', 'conversation_messages', 'conversation_messages_seq', 'conversation_messages_seq is unique');
 select has_index('public', 'conversation_messages', 'conversation_messages_session_seq', 'conversation_messages has index conversation_messages_session_seq');
+select has_index('public', 'conversation_messages', 'conversation_messages_superseded_by', 'conversation_messages has index conversation_messages_superseded_by');
 select has_index('public', 'conversation_sessions', 'conversation_sessions_one_active', 'conversation_sessions has index conversation_sessions_one_active');
 select index_is_unique('public', 'conversation_sessions', 'conversation_sessions_one_active', 'conversation_sessions_one_active is unique');
 select has_index('public', 'conversation_sessions', 'conversation_sessions_pkey', 'conversation_sessions has index conversation_sessions_pkey');
@@ -667,7 +680,9 @@ select has_index('public', 'flow_states', 'flow_states_pkey', 'flow_states has i
 select has_index('public', 'llm_models', 'llm_models_key_key', 'llm_models has index llm_models_key_key');
 select index_is_unique('public', 'llm_models', 'llm_models_key_key', 'llm_models_key_key is unique');
 select has_index('public', 'llm_models', 'llm_models_pkey', 'llm_models has index llm_models_pkey');
+select has_index('public', 'llm_observations', 'llm_observations_created', 'llm_observations has index llm_observations_created');
 select has_index('public', 'llm_observations', 'llm_observations_message', 'llm_observations has index llm_observations_message');
+select has_index('public', 'llm_observations', 'llm_observations_parent', 'llm_observations has index llm_observations_parent');
 select has_index('public', 'llm_observations', 'llm_observations_pkey', 'llm_observations has index llm_observations_pkey');
 select has_index('public', 'llm_observations', 'llm_observations_session', 'llm_observations has index llm_observations_session');
 select has_index('public', 'llm_observations', 'llm_observations_trace', 'llm_observations has index llm_observations_trace');
@@ -697,6 +712,7 @@ select has_index('public', 'privacy_settings', 'privacy_settings_pkey', 'privacy
 select has_index('public', 'products', 'products_pkey', 'products has index products_pkey');
 select has_index('public', 'products', 'products_search_vector', 'products has index products_search_vector');
 select has_index('public', 'rate_limit_buckets', 'rate_limit_buckets_pkey', 'rate_limit_buckets has index rate_limit_buckets_pkey');
+select has_index('public', 'retention_settings', 'retention_settings_pkey', 'retention_settings has index retention_settings_pkey');
 select has_index('public', 'session_events', 'session_events_pkey', 'session_events has index session_events_pkey');
 select has_index('public', 'session_events', 'session_events_session', 'session_events has index session_events_session');
 select has_index('public', 'session_tag_counters', 'session_tag_counters_model_last', 'session_tag_counters has index session_tag_counters_model_last');
@@ -709,6 +725,7 @@ select has_index('public', 'whatsapp_inbox', 'whatsapp_inbox_wa_id', 'whatsapp_i
 select has_index('public', 'whatsapp_outbox', 'whatsapp_outbox_dedupe_key_key', 'whatsapp_outbox has index whatsapp_outbox_dedupe_key_key');
 select index_is_unique('public', 'whatsapp_outbox', 'whatsapp_outbox_dedupe_key_key', 'whatsapp_outbox_dedupe_key_key is unique');
 select has_index('public', 'whatsapp_outbox', 'whatsapp_outbox_due', 'whatsapp_outbox has index whatsapp_outbox_due');
+select has_index('public', 'whatsapp_outbox', 'whatsapp_outbox_message', 'whatsapp_outbox has index whatsapp_outbox_message');
 select has_index('public', 'whatsapp_outbox', 'whatsapp_outbox_pkey', 'whatsapp_outbox has index whatsapp_outbox_pkey');
 select has_index('public', 'whatsapp_outbox', 'whatsapp_outbox_wa_id', 'whatsapp_outbox has index whatsapp_outbox_wa_id');
 select has_trigger('public', 'agents', 'agents_bump_version', 'agents has trigger agents_bump_version');
@@ -778,6 +795,7 @@ select has_function('private', 'record_steps', 'function private.record_steps ex
 select has_function('private', 'regenerate_turn', 'function private.regenerate_turn exists');
 select has_function('private', 'replayed_turn', 'function private.replayed_turn exists');
 select has_function('private', 'resolve_session', 'function private.resolve_session exists');
+select has_function('private', 'retention_drop_observation_partitions', 'function private.retention_drop_observation_partitions exists');
 select has_function('private', 'save_flows', 'function private.save_flows exists');
 select has_function('private', 'store_answer', 'function private.store_answer exists');
 select has_function('private', 'tags_text', 'function private.tags_text exists');
@@ -793,6 +811,7 @@ select has_function('public', 'agents_check_tools', 'function public.agents_chec
 select has_function('public', 'agents_continue_version', 'function public.agents_continue_version exists');
 select has_function('public', 'agents_snapshot_version', 'function public.agents_snapshot_version exists');
 select has_function('public', 'app_health', 'function public.app_health exists');
+select has_function('public', 'apply_retention', 'function public.apply_retention exists');
 select has_function('public', 'audio_owned_by', 'function public.audio_owned_by exists');
 select has_function('public', 'begin_turn', 'function public.begin_turn exists');
 select has_function('public', 'catalog_products', 'function public.catalog_products exists');
@@ -803,6 +822,7 @@ select has_function('public', 'claim_whatsapp_outbox', 'function public.claim_wh
 select has_function('public', 'close_idle_sessions', 'function public.close_idle_sessions exists');
 select has_function('public', 'close_session', 'function public.close_session exists');
 select has_function('public', 'configure_privacy', 'function public.configure_privacy exists');
+select has_function('public', 'configure_retention', 'function public.configure_retention exists');
 select has_function('public', 'count_new_visitor', 'function public.count_new_visitor exists');
 select has_function('public', 'dashboard_channels', 'function public.dashboard_channels exists');
 select has_function('public', 'dashboard_daily', 'function public.dashboard_daily exists');
