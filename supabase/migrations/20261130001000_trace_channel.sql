@@ -4,6 +4,7 @@
 -- the explorer filters and shows it. search_traces is the body of
 -- 20261129010000_explorer_masking.sql with one more filter (p_channel, $15) and the
 -- `channel` output column; its old signature is dropped so named calls stay unambiguous.
+-- The masking setting is read once per call ($16) instead of twice per row.
 
 alter table public.llm_traces
   add column channel text not null default 'web' check (channel ~ '^[a-z][a-z0-9_]{0,31}$');
@@ -75,6 +76,8 @@ declare
   v_source text := 'public.llm_traces t';
   v_rows jsonb;
   v_count integer;
+  -- read once per call, not per row (a function with its own search_path is never inlined)
+  v_mask boolean := private.masking_outputs();
 begin
   -- the keyset: its columns, the cursor's values, the order and the printed sort value
   if v_sort = 'cost_usd' then
@@ -137,8 +140,9 @@ begin
          select t.id, t.session_id, t.session_tag, t.user_id, t.channel, t.agent_type, t.agent_version,
                 m.key as model_key, m.name as model_name, t.experiment_name, t.llm_calls, t.input_tokens,
                 t.output_tokens, t.total_tokens, t.latency_ms, t.cost_usd, t.tool_calls, t.error_count, t.tools_used,
-                t.votes_up, t.votes_down, t.status, private.masked(t.last_error) as last_error, t.feedback,
-                private.masked(t.feedback_comment) as feedback_comment, t.created_at, t.updated_at, %1$s as sort_value,
+                t.votes_up, t.votes_down, t.status, case when $16 then private.mask_pii(t.last_error) else t.last_error end as last_error, t.feedback,
+                case when $16 then private.mask_pii(t.feedback_comment)
+                     else t.feedback_comment end as feedback_comment, t.created_at, t.updated_at, %1$s as sort_value,
                 row_number() over (order by %2$s) as ord
            from (select * from %4$s where %3$s order by %2$s limit $11) t
            join public.llm_models m on m.id = t.model_id
@@ -146,7 +150,7 @@ begin
     v_value, v_order, v_where || v_match, v_source)
   into v_rows, v_count
   using p_session_tag, v_pattern, p_agent, p_model, p_user_id, p_feedback, p_from, p_to,
-        p_after_value, p_after_id, v_limit + 1, v_tags, p_tool, p_min_cost, p_channel;
+        p_after_value, p_after_id, v_limit + 1, v_tags, p_tool, p_min_cost, p_channel, v_mask;
 
   -- one row more than asked tells whether another page exists
   return jsonb_build_object(
