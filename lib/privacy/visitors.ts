@@ -1,4 +1,3 @@
-import { z } from "zod";
 import type { RpcResultOf } from "../db/registry";
 import type { Database } from "../db/types";
 import { AppError } from "../errors";
@@ -6,15 +5,6 @@ import { log } from "../log";
 
 // A visitor's data on request: export and erasure are SQL functions (export_visitor,
 // erase_visitor); this is their one TypeScript caller (docs/privacy.md).
-
-const visitorId = z.string().min(1).max(128).regex(/^[^\u0000-\u001f]+$/);
-
-/** A path's visitor id; anything that cannot be one is simply not found. */
-export function visitorIdParam(id: string): string {
-  const parsed = visitorId.safeParse(id);
-  if (!parsed.success) throw new AppError("not_found:visitor", "Nothing is stored about this visitor.");
-  return parsed.data;
-}
 
 export function exportVisitor(db: Database, userId: string): Promise<Record<string, unknown>> {
   // masked as PII_MASKING says (the SQL function's default)
@@ -28,4 +18,18 @@ export async function eraseVisitor(db: Database, userId: string, requestedBy: "o
   // the log line names the opaque id only, never the erased visitor
   if (r.found) log("visitor.erased", { requestId, requestedBy, erasure: r.opaque_id, counts: r.counts });
   return { erased: r.found, erasureId: r.opaque_id, counts: r.counts };
+}
+
+/** "Delete my chat history" (DELETE /api/visitor): the cookie's visitor erases their own data. */
+export async function eraseOwnHistory(db: Database, visitorId: string | null, requestId?: string) {
+  if (!visitorId) throw new AppError("not_found:visitor", "There is no chat history to delete.");
+  const { erased, counts } = await eraseVisitor(db, visitorId, "visitor", requestId);
+  return { erased, counts };
+}
+
+/** An operator erases one visitor (DELETE /api/visitors/{id}): 404 when nothing is stored about them. */
+export async function eraseVisitorForOperator(db: Database, userId: string, requestId?: string) {
+  const result = await eraseVisitor(db, userId, "operator", requestId);
+  if (!result.erased) throw new AppError("not_found:visitor", "Nothing is stored about this visitor.");
+  return result;
 }

@@ -47,3 +47,11 @@ export async function tracesCsv(db: Database, query: TraceQuery): Promise<Readab
     },
   });
 }
+
+/** GET /api/traces/export: the search as a CSV attachment named after the current time. */
+export async function tracesCsvResponse(db: Database, query: TraceQuery): Promise<Response> {
+  const name = `traces-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-")}.csv`;
+  return new Response(await tracesCsv(db, query), {
+    headers: { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="${name}"` },
+  });
+}

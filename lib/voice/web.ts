@@ -5,7 +5,9 @@ import { chatTurn } from "../chat/turn-response";
 import { database } from "../db";
 import { AppError } from "../errors";
 import { readBytes } from "../http/body";
+import { pathParam } from "../http/params";
 import { visitorFor } from "../http/visitor";
+import { audioName, audioStore } from "./store";
 import { voiceConfig } from "./config";
 import { prepareVoice, speakReply } from "./message";
 
@@ -66,4 +68,14 @@ export async function voiceTurn(request: Request): Promise<Response> {
   const headers = new Headers(answer.headers);
   headers.delete("content-length");
   return Response.json({ ...result, transcript: voice.transcript, audioUrl: voice.audioUrl }, { headers });
+}
+
+/** GET /api/audio/{name}: a recording or spoken reply's random name. */
+export const audioNameParam = pathParam(z.string().regex(audioName), "not_found:audio", "No such recording.");
+
+/** The stored audio, kept a day by the browser only (the name is unguessable, the audio the visitor's). */
+export async function audioResponse(name: string): Promise<Response> {
+  const audio = await audioStore(voiceConfig()).get(name);
+  if (!audio) throw new AppError("not_found:audio", "No such recording.");
+  return new Response(Buffer.from(audio.bytes), { headers: { "Content-Type": audio.mimeType, "Cache-Control": "private, max-age=86400", "X-Content-Type-Options": "nosniff" } });
 }

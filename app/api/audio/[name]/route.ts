@@ -1,20 +1,14 @@
-import { AppError } from "@/lib/errors";
-import { handle } from "@/lib/http/respond";
 import { otherMethods } from "@/lib/http/methods";
-import { voiceConfig } from "@/lib/voice/config";
-import { audioName, audioStore } from "@/lib/voice/store";
+import { publicRoute } from "@/lib/http/route";
+import { audioNameParam, audioResponse } from "@/lib/voice/web";
 
 // A stored recording or spoken reply by its random name (lib/voice/store.ts).
 
 export const dynamic = "force-dynamic";
 
-export async function GET(_request: Request, context: { params: Promise<{ name: string }> }): Promise<Response> {
-  return handle(async () => {
-    const { name } = await context.params;
-    const audio = audioName.test(name) ? await audioStore(voiceConfig()).get(name) : null;
-    if (!audio) throw new AppError("not_found:audio", "No such recording.");
-    return new Response(Buffer.from(audio.bytes), { headers: { "Content-Type": audio.mimeType, "Cache-Control": "private, max-age=86400", "X-Content-Type-Options": "nosniff" } });
-  });
-}
+export const GET = publicRoute({
+  params: { name: audioNameParam },
+  handler: async ({ params }) => audioResponse(params.name),
+});
 
 export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
