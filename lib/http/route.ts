@@ -26,9 +26,9 @@ export interface RouteContext {
   params: Promise<Record<string, string | string[] | undefined>>;
 }
 
-export type RouteHandler = (request: Request, context: RouteContext) => Promise<Response>;
+type RouteHandler = (request: Request, context: RouteContext) => Promise<Response>;
 
-export interface Input<P extends ParamSpec, Q extends Schema, B extends Schema> {
+interface Input<P extends ParamSpec, Q extends Schema, B extends Schema> {
   request: Request;
   params: { [K in keyof P]: P[K] extends PathParam<infer T> ? T : never };
   query: Parsed<Q>;
@@ -37,7 +37,7 @@ export interface Input<P extends ParamSpec, Q extends Schema, B extends Schema> 
   requestId?: string;
 }
 
-export interface RouteSpec<P extends ParamSpec, Q extends Schema, B extends Schema, Extra> {
+interface RouteSpec<P extends ParamSpec, Q extends Schema, B extends Schema, Extra> {
   /** The `<surface>` of the route's `bad_request:<surface>` (and 413/415) errors; "request" when unnamed. */
   surface?: string;
   params?: P;
@@ -65,7 +65,7 @@ interface Kind<Extra> {
 const safeMethods = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** The database a route opens: the app's (lib/db), or one a test passes. */
-export type OpenDatabase = () => Promise<Database>;
+type OpenDatabase = () => Promise<Database>;
 
 function makeRoute<P extends ParamSpec, Q extends Schema, B extends Schema, Extra>(
   spec: RouteSpec<P, Q, B, Extra>,
@@ -121,20 +121,20 @@ function noStore(response: Response, force: boolean): Response {
   }
 }
 
-export interface OperatorExtra {
+interface OperatorExtra {
   db: Database;
 }
 
-export interface VisitorExtra {
+interface VisitorExtra {
   db: Database;
 }
 
-export interface PublicExtra {
+interface PublicExtra {
   /** Opens the app's database for a route that needs it (health must answer while it is down). */
   openDatabase: OpenDatabase;
 }
 
-export interface KnownVisitorExtra extends VisitorExtra {
+interface KnownVisitorExtra extends VisitorExtra {
   /** The cookie's visitor, or null (a route serving only known visitors answers 404 through its SQL function). */
   visitor: string | null;
 }

@@ -4,7 +4,7 @@ import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 // (lib/http/visitor.ts reads it from a request).
 
 export const visitorCookie = "tl_visitor";
-export const visitorCookieMaxAge = 60 * 60 * 24 * 365;
+const visitorCookieMaxAge = 60 * 60 * 24 * 365;
 
 const sign = (id: string, secret: string) => createHmac("sha256", secret).update(`visitor:${id}`).digest("base64url");
 

@@ -1,4 +1,3 @@
-import type { RpcResultOf } from "../db/registry";
 import type { Database } from "../db/types";
 import { AppError } from "../errors";
 import { log } from "../log";
@@ -11,9 +10,7 @@ export function exportVisitor(db: Database, userId: string): Promise<Record<stri
   return db.rpc("export_visitor", { p_user_id: userId });
 }
 
-export type Erasure = RpcResultOf<"erase_visitor">;
-
-export async function eraseVisitor(db: Database, userId: string, requestedBy: "operator" | "visitor", requestId?: string) {
+async function eraseVisitor(db: Database, userId: string, requestedBy: "operator" | "visitor", requestId?: string) {
   const r = await db.rpc("erase_visitor", { p_user_id: userId, p_requested_by: requestedBy });
   // the log line names the opaque id only, never the erased visitor
   if (r.found) log("visitor.erased", { requestId, requestedBy, erasure: r.opaque_id, counts: r.counts });

@@ -27,7 +27,7 @@ export function csvCell(value: unknown): string {
  * The first page is read before the response starts, so a bad cursor or an
  * unavailable database is a proper 4xx/503 instead of a 200 cut after the header row.
  */
-export async function tracesCsv(db: Database, query: TraceQuery): Promise<ReadableStream<Uint8Array>> {
+async function tracesCsv(db: Database, query: TraceQuery): Promise<ReadableStream<Uint8Array>> {
   const encoder = new TextEncoder();
   const rows = (page: Awaited<ReturnType<typeof searchTraces>>) =>
     page.traces.map((t) => columns.map((c) => csvCell(t[c])).join(",") + "\n").join("");
