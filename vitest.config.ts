@@ -4,7 +4,8 @@ import { defineConfig } from "vitest/config";
 // One Postgres server for every suite (started in global-setup), three projects:
 // unit (pure logic), db (invariants on PGlite and PostgreSQL), api (HTTP against `next start`).
 export default defineConfig({
-  resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
+  // server-only resolves as on the server (its react-server build): tests run server code
+  resolve: { alias: { "@": path.resolve(import.meta.dirname), "server-only": path.resolve(import.meta.dirname, "node_modules/server-only/empty.js") } },
   test: {
     globalSetup: ["tests/support/global-setup.ts"],
     testTimeout: 60_000,

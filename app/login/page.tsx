@@ -2,7 +2,8 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { LoginForm } from "@/components/operator/LoginForm";
 import { PasswordLoginForm } from "@/components/operator/PasswordLoginForm";
-import { isOperatorRequest, safeNext } from "@/components/operator/require-operator";
+import { safeNext } from "@/lib/http/return-path";
+import { isOperatorRequest } from "@/lib/operators/pages";
 import { database } from "@/lib/db";
 import { env } from "@/lib/env";
 

@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import { OperatorShell } from "@/components/operator/OperatorShell";
 import { describeError, type ShownError } from "@/components/operator/errors";
-import { queryString, requireOperatorPage } from "@/components/operator/require-operator";
+import { requireOperatorPage } from "@/lib/operators/pages";
+import { queryString } from "@/lib/http/query";
 import { apiParams, parseExplorerState } from "@/components/traces/explorer-state";
 import { TraceExplorer } from "@/components/traces/TraceExplorer";
 import { agents } from "@/lib/agents/registry";

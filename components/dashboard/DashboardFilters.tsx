@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useOptimistic, useState, useTransition } from "react";
-import { fromInputValue, rangePresets, toInputValue } from "../operator/time-range";
+import { fromInputValue, rangePresets, toInputValue } from "@/lib/time-range";
 import { card, cx, fieldLabel, input, muted } from "../operator/ui";
 import { dashboardHref, type DashboardState } from "./dashboard-state";
 

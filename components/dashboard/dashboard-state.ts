@@ -1,4 +1,4 @@
-import { isRangeKey, resolveRange, validTime, type RangeKey } from "../operator/time-range";
+import { isRangeKey, resolveRange, validTime, type RangeKey } from "@/lib/time-range";
 
 // The dashboard's URL state: /dashboard?range=7d|all  or  ?from=&to=  plus  &a=&b= (the compared experiments).
 // No range at all means the last 30 days.

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState, type ReactNode } from "react";
-import { fromInputValue, rangePresets, toInputValue, type RangeKey } from "../operator/time-range";
+import { fromInputValue, rangePresets, toInputValue, type RangeKey } from "@/lib/time-range";
 import { button, card, cx, fieldLabel, input } from "../operator/ui";
 import { channelValues, clearedFilters, feedbackValues, hasFilters, isCompleteTag, type ExplorerState } from "./explorer-state";
 import { useDebouncedText } from "./use-debounced-text";

@@ -1,4 +1,4 @@
-import { isRangeKey, resolveRange, validTime, type RangeKey } from "../operator/time-range";
+import { isRangeKey, resolveRange, validTime, type RangeKey } from "@/lib/time-range";
 
 // The trace explorer's state lives in the URL (shareable, survives reload):
 //   /traces?tag=&exact=1&agent=&model=&channel=&user=&feedback=&tool=&error=1&minCost=&range=24h|from=&to=&sort=&dir=&limit=&cursor=

@@ -1,7 +1,7 @@
 import type { Database } from "../db/types";
 import { env } from "../env";
 import { AppError } from "../errors";
-import { modelFromEnv } from "../models/registry";
+import { modelFromEnv } from "../models/from-env";
 import type { ChatModel } from "./types";
 
 // The models this instance can run: the offline model always, plus the

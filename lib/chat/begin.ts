@@ -28,8 +28,6 @@ export interface TurnRequest {
   observations?: Observation[];
 }
 
-export type AgentChoice = "explicit" | "menu_pick" | "handoff" | "session" | "default";
-
 /** A handoff target: its summary, and (when begin_turn sends it) the agent itself. */
 export type HandoffAgent = HandoffTarget & Partial<AgentDefinition>;
 

@@ -1,14 +1,21 @@
 import { z } from "zod";
-import { AppError } from "../errors";
+import type { ErrorCode } from "../errors";
 
-// Path parameters: a session id that is not a uuid is simply not found.
-export function sessionIdParam(id: string): string {
-  if (!z.uuid().safeParse(id).success) throw new AppError("not_found:session", "No such session.");
-  return id;
+// Path parameters (lib/http/route.ts parses them): a value that cannot name the thing is
+// simply not found (404), never a 400 that would tell a guessed id from a malformed one.
+
+export interface PathParam<T = string> {
+  schema: z.ZodType<T>;
+  notFound: ErrorCode & `not_found:${string}`;
+  message: string;
 }
 
-// A message id that is not a uuid is not found either.
-export function messageIdParam(id: string): string {
-  if (!z.uuid().safeParse(id).success) throw new AppError("not_found:message", "No such message.");
-  return id;
+export function pathParam<T>(schema: z.ZodType<T>, notFound: `not_found:${string}`, message: string): PathParam<T> {
+  return { schema, notFound, message };
 }
+
+export const sessionIdParam = pathParam(z.uuid(), "not_found:session", "No such session.");
+export const messageIdParam = pathParam(z.uuid(), "not_found:message", "No such message.");
+export const traceIdParam = pathParam(z.uuid(), "not_found:trace", "No such trace.");
+/** A visitor id as the widget and channels store it (any printable text up to 128 characters). */
+export const visitorIdParam = pathParam(z.string().min(1).max(128).regex(/^[^\u0000-\u001f]+$/), "not_found:visitor", "Nothing is stored about this visitor.");

@@ -1,9 +1,8 @@
 import { env } from "../env";
 import { AppError } from "../errors";
-import { handle } from "./respond";
 
-// CSRF (docs/reliability.md "Security"): every state-changing route runs through
-// `mutation()`, which refuses a browser request sent from another site. A browser
+// CSRF (docs/reliability.md "Security"): every state-changing route runs this check
+// (lib/http/route.ts, on every method but GET/HEAD/OPTIONS), refusing a browser request sent from another site. A browser
 // names the page's origin in `Origin` (and says `Sec-Fetch-Site`); it must be this
 // app's own host, or, for visitor routes, one of EMBED_ALLOWED_ORIGINS (the sites
 // framing the widget). Requests without either header (curl, servers) are not
@@ -55,12 +54,4 @@ export function assertSameOrigin(request: Request, rule: OriginRule = {}): void 
   if (!isSameOrigin(request, rule, { trustedProxyHops: e.TRUSTED_PROXY_HOPS, embedAllowedOrigins: e.EMBED_ALLOWED_ORIGINS })) {
     throw new AppError("forbidden:origin", "Cross-site requests are not accepted here.");
   }
-}
-
-/** A state-changing route: the cross-site check, then the handler; errors become typed responses. */
-export function mutation(request: Request, run: () => Promise<Response>, rule: OriginRule = {}): Promise<Response> {
-  return handle(async () => {
-    assertSameOrigin(request, rule);
-    return run();
-  });
 }

@@ -1,9 +1,10 @@
 import type { Database } from "../db/types";
-import { newVisitorId, signVisitor, verifyVisitor, visitorCookie, visitorCookieMaxAge } from "../chat/visitor-cookie";
 import { env } from "../env";
 import { AppError } from "../errors";
 import { sessionSecret } from "../settings";
 import { clientIp } from "./client-address";
+import { cookieValue } from "./cookies";
+import { newVisitorId, verifyVisitor, visitorCookie, visitorSetCookie } from "./visitor-cookie";
 
 // The visitor behind a request: from the signed cookie, or a new one (and the cookie to set).
 
@@ -11,15 +12,6 @@ export interface Visitor {
   id: string;
   /** Set-Cookie header value when the visitor is new (or their cookie was forged). */
   setCookie?: string;
-}
-
-export function cookieValue(request: Request, name: string): string | undefined {
-  const header = request.headers.get("cookie") ?? "";
-  for (const part of header.split(";")) {
-    const i = part.indexOf("=");
-    if (i > 0 && part.slice(0, i).trim() === name) return part.slice(i + 1).trim();
-  }
-  return undefined;
 }
 
 /** The known visitor, or null (routes that only serve existing visitors answer 404). */
@@ -33,12 +25,7 @@ export async function visitorFor(request: Request, db: Database): Promise<Visito
   if (id) return { id };
   await countNewVisitor(request, db);
   const fresh = newVisitorId();
-  // over https the widget may be framed by another site (embed.js): a partitioned third-party cookie
-  const site = new URL(request.url).protocol === "https:" ? "SameSite=None; Secure; Partitioned" : "SameSite=Lax";
-  return {
-    id: fresh,
-    setCookie: `${visitorCookie}=${signVisitor(fresh, secret)}; Path=/; HttpOnly; ${site}; Max-Age=${visitorCookieMaxAge}`,
-  };
+  return { id: fresh, setCookie: visitorSetCookie(request, fresh, secret) };
 }
 
 export { clientIp } from "./client-address";

@@ -4,7 +4,7 @@ import type { Database } from "../db/types";
 import { env } from "../env";
 import { AppError } from "../errors";
 import { clientIp } from "../http/client-address";
-import { cookieValue } from "../http/visitor";
+import { cookieValue } from "../http/cookies";
 import { adminTokenReady, secretHash } from "../settings";
 
 // Operators (README "Operators"): `Authorization: Bearer $ADMIN_TOKEN`, a login

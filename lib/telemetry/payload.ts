@@ -28,4 +28,3 @@ export const outboxRowSchema = z.object({
 
 export type OutboxSpan = z.infer<typeof outboxSpanSchema>;
 export type OutboxPayload = z.infer<typeof outboxPayloadSchema>;
-export type OutboxRow = z.infer<typeof outboxRowSchema>;

@@ -27,7 +27,7 @@ export function csvCell(value: unknown): string {
  * The first page is read before the response starts, so a bad cursor or an
  * unavailable database is a proper 4xx/503 instead of a 200 cut after the header row.
  */
-export async function tracesCsv(db: Database, query: TraceQuery): Promise<ReadableStream<Uint8Array>> {
+async function tracesCsv(db: Database, query: TraceQuery): Promise<ReadableStream<Uint8Array>> {
   const encoder = new TextEncoder();
   const rows = (page: Awaited<ReturnType<typeof searchTraces>>) =>
     page.traces.map((t) => columns.map((c) => csvCell(t[c])).join(",") + "\n").join("");
@@ -45,5 +45,13 @@ export async function tracesCsv(db: Database, query: TraceQuery): Promise<Readab
       }
       if (!page.nextCursor && !first) controller.close();
     },
+  });
+}
+
+/** GET /api/traces/export: the search as a CSV attachment named after the current time. */
+export async function tracesCsvResponse(db: Database, query: TraceQuery): Promise<Response> {
+  const name = `traces-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-")}.csv`;
+  return new Response(await tracesCsv(db, query), {
+    headers: { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="${name}"` },
   });
 }

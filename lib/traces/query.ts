@@ -1,17 +1,7 @@
 import { z } from "zod";
+import { blank, fromBeforeTo, fromBeforeToIssue, queryText as text, queryTime as time } from "../http/query";
 
 // The trace explorer's query string (GET /api/traces and its CSV export). Empty values count as unset.
-const blank = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
-const text = (max: number) => z.preprocess(blank, z.string().trim().max(max, `must be at most ${max} characters`).optional());
-// years 1–9999: what Postgres timestamptz reads back from Date.toISOString()
-const time = z.preprocess(
-  blank,
-  z.coerce
-    .date({ error: "must be a date or ISO timestamp" })
-    .refine((d) => d.getUTCFullYear() >= 1 && d.getUTCFullYear() <= 9999, "must be between the years 1 and 9999")
-    .optional(),
-);
-
 /** The channels a trace can come from (docs/channels.md). */
 export const channels = ["web", "whatsapp"] as const;
 
@@ -43,17 +33,6 @@ export const traceQuerySchema = z
     cursor: text(400),
     limit: z.preprocess(blank, z.coerce.number({ error: "must be a number" }).int().min(1).max(200).default(50)),
   })
-  .refine((q) => !q.from || !q.to || q.from < q.to, { message: "from must be before to", path: ["from"] });
+  .refine(fromBeforeTo, fromBeforeToIssue);
 
 export type TraceQuery = z.infer<typeof traceQuerySchema>;
-
-const keys = ["sessionTag", "q", "agent", "model", "userId", "channel", "feedback", "from", "to", "tool", "hasError", "minCost", "sort", "dir", "cursor", "limit"] as const;
-
-export function queryObject(url: URL): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const key of keys) {
-    const v = url.searchParams.get(key);
-    if (v !== null) out[key] = v;
-  }
-  return out;
-}

@@ -3,9 +3,13 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { chatTurn } from "../chat/turn-response";
 import { database } from "../db";
+import type { Database } from "../db/types";
 import { AppError } from "../errors";
 import { readBytes } from "../http/body";
+import { pathParam } from "../http/params";
 import { visitorFor } from "../http/visitor";
+import { mayHearAudio } from "./access";
+import { audioName, audioStore } from "./store";
 import { voiceConfig } from "./config";
 import { prepareVoice, speakReply } from "./message";
 
@@ -66,4 +70,17 @@ export async function voiceTurn(request: Request): Promise<Response> {
   const headers = new Headers(answer.headers);
   headers.delete("content-length");
   return Response.json({ ...result, transcript: voice.transcript, audioUrl: voice.audioUrl }, { headers });
+}
+
+/** GET /api/audio/{name}: a recording or spoken reply's random name. */
+export const audioNameParam = pathParam(z.string().regex(audioName), "not_found:audio", "No such recording.");
+
+/**
+ * The stored audio for the visitor who owns it or an operator, kept a day by the browser only;
+ * anyone else gets the same 404 as for a name that does not exist (docs/channels.md).
+ */
+export async function audioResponse(request: Request, db: Database, name: string): Promise<Response> {
+  const audio = (await mayHearAudio(request, db, name)) ? await audioStore(voiceConfig()).get(name) : null;
+  if (!audio) throw new AppError("not_found:audio", "No such recording.");
+  return new Response(Buffer.from(audio.bytes), { headers: { "Content-Type": audio.mimeType, "Cache-Control": "private, max-age=86400", "X-Content-Type-Options": "nosniff" } });
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import autocannon, { type Request } from "autocannon";
-import { signVisitor } from "../../lib/chat/visitor-cookie";
+import { signVisitor } from "../../lib/http/visitor-cookie";
 import { summarize } from "./common";
 
 // The HTTP side of `npm run bench`: the scenarios' requests and one bounded

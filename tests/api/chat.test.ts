@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signVisitor } from "@/lib/chat/visitor-cookie";
+import { signVisitor } from "@/lib/http/visitor-cookie";
 import { startApp, type App } from "../support/app";
 import { Visitor } from "../support/client";
 import { freshPostgresUrl } from "../support/databases";

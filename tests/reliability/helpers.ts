@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import pg from "pg";
-import { signVisitor } from "@/lib/chat/visitor-cookie";
+import { signVisitor } from "@/lib/http/visitor-cookie";
 
 // Small helpers shared by the reliability suite (the servers and databases come from tests/support).
 

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signVisitor } from "@/lib/chat/visitor-cookie";
+import { signVisitor } from "@/lib/http/visitor-cookie";
 import { startApp, type App } from "../support/app";
 import { Visitor, type ChatReply } from "../support/client";
 import { freshPostgresUrl } from "../support/databases";

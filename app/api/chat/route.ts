@@ -1,16 +1,17 @@
 import { chatTurn } from "@/lib/chat/turn-response";
-import { readJson } from "@/lib/http/body";
-import { handle } from "@/lib/http/respond";
+import { visitorRoute } from "@/lib/http/route";
 import { chatRequestSchema } from "./schema";
 import { otherMethods } from "@/lib/http/methods";
 
 export const dynamic = "force-dynamic";
 
-export async function POST(request: Request): Promise<Response> {
-  return handle(async () => {
-    const body = await readJson(request, chatRequestSchema, "chat");
-    return chatTurn(request, body);
-  });
-}
+// The embed iframe posts same-origin, and a cross-site page cannot send this JSON body without
+// a CORS preflight the app does not answer (docs/reliability.md, "Known limits").
+export const POST = visitorRoute({
+  surface: "chat",
+  body: chatRequestSchema,
+  crossSite: "allowed",
+  handler: async ({ request, body }) => chatTurn(request, body),
+});
 
 export const { GET, HEAD, PUT, PATCH, DELETE } = otherMethods("POST");

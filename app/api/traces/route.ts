@@ -1,15 +1,14 @@
-import { handle } from "@/lib/http/respond";
-import { operatorSearch } from "@/lib/traces/request";
+import { operatorRoute } from "@/lib/http/route";
+import { traceQuerySchema } from "@/lib/traces/query";
 import { searchTraces } from "@/lib/traces/search";
 import { otherMethods } from "@/lib/http/methods";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(request: Request): Promise<Response> {
-  return handle(async () => {
-    const { db, query } = await operatorSearch(request);
-    return Response.json(await searchTraces(db, query), { headers: { "Cache-Control": "no-store" } });
-  });
-}
+export const GET = operatorRoute({
+  surface: "traces",
+  query: traceQuerySchema,
+  handler: async ({ db, query }) => searchTraces(db, query),
+});
 
 export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

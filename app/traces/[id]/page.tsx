@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import { z } from "zod";
 import { OperatorShell } from "@/components/operator/OperatorShell";
 import { link } from "@/components/operator/ui";
-import { requireOperatorPage } from "@/components/operator/require-operator";
+import { requireOperatorPage } from "@/lib/operators/pages";
 import { Conversation } from "@/components/traces/Conversation";
 import { FeedbackEditor } from "@/components/traces/FeedbackEditor";
 import { LifecycleTimeline } from "@/components/traces/LifecycleTimeline";

@@ -3,7 +3,7 @@ import { instructionsFor, runAgent } from "../../../lib/chat/agent-run";
 import { TURN_CONTEXT_LABEL } from "../../../lib/models/offline-rules";
 import type { StoredMessage } from "../../../lib/chat/types";
 import type { Database } from "../../../lib/db/types";
-import { createOfflineModel } from "../../../lib/models/registry";
+import { createOfflineModel } from "../../../lib/models/from-env";
 import { BULK_ORDER_FLOW, setLine } from "../../../lib/orders/bulk-order";
 import type { AgentDefinition } from "../../../lib/tools/types";
 

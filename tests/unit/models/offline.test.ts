@@ -3,7 +3,7 @@ import { countTokens as tokenizerCount } from "gpt-tokenizer";
 import { afterEach, describe, expect, it } from "vitest";
 import { chunkText, createOfflineLanguageModel, parseDelayMs, readPrompt } from "../../../lib/models/offline";
 import { decideStep, handoffTarget, TURN_CONTEXT_LABEL } from "../../../lib/models/offline-rules";
-import { modelFromEnv } from "../../../lib/models/registry";
+import { modelFromEnv } from "../../../lib/models/from-env";
 import { countTokens } from "../../../lib/models/tokens";
 
 // The offline model as the AI SDK calls it (LanguageModelV4 doStream / doGenerate).

@@ -1,19 +1,15 @@
 import { after } from "next/server";
 import { receiveDelivery, verifyHandshake } from "@/lib/channels/whatsapp/webhook-route";
-import { handle } from "@/lib/http/respond";
 import { otherMethods } from "@/lib/http/methods";
+import { publicRoute } from "@/lib/http/route";
 
 // The WhatsApp Cloud API webhook (README "WhatsApp"). Not a browser route: Meta's signature
 // authenticates each delivery instead of the same-origin check (lib/http/same-origin.ts).
 
 export const dynamic = "force-dynamic";
 
-export async function GET(request: Request): Promise<Response> {
-  return handle(async () => verifyHandshake(request));
-}
+export const GET = publicRoute({ handler: async ({ request }) => verifyHandshake(request) });
 
-export async function POST(request: Request): Promise<Response> {
-  return handle(async () => receiveDelivery(request, after));
-}
+export const POST = publicRoute({ crossSite: "allowed", handler: async ({ request }) => receiveDelivery(request, after) });
 
 export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");

@@ -1,6 +1,5 @@
-import { handle } from "@/lib/http/respond";
 import { otherMethods } from "@/lib/http/methods";
-import { mutation } from "@/lib/http/same-origin";
+import { publicRoute, visitorRoute } from "@/lib/http/route";
 import { voiceStatus, voiceTurn } from "@/lib/voice/web";
 
 // GET: whether voice messages are on (the widget shows its microphone only then).
@@ -8,12 +7,8 @@ import { voiceStatus, voiceTurn } from "@/lib/voice/web";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(): Promise<Response> {
-  return handle(async () => voiceStatus());
-}
+export const GET = publicRoute({ handler: async () => voiceStatus() });
 
-export async function POST(request: Request): Promise<Response> {
-  return mutation(request, () => voiceTurn(request), { embed: true });
-}
+export const POST = visitorRoute({ handler: async ({ request }) => voiceTurn(request) });
 
 export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");

@@ -1,18 +1,14 @@
-import { handle } from "@/lib/http/respond";
-import { tracesCsv } from "@/lib/traces/csv";
-import { operatorSearch } from "@/lib/traces/request";
+import { operatorRoute } from "@/lib/http/route";
+import { tracesCsvResponse } from "@/lib/traces/csv";
+import { traceQuerySchema } from "@/lib/traces/query";
 import { otherMethods } from "@/lib/http/methods";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(request: Request): Promise<Response> {
-  return handle(async () => {
-    const { db, query } = await operatorSearch(request);
-    const name = `traces-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-")}.csv`;
-    return new Response(await tracesCsv(db, query), {
-      headers: { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="${name}"`, "Cache-Control": "no-store" },
-    });
-  });
-}
+export const GET = operatorRoute({
+  surface: "traces",
+  query: traceQuerySchema,
+  handler: async ({ db, query }) => tracesCsvResponse(db, query),
+});
 
 export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
