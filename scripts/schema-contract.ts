@@ -2,12 +2,11 @@
 // writes supabase/verify.sql (for the SQL editor) and supabase/tests/database/01_schema.test.sql
 // (pgTAP). Run after adding a migration: `npx tsx scripts/schema-contract.ts`.
 // tests/db/verify.test.ts fails when the checked-in files differ from what this generates.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
+import { writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
+import { withMigratedPglite, type CatalogQuery } from "./migrated-pglite";
 
-export type CatalogQuery = <R>(sql: string) => Promise<R[]>;
+export type { CatalogQuery };
 
 export const verifyFile = "supabase/verify.sql";
 export const schemaTestFile = "supabase/tests/database/01_schema.test.sql";
@@ -228,18 +227,10 @@ export async function schemaContract(query: CatalogQuery): Promise<{ verify: str
 }
 
 async function main() {
-  const { createPgliteDatabase } = await import("../lib/db/pglite");
-  const dir = mkdtempSync(path.join(os.tmpdir(), "threadline-contract-"));
-  const db = await createPgliteDatabase(dir);
-  try {
-    const { verify, schemaTest } = await schemaContract(async (sql) => (await db.pg.query(sql)).rows as never);
-    writeFileSync(verifyFile, verify);
-    writeFileSync(schemaTestFile, schemaTest);
-    console.log(`wrote ${verifyFile} and ${schemaTestFile}`);
-  } finally {
-    await db.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const { verify, schemaTest } = await withMigratedPglite(schemaContract);
+  writeFileSync(verifyFile, verify);
+  writeFileSync(schemaTestFile, schemaTest);
+  console.log(`wrote ${verifyFile} and ${schemaTestFile}`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
