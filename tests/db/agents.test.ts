@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends, type TestDatabase } from "../support/databases";
 import { begin, finish, visitor } from "./turn-helpers";
+import { agents } from "@/lib/agents/registry";
 import type { Tables } from "@/lib/db/database.types";
 
 // Agents are rows: added with one insert, versioned on edit, chosen in one place (begin_turn).
@@ -122,6 +123,12 @@ describe.each(backends)("agents and begin_turn's agent choice on $name", ({ open
     const r = await begin(t.db, u, { p_agent: key });
     expect(r.session.model.key).toBe("agent-own-model");
     expect(r.agent.model_key).toBe("agent-own-model");
+  });
+
+  it("lib/agents/registry's display names are the names of the seeded agents, in menu order", async () => {
+    const seeded = await t.sql<Pick<Tables<"agents">, "key" | "name">>(
+      "select key, name from agents where key = any($1) order by menu_position", [agents.map((a) => a.key)]);
+    expect(agents.map(({ key, name }) => ({ key, name }))).toEqual(seeded);
   });
 
   it("menu: answered by begin_turn (enabled agents by menu_position, select_agent buttons), llm_calls unchanged", async () => {

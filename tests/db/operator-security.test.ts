@@ -5,11 +5,10 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import pg from "pg";
-import { inject } from "vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrate, type SqlSession } from "@/lib/db/migrate";
 import { migratePostgres } from "@/lib/db/postgres-migrate";
-import { backends, type TestDatabase } from "../support/databases";
+import { backends, emptyPostgresUrl, type TestDatabase } from "../support/databases";
 import type { Tables } from "@/lib/db/database.types";
 
 // Operator security in SQL (README "Operators"): the admin token only as a hash,
@@ -155,13 +154,7 @@ describe("migrating a clear admin token", () => {
   });
 
   it("on PostgreSQL", async () => {
-    const base = inject("pgUrl");
-    const name = `t_upgrade_${process.pid}_${Date.now().toString(36)}`;
-    const admin = new pg.Client({ connectionString: base });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = base.replace(/\/[^/]*$/, `/${name}`);
+    const url = await emptyPostgresUrl("t_upgrade");
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     const session: SqlSession = { exec: async (sql) => void (await client.query(sql)), query: async <R>(sql: string, p?: unknown[]) => (await client.query(sql, p)).rows as R[] };

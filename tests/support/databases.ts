@@ -20,14 +20,19 @@ export interface TestDatabase {
 
 let counter = 0;
 
-export async function freshPostgresUrl(): Promise<string> {
+/** A new, empty database on the shared PostgreSQL server (nothing migrated). */
+export async function emptyPostgresUrl(prefix = "t"): Promise<string> {
   const base = inject("pgUrl");
-  const name = `t_${process.pid}_${Date.now().toString(36)}_${counter++}`;
+  const name = `${prefix}_${process.pid}_${Date.now().toString(36)}_${counter++}`;
   const admin = new pg.Client({ connectionString: base });
   await admin.connect();
   await admin.query(`create database ${name}`);
   await admin.end();
-  const url = base.replace(/\/[^/]*$/, `/${name}`);
+  return base.replace(/\/[^/]*$/, `/${name}`);
+}
+
+export async function freshPostgresUrl(): Promise<string> {
+  const url = await emptyPostgresUrl();
   await migratePostgres(url);
   return url;
 }
