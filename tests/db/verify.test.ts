@@ -92,7 +92,7 @@ it.each([
     const { verify, schemaTest } = await schemaContract(db.query as CatalogQuery);
     expect(readFileSync(verifyFile, "utf8"), "run `npx tsx scripts/schema-contract.ts`").toBe(verify);
     expect(readFileSync(schemaTestFile, "utf8"), "run `npx tsx scripts/schema-contract.ts`").toBe(schemaTest);
-    for (const name of ["('search_traces')", "('trace_detail')", "('dashboard_stats')", "('agent_versions','version')", "('hit_rate_limit')"]) {
+    for (const name of ["('public','search_traces')", "('public','trace_detail')", "('public','dashboard_stats')", "('agent_versions','version')", "('private','hit_rate_limit')"]) {
       expect(verify).toContain(name);
     }
   } finally {
