@@ -167,12 +167,7 @@ function typesTs(c: Catalog): string {
 // Rows as PostgREST sends them (timestamps as ISO strings); node-postgres and PGlite give Date objects.
 
 export type Json =
-  | string
-  | number
-  | boolean
-  | null
-  | { [key: string]: Json | undefined }
-  | Json[]
+${["string", "number", "boolean", "null", "{ [key: string]: Json | undefined }", "Json[]"].map((t) => `  | ${t}`).join("\n")}
 
 export type Database = {
   public: ${schema}

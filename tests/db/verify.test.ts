@@ -51,15 +51,16 @@ it("verify.sql reports each drift of a migrated PostgreSQL from the migrations",
   } finally {
     await client.end();
   }
-  const failing = psqlRows(url, "supabase/verify.sql").filter(([, , ok]) => ok !== "t").map(([check, object, , detail]) => [check, object, detail]);
+  const failing = psqlRows(url, "supabase/verify.sql").filter(([, , ok]) => ok !== "t")
+    .map(([check, object, , detail]) => `${check}: ${object}${detail ? ` (${detail})` : ""}`);
   expect(failing).toEqual([
-    ["column", "agent_tools.description", ""],
-    ["function (security invoker, fixed search_path)", "search_traces", ""],
-    ["index", "conversation_sessions_one_active", ""],
-    ["private schema closed to API roles", "authenticated", ""],
-    ["public functions closed to API roles", "anon", "app_health"],
-    ["row level security", "flow_states", ""],
-    ["visitors with more than one active session", "conversation_sessions", "1"],
+    "column: agent_tools.description",
+    "function (security invoker, fixed search_path): search_traces",
+    "index: conversation_sessions_one_active",
+    "private schema closed to API roles: authenticated",
+    "public functions closed to API roles: anon (app_health)",
+    "row level security: flow_states",
+    "visitors with more than one active session: conversation_sessions (1)",
   ]);
 });
 

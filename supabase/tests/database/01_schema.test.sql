@@ -5,7 +5,7 @@
 -- Run with `pg_prove` on a migrated database with pgtap in the `extensions` schema (tests/db/pgtap.test.ts).
 begin;
 set local search_path = extensions, public;
-select plan(712);
+select plan(689);
 
 select tables_are('public', array['agent_tools', 'agent_versions', 'agents', 'app_settings', 'conversation_messages', 'conversation_sessions', 'dashboard_rollup', 'dashboard_visitor_days', 'dashboard_visitors', 'erasures', 'flow_states', 'llm_models', 'llm_observations', 'llm_traces', 'operator_sessions', 'otlp_outbox', 'privacy_settings', 'products', 'rate_limit_buckets', 'session_events', 'session_tag_counters', 'voice_messages', 'whatsapp_inbox', 'whatsapp_outbox']::name[], 'public has exactly the contract''s tables');
 
@@ -473,33 +473,9 @@ select index_is_unique('public', x.tbl, x.idx, format('%s is unique', x.idx))
   ('whatsapp_outbox', 'whatsapp_outbox_dedupe_key_key')
   ) x(tbl, idx);
 
-select triggers_are('public', x.tbl, x.trg, format('%s has exactly its triggers', x.tbl))
-  from (values
-  ('agent_tools', array[]::name[]),
-  ('agent_versions', array[]::name[]),
-  ('agents', array['agents_bump_version', 'agents_check_handoffs', 'agents_check_tools', 'agents_continue_version', 'agents_snapshot_version']::name[]),
-  ('app_settings', array[]::name[]),
-  ('conversation_messages', array['conversation_messages_mask_pii', 'conversation_messages_otlp_export', 'conversation_messages_voice', 'conversation_messages_whatsapp_reply']::name[]),
-  ('conversation_sessions', array['conversation_sessions_erase_channels', 'conversation_sessions_pin_agent_version']::name[]),
-  ('dashboard_rollup', array[]::name[]),
-  ('dashboard_visitor_days', array[]::name[]),
-  ('dashboard_visitors', array[]::name[]),
-  ('erasures', array[]::name[]),
-  ('flow_states', array[]::name[]),
-  ('llm_models', array[]::name[]),
-  ('llm_observations', array['llm_observations_otlp_export']::name[]),
-  ('llm_traces', array['llm_traces_dashboard_delete', 'llm_traces_dashboard_insert', 'llm_traces_dashboard_truncate', 'llm_traces_dashboard_update', 'llm_traces_otlp_feedback', 'llm_traces_pin_agent_version']::name[]),
-  ('operator_sessions', array[]::name[]),
-  ('otlp_outbox', array[]::name[]),
-  ('privacy_settings', array[]::name[]),
-  ('products', array[]::name[]),
-  ('rate_limit_buckets', array[]::name[]),
-  ('session_events', array[]::name[]),
-  ('session_tag_counters', array[]::name[]),
-  ('voice_messages', array[]::name[]),
-  ('whatsapp_inbox', array[]::name[]),
-  ('whatsapp_outbox', array[]::name[])
-  ) x(tbl, trg);
+select set_eq($$select c.relname || '.' || g.tgname from pg_trigger g join pg_class c on c.oid = g.tgrelid
+                  where c.relnamespace = 'public'::regnamespace and not g.tgisinternal$$,
+              array['agents.agents_bump_version', 'agents.agents_check_handoffs', 'agents.agents_check_tools', 'agents.agents_continue_version', 'agents.agents_snapshot_version', 'conversation_messages.conversation_messages_mask_pii', 'conversation_messages.conversation_messages_otlp_export', 'conversation_messages.conversation_messages_voice', 'conversation_messages.conversation_messages_whatsapp_reply', 'conversation_sessions.conversation_sessions_erase_channels', 'conversation_sessions.conversation_sessions_pin_agent_version', 'llm_observations.llm_observations_otlp_export', 'llm_traces.llm_traces_dashboard_delete', 'llm_traces.llm_traces_dashboard_insert', 'llm_traces.llm_traces_dashboard_truncate', 'llm_traces.llm_traces_dashboard_update', 'llm_traces.llm_traces_otlp_feedback', 'llm_traces.llm_traces_pin_agent_version'], 'public has exactly the contract''s triggers');
 
 select functions_are('public', array['ack_otlp_outbox', 'agents_bump_version', 'agents_check_handoffs', 'agents_check_tools', 'agents_continue_version', 'agents_snapshot_version', 'app_health', 'begin_turn', 'catalog_products', 'claim_otlp_outbox', 'claim_whatsapp_inbox', 'claim_whatsapp_outbox', 'close_idle_sessions', 'close_session', 'configure_privacy', 'count_new_visitor', 'dashboard_daily', 'dashboard_experiments', 'dashboard_feedback_by_agent', 'dashboard_feedback_by_model', 'dashboard_figures', 'dashboard_llm_calls_distribution', 'dashboard_rollup_add', 'dashboard_rollup_of', 'dashboard_rollup_rebuild', 'dashboard_rollup_rows', 'dashboard_rollup_truncate', 'dashboard_rollup_update', 'dashboard_slices', 'dashboard_stats', 'dashboard_totals', 'dashboard_usage_by_agent', 'dashboard_usage_by_model', 'dashboard_visitor_pairs', 'dashboard_window', 'end_session', 'ensure_admin_token_hash', 'ensure_setting', 'erase_visitor', 'export_visitor', 'finish_turn', 'flow_is_open', 'list_agents', 'maintenance_scheduler', 'mask_pii', 'message_json', 'operator_authenticate', 'operator_logout', 'operator_models', 'operator_session_valid', 'operator_tools', 'otlp_outbox_status', 'pin_agent_version', 'product_cards', 'rate_limit_retry_after', 'register_model', 'register_voice_message', 'retry_otlp_outbox', 'run_maintenance', 'search_catalog', 'search_traces', 'session_context', 'session_json', 'session_messages', 'set_admin_token_hash', 'set_feedback', 'set_message_vote', 'set_reply_audio', 'set_trace_feedback', 'settle_whatsapp_inbox', 'settle_whatsapp_outbox', 'start_session', 'trace_detail', 'turn_endings', 'whatsapp_button', 'whatsapp_notice', 'whatsapp_part_sent', 'whatsapp_receive']::name[], 'public has exactly the contract''s functions');
 
