@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startApp, type App } from "../support/app";
+import type { App } from "../support/app";
 import { Visitor } from "../support/client";
-import { freshPostgresUrl } from "../support/databases";
+import { startAppOnFreshDatabase } from "../support/databases";
 import { readAll } from "../support/sse";
 
 // POST /api/chat with action {id: "regenerate", payload: {messageId}}: the agent answers the same
@@ -11,9 +11,7 @@ import { readAll } from "../support/sse";
 let app: App;
 let db: pg.Pool;
 beforeAll(async () => {
-  const url = await freshPostgresUrl();
-  db = new pg.Pool({ connectionString: url, max: 2 });
-  app = await startApp({ DATABASE_URL: url });
+  ({ app, db } = await startAppOnFreshDatabase());
 });
 afterAll(async () => {
   await app?.stop();

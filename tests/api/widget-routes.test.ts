@@ -1,8 +1,8 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startApp, type App } from "../support/app";
+import type { App } from "../support/app";
 import { Visitor } from "../support/client";
-import { freshPostgresUrl } from "../support/databases";
+import { startAppOnFreshDatabase } from "../support/databases";
 
 // The widget's routes over HTTP against `next start`: the agent menu, product
 // cards and per-message votes, with their typed errors.
@@ -10,9 +10,7 @@ import { freshPostgresUrl } from "../support/databases";
 let app: App;
 let db: pg.Pool;
 beforeAll(async () => {
-  const url = await freshPostgresUrl();
-  app = await startApp({ DATABASE_URL: url });
-  db = new pg.Pool({ connectionString: url, max: 2 });
+  ({ app, db } = await startAppOnFreshDatabase());
 });
 afterAll(async () => {
   await db?.end();

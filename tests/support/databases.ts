@@ -7,6 +7,7 @@ import { createPgliteDatabase } from "@/lib/db/pglite";
 import { createPostgresDatabase } from "@/lib/db/postgres";
 import { migratePostgres } from "@/lib/db/postgres-migrate";
 import type { Database } from "@/lib/db/types";
+import { startApp, type App } from "./app";
 
 // Real databases for tests: a fresh migrated PGlite folder, or a fresh
 // migrated database on the shared PostgreSQL server. Never a mock.
@@ -63,3 +64,9 @@ export const backends = [
   { name: "pglite", open: openPglite },
   { name: "postgres", open: openPostgres },
 ] as const;
+
+/** A production app on its own freshly migrated PostgreSQL database, and a pool on it for assertions. */
+export async function startAppOnFreshDatabase(env: Record<string, string | undefined> = {}): Promise<{ app: App; db: pg.Pool }> {
+  const url = await freshPostgresUrl();
+  return { db: new pg.Pool({ connectionString: url, max: 2 }), app: await startApp({ DATABASE_URL: url, ...env }) };
+}
