@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { backends, type TestDatabase } from "../support/databases";
+import { describe, expect, it } from "vitest";
+import { backends, databaseFor } from "../support/databases";
 import { begin, finish, visitor } from "./turn-helpers";
 import { agents } from "@/lib/agents/registry";
 import type { Tables } from "@/lib/db/database.types";
@@ -8,11 +8,7 @@ import type { Tables } from "@/lib/db/database.types";
 // Agents are rows: added with one insert, versioned on edit, chosen in one place (begin_turn).
 
 describe.each(backends)("agents and begin_turn's agent choice on $name", ({ open }) => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await open();
-  });
-  afterAll(() => t?.close());
+  const t = databaseFor(open);
 
   /** One insert, as a team would type it in the SQL editor (extra columns optional). */
   const addAgent = (key: string, extra: Record<string, unknown> = {}) => {

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { backends, type TestDatabase } from "../support/databases";
+import { describe, expect, it } from "vitest";
+import { backends, databaseFor } from "../support/databases";
 import type { Tables } from "@/lib/db/database.types";
 
 // search_catalog: full-text search with ranking, trigram similarity for typos, a featured
@@ -17,11 +17,7 @@ interface Hit {
 }
 
 describe.each(backends)("catalog search on $name", ({ open }) => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await open();
-  });
-  afterAll(() => t?.close());
+  const t = databaseFor(open);
 
   const search = (query: string | null, limit?: number) =>
     t.db.rpc("search_catalog", limit === undefined ? { p_query: query } : { p_query: query, p_limit: limit });

@@ -1,17 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { backends, type TestDatabase } from "../support/databases";
+import { describe, expect, it } from "vitest";
+import { backends, databaseFor } from "../support/databases";
 import { begin, finish, visitor } from "./turn-helpers";
 import type { Tables } from "@/lib/db/database.types";
 
 // The rule codes in the test names (R1–R11, T1–T3) are defined in docs/rules.md.
 
 describe.each(backends)("concurrency, exactly-once and counters on $name", ({ open }) => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await open();
-  });
-  afterAll(() => t?.close());
+  const t = databaseFor(open);
 
   it("R7: 50 concurrent first messages of one visitor make one active session with one trace", async () => {
     const u = visitor();

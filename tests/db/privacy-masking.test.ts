@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { backends, type TestDatabase } from "../support/databases";
+import { describe, expect, it } from "vitest";
+import { backends, databaseFor } from "../support/databases";
 import { begin, finish, visitor } from "./turn-helpers";
 import type { Tables } from "@/lib/db/database.types";
 
@@ -27,11 +27,7 @@ const untouched = [
 ];
 
 describe.each(backends)("PII masking on $name", ({ open }) => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await open();
-  });
-  afterAll(() => t?.close());
+  const t = databaseFor(open);
 
   const mask = async (text: string) => (await t.sql<{ m: string }>("select private.mask_pii($1) as m", [text]))[0].m;
 

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { backends, type TestDatabase } from "../support/databases";
+import { describe, expect, it } from "vitest";
+import { backends, databaseFor } from "../support/databases";
 import { begin, finish, step, visitor, rpcAs } from "./turn-helpers";
 import type { Tables } from "@/lib/db/database.types";
 
@@ -13,11 +13,7 @@ const regenerate = (messageId: string) => ({ p_message: null, p_action: { id: "r
 type Row = Pick<Tables<"conversation_messages">, "id" | "content" | "superseded_at" | "superseded_by">;
 
 describe.each(backends)("regenerate on $name", ({ open }) => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await open();
-  });
-  afterAll(() => t?.close());
+  const t = databaseFor(open);
 
   const replies = (questionId: string) =>
     t.sql<Row>("select id, content, superseded_at::text, superseded_by from conversation_messages where reply_to = $1 order by seq", [questionId]);

@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { backends, type TestDatabase } from "../support/databases";
+import { describe, expect, it } from "vitest";
+import { backends, databaseFor } from "../support/databases";
 import { begin, finish, visitor } from "./turn-helpers";
 import type { Tables } from "@/lib/db/database.types";
 
 // The rule codes in the test names (R1–R11, T1–T3) are defined in docs/rules.md.
 
 describe.each(backends)("session rules on $name", ({ open }) => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await open();
-  });
-  afterAll(() => t?.close());
+  const t = databaseFor(open);
 
   it("R1: a first message starts a session with its trace and stores the message", async () => {
     const u = visitor();

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { backends, type TestDatabase } from "../support/databases";
+import { describe, expect, it } from "vitest";
+import { backends, databaseFor } from "../support/databases";
 import { begin, finish, visitor } from "./turn-helpers";
 
 // Voice messages (docs/channels.md, "Voice"): a recording registered under a clientMessageId gives
@@ -8,11 +8,7 @@ import { begin, finish, visitor } from "./turn-helpers";
 // stores nothing twice; a spoken reply's audio_url is set once.
 
 describe.each(backends)("voice messages on $name", ({ open }) => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await open();
-  });
-  afterAll(async () => t?.close());
+  const t = databaseFor(open);
 
   it("the question carries the registered recording; the first registration wins", async () => {
     const user = visitor();

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { inject } from "vitest";
+import { afterAll, beforeAll, inject } from "vitest";
 import { createPgliteDatabase } from "@/lib/db/pglite";
 import { createPostgresDatabase } from "@/lib/db/postgres";
 import { migratePostgres } from "@/lib/db/postgres-migrate";
@@ -58,6 +58,16 @@ export async function openPglite(): Promise<TestDatabase> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The suite's database, opened before its tests and closed after them (inside a describe block). */
+export function databaseFor(open: () => Promise<TestDatabase>): TestDatabase {
+  const t = {} as TestDatabase;
+  beforeAll(async () => {
+    Object.assign(t, await open());
+  });
+  afterAll(() => t.close?.());
+  return t;
 }
 
 export const backends = [
