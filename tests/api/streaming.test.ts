@@ -3,19 +3,14 @@ import pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { App } from "../support/app";
 import { Visitor } from "../support/client";
-import { startAppOnFreshDatabase } from "../support/databases";
+import { startAppOnFreshDatabase, stopAppAndPool } from "../support/databases";
 import { readAll, sseChunks } from "../support/sse";
 
 // Accept: text/event-stream: the AI SDK UI message stream; its final state equals the JSON answer.
 let app: App;
 let db: pg.Pool;
-beforeAll(async () => {
-  ({ app, db } = await startAppOnFreshDatabase({ OFFLINE_MODEL_DELAY_MS: "40" }));
-});
-afterAll(async () => {
-  await app?.stop();
-  await db?.end();
-});
+beforeAll(async () => { ({ app, db } = await startAppOnFreshDatabase({ OFFLINE_MODEL_DELAY_MS: "40" })); });
+afterAll(() => stopAppAndPool(app, db));
 
 const streamHeaders = { accept: "text/event-stream" };
 

@@ -2,20 +2,15 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../support/app";
 import { Visitor } from "../support/client";
-import { startAppOnFreshDatabase } from "../support/databases";
+import { startAppOnFreshDatabase, stopAppAndPool } from "../support/databases";
 
 // The widget's routes over HTTP against `next start`: the agent menu, product
 // cards and per-message votes, with their typed errors.
 
 let app: App;
 let db: pg.Pool;
-beforeAll(async () => {
-  ({ app, db } = await startAppOnFreshDatabase());
-});
-afterAll(async () => {
-  await db?.end();
-  await app?.stop();
-});
+beforeAll(async () => { ({ app, db } = await startAppOnFreshDatabase()); });
+afterAll(() => stopAppAndPool(app, db));
 
 const unknownId = "6f1c1f43-4a57-4a4e-9d3c-2b9c0c7c5a11";
 

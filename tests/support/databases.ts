@@ -80,3 +80,9 @@ export async function startAppOnFreshDatabase(env: Record<string, string | undef
   const url = await freshPostgresUrl();
   return { db: new pg.Pool({ connectionString: url, max: 2 }), app: await startApp({ DATABASE_URL: url, ...env }) };
 }
+
+/** Stops what startAppOnFreshDatabase() started (either may be missing when the start failed). */
+export async function stopAppAndPool(app: App | undefined, db: pg.Pool | undefined): Promise<void> {
+  await app?.stop();
+  await db?.end();
+}
