@@ -163,8 +163,7 @@ select 'column' as check, tbl || '.' || col as object,
   from expected_columns
 union all
 select 'constraint', tbl || '.' || con,
-       exists (select 1 from pg_constraint k join pg_class r on r.oid = k.conrelid join pg_namespace n on n.oid = r.relnamespace
-                where n.nspname = 'public' and r.relname = tbl and k.conname = con), null
+       exists (select 1 from pg_constraint k where k.conrelid = to_regclass('public.' || tbl) and k.conname = con), null
   from expected_constraints
 union all
 select 'foreign key cascades', k.conname, k.confdeltype in ('c', 'n'), 'on delete ' || k.confdeltype::text
@@ -174,9 +173,7 @@ union all
 select 'index', idx, exists (select 1 from pg_indexes i where i.schemaname = 'public' and i.indexname = idx), null
   from expected_indexes
 union all
-select 'trigger', tbl || '.' || trg,
-       exists (select 1 from pg_trigger g join pg_class r on r.oid = g.tgrelid join pg_namespace n on n.oid = r.relnamespace
-                where n.nspname = 'public' and r.relname = tbl and g.tgname = trg), null
+select 'trigger', tbl || '.' || trg, exists (select 1 from pg_trigger g where g.tgrelid = to_regclass('public.' || tbl) and g.tgname = trg), null
   from expected_triggers
 union all
 select 'row level security', c.relname, c.relrowsecurity, null

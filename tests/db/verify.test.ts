@@ -44,6 +44,8 @@ it("verify.sql reports each drift of a migrated PostgreSQL from the migrations",
       drop function public.search_traces;
       alter table public.agent_tools drop column description;
       alter table public.flow_states disable row level security;
+      alter table public.conversation_messages drop constraint conversation_messages_reply_is_agent;
+      drop trigger agents_bump_version on public.agents;
       grant execute on function public.app_health() to anon;
       grant usage on schema private to authenticated;
       insert into public.conversation_sessions (user_id, agent_type, model_id, session_tag, tracking_enabled)
@@ -55,11 +57,13 @@ it("verify.sql reports each drift of a migrated PostgreSQL from the migrations",
     .map(([check, object, , detail]) => `${check}: ${object}${detail ? ` (${detail})` : ""}`);
   expect(failing).toEqual([
     "column: agent_tools.description",
+    "constraint: conversation_messages.conversation_messages_reply_is_agent",
     "function (security invoker, fixed search_path): search_traces",
     "index: conversation_sessions_one_active",
     "private schema closed to API roles: authenticated",
     "public functions closed to API roles: anon (app_health)",
     "row level security: flow_states",
+    "trigger: agents.agents_bump_version",
     "visitors with more than one active session: conversation_sessions (1)",
   ]);
 });
