@@ -69,7 +69,7 @@ function verifySql(c: Catalog, current: string): string {
     list("expected_columns(tbl, col)", c.columns.map((r) => [r.tbl, r.col]), 5),
     list("expected_constraints(tbl, con)", c.constraints.map((r) => [r.tbl, r.con]), 3),
     list("expected_indexes(idx)", c.indexes.filter((r) => !r.is_primary).map((r) => [r.idx]), 4),
-    list("expected_triggers(tbl, trg)", c.triggers.map((r) => [r.tbl, r.trg]), 3),
+    list("expected_triggers(tbl, trg)", c.triggers.map((r) => [r.tbl, r.trg]), 2),
     list("expected_functions(schema, fn)", c.functions.map((f) => [f.schema, f.fn]), 4),
   ];
   return `${current.slice(0, start)}with ${lists.join(",\n")}\n${current.slice(end)}`;

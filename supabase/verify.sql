@@ -117,12 +117,15 @@ expected_indexes(idx) as (values
   ('whatsapp_outbox_dedupe_key_key'),('whatsapp_outbox_due'),('whatsapp_outbox_wa_id')
 ),
 expected_triggers(tbl, trg) as (values
-  ('agents','agents_bump_version'),('agents','agents_check_handoffs'),('agents','agents_check_tools'),
-  ('agents','agents_continue_version'),('agents','agents_snapshot_version'),('conversation_messages','conversation_messages_mask_pii'),
-  ('conversation_messages','conversation_messages_otlp_export'),('conversation_messages','conversation_messages_voice'),('conversation_messages','conversation_messages_whatsapp_reply'),
-  ('conversation_sessions','conversation_sessions_erase_channels'),('conversation_sessions','conversation_sessions_pin_agent_version'),('llm_observations','llm_observations_otlp_export'),
-  ('llm_traces','llm_traces_dashboard_delete'),('llm_traces','llm_traces_dashboard_insert'),('llm_traces','llm_traces_dashboard_truncate'),
-  ('llm_traces','llm_traces_dashboard_update'),('llm_traces','llm_traces_otlp_feedback'),('llm_traces','llm_traces_pin_agent_version')
+  ('agents','agents_bump_version'),('agents','agents_check_handoffs'),
+  ('agents','agents_check_tools'),('agents','agents_continue_version'),
+  ('agents','agents_snapshot_version'),('conversation_messages','conversation_messages_mask_pii'),
+  ('conversation_messages','conversation_messages_otlp_export'),('conversation_messages','conversation_messages_voice'),
+  ('conversation_messages','conversation_messages_whatsapp_reply'),('conversation_sessions','conversation_sessions_erase_channels'),
+  ('conversation_sessions','conversation_sessions_pin_agent_version'),('llm_observations','llm_observations_otlp_export'),
+  ('llm_traces','llm_traces_dashboard_delete'),('llm_traces','llm_traces_dashboard_insert'),
+  ('llm_traces','llm_traces_dashboard_truncate'),('llm_traces','llm_traces_dashboard_update'),
+  ('llm_traces','llm_traces_otlp_feedback'),('llm_traces','llm_traces_pin_agent_version')
 ),
 expected_functions(schema, fn) as (values
   ('private','action_source'),('private','agent_json'),('private','choose_agent'),('private','epoch_ms'),
