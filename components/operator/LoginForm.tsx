@@ -1,7 +1,8 @@
 "use client";
 
 import { useEffect, useRef, useState, type FormEvent } from "react";
-import { card, fieldLabel, input, primaryButton } from "./ui";
+import { SignInFooter, useSignIn } from "./sign-in";
+import { card, fieldLabel, input } from "./ui";
 
 interface LoginFormProps {
   /** A token from the startup login URL (?token=…): submitted at once. */
@@ -12,29 +13,13 @@ interface LoginFormProps {
 
 export function LoginForm({ token, next }: LoginFormProps) {
   const [value, setValue] = useState(token ?? "");
-  const [status, setStatus] = useState<"idle" | "busy" | "error">(token ? "busy" : "idle");
-  const [message, setMessage] = useState("");
+  const { status, message, signIn } = useSignIn(
+    "/api/operator/login", next,
+    (code, serverMessage) => (code === 401 ? "That token is not valid." : (serverMessage ?? `Login failed (${code}).`)),
+    token ? "busy" : "idle",
+  );
   const autoSubmitted = useRef(false);
-
-  async function login(candidate: string) {
-    setStatus("busy");
-    try {
-      const res = await fetch("/api/operator/login", {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ token: candidate.trim() }),
-      });
-      if (res.ok) {
-        window.location.replace(next);
-        return;
-      }
-      const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-      setMessage(res.status === 401 ? "That token is not valid." : (body?.error?.message ?? `Login failed (${res.status}).`));
-    } catch {
-      setMessage("The server cannot be reached. Try again.");
-    }
-    setStatus("error");
-  }
+  const login = (candidate: string) => signIn({ token: candidate.trim() });
 
   useEffect(() => {
     if (!token || autoSubmitted.current) return;
@@ -71,14 +56,7 @@ export function LoginForm({ token, next }: LoginFormProps) {
           className={input}
         />
       </label>
-      {status === "error" && (
-        <p role="alert" data-testid="login-error" className="text-sm text-rose-700 dark:text-rose-300">
-          {message}
-        </p>
-      )}
-      <button type="submit" disabled={status === "busy"} data-testid="login-submit" className={`${primaryButton} w-full`}>
-        {status === "busy" ? "Signing in…" : "Sign in"}
-      </button>
+      <SignInFooter status={status} message={message} testId="login" />
     </form>
   );
 }

@@ -1,34 +1,18 @@
 "use client";
 
 import { useState, type FormEvent } from "react";
-import { card, fieldLabel, input, primaryButton } from "./ui";
+import { SignInFooter, useSignIn } from "./sign-in";
+import { card, fieldLabel, input } from "./ui";
 
 // Email + password sign-in through Supabase Auth (shown on /login when Supabase Auth is configured).
 export function PasswordLoginForm({ next }: { next: string }) {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const [status, setStatus] = useState<"idle" | "busy" | "error">("idle");
-  const [message, setMessage] = useState("");
+  const { status, message, signIn } = useSignIn("/api/operator/password-login", next, (code, serverMessage) => serverMessage ?? `Sign-in failed (${code}).`);
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
-    setStatus("busy");
-    try {
-      const res = await fetch("/api/operator/password-login", {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ email: email.trim(), password }),
-      });
-      if (res.ok) {
-        window.location.replace(next);
-        return;
-      }
-      const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-      setMessage(body?.error?.message ?? `Sign-in failed (${res.status}).`);
-    } catch {
-      setMessage("The server cannot be reached. Try again.");
-    }
-    setStatus("error");
+    void signIn({ email: email.trim(), password });
   }
 
   return (
@@ -42,14 +26,7 @@ export function PasswordLoginForm({ next }: { next: string }) {
         <span className={fieldLabel}>Password</span>
         <input type="password" name="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} data-testid="login-password" className={input} />
       </label>
-      {status === "error" && (
-        <p role="alert" data-testid="password-login-error" className="text-sm text-rose-700 dark:text-rose-300">
-          {message}
-        </p>
-      )}
-      <button type="submit" disabled={status === "busy"} data-testid="password-login-submit" className={`${primaryButton} w-full`}>
-        {status === "busy" ? "Signing in…" : "Sign in"}
-      </button>
+      <SignInFooter status={status} message={message} testId="password-login" />
     </form>
   );
 }

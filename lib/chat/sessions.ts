@@ -1,11 +1,13 @@
 import { agentRef } from "../agents/registry";
 import type { Database } from "../db/types";
-import { AppError } from "../errors";
+import { visitorRpc } from "../db/visitor-rpc";
 import { logSessionEnded, sessionEndingSchema } from "./endings";
 import { buttonsOf, type MessageRow, type SessionRow } from "./stored";
 import type { HistoryMessage, SessionHistory } from "./wire";
 
 // A visitor's own sessions: history, end, feedback. Ownership is checked in SQL (404 otherwise).
+
+const noSession = { code: "not_found:session", message: "No such session." } as const;
 
 function sessionView(s: SessionRow) {
   return {
@@ -29,32 +31,19 @@ export function messageView(m: MessageRow): HistoryMessage {
 }
 
 export async function sessionHistory(db: Database, visitorId: string | null, sessionId: string): Promise<SessionHistory> {
-  if (!visitorId) throw new AppError("not_found:session", "No such session.");
-  const r = await db.rpc("session_messages", { p_user_id: visitorId, p_session_id: sessionId });
+  const r = await visitorRpc(db, visitorId, noSession, "session_messages", { p_session_id: sessionId });
   return { ...sessionView(r.session), messages: r.messages.map(messageView) };
 }
 
 export async function endSession(
   db: Database, visitorId: string | null, sessionId: string, requestId?: string, reason: "user" | "new_chat" = "user",
 ) {
-  if (!visitorId) throw new AppError("not_found:session", "No such session.");
-  const r = await db.rpc("end_session", {
-    p_user_id: visitorId,
-    p_session_id: sessionId,
-    p_reason: reason,
-    p_request_id: requestId,
-  });
+  const r = await visitorRpc(db, visitorId, noSession, "end_session", { p_session_id: sessionId, p_reason: reason, p_request_id: requestId });
   if (r.ending) logSessionEnded(sessionEndingSchema.parse(r.ending), { requestId, by: "visitor" });
   return { sessionId, ended: true, wasActive: r.was_active, durationSeconds: r.session.duration_seconds };
 }
 
 export async function rateSession(db: Database, visitorId: string | null, sessionId: string, rating: "positive" | "negative", comment?: string) {
-  if (!visitorId) throw new AppError("not_found:session", "No such session.");
-  const r = await db.rpc("set_feedback", {
-    p_session_id: sessionId,
-    p_rating: rating,
-    p_comment: comment ?? null,
-    p_user_id: visitorId,
-  });
+  const r = await visitorRpc(db, visitorId, noSession, "set_feedback", { p_session_id: sessionId, p_rating: rating, p_comment: comment ?? null });
   return { sessionId, traceId: r.trace_id, feedback: r.feedback, comment: r.feedback_comment };
 }

@@ -1,13 +1,11 @@
 import { z } from "zod";
+import { intSetting as int, optionalText as optional, parseSettings, unsetIfBlank } from "../env-fields";
 
 // OTLP export settings, from the standard OpenTelemetry variables plus the outbox's own
 // (docs/privacy.md). The SDK's exporters read the endpoint, headers and timeout themselves.
 
-const blank = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
-const optional = z.preprocess(blank, z.string().optional());
-const flag = z.preprocess(blank, z.enum(["true", "false", "TRUE", "FALSE", "True", "False", "1", "0"]).optional());
-const protocol = z.preprocess(blank, z.enum(["http/json", "http/protobuf"], { error: "must be http/json or http/protobuf" }).optional());
-const int = (fallback: number, min: number, max: number) => z.preprocess(blank, z.coerce.number().int().min(min).max(max).default(fallback));
+const flag = unsetIfBlank(z.enum(["true", "false", "TRUE", "FALSE", "True", "False", "1", "0"]).optional());
+const protocol = unsetIfBlank(z.enum(["http/json", "http/protobuf"], { error: "must be http/json or http/protobuf" }).optional());
 
 const schema = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: optional,
@@ -43,12 +41,7 @@ export interface TelemetryConfig {
 const isTrue = (v: string | undefined) => v !== undefined && ["true", "1"].includes(v.toLowerCase());
 
 export function telemetryConfig(source: Record<string, string | undefined> = process.env): TelemetryConfig {
-  const parsed = schema.safeParse(source);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-    throw new Error(`Invalid OpenTelemetry configuration: ${issues}`);
-  }
-  const e = parsed.data;
+  const e = parseSettings(schema, source, "OpenTelemetry");
   const endpoint = e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? e.OTEL_EXPORTER_OTLP_ENDPOINT;
   const exporterOff = (e.OTEL_TRACES_EXPORTER ?? "otlp").split(",").map((x) => x.trim()).includes("none");
   return {

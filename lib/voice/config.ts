@@ -1,25 +1,23 @@
 import { z } from "zod";
+import { optionalText as optional, parseSettings, unsetIfBlank } from "../env-fields";
 
 // Speech settings (README "Voice"): transcription through an OpenAI-compatible
 // /v1/audio/transcriptions (STT_BASE_URL and STT_API_KEY default to LLM_BASE_URL and
 // LLM_API_KEY); with TTS_MODEL the reply is also spoken through /v1/audio/speech.
 // Voice is on when STT_MODEL and a base URL are set.
 
-const blank = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
-const optional = z.preprocess(blank, z.string().optional());
-
 const schema = z.object({
   LLM_BASE_URL: optional,
   LLM_API_KEY: optional,
-  STT_BASE_URL: z.preprocess(blank, z.url().optional()),
+  STT_BASE_URL: unsetIfBlank(z.url().optional()),
   STT_API_KEY: optional,
   STT_MODEL: optional,
   TTS_MODEL: optional,
-  TTS_VOICE: z.preprocess(blank, z.string().max(64).default("alloy")),
-  VOICE_MAX_BYTES: z.preprocess(blank, z.coerce.number().int().min(1024).max(25 * 1024 * 1024).default(5 * 1024 * 1024)),
+  TTS_VOICE: unsetIfBlank(z.string().max(64).default("alloy")),
+  VOICE_MAX_BYTES: unsetIfBlank(z.coerce.number().int().min(1024).max(25 * 1024 * 1024).default(5 * 1024 * 1024)),
   AUDIO_DIR: optional,
-  AUDIO_BUCKET: z.preprocess(blank, z.string().regex(/^[a-z0-9][a-z0-9._-]{1,62}$/).default("voice")),
-  PGLITE_DIR: z.preprocess(blank, z.string().default(".data/pglite")),
+  AUDIO_BUCKET: unsetIfBlank(z.string().regex(/^[a-z0-9][a-z0-9._-]{1,62}$/).default("voice")),
+  PGLITE_DIR: unsetIfBlank(z.string().default(".data/pglite")),
 });
 
 /** The recordings accepted (what MediaRecorder and WhatsApp produce, and the common uploads). */
@@ -39,12 +37,7 @@ export interface VoiceConfig {
 }
 
 export function voiceConfig(source: Record<string, string | undefined> = process.env): VoiceConfig {
-  const parsed = schema.safeParse(source);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-    throw new Error(`Invalid voice configuration: ${issues}`);
-  }
-  const e = parsed.data;
+  const e = parseSettings(schema, source, "voice");
   const baseUrl = (e.STT_BASE_URL ?? e.LLM_BASE_URL)?.replace(/\/+$/, "");
   return {
     enabled: Boolean(e.STT_MODEL && baseUrl),

@@ -1,5 +1,5 @@
 import type { Database } from "../db/types";
-import { AppError } from "../errors";
+import { visitorRpc } from "../db/visitor-rpc";
 
 // A visitor's thumbs up/down on one agent message. Ownership, the trace's
 // vote counts and their exactness live in SQL (set_message_vote).
@@ -20,9 +20,7 @@ export async function voteOnMessage(
   messageId: string,
   vote: Vote | null,
 ): Promise<MessageVoteResult> {
-  if (!visitorId) throw new AppError("not_found:message", "No such message.");
-  const r = await db.rpc("set_message_vote", {
-    p_user_id: visitorId,
+  const r = await visitorRpc(db, visitorId, { code: "not_found:message", message: "No such message." }, "set_message_vote", {
     p_message_id: messageId,
     p_vote: vote,
     p_session_id: sessionId,

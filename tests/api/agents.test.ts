@@ -1,22 +1,15 @@
 import pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startApp, type App } from "../support/app";
+import type { App } from "../support/app";
 import { Visitor } from "../support/client";
-import { freshPostgresUrl } from "../support/databases";
+import { startAppOnFreshDatabase, stopAppAndPool } from "../support/databases";
 
 // Agents are rows: one added by a single SQL insert answers over HTTP with the tools it names,
 // an edit shows as a new version on the next trace; every step of a turn is an observation.
 let app: App;
 let db: pg.Pool;
-beforeAll(async () => {
-  const url = await freshPostgresUrl();
-  db = new pg.Pool({ connectionString: url, max: 2 });
-  app = await startApp({ DATABASE_URL: url });
-});
-afterAll(async () => {
-  await app?.stop();
-  await db?.end();
-});
+beforeAll(async () => { ({ app, db } = await startAppOnFreshDatabase()); });
+afterAll(() => stopAppAndPool(app, db));
 
 const q = async <R = Record<string, unknown>>(text: string, params: unknown[] = []) => (await db.query(text, params)).rows as R[];
 

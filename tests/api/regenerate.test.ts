@@ -1,24 +1,17 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startApp, type App } from "../support/app";
+import type { App } from "../support/app";
 import { Visitor } from "../support/client";
-import { freshPostgresUrl } from "../support/databases";
+import { startAppOnFreshDatabase, stopAppAndPool } from "../support/databases";
 import { readAll } from "../support/sse";
 
 // POST /api/chat with action {id: "regenerate", payload: {messageId}}: the agent answers the same
 // visitor message again; both answers are stored, the history shows the newest (docs/architecture.md "Try again").
 let app: App;
 let db: pg.Pool;
-beforeAll(async () => {
-  const url = await freshPostgresUrl();
-  db = new pg.Pool({ connectionString: url, max: 2 });
-  app = await startApp({ DATABASE_URL: url });
-});
-afterAll(async () => {
-  await app?.stop();
-  await db?.end();
-});
+beforeAll(async () => { ({ app, db } = await startAppOnFreshDatabase()); });
+afterAll(() => stopAppAndPool(app, db));
 
 const q = async <R = Record<string, unknown>>(text: string, params: unknown[] = []) => (await db.query(text, params)).rows as R[];
 const tryAgain = (messageId: string) => ({ action: { id: "regenerate", payload: { messageId } } });

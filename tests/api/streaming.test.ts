@@ -1,23 +1,16 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startApp, type App } from "../support/app";
+import type { App } from "../support/app";
 import { Visitor } from "../support/client";
-import { freshPostgresUrl } from "../support/databases";
+import { startAppOnFreshDatabase, stopAppAndPool } from "../support/databases";
 import { readAll, sseChunks } from "../support/sse";
 
 // Accept: text/event-stream: the AI SDK UI message stream; its final state equals the JSON answer.
 let app: App;
 let db: pg.Pool;
-beforeAll(async () => {
-  const url = await freshPostgresUrl();
-  db = new pg.Pool({ connectionString: url, max: 2 });
-  app = await startApp({ DATABASE_URL: url, OFFLINE_MODEL_DELAY_MS: "40" });
-});
-afterAll(async () => {
-  await app?.stop();
-  await db?.end();
-});
+beforeAll(async () => { ({ app, db } = await startAppOnFreshDatabase({ OFFLINE_MODEL_DELAY_MS: "40" })); });
+afterAll(() => stopAppAndPool(app, db));
 
 const streamHeaders = { accept: "text/event-stream" };
 

@@ -1,23 +1,16 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startApp, type App } from "../support/app";
+import type { App } from "../support/app";
 import { Visitor } from "../support/client";
-import { freshPostgresUrl } from "../support/databases";
+import { startAppOnFreshDatabase, stopAppAndPool } from "../support/databases";
 
 // The widget's routes over HTTP against `next start`: the agent menu, product
 // cards and per-message votes, with their typed errors.
 
 let app: App;
 let db: pg.Pool;
-beforeAll(async () => {
-  const url = await freshPostgresUrl();
-  app = await startApp({ DATABASE_URL: url });
-  db = new pg.Pool({ connectionString: url, max: 2 });
-});
-afterAll(async () => {
-  await db?.end();
-  await app?.stop();
-});
+beforeAll(async () => { ({ app, db } = await startAppOnFreshDatabase()); });
+afterAll(() => stopAppAndPool(app, db));
 
 const unknownId = "6f1c1f43-4a57-4a4e-9d3c-2b9c0c7c5a11";
 

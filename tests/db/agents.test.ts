@@ -1,16 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { backends, type TestDatabase } from "../support/databases";
+import { describe, expect, it } from "vitest";
+import { backends, databaseFor } from "../support/databases";
 import { begin, finish, visitor } from "./turn-helpers";
+import { agents } from "@/lib/agents/registry";
+import type { Tables } from "@/lib/db/database.types";
 
 // Agents are rows: added with one insert, versioned on edit, chosen in one place (begin_turn).
 
 describe.each(backends)("agents and begin_turn's agent choice on $name", ({ open }) => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await open();
-  });
-  afterAll(() => t?.close());
+  const t = databaseFor(open);
 
   /** One insert, as a team would type it in the SQL editor (extra columns optional). */
   const addAgent = (key: string, extra: Record<string, unknown> = {}) => {
@@ -54,7 +52,7 @@ describe.each(backends)("agents and begin_turn's agent choice on $name", ({ open
     const first = await begin(t.db, ana, { p_agent: key });
     await t.sql("update agents set instructions = 'You handle returns, kindly.' where key = $1", [key]);
     await t.sql("update agents set menu_position = menu_position where key = $1", [key]); // no content change: no new version
-    const versions = await t.sql<{ version: number; instructions: string }>("select version, instructions from agent_versions where agent_key = $1 order by version", [key]);
+    const versions = await t.sql<Pick<Tables<"agent_versions">, "version" | "instructions">>("select version, instructions from agent_versions where agent_key = $1 order by version", [key]);
     expect(versions).toEqual([{ version: 1, instructions: "You handle returns." }, { version: 2, instructions: "You handle returns, kindly." }]);
 
     const again = await begin(t.db, ana, { p_message: "still there?" });
@@ -123,6 +121,12 @@ describe.each(backends)("agents and begin_turn's agent choice on $name", ({ open
     expect(r.agent.model_key).toBe("agent-own-model");
   });
 
+  it("lib/agents/registry's display names are the names of the seeded agents, in menu order", async () => {
+    const seeded = await t.sql<Pick<Tables<"agents">, "key" | "name">>(
+      "select key, name from agents where key = any($1) order by menu_position", [agents.map((a) => a.key)]);
+    expect(agents.map(({ key, name }) => ({ key, name }))).toEqual(seeded);
+  });
+
   it("menu: answered by begin_turn (enabled agents by menu_position, select_agent buttons), llm_calls unchanged", async () => {
     const hidden = uniqueKey("hidden");
     await addAgent(hidden, { is_enabled: false });
@@ -132,7 +136,7 @@ describe.each(backends)("agents and begin_turn's agent choice on $name", ({ open
     const menu = await begin(t.db, u, { p_message: "  MENU " });
     expect(menu).toMatchObject({ status: "answered", new_session: false, choice: "session" });
     expect(menu.user_message.content).toBe("MENU");
-    const enabled = (await t.sql<{ key: string; name: string }>("select key, name from agents where is_enabled order by menu_position"));
+    const enabled = (await t.sql<Pick<Tables<"agents">, "key" | "name">>("select key, name from agents where is_enabled order by menu_position"));
     expect(menu.reply?.metadata).toMatchObject({
       kind: "menu",
       menu: enabled.map((a) => a.key),
@@ -150,7 +154,7 @@ describe.each(backends)("agents and begin_turn's agent choice on $name", ({ open
     expect(pick).toMatchObject({ status: "answered", choice: "menu_pick", new_session: true, reason: "agent_switch" });
     expect(pick.reply).toMatchObject({ content: expect.stringContaining("Sales Pitch agent"), reply_to: pick.user_message.id });
     expect(pick.reply?.metadata.kind).toBe("greeting");
-    const calls = await t.sql<{ session_id: string; llm_calls: number }>("select session_id, llm_calls from llm_traces where user_id = $1 order by created_at", [u]);
+    const calls = await t.sql<Pick<Tables<"llm_traces">, "session_id" | "llm_calls">>("select session_id, llm_calls from llm_traces where user_id = $1 order by created_at", [u]);
     expect(calls.map((c) => c.llm_calls)).toEqual([1, 0]);
     expect(await t.sql("select 1 from llm_observations where user_id = $1", [u])).toHaveLength(1);
   });

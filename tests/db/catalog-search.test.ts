@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { backends, type TestDatabase } from "../support/databases";
+import { describe, expect, it } from "vitest";
+import { backends, databaseFor } from "../support/databases";
+import type { Tables } from "@/lib/db/database.types";
 
 // search_catalog: full-text search with ranking, trigram similarity for typos, a featured
 // selection for a question that names nothing (the seeded demo catalog).
@@ -16,11 +17,7 @@ interface Hit {
 }
 
 describe.each(backends)("catalog search on $name", ({ open }) => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await open();
-  });
-  afterAll(() => t?.close());
+  const t = databaseFor(open);
 
   const search = (query: string | null, limit?: number) =>
     t.db.rpc("search_catalog", limit === undefined ? { p_query: query } : { p_query: query, p_limit: limit });
@@ -43,7 +40,7 @@ describe.each(backends)("catalog search on $name", ({ open }) => {
   });
 
   it("a question that names nothing gets one featured product per category; one that names something absent gets none", async () => {
-    const categories = (await t.sql<{ category: string }>("select distinct category from products order by 1")).map((r) => r.category);
+    const categories = (await t.sql<Pick<Tables<"products">, "category">>("select distinct category from products order by 1")).map((r) => r.category);
     for (const generic of ["what do you have?", "", null, "What do you sell? Any recommendations?"]) {
       const hits = await search(generic, 50);
       expect(hits.map((h) => h.category)).toEqual(categories);

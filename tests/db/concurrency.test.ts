@@ -1,16 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { backends, type TestDatabase } from "../support/databases";
+import { describe, expect, it } from "vitest";
+import { backends, databaseFor } from "../support/databases";
 import { begin, finish, visitor } from "./turn-helpers";
+import type { Tables } from "@/lib/db/database.types";
 
 // The rule codes in the test names (R1–R11, T1–T3) are defined in docs/rules.md.
 
 describe.each(backends)("concurrency, exactly-once and counters on $name", ({ open }) => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await open();
-  });
-  afterAll(() => t?.close());
+  const t = databaseFor(open);
 
   it("R7: 50 concurrent first messages of one visitor make one active session with one trace", async () => {
     const u = visitor();
@@ -87,7 +84,7 @@ describe.each(backends)("concurrency, exactly-once and counters on $name", ({ op
     const starts = await Promise.all(
       Array.from({ length: 100 }, (_, i) => begin(t.db, u, { p_channel: `c${i}` })),
     );
-    const [model] = await t.sql<{ id: string }>("select id from llm_models where key = 'offline'");
+    const [model] = await t.sql<Pick<Tables<"llm_models">, "id">>("select id from llm_models where key = 'offline'");
     const prefix = `chat_model_${model.id.replace(/-/g, "").slice(0, 6)}_`;
     const tags = starts.map((s) => s.session.session_tag).sort();
     expect(tags).toEqual(Array.from({ length: 100 }, (_, i) => prefix + String(i + 1).padStart(3, "0")));

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends, type TestDatabase } from "../support/databases";
+import { seededRandom } from "../support/seeded-random";
 import { begin, finish, visitor } from "./turn-helpers";
 
 // The dashboard's daily rollup (docs/performance.md, "Dashboard rollup") is kept by triggers
@@ -7,18 +8,6 @@ import { begin, finish, visitor } from "./turn-helpers";
 // inserts, counter updates, feedback, votes, traces moving day/agent/model/visitor, deletes,
 // real turns) it must equal a full recount, and dashboard_stats() over any range (whole
 // days, partial days, one day, unbounded) must equal the same figures counted from llm_traces.
-
-/** Deterministic PRNG (mulberry32), so a failure replays. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const AGENTS = ["product_recommendation", "sales_pitch", "order_assistant"];
 const HOUR = 3_600_000;
@@ -112,7 +101,7 @@ const time = (v: unknown) => (v === null ? null : new Date(v as string).toISOStr
 
 describe.each(backends)("dashboard rollup on $name", ({ open }) => {
   let t: TestDatabase;
-  const random = rng(20261129);
+  const random = seededRandom(20261129);
   const int = (n: number) => Math.floor(random() * n);
   const one = <T>(xs: T[]) => xs[int(xs.length)];
   const users = Array.from({ length: 7 }, () => visitor());

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { startMaintenance } from "@/lib/chat/maintenance";
-import { backends, type TestDatabase } from "../support/databases";
+import { backends, databaseFor } from "../support/databases";
 import { begin, finish, visitor } from "./turn-helpers";
+import type { Tables } from "@/lib/db/database.types";
 
 // Session lifecycle in SQL (docs/architecture.md, "Session lifecycle"): open flows carry over an
 // idle expiry, idle sessions are closed by the maintenance job, every ending carries its figures.
@@ -20,11 +21,7 @@ interface Ending {
 const openOrder = { status: "collecting", lines: [{ sku: "TRL-LAMP-1", quantity: 25 }] };
 
 describe.each(backends)("session lifecycle on $name", ({ open }) => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await open();
-  });
-  afterAll(() => t?.close());
+  const t = databaseFor(open);
 
   const age = (sessionId: string, idle = "2 days") =>
     t.sql(`update conversation_sessions set started_at = now() - interval '3 days', last_activity_at = now() - interval '${idle}' where id = $1`, [sessionId]);
@@ -181,7 +178,7 @@ describe.each(backends)("session lifecycle on $name", ({ open }) => {
       job.stop();
       spy.mockRestore();
     }
-    const [row] = await t.sql<{ end_reason: string }>("select end_reason from conversation_sessions where id = $1", [a.session.id]);
+    const [row] = await t.sql<Pick<Tables<"conversation_sessions">, "end_reason">>("select end_reason from conversation_sessions where id = $1", [a.session.id]);
     expect(row.end_reason).toBe("idle");
   });
 });

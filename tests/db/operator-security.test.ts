@@ -5,11 +5,11 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import pg from "pg";
-import { inject } from "vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrate, type SqlSession } from "@/lib/db/migrate";
 import { migratePostgres } from "@/lib/db/postgres-migrate";
-import { backends, type TestDatabase } from "../support/databases";
+import { backends, emptyPostgresUrl, type TestDatabase } from "../support/databases";
+import type { Tables } from "@/lib/db/database.types";
 
 // Operator security in SQL (README "Operators"): the admin token only as a hash,
 // login sessions that expire and are revoked, per-address failure counting.
@@ -36,7 +36,7 @@ describe.each(backends)("operator sessions and throttling on $name", ({ open }) 
     const id = newId();
     expect(await authenticate({ p_session_hash: id })).toMatchObject({ status: "ok" });
     expect(await t.sql("select key from app_settings where key like 'admin_token%'")).toEqual([{ key: "admin_token_hash" }]);
-    const [setting] = await t.sql<{ value: string }>("select value from app_settings where key = 'admin_token_hash'");
+    const [setting] = await t.sql<Pick<Tables<"app_settings">, "value">>("select value from app_settings where key = 'admin_token_hash'");
     expect(setting.value).toBe(hash(token));
     const [row] = await t.sql<{ token_hash: string; hours: number }>(
       "select token_hash, (extract(epoch from expires_at - issued_at) / 3600)::int as hours from operator_sessions where id_hash = $1", [id]);
@@ -88,7 +88,7 @@ describe.each(backends)("operator sessions and throttling on $name", ({ open }) 
     // another address is not affected, and successes are not counted
     const other = `${ip}0`;
     for (let i = 0; i < 5; i++) expect((await authenticate({ p_bucket: other, p_limit: 3 })).status).toBe("ok");
-    const [bucket] = await t.sql<{ hits: number }>("select hits from rate_limit_buckets where bucket = $1", [`auth:${ip}`]);
+    const [bucket] = await t.sql<Pick<Tables<"rate_limit_buckets">, "hits">>("select hits from rate_limit_buckets where bucket = $1", [`auth:${ip}`]);
     expect(bucket.hits).toBe(3);
     expect(await t.sql("select 1 from rate_limit_buckets where bucket = $1", [`auth:${other}`])).toEqual([]);
   });
@@ -99,7 +99,7 @@ describe.each(backends)("operator sessions and throttling on $name", ({ open }) 
     for (let i = 0; i < 4; i++) hits.push((await t.db.rpc("count_new_visitor", { p_client_ip: ip, p_limit: 3 })).limited);
     expect(hits).toEqual([false, false, false, true]);
     expect(await t.db.rpc("count_new_visitor", { p_client_ip: ip, p_limit: 0 })).toMatchObject({ limited: false });
-    const [bucket] = await t.sql<{ hits: number }>("select hits from rate_limit_buckets where bucket = $1", [`visitors:${ip}`]);
+    const [bucket] = await t.sql<Pick<Tables<"rate_limit_buckets">, "hits">>("select hits from rate_limit_buckets where bucket = $1", [`visitors:${ip}`]);
     expect(bucket.hits).toBe(4);
     // one counter: the public copy is gone
     expect(await t.sql("select 1 from pg_proc where proname = 'hit_rate_limit' and pronamespace = 'public'::regnamespace")).toEqual([]);
@@ -154,13 +154,7 @@ describe("migrating a clear admin token", () => {
   });
 
   it("on PostgreSQL", async () => {
-    const base = inject("pgUrl");
-    const name = `t_upgrade_${process.pid}_${Date.now().toString(36)}`;
-    const admin = new pg.Client({ connectionString: base });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = base.replace(/\/[^/]*$/, `/${name}`);
+    const url = await emptyPostgresUrl("t_upgrade");
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     const session: SqlSession = { exec: async (sql) => void (await client.query(sql)), query: async <R>(sql: string, p?: unknown[]) => (await client.query(sql, p)).rows as R[] };

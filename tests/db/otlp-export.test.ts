@@ -7,6 +7,7 @@ import { backends, type TestDatabase } from "../support/databases";
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "../support/otlp-receiver";
 import { finishObserved } from "./observed-turn";
 import { begin, visitor } from "./turn-helpers";
+import type { Tables } from "@/lib/db/database.types";
 
 // OTLP export (docs/privacy.md): a turn committed by finish_turn becomes outbox rows,
 // the drainer sends them through the official SDK exporters to a local OTLP/HTTP
@@ -300,7 +301,7 @@ describe.each(cases)("OTLP export on $name over $protocol", ({ open, protocol })
       await finishObserved(t, q.user_message.id, "ok", []);
       sessions.push(q.session.id);
     }
-    const rows = await t.sql<{ session_id: string }>("select session_id from public.otlp_outbox order by id");
+    const rows = await t.sql<Pick<Tables<"otlp_outbox">, "session_id">>("select session_id from public.otlp_outbox order by id");
     expect(rows.map((r) => r.session_id)).toEqual(sessions.slice(2));
     const [status] = await t.sql<{ s: { depth: number; dropped: number; cap: number } }>("select public.otlp_outbox_status() as s");
     expect(status.s).toMatchObject({ depth: 2, dropped: 2, cap: 2 });

@@ -12,17 +12,31 @@ const dir = "supabase/tests/database";
 const files = readdirSync(dir).filter((f) => f.endsWith(".test.sql")).sort();
 const counts: { file: string; tests: number; failed: number }[] = [];
 
+/** A freshly migrated PostgreSQL database with pgTAP, after `prepare` (SQL) ran on it. */
+async function pgtapDatabase(prepare = ""): Promise<URL> {
+  const url = new URL(await freshPostgresUrl());
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  // pgTAP lives in the test database only, never in a migration
+  await client.query("create extension if not exists pgtap with schema extensions");
+  // the migrations take EXECUTE from PUBLIC on every function created after them; the tests act as anon too
+  await client.query("grant execute on all functions in schema extensions to anon, authenticated, service_role");
+  if (prepare) await client.query(prepare);
+  await client.end();
+  return url;
+}
+
+function pgProve(url: URL, file: string) {
+  const res = spawnSync("pg_prove", ["-h", url.hostname, "-p", url.port, "-U", url.username, "-d", url.pathname.slice(1), `${dir}/${file}`], {
+    encoding: "utf8",
+  });
+  return { res, out: `${res.stdout}\n${res.stderr}` };
+}
+
 describe("pgTAP on PostgreSQL", () => {
   let url: URL;
   beforeAll(async () => {
-    url = new URL(await freshPostgresUrl());
-    const client = new pg.Client({ connectionString: url.toString() });
-    await client.connect();
-    // pgTAP lives in the test database only, never in a migration
-    await client.query("create extension if not exists pgtap with schema extensions");
-    // the migrations take EXECUTE from PUBLIC on every function created after them; the tests act as anon too
-    await client.query("grant execute on all functions in schema extensions to anon, authenticated, service_role");
-    await client.end();
+    url = await pgtapDatabase();
   });
   afterAll(() => {
     mkdirSync("test-results", { recursive: true });
@@ -36,10 +50,7 @@ describe("pgTAP on PostgreSQL", () => {
   });
 
   it.each(files)("%s passes under pg_prove", (file) => {
-    const res = spawnSync("pg_prove", ["-h", url.hostname, "-p", url.port, "-U", url.username, "-d", url.pathname.slice(1), `${dir}/${file}`], {
-      encoding: "utf8",
-    });
-    const out = `${res.stdout}\n${res.stderr}`;
+    const { res, out } = pgProve(url, file);
     const tests = Number(/Tests=(\d+)/.exec(out)?.[1] ?? 0);
     const failed = res.status === 0 ? 0 : Number(/Failed: (\d+)/.exec(out)?.[1] ?? tests);
     counts.push({ file, tests, failed });
@@ -47,5 +58,24 @@ describe("pgTAP on PostgreSQL", () => {
     expect(out).toContain("Result: PASS");
     expect(res.status, out).toBe(0);
     expect(tests).toBeGreaterThan(0);
+  });
+});
+
+// The invariants are tested against the constraints themselves, not through functions whose advisory
+// locks would hide a missing one: without any one of them, 03_invariants fails.
+describe("pgTAP's invariants fail without their constraint", () => {
+  it.each([
+    ["conversation_sessions_one_active", "drop index public.conversation_sessions_one_active"],
+    ["llm_traces_session_id_key", "alter table public.llm_traces drop constraint llm_traces_session_id_key"],
+    ["conversation_sessions_user_tag", "alter table public.conversation_sessions drop constraint conversation_sessions_user_tag"],
+    ["llm_traces_user_tag", "alter table public.llm_traces drop constraint llm_traces_user_tag"],
+    ["session_tag_counters_pkey", "alter table public.session_tag_counters drop constraint session_tag_counters_pkey"],
+    ["conversation_messages_client_id_per_user", "drop index public.conversation_messages_client_id_per_user"],
+    ["conversation_messages_client_id_per_session", "alter table public.conversation_messages drop constraint conversation_messages_client_id_per_session"],
+    ["conversation_messages_one_reply", "drop index public.conversation_messages_one_reply"],
+  ])("without %s", async (_, drop) => {
+    const { res, out } = pgProve(await pgtapDatabase(drop), "03_invariants.test.sql");
+    expect(out).toContain("Result: FAIL");
+    expect(res.status).not.toBe(0);
   });
 });

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { backends, type TestDatabase } from "../support/databases";
+import { describe, expect, it } from "vitest";
+import { backends, databaseFor } from "../support/databases";
 import { begin, finish, visitor } from "./turn-helpers";
+import type { Tables } from "@/lib/db/database.types";
 
 // PII masking: one SQL home (private.mask_pii), applied to outputs with PII_MASKING=export
 // and to stored message text with PII_MASKING=all (docs/privacy.md).
@@ -26,11 +27,7 @@ const untouched = [
 ];
 
 describe.each(backends)("PII masking on $name", ({ open }) => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await open();
-  });
-  afterAll(() => t?.close());
+  const t = databaseFor(open);
 
   const mask = async (text: string) => (await t.sql<{ m: string }>("select private.mask_pii($1) as m", [text]))[0].m;
 
@@ -70,7 +67,7 @@ describe.each(backends)("PII masking on $name", ({ open }) => {
       [flow.session.id],
     );
     expect(state.state.contact.email).toBe("bo@example.com");
-    const stored = await t.sql<{ content: string }>("select content from conversation_messages where user_id = $1 order by seq", [ana]);
+    const stored = await t.sql<Pick<Tables<"conversation_messages">, "content">>("select content from conversation_messages where user_id = $1 order by seq", [ana]);
     expect(stored.map((m) => m.content)).toEqual([
       "mail me at ana@example.com",
       "or call [phone]",

@@ -1,26 +1,24 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { backends, type TestDatabase } from "../support/databases";
+import { describe, expect, it } from "vitest";
+import { backends, databaseFor } from "../support/databases";
 import { begin, finish, step, visitor, rpcAs } from "./turn-helpers";
+import type { Tables } from "@/lib/db/database.types";
 
 // "Try again" (docs/architecture.md "Try again"): begin_turn with the regenerate action marks the
 // last agent reply superseded and returns its question; finish_turn stores the new reply beside it.
 
 const regenerate = (messageId: string) => ({ p_message: null, p_action: { id: "regenerate", payload: { messageId } } });
 
-interface Row { id: string; content: string; superseded_at: string | null; superseded_by: string | null }
+/** superseded_at is read as text, as the generated row type (PostgREST's shape) has it. */
+type Row = Pick<Tables<"conversation_messages">, "id" | "content" | "superseded_at" | "superseded_by">;
 
 describe.each(backends)("regenerate on $name", ({ open }) => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await open();
-  });
-  afterAll(() => t?.close());
+  const t = databaseFor(open);
 
   const replies = (questionId: string) =>
     t.sql<Row>("select id, content, superseded_at::text, superseded_by from conversation_messages where reply_to = $1 order by seq", [questionId]);
   const llmCalls = async (sessionId: string) =>
-    (await t.sql<{ llm_calls: number }>("select llm_calls from llm_traces where session_id = $1", [sessionId]))[0].llm_calls;
+    (await t.sql<Pick<Tables<"llm_traces">, "llm_calls">>("select llm_calls from llm_traces where session_id = $1", [sessionId]))[0].llm_calls;
 
   async function answered(user: string, message = "a tent for two") {
     const r = await begin(t.db, user, { p_message: message });

@@ -1,15 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { backends, type TestDatabase } from "../support/databases";
+import { describe, expect, it } from "vitest";
+import { backends, databaseFor } from "../support/databases";
 import { begin, finish, visitor } from "./turn-helpers";
+import type { Tables } from "@/lib/db/database.types";
 
 // The rule codes in the test names (R1–R11, T1–T3) are defined in docs/rules.md.
 
 describe.each(backends)("session rules on $name", ({ open }) => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await open();
-  });
-  afterAll(() => t?.close());
+  const t = databaseFor(open);
 
   it("R1: a first message starts a session with its trace and stores the message", async () => {
     const u = visitor();
@@ -53,9 +50,9 @@ describe.each(backends)("session rules on $name", ({ open }) => {
     expect(old.ended_at).not.toBeNull();
     expect(old.duration_seconds).toBeGreaterThanOrEqual(0);
     expect(old.end_reason).toBe("agent_switch");
-    const traces = await t.sql<{ session_id: string }>("select session_id from llm_traces where user_id = $1 order by created_at", [u]);
+    const traces = await t.sql<Pick<Tables<"llm_traces">, "session_id">>("select session_id from llm_traces where user_id = $1 order by created_at", [u]);
     expect(traces.map((x) => x.session_id)).toEqual([a.session.id, b.session.id]);
-    const events = await t.sql<{ event: string }>("select event from session_events where user_id = $1 order by id", [u]);
+    const events = await t.sql<Pick<Tables<"session_events">, "event">>("select event from session_events where user_id = $1 order by id", [u]);
     expect(events.map((e) => e.event)).toEqual(["started", "ended", "started", "switched"]);
   });
 
@@ -82,7 +79,7 @@ describe.each(backends)("session rules on $name", ({ open }) => {
     await t.sql("update conversation_sessions set last_activity_at = now() - interval '2 days' where id = $1", [b.session.id]);
     const c = await begin(t.db, u, { p_session_id: b.session.id, p_idle_minutes: 1440 });
     expect(c).toMatchObject({ new_session: true, reason: "expired_previous" });
-    const [expired] = await t.sql<{ end_reason: string }>("select end_reason from conversation_sessions where id = $1", [b.session.id]);
+    const [expired] = await t.sql<Pick<Tables<"conversation_sessions">, "end_reason">>("select end_reason from conversation_sessions where id = $1", [b.session.id]);
     expect(expired.end_reason).toBe("idle");
   });
 

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends, type TestDatabase } from "../support/databases";
 import { finishObserved } from "./observed-turn";
 import { begin, visitor } from "./turn-helpers";
+import type { Tables } from "@/lib/db/database.types";
 
 // A visitor's data on request (docs/privacy.md): export_visitor returns everything
 // stored about them; erase_visitor leaves none of their text or contact details in
@@ -143,7 +144,7 @@ describe.each(backends)("a visitor's data on $name", ({ open }) => {
     // the traces keep their anonymous counters and tags, re-keyed to the opaque id
     const after = await t.sql(counters, [sessions]);
     expect(after).toEqual(before);
-    const traces = await t.sql<{ user_id: string }>("select user_id from public.llm_traces where session_id = any ($1::uuid[])", [sessions]);
+    const traces = await t.sql<Pick<Tables<"llm_traces">, "user_id">>("select user_id from public.llm_traces where session_id = any ($1::uuid[])", [sessions]);
     expect(traces.map((x) => x.user_id)).toEqual([result.opaque_id, result.opaque_id]);
     const [active] = await t.sql<{ n: string }>("select count(*) as n from public.conversation_sessions where id = any ($1::uuid[]) and is_active", [sessions]);
     expect(Number(active.n)).toBe(0);

@@ -2,11 +2,11 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { VoiceConfig } from "@/lib/voice/config";
 import { deleteQueuedAudio } from "@/lib/voice/deletions";
 import { audioStore } from "@/lib/voice/store";
-import { backends, type TestDatabase } from "../support/databases";
+import { backends, databaseFor } from "../support/databases";
 import { begin, finish, visitor } from "./turn-helpers";
 
 // Voice messages (docs/channels.md, "Voice"): a recording registered under a clientMessageId gives
@@ -14,11 +14,7 @@ import { begin, finish, visitor } from "./turn-helpers";
 // stores nothing twice; a spoken reply's audio_url is set once.
 
 describe.each(backends)("voice messages on $name", ({ open }) => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await open();
-  });
-  afterAll(async () => t?.close());
+  const t = databaseFor(open);
 
   it("the question carries the registered recording; the first registration wins", async () => {
     const user = visitor();

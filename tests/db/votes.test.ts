@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { backends, type TestDatabase } from "../support/databases";
+import { describe, expect, it } from "vitest";
+import { backends, databaseFor } from "../support/databases";
 import { begin, finish, visitor } from "./turn-helpers";
 
 // Per-message votes (set_message_vote), the agent menu (list_agents) and the
 // product cards' facts (product_cards), on both backends.
 
 describe.each(backends)("message votes, the agent menu and product cards on $name", ({ open }) => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await open();
-  });
-  afterAll(() => t?.close());
+  const t = databaseFor(open);
 
   async function turn(user: string, sessionId?: string, args: Record<string, unknown> = {}) {
     const b = await begin(t.db, user, { p_session_id: sessionId, ...args });

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { backends, type TestDatabase } from "../support/databases";
+import { describe, expect, it } from "vitest";
+import { backends, databaseFor } from "../support/databases";
 import { begin, finish, rpcAs } from "./turn-helpers";
 
 // The WhatsApp channel's queues (docs/channels.md): the inbox stores a delivered message once;
@@ -11,11 +11,7 @@ import { begin, finish, rpcAs } from "./turn-helpers";
 const waId = () => `1555${Math.floor(Math.random() * 1e8).toString().padStart(8, "0")}`;
 
 describe.each(backends)("the WhatsApp channel's queues on $name", ({ open }) => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await open();
-  });
-  afterAll(async () => t?.close());
+  const t = databaseFor(open);
 
   it("stores a delivered message once, however often Meta delivers it", async () => {
     const from = waId();
@@ -82,11 +78,7 @@ describe.each(backends)("the WhatsApp channel's queues on $name", ({ open }) => 
 });
 
 describe.each(backends)("erasing a WhatsApp visitor on $name", ({ open }) => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await open();
-  });
-  afterAll(async () => t?.close());
+  const t = databaseFor(open);
 
   it("leaves nothing of them in the inbox, the outbox or the voice registrations", async () => {
     const from = waId();

@@ -47,11 +47,7 @@ for (const view of views) {
 
     test("the trace explorer and the dashboard", async ({ page }) => {
       // a conversation, so the explorer and the dashboard have something to show
-      const chat = new ChatWidget(page);
-      await chat.goto();
-      await chat.open();
-      await chat.chooseAgent("sales_pitch");
-      await chat.waitForReply();
+      const chat = await ChatWidget.withAgent(page, "sales_pitch");
       await chat.sendAndWait("why should I buy the Ridgeline tent?");
 
       await loginAsOperator(page, "/traces");

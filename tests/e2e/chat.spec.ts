@@ -1,8 +1,6 @@
-import { randomUUID } from "node:crypto";
 import pg from "pg";
-import { migratePostgres } from "../../lib/db/postgres-migrate";
 import { startApp } from "../support/app";
-import { expect, test } from "./fixtures";
+import { expect, migratedDatabaseUrl, test } from "./fixtures";
 import { ChatWidget } from "./pages/chat-widget";
 
 // The chat widget in real Chromium against `next start` on PostgreSQL.
@@ -42,11 +40,7 @@ test("choose, continue, switch, switch back: 3 sessions with 3 traces; screensho
 });
 
 test("a bulk order continues across a page reload", async ({ page, sql }) => {
-  const chat = new ChatWidget(page);
-  await chat.goto();
-  await chat.open();
-  await chat.chooseAgent("order_assistant");
-  await chat.waitForReply();
+  const chat = await ChatWidget.withAgent(page, "order_assistant");
   await chat.sendAndWait("I want to order 20 insulated camp mugs");
   await chat.sendAndWait("I'm Ana Lopez, ana@example.com");
   const before = await chat.storedSessionId();
@@ -65,11 +59,7 @@ test("a bulk order continues across a page reload", async ({ page, sql }) => {
 });
 
 test("a product button answers from the same session; the tag copies to the clipboard", async ({ page, sql }) => {
-  const chat = new ChatWidget(page);
-  await chat.goto();
-  await chat.open();
-  await chat.chooseAgent("product_recommendation");
-  await chat.waitForReply();
+  const chat = await ChatWidget.withAgent(page, "product_recommendation");
   await chat.sendAndWait("a waterproof rain jacket");
   const labels = await chat.replyButtonLabels();
   expect(labels.some((l) => /Stormshell/.test(l))).toBe(true);
@@ -131,22 +121,11 @@ test("script text in a message renders as text", async ({ page }) => {
 });
 
 test("server stopped mid-conversation: error, restart, retry → exactly one copy", async ({ page }) => {
-  const pgUrl = process.env.THREADLINE_TEST_PG_URL!;
-  const name = `e2e_restart_${randomUUID().slice(0, 8)}`;
-  const admin = new pg.Client({ connectionString: pgUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = pgUrl.replace(/\/postgres$/, `/${name}`);
-  await migratePostgres(url);
+  const url = await migratedDatabaseUrl("e2e_restart");
   const app = await startApp({ DATABASE_URL: url });
   const db = new pg.Pool({ connectionString: url, max: 1 });
   try {
-    const chat = new ChatWidget(page);
-    await chat.goto(app.url);
-    await chat.open();
-    await chat.chooseAgent("product_recommendation");
-    await chat.waitForReply();
+    const chat = await ChatWidget.withAgent(page, "product_recommendation", app.url);
     await app.stop();
     await chat.send("do you have headlamps?");
     await expect(chat.error).toBeVisible();

@@ -1,5 +1,7 @@
+import { randomUUID } from "node:crypto";
 import { test as base, expect } from "@playwright/test";
 import pg from "pg";
+import { migratePostgres } from "../../lib/db/postgres-migrate";
 
 // Specs import `test` from here: baseURL is the shared server, `sql` queries its database.
 export const test = base.extend<{ sql: <R = Record<string, unknown>>(text: string, params?: unknown[]) => Promise<R[]> }, { pool: pg.Pool }>({
@@ -16,3 +18,16 @@ export const test = base.extend<{ sql: <R = Record<string, unknown>>(text: strin
 });
 
 export { expect };
+
+/** A new, migrated database on the test PostgreSQL server, for a spec's own app instance. */
+export async function migratedDatabaseUrl(prefix: string): Promise<string> {
+  const pgUrl = process.env.THREADLINE_TEST_PG_URL!;
+  const name = `${prefix}_${randomUUID().slice(0, 8)}`;
+  const admin = new pg.Client({ connectionString: pgUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = pgUrl.replace(/\/postgres$/, `/${name}`);
+  await migratePostgres(url);
+  return url;
+}

@@ -28,11 +28,7 @@ test("script text in a message renders as text in the widget and in the explorer
     }));
 
   // the widget
-  const chat = new ChatWidget(page);
-  await chat.goto();
-  await chat.open();
-  await chat.chooseAgent("product_recommendation");
-  await chat.waitForReply();
+  const chat = await ChatWidget.withAgent(page, "product_recommendation");
   await chat.sendAndWait(hostile);
   await expect(chat.lastUserMessage().getByTestId("message-content")).toHaveText(hostile);
   expect(await injected()).toEqual({ flag: null, imgs: 0, svgs: 0, jsLinks: 0 });

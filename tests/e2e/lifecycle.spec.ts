@@ -4,11 +4,7 @@ import { ChatWidget } from "./pages/chat-widget";
 // The widget's "New chat" ends the session it leaves as `new_chat` (docs/architecture.md, "Session lifecycle").
 
 test("New chat ends the current session with reason new_chat", async ({ page, sql }) => {
-  const chat = new ChatWidget(page);
-  await chat.goto();
-  await chat.open();
-  await chat.chooseAgent("sales_pitch");
-  await chat.waitForReply();
+  const chat = await ChatWidget.withAgent(page, "sales_pitch");
   const sessionId = await chat.storedSessionId();
   await page.getByTestId("new-chat").click();
   await expect

@@ -29,11 +29,7 @@ for (const view of [
 
     test("a visitor deletes their chat history after confirming; it is gone after a reload and from the database", async ({ page, context, sql }) => {
       const marker = `zq${randomUUID().slice(0, 8)}`;
-      const chat = new ChatWidget(page);
-      await chat.goto();
-      await chat.open();
-      await chat.chooseAgent("order_assistant");
-      await chat.waitForReply();
+      const chat = await ChatWidget.withAgent(page, "order_assistant");
       await chat.sendAndWait(`please mail ${marker}@example.com about 20 tents`);
       const sessionId = await chat.storedSessionId();
       expect(sessionId).not.toBeNull();

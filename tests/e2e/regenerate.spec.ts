@@ -19,11 +19,7 @@ for (const view of views) {
     test.use({ viewport: view.viewport });
 
     test("Try again shows the new reply in place of the last one; the reload shows only the newest", async ({ page, sql }) => {
-      const chat = new ChatWidget(page);
-      await chat.goto();
-      await chat.open();
-      await chat.chooseAgent("product_recommendation");
-      await chat.waitForReply();
+      const chat = await ChatWidget.withAgent(page, "product_recommendation");
       // a greeting answers nothing the visitor said: nothing to try again
       await expect(chat.panel.getByTestId("try-again")).toHaveCount(0);
       const firstText = await chat.sendAndWait("I need a light tent for backpacking");

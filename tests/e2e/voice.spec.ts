@@ -1,12 +1,10 @@
-import { randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { migratePostgres } from "../../lib/db/postgres-migrate";
 import { startApp, type App } from "../support/app";
 import { startAudioServer, type AudioServer } from "../support/audio-server";
-import { expect, test } from "./fixtures";
+import { expect, migratedDatabaseUrl, test } from "./fixtures";
 import { ChatWidget } from "./pages/chat-widget";
 
 // The hold-to-record microphone in Chromium with its fake media stream (a test tone) against
@@ -25,14 +23,7 @@ let audio: AudioServer;
 let db: pg.Pool;
 
 test.beforeAll(async () => {
-  const pgUrl = process.env.THREADLINE_TEST_PG_URL!;
-  const name = `e2e_voice_${randomUUID().slice(0, 8)}`;
-  const admin = new pg.Client({ connectionString: pgUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = pgUrl.replace(/\/postgres$/, `/${name}`);
-  await migratePostgres(url);
+  const url = await migratedDatabaseUrl("e2e_voice");
   audio = await startAudioServer();
   audio.transcript = "do you have a waterproof headlamp";
   db = new pg.Pool({ connectionString: url, max: 1 });
@@ -50,11 +41,7 @@ test.afterAll(async () => {
 });
 
 test("hold the microphone, speak, release: the transcript is the visitor's message, stored with its audio", async ({ page }) => {
-  const chat = new ChatWidget(page);
-  await chat.goto(app.url);
-  await chat.open();
-  await chat.chooseAgent("product_recommendation");
-  await chat.waitForReply();
+  const chat = await ChatWidget.withAgent(page, "product_recommendation", app.url);
   const agentReplies = await chat.agentMessages.count();
   const mic = page.getByTestId("chat-mic");
   await expect(mic).toBeVisible();

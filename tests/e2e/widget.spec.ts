@@ -1,10 +1,7 @@
-import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
-import pg from "pg";
-import { migratePostgres } from "../../lib/db/postgres-migrate";
 import { startApp, type App } from "../support/app";
 import { startOpenAIServer, type OpenAIServer } from "../support/openai-server";
-import { expect, test } from "./fixtures";
+import { expect, migratedDatabaseUrl, test } from "./fixtures";
 import { ChatWidget } from "./pages/chat-widget";
 
 // The widget as visitors expect it, at desktop and at 375 px: the menu from the
@@ -30,18 +27,6 @@ const MARKDOWN = [
 ].join("");
 const markdownWords = MARKDOWN.match(/[\s\S]{1,3}/g)!;
 
-async function freshDatabaseUrl(): Promise<string> {
-  const pgUrl = process.env.THREADLINE_TEST_PG_URL!;
-  const name = `e2e_widget_${randomUUID().slice(0, 8)}`;
-  const admin = new pg.Client({ connectionString: pgUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = pgUrl.replace(/\/postgres$/, `/${name}`);
-  await migratePostgres(url);
-  return url;
-}
-
 const views = [
   { name: "desktop", viewport: { width: 1280, height: 800 } },
   { name: "phone", viewport: { width: 375, height: 740 } },
@@ -55,7 +40,7 @@ for (const view of views) {
     let modelApp: App;
     test.beforeAll(async () => {
       standIn = await startOpenAIServer();
-      modelApp = await startApp({ DATABASE_URL: await freshDatabaseUrl(), LLM_BASE_URL: standIn.baseURL, LLM_MODEL: LONG_MODEL });
+      modelApp = await startApp({ DATABASE_URL: await migratedDatabaseUrl("e2e_widget"), LLM_BASE_URL: standIn.baseURL, LLM_MODEL: LONG_MODEL });
     });
     test.afterAll(async () => {
       await modelApp?.stop();
@@ -123,11 +108,7 @@ for (const view of views) {
 
     test("the badge keeps its #number: a long model name ends in an ellipsis, the full tag is in the tooltip and the copy", async ({ page }) => {
       standIn.words = ["Sure, ", "happy ", "to ", "help."];
-      const chat = new ChatWidget(page);
-      await chat.goto(modelApp.url);
-      await chat.open();
-      await chat.chooseAgent("product_recommendation");
-      await chat.waitForReply();
+      const chat = await ChatWidget.withAgent(page, "product_recommendation", modelApp.url);
       expect(await chat.badgeText()).toBe(`[${LONG_MODEL} #001]`);
 
       const counter = chat.badge.getByTestId("session-badge-counter");
@@ -188,11 +169,7 @@ for (const view of views) {
         void d.dismiss();
       });
       standIn.words = ["Hi! ", "Tell ", "me ", "what ", "you ", "need."];
-      const chat = new ChatWidget(page);
-      await chat.goto(modelApp.url);
-      await chat.open();
-      await chat.chooseAgent("product_recommendation");
-      await chat.waitForReply();
+      const chat = await ChatWidget.withAgent(page, "product_recommendation", modelApp.url);
 
       standIn.words = markdownWords;
       standIn.mode = "slow";
@@ -227,11 +204,7 @@ for (const view of views) {
     });
 
     test("product results are compact cards (name, price, one line) whose button opens the product", async ({ page }) => {
-      const chat = new ChatWidget(page);
-      await chat.goto();
-      await chat.open();
-      await chat.chooseAgent("product_recommendation");
-      await chat.waitForReply();
+      const chat = await ChatWidget.withAgent(page, "product_recommendation");
       await chat.sendAndWait("a waterproof rain jacket");
       const card = chat.productCards().filter({ hasText: "Stormshell" }).first();
       await expect(card).toBeVisible();
@@ -248,11 +221,7 @@ for (const view of views) {
     });
 
     test("each agent message copies to the clipboard", async ({ page, sql }) => {
-      const chat = new ChatWidget(page);
-      await chat.goto();
-      await chat.open();
-      await chat.chooseAgent("order_assistant");
-      await chat.waitForReply();
+      const chat = await ChatWidget.withAgent(page, "order_assistant");
       await chat.sendAndWait("I want to order 20 insulated camp mugs");
       for (const message of [chat.agentMessages.first(), chat.lastAgentMessage()]) {
         const id = await message.getAttribute("data-message-id");
@@ -262,11 +231,7 @@ for (const view of views) {
     });
 
     test("thumbs up/down on each agent message: toggled, changed, cleared, and counted exactly on the trace", async ({ page, sql }) => {
-      const chat = new ChatWidget(page);
-      await chat.goto();
-      await chat.open();
-      await chat.chooseAgent("product_recommendation");
-      await chat.waitForReply();
+      const chat = await ChatWidget.withAgent(page, "product_recommendation");
       await chat.sendAndWait("I need a light tent for backpacking");
       const sessionId = await chat.storedSessionId();
       const first = chat.agentMessages.first();
@@ -295,11 +260,7 @@ for (const view of views) {
     });
 
     test("votes come back with the conversation after a reload", async ({ page }) => {
-      const chat = new ChatWidget(page);
-      await chat.goto();
-      await chat.open();
-      await chat.chooseAgent("product_recommendation");
-      await chat.waitForReply();
+      const chat = await ChatWidget.withAgent(page, "product_recommendation");
       await chat.sendAndWait("I need a light tent for backpacking");
       await chat.vote("down");
       await page.reload();
@@ -310,11 +271,7 @@ for (const view of views) {
 
     test("typing while the agent answers: Enter keeps the text and says so; Stop keeps the partial reply; then it sends", async ({ page }) => {
       standIn.words = ["Hello ", "there."];
-      const chat = new ChatWidget(page);
-      await chat.goto(modelApp.url);
-      await chat.open();
-      await chat.chooseAgent("sales_pitch");
-      await chat.waitForReply();
+      const chat = await ChatWidget.withAgent(page, "sales_pitch", modelApp.url);
 
       standIn.words = Array.from({ length: 400 }, (_, i) => `word${i} `);
       standIn.mode = "slow";

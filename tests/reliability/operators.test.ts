@@ -38,6 +38,13 @@ function cookiesOf(res: Response): string {
 }
 
 const same = () => ({ origin: app.url, "sec-fetch-site": "same-origin" });
+/** POST /api/operator/password-login from the app's own page. */
+const passwordLogin = (email: string, password: string) =>
+  fetch(`${app.url}/api/operator/password-login`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...same() },
+    body: JSON.stringify({ email, password }),
+  });
 const get = (path: string, headers: Record<string, string> = {}) => fetch(app.url + path, { headers, redirect: "manual" });
 const tokenLogin = () => fetch(`${app.url}/api/operator/login`, { method: "POST", headers: { "content-type": "application/json", ...same() }, body: JSON.stringify({ token }) });
 
@@ -56,11 +63,7 @@ describe("Supabase Auth: only operators", () => {
   });
 
   it("an operator signs in through /login's route and reaches pages, API and export; an expired session does not", async () => {
-    const res = await fetch(`${app.url}/api/operator/password-login`, {
-      method: "POST",
-      headers: { "content-type": "application/json", ...same() },
-      body: JSON.stringify({ email: operator.email, password: operator.password }),
-    });
+    const res = await passwordLogin(operator.email, operator.password);
     expect(res.status).toBe(200);
     const cookie = cookiesOf(res);
     expect(cookie).toMatch(/^sb-127-auth-token/);
@@ -73,11 +76,7 @@ describe("Supabase Auth: only operators", () => {
   });
 
   it("a user who merely signed up is no operator: refused at sign-in, and a session made with the anon key opens nothing", async () => {
-    const refused = await fetch(`${app.url}/api/operator/password-login`, {
-      method: "POST",
-      headers: { "content-type": "application/json", ...same() },
-      body: JSON.stringify({ email: stranger.email, password: stranger.password }),
-    });
+    const refused = await passwordLogin(stranger.email, stranger.password);
     expect(refused.status).toBe(403);
     expect((await refused.json()).error.code).toBe("forbidden:login");
     expect(cookiesOf(refused)).toBe("");
@@ -92,11 +91,7 @@ describe("Supabase Auth: only operators", () => {
     const cookie = [...jar].map(([n, v]) => `${n}=${v}`).join("; ");
     expect(await surfaces(cookie)).toEqual({ page: 307, api: 401, csv: 401 });
 
-    const wrong = await fetch(`${app.url}/api/operator/password-login`, {
-      method: "POST",
-      headers: { "content-type": "application/json", ...same() },
-      body: JSON.stringify({ email: operator.email, password: "guess" }),
-    });
+    const wrong = await passwordLogin(operator.email, "guess");
     expect(wrong.status).toBe(401);
     figure(`operators (Supabase Auth): signed-up non-operator → password login 403 forbidden:login; their own anon-key session → page 307, /api/traces 401, export 401; wrong password → 401`);
   });

@@ -2,11 +2,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { inject } from "vitest";
+import { afterAll, beforeAll, inject } from "vitest";
 import { createPgliteDatabase } from "@/lib/db/pglite";
 import { createPostgresDatabase } from "@/lib/db/postgres";
 import { migratePostgres } from "@/lib/db/postgres-migrate";
 import type { Database } from "@/lib/db/types";
+import { startApp, type App } from "./app";
 
 // Real databases for tests: a fresh migrated PGlite folder, or a fresh
 // migrated database on the shared PostgreSQL server. Never a mock.
@@ -20,14 +21,19 @@ export interface TestDatabase {
 
 let counter = 0;
 
-export async function freshPostgresUrl(): Promise<string> {
+/** A new, empty database on the shared PostgreSQL server (nothing migrated). */
+export async function emptyPostgresUrl(prefix = "t"): Promise<string> {
   const base = inject("pgUrl");
-  const name = `t_${process.pid}_${Date.now().toString(36)}_${counter++}`;
+  const name = `${prefix}_${process.pid}_${Date.now().toString(36)}_${counter++}`;
   const admin = new pg.Client({ connectionString: base });
   await admin.connect();
   await admin.query(`create database ${name}`);
   await admin.end();
-  const url = base.replace(/\/[^/]*$/, `/${name}`);
+  return base.replace(/\/[^/]*$/, `/${name}`);
+}
+
+export async function freshPostgresUrl(): Promise<string> {
+  const url = await emptyPostgresUrl();
   await migratePostgres(url);
   return url;
 }
@@ -54,7 +60,29 @@ export async function openPglite(): Promise<TestDatabase> {
   };
 }
 
+/** The suite's database, opened before its tests and closed after them (inside a describe block). */
+export function databaseFor(open: () => Promise<TestDatabase>): TestDatabase {
+  const t = {} as TestDatabase;
+  beforeAll(async () => {
+    Object.assign(t, await open());
+  });
+  afterAll(() => t.close?.());
+  return t;
+}
+
 export const backends = [
   { name: "pglite", open: openPglite },
   { name: "postgres", open: openPostgres },
 ] as const;
+
+/** A production app on its own freshly migrated PostgreSQL database, and a pool on it for assertions. */
+export async function startAppOnFreshDatabase(env: Record<string, string | undefined> = {}): Promise<{ app: App; db: pg.Pool }> {
+  const url = await freshPostgresUrl();
+  return { db: new pg.Pool({ connectionString: url, max: 2 }), app: await startApp({ DATABASE_URL: url, ...env }) };
+}
+
+/** Stops what startAppOnFreshDatabase() started (either may be missing when the start failed). */
+export async function stopAppAndPool(app: App | undefined, db: pg.Pool | undefined): Promise<void> {
+  await app?.stop();
+  await db?.end();
+}

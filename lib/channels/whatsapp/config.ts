@@ -1,11 +1,8 @@
 import { z } from "zod";
+import { intSetting as int, optionalText as optional, parseSettings, unsetIfBlank } from "../../env-fields";
 
 // WhatsApp Cloud API settings (README "WhatsApp"). The channel is on when the app secret,
 // access token and phone number id are set; the verify token answers Meta's handshake.
-
-const blank = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
-const optional = z.preprocess(blank, z.string().optional());
-const int = (fallback: number, min: number, max: number) => z.preprocess(blank, z.coerce.number().int().min(min).max(max).default(fallback));
 
 /** Meta's versioned Graph URL (WHATSAPP_GRAPH_URL overrides it, e.g. for a stand-in). */
 export const defaultGraphUrl = "https://graph.facebook.com/v23.0";
@@ -14,8 +11,8 @@ const schema = z.object({
   WHATSAPP_VERIFY_TOKEN: optional,
   WHATSAPP_APP_SECRET: optional,
   WHATSAPP_ACCESS_TOKEN: optional,
-  WHATSAPP_PHONE_NUMBER_ID: z.preprocess(blank, z.string().regex(/^[0-9]{1,32}$/, "must be the numeric phone number id").optional()),
-  WHATSAPP_GRAPH_URL: z.preprocess(blank, z.url().default(defaultGraphUrl)),
+  WHATSAPP_PHONE_NUMBER_ID: unsetIfBlank(z.string().regex(/^[0-9]{1,32}$/, "must be the numeric phone number id").optional()),
+  WHATSAPP_GRAPH_URL: unsetIfBlank(z.url().default(defaultGraphUrl)),
   WHATSAPP_POLL_MS: int(1_000, 50, 600_000),
   WHATSAPP_RETRY_BASE_MS: int(1_000, 1, 600_000),
   WHATSAPP_RETRY_MAX_MS: int(300_000, 1, 3_600_000),
@@ -34,12 +31,7 @@ export interface WhatsAppConfig {
 }
 
 export function whatsappConfig(source: Record<string, string | undefined> = process.env): WhatsAppConfig {
-  const parsed = schema.safeParse(source);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-    throw new Error(`Invalid WhatsApp configuration: ${issues}`);
-  }
-  const e = parsed.data;
+  const e = parseSettings(schema, source, "WhatsApp");
   return {
     enabled: Boolean(e.WHATSAPP_APP_SECRET && e.WHATSAPP_ACCESS_TOKEN && e.WHATSAPP_PHONE_NUMBER_ID),
     verifyToken: e.WHATSAPP_VERIFY_TOKEN,

@@ -5,890 +5,513 @@
 -- Run with `pg_prove` on a migrated database with pgtap in the `extensions` schema (tests/db/pgtap.test.ts).
 begin;
 set local search_path = extensions, public;
-select plan(887);
+select plan(738);
 
-select has_table('public', 'agent_tools', 'table public.agent_tools exists');
-select has_table('public', 'agent_versions', 'table public.agent_versions exists');
-select has_table('public', 'agents', 'table public.agents exists');
-select has_table('public', 'app_settings', 'table public.app_settings exists');
-select has_table('public', 'audio_deletions', 'table public.audio_deletions exists');
-select has_table('public', 'conversation_messages', 'table public.conversation_messages exists');
-select has_table('public', 'conversation_sessions', 'table public.conversation_sessions exists');
-select has_table('public', 'dashboard_channel_rollup', 'table public.dashboard_channel_rollup exists');
-select has_table('public', 'dashboard_rollup', 'table public.dashboard_rollup exists');
-select has_table('public', 'dashboard_visitor_days', 'table public.dashboard_visitor_days exists');
-select has_table('public', 'dashboard_visitors', 'table public.dashboard_visitors exists');
-select has_table('public', 'erasures', 'table public.erasures exists');
-select has_table('public', 'flow_states', 'table public.flow_states exists');
-select has_table('public', 'llm_models', 'table public.llm_models exists');
-select has_table('public', 'llm_observations', 'table public.llm_observations exists');
-select has_table('public', 'llm_traces', 'table public.llm_traces exists');
-select has_table('public', 'operator_sessions', 'table public.operator_sessions exists');
-select has_table('public', 'otlp_outbox', 'table public.otlp_outbox exists');
-select has_table('public', 'privacy_settings', 'table public.privacy_settings exists');
-select has_table('public', 'products', 'table public.products exists');
-select has_table('public', 'rate_limit_buckets', 'table public.rate_limit_buckets exists');
-select has_table('public', 'retention_settings', 'table public.retention_settings exists');
-select has_table('public', 'session_events', 'table public.session_events exists');
-select has_table('public', 'session_tag_counters', 'table public.session_tag_counters exists');
-select has_table('public', 'voice_messages', 'table public.voice_messages exists');
-select has_table('public', 'whatsapp_inbox', 'table public.whatsapp_inbox exists');
-select has_table('public', 'whatsapp_outbox', 'table public.whatsapp_outbox exists');
-select col_type_is('public', 'agent_tools', 'name', 'text', 'agent_tools.name is text');
-select col_not_null('public', 'agent_tools', 'name', 'agent_tools.name is not null');
-select col_type_is('public', 'agent_tools', 'description', 'text', 'agent_tools.description is text');
-select col_not_null('public', 'agent_tools', 'description', 'agent_tools.description is not null');
-select col_type_is('public', 'agent_tools', 'created_at', 'timestamp with time zone', 'agent_tools.created_at is timestamp with time zone');
-select col_not_null('public', 'agent_tools', 'created_at', 'agent_tools.created_at is not null');
-select col_type_is('public', 'agent_versions', 'agent_key', 'text', 'agent_versions.agent_key is text');
-select col_not_null('public', 'agent_versions', 'agent_key', 'agent_versions.agent_key is not null');
-select col_type_is('public', 'agent_versions', 'version', 'integer', 'agent_versions.version is integer');
-select col_not_null('public', 'agent_versions', 'version', 'agent_versions.version is not null');
-select col_type_is('public', 'agent_versions', 'name', 'text', 'agent_versions.name is text');
-select col_not_null('public', 'agent_versions', 'name', 'agent_versions.name is not null');
-select col_type_is('public', 'agent_versions', 'description', 'text', 'agent_versions.description is text');
-select col_not_null('public', 'agent_versions', 'description', 'agent_versions.description is not null');
-select col_type_is('public', 'agent_versions', 'instructions', 'text', 'agent_versions.instructions is text');
-select col_not_null('public', 'agent_versions', 'instructions', 'agent_versions.instructions is not null');
-select col_type_is('public', 'agent_versions', 'greeting', 'text', 'agent_versions.greeting is text');
-select col_type_is('public', 'agent_versions', 'model_key', 'text', 'agent_versions.model_key is text');
-select col_type_is('public', 'agent_versions', 'tools', 'text[]', 'agent_versions.tools is text[]');
-select col_not_null('public', 'agent_versions', 'tools', 'agent_versions.tools is not null');
-select col_type_is('public', 'agent_versions', 'handoffs', 'text[]', 'agent_versions.handoffs is text[]');
-select col_not_null('public', 'agent_versions', 'handoffs', 'agent_versions.handoffs is not null');
-select col_type_is('public', 'agent_versions', 'created_at', 'timestamp with time zone', 'agent_versions.created_at is timestamp with time zone');
-select col_not_null('public', 'agent_versions', 'created_at', 'agent_versions.created_at is not null');
-select col_type_is('public', 'agents', 'key', 'text', 'agents.key is text');
-select col_not_null('public', 'agents', 'key', 'agents.key is not null');
-select col_type_is('public', 'agents', 'name', 'text', 'agents.name is text');
-select col_not_null('public', 'agents', 'name', 'agents.name is not null');
-select col_type_is('public', 'agents', 'description', 'text', 'agents.description is text');
-select col_not_null('public', 'agents', 'description', 'agents.description is not null');
-select col_type_is('public', 'agents', 'instructions', 'text', 'agents.instructions is text');
-select col_not_null('public', 'agents', 'instructions', 'agents.instructions is not null');
-select col_type_is('public', 'agents', 'greeting', 'text', 'agents.greeting is text');
-select col_type_is('public', 'agents', 'model_key', 'text', 'agents.model_key is text');
-select col_type_is('public', 'agents', 'tools', 'text[]', 'agents.tools is text[]');
-select col_not_null('public', 'agents', 'tools', 'agents.tools is not null');
-select col_type_is('public', 'agents', 'handoffs', 'text[]', 'agents.handoffs is text[]');
-select col_not_null('public', 'agents', 'handoffs', 'agents.handoffs is not null');
-select col_type_is('public', 'agents', 'version', 'integer', 'agents.version is integer');
-select col_not_null('public', 'agents', 'version', 'agents.version is not null');
-select col_type_is('public', 'agents', 'is_enabled', 'boolean', 'agents.is_enabled is boolean');
-select col_not_null('public', 'agents', 'is_enabled', 'agents.is_enabled is not null');
-select col_type_is('public', 'agents', 'menu_position', 'integer', 'agents.menu_position is integer');
-select col_not_null('public', 'agents', 'menu_position', 'agents.menu_position is not null');
-select col_type_is('public', 'agents', 'created_at', 'timestamp with time zone', 'agents.created_at is timestamp with time zone');
-select col_not_null('public', 'agents', 'created_at', 'agents.created_at is not null');
-select col_type_is('public', 'agents', 'updated_at', 'timestamp with time zone', 'agents.updated_at is timestamp with time zone');
-select col_not_null('public', 'agents', 'updated_at', 'agents.updated_at is not null');
-select col_type_is('public', 'app_settings', 'key', 'text', 'app_settings.key is text');
-select col_not_null('public', 'app_settings', 'key', 'app_settings.key is not null');
-select col_type_is('public', 'app_settings', 'value', 'text', 'app_settings.value is text');
-select col_not_null('public', 'app_settings', 'value', 'app_settings.value is not null');
-select col_type_is('public', 'app_settings', 'created_at', 'timestamp with time zone', 'app_settings.created_at is timestamp with time zone');
-select col_not_null('public', 'app_settings', 'created_at', 'app_settings.created_at is not null');
-select col_type_is('public', 'audio_deletions', 'name', 'text', 'audio_deletions.name is text');
-select col_not_null('public', 'audio_deletions', 'name', 'audio_deletions.name is not null');
-select col_type_is('public', 'audio_deletions', 'queued_at', 'timestamp with time zone', 'audio_deletions.queued_at is timestamp with time zone');
-select col_not_null('public', 'audio_deletions', 'queued_at', 'audio_deletions.queued_at is not null');
-select col_type_is('public', 'audio_deletions', 'attempts', 'integer', 'audio_deletions.attempts is integer');
-select col_not_null('public', 'audio_deletions', 'attempts', 'audio_deletions.attempts is not null');
-select col_type_is('public', 'audio_deletions', 'next_attempt_at', 'timestamp with time zone', 'audio_deletions.next_attempt_at is timestamp with time zone');
-select col_not_null('public', 'audio_deletions', 'next_attempt_at', 'audio_deletions.next_attempt_at is not null');
-select col_type_is('public', 'audio_deletions', 'last_error', 'text', 'audio_deletions.last_error is text');
-select col_type_is('public', 'conversation_messages', 'id', 'uuid', 'conversation_messages.id is uuid');
-select col_not_null('public', 'conversation_messages', 'id', 'conversation_messages.id is not null');
-select col_type_is('public', 'conversation_messages', 'seq', 'bigint', 'conversation_messages.seq is bigint');
-select col_not_null('public', 'conversation_messages', 'seq', 'conversation_messages.seq is not null');
-select col_type_is('public', 'conversation_messages', 'session_id', 'uuid', 'conversation_messages.session_id is uuid');
-select col_not_null('public', 'conversation_messages', 'session_id', 'conversation_messages.session_id is not null');
-select col_type_is('public', 'conversation_messages', 'user_id', 'text', 'conversation_messages.user_id is text');
-select col_not_null('public', 'conversation_messages', 'user_id', 'conversation_messages.user_id is not null');
-select col_type_is('public', 'conversation_messages', 'role', 'text', 'conversation_messages.role is text');
-select col_not_null('public', 'conversation_messages', 'role', 'conversation_messages.role is not null');
-select col_type_is('public', 'conversation_messages', 'content', 'text', 'conversation_messages.content is text');
-select col_not_null('public', 'conversation_messages', 'content', 'conversation_messages.content is not null');
-select col_type_is('public', 'conversation_messages', 'audio_url', 'text', 'conversation_messages.audio_url is text');
-select col_type_is('public', 'conversation_messages', 'metadata', 'jsonb', 'conversation_messages.metadata is jsonb');
-select col_not_null('public', 'conversation_messages', 'metadata', 'conversation_messages.metadata is not null');
-select col_type_is('public', 'conversation_messages', 'client_message_id', 'uuid', 'conversation_messages.client_message_id is uuid');
-select col_type_is('public', 'conversation_messages', 'reply_to', 'uuid', 'conversation_messages.reply_to is uuid');
-select col_type_is('public', 'conversation_messages', 'is_partial', 'boolean', 'conversation_messages.is_partial is boolean');
-select col_not_null('public', 'conversation_messages', 'is_partial', 'conversation_messages.is_partial is not null');
-select col_type_is('public', 'conversation_messages', 'created_at', 'timestamp with time zone', 'conversation_messages.created_at is timestamp with time zone');
-select col_not_null('public', 'conversation_messages', 'created_at', 'conversation_messages.created_at is not null');
-select col_type_is('public', 'conversation_messages', 'vote', 'text', 'conversation_messages.vote is text');
-select col_type_is('public', 'conversation_messages', 'voted_at', 'timestamp with time zone', 'conversation_messages.voted_at is timestamp with time zone');
-select col_type_is('public', 'conversation_messages', 'superseded_at', 'timestamp with time zone', 'conversation_messages.superseded_at is timestamp with time zone');
-select col_type_is('public', 'conversation_messages', 'superseded_by', 'uuid', 'conversation_messages.superseded_by is uuid');
-select col_type_is('public', 'conversation_sessions', 'id', 'uuid', 'conversation_sessions.id is uuid');
-select col_not_null('public', 'conversation_sessions', 'id', 'conversation_sessions.id is not null');
-select col_type_is('public', 'conversation_sessions', 'user_id', 'text', 'conversation_sessions.user_id is text');
-select col_not_null('public', 'conversation_sessions', 'user_id', 'conversation_sessions.user_id is not null');
-select col_type_is('public', 'conversation_sessions', 'channel', 'text', 'conversation_sessions.channel is text');
-select col_not_null('public', 'conversation_sessions', 'channel', 'conversation_sessions.channel is not null');
-select col_type_is('public', 'conversation_sessions', 'agent_type', 'text', 'conversation_sessions.agent_type is text');
-select col_not_null('public', 'conversation_sessions', 'agent_type', 'conversation_sessions.agent_type is not null');
-select col_type_is('public', 'conversation_sessions', 'model_id', 'uuid', 'conversation_sessions.model_id is uuid');
-select col_not_null('public', 'conversation_sessions', 'model_id', 'conversation_sessions.model_id is not null');
-select col_type_is('public', 'conversation_sessions', 'session_tag', 'text', 'conversation_sessions.session_tag is text');
-select col_not_null('public', 'conversation_sessions', 'session_tag', 'conversation_sessions.session_tag is not null');
-select col_type_is('public', 'conversation_sessions', 'is_active', 'boolean', 'conversation_sessions.is_active is boolean');
-select col_not_null('public', 'conversation_sessions', 'is_active', 'conversation_sessions.is_active is not null');
-select col_type_is('public', 'conversation_sessions', 'started_at', 'timestamp with time zone', 'conversation_sessions.started_at is timestamp with time zone');
-select col_not_null('public', 'conversation_sessions', 'started_at', 'conversation_sessions.started_at is not null');
-select col_type_is('public', 'conversation_sessions', 'last_activity_at', 'timestamp with time zone', 'conversation_sessions.last_activity_at is timestamp with time zone');
-select col_not_null('public', 'conversation_sessions', 'last_activity_at', 'conversation_sessions.last_activity_at is not null');
-select col_type_is('public', 'conversation_sessions', 'ended_at', 'timestamp with time zone', 'conversation_sessions.ended_at is timestamp with time zone');
-select col_type_is('public', 'conversation_sessions', 'end_reason', 'text', 'conversation_sessions.end_reason is text');
-select col_type_is('public', 'conversation_sessions', 'duration_seconds', 'integer', 'conversation_sessions.duration_seconds is integer');
-select col_type_is('public', 'conversation_sessions', 'tracking_enabled', 'boolean', 'conversation_sessions.tracking_enabled is boolean');
-select col_not_null('public', 'conversation_sessions', 'tracking_enabled', 'conversation_sessions.tracking_enabled is not null');
-select col_type_is('public', 'conversation_sessions', 'metadata', 'jsonb', 'conversation_sessions.metadata is jsonb');
-select col_not_null('public', 'conversation_sessions', 'metadata', 'conversation_sessions.metadata is not null');
-select col_type_is('public', 'conversation_sessions', 'agent_version', 'integer', 'conversation_sessions.agent_version is integer');
-select col_type_is('public', 'dashboard_channel_rollup', 'day', 'date', 'dashboard_channel_rollup.day is date');
-select col_not_null('public', 'dashboard_channel_rollup', 'day', 'dashboard_channel_rollup.day is not null');
-select col_type_is('public', 'dashboard_channel_rollup', 'channel', 'text', 'dashboard_channel_rollup.channel is text');
-select col_not_null('public', 'dashboard_channel_rollup', 'channel', 'dashboard_channel_rollup.channel is not null');
-select col_type_is('public', 'dashboard_channel_rollup', 'shard', 'smallint', 'dashboard_channel_rollup.shard is smallint');
-select col_not_null('public', 'dashboard_channel_rollup', 'shard', 'dashboard_channel_rollup.shard is not null');
-select col_type_is('public', 'dashboard_channel_rollup', 'traces', 'bigint', 'dashboard_channel_rollup.traces is bigint');
-select col_not_null('public', 'dashboard_channel_rollup', 'traces', 'dashboard_channel_rollup.traces is not null');
-select col_type_is('public', 'dashboard_channel_rollup', 'llm_calls', 'bigint', 'dashboard_channel_rollup.llm_calls is bigint');
-select col_not_null('public', 'dashboard_channel_rollup', 'llm_calls', 'dashboard_channel_rollup.llm_calls is not null');
-select col_type_is('public', 'dashboard_channel_rollup', 'total_tokens', 'bigint', 'dashboard_channel_rollup.total_tokens is bigint');
-select col_not_null('public', 'dashboard_channel_rollup', 'total_tokens', 'dashboard_channel_rollup.total_tokens is not null');
-select col_type_is('public', 'dashboard_channel_rollup', 'cost_usd', 'numeric', 'dashboard_channel_rollup.cost_usd is numeric');
-select col_not_null('public', 'dashboard_channel_rollup', 'cost_usd', 'dashboard_channel_rollup.cost_usd is not null');
-select col_type_is('public', 'dashboard_rollup', 'day', 'date', 'dashboard_rollup.day is date');
-select col_not_null('public', 'dashboard_rollup', 'day', 'dashboard_rollup.day is not null');
-select col_type_is('public', 'dashboard_rollup', 'agent_type', 'text', 'dashboard_rollup.agent_type is text');
-select col_not_null('public', 'dashboard_rollup', 'agent_type', 'dashboard_rollup.agent_type is not null');
-select col_type_is('public', 'dashboard_rollup', 'model_id', 'uuid', 'dashboard_rollup.model_id is uuid');
-select col_not_null('public', 'dashboard_rollup', 'model_id', 'dashboard_rollup.model_id is not null');
-select col_type_is('public', 'dashboard_rollup', 'experiment_name', 'text', 'dashboard_rollup.experiment_name is text');
-select col_type_is('public', 'dashboard_rollup', 'shard', 'smallint', 'dashboard_rollup.shard is smallint');
-select col_not_null('public', 'dashboard_rollup', 'shard', 'dashboard_rollup.shard is not null');
-select col_type_is('public', 'dashboard_rollup', 'traces', 'bigint', 'dashboard_rollup.traces is bigint');
-select col_not_null('public', 'dashboard_rollup', 'traces', 'dashboard_rollup.traces is not null');
-select col_type_is('public', 'dashboard_rollup', 'llm_calls', 'bigint', 'dashboard_rollup.llm_calls is bigint');
-select col_not_null('public', 'dashboard_rollup', 'llm_calls', 'dashboard_rollup.llm_calls is not null');
-select col_type_is('public', 'dashboard_rollup', 'input_tokens', 'bigint', 'dashboard_rollup.input_tokens is bigint');
-select col_not_null('public', 'dashboard_rollup', 'input_tokens', 'dashboard_rollup.input_tokens is not null');
-select col_type_is('public', 'dashboard_rollup', 'output_tokens', 'bigint', 'dashboard_rollup.output_tokens is bigint');
-select col_not_null('public', 'dashboard_rollup', 'output_tokens', 'dashboard_rollup.output_tokens is not null');
-select col_type_is('public', 'dashboard_rollup', 'latency_ms', 'bigint', 'dashboard_rollup.latency_ms is bigint');
-select col_not_null('public', 'dashboard_rollup', 'latency_ms', 'dashboard_rollup.latency_ms is not null');
-select col_type_is('public', 'dashboard_rollup', 'cost_usd', 'numeric', 'dashboard_rollup.cost_usd is numeric');
-select col_not_null('public', 'dashboard_rollup', 'cost_usd', 'dashboard_rollup.cost_usd is not null');
-select col_type_is('public', 'dashboard_rollup', 'tool_calls', 'bigint', 'dashboard_rollup.tool_calls is bigint');
-select col_not_null('public', 'dashboard_rollup', 'tool_calls', 'dashboard_rollup.tool_calls is not null');
-select col_type_is('public', 'dashboard_rollup', 'traces_with_errors', 'bigint', 'dashboard_rollup.traces_with_errors is bigint');
-select col_not_null('public', 'dashboard_rollup', 'traces_with_errors', 'dashboard_rollup.traces_with_errors is not null');
-select col_type_is('public', 'dashboard_rollup', 'errors', 'bigint', 'dashboard_rollup.errors is bigint');
-select col_not_null('public', 'dashboard_rollup', 'errors', 'dashboard_rollup.errors is not null');
-select col_type_is('public', 'dashboard_rollup', 'positive', 'bigint', 'dashboard_rollup.positive is bigint');
-select col_not_null('public', 'dashboard_rollup', 'positive', 'dashboard_rollup.positive is not null');
-select col_type_is('public', 'dashboard_rollup', 'negative', 'bigint', 'dashboard_rollup.negative is bigint');
-select col_not_null('public', 'dashboard_rollup', 'negative', 'dashboard_rollup.negative is not null');
-select col_type_is('public', 'dashboard_rollup', 'pending', 'bigint', 'dashboard_rollup.pending is bigint');
-select col_not_null('public', 'dashboard_rollup', 'pending', 'dashboard_rollup.pending is not null');
-select col_type_is('public', 'dashboard_rollup', 'votes_up', 'bigint', 'dashboard_rollup.votes_up is bigint');
-select col_not_null('public', 'dashboard_rollup', 'votes_up', 'dashboard_rollup.votes_up is not null');
-select col_type_is('public', 'dashboard_rollup', 'votes_down', 'bigint', 'dashboard_rollup.votes_down is bigint');
-select col_not_null('public', 'dashboard_rollup', 'votes_down', 'dashboard_rollup.votes_down is not null');
-select col_type_is('public', 'dashboard_rollup', 'calls_0', 'bigint', 'dashboard_rollup.calls_0 is bigint');
-select col_not_null('public', 'dashboard_rollup', 'calls_0', 'dashboard_rollup.calls_0 is not null');
-select col_type_is('public', 'dashboard_rollup', 'calls_1', 'bigint', 'dashboard_rollup.calls_1 is bigint');
-select col_not_null('public', 'dashboard_rollup', 'calls_1', 'dashboard_rollup.calls_1 is not null');
-select col_type_is('public', 'dashboard_rollup', 'calls_2', 'bigint', 'dashboard_rollup.calls_2 is bigint');
-select col_not_null('public', 'dashboard_rollup', 'calls_2', 'dashboard_rollup.calls_2 is not null');
-select col_type_is('public', 'dashboard_rollup', 'calls_3', 'bigint', 'dashboard_rollup.calls_3 is bigint');
-select col_not_null('public', 'dashboard_rollup', 'calls_3', 'dashboard_rollup.calls_3 is not null');
-select col_type_is('public', 'dashboard_rollup', 'calls_4', 'bigint', 'dashboard_rollup.calls_4 is bigint');
-select col_not_null('public', 'dashboard_rollup', 'calls_4', 'dashboard_rollup.calls_4 is not null');
-select col_type_is('public', 'dashboard_rollup', 'calls_5', 'bigint', 'dashboard_rollup.calls_5 is bigint');
-select col_not_null('public', 'dashboard_rollup', 'calls_5', 'dashboard_rollup.calls_5 is not null');
-select col_type_is('public', 'dashboard_rollup', 'calls_6_10', 'bigint', 'dashboard_rollup.calls_6_10 is bigint');
-select col_not_null('public', 'dashboard_rollup', 'calls_6_10', 'dashboard_rollup.calls_6_10 is not null');
-select col_type_is('public', 'dashboard_rollup', 'calls_11_20', 'bigint', 'dashboard_rollup.calls_11_20 is bigint');
-select col_not_null('public', 'dashboard_rollup', 'calls_11_20', 'dashboard_rollup.calls_11_20 is not null');
-select col_type_is('public', 'dashboard_rollup', 'calls_21_up', 'bigint', 'dashboard_rollup.calls_21_up is bigint');
-select col_not_null('public', 'dashboard_rollup', 'calls_21_up', 'dashboard_rollup.calls_21_up is not null');
-select col_type_is('public', 'dashboard_visitor_days', 'day', 'date', 'dashboard_visitor_days.day is date');
-select col_not_null('public', 'dashboard_visitor_days', 'day', 'dashboard_visitor_days.day is not null');
-select col_type_is('public', 'dashboard_visitor_days', 'user_id', 'text', 'dashboard_visitor_days.user_id is text');
-select col_not_null('public', 'dashboard_visitor_days', 'user_id', 'dashboard_visitor_days.user_id is not null');
-select col_type_is('public', 'dashboard_visitor_days', 'experiment_name', 'text', 'dashboard_visitor_days.experiment_name is text');
-select col_type_is('public', 'dashboard_visitor_days', 'traces', 'bigint', 'dashboard_visitor_days.traces is bigint');
-select col_not_null('public', 'dashboard_visitor_days', 'traces', 'dashboard_visitor_days.traces is not null');
-select col_type_is('public', 'dashboard_visitors', 'user_id', 'text', 'dashboard_visitors.user_id is text');
-select col_not_null('public', 'dashboard_visitors', 'user_id', 'dashboard_visitors.user_id is not null');
-select col_type_is('public', 'dashboard_visitors', 'experiment_name', 'text', 'dashboard_visitors.experiment_name is text');
-select col_type_is('public', 'dashboard_visitors', 'traces', 'bigint', 'dashboard_visitors.traces is bigint');
-select col_not_null('public', 'dashboard_visitors', 'traces', 'dashboard_visitors.traces is not null');
-select col_type_is('public', 'erasures', 'id', 'uuid', 'erasures.id is uuid');
-select col_not_null('public', 'erasures', 'id', 'erasures.id is not null');
-select col_type_is('public', 'erasures', 'opaque_id', 'text', 'erasures.opaque_id is text');
-select col_not_null('public', 'erasures', 'opaque_id', 'erasures.opaque_id is not null');
-select col_type_is('public', 'erasures', 'requested_by', 'text', 'erasures.requested_by is text');
-select col_not_null('public', 'erasures', 'requested_by', 'erasures.requested_by is not null');
-select col_type_is('public', 'erasures', 'counts', 'jsonb', 'erasures.counts is jsonb');
-select col_not_null('public', 'erasures', 'counts', 'erasures.counts is not null');
-select col_type_is('public', 'erasures', 'erased_at', 'timestamp with time zone', 'erasures.erased_at is timestamp with time zone');
-select col_not_null('public', 'erasures', 'erased_at', 'erasures.erased_at is not null');
-select col_type_is('public', 'flow_states', 'session_id', 'uuid', 'flow_states.session_id is uuid');
-select col_not_null('public', 'flow_states', 'session_id', 'flow_states.session_id is not null');
-select col_type_is('public', 'flow_states', 'flow', 'text', 'flow_states.flow is text');
-select col_not_null('public', 'flow_states', 'flow', 'flow_states.flow is not null');
-select col_type_is('public', 'flow_states', 'state', 'jsonb', 'flow_states.state is jsonb');
-select col_not_null('public', 'flow_states', 'state', 'flow_states.state is not null');
-select col_type_is('public', 'flow_states', 'updated_at', 'timestamp with time zone', 'flow_states.updated_at is timestamp with time zone');
-select col_not_null('public', 'flow_states', 'updated_at', 'flow_states.updated_at is not null');
-select col_type_is('public', 'llm_models', 'id', 'uuid', 'llm_models.id is uuid');
-select col_not_null('public', 'llm_models', 'id', 'llm_models.id is not null');
-select col_type_is('public', 'llm_models', 'key', 'text', 'llm_models.key is text');
-select col_not_null('public', 'llm_models', 'key', 'llm_models.key is not null');
-select col_type_is('public', 'llm_models', 'name', 'text', 'llm_models.name is text');
-select col_not_null('public', 'llm_models', 'name', 'llm_models.name is not null');
-select col_type_is('public', 'llm_models', 'provider', 'text', 'llm_models.provider is text');
-select col_not_null('public', 'llm_models', 'provider', 'llm_models.provider is not null');
-select col_type_is('public', 'llm_models', 'experiment_name', 'text', 'llm_models.experiment_name is text');
-select col_type_is('public', 'llm_models', 'created_at', 'timestamp with time zone', 'llm_models.created_at is timestamp with time zone');
-select col_not_null('public', 'llm_models', 'created_at', 'llm_models.created_at is not null');
-select col_type_is('public', 'llm_models', 'input_price_per_million', 'numeric(12,6)', 'llm_models.input_price_per_million is numeric(12,6)');
-select col_not_null('public', 'llm_models', 'input_price_per_million', 'llm_models.input_price_per_million is not null');
-select col_type_is('public', 'llm_models', 'output_price_per_million', 'numeric(12,6)', 'llm_models.output_price_per_million is numeric(12,6)');
-select col_not_null('public', 'llm_models', 'output_price_per_million', 'llm_models.output_price_per_million is not null');
-select col_type_is('public', 'llm_models', 'cached_input_price_per_million', 'numeric(12,6)', 'llm_models.cached_input_price_per_million is numeric(12,6)');
-select col_type_is('public', 'llm_observations', 'id', 'uuid', 'llm_observations.id is uuid');
-select col_not_null('public', 'llm_observations', 'id', 'llm_observations.id is not null');
-select col_type_is('public', 'llm_observations', 'trace_id', 'uuid', 'llm_observations.trace_id is uuid');
-select col_not_null('public', 'llm_observations', 'trace_id', 'llm_observations.trace_id is not null');
-select col_type_is('public', 'llm_observations', 'session_id', 'uuid', 'llm_observations.session_id is uuid');
-select col_not_null('public', 'llm_observations', 'session_id', 'llm_observations.session_id is not null');
-select col_type_is('public', 'llm_observations', 'user_id', 'text', 'llm_observations.user_id is text');
-select col_not_null('public', 'llm_observations', 'user_id', 'llm_observations.user_id is not null');
-select col_type_is('public', 'llm_observations', 'message_id', 'uuid', 'llm_observations.message_id is uuid');
-select col_type_is('public', 'llm_observations', 'parent_id', 'uuid', 'llm_observations.parent_id is uuid');
-select col_type_is('public', 'llm_observations', 'position', 'integer', 'llm_observations.position is integer');
-select col_not_null('public', 'llm_observations', 'position', 'llm_observations.position is not null');
-select col_type_is('public', 'llm_observations', 'kind', 'text', 'llm_observations.kind is text');
-select col_not_null('public', 'llm_observations', 'kind', 'llm_observations.kind is not null');
-select col_type_is('public', 'llm_observations', 'name', 'text', 'llm_observations.name is text');
-select col_not_null('public', 'llm_observations', 'name', 'llm_observations.name is not null');
-select col_type_is('public', 'llm_observations', 'status', 'text', 'llm_observations.status is text');
-select col_not_null('public', 'llm_observations', 'status', 'llm_observations.status is not null');
-select col_type_is('public', 'llm_observations', 'started_at', 'timestamp with time zone', 'llm_observations.started_at is timestamp with time zone');
-select col_not_null('public', 'llm_observations', 'started_at', 'llm_observations.started_at is not null');
-select col_type_is('public', 'llm_observations', 'ended_at', 'timestamp with time zone', 'llm_observations.ended_at is timestamp with time zone');
-select col_not_null('public', 'llm_observations', 'ended_at', 'llm_observations.ended_at is not null');
-select col_type_is('public', 'llm_observations', 'duration_ms', 'integer', 'llm_observations.duration_ms is integer');
-select col_not_null('public', 'llm_observations', 'duration_ms', 'llm_observations.duration_ms is not null');
-select col_type_is('public', 'llm_observations', 'model', 'text', 'llm_observations.model is text');
-select col_type_is('public', 'llm_observations', 'input_tokens', 'integer', 'llm_observations.input_tokens is integer');
-select col_type_is('public', 'llm_observations', 'output_tokens', 'integer', 'llm_observations.output_tokens is integer');
-select col_type_is('public', 'llm_observations', 'cached_input_tokens', 'integer', 'llm_observations.cached_input_tokens is integer');
-select col_type_is('public', 'llm_observations', 'time_to_first_token_ms', 'integer', 'llm_observations.time_to_first_token_ms is integer');
-select col_type_is('public', 'llm_observations', 'finish_reason', 'text', 'llm_observations.finish_reason is text');
-select col_type_is('public', 'llm_observations', 'cost_usd', 'numeric(16,8)', 'llm_observations.cost_usd is numeric(16,8)');
-select col_type_is('public', 'llm_observations', 'tool_call_id', 'text', 'llm_observations.tool_call_id is text');
-select col_type_is('public', 'llm_observations', 'arguments', 'jsonb', 'llm_observations.arguments is jsonb');
-select col_type_is('public', 'llm_observations', 'result', 'jsonb', 'llm_observations.result is jsonb');
-select col_type_is('public', 'llm_observations', 'payload_cap_bytes', 'integer', 'llm_observations.payload_cap_bytes is integer');
-select col_type_is('public', 'llm_observations', 'truncated', 'boolean', 'llm_observations.truncated is boolean');
-select col_not_null('public', 'llm_observations', 'truncated', 'llm_observations.truncated is not null');
-select col_type_is('public', 'llm_observations', 'error', 'text', 'llm_observations.error is text');
-select col_type_is('public', 'llm_observations', 'created_at', 'timestamp with time zone', 'llm_observations.created_at is timestamp with time zone');
-select col_not_null('public', 'llm_observations', 'created_at', 'llm_observations.created_at is not null');
-select col_type_is('public', 'llm_traces', 'id', 'uuid', 'llm_traces.id is uuid');
-select col_not_null('public', 'llm_traces', 'id', 'llm_traces.id is not null');
-select col_type_is('public', 'llm_traces', 'session_id', 'uuid', 'llm_traces.session_id is uuid');
-select col_not_null('public', 'llm_traces', 'session_id', 'llm_traces.session_id is not null');
-select col_type_is('public', 'llm_traces', 'session_tag', 'text', 'llm_traces.session_tag is text');
-select col_not_null('public', 'llm_traces', 'session_tag', 'llm_traces.session_tag is not null');
-select col_type_is('public', 'llm_traces', 'user_id', 'text', 'llm_traces.user_id is text');
-select col_not_null('public', 'llm_traces', 'user_id', 'llm_traces.user_id is not null');
-select col_type_is('public', 'llm_traces', 'agent_type', 'text', 'llm_traces.agent_type is text');
-select col_not_null('public', 'llm_traces', 'agent_type', 'llm_traces.agent_type is not null');
-select col_type_is('public', 'llm_traces', 'model_id', 'uuid', 'llm_traces.model_id is uuid');
-select col_not_null('public', 'llm_traces', 'model_id', 'llm_traces.model_id is not null');
-select col_type_is('public', 'llm_traces', 'experiment_name', 'text', 'llm_traces.experiment_name is text');
-select col_type_is('public', 'llm_traces', 'llm_calls', 'integer', 'llm_traces.llm_calls is integer');
-select col_not_null('public', 'llm_traces', 'llm_calls', 'llm_traces.llm_calls is not null');
-select col_type_is('public', 'llm_traces', 'input_tokens', 'bigint', 'llm_traces.input_tokens is bigint');
-select col_not_null('public', 'llm_traces', 'input_tokens', 'llm_traces.input_tokens is not null');
-select col_type_is('public', 'llm_traces', 'output_tokens', 'bigint', 'llm_traces.output_tokens is bigint');
-select col_not_null('public', 'llm_traces', 'output_tokens', 'llm_traces.output_tokens is not null');
-select col_type_is('public', 'llm_traces', 'total_tokens', 'bigint', 'llm_traces.total_tokens is bigint');
-select col_type_is('public', 'llm_traces', 'latency_ms', 'bigint', 'llm_traces.latency_ms is bigint');
-select col_not_null('public', 'llm_traces', 'latency_ms', 'llm_traces.latency_ms is not null');
-select col_type_is('public', 'llm_traces', 'status', 'text', 'llm_traces.status is text');
-select col_not_null('public', 'llm_traces', 'status', 'llm_traces.status is not null');
-select col_type_is('public', 'llm_traces', 'last_error', 'text', 'llm_traces.last_error is text');
-select col_type_is('public', 'llm_traces', 'feedback', 'text', 'llm_traces.feedback is text');
-select col_not_null('public', 'llm_traces', 'feedback', 'llm_traces.feedback is not null');
-select col_type_is('public', 'llm_traces', 'feedback_comment', 'text', 'llm_traces.feedback_comment is text');
-select col_type_is('public', 'llm_traces', 'created_at', 'timestamp with time zone', 'llm_traces.created_at is timestamp with time zone');
-select col_not_null('public', 'llm_traces', 'created_at', 'llm_traces.created_at is not null');
-select col_type_is('public', 'llm_traces', 'updated_at', 'timestamp with time zone', 'llm_traces.updated_at is timestamp with time zone');
-select col_not_null('public', 'llm_traces', 'updated_at', 'llm_traces.updated_at is not null');
-select col_type_is('public', 'llm_traces', 'agent_version', 'integer', 'llm_traces.agent_version is integer');
-select col_type_is('public', 'llm_traces', 'cost_usd', 'numeric(16,8)', 'llm_traces.cost_usd is numeric(16,8)');
-select col_not_null('public', 'llm_traces', 'cost_usd', 'llm_traces.cost_usd is not null');
-select col_type_is('public', 'llm_traces', 'tool_calls', 'integer', 'llm_traces.tool_calls is integer');
-select col_not_null('public', 'llm_traces', 'tool_calls', 'llm_traces.tool_calls is not null');
-select col_type_is('public', 'llm_traces', 'error_count', 'integer', 'llm_traces.error_count is integer');
-select col_not_null('public', 'llm_traces', 'error_count', 'llm_traces.error_count is not null');
-select col_type_is('public', 'llm_traces', 'tools_used', 'text[]', 'llm_traces.tools_used is text[]');
-select col_not_null('public', 'llm_traces', 'tools_used', 'llm_traces.tools_used is not null');
-select col_type_is('public', 'llm_traces', 'votes_up', 'integer', 'llm_traces.votes_up is integer');
-select col_not_null('public', 'llm_traces', 'votes_up', 'llm_traces.votes_up is not null');
-select col_type_is('public', 'llm_traces', 'votes_down', 'integer', 'llm_traces.votes_down is integer');
-select col_not_null('public', 'llm_traces', 'votes_down', 'llm_traces.votes_down is not null');
-select col_type_is('public', 'llm_traces', 'channel', 'text', 'llm_traces.channel is text');
-select col_not_null('public', 'llm_traces', 'channel', 'llm_traces.channel is not null');
-select col_type_is('public', 'llm_traces', 'conversation_removed_at', 'timestamp with time zone', 'llm_traces.conversation_removed_at is timestamp with time zone');
-select col_type_is('public', 'operator_sessions', 'id_hash', 'text', 'operator_sessions.id_hash is text');
-select col_not_null('public', 'operator_sessions', 'id_hash', 'operator_sessions.id_hash is not null');
-select col_type_is('public', 'operator_sessions', 'token_hash', 'text', 'operator_sessions.token_hash is text');
-select col_not_null('public', 'operator_sessions', 'token_hash', 'operator_sessions.token_hash is not null');
-select col_type_is('public', 'operator_sessions', 'issued_at', 'timestamp with time zone', 'operator_sessions.issued_at is timestamp with time zone');
-select col_not_null('public', 'operator_sessions', 'issued_at', 'operator_sessions.issued_at is not null');
-select col_type_is('public', 'operator_sessions', 'expires_at', 'timestamp with time zone', 'operator_sessions.expires_at is timestamp with time zone');
-select col_not_null('public', 'operator_sessions', 'expires_at', 'operator_sessions.expires_at is not null');
-select col_type_is('public', 'operator_sessions', 'revoked_at', 'timestamp with time zone', 'operator_sessions.revoked_at is timestamp with time zone');
-select col_type_is('public', 'otlp_outbox', 'id', 'bigint', 'otlp_outbox.id is bigint');
-select col_not_null('public', 'otlp_outbox', 'id', 'otlp_outbox.id is not null');
-select col_type_is('public', 'otlp_outbox', 'dedupe_key', 'text', 'otlp_outbox.dedupe_key is text');
-select col_not_null('public', 'otlp_outbox', 'dedupe_key', 'otlp_outbox.dedupe_key is not null');
-select col_type_is('public', 'otlp_outbox', 'kind', 'text', 'otlp_outbox.kind is text');
-select col_not_null('public', 'otlp_outbox', 'kind', 'otlp_outbox.kind is not null');
-select col_type_is('public', 'otlp_outbox', 'user_id', 'text', 'otlp_outbox.user_id is text');
-select col_not_null('public', 'otlp_outbox', 'user_id', 'otlp_outbox.user_id is not null');
-select col_type_is('public', 'otlp_outbox', 'session_id', 'uuid', 'otlp_outbox.session_id is uuid');
-select col_not_null('public', 'otlp_outbox', 'session_id', 'otlp_outbox.session_id is not null');
-select col_type_is('public', 'otlp_outbox', 'payload', 'jsonb', 'otlp_outbox.payload is jsonb');
-select col_not_null('public', 'otlp_outbox', 'payload', 'otlp_outbox.payload is not null');
-select col_type_is('public', 'otlp_outbox', 'attempts', 'integer', 'otlp_outbox.attempts is integer');
-select col_not_null('public', 'otlp_outbox', 'attempts', 'otlp_outbox.attempts is not null');
-select col_type_is('public', 'otlp_outbox', 'next_attempt_at', 'timestamp with time zone', 'otlp_outbox.next_attempt_at is timestamp with time zone');
-select col_not_null('public', 'otlp_outbox', 'next_attempt_at', 'otlp_outbox.next_attempt_at is not null');
-select col_type_is('public', 'otlp_outbox', 'claimed_until', 'timestamp with time zone', 'otlp_outbox.claimed_until is timestamp with time zone');
-select col_type_is('public', 'otlp_outbox', 'last_error', 'text', 'otlp_outbox.last_error is text');
-select col_type_is('public', 'otlp_outbox', 'created_at', 'timestamp with time zone', 'otlp_outbox.created_at is timestamp with time zone');
-select col_not_null('public', 'otlp_outbox', 'created_at', 'otlp_outbox.created_at is not null');
-select col_type_is('public', 'privacy_settings', 'id', 'boolean', 'privacy_settings.id is boolean');
-select col_not_null('public', 'privacy_settings', 'id', 'privacy_settings.id is not null');
-select col_type_is('public', 'privacy_settings', 'pii_masking', 'text', 'privacy_settings.pii_masking is text');
-select col_not_null('public', 'privacy_settings', 'pii_masking', 'privacy_settings.pii_masking is not null');
-select col_type_is('public', 'privacy_settings', 'otlp_enabled', 'boolean', 'privacy_settings.otlp_enabled is boolean');
-select col_not_null('public', 'privacy_settings', 'otlp_enabled', 'privacy_settings.otlp_enabled is not null');
-select col_type_is('public', 'privacy_settings', 'otlp_capture_content', 'boolean', 'privacy_settings.otlp_capture_content is boolean');
-select col_not_null('public', 'privacy_settings', 'otlp_capture_content', 'privacy_settings.otlp_capture_content is not null');
-select col_type_is('public', 'privacy_settings', 'otlp_outbox_cap', 'integer', 'privacy_settings.otlp_outbox_cap is integer');
-select col_not_null('public', 'privacy_settings', 'otlp_outbox_cap', 'privacy_settings.otlp_outbox_cap is not null');
-select col_type_is('public', 'privacy_settings', 'otlp_dropped', 'bigint', 'privacy_settings.otlp_dropped is bigint');
-select col_not_null('public', 'privacy_settings', 'otlp_dropped', 'privacy_settings.otlp_dropped is not null');
-select col_type_is('public', 'privacy_settings', 'updated_at', 'timestamp with time zone', 'privacy_settings.updated_at is timestamp with time zone');
-select col_not_null('public', 'privacy_settings', 'updated_at', 'privacy_settings.updated_at is not null');
-select col_type_is('public', 'products', 'sku', 'text', 'products.sku is text');
-select col_not_null('public', 'products', 'sku', 'products.sku is not null');
-select col_type_is('public', 'products', 'name', 'text', 'products.name is text');
-select col_not_null('public', 'products', 'name', 'products.name is not null');
-select col_type_is('public', 'products', 'category', 'text', 'products.category is text');
-select col_not_null('public', 'products', 'category', 'products.category is not null');
-select col_type_is('public', 'products', 'description', 'text', 'products.description is text');
-select col_not_null('public', 'products', 'description', 'products.description is not null');
-select col_type_is('public', 'products', 'price_cents', 'integer', 'products.price_cents is integer');
-select col_not_null('public', 'products', 'price_cents', 'products.price_cents is not null');
-select col_type_is('public', 'products', 'tags', 'text[]', 'products.tags is text[]');
-select col_not_null('public', 'products', 'tags', 'products.tags is not null');
-select col_type_is('public', 'products', 'pickup_location', 'text', 'products.pickup_location is text');
-select col_not_null('public', 'products', 'pickup_location', 'products.pickup_location is not null');
-select col_type_is('public', 'products', 'created_at', 'timestamp with time zone', 'products.created_at is timestamp with time zone');
-select col_not_null('public', 'products', 'created_at', 'products.created_at is not null');
-select col_type_is('public', 'products', 'search_vector', 'tsvector', 'products.search_vector is tsvector');
-select col_type_is('public', 'products', 'search_text', 'text', 'products.search_text is text');
-select col_type_is('public', 'rate_limit_buckets', 'bucket', 'text', 'rate_limit_buckets.bucket is text');
-select col_not_null('public', 'rate_limit_buckets', 'bucket', 'rate_limit_buckets.bucket is not null');
-select col_type_is('public', 'rate_limit_buckets', 'window_start', 'timestamp with time zone', 'rate_limit_buckets.window_start is timestamp with time zone');
-select col_not_null('public', 'rate_limit_buckets', 'window_start', 'rate_limit_buckets.window_start is not null');
-select col_type_is('public', 'rate_limit_buckets', 'hits', 'integer', 'rate_limit_buckets.hits is integer');
-select col_not_null('public', 'rate_limit_buckets', 'hits', 'rate_limit_buckets.hits is not null');
-select col_type_is('public', 'retention_settings', 'id', 'boolean', 'retention_settings.id is boolean');
-select col_not_null('public', 'retention_settings', 'id', 'retention_settings.id is not null');
-select col_type_is('public', 'retention_settings', 'retention_days', 'integer', 'retention_settings.retention_days is integer');
-select col_type_is('public', 'retention_settings', 'updated_at', 'timestamp with time zone', 'retention_settings.updated_at is timestamp with time zone');
-select col_not_null('public', 'retention_settings', 'updated_at', 'retention_settings.updated_at is not null');
-select col_type_is('public', 'session_events', 'id', 'bigint', 'session_events.id is bigint');
-select col_not_null('public', 'session_events', 'id', 'session_events.id is not null');
-select col_type_is('public', 'session_events', 'session_id', 'uuid', 'session_events.session_id is uuid');
-select col_not_null('public', 'session_events', 'session_id', 'session_events.session_id is not null');
-select col_type_is('public', 'session_events', 'previous_session_id', 'uuid', 'session_events.previous_session_id is uuid');
-select col_type_is('public', 'session_events', 'user_id', 'text', 'session_events.user_id is text');
-select col_not_null('public', 'session_events', 'user_id', 'session_events.user_id is not null');
-select col_type_is('public', 'session_events', 'event', 'text', 'session_events.event is text');
-select col_not_null('public', 'session_events', 'event', 'session_events.event is not null');
-select col_type_is('public', 'session_events', 'reason', 'text', 'session_events.reason is text');
-select col_type_is('public', 'session_events', 'request_id', 'text', 'session_events.request_id is text');
-select col_type_is('public', 'session_events', 'detail', 'jsonb', 'session_events.detail is jsonb');
-select col_not_null('public', 'session_events', 'detail', 'session_events.detail is not null');
-select col_type_is('public', 'session_events', 'created_at', 'timestamp with time zone', 'session_events.created_at is timestamp with time zone');
-select col_not_null('public', 'session_events', 'created_at', 'session_events.created_at is not null');
-select col_type_is('public', 'session_tag_counters', 'user_id', 'text', 'session_tag_counters.user_id is text');
-select col_not_null('public', 'session_tag_counters', 'user_id', 'session_tag_counters.user_id is not null');
-select col_type_is('public', 'session_tag_counters', 'model_id', 'uuid', 'session_tag_counters.model_id is uuid');
-select col_not_null('public', 'session_tag_counters', 'model_id', 'session_tag_counters.model_id is not null');
-select col_type_is('public', 'session_tag_counters', 'last_value', 'integer', 'session_tag_counters.last_value is integer');
-select col_not_null('public', 'session_tag_counters', 'last_value', 'session_tag_counters.last_value is not null');
-select col_type_is('public', 'session_tag_counters', 'updated_at', 'timestamp with time zone', 'session_tag_counters.updated_at is timestamp with time zone');
-select col_not_null('public', 'session_tag_counters', 'updated_at', 'session_tag_counters.updated_at is not null');
-select col_type_is('public', 'voice_messages', 'user_id', 'text', 'voice_messages.user_id is text');
-select col_not_null('public', 'voice_messages', 'user_id', 'voice_messages.user_id is not null');
-select col_type_is('public', 'voice_messages', 'client_message_id', 'uuid', 'voice_messages.client_message_id is uuid');
-select col_not_null('public', 'voice_messages', 'client_message_id', 'voice_messages.client_message_id is not null');
-select col_type_is('public', 'voice_messages', 'audio_url', 'text', 'voice_messages.audio_url is text');
-select col_not_null('public', 'voice_messages', 'audio_url', 'voice_messages.audio_url is not null');
-select col_type_is('public', 'voice_messages', 'transcript', 'text', 'voice_messages.transcript is text');
-select col_not_null('public', 'voice_messages', 'transcript', 'voice_messages.transcript is not null');
-select col_type_is('public', 'voice_messages', 'created_at', 'timestamp with time zone', 'voice_messages.created_at is timestamp with time zone');
-select col_not_null('public', 'voice_messages', 'created_at', 'voice_messages.created_at is not null');
-select col_type_is('public', 'whatsapp_inbox', 'wa_message_id', 'text', 'whatsapp_inbox.wa_message_id is text');
-select col_not_null('public', 'whatsapp_inbox', 'wa_message_id', 'whatsapp_inbox.wa_message_id is not null');
-select col_type_is('public', 'whatsapp_inbox', 'wa_id', 'text', 'whatsapp_inbox.wa_id is text');
-select col_not_null('public', 'whatsapp_inbox', 'wa_id', 'whatsapp_inbox.wa_id is not null');
-select col_type_is('public', 'whatsapp_inbox', 'message', 'jsonb', 'whatsapp_inbox.message is jsonb');
-select col_not_null('public', 'whatsapp_inbox', 'message', 'whatsapp_inbox.message is not null');
-select col_type_is('public', 'whatsapp_inbox', 'attempts', 'integer', 'whatsapp_inbox.attempts is integer');
-select col_not_null('public', 'whatsapp_inbox', 'attempts', 'whatsapp_inbox.attempts is not null');
-select col_type_is('public', 'whatsapp_inbox', 'next_attempt_at', 'timestamp with time zone', 'whatsapp_inbox.next_attempt_at is timestamp with time zone');
-select col_not_null('public', 'whatsapp_inbox', 'next_attempt_at', 'whatsapp_inbox.next_attempt_at is not null');
-select col_type_is('public', 'whatsapp_inbox', 'claimed_until', 'timestamp with time zone', 'whatsapp_inbox.claimed_until is timestamp with time zone');
-select col_type_is('public', 'whatsapp_inbox', 'processed_at', 'timestamp with time zone', 'whatsapp_inbox.processed_at is timestamp with time zone');
-select col_type_is('public', 'whatsapp_inbox', 'last_error', 'text', 'whatsapp_inbox.last_error is text');
-select col_type_is('public', 'whatsapp_inbox', 'created_at', 'timestamp with time zone', 'whatsapp_inbox.created_at is timestamp with time zone');
-select col_not_null('public', 'whatsapp_inbox', 'created_at', 'whatsapp_inbox.created_at is not null');
-select col_type_is('public', 'whatsapp_outbox', 'id', 'bigint', 'whatsapp_outbox.id is bigint');
-select col_not_null('public', 'whatsapp_outbox', 'id', 'whatsapp_outbox.id is not null');
-select col_type_is('public', 'whatsapp_outbox', 'dedupe_key', 'text', 'whatsapp_outbox.dedupe_key is text');
-select col_not_null('public', 'whatsapp_outbox', 'dedupe_key', 'whatsapp_outbox.dedupe_key is not null');
-select col_type_is('public', 'whatsapp_outbox', 'message_id', 'uuid', 'whatsapp_outbox.message_id is uuid');
-select col_type_is('public', 'whatsapp_outbox', 'notice', 'text', 'whatsapp_outbox.notice is text');
-select col_type_is('public', 'whatsapp_outbox', 'wa_id', 'text', 'whatsapp_outbox.wa_id is text');
-select col_not_null('public', 'whatsapp_outbox', 'wa_id', 'whatsapp_outbox.wa_id is not null');
-select col_type_is('public', 'whatsapp_outbox', 'parts_sent', 'integer', 'whatsapp_outbox.parts_sent is integer');
-select col_not_null('public', 'whatsapp_outbox', 'parts_sent', 'whatsapp_outbox.parts_sent is not null');
-select col_type_is('public', 'whatsapp_outbox', 'attempts', 'integer', 'whatsapp_outbox.attempts is integer');
-select col_not_null('public', 'whatsapp_outbox', 'attempts', 'whatsapp_outbox.attempts is not null');
-select col_type_is('public', 'whatsapp_outbox', 'next_attempt_at', 'timestamp with time zone', 'whatsapp_outbox.next_attempt_at is timestamp with time zone');
-select col_not_null('public', 'whatsapp_outbox', 'next_attempt_at', 'whatsapp_outbox.next_attempt_at is not null');
-select col_type_is('public', 'whatsapp_outbox', 'claimed_until', 'timestamp with time zone', 'whatsapp_outbox.claimed_until is timestamp with time zone');
-select col_type_is('public', 'whatsapp_outbox', 'sent_at', 'timestamp with time zone', 'whatsapp_outbox.sent_at is timestamp with time zone');
-select col_type_is('public', 'whatsapp_outbox', 'last_error', 'text', 'whatsapp_outbox.last_error is text');
-select col_type_is('public', 'whatsapp_outbox', 'created_at', 'timestamp with time zone', 'whatsapp_outbox.created_at is timestamp with time zone');
-select col_not_null('public', 'whatsapp_outbox', 'created_at', 'whatsapp_outbox.created_at is not null');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.agent_tools'::regclass and k.conname = 'agent_tools_name_check' and k.contype = 'c'), 'agent_tools has check constraint agent_tools_name_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.agent_tools'::regclass and k.conname = 'agent_tools_pkey' and k.contype = 'p'), 'agent_tools has primary key agent_tools_pkey');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.agent_versions'::regclass and k.conname = 'agent_versions_pkey' and k.contype = 'p'), 'agent_versions has primary key agent_versions_pkey');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.agent_versions'::regclass and k.conname = 'agent_versions_version_check' and k.contype = 'c'), 'agent_versions has check constraint agent_versions_version_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.agents'::regclass and k.conname = 'agents_check_handoffs' and k.contype = 't'), 'agents has constraint trigger agents_check_handoffs');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.agents'::regclass and k.conname = 'agents_description_check' and k.contype = 'c'), 'agents has check constraint agents_description_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.agents'::regclass and k.conname = 'agents_greeting_check' and k.contype = 'c'), 'agents has check constraint agents_greeting_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.agents'::regclass and k.conname = 'agents_instructions_check' and k.contype = 'c'), 'agents has check constraint agents_instructions_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.agents'::regclass and k.conname = 'agents_key_check' and k.contype = 'c'), 'agents has check constraint agents_key_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.agents'::regclass and k.conname = 'agents_model_key_fkey' and k.contype = 'f'), 'agents has foreign key agents_model_key_fkey');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.agents'::regclass and k.conname = 'agents_name_check' and k.contype = 'c'), 'agents has check constraint agents_name_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.agents'::regclass and k.conname = 'agents_pkey' and k.contype = 'p'), 'agents has primary key agents_pkey');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.agents'::regclass and k.conname = 'agents_version_check' and k.contype = 'c'), 'agents has check constraint agents_version_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.app_settings'::regclass and k.conname = 'app_settings_key_check' and k.contype = 'c'), 'app_settings has check constraint app_settings_key_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.app_settings'::regclass and k.conname = 'app_settings_pkey' and k.contype = 'p'), 'app_settings has primary key app_settings_pkey');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.audio_deletions'::regclass and k.conname = 'audio_deletions_last_error_check' and k.contype = 'c'), 'audio_deletions has check constraint audio_deletions_last_error_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.audio_deletions'::regclass and k.conname = 'audio_deletions_name_check' and k.contype = 'c'), 'audio_deletions has check constraint audio_deletions_name_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.audio_deletions'::regclass and k.conname = 'audio_deletions_pkey' and k.contype = 'p'), 'audio_deletions has primary key audio_deletions_pkey');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.conversation_messages'::regclass and k.conname = 'conversation_messages_client_id_per_session' and k.contype = 'u'), 'conversation_messages has unique constraint conversation_messages_client_id_per_session');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.conversation_messages'::regclass and k.conname = 'conversation_messages_content_check' and k.contype = 'c'), 'conversation_messages has check constraint conversation_messages_content_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.conversation_messages'::regclass and k.conname = 'conversation_messages_otlp_export' and k.contype = 't'), 'conversation_messages has constraint trigger conversation_messages_otlp_export');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.conversation_messages'::regclass and k.conname = 'conversation_messages_pkey' and k.contype = 'p'), 'conversation_messages has primary key conversation_messages_pkey');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.conversation_messages'::regclass and k.conname = 'conversation_messages_reply_is_agent' and k.contype = 'c'), 'conversation_messages has check constraint conversation_messages_reply_is_agent');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.conversation_messages'::regclass and k.conname = 'conversation_messages_reply_to_fkey' and k.contype = 'f'), 'conversation_messages has foreign key conversation_messages_reply_to_fkey');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.conversation_messages'::regclass and k.conname = 'conversation_messages_role_check' and k.contype = 'c'), 'conversation_messages has check constraint conversation_messages_role_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.conversation_messages'::regclass and k.conname = 'conversation_messages_session_id_fkey' and k.contype = 'f'), 'conversation_messages has foreign key conversation_messages_session_id_fkey');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.conversation_messages'::regclass and k.conname = 'conversation_messages_superseded_by_fkey' and k.contype = 'f'), 'conversation_messages has foreign key conversation_messages_superseded_by_fkey');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.conversation_messages'::regclass and k.conname = 'conversation_messages_superseded_by_needs_at' and k.contype = 'c'), 'conversation_messages has check constraint conversation_messages_superseded_by_needs_at');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.conversation_messages'::regclass and k.conname = 'conversation_messages_superseded_is_reply' and k.contype = 'c'), 'conversation_messages has check constraint conversation_messages_superseded_is_reply');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.conversation_messages'::regclass and k.conname = 'conversation_messages_vote_check' and k.contype = 'c'), 'conversation_messages has check constraint conversation_messages_vote_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.conversation_messages'::regclass and k.conname = 'conversation_messages_vote_on_agent' and k.contype = 'c'), 'conversation_messages has check constraint conversation_messages_vote_on_agent');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.conversation_messages'::regclass and k.conname = 'conversation_messages_whatsapp_reply' and k.contype = 't'), 'conversation_messages has constraint trigger conversation_messages_whatsapp_reply');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.conversation_sessions'::regclass and k.conname = 'conversation_sessions_active_not_ended' and k.contype = 'c'), 'conversation_sessions has check constraint conversation_sessions_active_not_ended');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.conversation_sessions'::regclass and k.conname = 'conversation_sessions_agent_type_check' and k.contype = 'c'), 'conversation_sessions has check constraint conversation_sessions_agent_type_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.conversation_sessions'::regclass and k.conname = 'conversation_sessions_channel_check' and k.contype = 'c'), 'conversation_sessions has check constraint conversation_sessions_channel_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.conversation_sessions'::regclass and k.conname = 'conversation_sessions_duration_seconds_check' and k.contype = 'c'), 'conversation_sessions has check constraint conversation_sessions_duration_seconds_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.conversation_sessions'::regclass and k.conname = 'conversation_sessions_end_reason_check' and k.contype = 'c'), 'conversation_sessions has check constraint conversation_sessions_end_reason_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.conversation_sessions'::regclass and k.conname = 'conversation_sessions_ended_has_duration' and k.contype = 'c'), 'conversation_sessions has check constraint conversation_sessions_ended_has_duration');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.conversation_sessions'::regclass and k.conname = 'conversation_sessions_model_id_fkey' and k.contype = 'f'), 'conversation_sessions has foreign key conversation_sessions_model_id_fkey');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.conversation_sessions'::regclass and k.conname = 'conversation_sessions_pkey' and k.contype = 'p'), 'conversation_sessions has primary key conversation_sessions_pkey');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.conversation_sessions'::regclass and k.conname = 'conversation_sessions_user_id_check' and k.contype = 'c'), 'conversation_sessions has check constraint conversation_sessions_user_id_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.conversation_sessions'::regclass and k.conname = 'conversation_sessions_user_tag' and k.contype = 'u'), 'conversation_sessions has unique constraint conversation_sessions_user_tag');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.dashboard_channel_rollup'::regclass and k.conname = 'dashboard_channel_rollup_pkey' and k.contype = 'p'), 'dashboard_channel_rollup has primary key dashboard_channel_rollup_pkey');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.dashboard_channel_rollup'::regclass and k.conname = 'dashboard_channel_rollup_shard_check' and k.contype = 'c'), 'dashboard_channel_rollup has check constraint dashboard_channel_rollup_shard_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.dashboard_rollup'::regclass and k.conname = 'dashboard_rollup_key' and k.contype = 'u'), 'dashboard_rollup has unique constraint dashboard_rollup_key');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.dashboard_rollup'::regclass and k.conname = 'dashboard_rollup_shard_check' and k.contype = 'c'), 'dashboard_rollup has check constraint dashboard_rollup_shard_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.dashboard_visitor_days'::regclass and k.conname = 'dashboard_visitor_days_key' and k.contype = 'u'), 'dashboard_visitor_days has unique constraint dashboard_visitor_days_key');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.dashboard_visitors'::regclass and k.conname = 'dashboard_visitors_key' and k.contype = 'u'), 'dashboard_visitors has unique constraint dashboard_visitors_key');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.erasures'::regclass and k.conname = 'erasures_opaque_id_check' and k.contype = 'c'), 'erasures has check constraint erasures_opaque_id_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.erasures'::regclass and k.conname = 'erasures_opaque_id_key' and k.contype = 'u'), 'erasures has unique constraint erasures_opaque_id_key');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.erasures'::regclass and k.conname = 'erasures_pkey' and k.contype = 'p'), 'erasures has primary key erasures_pkey');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.erasures'::regclass and k.conname = 'erasures_requested_by_check' and k.contype = 'c'), 'erasures has check constraint erasures_requested_by_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.flow_states'::regclass and k.conname = 'flow_states_flow_check' and k.contype = 'c'), 'flow_states has check constraint flow_states_flow_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.flow_states'::regclass and k.conname = 'flow_states_pkey' and k.contype = 'p'), 'flow_states has primary key flow_states_pkey');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.flow_states'::regclass and k.conname = 'flow_states_session_id_fkey' and k.contype = 'f'), 'flow_states has foreign key flow_states_session_id_fkey');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_models'::regclass and k.conname = 'llm_models_cached_input_price_per_million_check' and k.contype = 'c'), 'llm_models has check constraint llm_models_cached_input_price_per_million_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_models'::regclass and k.conname = 'llm_models_experiment_name_check' and k.contype = 'c'), 'llm_models has check constraint llm_models_experiment_name_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_models'::regclass and k.conname = 'llm_models_input_price_per_million_check' and k.contype = 'c'), 'llm_models has check constraint llm_models_input_price_per_million_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_models'::regclass and k.conname = 'llm_models_key_check' and k.contype = 'c'), 'llm_models has check constraint llm_models_key_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_models'::regclass and k.conname = 'llm_models_key_key' and k.contype = 'u'), 'llm_models has unique constraint llm_models_key_key');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_models'::regclass and k.conname = 'llm_models_name_check' and k.contype = 'c'), 'llm_models has check constraint llm_models_name_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_models'::regclass and k.conname = 'llm_models_output_price_per_million_check' and k.contype = 'c'), 'llm_models has check constraint llm_models_output_price_per_million_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_models'::regclass and k.conname = 'llm_models_pkey' and k.contype = 'p'), 'llm_models has primary key llm_models_pkey');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_models'::regclass and k.conname = 'llm_models_provider_check' and k.contype = 'c'), 'llm_models has check constraint llm_models_provider_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_observations'::regclass and k.conname = 'llm_observations_cached_input_tokens_check' and k.contype = 'c'), 'llm_observations has check constraint llm_observations_cached_input_tokens_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_observations'::regclass and k.conname = 'llm_observations_cost_usd_check' and k.contype = 'c'), 'llm_observations has check constraint llm_observations_cost_usd_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_observations'::regclass and k.conname = 'llm_observations_duration_ms_check' and k.contype = 'c'), 'llm_observations has check constraint llm_observations_duration_ms_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_observations'::regclass and k.conname = 'llm_observations_ended_after_start' and k.contype = 'c'), 'llm_observations has check constraint llm_observations_ended_after_start');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_observations'::regclass and k.conname = 'llm_observations_error_check' and k.contype = 'c'), 'llm_observations has check constraint llm_observations_error_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_observations'::regclass and k.conname = 'llm_observations_generation_fields' and k.contype = 'c'), 'llm_observations has check constraint llm_observations_generation_fields');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_observations'::regclass and k.conname = 'llm_observations_input_tokens_check' and k.contype = 'c'), 'llm_observations has check constraint llm_observations_input_tokens_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_observations'::regclass and k.conname = 'llm_observations_kind_check' and k.contype = 'c'), 'llm_observations has check constraint llm_observations_kind_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_observations'::regclass and k.conname = 'llm_observations_message_id_fkey' and k.contype = 'f'), 'llm_observations has foreign key llm_observations_message_id_fkey');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_observations'::regclass and k.conname = 'llm_observations_name_check' and k.contype = 'c'), 'llm_observations has check constraint llm_observations_name_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_observations'::regclass and k.conname = 'llm_observations_otlp_export' and k.contype = 't'), 'llm_observations has constraint trigger llm_observations_otlp_export');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_observations'::regclass and k.conname = 'llm_observations_output_tokens_check' and k.contype = 'c'), 'llm_observations has check constraint llm_observations_output_tokens_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_observations'::regclass and k.conname = 'llm_observations_parent_id_fkey' and k.contype = 'f'), 'llm_observations has foreign key llm_observations_parent_id_fkey');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_observations'::regclass and k.conname = 'llm_observations_pkey' and k.contype = 'p'), 'llm_observations has primary key llm_observations_pkey');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_observations'::regclass and k.conname = 'llm_observations_position_check' and k.contype = 'c'), 'llm_observations has check constraint llm_observations_position_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_observations'::regclass and k.conname = 'llm_observations_session_id_fkey' and k.contype = 'f'), 'llm_observations has foreign key llm_observations_session_id_fkey');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_observations'::regclass and k.conname = 'llm_observations_status_check' and k.contype = 'c'), 'llm_observations has check constraint llm_observations_status_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_observations'::regclass and k.conname = 'llm_observations_time_to_first_token_ms_check' and k.contype = 'c'), 'llm_observations has check constraint llm_observations_time_to_first_token_ms_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_observations'::regclass and k.conname = 'llm_observations_trace_id_fkey' and k.contype = 'f'), 'llm_observations has foreign key llm_observations_trace_id_fkey');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_traces'::regclass and k.conname = 'llm_traces_channel_check' and k.contype = 'c'), 'llm_traces has check constraint llm_traces_channel_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_traces'::regclass and k.conname = 'llm_traces_cost_usd_check' and k.contype = 'c'), 'llm_traces has check constraint llm_traces_cost_usd_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_traces'::regclass and k.conname = 'llm_traces_error_count_check' and k.contype = 'c'), 'llm_traces has check constraint llm_traces_error_count_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_traces'::regclass and k.conname = 'llm_traces_feedback_check' and k.contype = 'c'), 'llm_traces has check constraint llm_traces_feedback_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_traces'::regclass and k.conname = 'llm_traces_feedback_comment_check' and k.contype = 'c'), 'llm_traces has check constraint llm_traces_feedback_comment_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_traces'::regclass and k.conname = 'llm_traces_input_tokens_check' and k.contype = 'c'), 'llm_traces has check constraint llm_traces_input_tokens_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_traces'::regclass and k.conname = 'llm_traces_latency_ms_check' and k.contype = 'c'), 'llm_traces has check constraint llm_traces_latency_ms_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_traces'::regclass and k.conname = 'llm_traces_llm_calls_check' and k.contype = 'c'), 'llm_traces has check constraint llm_traces_llm_calls_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_traces'::regclass and k.conname = 'llm_traces_model_id_fkey' and k.contype = 'f'), 'llm_traces has foreign key llm_traces_model_id_fkey');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_traces'::regclass and k.conname = 'llm_traces_output_tokens_check' and k.contype = 'c'), 'llm_traces has check constraint llm_traces_output_tokens_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_traces'::regclass and k.conname = 'llm_traces_pkey' and k.contype = 'p'), 'llm_traces has primary key llm_traces_pkey');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_traces'::regclass and k.conname = 'llm_traces_session_id_fkey' and k.contype = 'f'), 'llm_traces has foreign key llm_traces_session_id_fkey');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_traces'::regclass and k.conname = 'llm_traces_session_id_key' and k.contype = 'u'), 'llm_traces has unique constraint llm_traces_session_id_key');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_traces'::regclass and k.conname = 'llm_traces_status_check' and k.contype = 'c'), 'llm_traces has check constraint llm_traces_status_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_traces'::regclass and k.conname = 'llm_traces_tool_calls_check' and k.contype = 'c'), 'llm_traces has check constraint llm_traces_tool_calls_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_traces'::regclass and k.conname = 'llm_traces_user_tag' and k.contype = 'u'), 'llm_traces has unique constraint llm_traces_user_tag');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_traces'::regclass and k.conname = 'llm_traces_votes_down_check' and k.contype = 'c'), 'llm_traces has check constraint llm_traces_votes_down_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.llm_traces'::regclass and k.conname = 'llm_traces_votes_up_check' and k.contype = 'c'), 'llm_traces has check constraint llm_traces_votes_up_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.operator_sessions'::regclass and k.conname = 'operator_sessions_check' and k.contype = 'c'), 'operator_sessions has check constraint operator_sessions_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.operator_sessions'::regclass and k.conname = 'operator_sessions_id_hash_check' and k.contype = 'c'), 'operator_sessions has check constraint operator_sessions_id_hash_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.operator_sessions'::regclass and k.conname = 'operator_sessions_pkey' and k.contype = 'p'), 'operator_sessions has primary key operator_sessions_pkey');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.operator_sessions'::regclass and k.conname = 'operator_sessions_token_hash_check' and k.contype = 'c'), 'operator_sessions has check constraint operator_sessions_token_hash_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.otlp_outbox'::regclass and k.conname = 'otlp_outbox_attempts_check' and k.contype = 'c'), 'otlp_outbox has check constraint otlp_outbox_attempts_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.otlp_outbox'::regclass and k.conname = 'otlp_outbox_dedupe_key_key' and k.contype = 'u'), 'otlp_outbox has unique constraint otlp_outbox_dedupe_key_key');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.otlp_outbox'::regclass and k.conname = 'otlp_outbox_kind_check' and k.contype = 'c'), 'otlp_outbox has check constraint otlp_outbox_kind_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.otlp_outbox'::regclass and k.conname = 'otlp_outbox_pkey' and k.contype = 'p'), 'otlp_outbox has primary key otlp_outbox_pkey');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.privacy_settings'::regclass and k.conname = 'privacy_settings_id_check' and k.contype = 'c'), 'privacy_settings has check constraint privacy_settings_id_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.privacy_settings'::regclass and k.conname = 'privacy_settings_otlp_dropped_check' and k.contype = 'c'), 'privacy_settings has check constraint privacy_settings_otlp_dropped_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.privacy_settings'::regclass and k.conname = 'privacy_settings_otlp_outbox_cap_check' and k.contype = 'c'), 'privacy_settings has check constraint privacy_settings_otlp_outbox_cap_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.privacy_settings'::regclass and k.conname = 'privacy_settings_pii_masking_check' and k.contype = 'c'), 'privacy_settings has check constraint privacy_settings_pii_masking_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.privacy_settings'::regclass and k.conname = 'privacy_settings_pkey' and k.contype = 'p'), 'privacy_settings has primary key privacy_settings_pkey');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.products'::regclass and k.conname = 'products_pkey' and k.contype = 'p'), 'products has primary key products_pkey');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.products'::regclass and k.conname = 'products_price_cents_check' and k.contype = 'c'), 'products has check constraint products_price_cents_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.products'::regclass and k.conname = 'products_sku_check' and k.contype = 'c'), 'products has check constraint products_sku_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.rate_limit_buckets'::regclass and k.conname = 'rate_limit_buckets_pkey' and k.contype = 'p'), 'rate_limit_buckets has primary key rate_limit_buckets_pkey');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.retention_settings'::regclass and k.conname = 'retention_settings_id_check' and k.contype = 'c'), 'retention_settings has check constraint retention_settings_id_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.retention_settings'::regclass and k.conname = 'retention_settings_pkey' and k.contype = 'p'), 'retention_settings has primary key retention_settings_pkey');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.retention_settings'::regclass and k.conname = 'retention_settings_retention_days_check' and k.contype = 'c'), 'retention_settings has check constraint retention_settings_retention_days_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.session_events'::regclass and k.conname = 'session_events_event_check' and k.contype = 'c'), 'session_events has check constraint session_events_event_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.session_events'::regclass and k.conname = 'session_events_pkey' and k.contype = 'p'), 'session_events has primary key session_events_pkey');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.session_events'::regclass and k.conname = 'session_events_previous_session_id_fkey' and k.contype = 'f'), 'session_events has foreign key session_events_previous_session_id_fkey');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.session_events'::regclass and k.conname = 'session_events_reason_check' and k.contype = 'c'), 'session_events has check constraint session_events_reason_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.session_events'::regclass and k.conname = 'session_events_request_id_check' and k.contype = 'c'), 'session_events has check constraint session_events_request_id_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.session_events'::regclass and k.conname = 'session_events_session_id_fkey' and k.contype = 'f'), 'session_events has foreign key session_events_session_id_fkey');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.session_tag_counters'::regclass and k.conname = 'session_tag_counters_last_value_check' and k.contype = 'c'), 'session_tag_counters has check constraint session_tag_counters_last_value_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.session_tag_counters'::regclass and k.conname = 'session_tag_counters_model_id_fkey' and k.contype = 'f'), 'session_tag_counters has foreign key session_tag_counters_model_id_fkey');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.session_tag_counters'::regclass and k.conname = 'session_tag_counters_pkey' and k.contype = 'p'), 'session_tag_counters has primary key session_tag_counters_pkey');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.voice_messages'::regclass and k.conname = 'voice_messages_audio_url_check' and k.contype = 'c'), 'voice_messages has check constraint voice_messages_audio_url_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.voice_messages'::regclass and k.conname = 'voice_messages_pkey' and k.contype = 'p'), 'voice_messages has primary key voice_messages_pkey');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.voice_messages'::regclass and k.conname = 'voice_messages_transcript_check' and k.contype = 'c'), 'voice_messages has check constraint voice_messages_transcript_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.whatsapp_inbox'::regclass and k.conname = 'whatsapp_inbox_attempts_check' and k.contype = 'c'), 'whatsapp_inbox has check constraint whatsapp_inbox_attempts_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.whatsapp_inbox'::regclass and k.conname = 'whatsapp_inbox_pkey' and k.contype = 'p'), 'whatsapp_inbox has primary key whatsapp_inbox_pkey');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.whatsapp_inbox'::regclass and k.conname = 'whatsapp_inbox_wa_id_check' and k.contype = 'c'), 'whatsapp_inbox has check constraint whatsapp_inbox_wa_id_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.whatsapp_inbox'::regclass and k.conname = 'whatsapp_inbox_wa_message_id_check' and k.contype = 'c'), 'whatsapp_inbox has check constraint whatsapp_inbox_wa_message_id_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.whatsapp_outbox'::regclass and k.conname = 'whatsapp_outbox_attempts_check' and k.contype = 'c'), 'whatsapp_outbox has check constraint whatsapp_outbox_attempts_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.whatsapp_outbox'::regclass and k.conname = 'whatsapp_outbox_dedupe_key_key' and k.contype = 'u'), 'whatsapp_outbox has unique constraint whatsapp_outbox_dedupe_key_key');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.whatsapp_outbox'::regclass and k.conname = 'whatsapp_outbox_message_id_fkey' and k.contype = 'f'), 'whatsapp_outbox has foreign key whatsapp_outbox_message_id_fkey');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.whatsapp_outbox'::regclass and k.conname = 'whatsapp_outbox_notice_check' and k.contype = 'c'), 'whatsapp_outbox has check constraint whatsapp_outbox_notice_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.whatsapp_outbox'::regclass and k.conname = 'whatsapp_outbox_parts_sent_check' and k.contype = 'c'), 'whatsapp_outbox has check constraint whatsapp_outbox_parts_sent_check');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.whatsapp_outbox'::regclass and k.conname = 'whatsapp_outbox_pkey' and k.contype = 'p'), 'whatsapp_outbox has primary key whatsapp_outbox_pkey');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.whatsapp_outbox'::regclass and k.conname = 'whatsapp_outbox_reply_or_notice' and k.contype = 'c'), 'whatsapp_outbox has check constraint whatsapp_outbox_reply_or_notice');
-select ok(exists (select 1 from pg_constraint k where k.conrelid = 'public.whatsapp_outbox'::regclass and k.conname = 'whatsapp_outbox_wa_id_check' and k.contype = 'c'), 'whatsapp_outbox has check constraint whatsapp_outbox_wa_id_check');
-select has_index('public', 'agent_tools', 'agent_tools_pkey', 'agent_tools has index agent_tools_pkey');
-select has_index('public', 'agent_versions', 'agent_versions_pkey', 'agent_versions has index agent_versions_pkey');
-select has_index('public', 'agents', 'agents_menu_position', 'agents has index agents_menu_position');
-select index_is_unique('public', 'agents', 'agents_menu_position', 'agents_menu_position is unique');
-select has_index('public', 'agents', 'agents_pkey', 'agents has index agents_pkey');
-select has_index('public', 'app_settings', 'app_settings_pkey', 'app_settings has index app_settings_pkey');
-select has_index('public', 'audio_deletions', 'audio_deletions_due', 'audio_deletions has index audio_deletions_due');
-select has_index('public', 'audio_deletions', 'audio_deletions_pkey', 'audio_deletions has index audio_deletions_pkey');
-select has_index('public', 'conversation_messages', 'conversation_messages_audio_url', 'conversation_messages has index conversation_messages_audio_url');
-select has_index('public', 'conversation_messages', 'conversation_messages_client_id_per_session', 'conversation_messages has index conversation_messages_client_id_per_session');
-select index_is_unique('public', 'conversation_messages', 'conversation_messages_client_id_per_session', 'conversation_messages_client_id_per_session is unique');
-select has_index('public', 'conversation_messages', 'conversation_messages_client_id_per_user', 'conversation_messages has index conversation_messages_client_id_per_user');
-select index_is_unique('public', 'conversation_messages', 'conversation_messages_client_id_per_user', 'conversation_messages_client_id_per_user is unique');
-select has_index('public', 'conversation_messages', 'conversation_messages_created', 'conversation_messages has index conversation_messages_created');
-select has_index('public', 'conversation_messages', 'conversation_messages_one_reply', 'conversation_messages has index conversation_messages_one_reply');
-select index_is_unique('public', 'conversation_messages', 'conversation_messages_one_reply', 'conversation_messages_one_reply is unique');
-select has_index('public', 'conversation_messages', 'conversation_messages_pkey', 'conversation_messages has index conversation_messages_pkey');
-select has_index('public', 'conversation_messages', 'conversation_messages_reply_to', 'conversation_messages has index conversation_messages_reply_to');
-select has_index('public', 'conversation_messages', 'conversation_messages_seq', 'conversation_messages has index conversation_messages_seq');
-select index_is_unique('public', 'conversation_messages', 'conversation_messages_seq', 'conversation_messages_seq is unique');
-select has_index('public', 'conversation_messages', 'conversation_messages_session_seq', 'conversation_messages has index conversation_messages_session_seq');
-select has_index('public', 'conversation_messages', 'conversation_messages_superseded_by', 'conversation_messages has index conversation_messages_superseded_by');
-select has_index('public', 'conversation_sessions', 'conversation_sessions_one_active', 'conversation_sessions has index conversation_sessions_one_active');
-select index_is_unique('public', 'conversation_sessions', 'conversation_sessions_one_active', 'conversation_sessions_one_active is unique');
-select has_index('public', 'conversation_sessions', 'conversation_sessions_pkey', 'conversation_sessions has index conversation_sessions_pkey');
-select has_index('public', 'conversation_sessions', 'conversation_sessions_user_started', 'conversation_sessions has index conversation_sessions_user_started');
-select has_index('public', 'conversation_sessions', 'conversation_sessions_user_tag', 'conversation_sessions has index conversation_sessions_user_tag');
-select index_is_unique('public', 'conversation_sessions', 'conversation_sessions_user_tag', 'conversation_sessions_user_tag is unique');
-select has_index('public', 'dashboard_channel_rollup', 'dashboard_channel_rollup_pkey', 'dashboard_channel_rollup has index dashboard_channel_rollup_pkey');
-select has_index('public', 'dashboard_rollup', 'dashboard_rollup_empty', 'dashboard_rollup has index dashboard_rollup_empty');
-select has_index('public', 'dashboard_rollup', 'dashboard_rollup_key', 'dashboard_rollup has index dashboard_rollup_key');
-select index_is_unique('public', 'dashboard_rollup', 'dashboard_rollup_key', 'dashboard_rollup_key is unique');
-select has_index('public', 'dashboard_visitor_days', 'dashboard_visitor_days_empty', 'dashboard_visitor_days has index dashboard_visitor_days_empty');
-select has_index('public', 'dashboard_visitor_days', 'dashboard_visitor_days_key', 'dashboard_visitor_days has index dashboard_visitor_days_key');
-select index_is_unique('public', 'dashboard_visitor_days', 'dashboard_visitor_days_key', 'dashboard_visitor_days_key is unique');
-select has_index('public', 'dashboard_visitors', 'dashboard_visitors_empty', 'dashboard_visitors has index dashboard_visitors_empty');
-select has_index('public', 'dashboard_visitors', 'dashboard_visitors_key', 'dashboard_visitors has index dashboard_visitors_key');
-select index_is_unique('public', 'dashboard_visitors', 'dashboard_visitors_key', 'dashboard_visitors_key is unique');
-select has_index('public', 'erasures', 'erasures_opaque_id_key', 'erasures has index erasures_opaque_id_key');
-select index_is_unique('public', 'erasures', 'erasures_opaque_id_key', 'erasures_opaque_id_key is unique');
-select has_index('public', 'erasures', 'erasures_pkey', 'erasures has index erasures_pkey');
-select has_index('public', 'flow_states', 'flow_states_pkey', 'flow_states has index flow_states_pkey');
-select has_index('public', 'llm_models', 'llm_models_key_key', 'llm_models has index llm_models_key_key');
-select index_is_unique('public', 'llm_models', 'llm_models_key_key', 'llm_models_key_key is unique');
-select has_index('public', 'llm_models', 'llm_models_pkey', 'llm_models has index llm_models_pkey');
-select has_index('public', 'llm_observations', 'llm_observations_created', 'llm_observations has index llm_observations_created');
-select has_index('public', 'llm_observations', 'llm_observations_message', 'llm_observations has index llm_observations_message');
-select has_index('public', 'llm_observations', 'llm_observations_parent', 'llm_observations has index llm_observations_parent');
-select has_index('public', 'llm_observations', 'llm_observations_pkey', 'llm_observations has index llm_observations_pkey');
-select has_index('public', 'llm_observations', 'llm_observations_session', 'llm_observations has index llm_observations_session');
-select has_index('public', 'llm_observations', 'llm_observations_trace', 'llm_observations has index llm_observations_trace');
-select has_index('public', 'llm_traces', 'llm_traces_agent_created', 'llm_traces has index llm_traces_agent_created');
-select has_index('public', 'llm_traces', 'llm_traces_channel_created', 'llm_traces has index llm_traces_channel_created');
-select has_index('public', 'llm_traces', 'llm_traces_cost_created', 'llm_traces has index llm_traces_cost_created');
-select has_index('public', 'llm_traces', 'llm_traces_created', 'llm_traces has index llm_traces_created');
-select has_index('public', 'llm_traces', 'llm_traces_errors_created', 'llm_traces has index llm_traces_errors_created');
-select has_index('public', 'llm_traces', 'llm_traces_feedback_created', 'llm_traces has index llm_traces_feedback_created');
-select has_index('public', 'llm_traces', 'llm_traces_model_created', 'llm_traces has index llm_traces_model_created');
-select has_index('public', 'llm_traces', 'llm_traces_pkey', 'llm_traces has index llm_traces_pkey');
-select has_index('public', 'llm_traces', 'llm_traces_session_id_key', 'llm_traces has index llm_traces_session_id_key');
-select index_is_unique('public', 'llm_traces', 'llm_traces_session_id_key', 'llm_traces_session_id_key is unique');
-select has_index('public', 'llm_traces', 'llm_traces_session_tag', 'llm_traces has index llm_traces_session_tag');
-select has_index('public', 'llm_traces', 'llm_traces_session_tag_trgm', 'llm_traces has index llm_traces_session_tag_trgm');
-select has_index('public', 'llm_traces', 'llm_traces_tools_used', 'llm_traces has index llm_traces_tools_used');
-select has_index('public', 'llm_traces', 'llm_traces_user_created', 'llm_traces has index llm_traces_user_created');
-select has_index('public', 'llm_traces', 'llm_traces_user_tag', 'llm_traces has index llm_traces_user_tag');
-select index_is_unique('public', 'llm_traces', 'llm_traces_user_tag', 'llm_traces_user_tag is unique');
-select has_index('public', 'operator_sessions', 'operator_sessions_expires_idx', 'operator_sessions has index operator_sessions_expires_idx');
-select has_index('public', 'operator_sessions', 'operator_sessions_pkey', 'operator_sessions has index operator_sessions_pkey');
-select has_index('public', 'otlp_outbox', 'otlp_outbox_dedupe_key_key', 'otlp_outbox has index otlp_outbox_dedupe_key_key');
-select index_is_unique('public', 'otlp_outbox', 'otlp_outbox_dedupe_key_key', 'otlp_outbox_dedupe_key_key is unique');
-select has_index('public', 'otlp_outbox', 'otlp_outbox_pkey', 'otlp_outbox has index otlp_outbox_pkey');
-select has_index('public', 'otlp_outbox', 'otlp_outbox_user', 'otlp_outbox has index otlp_outbox_user');
-select has_index('public', 'privacy_settings', 'privacy_settings_pkey', 'privacy_settings has index privacy_settings_pkey');
-select has_index('public', 'products', 'products_pkey', 'products has index products_pkey');
-select has_index('public', 'products', 'products_search_vector', 'products has index products_search_vector');
-select has_index('public', 'rate_limit_buckets', 'rate_limit_buckets_pkey', 'rate_limit_buckets has index rate_limit_buckets_pkey');
-select has_index('public', 'retention_settings', 'retention_settings_pkey', 'retention_settings has index retention_settings_pkey');
-select has_index('public', 'session_events', 'session_events_pkey', 'session_events has index session_events_pkey');
-select has_index('public', 'session_events', 'session_events_session', 'session_events has index session_events_session');
-select has_index('public', 'session_tag_counters', 'session_tag_counters_model_last', 'session_tag_counters has index session_tag_counters_model_last');
-select has_index('public', 'session_tag_counters', 'session_tag_counters_pkey', 'session_tag_counters has index session_tag_counters_pkey');
-select has_index('public', 'voice_messages', 'voice_messages_audio_url', 'voice_messages has index voice_messages_audio_url');
-select has_index('public', 'voice_messages', 'voice_messages_pkey', 'voice_messages has index voice_messages_pkey');
-select has_index('public', 'whatsapp_inbox', 'whatsapp_inbox_due', 'whatsapp_inbox has index whatsapp_inbox_due');
-select has_index('public', 'whatsapp_inbox', 'whatsapp_inbox_pkey', 'whatsapp_inbox has index whatsapp_inbox_pkey');
-select has_index('public', 'whatsapp_inbox', 'whatsapp_inbox_wa_id', 'whatsapp_inbox has index whatsapp_inbox_wa_id');
-select has_index('public', 'whatsapp_outbox', 'whatsapp_outbox_dedupe_key_key', 'whatsapp_outbox has index whatsapp_outbox_dedupe_key_key');
-select index_is_unique('public', 'whatsapp_outbox', 'whatsapp_outbox_dedupe_key_key', 'whatsapp_outbox_dedupe_key_key is unique');
-select has_index('public', 'whatsapp_outbox', 'whatsapp_outbox_due', 'whatsapp_outbox has index whatsapp_outbox_due');
-select has_index('public', 'whatsapp_outbox', 'whatsapp_outbox_message', 'whatsapp_outbox has index whatsapp_outbox_message');
-select has_index('public', 'whatsapp_outbox', 'whatsapp_outbox_pkey', 'whatsapp_outbox has index whatsapp_outbox_pkey');
-select has_index('public', 'whatsapp_outbox', 'whatsapp_outbox_wa_id', 'whatsapp_outbox has index whatsapp_outbox_wa_id');
-select has_trigger('public', 'agents', 'agents_bump_version', 'agents has trigger agents_bump_version');
-select has_trigger('public', 'agents', 'agents_check_handoffs', 'agents has trigger agents_check_handoffs');
-select has_trigger('public', 'agents', 'agents_check_tools', 'agents has trigger agents_check_tools');
-select has_trigger('public', 'agents', 'agents_continue_version', 'agents has trigger agents_continue_version');
-select has_trigger('public', 'agents', 'agents_snapshot_version', 'agents has trigger agents_snapshot_version');
-select has_trigger('public', 'conversation_messages', 'conversation_messages_mask_pii', 'conversation_messages has trigger conversation_messages_mask_pii');
-select has_trigger('public', 'conversation_messages', 'conversation_messages_otlp_export', 'conversation_messages has trigger conversation_messages_otlp_export');
-select has_trigger('public', 'conversation_messages', 'conversation_messages_queue_audio', 'conversation_messages has trigger conversation_messages_queue_audio');
-select has_trigger('public', 'conversation_messages', 'conversation_messages_voice', 'conversation_messages has trigger conversation_messages_voice');
-select has_trigger('public', 'conversation_messages', 'conversation_messages_whatsapp_reply', 'conversation_messages has trigger conversation_messages_whatsapp_reply');
-select has_trigger('public', 'conversation_sessions', 'conversation_sessions_erase_channels', 'conversation_sessions has trigger conversation_sessions_erase_channels');
-select has_trigger('public', 'conversation_sessions', 'conversation_sessions_pin_agent_version', 'conversation_sessions has trigger conversation_sessions_pin_agent_version');
-select has_trigger('public', 'llm_observations', 'llm_observations_otlp_export', 'llm_observations has trigger llm_observations_otlp_export');
-select has_trigger('public', 'llm_traces', 'llm_traces_channel', 'llm_traces has trigger llm_traces_channel');
-select has_trigger('public', 'llm_traces', 'llm_traces_dashboard_channel_delete', 'llm_traces has trigger llm_traces_dashboard_channel_delete');
-select has_trigger('public', 'llm_traces', 'llm_traces_dashboard_channel_insert', 'llm_traces has trigger llm_traces_dashboard_channel_insert');
-select has_trigger('public', 'llm_traces', 'llm_traces_dashboard_channel_truncate', 'llm_traces has trigger llm_traces_dashboard_channel_truncate');
-select has_trigger('public', 'llm_traces', 'llm_traces_dashboard_channel_update', 'llm_traces has trigger llm_traces_dashboard_channel_update');
-select has_trigger('public', 'llm_traces', 'llm_traces_dashboard_delete', 'llm_traces has trigger llm_traces_dashboard_delete');
-select has_trigger('public', 'llm_traces', 'llm_traces_dashboard_insert', 'llm_traces has trigger llm_traces_dashboard_insert');
-select has_trigger('public', 'llm_traces', 'llm_traces_dashboard_truncate', 'llm_traces has trigger llm_traces_dashboard_truncate');
-select has_trigger('public', 'llm_traces', 'llm_traces_dashboard_update', 'llm_traces has trigger llm_traces_dashboard_update');
-select has_trigger('public', 'llm_traces', 'llm_traces_otlp_feedback', 'llm_traces has trigger llm_traces_otlp_feedback');
-select has_trigger('public', 'llm_traces', 'llm_traces_pin_agent_version', 'llm_traces has trigger llm_traces_pin_agent_version');
-select has_trigger('public', 'voice_messages', 'voice_messages_queue_audio', 'voice_messages has trigger voice_messages_queue_audio');
-select has_function('private', 'action_source', 'function private.action_source exists');
-select has_function('private', 'agent_json', 'function private.agent_json exists');
-select has_function('private', 'audio_name', 'function private.audio_name exists');
-select has_function('private', 'choose_agent', 'function private.choose_agent exists');
-select has_function('private', 'dashboard_channel_bump', 'function private.dashboard_channel_bump exists');
-select has_function('private', 'dashboard_channel_rollup_of', 'function private.dashboard_channel_rollup_of exists');
-select has_function('private', 'dashboard_channel_rows', 'function private.dashboard_channel_rows exists');
-select has_function('private', 'dashboard_channel_truncate', 'function private.dashboard_channel_truncate exists');
-select has_function('private', 'dashboard_channel_update', 'function private.dashboard_channel_update exists');
-select has_function('private', 'epoch_ms', 'function private.epoch_ms exists');
-select has_function('private', 'erase_channel_data', 'function private.erase_channel_data exists');
-select has_function('private', 'finished_turn', 'function private.finished_turn exists');
-select has_function('private', 'generic_lexemes', 'function private.generic_lexemes exists');
-select has_function('private', 'hand_off', 'function private.hand_off exists');
-select has_function('private', 'handoff_agents', 'function private.handoff_agents exists');
-select has_function('private', 'handoff_json', 'function private.handoff_json exists');
-select has_function('private', 'hit_rate_limit', 'function private.hit_rate_limit exists');
-select has_function('private', 'luhn_ok', 'function private.luhn_ok exists');
-select has_function('private', 'mask_pii', 'function private.mask_pii exists');
-select has_function('private', 'mask_pii_jsonb', 'function private.mask_pii_jsonb exists');
-select has_function('private', 'mask_stored_message', 'function private.mask_stored_message exists');
-select has_function('private', 'masked', 'function private.masked exists');
-select has_function('private', 'masked_jsonb', 'function private.masked_jsonb exists');
-select has_function('private', 'masking_outputs', 'function private.masking_outputs exists');
-select has_function('private', 'menu_pick', 'function private.menu_pick exists');
-select has_function('private', 'menu_reply', 'function private.menu_reply exists');
-select has_function('private', 'model_id', 'function private.model_id exists');
-select has_function('private', 'open_session', 'function private.open_session exists');
-select has_function('private', 'otlp_append', 'function private.otlp_append exists');
-select has_function('private', 'otlp_enqueue_turn', 'function private.otlp_enqueue_turn exists');
-select has_function('private', 'otlp_on_feedback', 'function private.otlp_on_feedback exists');
-select has_function('private', 'otlp_on_observation', 'function private.otlp_on_observation exists');
-select has_function('private', 'otlp_on_reply', 'function private.otlp_on_reply exists');
-select has_function('private', 'over_rate_limits', 'function private.over_rate_limits exists');
-select has_function('private', 'phone_like', 'function private.phone_like exists');
-select has_function('private', 'product_hit', 'function private.product_hit exists');
-select has_function('private', 'queue_message_audio', 'function private.queue_message_audio exists');
-select has_function('private', 'queue_voice_audio', 'function private.queue_voice_audio exists');
-select has_function('private', 'record_steps', 'function private.record_steps exists');
-select has_function('private', 'regenerate_turn', 'function private.regenerate_turn exists');
-select has_function('private', 'replayed_turn', 'function private.replayed_turn exists');
-select has_function('private', 'resolve_session', 'function private.resolve_session exists');
-select has_function('private', 'retention_drop_observation_partitions', 'function private.retention_drop_observation_partitions exists');
-select has_function('private', 'save_flows', 'function private.save_flows exists');
-select has_function('private', 'store_answer', 'function private.store_answer exists');
-select has_function('private', 'tags_text', 'function private.tags_text exists');
-select has_function('private', 'trace_channel', 'function private.trace_channel exists');
-select has_function('private', 'turn_json', 'function private.turn_json exists');
-select has_function('private', 'turn_kind', 'function private.turn_kind exists');
-select has_function('private', 'voice_audio_url', 'function private.voice_audio_url exists');
-select has_function('private', 'whatsapp_on_reply', 'function private.whatsapp_on_reply exists');
-select has_function('public', 'ack_otlp_outbox', 'function public.ack_otlp_outbox exists');
-select has_function('public', 'agents_bump_version', 'function public.agents_bump_version exists');
-select has_function('public', 'agents_check_handoffs', 'function public.agents_check_handoffs exists');
-select has_function('public', 'agents_check_tools', 'function public.agents_check_tools exists');
-select has_function('public', 'agents_continue_version', 'function public.agents_continue_version exists');
-select has_function('public', 'agents_snapshot_version', 'function public.agents_snapshot_version exists');
-select has_function('public', 'app_health', 'function public.app_health exists');
-select has_function('public', 'apply_retention', 'function public.apply_retention exists');
-select has_function('public', 'audio_owned_by', 'function public.audio_owned_by exists');
-select has_function('public', 'begin_turn', 'function public.begin_turn exists');
-select has_function('public', 'catalog_products', 'function public.catalog_products exists');
-select has_function('public', 'claim_audio_deletions', 'function public.claim_audio_deletions exists');
-select has_function('public', 'claim_otlp_outbox', 'function public.claim_otlp_outbox exists');
-select has_function('public', 'claim_whatsapp_inbox', 'function public.claim_whatsapp_inbox exists');
-select has_function('public', 'claim_whatsapp_outbox', 'function public.claim_whatsapp_outbox exists');
-select has_function('public', 'close_idle_sessions', 'function public.close_idle_sessions exists');
-select has_function('public', 'close_session', 'function public.close_session exists');
-select has_function('public', 'configure_privacy', 'function public.configure_privacy exists');
-select has_function('public', 'configure_retention', 'function public.configure_retention exists');
-select has_function('public', 'count_new_visitor', 'function public.count_new_visitor exists');
-select has_function('public', 'dashboard_channels', 'function public.dashboard_channels exists');
-select has_function('public', 'dashboard_daily', 'function public.dashboard_daily exists');
-select has_function('public', 'dashboard_experiments', 'function public.dashboard_experiments exists');
-select has_function('public', 'dashboard_feedback_by_agent', 'function public.dashboard_feedback_by_agent exists');
-select has_function('public', 'dashboard_feedback_by_model', 'function public.dashboard_feedback_by_model exists');
-select has_function('public', 'dashboard_figures', 'function public.dashboard_figures exists');
-select has_function('public', 'dashboard_llm_calls_distribution', 'function public.dashboard_llm_calls_distribution exists');
-select has_function('public', 'dashboard_rollup_add', 'function public.dashboard_rollup_add exists');
-select has_function('public', 'dashboard_rollup_of', 'function public.dashboard_rollup_of exists');
-select has_function('public', 'dashboard_rollup_rebuild', 'function public.dashboard_rollup_rebuild exists');
-select has_function('public', 'dashboard_rollup_rows', 'function public.dashboard_rollup_rows exists');
-select has_function('public', 'dashboard_rollup_truncate', 'function public.dashboard_rollup_truncate exists');
-select has_function('public', 'dashboard_rollup_update', 'function public.dashboard_rollup_update exists');
-select has_function('public', 'dashboard_slices', 'function public.dashboard_slices exists');
-select has_function('public', 'dashboard_stats', 'function public.dashboard_stats exists');
-select has_function('public', 'dashboard_totals', 'function public.dashboard_totals exists');
-select has_function('public', 'dashboard_usage_by_agent', 'function public.dashboard_usage_by_agent exists');
-select has_function('public', 'dashboard_usage_by_model', 'function public.dashboard_usage_by_model exists');
-select has_function('public', 'dashboard_visitor_pairs', 'function public.dashboard_visitor_pairs exists');
-select has_function('public', 'dashboard_window', 'function public.dashboard_window exists');
-select has_function('public', 'end_session', 'function public.end_session exists');
-select has_function('public', 'ensure_admin_token_hash', 'function public.ensure_admin_token_hash exists');
-select has_function('public', 'ensure_setting', 'function public.ensure_setting exists');
-select has_function('public', 'erase_visitor', 'function public.erase_visitor exists');
-select has_function('public', 'export_visitor', 'function public.export_visitor exists');
-select has_function('public', 'finish_turn', 'function public.finish_turn exists');
-select has_function('public', 'flow_is_open', 'function public.flow_is_open exists');
-select has_function('public', 'list_agents', 'function public.list_agents exists');
-select has_function('public', 'maintenance_scheduler', 'function public.maintenance_scheduler exists');
-select has_function('public', 'mask_pii', 'function public.mask_pii exists');
-select has_function('public', 'message_json', 'function public.message_json exists');
-select has_function('public', 'operator_authenticate', 'function public.operator_authenticate exists');
-select has_function('public', 'operator_logout', 'function public.operator_logout exists');
-select has_function('public', 'operator_models', 'function public.operator_models exists');
-select has_function('public', 'operator_session_valid', 'function public.operator_session_valid exists');
-select has_function('public', 'operator_tools', 'function public.operator_tools exists');
-select has_function('public', 'otlp_outbox_status', 'function public.otlp_outbox_status exists');
-select has_function('public', 'pin_agent_version', 'function public.pin_agent_version exists');
-select has_function('public', 'product_cards', 'function public.product_cards exists');
-select has_function('public', 'rate_limit_retry_after', 'function public.rate_limit_retry_after exists');
-select has_function('public', 'record_reply_speech', 'function public.record_reply_speech exists');
-select has_function('public', 'register_model', 'function public.register_model exists');
-select has_function('public', 'register_voice_message', 'function public.register_voice_message exists');
-select has_function('public', 'retry_otlp_outbox', 'function public.retry_otlp_outbox exists');
-select has_function('public', 'run_maintenance', 'function public.run_maintenance exists');
-select has_function('public', 'search_catalog', 'function public.search_catalog exists');
-select has_function('public', 'search_traces', 'function public.search_traces exists');
-select has_function('public', 'session_context', 'function public.session_context exists');
-select has_function('public', 'session_json', 'function public.session_json exists');
-select has_function('public', 'session_messages', 'function public.session_messages exists');
-select has_function('public', 'set_admin_token_hash', 'function public.set_admin_token_hash exists');
-select has_function('public', 'set_feedback', 'function public.set_feedback exists');
-select has_function('public', 'set_message_vote', 'function public.set_message_vote exists');
-select has_function('public', 'set_reply_audio', 'function public.set_reply_audio exists');
-select has_function('public', 'set_trace_feedback', 'function public.set_trace_feedback exists');
-select has_function('public', 'settle_audio_deletions', 'function public.settle_audio_deletions exists');
-select has_function('public', 'settle_whatsapp_inbox', 'function public.settle_whatsapp_inbox exists');
-select has_function('public', 'settle_whatsapp_outbox', 'function public.settle_whatsapp_outbox exists');
-select has_function('public', 'start_session', 'function public.start_session exists');
-select has_function('public', 'trace_detail', 'function public.trace_detail exists');
-select has_function('public', 'turn_endings', 'function public.turn_endings exists');
-select has_function('public', 'whatsapp_button', 'function public.whatsapp_button exists');
-select has_function('public', 'whatsapp_notice', 'function public.whatsapp_notice exists');
-select has_function('public', 'whatsapp_part_sent', 'function public.whatsapp_part_sent exists');
-select has_function('public', 'whatsapp_receive', 'function public.whatsapp_receive exists');
+select tables_are('public', array['agent_tools', 'agent_versions', 'agents', 'app_settings', 'audio_deletions', 'conversation_messages', 'conversation_sessions', 'dashboard_channel_rollup', 'dashboard_rollup', 'dashboard_visitor_days', 'dashboard_visitors', 'erasures', 'flow_states', 'llm_models', 'llm_observations', 'llm_traces', 'operator_sessions', 'otlp_outbox', 'privacy_settings', 'products', 'rate_limit_buckets', 'retention_settings', 'session_events', 'session_tag_counters', 'voice_messages', 'whatsapp_inbox', 'whatsapp_outbox']::name[], 'public has exactly the contract''s tables');
+
+select columns_are('public', x.tbl, x.cols, format('%s has exactly its columns', x.tbl))
+  from (values
+  ('agent_tools', array['name', 'description', 'created_at']::name[]),
+  ('agent_versions', array['agent_key', 'version', 'name', 'description', 'instructions', 'greeting', 'model_key', 'tools', 'handoffs', 'created_at']::name[]),
+  ('agents', array['key', 'name', 'description', 'instructions', 'greeting', 'model_key', 'tools', 'handoffs', 'version', 'is_enabled', 'menu_position', 'created_at', 'updated_at']::name[]),
+  ('app_settings', array['key', 'value', 'created_at']::name[]),
+  ('audio_deletions', array['name', 'queued_at', 'attempts', 'next_attempt_at', 'last_error']::name[]),
+  ('conversation_messages', array['id', 'seq', 'session_id', 'user_id', 'role', 'content', 'audio_url', 'metadata', 'client_message_id', 'reply_to', 'is_partial', 'created_at', 'vote', 'voted_at', 'superseded_at', 'superseded_by']::name[]),
+  ('conversation_sessions', array['id', 'user_id', 'channel', 'agent_type', 'model_id', 'session_tag', 'is_active', 'started_at', 'last_activity_at', 'ended_at', 'end_reason', 'duration_seconds', 'tracking_enabled', 'metadata', 'agent_version']::name[]),
+  ('dashboard_channel_rollup', array['day', 'channel', 'shard', 'traces', 'llm_calls', 'total_tokens', 'cost_usd']::name[]),
+  ('dashboard_rollup', array['day', 'agent_type', 'model_id', 'experiment_name', 'shard', 'traces', 'llm_calls', 'input_tokens', 'output_tokens', 'latency_ms', 'cost_usd', 'tool_calls', 'traces_with_errors', 'errors', 'positive', 'negative', 'pending', 'votes_up', 'votes_down', 'calls_0', 'calls_1', 'calls_2', 'calls_3', 'calls_4', 'calls_5', 'calls_6_10', 'calls_11_20', 'calls_21_up']::name[]),
+  ('dashboard_visitor_days', array['day', 'user_id', 'experiment_name', 'traces']::name[]),
+  ('dashboard_visitors', array['user_id', 'experiment_name', 'traces']::name[]),
+  ('erasures', array['id', 'opaque_id', 'requested_by', 'counts', 'erased_at']::name[]),
+  ('flow_states', array['session_id', 'flow', 'state', 'updated_at']::name[]),
+  ('llm_models', array['id', 'key', 'name', 'provider', 'experiment_name', 'created_at', 'input_price_per_million', 'output_price_per_million', 'cached_input_price_per_million']::name[]),
+  ('llm_observations', array['id', 'trace_id', 'session_id', 'user_id', 'message_id', 'parent_id', 'position', 'kind', 'name', 'status', 'started_at', 'ended_at', 'duration_ms', 'model', 'input_tokens', 'output_tokens', 'cached_input_tokens', 'time_to_first_token_ms', 'finish_reason', 'cost_usd', 'tool_call_id', 'arguments', 'result', 'payload_cap_bytes', 'truncated', 'error', 'created_at']::name[]),
+  ('llm_traces', array['id', 'session_id', 'session_tag', 'user_id', 'agent_type', 'model_id', 'experiment_name', 'llm_calls', 'input_tokens', 'output_tokens', 'total_tokens', 'latency_ms', 'status', 'last_error', 'feedback', 'feedback_comment', 'created_at', 'updated_at', 'agent_version', 'cost_usd', 'tool_calls', 'error_count', 'tools_used', 'votes_up', 'votes_down', 'channel', 'conversation_removed_at']::name[]),
+  ('operator_sessions', array['id_hash', 'token_hash', 'issued_at', 'expires_at', 'revoked_at']::name[]),
+  ('otlp_outbox', array['id', 'dedupe_key', 'kind', 'user_id', 'session_id', 'payload', 'attempts', 'next_attempt_at', 'claimed_until', 'last_error', 'created_at']::name[]),
+  ('privacy_settings', array['id', 'pii_masking', 'otlp_enabled', 'otlp_capture_content', 'otlp_outbox_cap', 'otlp_dropped', 'updated_at']::name[]),
+  ('products', array['sku', 'name', 'category', 'description', 'price_cents', 'tags', 'pickup_location', 'created_at', 'search_vector', 'search_text']::name[]),
+  ('rate_limit_buckets', array['bucket', 'window_start', 'hits']::name[]),
+  ('retention_settings', array['id', 'retention_days', 'updated_at']::name[]),
+  ('session_events', array['id', 'session_id', 'previous_session_id', 'user_id', 'event', 'reason', 'request_id', 'detail', 'created_at']::name[]),
+  ('session_tag_counters', array['user_id', 'model_id', 'last_value', 'updated_at']::name[]),
+  ('voice_messages', array['user_id', 'client_message_id', 'audio_url', 'transcript', 'created_at']::name[]),
+  ('whatsapp_inbox', array['wa_message_id', 'wa_id', 'message', 'attempts', 'next_attempt_at', 'claimed_until', 'processed_at', 'last_error', 'created_at']::name[]),
+  ('whatsapp_outbox', array['id', 'dedupe_key', 'message_id', 'notice', 'wa_id', 'parts_sent', 'attempts', 'next_attempt_at', 'claimed_until', 'sent_at', 'last_error', 'created_at']::name[])
+  ) x(tbl, cols);
+
+select t.ok
+  from (values
+  ('agent_tools', 'name', 'text', true),
+  ('agent_tools', 'description', 'text', true),
+  ('agent_tools', 'created_at', 'timestamp with time zone', true),
+  ('agent_versions', 'agent_key', 'text', true),
+  ('agent_versions', 'version', 'integer', true),
+  ('agent_versions', 'name', 'text', true),
+  ('agent_versions', 'description', 'text', true),
+  ('agent_versions', 'instructions', 'text', true),
+  ('agent_versions', 'greeting', 'text', false),
+  ('agent_versions', 'model_key', 'text', false),
+  ('agent_versions', 'tools', 'text[]', true),
+  ('agent_versions', 'handoffs', 'text[]', true),
+  ('agent_versions', 'created_at', 'timestamp with time zone', true),
+  ('agents', 'key', 'text', true),
+  ('agents', 'name', 'text', true),
+  ('agents', 'description', 'text', true),
+  ('agents', 'instructions', 'text', true),
+  ('agents', 'greeting', 'text', false),
+  ('agents', 'model_key', 'text', false),
+  ('agents', 'tools', 'text[]', true),
+  ('agents', 'handoffs', 'text[]', true),
+  ('agents', 'version', 'integer', true),
+  ('agents', 'is_enabled', 'boolean', true),
+  ('agents', 'menu_position', 'integer', true),
+  ('agents', 'created_at', 'timestamp with time zone', true),
+  ('agents', 'updated_at', 'timestamp with time zone', true),
+  ('app_settings', 'key', 'text', true),
+  ('app_settings', 'value', 'text', true),
+  ('app_settings', 'created_at', 'timestamp with time zone', true),
+  ('audio_deletions', 'name', 'text', true),
+  ('audio_deletions', 'queued_at', 'timestamp with time zone', true),
+  ('audio_deletions', 'attempts', 'integer', true),
+  ('audio_deletions', 'next_attempt_at', 'timestamp with time zone', true),
+  ('audio_deletions', 'last_error', 'text', false),
+  ('conversation_messages', 'id', 'uuid', true),
+  ('conversation_messages', 'seq', 'bigint', true),
+  ('conversation_messages', 'session_id', 'uuid', true),
+  ('conversation_messages', 'user_id', 'text', true),
+  ('conversation_messages', 'role', 'text', true),
+  ('conversation_messages', 'content', 'text', true),
+  ('conversation_messages', 'audio_url', 'text', false),
+  ('conversation_messages', 'metadata', 'jsonb', true),
+  ('conversation_messages', 'client_message_id', 'uuid', false),
+  ('conversation_messages', 'reply_to', 'uuid', false),
+  ('conversation_messages', 'is_partial', 'boolean', true),
+  ('conversation_messages', 'created_at', 'timestamp with time zone', true),
+  ('conversation_messages', 'vote', 'text', false),
+  ('conversation_messages', 'voted_at', 'timestamp with time zone', false),
+  ('conversation_messages', 'superseded_at', 'timestamp with time zone', false),
+  ('conversation_messages', 'superseded_by', 'uuid', false),
+  ('conversation_sessions', 'id', 'uuid', true),
+  ('conversation_sessions', 'user_id', 'text', true),
+  ('conversation_sessions', 'channel', 'text', true),
+  ('conversation_sessions', 'agent_type', 'text', true),
+  ('conversation_sessions', 'model_id', 'uuid', true),
+  ('conversation_sessions', 'session_tag', 'text', true),
+  ('conversation_sessions', 'is_active', 'boolean', true),
+  ('conversation_sessions', 'started_at', 'timestamp with time zone', true),
+  ('conversation_sessions', 'last_activity_at', 'timestamp with time zone', true),
+  ('conversation_sessions', 'ended_at', 'timestamp with time zone', false),
+  ('conversation_sessions', 'end_reason', 'text', false),
+  ('conversation_sessions', 'duration_seconds', 'integer', false),
+  ('conversation_sessions', 'tracking_enabled', 'boolean', true),
+  ('conversation_sessions', 'metadata', 'jsonb', true),
+  ('conversation_sessions', 'agent_version', 'integer', false),
+  ('dashboard_channel_rollup', 'day', 'date', true),
+  ('dashboard_channel_rollup', 'channel', 'text', true),
+  ('dashboard_channel_rollup', 'shard', 'smallint', true),
+  ('dashboard_channel_rollup', 'traces', 'bigint', true),
+  ('dashboard_channel_rollup', 'llm_calls', 'bigint', true),
+  ('dashboard_channel_rollup', 'total_tokens', 'bigint', true),
+  ('dashboard_channel_rollup', 'cost_usd', 'numeric', true),
+  ('dashboard_rollup', 'day', 'date', true),
+  ('dashboard_rollup', 'agent_type', 'text', true),
+  ('dashboard_rollup', 'model_id', 'uuid', true),
+  ('dashboard_rollup', 'experiment_name', 'text', false),
+  ('dashboard_rollup', 'shard', 'smallint', true),
+  ('dashboard_rollup', 'traces', 'bigint', true),
+  ('dashboard_rollup', 'llm_calls', 'bigint', true),
+  ('dashboard_rollup', 'input_tokens', 'bigint', true),
+  ('dashboard_rollup', 'output_tokens', 'bigint', true),
+  ('dashboard_rollup', 'latency_ms', 'bigint', true),
+  ('dashboard_rollup', 'cost_usd', 'numeric', true),
+  ('dashboard_rollup', 'tool_calls', 'bigint', true),
+  ('dashboard_rollup', 'traces_with_errors', 'bigint', true),
+  ('dashboard_rollup', 'errors', 'bigint', true),
+  ('dashboard_rollup', 'positive', 'bigint', true),
+  ('dashboard_rollup', 'negative', 'bigint', true),
+  ('dashboard_rollup', 'pending', 'bigint', true),
+  ('dashboard_rollup', 'votes_up', 'bigint', true),
+  ('dashboard_rollup', 'votes_down', 'bigint', true),
+  ('dashboard_rollup', 'calls_0', 'bigint', true),
+  ('dashboard_rollup', 'calls_1', 'bigint', true),
+  ('dashboard_rollup', 'calls_2', 'bigint', true),
+  ('dashboard_rollup', 'calls_3', 'bigint', true),
+  ('dashboard_rollup', 'calls_4', 'bigint', true),
+  ('dashboard_rollup', 'calls_5', 'bigint', true),
+  ('dashboard_rollup', 'calls_6_10', 'bigint', true),
+  ('dashboard_rollup', 'calls_11_20', 'bigint', true),
+  ('dashboard_rollup', 'calls_21_up', 'bigint', true),
+  ('dashboard_visitor_days', 'day', 'date', true),
+  ('dashboard_visitor_days', 'user_id', 'text', true),
+  ('dashboard_visitor_days', 'experiment_name', 'text', false),
+  ('dashboard_visitor_days', 'traces', 'bigint', true),
+  ('dashboard_visitors', 'user_id', 'text', true),
+  ('dashboard_visitors', 'experiment_name', 'text', false),
+  ('dashboard_visitors', 'traces', 'bigint', true),
+  ('erasures', 'id', 'uuid', true),
+  ('erasures', 'opaque_id', 'text', true),
+  ('erasures', 'requested_by', 'text', true),
+  ('erasures', 'counts', 'jsonb', true),
+  ('erasures', 'erased_at', 'timestamp with time zone', true),
+  ('flow_states', 'session_id', 'uuid', true),
+  ('flow_states', 'flow', 'text', true),
+  ('flow_states', 'state', 'jsonb', true),
+  ('flow_states', 'updated_at', 'timestamp with time zone', true),
+  ('llm_models', 'id', 'uuid', true),
+  ('llm_models', 'key', 'text', true),
+  ('llm_models', 'name', 'text', true),
+  ('llm_models', 'provider', 'text', true),
+  ('llm_models', 'experiment_name', 'text', false),
+  ('llm_models', 'created_at', 'timestamp with time zone', true),
+  ('llm_models', 'input_price_per_million', 'numeric(12,6)', true),
+  ('llm_models', 'output_price_per_million', 'numeric(12,6)', true),
+  ('llm_models', 'cached_input_price_per_million', 'numeric(12,6)', false),
+  ('llm_observations', 'id', 'uuid', true),
+  ('llm_observations', 'trace_id', 'uuid', true),
+  ('llm_observations', 'session_id', 'uuid', true),
+  ('llm_observations', 'user_id', 'text', true),
+  ('llm_observations', 'message_id', 'uuid', false),
+  ('llm_observations', 'parent_id', 'uuid', false),
+  ('llm_observations', 'position', 'integer', true),
+  ('llm_observations', 'kind', 'text', true),
+  ('llm_observations', 'name', 'text', true),
+  ('llm_observations', 'status', 'text', true),
+  ('llm_observations', 'started_at', 'timestamp with time zone', true),
+  ('llm_observations', 'ended_at', 'timestamp with time zone', true),
+  ('llm_observations', 'duration_ms', 'integer', true),
+  ('llm_observations', 'model', 'text', false),
+  ('llm_observations', 'input_tokens', 'integer', false),
+  ('llm_observations', 'output_tokens', 'integer', false),
+  ('llm_observations', 'cached_input_tokens', 'integer', false),
+  ('llm_observations', 'time_to_first_token_ms', 'integer', false),
+  ('llm_observations', 'finish_reason', 'text', false),
+  ('llm_observations', 'cost_usd', 'numeric(16,8)', false),
+  ('llm_observations', 'tool_call_id', 'text', false),
+  ('llm_observations', 'arguments', 'jsonb', false),
+  ('llm_observations', 'result', 'jsonb', false),
+  ('llm_observations', 'payload_cap_bytes', 'integer', false),
+  ('llm_observations', 'truncated', 'boolean', true),
+  ('llm_observations', 'error', 'text', false),
+  ('llm_observations', 'created_at', 'timestamp with time zone', true),
+  ('llm_traces', 'id', 'uuid', true),
+  ('llm_traces', 'session_id', 'uuid', true),
+  ('llm_traces', 'session_tag', 'text', true),
+  ('llm_traces', 'user_id', 'text', true),
+  ('llm_traces', 'agent_type', 'text', true),
+  ('llm_traces', 'model_id', 'uuid', true),
+  ('llm_traces', 'experiment_name', 'text', false),
+  ('llm_traces', 'llm_calls', 'integer', true),
+  ('llm_traces', 'input_tokens', 'bigint', true),
+  ('llm_traces', 'output_tokens', 'bigint', true),
+  ('llm_traces', 'total_tokens', 'bigint', false),
+  ('llm_traces', 'latency_ms', 'bigint', true),
+  ('llm_traces', 'status', 'text', true),
+  ('llm_traces', 'last_error', 'text', false),
+  ('llm_traces', 'feedback', 'text', true),
+  ('llm_traces', 'feedback_comment', 'text', false),
+  ('llm_traces', 'created_at', 'timestamp with time zone', true),
+  ('llm_traces', 'updated_at', 'timestamp with time zone', true),
+  ('llm_traces', 'agent_version', 'integer', false),
+  ('llm_traces', 'cost_usd', 'numeric(16,8)', true),
+  ('llm_traces', 'tool_calls', 'integer', true),
+  ('llm_traces', 'error_count', 'integer', true),
+  ('llm_traces', 'tools_used', 'text[]', true),
+  ('llm_traces', 'votes_up', 'integer', true),
+  ('llm_traces', 'votes_down', 'integer', true),
+  ('llm_traces', 'channel', 'text', true),
+  ('llm_traces', 'conversation_removed_at', 'timestamp with time zone', false),
+  ('operator_sessions', 'id_hash', 'text', true),
+  ('operator_sessions', 'token_hash', 'text', true),
+  ('operator_sessions', 'issued_at', 'timestamp with time zone', true),
+  ('operator_sessions', 'expires_at', 'timestamp with time zone', true),
+  ('operator_sessions', 'revoked_at', 'timestamp with time zone', false),
+  ('otlp_outbox', 'id', 'bigint', true),
+  ('otlp_outbox', 'dedupe_key', 'text', true),
+  ('otlp_outbox', 'kind', 'text', true),
+  ('otlp_outbox', 'user_id', 'text', true),
+  ('otlp_outbox', 'session_id', 'uuid', true),
+  ('otlp_outbox', 'payload', 'jsonb', true),
+  ('otlp_outbox', 'attempts', 'integer', true),
+  ('otlp_outbox', 'next_attempt_at', 'timestamp with time zone', true),
+  ('otlp_outbox', 'claimed_until', 'timestamp with time zone', false),
+  ('otlp_outbox', 'last_error', 'text', false),
+  ('otlp_outbox', 'created_at', 'timestamp with time zone', true),
+  ('privacy_settings', 'id', 'boolean', true),
+  ('privacy_settings', 'pii_masking', 'text', true),
+  ('privacy_settings', 'otlp_enabled', 'boolean', true),
+  ('privacy_settings', 'otlp_capture_content', 'boolean', true),
+  ('privacy_settings', 'otlp_outbox_cap', 'integer', true),
+  ('privacy_settings', 'otlp_dropped', 'bigint', true),
+  ('privacy_settings', 'updated_at', 'timestamp with time zone', true),
+  ('products', 'sku', 'text', true),
+  ('products', 'name', 'text', true),
+  ('products', 'category', 'text', true),
+  ('products', 'description', 'text', true),
+  ('products', 'price_cents', 'integer', true),
+  ('products', 'tags', 'text[]', true),
+  ('products', 'pickup_location', 'text', true),
+  ('products', 'created_at', 'timestamp with time zone', true),
+  ('products', 'search_vector', 'tsvector', false),
+  ('products', 'search_text', 'text', false),
+  ('rate_limit_buckets', 'bucket', 'text', true),
+  ('rate_limit_buckets', 'window_start', 'timestamp with time zone', true),
+  ('rate_limit_buckets', 'hits', 'integer', true),
+  ('retention_settings', 'id', 'boolean', true),
+  ('retention_settings', 'retention_days', 'integer', false),
+  ('retention_settings', 'updated_at', 'timestamp with time zone', true),
+  ('session_events', 'id', 'bigint', true),
+  ('session_events', 'session_id', 'uuid', true),
+  ('session_events', 'previous_session_id', 'uuid', false),
+  ('session_events', 'user_id', 'text', true),
+  ('session_events', 'event', 'text', true),
+  ('session_events', 'reason', 'text', false),
+  ('session_events', 'request_id', 'text', false),
+  ('session_events', 'detail', 'jsonb', true),
+  ('session_events', 'created_at', 'timestamp with time zone', true),
+  ('session_tag_counters', 'user_id', 'text', true),
+  ('session_tag_counters', 'model_id', 'uuid', true),
+  ('session_tag_counters', 'last_value', 'integer', true),
+  ('session_tag_counters', 'updated_at', 'timestamp with time zone', true),
+  ('voice_messages', 'user_id', 'text', true),
+  ('voice_messages', 'client_message_id', 'uuid', true),
+  ('voice_messages', 'audio_url', 'text', true),
+  ('voice_messages', 'transcript', 'text', true),
+  ('voice_messages', 'created_at', 'timestamp with time zone', true),
+  ('whatsapp_inbox', 'wa_message_id', 'text', true),
+  ('whatsapp_inbox', 'wa_id', 'text', true),
+  ('whatsapp_inbox', 'message', 'jsonb', true),
+  ('whatsapp_inbox', 'attempts', 'integer', true),
+  ('whatsapp_inbox', 'next_attempt_at', 'timestamp with time zone', true),
+  ('whatsapp_inbox', 'claimed_until', 'timestamp with time zone', false),
+  ('whatsapp_inbox', 'processed_at', 'timestamp with time zone', false),
+  ('whatsapp_inbox', 'last_error', 'text', false),
+  ('whatsapp_inbox', 'created_at', 'timestamp with time zone', true),
+  ('whatsapp_outbox', 'id', 'bigint', true),
+  ('whatsapp_outbox', 'dedupe_key', 'text', true),
+  ('whatsapp_outbox', 'message_id', 'uuid', false),
+  ('whatsapp_outbox', 'notice', 'text', false),
+  ('whatsapp_outbox', 'wa_id', 'text', true),
+  ('whatsapp_outbox', 'parts_sent', 'integer', true),
+  ('whatsapp_outbox', 'attempts', 'integer', true),
+  ('whatsapp_outbox', 'next_attempt_at', 'timestamp with time zone', true),
+  ('whatsapp_outbox', 'claimed_until', 'timestamp with time zone', false),
+  ('whatsapp_outbox', 'sent_at', 'timestamp with time zone', false),
+  ('whatsapp_outbox', 'last_error', 'text', false),
+  ('whatsapp_outbox', 'created_at', 'timestamp with time zone', true)
+  ) x(tbl, col, type, not_null)
+  cross join lateral (values (col_type_is('public', x.tbl, x.col, x.type, format('%s.%s is %s', x.tbl, x.col, x.type))),
+    (case when x.not_null then col_not_null('public', x.tbl, x.col, format('%s.%s is not null', x.tbl, x.col))
+          else col_is_null('public', x.tbl, x.col, format('%s.%s is nullable', x.tbl, x.col)) end)) t(ok);
+
+select ok(exists (select 1 from pg_constraint k where k.conrelid = ('public.' || x.tbl)::regclass and k.conname = x.con and k.contype = x.contype),
+          format('%s has %s %s', x.tbl, x.kind, x.con))
+  from (values
+  ('agent_tools', 'agent_tools_name_check', 'c', 'check constraint'),
+  ('agent_tools', 'agent_tools_pkey', 'p', 'primary key'),
+  ('agent_versions', 'agent_versions_pkey', 'p', 'primary key'),
+  ('agent_versions', 'agent_versions_version_check', 'c', 'check constraint'),
+  ('agents', 'agents_check_handoffs', 't', 'constraint trigger'),
+  ('agents', 'agents_description_check', 'c', 'check constraint'),
+  ('agents', 'agents_greeting_check', 'c', 'check constraint'),
+  ('agents', 'agents_instructions_check', 'c', 'check constraint'),
+  ('agents', 'agents_key_check', 'c', 'check constraint'),
+  ('agents', 'agents_model_key_fkey', 'f', 'foreign key'),
+  ('agents', 'agents_name_check', 'c', 'check constraint'),
+  ('agents', 'agents_pkey', 'p', 'primary key'),
+  ('agents', 'agents_version_check', 'c', 'check constraint'),
+  ('app_settings', 'app_settings_key_check', 'c', 'check constraint'),
+  ('app_settings', 'app_settings_pkey', 'p', 'primary key'),
+  ('audio_deletions', 'audio_deletions_last_error_check', 'c', 'check constraint'),
+  ('audio_deletions', 'audio_deletions_name_check', 'c', 'check constraint'),
+  ('audio_deletions', 'audio_deletions_pkey', 'p', 'primary key'),
+  ('conversation_messages', 'conversation_messages_client_id_per_session', 'u', 'unique constraint'),
+  ('conversation_messages', 'conversation_messages_content_check', 'c', 'check constraint'),
+  ('conversation_messages', 'conversation_messages_otlp_export', 't', 'constraint trigger'),
+  ('conversation_messages', 'conversation_messages_pkey', 'p', 'primary key'),
+  ('conversation_messages', 'conversation_messages_reply_is_agent', 'c', 'check constraint'),
+  ('conversation_messages', 'conversation_messages_reply_to_fkey', 'f', 'foreign key'),
+  ('conversation_messages', 'conversation_messages_role_check', 'c', 'check constraint'),
+  ('conversation_messages', 'conversation_messages_session_id_fkey', 'f', 'foreign key'),
+  ('conversation_messages', 'conversation_messages_superseded_by_fkey', 'f', 'foreign key'),
+  ('conversation_messages', 'conversation_messages_superseded_by_needs_at', 'c', 'check constraint'),
+  ('conversation_messages', 'conversation_messages_superseded_is_reply', 'c', 'check constraint'),
+  ('conversation_messages', 'conversation_messages_vote_check', 'c', 'check constraint'),
+  ('conversation_messages', 'conversation_messages_vote_on_agent', 'c', 'check constraint'),
+  ('conversation_messages', 'conversation_messages_whatsapp_reply', 't', 'constraint trigger'),
+  ('conversation_sessions', 'conversation_sessions_active_not_ended', 'c', 'check constraint'),
+  ('conversation_sessions', 'conversation_sessions_agent_type_check', 'c', 'check constraint'),
+  ('conversation_sessions', 'conversation_sessions_channel_check', 'c', 'check constraint'),
+  ('conversation_sessions', 'conversation_sessions_duration_seconds_check', 'c', 'check constraint'),
+  ('conversation_sessions', 'conversation_sessions_end_reason_check', 'c', 'check constraint'),
+  ('conversation_sessions', 'conversation_sessions_ended_has_duration', 'c', 'check constraint'),
+  ('conversation_sessions', 'conversation_sessions_model_id_fkey', 'f', 'foreign key'),
+  ('conversation_sessions', 'conversation_sessions_pkey', 'p', 'primary key'),
+  ('conversation_sessions', 'conversation_sessions_user_id_check', 'c', 'check constraint'),
+  ('conversation_sessions', 'conversation_sessions_user_tag', 'u', 'unique constraint'),
+  ('dashboard_channel_rollup', 'dashboard_channel_rollup_pkey', 'p', 'primary key'),
+  ('dashboard_channel_rollup', 'dashboard_channel_rollup_shard_check', 'c', 'check constraint'),
+  ('dashboard_rollup', 'dashboard_rollup_key', 'u', 'unique constraint'),
+  ('dashboard_rollup', 'dashboard_rollup_shard_check', 'c', 'check constraint'),
+  ('dashboard_visitor_days', 'dashboard_visitor_days_key', 'u', 'unique constraint'),
+  ('dashboard_visitors', 'dashboard_visitors_key', 'u', 'unique constraint'),
+  ('erasures', 'erasures_opaque_id_check', 'c', 'check constraint'),
+  ('erasures', 'erasures_opaque_id_key', 'u', 'unique constraint'),
+  ('erasures', 'erasures_pkey', 'p', 'primary key'),
+  ('erasures', 'erasures_requested_by_check', 'c', 'check constraint'),
+  ('flow_states', 'flow_states_flow_check', 'c', 'check constraint'),
+  ('flow_states', 'flow_states_pkey', 'p', 'primary key'),
+  ('flow_states', 'flow_states_session_id_fkey', 'f', 'foreign key'),
+  ('llm_models', 'llm_models_cached_input_price_per_million_check', 'c', 'check constraint'),
+  ('llm_models', 'llm_models_experiment_name_check', 'c', 'check constraint'),
+  ('llm_models', 'llm_models_input_price_per_million_check', 'c', 'check constraint'),
+  ('llm_models', 'llm_models_key_check', 'c', 'check constraint'),
+  ('llm_models', 'llm_models_key_key', 'u', 'unique constraint'),
+  ('llm_models', 'llm_models_name_check', 'c', 'check constraint'),
+  ('llm_models', 'llm_models_output_price_per_million_check', 'c', 'check constraint'),
+  ('llm_models', 'llm_models_pkey', 'p', 'primary key'),
+  ('llm_models', 'llm_models_provider_check', 'c', 'check constraint'),
+  ('llm_observations', 'llm_observations_cached_input_tokens_check', 'c', 'check constraint'),
+  ('llm_observations', 'llm_observations_cost_usd_check', 'c', 'check constraint'),
+  ('llm_observations', 'llm_observations_duration_ms_check', 'c', 'check constraint'),
+  ('llm_observations', 'llm_observations_ended_after_start', 'c', 'check constraint'),
+  ('llm_observations', 'llm_observations_error_check', 'c', 'check constraint'),
+  ('llm_observations', 'llm_observations_generation_fields', 'c', 'check constraint'),
+  ('llm_observations', 'llm_observations_input_tokens_check', 'c', 'check constraint'),
+  ('llm_observations', 'llm_observations_kind_check', 'c', 'check constraint'),
+  ('llm_observations', 'llm_observations_message_id_fkey', 'f', 'foreign key'),
+  ('llm_observations', 'llm_observations_name_check', 'c', 'check constraint'),
+  ('llm_observations', 'llm_observations_otlp_export', 't', 'constraint trigger'),
+  ('llm_observations', 'llm_observations_output_tokens_check', 'c', 'check constraint'),
+  ('llm_observations', 'llm_observations_parent_id_fkey', 'f', 'foreign key'),
+  ('llm_observations', 'llm_observations_pkey', 'p', 'primary key'),
+  ('llm_observations', 'llm_observations_position_check', 'c', 'check constraint'),
+  ('llm_observations', 'llm_observations_session_id_fkey', 'f', 'foreign key'),
+  ('llm_observations', 'llm_observations_status_check', 'c', 'check constraint'),
+  ('llm_observations', 'llm_observations_time_to_first_token_ms_check', 'c', 'check constraint'),
+  ('llm_observations', 'llm_observations_trace_id_fkey', 'f', 'foreign key'),
+  ('llm_traces', 'llm_traces_channel_check', 'c', 'check constraint'),
+  ('llm_traces', 'llm_traces_cost_usd_check', 'c', 'check constraint'),
+  ('llm_traces', 'llm_traces_error_count_check', 'c', 'check constraint'),
+  ('llm_traces', 'llm_traces_feedback_check', 'c', 'check constraint'),
+  ('llm_traces', 'llm_traces_feedback_comment_check', 'c', 'check constraint'),
+  ('llm_traces', 'llm_traces_input_tokens_check', 'c', 'check constraint'),
+  ('llm_traces', 'llm_traces_latency_ms_check', 'c', 'check constraint'),
+  ('llm_traces', 'llm_traces_llm_calls_check', 'c', 'check constraint'),
+  ('llm_traces', 'llm_traces_model_id_fkey', 'f', 'foreign key'),
+  ('llm_traces', 'llm_traces_output_tokens_check', 'c', 'check constraint'),
+  ('llm_traces', 'llm_traces_pkey', 'p', 'primary key'),
+  ('llm_traces', 'llm_traces_session_id_fkey', 'f', 'foreign key'),
+  ('llm_traces', 'llm_traces_session_id_key', 'u', 'unique constraint'),
+  ('llm_traces', 'llm_traces_status_check', 'c', 'check constraint'),
+  ('llm_traces', 'llm_traces_tool_calls_check', 'c', 'check constraint'),
+  ('llm_traces', 'llm_traces_user_tag', 'u', 'unique constraint'),
+  ('llm_traces', 'llm_traces_votes_down_check', 'c', 'check constraint'),
+  ('llm_traces', 'llm_traces_votes_up_check', 'c', 'check constraint'),
+  ('operator_sessions', 'operator_sessions_check', 'c', 'check constraint'),
+  ('operator_sessions', 'operator_sessions_id_hash_check', 'c', 'check constraint'),
+  ('operator_sessions', 'operator_sessions_pkey', 'p', 'primary key'),
+  ('operator_sessions', 'operator_sessions_token_hash_check', 'c', 'check constraint'),
+  ('otlp_outbox', 'otlp_outbox_attempts_check', 'c', 'check constraint'),
+  ('otlp_outbox', 'otlp_outbox_dedupe_key_key', 'u', 'unique constraint'),
+  ('otlp_outbox', 'otlp_outbox_kind_check', 'c', 'check constraint'),
+  ('otlp_outbox', 'otlp_outbox_pkey', 'p', 'primary key'),
+  ('privacy_settings', 'privacy_settings_id_check', 'c', 'check constraint'),
+  ('privacy_settings', 'privacy_settings_otlp_dropped_check', 'c', 'check constraint'),
+  ('privacy_settings', 'privacy_settings_otlp_outbox_cap_check', 'c', 'check constraint'),
+  ('privacy_settings', 'privacy_settings_pii_masking_check', 'c', 'check constraint'),
+  ('privacy_settings', 'privacy_settings_pkey', 'p', 'primary key'),
+  ('products', 'products_pkey', 'p', 'primary key'),
+  ('products', 'products_price_cents_check', 'c', 'check constraint'),
+  ('products', 'products_sku_check', 'c', 'check constraint'),
+  ('rate_limit_buckets', 'rate_limit_buckets_pkey', 'p', 'primary key'),
+  ('retention_settings', 'retention_settings_id_check', 'c', 'check constraint'),
+  ('retention_settings', 'retention_settings_pkey', 'p', 'primary key'),
+  ('retention_settings', 'retention_settings_retention_days_check', 'c', 'check constraint'),
+  ('session_events', 'session_events_event_check', 'c', 'check constraint'),
+  ('session_events', 'session_events_pkey', 'p', 'primary key'),
+  ('session_events', 'session_events_previous_session_id_fkey', 'f', 'foreign key'),
+  ('session_events', 'session_events_reason_check', 'c', 'check constraint'),
+  ('session_events', 'session_events_request_id_check', 'c', 'check constraint'),
+  ('session_events', 'session_events_session_id_fkey', 'f', 'foreign key'),
+  ('session_tag_counters', 'session_tag_counters_last_value_check', 'c', 'check constraint'),
+  ('session_tag_counters', 'session_tag_counters_model_id_fkey', 'f', 'foreign key'),
+  ('session_tag_counters', 'session_tag_counters_pkey', 'p', 'primary key'),
+  ('voice_messages', 'voice_messages_audio_url_check', 'c', 'check constraint'),
+  ('voice_messages', 'voice_messages_pkey', 'p', 'primary key'),
+  ('voice_messages', 'voice_messages_transcript_check', 'c', 'check constraint'),
+  ('whatsapp_inbox', 'whatsapp_inbox_attempts_check', 'c', 'check constraint'),
+  ('whatsapp_inbox', 'whatsapp_inbox_pkey', 'p', 'primary key'),
+  ('whatsapp_inbox', 'whatsapp_inbox_wa_id_check', 'c', 'check constraint'),
+  ('whatsapp_inbox', 'whatsapp_inbox_wa_message_id_check', 'c', 'check constraint'),
+  ('whatsapp_outbox', 'whatsapp_outbox_attempts_check', 'c', 'check constraint'),
+  ('whatsapp_outbox', 'whatsapp_outbox_dedupe_key_key', 'u', 'unique constraint'),
+  ('whatsapp_outbox', 'whatsapp_outbox_message_id_fkey', 'f', 'foreign key'),
+  ('whatsapp_outbox', 'whatsapp_outbox_notice_check', 'c', 'check constraint'),
+  ('whatsapp_outbox', 'whatsapp_outbox_parts_sent_check', 'c', 'check constraint'),
+  ('whatsapp_outbox', 'whatsapp_outbox_pkey', 'p', 'primary key'),
+  ('whatsapp_outbox', 'whatsapp_outbox_reply_or_notice', 'c', 'check constraint'),
+  ('whatsapp_outbox', 'whatsapp_outbox_wa_id_check', 'c', 'check constraint')
+  ) x(tbl, con, contype, kind);
+
+select indexes_are('public', x.tbl, x.idx, format('%s has exactly its indexes', x.tbl))
+  from (values
+  ('agent_tools', array['agent_tools_pkey']::name[]),
+  ('agent_versions', array['agent_versions_pkey']::name[]),
+  ('agents', array['agents_menu_position', 'agents_pkey']::name[]),
+  ('app_settings', array['app_settings_pkey']::name[]),
+  ('audio_deletions', array['audio_deletions_due', 'audio_deletions_pkey']::name[]),
+  ('conversation_messages', array['conversation_messages_audio_url', 'conversation_messages_client_id_per_session', 'conversation_messages_client_id_per_user', 'conversation_messages_created', 'conversation_messages_one_reply', 'conversation_messages_pkey', 'conversation_messages_reply_to', 'conversation_messages_seq', 'conversation_messages_session_seq', 'conversation_messages_superseded_by']::name[]),
+  ('conversation_sessions', array['conversation_sessions_one_active', 'conversation_sessions_pkey', 'conversation_sessions_user_started', 'conversation_sessions_user_tag']::name[]),
+  ('dashboard_channel_rollup', array['dashboard_channel_rollup_pkey']::name[]),
+  ('dashboard_rollup', array['dashboard_rollup_empty', 'dashboard_rollup_key']::name[]),
+  ('dashboard_visitor_days', array['dashboard_visitor_days_empty', 'dashboard_visitor_days_key']::name[]),
+  ('dashboard_visitors', array['dashboard_visitors_empty', 'dashboard_visitors_key']::name[]),
+  ('erasures', array['erasures_opaque_id_key', 'erasures_pkey']::name[]),
+  ('flow_states', array['flow_states_pkey']::name[]),
+  ('llm_models', array['llm_models_key_key', 'llm_models_pkey']::name[]),
+  ('llm_observations', array['llm_observations_created', 'llm_observations_message', 'llm_observations_parent', 'llm_observations_pkey', 'llm_observations_session', 'llm_observations_trace']::name[]),
+  ('llm_traces', array['llm_traces_agent_created', 'llm_traces_channel_created', 'llm_traces_cost_created', 'llm_traces_created', 'llm_traces_errors_created', 'llm_traces_feedback_created', 'llm_traces_model_created', 'llm_traces_pkey', 'llm_traces_session_id_key', 'llm_traces_session_tag', 'llm_traces_session_tag_trgm', 'llm_traces_tools_used', 'llm_traces_user_created', 'llm_traces_user_tag']::name[]),
+  ('operator_sessions', array['operator_sessions_expires_idx', 'operator_sessions_pkey']::name[]),
+  ('otlp_outbox', array['otlp_outbox_dedupe_key_key', 'otlp_outbox_pkey', 'otlp_outbox_user']::name[]),
+  ('privacy_settings', array['privacy_settings_pkey']::name[]),
+  ('products', array['products_pkey', 'products_search_vector']::name[]),
+  ('rate_limit_buckets', array['rate_limit_buckets_pkey']::name[]),
+  ('retention_settings', array['retention_settings_pkey']::name[]),
+  ('session_events', array['session_events_pkey', 'session_events_session']::name[]),
+  ('session_tag_counters', array['session_tag_counters_model_last', 'session_tag_counters_pkey']::name[]),
+  ('voice_messages', array['voice_messages_audio_url', 'voice_messages_pkey']::name[]),
+  ('whatsapp_inbox', array['whatsapp_inbox_due', 'whatsapp_inbox_pkey', 'whatsapp_inbox_wa_id']::name[]),
+  ('whatsapp_outbox', array['whatsapp_outbox_dedupe_key_key', 'whatsapp_outbox_due', 'whatsapp_outbox_message', 'whatsapp_outbox_pkey', 'whatsapp_outbox_wa_id']::name[])
+  ) x(tbl, idx);
+
+select index_is_unique('public', x.tbl, x.idx, format('%s is unique', x.idx))
+  from (values
+  ('agents', 'agents_menu_position'),
+  ('conversation_messages', 'conversation_messages_client_id_per_session'),
+  ('conversation_messages', 'conversation_messages_client_id_per_user'),
+  ('conversation_messages', 'conversation_messages_one_reply'),
+  ('conversation_messages', 'conversation_messages_seq'),
+  ('conversation_sessions', 'conversation_sessions_one_active'),
+  ('conversation_sessions', 'conversation_sessions_user_tag'),
+  ('dashboard_rollup', 'dashboard_rollup_key'),
+  ('dashboard_visitor_days', 'dashboard_visitor_days_key'),
+  ('dashboard_visitors', 'dashboard_visitors_key'),
+  ('erasures', 'erasures_opaque_id_key'),
+  ('llm_models', 'llm_models_key_key'),
+  ('llm_traces', 'llm_traces_session_id_key'),
+  ('llm_traces', 'llm_traces_user_tag'),
+  ('otlp_outbox', 'otlp_outbox_dedupe_key_key'),
+  ('whatsapp_outbox', 'whatsapp_outbox_dedupe_key_key')
+  ) x(tbl, idx);
+
+select set_eq($$select c.relname || '.' || g.tgname from pg_trigger g join pg_class c on c.oid = g.tgrelid
+                  where c.relnamespace = 'public'::regnamespace and not g.tgisinternal$$,
+              array['agents.agents_bump_version', 'agents.agents_check_handoffs', 'agents.agents_check_tools', 'agents.agents_continue_version', 'agents.agents_snapshot_version', 'conversation_messages.conversation_messages_mask_pii', 'conversation_messages.conversation_messages_otlp_export', 'conversation_messages.conversation_messages_queue_audio', 'conversation_messages.conversation_messages_voice', 'conversation_messages.conversation_messages_whatsapp_reply', 'conversation_sessions.conversation_sessions_erase_channels', 'conversation_sessions.conversation_sessions_pin_agent_version', 'llm_observations.llm_observations_otlp_export', 'llm_traces.llm_traces_channel', 'llm_traces.llm_traces_dashboard_channel_delete', 'llm_traces.llm_traces_dashboard_channel_insert', 'llm_traces.llm_traces_dashboard_channel_truncate', 'llm_traces.llm_traces_dashboard_channel_update', 'llm_traces.llm_traces_dashboard_delete', 'llm_traces.llm_traces_dashboard_insert', 'llm_traces.llm_traces_dashboard_truncate', 'llm_traces.llm_traces_dashboard_update', 'llm_traces.llm_traces_otlp_feedback', 'llm_traces.llm_traces_pin_agent_version', 'voice_messages.voice_messages_queue_audio'], 'public has exactly the contract''s triggers');
+
+select functions_are('public', array['ack_otlp_outbox', 'agents_bump_version', 'agents_check_handoffs', 'agents_check_tools', 'agents_continue_version', 'agents_snapshot_version', 'app_health', 'apply_retention', 'audio_owned_by', 'begin_turn', 'catalog_products', 'claim_audio_deletions', 'claim_otlp_outbox', 'claim_whatsapp_inbox', 'claim_whatsapp_outbox', 'close_idle_sessions', 'close_session', 'configure_privacy', 'configure_retention', 'count_new_visitor', 'dashboard_channels', 'dashboard_daily', 'dashboard_experiments', 'dashboard_feedback_by_agent', 'dashboard_feedback_by_model', 'dashboard_figures', 'dashboard_llm_calls_distribution', 'dashboard_rollup_add', 'dashboard_rollup_of', 'dashboard_rollup_rebuild', 'dashboard_rollup_rows', 'dashboard_rollup_truncate', 'dashboard_rollup_update', 'dashboard_slices', 'dashboard_stats', 'dashboard_totals', 'dashboard_usage_by_agent', 'dashboard_usage_by_model', 'dashboard_visitor_pairs', 'dashboard_window', 'end_session', 'ensure_admin_token_hash', 'ensure_setting', 'erase_visitor', 'export_visitor', 'finish_turn', 'flow_is_open', 'list_agents', 'maintenance_scheduler', 'mask_pii', 'message_json', 'operator_authenticate', 'operator_logout', 'operator_models', 'operator_session_valid', 'operator_tools', 'otlp_outbox_status', 'pin_agent_version', 'product_cards', 'rate_limit_retry_after', 'record_reply_speech', 'register_model', 'register_voice_message', 'retry_otlp_outbox', 'run_maintenance', 'search_catalog', 'search_traces', 'session_context', 'session_json', 'session_messages', 'set_admin_token_hash', 'set_feedback', 'set_message_vote', 'set_reply_audio', 'set_trace_feedback', 'settle_audio_deletions', 'settle_whatsapp_inbox', 'settle_whatsapp_outbox', 'start_session', 'trace_detail', 'turn_endings', 'whatsapp_button', 'whatsapp_notice', 'whatsapp_part_sent', 'whatsapp_receive']::name[], 'public has exactly the contract''s functions');
+
+select functions_are('private', array['action_source', 'agent_json', 'audio_name', 'choose_agent', 'dashboard_channel_bump', 'dashboard_channel_rollup_of', 'dashboard_channel_rows', 'dashboard_channel_truncate', 'dashboard_channel_update', 'epoch_ms', 'erase_channel_data', 'finished_turn', 'generic_lexemes', 'hand_off', 'handoff_agents', 'handoff_json', 'hit_rate_limit', 'luhn_ok', 'mask_pii', 'mask_pii_jsonb', 'mask_stored_message', 'masked', 'masked_jsonb', 'masking_outputs', 'menu_pick', 'menu_reply', 'model_id', 'open_session', 'otlp_append', 'otlp_enqueue_turn', 'otlp_on_feedback', 'otlp_on_observation', 'otlp_on_reply', 'over_rate_limits', 'phone_like', 'product_hit', 'queue_message_audio', 'queue_voice_audio', 'record_steps', 'regenerate_turn', 'replayed_turn', 'resolve_session', 'retention_drop_observation_partitions', 'save_flows', 'store_answer', 'tags_text', 'trace_channel', 'turn_json', 'turn_kind', 'voice_audio_url', 'whatsapp_on_reply']::name[], 'private has exactly the contract''s functions');
 
 -- every foreign key cascades or clears, so deleting a model or session never strands rows
 select is_empty($$

@@ -2,6 +2,7 @@
 -- direct inserts that would break them fail, without the functions' advisory locks to hide a
 -- missing index. One active session per visitor and channel, one trace per session, one tag per
 -- visitor, the tag sequence, exactly-once messages and replies, ended sessions have a duration.
+-- tests/db/pgtap.test.ts drops each of these constraints in turn and sees this file fail.
 begin;
 set local search_path = extensions, public;
 select plan(22);
@@ -82,9 +83,11 @@ select throws_ok($$insert into public.conversation_messages (session_id, user_id
                      from public.conversation_sessions s where s.session_tag = 'direct_tag_2'$$,
                  '23505', 'duplicate key value violates unique constraint "conversation_messages_client_id_per_user"',
                  'a duplicate client_message_id of a visitor is refused, even in another session');
+-- another writer's row in the same session: only the per-session constraint stands in the way
 select throws_ok($$insert into public.conversation_messages (session_id, user_id, role, content, client_message_id)
-                   select fx.session_id, 'pgtap-visitor', 'user', 'again', '00000000-0000-4000-8000-0000000000c1' from fx$$,
-                 '23505', null, 'a duplicate client_message_id in one session is refused');
+                   select fx.session_id, 'pgtap-intruder', 'user', 'again', '00000000-0000-4000-8000-0000000000c1' from fx$$,
+                 '23505', 'duplicate key value violates unique constraint "conversation_messages_client_id_per_session"',
+                 'a duplicate client_message_id in one session is refused');
 select lives_ok($$insert into public.conversation_messages (session_id, user_id, role, content, client_message_id)
                   select s.id, 'pgtap-other', 'user', 'same id, other visitor', '00000000-0000-4000-8000-0000000000c1'
                     from public.conversation_sessions s where s.user_id = 'pgtap-other'$$,

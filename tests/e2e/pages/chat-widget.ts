@@ -61,6 +61,16 @@ export class ChatWidget {
     return new ChatWidget(page, page.frameLocator('[data-testid="threadline-frame"]'), page.getByTestId("threadline-launcher"));
   }
 
+  /** A widget on `path`, opened, with `agent` chosen and its greeting shown. */
+  static async withAgent(page: Page, agent: AgentKey, path = "/"): Promise<ChatWidget> {
+    const chat = new ChatWidget(page);
+    await chat.goto(path);
+    await chat.open();
+    await chat.chooseAgent(agent);
+    await chat.waitForReply();
+    return chat;
+  }
+
   async goto(path = "/"): Promise<void> {
     await this.page.goto(path);
     await expect(this.launcher).toBeVisible();

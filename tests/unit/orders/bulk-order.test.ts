@@ -1,17 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  cancelOrder,
-  confirmOrder,
-  fingerprint,
-  missing,
-  orderSummary,
-  readOrder,
-  removeLine,
-  setContact,
-  setLine,
-  startOrder,
-  type OrderLine,
-} from "../../../lib/orders/bulk-order";
+import { cancelOrder, confirmOrder, fingerprint, missing, orderSummary, readOrder, removeLine, setContact, setLine, startOrder, type OrderLine }
+  from "../../../lib/orders/bulk-order";
 
 const lamp: OrderLine = { item: "Beacon Headlamp", sku: "TRL-LAMP", quantity: 25, priceCents: 4900, pickupLocation: "Store C, 7 Pine Avenue, Denver", special: false };
 const remotes: OrderLine = { item: "remote controls", sku: null, quantity: 11, priceCents: null, pickupLocation: null, special: true };
