@@ -104,16 +104,16 @@ expected_constraints(tbl, con) as (values
 ),
 expected_indexes(idx) as (values
   ('agents_menu_position'),('conversation_messages_client_id_per_session'),('conversation_messages_client_id_per_user'),('conversation_messages_one_reply'),
-  ('conversation_messages_seq'),('conversation_messages_session_seq'),('conversation_sessions_one_active'),('conversation_sessions_user_started'),
-  ('conversation_sessions_user_tag'),('dashboard_rollup_empty'),('dashboard_rollup_key'),('dashboard_visitor_days_empty'),
-  ('dashboard_visitor_days_key'),('dashboard_visitors_empty'),('dashboard_visitors_key'),('erasures_opaque_id_key'),
-  ('llm_models_key_key'),('llm_observations_message'),('llm_observations_session'),('llm_observations_trace'),
-  ('llm_traces_agent_created'),('llm_traces_cost_created'),('llm_traces_created'),('llm_traces_errors_created'),
-  ('llm_traces_feedback_created'),('llm_traces_model_created'),('llm_traces_session_id_key'),('llm_traces_session_tag'),
-  ('llm_traces_session_tag_trgm'),('llm_traces_tools_used'),('llm_traces_user_created'),('llm_traces_user_tag'),
-  ('operator_sessions_expires_idx'),('otlp_outbox_dedupe_key_key'),('otlp_outbox_user'),('products_search_vector'),
-  ('session_events_session'),('session_tag_counters_model_last'),('whatsapp_inbox_due'),('whatsapp_inbox_wa_id'),
-  ('whatsapp_outbox_dedupe_key_key'),('whatsapp_outbox_due'),('whatsapp_outbox_wa_id')
+  ('conversation_messages_seq'),('conversation_messages_session_seq'),('conversation_messages_superseded_open'),('conversation_sessions_one_active'),
+  ('conversation_sessions_user_started'),('conversation_sessions_user_tag'),('dashboard_rollup_empty'),('dashboard_rollup_key'),
+  ('dashboard_visitor_days_empty'),('dashboard_visitor_days_key'),('dashboard_visitors_empty'),('dashboard_visitors_key'),
+  ('erasures_opaque_id_key'),('llm_models_key_key'),('llm_observations_message'),('llm_observations_session'),
+  ('llm_observations_trace'),('llm_traces_agent_created'),('llm_traces_cost_created'),('llm_traces_created'),
+  ('llm_traces_errors_created'),('llm_traces_feedback_created'),('llm_traces_model_created'),('llm_traces_session_id_key'),
+  ('llm_traces_session_tag'),('llm_traces_session_tag_trgm'),('llm_traces_tools_used'),('llm_traces_user_created'),
+  ('llm_traces_user_tag'),('operator_sessions_expires_idx'),('otlp_outbox_dedupe_key_key'),('otlp_outbox_user'),
+  ('products_search_vector'),('session_events_session'),('session_tag_counters_model_last'),('whatsapp_inbox_due'),
+  ('whatsapp_inbox_wa_id'),('whatsapp_outbox_dedupe_key_key'),('whatsapp_outbox_due'),('whatsapp_outbox_wa_id')
 ),
 expected_triggers(tbl, trg) as (values
   ('agents','agents_bump_version'),('agents','agents_check_handoffs'),('agents','agents_check_tools'),
@@ -140,12 +140,13 @@ expected_functions(fn) as (values
 ),
 expected_private_functions(fn) as (values
   ('action_source'),('agent_json'),('choose_agent'),('epoch_ms'),('erase_channel_data'),('finished_turn'),
-  ('generic_lexemes'),('hand_off'),('handoff_agents'),('handoff_json'),('hit_rate_limit'),('luhn_ok'),
-  ('mask_pii'),('mask_pii_jsonb'),('mask_stored_message'),('masked'),('masked_jsonb'),('masking_outputs'),
-  ('menu_pick'),('menu_reply'),('model_id'),('open_session'),('otlp_append'),('otlp_enqueue_turn'),
-  ('otlp_on_feedback'),('otlp_on_observation'),('otlp_on_reply'),('over_rate_limits'),('phone_like'),('product_hit'),
-  ('record_steps'),('regenerate_turn'),('replayed_turn'),('resolve_session'),('save_flows'),('store_answer'),
-  ('tags_text'),('turn_json'),('turn_kind'),('voice_audio_url'),('whatsapp_on_reply')
+  ('generic_lexemes'),('hand_off'),('handoff_agents'),('handoff_json'),('history_chars'),('hit_rate_limit'),
+  ('luhn_ok'),('mask_pii'),('mask_pii_jsonb'),('mask_stored_message'),('masked'),('masked_jsonb'),
+  ('masking_outputs'),('menu_pick'),('menu_reply'),('model_id'),('open_session'),('otlp_append'),
+  ('otlp_enqueue_turn'),('otlp_on_feedback'),('otlp_on_observation'),('otlp_on_reply'),('over_rate_limits'),('phone_like'),
+  ('product_hit'),('record_steps'),('regenerate_turn'),('replayed_turn'),('resolve_session'),('save_flows'),
+  ('store_answer'),('store_question'),('tags_text'),('turn_gate'),('turn_json'),('turn_kind'),
+  ('voice_audio_url'),('whatsapp_on_reply')
 )
 select 'column' as check, tbl || '.' || col as object,
        exists (select 1 from information_schema.columns c where c.table_schema = 'public' and c.table_name = tbl and c.column_name = col) as ok,

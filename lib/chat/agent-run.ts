@@ -22,7 +22,7 @@ export interface AgentRunInput {
   handoffTargets: HandoffTarget[];
   sessionId: string;
   /** The session's recent messages, oldest first, the visitor's message last. */
-  history: StoredMessage[];
+  history: readonly HistoryMessage[];
   message: string;
   action: ButtonAction | null;
   /** Metadata of the stored message whose button was pressed (R10): what that reply offered and used. */
@@ -48,8 +48,11 @@ export interface AgentRunResult {
   error: Error | null;
 }
 
+/** What the agents read of a stored message: who said what (begin_turn's history). */
+export type HistoryMessage = Pick<StoredMessage, "role" | "content">;
+
 /** The conversation as AI SDK messages: agent → assistant; system notes are left out. */
-export function toModelMessages(history: readonly StoredMessage[], message: string): ModelMessage[] {
+export function toModelMessages(history: readonly HistoryMessage[], message: string): ModelMessage[] {
   const out: ModelMessage[] = [];
   for (const m of history) {
     if (!m.content.trim()) continue;

@@ -24,6 +24,7 @@ import { continueRequests, createSessions, load, newSessionRequests, newVisitor,
 import { peerTurn, preparePeer, runTurns, sampleSizes, threadlineTurn } from "./peer";
 import { pgbench, pgbenchInit, type PgbenchResult } from "./pgbench";
 import { Monitor } from "./roundtrips";
+import { profileTurn } from "./sql-profile";
 import { startServer } from "./server";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -110,6 +111,9 @@ async function main() {
     }
   }
 
+  progress(`where a turn's database time goes: Threadline's two calls at 1 client, ${seconds} s, every statement tracked`);
+  const profile = await profileTurn(dbUrl, seconds, pgPid, threadlineTurn(sessions, sizes));
+
   progress("pgbench (scale 10)");
   const pgbenchUrl = await createDatabase(server, "pgbench");
   pgbenchInit(pgbenchUrl, 10);
@@ -129,6 +133,7 @@ async function main() {
     rows,
     reference,
     peerRows,
+    profile,
   );
 }
 

@@ -5,7 +5,7 @@
 -- Run with `pg_prove` on a migrated database with pgtap in the `extensions` schema (tests/db/pgtap.test.ts).
 begin;
 set local search_path = extensions, public;
-select plan(807);
+select plan(811);
 
 select has_table('public', 'agent_tools', 'table public.agent_tools exists');
 select has_table('public', 'agent_versions', 'table public.agent_versions exists');
@@ -608,6 +608,7 @@ select has_index('public', 'conversation_messages', 'conversation_messages_pkey'
 select has_index('public', 'conversation_messages', 'conversation_messages_seq', 'conversation_messages has index conversation_messages_seq');
 select index_is_unique('public', 'conversation_messages', 'conversation_messages_seq', 'conversation_messages_seq is unique');
 select has_index('public', 'conversation_messages', 'conversation_messages_session_seq', 'conversation_messages has index conversation_messages_session_seq');
+select has_index('public', 'conversation_messages', 'conversation_messages_superseded_open', 'conversation_messages has index conversation_messages_superseded_open');
 select has_index('public', 'conversation_sessions', 'conversation_sessions_one_active', 'conversation_sessions has index conversation_sessions_one_active');
 select index_is_unique('public', 'conversation_sessions', 'conversation_sessions_one_active', 'conversation_sessions_one_active is unique');
 select has_index('public', 'conversation_sessions', 'conversation_sessions_pkey', 'conversation_sessions has index conversation_sessions_pkey');
@@ -700,6 +701,7 @@ select has_function('private', 'generic_lexemes', 'function private.generic_lexe
 select has_function('private', 'hand_off', 'function private.hand_off exists');
 select has_function('private', 'handoff_agents', 'function private.handoff_agents exists');
 select has_function('private', 'handoff_json', 'function private.handoff_json exists');
+select has_function('private', 'history_chars', 'function private.history_chars exists');
 select has_function('private', 'hit_rate_limit', 'function private.hit_rate_limit exists');
 select has_function('private', 'luhn_ok', 'function private.luhn_ok exists');
 select has_function('private', 'mask_pii', 'function private.mask_pii exists');
@@ -726,7 +728,9 @@ select has_function('private', 'replayed_turn', 'function private.replayed_turn 
 select has_function('private', 'resolve_session', 'function private.resolve_session exists');
 select has_function('private', 'save_flows', 'function private.save_flows exists');
 select has_function('private', 'store_answer', 'function private.store_answer exists');
+select has_function('private', 'store_question', 'function private.store_question exists');
 select has_function('private', 'tags_text', 'function private.tags_text exists');
+select has_function('private', 'turn_gate', 'function private.turn_gate exists');
 select has_function('private', 'turn_json', 'function private.turn_json exists');
 select has_function('private', 'turn_kind', 'function private.turn_kind exists');
 select has_function('private', 'voice_audio_url', 'function private.voice_audio_url exists');
