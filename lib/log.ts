@@ -1,6 +1,6 @@
 // One JSON line per event: {level, ts, event, ...fields}; errors on stderr, the rest on stdout.
 // Written asynchronously by pino (sonic-boom): a turn does not wait for its log line to reach the
-// pipe or file (docs/performance.md, "What a chat turn costs"); what is buffered is flushed on exit.
+// pipe or file (docs/performance.md, "The turn-cost change"); what is buffered is flushed on exit.
 import pino from "pino";
 
 type Level = "info" | "warn" | "error";

@@ -25,7 +25,7 @@ export const toolNames: readonly string[] = definitions.map((d) => d.name);
 
 // Each tool's input schema wrapped for the AI SDK once: the wrapper converts the zod schema to the
 // JSON Schema the model is sent on first use and keeps it, so a turn does not convert it again
-// (docs/performance.md, "What a chat turn costs").
+// (docs/performance.md, "The turn-cost change").
 const inputSchemas = new Map(definitions.map((d) => [d.name, zodSchema(d.input)]));
 
 export interface ToolTiming {

@@ -1,7 +1,7 @@
 import pg from "pg";
 import { runTurns, type Turn } from "./peer";
 
-// Where a turn's database time goes (docs/performance.md, "What a chat turn costs"):
+// Where a turn's database time goes (docs/performance.md, "The turn-cost change"):
 // Threadline's two calls replayed at one client with pg_stat_statements tracking the
 // statements inside the SQL functions (track = 'all') and PostgreSQL timing every
 // function call (track_functions = 'all'), then both read per turn. SQL functions

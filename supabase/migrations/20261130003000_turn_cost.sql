@@ -1,4 +1,4 @@
--- What a chat turn costs the database (docs/performance.md, "What a chat turn costs"):
+-- What a chat turn costs the database (docs/performance.md, "The turn-cost change"):
 -- the same guarantees, less work per turn.
 
 -- 1. finish_turn points a superseded reply to its successor ("Try again"). Its update looks for

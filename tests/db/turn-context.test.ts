@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends, type TestDatabase } from "../support/databases";
 import { begin, finish, visitor } from "./turn-helpers";
 
-// The model's context begin_turn returns (docs/performance.md, "What a chat turn costs"): who said
+// The model's context begin_turn returns (docs/performance.md, "The turn-cost change"): who said
 // what, the newest messages first bounded by count and by size, nothing the agents do not read.
 
 describe.each(backends)("the model's context on $name", ({ open }) => {
