@@ -1,8 +1,25 @@
-// One JSON line per event on stdout: {ts, level, event, ...fields}.
+// One JSON line per event: {level, ts, event, ...fields}; errors on stderr, the rest on stdout.
+// Written asynchronously by pino (sonic-boom): a turn does not wait for its log line to reach the
+// pipe or file (docs/performance.md, "The turn-cost change"); what is buffered is flushed on exit.
+import pino from "pino";
+
 type Level = "info" | "warn" | "error";
 
+const options: pino.LoggerOptions = {
+  base: null,
+  messageKey: "message",
+  timestamp: () => `,"ts":"${new Date().toISOString()}"`,
+  formatters: { level: (label) => ({ level: label }) },
+};
+
+let out: pino.Logger | null = null;
+let err: pino.Logger | null = null;
+
+function logger(level: Level): pino.Logger {
+  if (level === "error") return (err ??= pino(options, pino.destination({ dest: 2, sync: false })));
+  return (out ??= pino(options, pino.destination({ dest: 1, sync: false })));
+}
+
 export function log(event: string, fields: Record<string, unknown> = {}, level: Level = "info"): void {
-  const line = JSON.stringify({ ts: new Date().toISOString(), level, event, ...fields });
-  if (level === "error") console.error(line);
-  else console.log(line);
+  logger(level)[level]({ event, ...fields });
 }

@@ -4,7 +4,7 @@
 import { hasToolCall, stepCountIs, streamText, type LanguageModelUsage, type ModelMessage } from "ai";
 import type { Database } from "../db/types";
 import { TURN_CONTEXT_LABEL } from "../models/offline-rules";
-import { countTokens } from "../models/tokens";
+import { countTokens, countTokensOnce } from "../models/tokens";
 import { BULK_ORDER_FLOW, isOpen, readOrder } from "../orders/bulk-order";
 import { view } from "../tools/order";
 import { toolsFor, type ToolTiming } from "../tools/registry";
@@ -22,7 +22,7 @@ export interface AgentRunInput {
   handoffTargets: HandoffTarget[];
   sessionId: string;
   /** The session's recent messages, oldest first, the visitor's message last. */
-  history: StoredMessage[];
+  history: readonly HistoryMessage[];
   message: string;
   action: ButtonAction | null;
   /** Metadata of the stored message whose button was pressed (R10): what that reply offered and used. */
@@ -48,8 +48,11 @@ export interface AgentRunResult {
   error: Error | null;
 }
 
+/** What the agents read of a stored message: who said what (begin_turn's history). */
+export type HistoryMessage = Pick<StoredMessage, "role" | "content">;
+
 /** The conversation as AI SDK messages: agent → assistant; system notes are left out. */
-export function toModelMessages(history: readonly StoredMessage[], message: string): ModelMessage[] {
+export function toModelMessages(history: readonly HistoryMessage[], message: string): ModelMessage[] {
   const out: ModelMessage[] = [];
   for (const m of history) {
     if (!m.content.trim()) continue;
@@ -100,7 +103,9 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
   const timings = new Map<string, ToolTiming>();
   const instructions = instructionsFor(agent, input);
   const messages = toModelMessages(input.history, input.message);
-  const promptTokens = countTokens(instructions) + messages.reduce((n, m) => n + countTokens(String(m.content)), 0);
+  // only when the model reports no usage (the offline model and OpenAI-compatible servers do)
+  let promptTokens: number | undefined;
+  const estimatePrompt = () => (promptTokens ??= countTokensOnce(instructions) + messages.reduce((n, m) => n + countTokensOnce(String(m.content)), 0));
 
   const observations: Observation[] = [];
   const usage = { inputTokens: 0, outputTokens: 0 };
@@ -113,7 +118,7 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
 
   const closeStep = (u: LanguageModelUsage | undefined, finishReason: string | null, failure?: string) => {
     if (!step) return;
-    const inputTokens = u?.inputTokens ?? promptTokens;
+    const inputTokens = u?.inputTokens ?? estimatePrompt();
     const outputTokens = u?.outputTokens ?? countTokens(step.text);
     const generation = generationObservation({
       start: step.start,

@@ -6,8 +6,8 @@ import { runAgent, type AgentRunResult } from "./agent-run";
 import { beginTurn, type BeginResult, type HandoffAgent, type TurnRequest } from "./begin";
 import { logLifecycle } from "./lifecycle";
 import { chatModelFor, hasModel } from "./available-models";
-import { buttonsOf, toStoredMessage, type MessageRow, type SessionRow } from "./stored";
-import type { ButtonAction, ChatModel } from "./types";
+import { buttonsOf, type MessageRow, type SessionRow } from "./stored";
+import type { Button, ButtonAction, ChatModel } from "./types";
 import type { TurnReply, TurnResult, TurnSession } from "./wire";
 
 // One chat turn (docs/architecture.md "A chat turn"): begin_turn (round trip 1) → the
@@ -95,7 +95,7 @@ export async function runTurn(db: Database, request: TurnRequest, hooks: TurnHoo
     agent,
     handoffTargets: begun.handoff_agents.map(({ key, name, description }) => ({ key, name, description })),
     sessionId: begun.session.id,
-    history: begun.history.map(toStoredMessage),
+    history: begun.history,
     message: question.content,
     // a regenerate answers the question's own button press again, not the "Try again" press
     action: begun.regenerates ? ((question.metadata?.action as ButtonAction | undefined) ?? null) : (request.action ?? null),

@@ -10,7 +10,7 @@ import type {
   LanguageModelV4Usage,
 } from "@ai-sdk/provider";
 import { decideStep, type OfflinePrompt, type OfflineStep, type PastCall } from "./offline-rules";
-import { countTokens } from "./tokens";
+import { countTokens, countTokensOnce } from "./tokens";
 
 export const offlineModelInfo = { key: "offline", name: "Threadline Offline", provider: "offline" } as const;
 
@@ -73,8 +73,9 @@ export function readPrompt(options: LanguageModelV4CallOptions): OfflinePrompt {
   return { system, message, calls, tools };
 }
 
+/** Input: each prompt message and the tools, counted once per distinct text (a turn resends most of them). */
 function usage(options: LanguageModelV4CallOptions, step: OfflineStep): LanguageModelV4Usage {
-  const input = countTokens(JSON.stringify(options.prompt)) + countTokens(JSON.stringify(options.tools ?? []));
+  const input = options.prompt.reduce((n, m) => n + countTokensOnce(JSON.stringify(m)), 0) + countTokensOnce(JSON.stringify(options.tools ?? []));
   const output = countTokens(step.text) + step.toolCalls.reduce((n, c) => n + countTokens(c.toolName + JSON.stringify(c.input)), 0);
   return {
     inputTokens: { total: input, noCache: input, cacheRead: 0, cacheWrite: 0 },

@@ -1,6 +1,6 @@
 // The one registry of tools. Agents name tools by these keys (agents.tools); the database
 // lists the same names in agent_tools so it can refuse an agent naming an unknown tool.
-import { tool, type ToolSet } from "ai";
+import { tool, zodSchema, type ToolSet } from "ai";
 import { productDetails, searchCatalog } from "./catalog";
 import { offerChoices } from "./choices";
 import { handoff } from "./handoff";
@@ -23,6 +23,11 @@ const definitions = [
 export const toolRegistry: ReadonlyMap<string, ToolDefinition<never>> = new Map(definitions.map((d) => [d.name, d]));
 export const toolNames: readonly string[] = definitions.map((d) => d.name);
 
+// Each tool's input schema wrapped for the AI SDK once: the wrapper converts the zod schema to the
+// JSON Schema the model is sent on first use and keeps it, so a turn does not convert it again
+// (docs/performance.md, "The turn-cost change").
+const inputSchemas = new Map(definitions.map((d) => [d.name, zodSchema(d.input)]));
+
 export interface ToolTiming {
   startedAt: Date;
   endedAt?: Date;
@@ -40,7 +45,7 @@ export function toolsFor(names: readonly string[], run: ToolRun, timings: Map<st
     if (!def) continue;
     set[name] = tool({
       description: typeof def.description === "function" ? def.description(run) : def.description,
-      inputSchema: def.input,
+      inputSchema: inputSchemas.get(name),
       execute: async (input: never, { toolCallId }: { toolCallId: string }) => {
         const timing: ToolTiming = { startedAt: new Date() };
         timings.set(toolCallId, timing);

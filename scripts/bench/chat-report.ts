@@ -3,6 +3,7 @@ import type { LoadResult } from "./http";
 import type { PeerResult } from "./peer";
 import type { PgbenchResult } from "./pgbench";
 import type { RoundTrips } from "./roundtrips";
+import type { SqlProfile } from "./sql-profile";
 
 // The tables `npm run bench` prints (Markdown, so a run pastes into docs/performance.md).
 
@@ -24,7 +25,7 @@ export interface PeerRow extends PeerResult {
 
 const connectionsOf = (peers: PeerRow[]) => [...new Set(peers.map((p) => p.clients))];
 
-export function report(facts: Record<string, string>, rows: Row[], reference: PgbenchResult[], peers: PeerRow[] = []): void {
+export function report(facts: Record<string, string>, rows: Row[], reference: PgbenchResult[], peers: PeerRow[] = [], profile?: SqlProfile): void {
   section("Machine");
   for (const [k, v] of Object.entries(facts)) console.log(`- ${k}: ${v}`);
 
@@ -65,6 +66,10 @@ export function report(facts: Record<string, string>, rows: Row[], reference: Pg
   console.log(`Baseline route runs: ${baseStatements.length ? `${baseStatements.join(", ")} (not the route's: the app's own work)` : "no database statements"}.`);
   const otherTotals = other.map((n) => `${n} ×${rows.reduce((a, r) => a + (r.db.statements.find((s) => s.name === n)?.calls ?? 0), 0)}`);
   if (otherTotals.length) console.log(`Other statements seen: ${otherTotals.join(", ")} (counted in other/turn).`);
+  const atCommit = [...new Set(rows.flatMap((r) => r.db.atCommit.map((s) => s.name)))].map(
+    (n) => `${n} ×${rows.reduce((a, r) => a + (r.db.atCommit.find((s) => s.name === n)?.calls ?? 0), 0)}`,
+  );
+  if (atCommit.length) console.log(`Run at COMMIT by deferred triggers, inside the server (not round trips): ${atCommit.join(", ")}.`);
 
   section("CPU per request (ms, user + system, from /proc)");
   console.log(
@@ -96,6 +101,8 @@ export function report(facts: Record<string, string>, rows: Row[], reference: Pg
     console.log(`\nThe same sessions over HTTP (continue, above), turns/s and PostgreSQL CPU per turn at ${continued.join("; ")}.`);
   }
 
+  if (profile) profileTables(profile);
+
   section("pgbench on the same PostgreSQL server (scale 10), for reference");
   console.log(
     table(
@@ -115,5 +122,23 @@ export function report(facts: Record<string, string>, rows: Row[], reference: Pg
     `- round trips per turn, worst run (${worst.scenario} × ${worst.connections}): ${fmt(worst.db.calls / worst.db.turns, 3)} ` +
       `(begin_turn + finish_turn ${fmt(turnCalls, 3)}; a run's edges can split a turn's two calls, and the one-minute catalog cache reloads once in a while) ` +
       `(goal ≤ 2): ${worst.db.calls / worst.db.turns <= 2.01 ? "met" : "MISSED"}`,
+  );
+}
+
+/** Where a continued turn's database time goes: functions (self and total) and the statements inside them. */
+function profileTables(profile: SqlProfile): void {
+  section(`Where a continued turn's database time goes (1 client, ${profile.turns} turns, execution ms per turn)`);
+  console.log(
+    table(
+      ["function", "calls/turn", "self ms/turn", "total ms/turn"],
+      profile.functions.map((f) => [f.name, fmt(f.calls), fmt(f.selfMs, 3), fmt(f.totalMs, 3)]),
+    ),
+  );
+  console.log("");
+  console.log(
+    table(
+      ["statement inside the functions", "calls/turn", "ms/turn (incl. what it calls)"],
+      profile.statements.slice(0, 15).map((s) => [s.query.slice(0, 90).replaceAll("|", "\\|"), fmt(s.calls), fmt(s.ms, 3)]),
+    ),
   );
 }

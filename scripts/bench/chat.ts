@@ -13,52 +13,28 @@
 // BENCH_SECONDS (default 10) per scenario, BENCH_CONNECTIONS (default 1,8,32),
 // BENCH_SKIP_BUILD=1 to use the existing .next build as is, BENCH_CPU_PROFILE=<dir>
 // to write the server's V8 CPU profile there (summarize: tsx scripts/bench/profile.ts <file>).
-import { randomBytes } from "node:crypto";
 import type { Request } from "autocannon";
-import { migratePostgres } from "../../lib/db/postgres-migrate";
-import { createDatabase, startPostgres } from "../../tests/support/postgres";
+import { createDatabase } from "../../tests/support/postgres";
 import { report, scenarios, type PeerRow, type Row, type Scenario } from "./chat-report";
-import { cleanup, ensureBuild, loadavg, machine, progress } from "./common";
+import { loadavg, machine, progress } from "./common";
 import { measureCpu, postmasterPid } from "./cpu";
 import { continueRequests, createSessions, load, newSessionRequests, newVisitor, pingRequests, switchRequests } from "./http";
 import { peerTurn, preparePeer, runTurns, sampleSizes, threadlineTurn } from "./peer";
 import { pgbench, pgbenchInit, type PgbenchResult } from "./pgbench";
 import { Monitor } from "./roundtrips";
-import { startServer } from "./server";
+import { profileTurn } from "./sql-profile";
+import { runBenchmark, startStack, type Stops } from "./stack";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connectionsList = (process.env.BENCH_CONNECTIONS ?? "1,8,32").split(",").map(Number);
 
-const stops = cleanup();
-
-async function main() {
+async function main(stops: Stops) {
   const host = machine();
-  ensureBuild();
-
-  progress("starting PostgreSQL");
-  const server = await startPostgres();
-  stops.add(() => server.stop());
-  const dbUrl = await createDatabase(server, "threadline");
-  await migratePostgres(dbUrl, { seed: true });
+  const { postgres: server, dbUrl, app, secret } = await startStack(stops, { THREADLINE_BENCH: "1" }, {
+    nodeOptions: process.env.BENCH_CPU_PROFILE ? `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}` : "",
+  });
   const monitor = await Monitor.connect(dbUrl);
   stops.add(() => monitor.close());
-
-  progress("starting the production server");
-  const secret = randomBytes(32).toString("base64url");
-  const app = await startServer({
-    DATABASE_URL: dbUrl,
-    SESSION_SECRET: secret,
-    ADMIN_TOKEN: randomBytes(24).toString("base64url"),
-    CHAT_RATE_LIMIT_PER_MINUTE: "0",
-    CHAT_RATE_LIMIT_PER_IP_PER_MINUTE: "0",
-    THREADLINE_BENCH: "1",
-    LLM_BASE_URL: "",
-    LLM_API_KEY: "",
-    LLM_MODEL: "",
-    NEXT_PUBLIC_SUPABASE_URL: "",
-    SUPABASE_SERVICE_ROLE_KEY: "",
-  }, { nodeOptions: process.env.BENCH_CPU_PROFILE ? `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}` : "" });
-  stops.add(() => app.stop());
   const ping = await fetch(`${app.url}/api/bench/ping`);
   if (!ping.ok) throw new Error(`GET /api/bench/ping answered ${ping.status}: rebuild (the build predates the route)`);
 
@@ -110,6 +86,9 @@ async function main() {
     }
   }
 
+  progress(`where a turn's database time goes: Threadline's two calls at 1 client, ${seconds} s, every statement tracked`);
+  const profile = await profileTurn(dbUrl, seconds, pgPid, threadlineTurn(sessions, sizes));
+
   progress("pgbench (scale 10)");
   const pgbenchUrl = await createDatabase(server, "pgbench");
   pgbenchInit(pgbenchUrl, 10);
@@ -129,13 +108,8 @@ async function main() {
     rows,
     reference,
     peerRows,
+    profile,
   );
 }
 
-main()
-  .then(() => stops.run())
-  .catch(async (error) => {
-    console.error(error);
-    await stops.run();
-    process.exit(1);
-  });
+runBenchmark(main);

@@ -68,8 +68,8 @@ export function pingRequests(): Request[] {
   return [{ method: "GET", path: "/api/bench/ping" }];
 }
 
-/** Each request continues the next pre-created visitor's session (R3), round robin. */
-export function continueRequests(pool: Visitor[]): Request[] {
+/** POST /api/chat for the next visitor of a pool, round robin, with one of the benchmark's messages. */
+function roundRobin(pool: Visitor[], body: (v: Visitor, message: string) => Record<string, unknown>): Request[] {
   let n = 0;
   return [
     {
@@ -78,10 +78,15 @@ export function continueRequests(pool: Visitor[]): Request[] {
       setupRequest(req) {
         const v = pool[n % pool.length];
         const message = messages[n++ % messages.length];
-        return { ...req, headers: jsonHeaders(v.cookie), body: JSON.stringify({ message, sessionId: v.sessionId }) };
+        return { ...req, headers: jsonHeaders(v.cookie), body: JSON.stringify(body(v, message)) };
       },
     },
   ];
+}
+
+/** Each request continues the next pre-created visitor's session (R3), round robin. */
+export function continueRequests(pool: Visitor[]): Request[] {
+  return roundRobin(pool, (v, message) => ({ message, sessionId: v.sessionId }));
 }
 
 /** Each request is a new visitor's first message: a new session, its tag and its trace (R1). */
@@ -101,19 +106,10 @@ export function newSessionRequests(secret: string): Request[] {
 
 /** Each request names the other agent for the next visitor: ends a session, starts one with a new trace (R4). */
 export function switchRequests(pool: Visitor[]): Request[] {
-  let n = 0;
-  return [
-    {
-      method: "POST",
-      path: "/api/chat",
-      setupRequest(req) {
-        const v = pool[n % pool.length];
-        v.agent = v.agent === "sales_pitch" ? "product_recommendation" : "sales_pitch";
-        const message = messages[n++ % messages.length];
-        return { ...req, headers: jsonHeaders(v.cookie), body: JSON.stringify({ message, agent: v.agent }) };
-      },
-    },
-  ];
+  return roundRobin(pool, (v, message) => {
+    v.agent = v.agent === "sales_pitch" ? "product_recommendation" : "sales_pitch";
+    return { message, agent: v.agent };
+  });
 }
 
 /** Starts a session for each visitor of a pool (8 at a time) and remembers its id. */

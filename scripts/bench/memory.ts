@@ -11,21 +11,17 @@
 // and the growth between the half-way point and the end.
 //
 // BENCH_TURNS, BENCH_VISITORS, BENCH_CONNECTIONS (default 8), BENCH_SKIP_BUILD=1.
-import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import autocannon, { type Request } from "autocannon";
-import { migratePostgres } from "../../lib/db/postgres-migrate";
-import { createDatabase, startPostgres } from "../../tests/support/postgres";
-import { cleanup, ensureBuild, fmt, loadavg, machine, progress, section, table } from "./common";
+import { fmt, loadavg, machine, progress, section, table } from "./common";
 import { continueRequests, createSessions, newSessionRequests, newVisitor } from "./http";
-import { startServer } from "./server";
+import { runBenchmark, startStack, type Stops } from "./stack";
 
 const turns = Number(process.env.BENCH_TURNS ?? 100_000);
 const visitors = Number(process.env.BENCH_VISITORS ?? 64);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const checkpoints = 10;
 
-const stops = cleanup();
 
 /** Resident set of a process and its descendants, in MiB (Linux /proc). */
 function treeRssMiB(pid: number): number {
@@ -60,30 +56,9 @@ async function drive(url: string, amount: number, requests: Request[]): Promise<
   return { ok: result["2xx"], failed: result.errors + result.timeouts + result.non2xx, seconds: result.duration };
 }
 
-async function main() {
+async function main(stops: Stops) {
   const host = machine();
-  ensureBuild();
-  progress("starting PostgreSQL");
-  const server = await startPostgres();
-  stops.add(() => server.stop());
-  const dbUrl = await createDatabase(server, "threadline");
-  await migratePostgres(dbUrl, { seed: true });
-
-  progress("starting the production server");
-  const secret = randomBytes(32).toString("base64url");
-  const app = await startServer({
-    DATABASE_URL: dbUrl,
-    SESSION_SECRET: secret,
-    ADMIN_TOKEN: randomBytes(24).toString("base64url"),
-    CHAT_RATE_LIMIT_PER_MINUTE: "0",
-    CHAT_RATE_LIMIT_PER_IP_PER_MINUTE: "0",
-    LLM_BASE_URL: "",
-    LLM_API_KEY: "",
-    LLM_MODEL: "",
-    NEXT_PUBLIC_SUPABASE_URL: "",
-    SUPABASE_SERVICE_ROLE_KEY: "",
-  });
-  stops.add(() => app.stop());
+  const { app, secret } = await startStack(stops);
 
   const pool = Array.from({ length: visitors }, () => newVisitor(secret));
   progress(`creating ${visitors} visitors' sessions`);
@@ -125,10 +100,4 @@ async function main() {
   if (failed) console.log(`- WARNING: ${failed} requests failed`);
 }
 
-main()
-  .then(() => stops.run())
-  .catch(async (error) => {
-    console.error(error);
-    await stops.run();
-    process.exit(1);
-  });
+runBenchmark(main);

@@ -15,7 +15,16 @@ export interface RoundTrips extends Counts {
   /** statement (SQL function name, or the statement's start) → calls and server time */
   statements: { name: string; calls: number; totalMs: number }[];
   calls: number;
+  /**
+   * Statements of deferred constraint triggers (the OTLP export, the WhatsApp outbox): they run
+   * at COMMIT inside the server, so pg_stat_statements sees them as top-level, but no client
+   * sent them: not round trips.
+   */
+  atCommit: { name: string; calls: number; totalMs: number }[];
 }
+
+/** What the app sends: `select public.fn(p_arg => $1, …)` (lib/db/types.ts namedCall). */
+const sentByClient = (query: string) => /^\s*select\s+public\.[a-z_0-9]+\(/i.test(query);
 
 export class Monitor {
   private constructor(private client: pg.Client) {}
@@ -74,16 +83,21 @@ export class Monitor {
           and s.userid <> (select oid from pg_roles where rolname = 'bench_monitor')
           and s.toplevel`,
     );
-    const byName = new Map<string, { name: string; calls: number; totalMs: number }>();
-    for (const r of rows as { query: string; calls: number; total_ms: number }[]) {
-      const name = /public\.([a-z_]+)\(/.exec(r.query)?.[1] ?? r.query.replace(/\s+/g, " ").slice(0, 40);
-      const entry = byName.get(name) ?? { name, calls: 0, totalMs: 0 };
-      entry.calls += r.calls;
-      entry.totalMs += r.total_ms;
-      byName.set(name, entry);
-    }
-    const statements = [...byName.values()].sort((a, b) => b.calls - a.calls);
+    const group = (list: { query: string; calls: number; total_ms: number }[]) => {
+      const byName = new Map<string, { name: string; calls: number; totalMs: number }>();
+      for (const r of list) {
+        const name = /public\.([a-z_]+)\(/.exec(r.query)?.[1] ?? r.query.replace(/\s+/g, " ").slice(0, 40);
+        const entry = byName.get(name) ?? { name, calls: 0, totalMs: 0 };
+        entry.calls += r.calls;
+        entry.totalMs += r.total_ms;
+        byName.set(name, entry);
+      }
+      return [...byName.values()].sort((a, b) => b.calls - a.calls);
+    };
+    const all = rows as { query: string; calls: number; total_ms: number }[];
+    const statements = group(all.filter((r) => sentByClient(r.query)));
     return {
+      atCommit: group(all.filter((r) => !sentByClient(r.query))),
       turns: after.turns - before.turns,
       sessions: after.sessions - before.sessions,
       traces: after.traces - before.traces,

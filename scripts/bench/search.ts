@@ -20,12 +20,12 @@ import { postmasterPid, treeCpuMs } from "./cpu";
 import { explainCall } from "./explain";
 import { cases, sample, time, type Case, type Samples, type Timing } from "./search-cases";
 import { seedTraces } from "./seed-traces";
+import { runBenchmark, type Stops } from "./stack";
 
 const traces = Number(process.env.BENCH_TRACES ?? 1_000_000);
 const visitors = Number(process.env.BENCH_VISITORS ?? 8000);
 const repeat = Number(process.env.BENCH_REPEAT ?? 200);
 const applySql = (process.env.BENCH_APPLY_SQL ?? "").split(",").filter(Boolean);
-const stops = cleanup();
 
 interface Result {
   c: Case;
@@ -66,7 +66,7 @@ async function explainSlowest(url: string, results: Result[], label: string): Pr
   return out;
 }
 
-async function main() {
+async function main(stops: Stops) {
   const host = machine();
   progress("starting PostgreSQL");
   const server = await startPostgres();
@@ -176,10 +176,4 @@ async function main() {
   }
 }
 
-main()
-  .then(() => stops.run())
-  .catch(async (error) => {
-    console.error(error);
-    await stops.run();
-    process.exit(1);
-  });
+runBenchmark(main);

@@ -1,8 +1,12 @@
 import { describe, expect, it, vi } from "vitest";
 import { startMaintenance } from "@/lib/chat/maintenance";
+import { log } from "@/lib/log";
 import { backends, databaseFor } from "../support/databases";
 import { begin, finish, visitor } from "./turn-helpers";
 import type { Tables } from "@/lib/db/database.types";
+
+// lib/log.ts writes asynchronously (pino): the maintenance test reads what was logged, event and fields
+vi.mock("@/lib/log", () => ({ log: vi.fn() }));
 
 // Session lifecycle in SQL (docs/architecture.md, "Session lifecycle"): open flows carry over an
 // idle expiry, idle sessions are closed by the maintenance job, every ending carries its figures.
@@ -164,19 +168,19 @@ describe.each(backends)("session lifecycle on $name", ({ open }) => {
     const a = await begin(t.db, u);
     await age(a.session.id);
     expect(await t.db.rpc("maintenance_scheduler")).toEqual({ scheduler: "app" });
-    const spy = vi.spyOn(console, "log");
+    const spy = vi.mocked(log);
+    spy.mockClear();
     const job = await startMaintenance(t.db, { intervalSeconds: 3600, idleMinutes: 60 });
     try {
       expect(job.scheduler).toBe("app");
       const run = await job.firstRun;
       expect(run?.sessions.map((s) => s.session_id)).toContain(a.session.id);
-      const lines = spy.mock.calls.map(([line]) => JSON.parse(String(line)) as Record<string, unknown>);
+      const lines = spy.mock.calls.map(([event, fields]) => ({ event, ...fields }));
       expect(lines).toContainEqual(expect.objectContaining({
         event: "session.ended", sessionId: a.session.id, reason: "idle", durationSeconds: 86_400, messageCount: 1, by: "maintenance",
       }));
     } finally {
       job.stop();
-      spy.mockRestore();
     }
     const [row] = await t.sql<Pick<Tables<"conversation_sessions">, "end_reason">>("select end_reason from conversation_sessions where id = $1", [a.session.id]);
     expect(row.end_reason).toBe("idle");

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { sessionEndingSchema } from "../../chat/endings";
-import { agentDefinitionSchema, messageRowSchema, sessionRowSchema } from "./rows";
+import { agentDefinitionSchema, historyMessageSchema, messageRowSchema, sessionRowSchema } from "./rows";
 
 // The visitor side: a turn's two round trips, sessions, votes, the agents' menu (lib/db/registry.ts).
 
@@ -25,7 +25,8 @@ export const beginTurnResultSchema = z.discriminatedUnion("status", [
     user_message: messageRowSchema.nullable(),
     reply: messageRowSchema.nullable(),
     action_source: json.nullable(),
-    history: z.array(messageRowSchema),
+    /** the model's context: the newest messages' roles and words, bounded by count and size */
+    history: z.array(historyMessageSchema),
     flows: z.record(z.string(), json),
     agent: agentDefinitionSchema,
     handoff_agents: z.array(handoffAgentSchema),

@@ -24,6 +24,14 @@ export const messageRowSchema = z.object({
   superseded_by: z.string().nullish(),
 });
 
+/** A message as the model's context holds it (public.session_context): who said what, nothing more. */
+export const historyMessageSchema = z.object({
+  id: z.string(),
+  seq: z.number(),
+  role: z.enum(["user", "agent", "system"]),
+  content: z.string(),
+});
+
 export const sessionRowSchema = z.object({
   id: z.string(),
   user_id: z.string(),

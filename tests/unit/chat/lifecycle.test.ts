@@ -1,6 +1,7 @@
 import { afterEach, expect, it, vi } from "vitest";
 import type { BeginResult, TurnRequest } from "@/lib/chat/begin";
 import { logLifecycle } from "@/lib/chat/lifecycle";
+import { log } from "@/lib/log";
 
 // Every session a turn ends is one `session.ended` line with reason, duration and message count.
 
@@ -28,10 +29,14 @@ function begun(over: Partial<Begun>): Begun {
   };
 }
 
-/** Captures the JSON log lines written from now on. */
+// lib/log.ts writes asynchronously (pino): the test reads what was logged, event and fields
+vi.mock("@/lib/log", () => ({ log: vi.fn() }));
+
+/** Captures the log lines (event + fields) written from now on. */
 function logged(): () => Record<string, unknown>[] {
-  const spy = vi.spyOn(console, "log").mockImplementation(() => {});
-  return () => spy.mock.calls.map(([line]) => JSON.parse(String(line)) as Record<string, unknown>);
+  const spy = vi.mocked(log);
+  spy.mockClear();
+  return () => spy.mock.calls.map(([event, fields]) => ({ event, ...fields }));
 }
 
 afterEach(() => {

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { chunkText, createOfflineLanguageModel, parseDelayMs, readPrompt } from "../../../lib/models/offline";
 import { decideStep, handoffTarget, TURN_CONTEXT_LABEL } from "../../../lib/models/offline-rules";
 import { modelFromEnv } from "../../../lib/models/from-env";
-import { countTokens } from "../../../lib/models/tokens";
+import { countTokens, countTokensOnce } from "../../../lib/models/tokens";
 
 // The offline model as the AI SDK calls it (LanguageModelV4 doStream / doGenerate).
 const tool = (name: string, description = "") => ({ type: "function" as const, name, description, inputSchema: { type: "object" as const } });
@@ -108,12 +108,16 @@ describe("offline language model", () => {
     expect(a.content[0]).toMatchObject({ type: "tool-call", toolName: "search_catalog" });
   });
 
-  it("counts tokens with gpt-tokenizer: the prompt and tools in, the text and tool calls out", async () => {
+  it("counts tokens with gpt-tokenizer: the prompt's messages and tools in, the text and tool calls out", async () => {
     const options = call("hello");
     const p = await parts(options);
     const text = p.filter((x) => x.type === "text-delta").map((x) => (x as { delta: string }).delta).join("");
     const finish = p.at(-1) as { usage: { inputTokens: { total: number }; outputTokens: { total: number } } };
-    expect(finish.usage.inputTokens.total).toBe(tokenizerCount(JSON.stringify(options.prompt)) + tokenizerCount(JSON.stringify(options.tools)));
+    const messages = options.prompt.reduce((n, m) => n + tokenizerCount(JSON.stringify(m)), 0);
+    expect(finish.usage.inputTokens.total).toBe(messages + tokenizerCount(JSON.stringify(options.tools)));
+    // counted again (remembered), the same figure
+    const again = (await parts(options)).at(-1) as typeof finish;
+    expect(again.usage.inputTokens.total).toBe(finish.usage.inputTokens.total);
     expect(finish.usage.outputTokens.total).toBe(tokenizerCount(text));
   });
 
@@ -163,6 +167,8 @@ describe("token helpers", () => {
     expect(countTokens("Hello, world")).toBe(tokenizerCount("Hello, world"));
     expect(countTokens("")).toBe(0);
     expect(countTokens("a <|endoftext|> b")).toBeGreaterThan(3);
+    const text = "A tent for two, please — and a lamp.";
+    expect([countTokensOnce(text), countTokensOnce(text), countTokensOnce("")]).toEqual([tokenizerCount(text), tokenizerCount(text), 0]);
   });
 
   it("chunkText keeps whitespace", () => {
