@@ -1,12 +1,16 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useState, useSyncExternalStore } from "react";
 import { button } from "./ui";
+
+const noSubscribe = () => () => {};
 
 export function LogoutButton() {
   const router = useRouter();
   const [busy, setBusy] = useState(false);
+  // enabled once hydrated: a click before then would do nothing (and a test's click waits for it)
+  const ready = useSyncExternalStore(noSubscribe, () => true, () => false);
   async function logout() {
     setBusy(true);
     await fetch("/api/operator/logout", { method: "POST" }).catch(() => undefined);
@@ -14,7 +18,7 @@ export function LogoutButton() {
     router.refresh();
   }
   return (
-    <button type="button" onClick={logout} disabled={busy} data-testid="logout" className={button}>
+    <button type="button" onClick={logout} disabled={!ready || busy} data-testid="logout" className={button}>
       Log out
     </button>
   );
