@@ -8,7 +8,7 @@ interface DriverError {
   details?: string;
 }
 
-const unavailableCodes = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH", "57P01", "57P02", "57P03", "53300", "PGRST000", "PGRST001", "PGRST002"]);
+const unavailableCodes = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH", "57P01", "57P02", "57P03", "53300", "40P01", "40001", "PGRST000", "PGRST001", "PGRST002"]);
 
 export function toAppError(error: unknown): AppError {
   if (isAppError(error)) return error;

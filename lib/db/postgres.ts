@@ -1,5 +1,6 @@
 import pg from "pg";
 import { toAppError } from "./errors";
+import { retryingLostLocks } from "./retry";
 import { checkedRpc, namedCall, type Database, type RpcArgs } from "./types";
 
 // DATABASE_URL: any Postgres, through node-postgres' pool.
@@ -20,7 +21,7 @@ export function createPostgresDatabase(connectionString: string, options: { max?
     rpc: checkedRpc(async (fn: string, args?: RpcArgs): Promise<unknown> => {
       const { sql, params } = namedCall(fn, args);
       try {
-        const result = await pool.query(sql, params);
+        const result = await retryingLostLocks(() => pool.query(sql, params));
         return result.rows[0]?.result;
       } catch (error) {
         throw toAppError(error);

@@ -1,5 +1,6 @@
 import { createClient } from "@supabase/supabase-js";
 import { toAppError } from "./errors";
+import { isRetryable, retryingLostLocks } from "./retry";
 import { checkedRpc, type Database, type RpcArgs } from "./types";
 
 // NEXT_PUBLIC_SUPABASE_URL + SUPABASE_SERVICE_ROLE_KEY: the same SQL functions through PostgREST rpc().
@@ -12,14 +13,15 @@ export function createSupabaseDatabase(url: string, serviceRoleKey: string): Dat
     backend: "supabase",
     rpc: checkedRpc(async (fn: string, args: RpcArgs = {}): Promise<unknown> => {
       const body = Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined));
-      let response;
       try {
-        response = await client.rpc(fn, body);
+        return await retryingLostLocks(async () => {
+          const response = await client.rpc(fn, body);
+          if (response.error) throw isRetryable(response.error) ? response.error : toAppError(response.error);
+          return response.data;
+        });
       } catch (error) {
         throw toAppError(error);
       }
-      if (response.error) throw toAppError(response.error);
-      return response.data;
     }),
     async close() {},
   };
