@@ -166,7 +166,13 @@ describe.each(backends)("dashboard rollup on $name", ({ open }) => {
       const m = one(models);
       return t.sql("update llm_traces set model_id = $2, experiment_name = $3 where id = $1", [one(ids), m.id, m.experiment]);
     },
-    moveVisitor: (ids) => t.sql("update llm_traces set user_id = $2 where id = $1", [one(ids), one(users)]),
+    // (a visitor's tags are unique: two real turns' `…_001` traces cannot both move to one visitor)
+    moveVisitor: (ids) =>
+      t.sql(
+        `update llm_traces t set user_id = $2 where t.id = $1
+            and not exists (select 1 from llm_traces o where o.user_id = $2 and o.session_tag = t.session_tag)`,
+        [one(ids), one(users)],
+      ),
     bulkUpdate: () => t.sql("update llm_traces set llm_calls = llm_calls + 1, votes_up = votes_up + 1 where user_id = $1", [one(users)]),
     bulkMove: () => t.sql("update llm_traces set created_at = created_at - interval '1 day' where agent_type = $1 and user_id = $2", [one(AGENTS), one(users)]),
     noop: (ids) => t.sql("update llm_traces set llm_calls = llm_calls, updated_at = now() where id = $1", [one(ids)]),
