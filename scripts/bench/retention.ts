@@ -7,11 +7,9 @@
 // finds nothing (the every-minute steady state), with the sizes of the BRIN indexes it reads.
 //
 // BENCH_TURNS (default 200000), BENCH_TRACES (default 20000), BENCH_VISITORS (default 2000).
-import pg from "pg";
-import { migratePostgres } from "../../lib/db/postgres-migrate";
-import { createDatabase, startPostgres } from "../../tests/support/postgres";
 import { cleanup, fmt, loadavg, machine, progress, section, summarize, table } from "./common";
 import { seedTraces } from "./seed-traces";
+import { startDatabaseClient } from "./stack";
 
 const turns = Number(process.env.BENCH_TURNS ?? 200_000);
 const traces = Number(process.env.BENCH_TRACES ?? 20_000);
@@ -21,14 +19,7 @@ const stops = cleanup();
 
 async function main() {
   const host = machine();
-  progress("starting PostgreSQL");
-  const server = await startPostgres();
-  stops.add(() => server.stop());
-  const url = await createDatabase(server, "threadline");
-  await migratePostgres(url, { seed: true });
-  const client = new pg.Client({ connectionString: url, application_name: "bench-retention" });
-  await client.connect();
-  stops.add(() => client.end());
+  const { client } = await startDatabaseClient(stops, "bench-retention");
   await seedTraces(client, traces, visitors);
 
   progress(`${turns.toLocaleString("en")} turns`);

@@ -13,14 +13,12 @@
 // Also prints the table and index sizes per 1,000,000 traces.
 import { readFileSync } from "node:fs";
 import pg from "pg";
-import { migratePostgres } from "../../lib/db/postgres-migrate";
-import { createDatabase, startPostgres } from "../../tests/support/postgres";
-import { cleanup, fmt, loadavg, machine, progress, section, summarize, table } from "./common";
+import { fmt, loadavg, machine, progress, section, summarize, table } from "./common";
 import { postmasterPid, treeCpuMs } from "./cpu";
 import { explainCall } from "./explain";
 import { cases, sample, time, type Case, type Samples, type Timing } from "./search-cases";
 import { seedTraces } from "./seed-traces";
-import { runBenchmark, type Stops } from "./stack";
+import { runBenchmark, startDatabaseClient, type Stops } from "./stack";
 
 const traces = Number(process.env.BENCH_TRACES ?? 1_000_000);
 const visitors = Number(process.env.BENCH_VISITORS ?? 8000);
@@ -68,14 +66,7 @@ async function explainSlowest(url: string, results: Result[], label: string): Pr
 
 async function main(stops: Stops) {
   const host = machine();
-  progress("starting PostgreSQL");
-  const server = await startPostgres();
-  stops.add(() => server.stop());
-  const url = await createDatabase(server, "threadline");
-  await migratePostgres(url, { seed: true });
-  const client = new pg.Client({ connectionString: url, application_name: "bench-search" });
-  await client.connect();
-  stops.add(() => client.end());
+  const { postgres: server, dbUrl: url, client } = await startDatabaseClient(stops, "bench-search");
 
   // wall time depends on what else the machine runs; PostgreSQL's CPU time for the load much less
   const pgPid = postmasterPid(server.dir);

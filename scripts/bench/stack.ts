@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import pg from "pg";
 import { migratePostgres } from "../../lib/db/postgres-migrate";
 import { createDatabase, startPostgres, type PostgresServer } from "../../tests/support/postgres";
 import { cleanup, ensureBuild, progress } from "./common";
@@ -17,13 +18,28 @@ export interface Stack {
   secret: string;
 }
 
-export async function startStack(stops: Stops, env: Record<string, string> = {}, options: { nodeOptions?: string } = {}): Promise<Stack> {
-  ensureBuild();
+/** A throwaway PostgreSQL, migrated and seeded, stopped when the benchmark ends. */
+export async function startDatabase(stops: Stops): Promise<{ postgres: PostgresServer; dbUrl: string }> {
   progress("starting PostgreSQL");
   const postgres = await startPostgres();
   stops.add(() => postgres.stop());
   const dbUrl = await createDatabase(postgres, "threadline");
   await migratePostgres(dbUrl, { seed: true });
+  return { postgres, dbUrl };
+}
+
+/** The same, with one connected client (closed when the benchmark ends). */
+export async function startDatabaseClient(stops: Stops, applicationName: string): Promise<{ postgres: PostgresServer; dbUrl: string; client: pg.Client }> {
+  const { postgres, dbUrl } = await startDatabase(stops);
+  const client = new pg.Client({ connectionString: dbUrl, application_name: applicationName });
+  await client.connect();
+  stops.add(() => client.end());
+  return { postgres, dbUrl, client };
+}
+
+export async function startStack(stops: Stops, env: Record<string, string> = {}, options: { nodeOptions?: string } = {}): Promise<Stack> {
+  ensureBuild();
+  const { postgres, dbUrl } = await startDatabase(stops);
 
   progress("starting the production server");
   const secret = randomBytes(32).toString("base64url");
