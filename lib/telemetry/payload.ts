@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-// The outbox row's payload as the database writes it (supabase/migrations/*_otlp_outbox.sql).
+// The outbox row's payload as the database writes it (`private.otlp_enqueue_turn`, docs/privacy.md).
 
 const hex = (length: number) => z.string().regex(new RegExp(`^[0-9a-f]{${length}}$`));
 const attributeValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string()), z.array(z.number()), z.array(z.boolean())]);

@@ -1,14 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
-import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrate, type SqlSession } from "@/lib/db/migrate";
-import { migratePostgres } from "@/lib/db/postgres-migrate";
-import { backends, emptyPostgresUrl, type TestDatabase } from "../support/databases";
+import { backends, type TestDatabase } from "../support/databases";
 import type { Tables } from "@/lib/db/database.types";
 
 // Operator security in SQL (README "Operators"): the admin token only as a hash,
@@ -112,56 +104,5 @@ describe.each(backends)("operator sessions and throttling on $name", ({ open }) 
               has_function_privilege(r, 'public.operator_authenticate(text, text, integer, text, integer)', 'execute') as fn
          from unnest(array['anon', 'authenticated']) r`);
     expect(rows).toEqual([{ role: "anon", tbl: false, fn: false }, { role: "authenticated", tbl: false, fn: false }]);
-  });
-});
-
-// A database from before this change holds the generated admin token in clear:
-// migrating keeps the same token working and leaves only its hash.
-describe("migrating a clear admin token", () => {
-  const before = mkdtempSync(path.join(os.tmpdir(), "threadline-before-"));
-  const ours = "20261129002000";
-  beforeAll(() => {
-    mkdirSync(path.join(before, "supabase", "migrations"), { recursive: true });
-    for (const f of readdirSync("supabase/migrations").filter((f) => f.slice(0, 14) < ours)) {
-      cpSync(path.join("supabase/migrations", f), path.join(before, "supabase", "migrations", f));
-    }
-    cpSync("supabase/seed.sql", path.join(before, "supabase", "seed.sql"));
-  });
-  afterAll(() => rmSync(before, { recursive: true, force: true }));
-
-  async function upgrade(session: SqlSession, migrateAll: () => Promise<unknown>): Promise<void> {
-    process.env.THREADLINE_ROOT = before;
-    try {
-      await migrateAll();
-    } finally {
-      delete process.env.THREADLINE_ROOT;
-    }
-    await session.query("insert into app_settings (key, value) values ('admin_token', $1)", ["clear-token-generated-before"]);
-    await migrateAll();
-    expect(await session.query("select key, value from app_settings where key like 'admin_token%'")).toEqual([
-      { key: "admin_token_hash", value: hash("clear-token-generated-before") },
-    ]);
-  }
-
-  it("on PGlite", async () => {
-    const db = await PGlite.create({ extensions: { pg_trgm } });
-    const session: SqlSession = { exec: async (sql) => void (await db.exec(sql)), query: async <R>(sql: string, p?: unknown[]) => (await db.query<R>(sql, p)).rows };
-    try {
-      await upgrade(session, () => migrate(session));
-    } finally {
-      await db.close();
-    }
-  });
-
-  it("on PostgreSQL", async () => {
-    const url = await emptyPostgresUrl("t_upgrade");
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    const session: SqlSession = { exec: async (sql) => void (await client.query(sql)), query: async <R>(sql: string, p?: unknown[]) => (await client.query(sql, p)).rows as R[] };
-    try {
-      await upgrade(session, () => migratePostgres(url));
-    } finally {
-      await client.end();
-    }
   });
 });

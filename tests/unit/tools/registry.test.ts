@@ -1,15 +1,20 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { toolNames, toolRegistry } from "../../../lib/tools/registry";
 
 // The tools in code and the names the database accepts (agent_tools) are the same list.
-const migration = readFileSync(path.resolve(import.meta.dirname, "../../../supabase/migrations/20261129000000_agents_and_observations.sql"), "utf8");
+const migrationsDir = path.resolve(import.meta.dirname, "../../../supabase/migrations");
+const migration = readdirSync(migrationsDir)
+  .filter((f) => f.endsWith(".sql"))
+  .sort()
+  .map((f) => readFileSync(path.join(migrationsDir, f), "utf8"))
+  .join("\n");
 
 function registeredInMigration(): string[] {
-  const insert = /insert into public\.agent_tools \(name, description\) values([\s\S]*?);/.exec(migration);
-  if (!insert) throw new Error("agent_tools insert not found");
-  return [...insert[1].matchAll(/\(\s*'([a-z0-9_]+)'/g)].map((m) => m[1]);
+  const inserts = [...migration.matchAll(/insert into public\.agent_tools \([^)]*\) values([\s\S]*?);/gi)];
+  if (inserts.length === 0) throw new Error("agent_tools insert not found");
+  return inserts.flatMap((insert) => [...insert[1].matchAll(/\(\s*'([a-z0-9_]+)'/g)].map((m) => m[1]));
 }
 
 describe("tool registry", () => {
