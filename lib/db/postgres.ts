@@ -21,7 +21,7 @@ export function createPostgresDatabase(connectionString: string, options: { max?
     rpc: checkedRpc(async (fn: string, args?: RpcArgs): Promise<unknown> => {
       const { sql, params } = namedCall(fn, args);
       try {
-        const result = await retryingLostLocks(() => pool.query(sql, params));
+        const result = await retryingLostLocks(() => pool.query(sql, params), fn);
         return result.rows[0]?.result;
       } catch (error) {
         throw toAppError(error);

@@ -18,7 +18,7 @@ export function createSupabaseDatabase(url: string, serviceRoleKey: string): Dat
           const response = await client.rpc(fn, body);
           if (response.error) throw isRetryable(response.error) ? response.error : toAppError(response.error);
           return response.data;
-        });
+        }, fn);
       } catch (error) {
         throw toAppError(error);
       }
