@@ -13,6 +13,7 @@ describe.each(backends)("retention on $name", ({ open }) => {
   let t: TestDatabase;
   const [old, young, mixed, edge] = [visitor(), visitor(), visitor(), visitor()];
   const sessions: Record<string, string> = {};
+  const wamid = `wamid.retention-${Math.random().toString(36).slice(2)}`;
 
   /** A session of `turns` finished turns (each with a generation and a tool step) for `user`. */
   async function converse(user: string, turns: number) {
@@ -63,6 +64,18 @@ describe.each(backends)("retention on $name", ({ open }) => {
     await t.sql(`insert into voice_messages (user_id, client_message_id, audio_url, transcript, created_at)
                  values ($1, gen_random_uuid(), 'https://x.test/a.webm', 'old words', now() - interval '60 days'),
                         ($1, gen_random_uuid(), 'https://x.test/b.webm', 'new words', now())`, [old]);
+    // the WhatsApp channel's and the OTLP export's own copies, old and young
+    const said = JSON.stringify({ type: "text", text: { body: "my address is 1 Elm St" } });
+    await t.sql(`insert into whatsapp_inbox (wa_message_id, wa_id, message, processed_at, created_at) values
+                   ($1 || '-old', '15550001', $2, now() - interval '59 days', now() - interval '60 days'),
+                   ($1 || '-waiting', '15550001', $2, null, now() - interval '60 days'),
+                   ($1 || '-young', '15550001', $2, now(), now())`, [wamid, said]);
+    await t.sql(`insert into whatsapp_outbox (dedupe_key, notice, wa_id, sent_at, created_at) values
+                   ($1 || '-old', 'old notice', '15550001', now() - interval '60 days', now() - interval '60 days'),
+                   ($1 || '-young', 'young notice', '15550001', now(), now())`, [wamid]);
+    await t.sql(`insert into otlp_outbox (dedupe_key, kind, user_id, session_id, payload, created_at) values
+                   ($1 || '-old', 'turn', $2, $3, '{"said": "old"}', now() - interval '60 days'),
+                   ($1 || '-young', 'turn', $2, $3, '{"said": "young"}', now())`, [wamid, old, sessions.old]);
   });
   afterAll(async () => {
     await t?.close();
@@ -131,5 +144,24 @@ describe.each(backends)("retention on $name", ({ open }) => {
 
     // a second pass finds nothing
     expect(await t.db.rpc("apply_retention", {})).toMatchObject({ retention_days: LIMIT, messages_deleted: 0, observations_deleted: 0, more: false });
+  });
+
+  it("clears the channels' old copies too: a processed inbox message, outbox rows, undelivered spans", async () => {
+    // the main pass above already ran with the limit set
+    const inbox = await t.sql<{ wa_message_id: string; message: Record<string, unknown> }>(
+      "select wa_message_id, message from whatsapp_inbox where wa_message_id like $1 || '%' order by wa_message_id", [wamid]);
+    expect(inbox.map((r) => [r.wa_message_id.slice(wamid.length), Object.keys(r.message).length > 0])).toEqual([
+      ["-old", false], // processed and old: the id stays (exactly once), the words go
+      ["-waiting", true], // not processed yet: kept, whatever its age
+      ["-young", true],
+    ]);
+    expect(await t.sql("select dedupe_key from whatsapp_outbox where dedupe_key like $1 || '%'", [wamid])).toEqual([{ dedupe_key: `${wamid}-young` }]);
+    expect(await t.sql("select dedupe_key from otlp_outbox where dedupe_key like $1 || '%'", [wamid])).toEqual([{ dedupe_key: `${wamid}-young` }]);
+    const [{ dropped }] = await t.sql<{ dropped: number }>("select otlp_dropped::int as dropped from privacy_settings");
+    expect(dropped).toBeGreaterThanOrEqual(1);
+    // a late re-delivery of the cleared message is still recognised and not stored again
+    const again = await t.db.rpc("whatsapp_receive", { p_messages: [{ id: `${wamid}-old`, from: "15550001", message: { type: "text", text: { body: "again" } } }] });
+    expect(again).toEqual({ stored: [] });
+    expect(await t.sql("select message from whatsapp_inbox where wa_message_id = $1", [`${wamid}-old`])).toEqual([{ message: {} }]);
   });
 });
