@@ -53,11 +53,11 @@ with expected_columns(tbl, col) as (values
   ('session_events','previous_session_id'),('session_events','user_id'),('session_events','event'),('session_events','reason'),('session_events','request_id'),
   ('session_events','detail'),('session_events','created_at'),('session_tag_counters','user_id'),('session_tag_counters','model_id'),('session_tag_counters','last_value'),
   ('session_tag_counters','updated_at'),('voice_messages','user_id'),('voice_messages','client_message_id'),('voice_messages','audio_url'),('voice_messages','transcript'),
-  ('voice_messages','created_at'),('whatsapp_inbox','wa_message_id'),('whatsapp_inbox','wa_id'),('whatsapp_inbox','message'),('whatsapp_inbox','attempts'),
-  ('whatsapp_inbox','next_attempt_at'),('whatsapp_inbox','claimed_until'),('whatsapp_inbox','processed_at'),('whatsapp_inbox','last_error'),('whatsapp_inbox','created_at'),
-  ('whatsapp_outbox','id'),('whatsapp_outbox','dedupe_key'),('whatsapp_outbox','message_id'),('whatsapp_outbox','notice'),('whatsapp_outbox','wa_id'),
-  ('whatsapp_outbox','parts_sent'),('whatsapp_outbox','attempts'),('whatsapp_outbox','next_attempt_at'),('whatsapp_outbox','claimed_until'),('whatsapp_outbox','sent_at'),
-  ('whatsapp_outbox','last_error'),('whatsapp_outbox','created_at')
+  ('voice_messages','created_at'),('voice_messages','transcription'),('whatsapp_inbox','wa_message_id'),('whatsapp_inbox','wa_id'),('whatsapp_inbox','message'),
+  ('whatsapp_inbox','attempts'),('whatsapp_inbox','next_attempt_at'),('whatsapp_inbox','claimed_until'),('whatsapp_inbox','processed_at'),('whatsapp_inbox','last_error'),
+  ('whatsapp_inbox','created_at'),('whatsapp_outbox','id'),('whatsapp_outbox','dedupe_key'),('whatsapp_outbox','message_id'),('whatsapp_outbox','notice'),
+  ('whatsapp_outbox','wa_id'),('whatsapp_outbox','parts_sent'),('whatsapp_outbox','attempts'),('whatsapp_outbox','next_attempt_at'),('whatsapp_outbox','claimed_until'),
+  ('whatsapp_outbox','sent_at'),('whatsapp_outbox','last_error'),('whatsapp_outbox','created_at')
 ),
 expected_constraints(tbl, con) as (values
   ('agent_tools','agent_tools_name_check'),('agent_tools','agent_tools_pkey'),('agent_versions','agent_versions_pkey'),
@@ -104,11 +104,11 @@ expected_constraints(tbl, con) as (values
   ('session_events','session_events_previous_session_id_fkey'),('session_events','session_events_reason_check'),('session_events','session_events_request_id_check'),
   ('session_events','session_events_session_id_fkey'),('session_tag_counters','session_tag_counters_last_value_check'),('session_tag_counters','session_tag_counters_model_id_fkey'),
   ('session_tag_counters','session_tag_counters_pkey'),('voice_messages','voice_messages_audio_url_check'),('voice_messages','voice_messages_pkey'),
-  ('voice_messages','voice_messages_transcript_check'),('whatsapp_inbox','whatsapp_inbox_attempts_check'),('whatsapp_inbox','whatsapp_inbox_pkey'),
-  ('whatsapp_inbox','whatsapp_inbox_wa_id_check'),('whatsapp_inbox','whatsapp_inbox_wa_message_id_check'),('whatsapp_outbox','whatsapp_outbox_attempts_check'),
-  ('whatsapp_outbox','whatsapp_outbox_dedupe_key_key'),('whatsapp_outbox','whatsapp_outbox_message_id_fkey'),('whatsapp_outbox','whatsapp_outbox_notice_check'),
-  ('whatsapp_outbox','whatsapp_outbox_parts_sent_check'),('whatsapp_outbox','whatsapp_outbox_pkey'),('whatsapp_outbox','whatsapp_outbox_reply_or_notice'),
-  ('whatsapp_outbox','whatsapp_outbox_wa_id_check')
+  ('voice_messages','voice_messages_transcript_check'),('voice_messages','voice_messages_transcription_object'),('whatsapp_inbox','whatsapp_inbox_attempts_check'),
+  ('whatsapp_inbox','whatsapp_inbox_pkey'),('whatsapp_inbox','whatsapp_inbox_wa_id_check'),('whatsapp_inbox','whatsapp_inbox_wa_message_id_check'),
+  ('whatsapp_outbox','whatsapp_outbox_attempts_check'),('whatsapp_outbox','whatsapp_outbox_dedupe_key_key'),('whatsapp_outbox','whatsapp_outbox_message_id_fkey'),
+  ('whatsapp_outbox','whatsapp_outbox_notice_check'),('whatsapp_outbox','whatsapp_outbox_parts_sent_check'),('whatsapp_outbox','whatsapp_outbox_pkey'),
+  ('whatsapp_outbox','whatsapp_outbox_reply_or_notice'),('whatsapp_outbox','whatsapp_outbox_wa_id_check')
 ),
 expected_indexes(idx) as (values
   ('agents_menu_position'),('audio_deletions_due'),('conversation_messages_audio_url'),('conversation_messages_client_id_per_session'),
@@ -172,12 +172,13 @@ expected_functions(schema, fn) as (values
   ('public','mask_pii'),('public','message_json'),('public','operator_authenticate'),('public','operator_logout'),
   ('public','operator_models'),('public','operator_session_valid'),('public','operator_tools'),('public','otlp_outbox_status'),
   ('public','pin_agent_version'),('public','product_cards'),('public','rate_limit_retry_after'),('public','record_reply_speech'),
-  ('public','register_model'),('public','register_voice_message'),('public','retry_otlp_outbox'),('public','run_maintenance'),
-  ('public','search_catalog'),('public','search_traces'),('public','session_context'),('public','session_json'),
-  ('public','session_messages'),('public','set_admin_token_hash'),('public','set_feedback'),('public','set_message_vote'),
-  ('public','set_reply_audio'),('public','set_trace_feedback'),('public','settle_audio_deletions'),('public','settle_whatsapp_inbox'),
-  ('public','settle_whatsapp_outbox'),('public','start_session'),('public','trace_detail'),('public','turn_endings'),
-  ('public','whatsapp_button'),('public','whatsapp_notice'),('public','whatsapp_part_sent'),('public','whatsapp_receive')
+  ('public','record_voice_transcription'),('public','register_model'),('public','register_voice_message'),('public','retry_otlp_outbox'),
+  ('public','run_maintenance'),('public','search_catalog'),('public','search_traces'),('public','session_context'),
+  ('public','session_json'),('public','session_messages'),('public','set_admin_token_hash'),('public','set_feedback'),
+  ('public','set_message_vote'),('public','set_reply_audio'),('public','set_trace_feedback'),('public','settle_audio_deletions'),
+  ('public','settle_whatsapp_inbox'),('public','settle_whatsapp_outbox'),('public','start_session'),('public','trace_detail'),
+  ('public','turn_endings'),('public','voice_transcription'),('public','whatsapp_button'),('public','whatsapp_notice'),
+  ('public','whatsapp_part_sent'),('public','whatsapp_receive')
 )
 -- end of the generated lists
 select 'column' as check, tbl || '.' || col as object,

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Database } from "../db/types";
 import { AppError } from "../errors";
 import { log } from "../log";
@@ -5,6 +6,7 @@ import type { AgentDefinition } from "../tools/types";
 import { runAgent, type AgentRunResult } from "./agent-run";
 import { beginTurn, type BeginResult, type HandoffAgent, type TurnRequest } from "./begin";
 import { logLifecycle } from "./lifecycle";
+import type { Observation } from "./observations";
 import { chatModelFor, hasModel } from "./available-models";
 import { buttonsOf, type MessageRow, type SessionRow } from "./stored";
 import type { Button, ButtonAction, ChatModel } from "./types";
@@ -85,6 +87,8 @@ export async function runTurn(db: Database, request: TurnRequest, hooks: TurnHoo
   const question = begun.user_message;
   if (!question) throw new AppError("internal:chat", "begin_turn stored no question for a model turn.");
 
+  const before = await stepsBefore(db, request, begun, question);
+
   // 2. the session's agent runs its tool loop on the stored context
   const agent = begun.agent;
   const model = chatModelFor(begun.session.model.key);
@@ -105,7 +109,7 @@ export async function runTurn(db: Database, request: TurnRequest, hooks: TurnHoo
     signal: hooks.signal,
     onText: hooks.onText,
   });
-  if (first.error) return failed(db, request, question, model, first, started);
+  if (first.error) return failed(db, request, before, question, model, first, started);
 
   // 2b. a handoff: the new agent answers the same message now, in the session finish_turn starts
   let handoff: Record<string, unknown> | null = null;
@@ -128,7 +132,7 @@ export async function runTurn(db: Database, request: TurnRequest, hooks: TurnHoo
       signal: hooks.signal,
       onText: hooks.onText,
     });
-    if (second.error) return failed(db, request, question, targetModel, { ...second, observations: [...first.observations, ...second.observations] }, started);
+    if (second.error) return failed(db, request, before, question, targetModel, { ...second, observations: [...first.observations, ...second.observations] }, started);
     const latencyMs = Math.round(performance.now() - secondStarted);
     handoff = {
       agent: target.key,
@@ -153,7 +157,7 @@ export async function runTurn(db: Database, request: TurnRequest, hooks: TurnHoo
     p_output_tokens: first.usage.outputTokens,
     p_latency_ms: handoff ? latencyMs - (handoff.latency_ms as number) : latencyMs,
     p_partial: first.partial,
-    p_observations: [...(request.observations ?? []), ...first.observations],
+    p_observations: [...before, ...first.observations],
     p_handoff: handoff,
   });
   if (finished.status === "error_recorded") throw new Error("finish_turn recorded an error for a turn that had none");
@@ -170,12 +174,24 @@ export async function runTurn(db: Database, request: TurnRequest, hooks: TurnHoo
 }
 
 /** The model failed: the question stays stored, the trace records the failed steps; the client may retry. */
-async function failed(db: Database, request: TurnRequest, question: MessageRow, model: ChatModel, run: AgentRunResult, started: number): Promise<never> {
+/**
+ * Steps before the agent ran: the caller's (a voice message sent as one request), else the
+ * transcription a two-step voice message left beside its registration (docs/channels.md, "Voice").
+ */
+async function stepsBefore(db: Database, request: TurnRequest, begun: Begun, question: MessageRow): Promise<Observation[]> {
+  if (request.observations?.length) return request.observations;
+  if (!question.audio_url || !request.clientMessageId || begun.regenerates) return [];
+  const step = await db.rpc("voice_transcription", { p_user_id: request.visitorId, p_client_message_id: request.clientMessageId });
+  // a new id each time it is stored: a turn retried after a model failure records it again, as a one-step message does
+  return step ? [{ ...(step as unknown as Observation), id: randomUUID() }] : [];
+}
+
+async function failed(db: Database, request: TurnRequest, before: Observation[], question: MessageRow, model: ChatModel, run: AgentRunResult, started: number): Promise<never> {
   const error = run.error!;
   await db.rpc("finish_turn", {
     p_user_message_id: question.id,
     p_error: error.message.slice(0, 4000) || "model error",
-    p_observations: [...(request.observations ?? []), ...run.observations],
+    p_observations: [...before, ...run.observations],
     p_latency_ms: Math.round(performance.now() - started),
   });
   log("model.failed", { sessionId: question.session_id, visitor: request.visitorId, model: model.info.key, error: error.message }, "error");

@@ -1041,6 +1041,7 @@ export type Database = {
           client_message_id: string
           created_at: string
           transcript: string
+          transcription: Json | null
           user_id: string
         }
         Insert: {
@@ -1048,6 +1049,7 @@ export type Database = {
           client_message_id: string
           created_at?: string
           transcript: string
+          transcription?: Json | null
           user_id: string
         }
         Update: {
@@ -1055,6 +1057,7 @@ export type Database = {
           client_message_id?: string
           created_at?: string
           transcript?: string
+          transcription?: Json | null
           user_id?: string
         }
         Relationships: []
@@ -1557,6 +1560,10 @@ export type Database = {
         }
         Returns: Json
       }
+      record_voice_transcription: {
+        Args: { p_user_id: string; p_client_message_id: string; p_step: Json }
+        Returns: Json
+      }
       register_model: {
         Args: {
           p_key: string
@@ -1697,6 +1704,10 @@ export type Database = {
       }
       turn_endings: {
         Args: { p_session_id: string }
+        Returns: Json
+      }
+      voice_transcription: {
+        Args: { p_user_id: string; p_client_message_id: string }
         Returns: Json
       }
       whatsapp_button: {

@@ -52,6 +52,8 @@ export async function voiceTurn(request: Request): Promise<Response> {
   const clientMessageId = fields.data.clientMessageId ?? randomUUID();
   const voice = await prepareVoice(db, config, { visitorId: visitor.id, clientMessageId, bytes: new Uint8Array(await audio.arrayBuffer()), mimeType: audio.type });
   if (fields.data.mode === "transcribe") {
+    // the turn that sends the transcript stores this step with its own (lib/chat/turn.ts)
+    await db.rpc("record_voice_transcription", { p_user_id: visitor.id, p_client_message_id: clientMessageId, p_step: { ...voice.observation } });
     const headers = new Headers({ "Cache-Control": "no-store" });
     if (visitor.setCookie) headers.set("Set-Cookie", visitor.setCookie);
     return Response.json({ transcript: voice.transcript, audioUrl: voice.audioUrl, clientMessageId }, { headers });

@@ -90,6 +90,27 @@ it("a web voice message: the transcript is the visitor's message, stored with it
   expect((await v.request("/api/audio/00000000-0000-4000-8000-000000000000.webm")).status).toBe(404);
 });
 
+it("the widget's two steps (transcribe, then the transcript as a chat turn) leave the transcription step in the trace", async () => {
+  audio.transcript = "a warm sleeping bag";
+  const v = new Visitor(app.url);
+  const clientMessageId = crypto.randomUUID();
+  const transcribed = await voice(v, recording(3000), { mode: "transcribe", clientMessageId });
+  expect(transcribed.status).toBe(200);
+  const { transcript, audioUrl } = await transcribed.json();
+  expect(transcript).toBe("a warm sleeping bag");
+  const r = await v.chat({ message: transcript, clientMessageId, agent: "product_recommendation" });
+  const [question] = (await db.query("select id, audio_url from conversation_messages where session_id = $1 and role = 'user'", [r.sessionId])).rows;
+  expect(question.audio_url).toBe(audioUrl);
+  const steps = (await db.query("select kind, name, message_id from llm_observations where session_id = $1 order by started_at, position", [r.sessionId])).rows;
+  expect(steps[0]).toEqual({ kind: "transcription", name: "whisper-1", message_id: question.id });
+  expect(steps.filter((x) => x.kind === "transcription")).toHaveLength(1);
+  expect(steps.some((x) => x.kind === "generation")).toBe(true);
+  // a typed turn after it records no transcription
+  await v.chat({ message: "and a tent", sessionId: r.sessionId });
+  const after = (await db.query("select count(*)::int as n from llm_observations where session_id = $1 and kind = 'transcription'", [r.sessionId])).rows;
+  expect(after).toEqual([{ n: 1 }]);
+});
+
 it("oversized or wrong-type audio is refused with a typed error and nothing is stored", async () => {
   const v = new Visitor(app.url);
   const calls = audio.transcriptions.length;

@@ -40,6 +40,14 @@ export const channelFunctions = {
     args: z.object({ p_user_id: z.string(), p_client_message_id: uuid, p_audio_url: z.string(), p_transcript: z.string() }),
     result: z.object({ audio_url: z.string(), transcript: z.string() }),
   },
+  record_voice_transcription: {
+    args: z.object({ p_user_id: z.string(), p_client_message_id: uuid, p_step: z.record(z.string(), z.unknown()) }),
+    result: z.object({ recorded: z.boolean() }),
+  },
+  voice_transcription: {
+    args: z.object({ p_user_id: z.string(), p_client_message_id: uuid }),
+    result: z.record(z.string(), z.unknown()).nullable(),
+  },
   set_reply_audio: { args: z.object({ p_message_id: uuid, p_audio_url: z.string() }), result: z.unknown() },
   record_reply_speech: {
     args: z.object({
