@@ -1,23 +1,15 @@
-// Reads an AI SDK UI message stream (SSE `data: {json}` lines) into its chunks.
+import { uiMessageChunks } from "@/components/chat/stream";
+
+// Reads a chat turn's AI SDK UI message stream into its chunks with the SDK's own parser, as the
+// widget does (components/chat/stream.ts): a chunk the SDK's schema refuses fails the test.
 export type StreamChunk = { type: string; [key: string]: unknown };
 
 export async function* sseChunks(response: Response): AsyncGenerator<StreamChunk> {
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = "";
+  const reader = uiMessageChunks(response.body!).getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) return;
-    buffer += value;
-    let end: number;
-    while ((end = buffer.indexOf("\n\n")) >= 0) {
-      const event = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      for (const line of event.split("\n")) {
-        if (!line.startsWith("data: ")) continue;
-        const data = line.slice(6);
-        if (data !== "[DONE]") yield JSON.parse(data) as StreamChunk;
-      }
-    }
+    yield value as StreamChunk;
   }
 }
 
