@@ -6,7 +6,6 @@ import type { AgentDefinition } from "../tools/types";
 import { runAgent, type AgentRunResult } from "./agent-run";
 import { beginTurn, type BeginResult, type HandoffAgent, type TurnRequest } from "./begin";
 import { logLifecycle } from "./lifecycle";
-import type { Observation } from "./observations";
 import { chatModelFor, hasModel } from "./available-models";
 import { buttonsOf, type MessageRow, type SessionRow } from "./stored";
 import type { Button, ButtonAction, ChatModel } from "./types";
@@ -173,20 +172,20 @@ export async function runTurn(db: Database, request: TurnRequest, hooks: TurnHoo
   return { ...session, ...replaces, reply: replyOf(finished.reply) };
 }
 
-/** The model failed: the question stays stored, the trace records the failed steps; the client may retry. */
 /**
  * Steps before the agent ran: the caller's (a voice message sent as one request), else the
  * transcription a two-step voice message left beside its registration (docs/channels.md, "Voice").
  */
-async function stepsBefore(db: Database, request: TurnRequest, begun: Begun, question: MessageRow): Promise<Observation[]> {
+async function stepsBefore(db: Database, request: TurnRequest, begun: Begun, question: MessageRow): Promise<readonly unknown[]> {
   if (request.observations?.length) return request.observations;
   if (!question.audio_url || !request.clientMessageId || begun.regenerates) return [];
   const step = await db.rpc("voice_transcription", { p_user_id: request.visitorId, p_client_message_id: request.clientMessageId });
   // a new id each time it is stored: a turn retried after a model failure records it again, as a one-step message does
-  return step ? [{ ...(step as unknown as Observation), id: randomUUID() }] : [];
+  return step ? [{ ...step, id: randomUUID() }] : [];
 }
 
-async function failed(db: Database, request: TurnRequest, before: Observation[], question: MessageRow, model: ChatModel, run: AgentRunResult, started: number): Promise<never> {
+/** The model failed: the question stays stored, the trace records the failed steps; the client may retry. */
+async function failed(db: Database, request: TurnRequest, before: readonly unknown[], question: MessageRow, model: ChatModel, run: AgentRunResult, started: number): Promise<never> {
   const error = run.error!;
   await db.rpc("finish_turn", {
     p_user_message_id: question.id,

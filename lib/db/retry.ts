@@ -5,13 +5,9 @@
 // Each retry is logged (`db.retry`, warn), so how often locks are lost shows in the logs.
 import { log } from "@/lib/log";
 
-export interface LostLock {
-  fn: string;
-  code: string;
-  attempt: number;
-}
+export type LostLock = { fn: string; code: string; attempt: number };
 
-const logRetry = (lost: LostLock) => log("db.retry", { ...lost }, "warn");
+const logRetry = (lost: LostLock) => log("db.retry", lost, "warn");
 
 const retryableCodes = new Set(["40P01", "40001"]);
 const attempts = 4;
