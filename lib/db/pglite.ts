@@ -2,7 +2,7 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
-import { toAppError } from "./errors";
+import { toDatabaseError } from "./errors";
 import { lockFolder } from "./folder-lock";
 import { migrate, type MigrationResult } from "./migrate";
 import { checkedRpc, namedCall, type Database, type RpcArgs } from "./types";
@@ -44,7 +44,7 @@ export async function createPgliteDatabase(dir: string): Promise<Database & { mi
         const result = await pg.query<{ result: unknown }>(sql, params);
         return result.rows[0]?.result;
       } catch (error) {
-        throw toAppError(error);
+        throw toDatabaseError(error);
       }
     }),
     async close() {
