@@ -162,7 +162,7 @@ export async function runTurn(db: Database, request: TurnRequest, hooks: TurnHoo
   });
   if (finished.status === "error_recorded") throw new Error("finish_turn recorded an error for a turn that had none");
   if (finished.handoff) {
-    const agentRef = target ?? { key: finished.session.agent_type, name: finished.session.agent_type };
+    const agentRef = target ?? { key: finished.session.agent_type, name: finished.session.agent_name };
     log("session.handoff", { requestId: request.requestId, visitor: request.visitorId, sessionId: finished.session.id, previousSessionId: finished.handoff.from_session_id, agent: agentRef.key });
     return {
       ...sessionOf(finished.session, true, agentRef),

@@ -1516,6 +1516,7 @@ export type Database = {
         }
         Returns: Json
       }
+      operator_agents: { Args: Record<PropertyKey, never>; Returns: Json }
       operator_authenticate: {
         Args: {
           p_bucket?: string

@@ -37,6 +37,8 @@ export const sessionRowSchema = z.object({
   user_id: z.string(),
   channel: z.string(),
   agent_type: z.string(),
+  /** the agent's name (agents.name), or its key when no agent has it any more */
+  agent_name: z.string(),
   session_tag: z.string(),
   is_active: z.boolean(),
   tracking_enabled: z.boolean(),
