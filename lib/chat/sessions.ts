@@ -1,6 +1,7 @@
 import type { Database } from "../db/types";
 import { visitorRpc } from "../db/visitor-rpc";
-import { logSessionEnded, sessionEndingSchema } from "./endings";
+import { sessionEndingSchema } from "../db/rpc/rows";
+import { logSessionEnded } from "./endings";
 import { buttonsOf, type MessageRow, type SessionRow } from "./stored";
 import type { HistoryMessage, SessionHistory } from "./wire";
 
