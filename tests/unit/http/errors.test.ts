@@ -129,6 +129,17 @@ describe("the error surfaces are one closed list (lib/errors.ts)", () => {
     expect(isErrorCode("toString:session")).toBe(false);
   });
 
+  it("every answer the hostile corpus documents is a code of the list with that code's status (tests/reliability/hostile.test.ts)", () => {
+    const corpus = JSON.parse(readFileSync(path.resolve(import.meta.dirname, "../../reliability/corpus/hostile-requests.json"), "utf8")) as {
+      name: string;
+      expect: { status: number; code: string | null };
+    }[];
+    const wrong = corpus.filter((c) => c.expect.code !== null && (!isErrorCode(c.expect.code) || new AppError(c.expect.code, "").status !== c.expect.status));
+    expect(wrong.map((c) => `${c.name}: ${c.expect.status} ${c.expect.code}`)).toEqual([]);
+    // a case answered without a typed error is a success (2xx) or a redirect, never an untyped failure
+    expect(corpus.filter((c) => c.expect.code === null && c.expect.status >= 400).map((c) => c.name)).toEqual([]);
+  });
+
   it("every code the app, its pages and its SQL functions write names a surface of the list", () => {
     const root = path.resolve(import.meta.dirname, "../../..");
     const walk = (dir: string): string[] =>
