@@ -1,5 +1,5 @@
--- Key/value settings (the admin token hash, ...), the health probe, and the per-minute rate
--- limit counters that begin_turn, new-visitor counting and operator sign-in share.
+-- App-wide settings (the cookie secret, the admin token hash), the health probe, and the
+-- per-minute rate-limit counters that begin_turn, new-visitor counting and operator sign-in share.
 
 -- Function bodies are checked when they first run, not here (as in any pg_dump): a function may
 -- read a table declared in a later file. Every name is schema-qualified.
@@ -130,6 +130,7 @@ $$;
 REVOKE ALL ON FUNCTION public.ensure_setting(p_key text, p_value text) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.ensure_setting(p_key text, p_value text) TO service_role;
 
+-- Seconds until the current one-minute rate-limit window ends (at least 1): the Retry-After of a 429.
 CREATE FUNCTION public.rate_limit_retry_after() RETURNS integer
     LANGUAGE sql STABLE
     SET search_path TO ''

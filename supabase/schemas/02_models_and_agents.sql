@@ -21,6 +21,7 @@ ALTER TABLE public.agent_tools ENABLE ROW LEVEL SECURITY;
 
 GRANT ALL ON TABLE public.agent_tools TO service_role;
 
+-- Every version of every agent, written by the agents triggers; a session and its trace pin one.
 CREATE TABLE public.agent_versions (
     agent_key text NOT NULL,
     version integer NOT NULL,

@@ -173,6 +173,7 @@ GRANT SELECT ON TABLE public.llm_observations TO anon;
 GRANT SELECT ON TABLE public.llm_observations TO authenticated;
 GRANT ALL ON TABLE public.llm_observations TO service_role;
 
+-- A new trace takes its session's channel (web when the session has none).
 CREATE FUNCTION private.trace_channel() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO ''

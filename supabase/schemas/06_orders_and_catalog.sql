@@ -108,6 +108,9 @@ $$;
 REVOKE ALL ON FUNCTION public.product_cards(p_skus jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.product_cards(p_skus jsonb) TO service_role;
 
+-- The catalog search the agents call: products matching any content word of the question (a
+-- misspelt word by trigram similarity), ranked by words found, then full-text rank; a generic
+-- question gets the cheapest product of each category. At most p_limit (1..50) hits.
 CREATE FUNCTION public.search_catalog(p_query text, p_limit integer DEFAULT 5) RETURNS jsonb
     LANGUAGE plpgsql STABLE
     SET search_path TO ''

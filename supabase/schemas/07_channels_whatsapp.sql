@@ -6,6 +6,8 @@
 -- read a table declared in a later file. Every name is schema-qualified.
 set check_function_bodies = off;
 
+-- Webhook deliveries, one row per WhatsApp message id (a redelivery is stored once), claimed in
+-- order of arrival with a lease and retried with a backoff.
 CREATE TABLE public.whatsapp_inbox (
     wa_message_id text NOT NULL,
     wa_id text NOT NULL,
@@ -34,6 +36,8 @@ ALTER TABLE public.whatsapp_inbox ENABLE ROW LEVEL SECURITY;
 
 GRANT ALL ON TABLE public.whatsapp_inbox TO service_role;
 
+-- Replies and notices to send through the Graph API, once each (dedupe_key); parts_sent lets a
+-- long reply resume after the last part that went out.
 CREATE TABLE public.whatsapp_outbox (
     id bigint NOT NULL,
     dedupe_key text NOT NULL,
@@ -200,6 +204,7 @@ $$;
 REVOKE ALL ON FUNCTION public.settle_whatsapp_inbox(p_id text, p_error text, p_base_ms integer, p_max_ms integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.settle_whatsapp_inbox(p_id text, p_error text, p_base_ms integer, p_max_ms integer) TO service_role;
 
+-- A claimed outbox row sent (p_error null) or failed: backs off exponentially with jitter, capped at p_max_ms.
 CREATE FUNCTION public.settle_whatsapp_outbox(p_id bigint, p_error text DEFAULT NULL::text, p_base_ms integer DEFAULT 1000, p_max_ms integer DEFAULT 300000) RETURNS jsonb
     LANGUAGE plpgsql
     SET search_path TO ''
@@ -260,6 +265,7 @@ $$;
 REVOKE ALL ON FUNCTION public.whatsapp_notice(p_id text, p_text text) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.whatsapp_notice(p_id text, p_text text) TO service_role;
 
+-- Records how many parts of a long reply went out, so a retry sends only the rest.
 CREATE FUNCTION public.whatsapp_part_sent(p_id bigint, p_parts_sent integer) RETURNS jsonb
     LANGUAGE plpgsql
     SET search_path TO ''

@@ -5,6 +5,8 @@
 -- read a table declared in a later file. Every name is schema-qualified.
 set check_function_bodies = off;
 
+-- Audio files to delete from storage (a recording or a reply's speech no row refers to any more),
+-- claimed with a lease and retried with a backoff.
 CREATE TABLE public.audio_deletions (
     name text NOT NULL,
     queued_at timestamp with time zone DEFAULT now() NOT NULL,
@@ -24,6 +26,8 @@ ALTER TABLE public.audio_deletions ENABLE ROW LEVEL SECURITY;
 
 GRANT ALL ON TABLE public.audio_deletions TO service_role;
 
+-- A visitor's recording and its transcript, registered before the chat turn that sends the
+-- transcript (same client_message_id); transcription is the step that waits for that turn.
 CREATE TABLE public.voice_messages (
     user_id text NOT NULL,
     client_message_id uuid NOT NULL,
@@ -61,6 +65,7 @@ SET default_table_access_method = heap;
 REVOKE ALL ON FUNCTION private.audio_name(p_audio_url text) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.audio_name(p_audio_url text) TO service_role;
 
+-- Queues the audio of deleted messages for deletion from storage (a statement trigger over the deleted rows).
 CREATE FUNCTION private.queue_message_audio() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO ''
@@ -79,6 +84,7 @@ GRANT ALL ON FUNCTION private.queue_message_audio() TO service_role;
 
 CREATE TRIGGER conversation_messages_queue_audio AFTER DELETE ON public.conversation_messages REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION private.queue_message_audio();
 
+-- Queues the recordings of deleted voice messages for deletion, unless a message still plays them.
 CREATE FUNCTION private.queue_voice_audio() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO ''
@@ -99,6 +105,7 @@ GRANT ALL ON FUNCTION private.queue_voice_audio() TO service_role;
 
 CREATE TRIGGER voice_messages_queue_audio AFTER DELETE ON public.voice_messages REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION private.queue_voice_audio();
 
+-- A visitor message stored for a registered voice message takes that recording's audio URL.
 CREATE FUNCTION private.voice_audio_url() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO ''
@@ -115,6 +122,7 @@ GRANT ALL ON FUNCTION private.voice_audio_url() TO service_role;
 
 CREATE TRIGGER conversation_messages_voice BEFORE INSERT ON public.conversation_messages FOR EACH ROW WHEN (((new.role = 'user'::text) AND (new.client_message_id IS NOT NULL) AND (new.audio_url IS NULL))) EXECUTE FUNCTION private.voice_audio_url();
 
+-- Whether an audio URL belongs to this visitor (a message of theirs or their voice message): the audio route asks before serving it.
 CREATE FUNCTION public.audio_owned_by(p_audio_url text, p_user_id text) RETURNS jsonb
     LANGUAGE sql STABLE
     SET search_path TO ''
@@ -151,6 +159,7 @@ $$;
 REVOKE ALL ON FUNCTION public.claim_audio_deletions(p_limit integer, p_lease_seconds integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.claim_audio_deletions(p_limit integer, p_lease_seconds integer) TO service_role;
 
+-- Stores a reply's speech: its audio URL on the message and a speech step (model, times, cost) in the trace.
 CREATE FUNCTION public.record_reply_speech(p_message_id uuid, p_audio_url text, p_model text, p_started_at timestamp with time zone, p_ended_at timestamp with time zone, p_characters integer) RETURNS jsonb
     LANGUAGE plpgsql
     SET search_path TO ''
@@ -211,6 +220,7 @@ $$;
 REVOKE ALL ON FUNCTION public.record_voice_transcription(p_user_id text, p_client_message_id uuid, p_step jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.record_voice_transcription(p_user_id text, p_client_message_id uuid, p_step jsonb) TO service_role;
 
+-- Registers a recording and its transcript before the turn that sends it; a retry keeps the first.
 CREATE FUNCTION public.register_voice_message(p_user_id text, p_client_message_id uuid, p_audio_url text, p_transcript text) RETURNS jsonb
     LANGUAGE plpgsql
     SET search_path TO ''
@@ -230,6 +240,7 @@ $$;
 REVOKE ALL ON FUNCTION public.register_voice_message(p_user_id text, p_client_message_id uuid, p_audio_url text, p_transcript text) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.register_voice_message(p_user_id text, p_client_message_id uuid, p_audio_url text, p_transcript text) TO service_role;
 
+-- Sets a reply's audio URL once (a second call changes nothing).
 CREATE FUNCTION public.set_reply_audio(p_message_id uuid, p_audio_url text) RETURNS jsonb
     LANGUAGE plpgsql
     SET search_path TO ''

@@ -1,10 +1,12 @@
 -- The OTLP outbox: each finished turn (and its feedback) queued once as OpenTelemetry spans for
--- the app's exporter to send to a collector. docs/reliability.md.
+-- the app's exporter to send to a collector. docs/privacy.md, "OTLP export".
 
 -- Function bodies are checked when they first run, not here (as in any pg_dump): a function may
 -- read a table declared in a later file. Every name is schema-qualified.
 set check_function_bodies = off;
 
+-- Finished turns and feedback waiting to be exported as OTLP spans, once each (dedupe_key), with a
+-- lease, a backoff and a cap (privacy_settings.otlp_outbox_cap; dropped rows are counted there).
 CREATE TABLE public.otlp_outbox (
     id bigint NOT NULL,
     dedupe_key text NOT NULL,
@@ -320,6 +322,8 @@ GRANT ALL ON FUNCTION private.otlp_on_feedback() TO service_role;
 
 CREATE TRIGGER llm_traces_otlp_feedback AFTER UPDATE OF feedback ON public.llm_traces FOR EACH ROW WHEN (((old.feedback IS DISTINCT FROM new.feedback) AND (new.feedback <> 'pending'::text))) EXECUTE FUNCTION private.otlp_on_feedback();
 
+-- An observation of a turn queues that turn for export when the transaction commits (a deferred
+-- constraint trigger; private.otlp_enqueue_turn decides what is queued).
 CREATE FUNCTION private.otlp_on_observation() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO ''
@@ -351,6 +355,7 @@ GRANT ALL ON FUNCTION private.otlp_on_reply() TO service_role;
 
 CREATE CONSTRAINT TRIGGER conversation_messages_otlp_export AFTER INSERT ON public.conversation_messages DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (((new.role = 'agent'::text) AND (new.reply_to IS NOT NULL))) EXECUTE FUNCTION private.otlp_on_reply();
 
+-- Deletes the outbox rows the collector accepted.
 CREATE FUNCTION public.ack_otlp_outbox(p_ids jsonb) RETURNS jsonb
     LANGUAGE plpgsql
     SET search_path TO ''

@@ -5,6 +5,8 @@
 -- read a table declared in a later file. Every name is schema-qualified.
 set check_function_bodies = off;
 
+-- Per day and channel: traces, LLM calls, tokens and cost (8 shards per key so concurrent turns do not
+-- wait on one row; readers sum them).
 CREATE TABLE public.dashboard_channel_rollup (
     day date NOT NULL,
     channel text NOT NULL,
@@ -23,6 +25,8 @@ ALTER TABLE public.dashboard_channel_rollup ENABLE ROW LEVEL SECURITY;
 
 GRANT ALL ON TABLE public.dashboard_channel_rollup TO service_role;
 
+-- Per day, agent, model and experiment: the sums the dashboard reads instead of scanning llm_traces
+-- (8 shards per key; readers sum them). Kept by the llm_traces triggers below.
 CREATE TABLE public.dashboard_rollup (
     day date NOT NULL,
     agent_type text NOT NULL,
@@ -82,6 +86,7 @@ ALTER TABLE public.dashboard_visitor_days ENABLE ROW LEVEL SECURITY;
 
 GRANT ALL ON TABLE public.dashboard_visitor_days TO service_role;
 
+-- Traces per visitor and experiment, all time (the unique-visitor counts).
 CREATE TABLE public.dashboard_visitors (
     user_id text NOT NULL,
     experiment_name text,
@@ -155,6 +160,7 @@ GRANT ALL ON FUNCTION private.dashboard_channel_rows() TO service_role;
 CREATE TRIGGER llm_traces_dashboard_channel_delete AFTER DELETE ON public.llm_traces REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION private.dashboard_channel_rows();
 CREATE TRIGGER llm_traces_dashboard_channel_insert AFTER INSERT ON public.llm_traces REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION private.dashboard_channel_rows();
 
+-- Truncating llm_traces empties the channel rollup.
 CREATE FUNCTION private.dashboard_channel_truncate() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO ''
@@ -580,6 +586,7 @@ GRANT ALL ON FUNCTION public.dashboard_rollup_rows() TO service_role;
 CREATE TRIGGER llm_traces_dashboard_delete AFTER DELETE ON public.llm_traces REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION public.dashboard_rollup_rows();
 CREATE TRIGGER llm_traces_dashboard_insert AFTER INSERT ON public.llm_traces REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION public.dashboard_rollup_rows();
 
+-- Truncating llm_traces empties the rollups.
 CREATE FUNCTION public.dashboard_rollup_truncate() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO ''

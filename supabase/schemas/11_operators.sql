@@ -93,6 +93,7 @@ $_$;
 REVOKE ALL ON FUNCTION public.operator_authenticate(p_token_hash text, p_bucket text, p_limit integer, p_session_hash text, p_ttl_minutes integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.operator_authenticate(p_token_hash text, p_bucket text, p_limit integer, p_session_hash text, p_ttl_minutes integer) TO service_role;
 
+-- Revokes an operator session (by its token's hash).
 CREATE FUNCTION public.operator_logout(p_session_hash text) RETURNS jsonb
     LANGUAGE plpgsql
     SET search_path TO ''

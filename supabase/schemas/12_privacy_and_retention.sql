@@ -49,6 +49,7 @@ ALTER TABLE public.privacy_settings ENABLE ROW LEVEL SECURITY;
 
 GRANT ALL ON TABLE public.privacy_settings TO service_role;
 
+-- One row: how many days traces and conversations are kept (null keeps everything). docs/privacy.md.
 CREATE TABLE public.retention_settings (
     id boolean DEFAULT true NOT NULL,
     retention_days integer,
@@ -222,6 +223,7 @@ $$;
 REVOKE ALL ON FUNCTION private.masked(p_text text) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.masked(p_text text) TO service_role;
 
+-- A jsonb value as it may leave the database: masked when masking_outputs().
 CREATE FUNCTION private.masked_jsonb(p_value jsonb) RETURNS jsonb
     LANGUAGE sql STABLE
     SET search_path TO ''
@@ -430,6 +432,7 @@ $$;
 REVOKE ALL ON FUNCTION public.configure_privacy(p_pii_masking text, p_otlp_enabled boolean, p_capture_content boolean, p_outbox_cap integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.configure_privacy(p_pii_masking text, p_otlp_enabled boolean, p_capture_content boolean, p_outbox_cap integer) TO service_role;
 
+-- Sets the retention in days (1..36500, or null to keep everything).
 CREATE FUNCTION public.configure_retention(p_days integer) RETURNS jsonb
     LANGUAGE plpgsql
     SET search_path TO ''

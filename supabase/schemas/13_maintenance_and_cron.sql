@@ -1,6 +1,6 @@
--- Maintenance: run_maintenance() (idle sessions, rollups, queues) and the pg_cron schedule that
--- runs it and apply_retention() every minute where pg_cron can run (the app uses a timer
--- elsewhere). docs/architecture.md, "Session lifecycle".
+-- Maintenance: run_maintenance() (closes idle sessions, drops old rate-limit windows) and the
+-- pg_cron schedule that runs it and apply_retention() every minute where pg_cron can run (the app
+-- uses a timer elsewhere). docs/architecture.md, "Session lifecycle".
 
 -- Function bodies are checked when they first run, not here (as in any pg_dump): a function may
 -- read a table declared in a later file. Every name is schema-qualified.

@@ -9,8 +9,8 @@ import { migrationsDir } from "@/lib/db/migrate";
 // The two ways to build the database, and how they are compared (docs/architecture.md, "Migrations"):
 // A from supabase/migrations/ (the code the app runs), B from the stand-ins migration and
 // supabase/schemas/*.sql in name order. migra (@pgkit/migra) diffs the objects; what it does not
-// see (function, sequence and schema grants, default privileges, extensions' schemas, the rows
-// the schema writes, pg_cron jobs) is compared here with catalog queries. Used by
+// see (function, sequence and schema grants, default privileges, extensions' schemas, `comment on`
+// texts, the rows the schema writes, pg_cron jobs) is compared here with catalog queries. Used by
 // `npm run db:diff` (scripts/db-diff.ts) and tests/db/schema-source.test.ts.
 
 const root = () => process.env.THREADLINE_ROOT ?? process.cwd();
@@ -131,7 +131,13 @@ export async function catalogFacts(db: Inspected): Promise<Record<string, string
         )
       ).map((r) => r.f)
     : [];
-  return { grants, defaultPrivileges, extensions, cronJobs, rows: await tableRows(db) };
+  // `comment on` texts (migra does not compare them)
+  const comments = (
+    await rows<{ f: string }>(
+      "select format('%s: %s', pg_describe_object(classoid, objoid, objsubid), description) as f from pg_description where objoid >= 16384 order by 1",
+    )
+  ).map((r) => r.f);
+  return { grants, defaultPrivileges, extensions, cronJobs, comments, rows: await tableRows(db) };
 }
 
 /** The rows of every public table (the schema's own rows: tool names, agents, settings) and the
