@@ -95,7 +95,8 @@ $$;
 REVOKE ALL ON FUNCTION public.app_health() FROM PUBLIC;
 GRANT ALL ON FUNCTION public.app_health() TO service_role;
 
--- New visitors (a fresh cookie) per client address and minute: {limited, retry_after}.
+-- New visitors (a fresh cookie) per client address and minute: {limited, retry_after}. An unknown
+-- address is not counted, as in private.over_rate_limits.
 CREATE FUNCTION public.count_new_visitor(p_client_ip text, p_limit integer) RETURNS jsonb
     LANGUAGE plpgsql
     SET search_path TO ''
@@ -103,7 +104,11 @@ CREATE FUNCTION public.count_new_visitor(p_client_ip text, p_limit integer) RETU
 declare
   v_limited boolean;
 begin
-  v_limited := private.hit_rate_limit('visitors:' || coalesce(p_client_ip, ''), p_limit);
+  -- one bucket for every visitor without an address would limit them all together
+  if p_client_ip is null then
+    return jsonb_build_object('limited', false, 'retry_after', 0);
+  end if;
+  v_limited := private.hit_rate_limit('visitors:' || left(p_client_ip, 64), p_limit);
   return jsonb_build_object('limited', v_limited,
     'retry_after', case when v_limited then public.rate_limit_retry_after() else 0 end);
 end

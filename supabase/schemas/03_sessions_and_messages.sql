@@ -226,12 +226,7 @@ ALTER TABLE public.session_tag_counters ENABLE ROW LEVEL SECURITY;
 
 GRANT ALL ON TABLE public.session_tag_counters TO service_role;
 
--- 3. The model's context: what the agent reads of the conversation, nothing more. The newest
--- messages not superseded, oldest first, at most p_history_limit of them and no more text than
--- private.history_chars() (the newest message always), each as {id, seq, role, content}: the
--- agents read roles and words (lib/chat/agent-run.ts); a pressed button's source message comes
--- whole as action_source, and the widget's history is session_messages. Built in one
--- aggregate, without a call per message. Plus the session's flow state.
+-- The most text of the conversation a turn's model context carries (session_context).
 CREATE FUNCTION private.history_chars() RETURNS integer
     LANGUAGE plpgsql IMMUTABLE
     SET search_path TO ''
@@ -430,7 +425,7 @@ $$;
 REVOKE ALL ON FUNCTION public.flow_is_open(p_state jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.flow_is_open(p_state jsonb) TO service_role;
 
--- 3. the JSON of a stored message says whether (and by what) it was superseded
+-- A stored message as the app reads it, saying whether (and by what) it was superseded.
 CREATE FUNCTION public.message_json(p public.conversation_messages) RETURNS jsonb
     LANGUAGE plpgsql IMMUTABLE
     SET search_path TO ''
@@ -447,7 +442,12 @@ $$;
 REVOKE ALL ON FUNCTION public.message_json(p public.conversation_messages) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.message_json(p public.conversation_messages) TO service_role;
 
--- 4. the model's context skips superseded replies
+-- The model's context: what the agent reads of the conversation, nothing more. The newest
+-- messages not superseded, oldest first, at most p_history_limit of them and no more text than
+-- private.history_chars() (the newest message always), each as {id, seq, role, content}: the
+-- agents read roles and words (lib/chat/agent-run.ts); a pressed button's source message comes
+-- whole as action_source, and the widget's history is session_messages. Built in one
+-- aggregate, without a call per message. Plus the session's flow state.
 CREATE FUNCTION public.session_context(p_session_id uuid, p_history_limit integer) RETURNS jsonb
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
@@ -473,7 +473,7 @@ $$;
 REVOKE ALL ON FUNCTION public.session_context(p_session_id uuid, p_history_limit integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.session_context(p_session_id uuid, p_history_limit integer) TO service_role;
 
--- 2. The app's JSON shapes, unchanged, as plpgsql: a `language sql` function with
+-- A session as the app reads it. The app's JSON shapes are plpgsql: a `language sql` function with
 -- `set search_path` is never inlined and is parsed and planned again on every call, while plpgsql
 -- keeps its plan for the connection. Each turn builds two sessions and several messages.
 CREATE FUNCTION public.session_json(p_session_id uuid) RETURNS jsonb
@@ -499,7 +499,7 @@ $$;
 REVOKE ALL ON FUNCTION public.session_json(p_session_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.session_json(p_session_id uuid) TO service_role;
 
--- 5. the widget's history shows the newest answer only (the trace detail keeps both)
+-- The widget's history of a session: the newest answer only (the trace detail keeps both).
 CREATE FUNCTION public.session_messages(p_user_id text, p_session_id uuid) RETURNS jsonb
     LANGUAGE plpgsql STABLE
     SET search_path TO ''

@@ -190,7 +190,7 @@ GRANT ALL ON FUNCTION private.trace_channel() TO service_role;
 
 CREATE TRIGGER llm_traces_channel BEFORE INSERT ON public.llm_traces FOR EACH ROW EXECUTE FUNCTION private.trace_channel();
 
--- Same plan as before (docs/performance.md): each filter only when given, dynamic
+-- The explorer's search (docs/performance.md): each filter only when given, dynamic
 -- SQL so every search gets its own plan, tags matching a substring merged per tag.
 -- Sorting by cost pages on (cost_usd, created_at, id), the order of the
 -- llm_traces_cost_created index: many traces share a cost (0 on the offline model),

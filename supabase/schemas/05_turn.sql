@@ -64,7 +64,7 @@ $$;
 REVOKE ALL ON FUNCTION private.choose_agent(p_agent text, p_action jsonb, p_message text, p_session public.conversation_sessions, p_default_agent text, OUT agent_key text, OUT choice text) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.choose_agent(p_agent text, p_action jsonb, p_message text, p_session public.conversation_sessions, p_default_agent text, OUT agent_key text, OUT choice text) TO service_role;
 
--- 8. A finish_turn repeated after it committed: what the first one stored (the current reply).
+-- A finish_turn repeated after it committed: what the first one stored (the current reply).
 CREATE FUNCTION private.finished_turn(p_reply public.conversation_messages) RETURNS jsonb
     LANGUAGE sql STABLE
     SET search_path TO ''
@@ -285,7 +285,7 @@ $$;
 REVOKE ALL ON FUNCTION private.record_steps(p_session_id uuid, p_message_id uuid, p_observations jsonb, p_latency_ms integer, p_input_tokens integer, p_output_tokens integer, p_error text) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.record_steps(p_session_id uuid, p_message_id uuid, p_observations jsonb, p_latency_ms integer, p_input_tokens integer, p_output_tokens integer, p_error text) TO service_role;
 
--- 6. round trip 1 of a regenerate: under the visitor's lock, check the reply is the visitor's
+-- Round trip 1 of a regenerate: under the visitor's lock, check the reply is the visitor's
 -- latest agent answer in an active session, mark it superseded (it carries the request's
 -- client_message_id, so a repeated request replays), and return its question to answer again.
 CREATE FUNCTION private.regenerate_turn(p_user_id text, p_action jsonb, p_client_message_id uuid, p_history_limit integer) RETURNS jsonb
@@ -340,8 +340,8 @@ $_$;
 REVOKE ALL ON FUNCTION private.regenerate_turn(p_user_id text, p_action jsonb, p_client_message_id uuid, p_history_limit integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.regenerate_turn(p_user_id text, p_action jsonb, p_client_message_id uuid, p_history_limit integer) TO service_role;
 
--- 7. A repeated client_message_id returns what the first attempt saw (R8). As before, plus a
--- regenerate: its superseded reply carries the id; the new reply when stored ('replay'), else 'resume'.
+-- A repeated client_message_id returns what the first attempt saw (R8), a regenerate's too:
+-- its superseded reply carries the id; the new reply when stored ('replay'), else 'resume'.
 CREATE FUNCTION private.replayed_turn(p_user_id text, p_client_message_id uuid, p_history_limit integer) RETURNS jsonb
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
@@ -459,7 +459,7 @@ $$;
 REVOKE ALL ON FUNCTION private.store_answer(p_kind text, p_session_id uuid, p_user_id text, p_question public.conversation_messages, p_client_message_id uuid, p_choice text, p_new_session boolean, p_request_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.store_answer(p_kind text, p_session_id uuid, p_user_id text, p_question public.conversation_messages, p_client_message_id uuid, p_choice text, p_new_session boolean, p_request_id text) TO service_role;
 
--- 6. The visitor's message, stored before any model is called (R9): their words, else the pressed
+-- The visitor's message, stored before any model is called (R9): their words, else the pressed
 -- button's label, else the action's id; with how the turn was decided.
 CREATE FUNCTION private.store_question(p_session_id uuid, p_user_id text, p_message text, p_action jsonb, p_client_message_id uuid, p_new_session boolean, p_choice text, p_source_id uuid, p_source_label text, p_request_id text) RETURNS public.conversation_messages
     LANGUAGE plpgsql
@@ -482,7 +482,7 @@ $$;
 REVOKE ALL ON FUNCTION private.store_question(p_session_id uuid, p_user_id text, p_message text, p_action jsonb, p_client_message_id uuid, p_new_session boolean, p_choice text, p_source_id uuid, p_source_label text, p_request_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.store_question(p_session_id uuid, p_user_id text, p_message text, p_action jsonb, p_client_message_id uuid, p_new_session boolean, p_choice text, p_source_id uuid, p_source_label text, p_request_id text) TO service_role;
 
--- 5. begin_turn's first steps: the visitor's lock, then a turn that ends before any session is
+-- begin_turn's first steps: the visitor's lock, then a turn that ends before any session is
 -- chosen (a replay, a rate limit, a regenerate) returns its answer here; null means go on.
 CREATE FUNCTION private.turn_gate(p_user_id text, p_client_message_id uuid, p_action jsonb, p_rate_limit integer, p_client_ip text, p_ip_rate_limit integer, p_history_limit integer) RETURNS jsonb
     LANGUAGE plpgsql
@@ -542,7 +542,7 @@ $$;
 REVOKE ALL ON FUNCTION private.turn_json(p_status text, p_choice text, p_new boolean, p_reason text, p_previous uuid, p_session_id uuid, p_user_message public.conversation_messages, p_reply public.conversation_messages, p_source jsonb, p_history_limit integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.turn_json(p_status text, p_choice text, p_new boolean, p_reason text, p_previous uuid, p_session_id uuid, p_user_message public.conversation_messages, p_reply public.conversation_messages, p_source jsonb, p_history_limit integer) TO service_role;
 
--- 4. What kind of turn this is (as in 20261129001100_begin_turn_agents.sql), as plpgsql (see 2).
+-- What kind of turn this is: 'greeting' (an agent chosen, nothing said), 'menu', 'menu_pick' or 'model'.
 CREATE FUNCTION private.turn_kind(p_message text, p_action jsonb, p_choice text) RETURNS text
     LANGUAGE plpgsql IMMUTABLE
     SET search_path TO ''
@@ -561,7 +561,10 @@ $$;
 REVOKE ALL ON FUNCTION private.turn_kind(p_message text, p_action jsonb, p_choice text) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.turn_kind(p_message text, p_action jsonb, p_choice text) TO service_role;
 
--- 7. begin_turn (as in 20261129011000_regenerate_reply.sql), as its numbered steps.
+-- Round trip 1 of a chat turn: the visitor's lock, replays and rate limits (turn_gate), the session
+-- (resolve_session, choose_agent, open_session), the question stored before any model runs
+-- (store_question; a menu's answer store_answer), and what the agent run needs (turn_json).
+-- docs/architecture.md, "SQL functions".
 CREATE FUNCTION public.begin_turn(p_user_id text, p_message text DEFAULT NULL::text, p_session_id uuid DEFAULT NULL::uuid, p_agent text DEFAULT NULL::text, p_default_agent text DEFAULT 'product_recommendation'::text, p_model_key text DEFAULT 'offline'::text, p_tracking boolean DEFAULT true, p_client_message_id uuid DEFAULT NULL::uuid, p_action jsonb DEFAULT NULL::jsonb, p_channel text DEFAULT 'web'::text, p_idle_minutes integer DEFAULT 1440, p_rate_limit integer DEFAULT 0, p_client_ip text DEFAULT NULL::text, p_ip_rate_limit integer DEFAULT 0, p_history_limit integer DEFAULT 20, p_request_id text DEFAULT NULL::text) RETURNS jsonb
     LANGUAGE plpgsql
     SET search_path TO ''
@@ -613,7 +616,7 @@ $$;
 REVOKE ALL ON FUNCTION public.begin_turn(p_user_id text, p_message text, p_session_id uuid, p_agent text, p_default_agent text, p_model_key text, p_tracking boolean, p_client_message_id uuid, p_action jsonb, p_channel text, p_idle_minutes integer, p_rate_limit integer, p_client_ip text, p_ip_rate_limit integer, p_history_limit integer, p_request_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.begin_turn(p_user_id text, p_message text, p_session_id uuid, p_agent text, p_default_agent text, p_model_key text, p_tracking boolean, p_client_message_id uuid, p_action jsonb, p_channel text, p_idle_minutes integer, p_rate_limit integer, p_client_ip text, p_ip_rate_limit integer, p_history_limit integer, p_request_id text) TO service_role;
 
--- 10. finish_turn as in 20261129001200_finish_turn_observations.sql, with one current reply per
+-- Round trip 2 of a chat turn: the reply, its steps and flows, and a handoff, with one current reply per
 -- question (a regenerate's new reply is stored beside the superseded one, which then points to it)
 CREATE FUNCTION public.finish_turn(p_user_message_id uuid, p_content text DEFAULT NULL::text, p_metadata jsonb DEFAULT '{}'::jsonb, p_flows jsonb DEFAULT NULL::jsonb, p_input_tokens integer DEFAULT 0, p_output_tokens integer DEFAULT 0, p_latency_ms integer DEFAULT 0, p_partial boolean DEFAULT false, p_error text DEFAULT NULL::text, p_observations jsonb DEFAULT '[]'::jsonb, p_handoff jsonb DEFAULT NULL::jsonb) RETURNS jsonb
     LANGUAGE plpgsql

@@ -724,7 +724,7 @@ $$;
 REVOKE ALL ON FUNCTION public.dashboard_stats(p_from timestamp with time zone, p_to timestamp with time zone, p_experiment_a text, p_experiment_b text) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.dashboard_stats(p_from timestamp with time zone, p_to timestamp with time zone, p_experiment_a text, p_experiment_b text) TO service_role;
 
--- The per-chart functions (for the SQL editor, as before): their part of dashboard_figures().
+-- The per-chart functions (for the SQL editor): their part of dashboard_figures().
 CREATE FUNCTION public.dashboard_totals(p_from timestamp with time zone DEFAULT NULL::timestamp with time zone, p_to timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS TABLE(traces bigint, visitors bigint, llm_calls bigint, input_tokens bigint, output_tokens bigint, total_tokens bigint, latency_ms bigint, avg_llm_calls numeric, avg_tokens numeric, avg_latency_ms_per_call numeric, positive bigint, negative bigint, pending bigint, positive_ratio numeric, errors bigint, first_trace_at timestamp with time zone, last_trace_at timestamp with time zone, cost_usd numeric, avg_cost_usd numeric, tool_calls bigint, traces_with_errors bigint, votes_up bigint, votes_down bigint)
     LANGUAGE sql STABLE
     SET search_path TO ''

@@ -5,7 +5,7 @@
 -- read a table declared in a later file. Every name is schema-qualified.
 set check_function_bodies = off;
 
--- 2. Operator login sessions: only the sha256 of the cookie's random id is stored.
+-- Operator login sessions: only the sha256 of the cookie's random id is stored.
 CREATE TABLE public.operator_sessions (
     id_hash text NOT NULL,
     token_hash text NOT NULL,
@@ -46,7 +46,8 @@ $_$;
 REVOKE ALL ON FUNCTION public.ensure_admin_token_hash(p_hash text) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.ensure_admin_token_hash(p_hash text) TO service_role;
 
--- operator_authenticate as in 20261129002000_operator_security.sql, counting failures with the private counter.
+-- Signs an operator in with the admin token's hash (failures counted per p_bucket with the shared
+-- rate-limit counter): opens an operator session, or says why not.
 CREATE FUNCTION public.operator_authenticate(p_token_hash text, p_bucket text DEFAULT NULL::text, p_limit integer DEFAULT 0, p_session_hash text DEFAULT NULL::text, p_ttl_minutes integer DEFAULT 720) RETURNS jsonb
     LANGUAGE plpgsql
     SET search_path TO ''
@@ -125,7 +126,7 @@ $$;
 REVOKE ALL ON FUNCTION public.operator_session_valid(p_session_hash text) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.operator_session_valid(p_session_hash text) TO service_role;
 
--- 4. The admin token's hash. A configured token (ADMIN_TOKEN) replaces the stored hash;
+-- The admin token's hash. A configured token (ADMIN_TOKEN) replaces the stored hash;
 --    a changed hash is a rotation and revokes every operator session.
 CREATE FUNCTION public.set_admin_token_hash(p_hash text) RETURNS jsonb
     LANGUAGE plpgsql
