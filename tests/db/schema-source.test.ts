@@ -61,14 +61,15 @@ describe("supabase/schemas and supabase/migrations", () => {
   });
 
   it("build the same objects (migra finds nothing, either way)", async () => {
-    expect(await migraSql(migrated, declared)).toBe("");
-    expect(await migraSql(declared, migrated)).toBe("");
+    const missing = "the migrations do not build what supabase/schemas declares: npm run db:diff -- <name> (docs/architecture.md, \"Migrations\")";
+    expect(await migraSql(migrated, declared), missing).toBe("");
+    expect(await migraSql(declared, migrated), missing).toBe("");
   });
 
   it("grant the same privileges, default privileges included, with the same extensions and rows", async () => {
     const a = await catalogFacts(migrated);
     const b = await catalogFacts(declared);
-    expect(factDiff(a, b)).toEqual({});
+    expect(factDiff(a, b), "what the migrations build (-) and what supabase/schemas declares (+)").toEqual({});
     // the comparison is about something: the facts the release depends on are there
     expect(a.defaultPrivileges).toContain("postgres in all schemas on f: postgres EXECUTE");
     expect(a.grants.filter((g) => g.startsWith("function public.begin_turn("))).toEqual([
