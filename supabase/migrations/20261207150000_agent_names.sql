@@ -25,9 +25,6 @@ begin
 end
 $$;
 
-comment on function public.session_json(uuid) is
-  'A session as the app shows it: its agent''s key and name, tag, state, model and trace.';
-
 revoke all on function public.session_json(uuid) from public;
 grant all on function public.session_json(uuid) to service_role;
 
@@ -41,9 +38,6 @@ as $$
                             order by a.menu_position), '[]'::jsonb)
     from public.agents a
 $$;
-
-comment on function public.operator_agents() is
-  'Every agent (key, name, enabled), in menu order: the operator screens'' agent names and filter.';
 
 revoke all on function public.operator_agents() from public;
 grant all on function public.operator_agents() to service_role;
