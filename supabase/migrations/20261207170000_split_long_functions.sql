@@ -290,9 +290,12 @@ $function$
 
 CREATE OR REPLACE FUNCTION private.store_steps(p_trace_id uuid, p_session_id uuid, p_user_id text, p_message_id uuid, p_steps jsonb, p_model_key text)
  RETURNS TABLE(generations bigint, tools bigint, errors bigint, input_tokens bigint, output_tokens bigint, cost_usd numeric, tools_used text[])
- LANGUAGE sql
+ LANGUAGE plpgsql
  SET search_path TO ''
 AS $function$
+#variable_conflict use_column
+begin
+  return query
   with steps as (
     select o, ord,
            coalesce(o ->> 'kind', 'generation') as kind,
@@ -336,7 +339,8 @@ AS $function$
          coalesce(sum(st.output_tokens), 0),
          coalesce(sum(st.cost_usd), 0),
          coalesce(array_agg(distinct st.name) filter (where st.kind = 'tool'), '{}')
-    from stored st
+    from stored st;
+end
 $function$
 ;
 

@@ -201,11 +201,15 @@ REVOKE ALL ON FUNCTION private.menu_reply(p_agent text, OUT content text, OUT me
 GRANT ALL ON FUNCTION private.menu_reply(p_agent text, OUT content text, OUT metadata jsonb) TO service_role;
 
 -- Stores the steps of one turn on its trace (a generation's model defaults to the trace's, its cost
--- comes from the model's prices) and returns their sums for the trace's roll-ups.
+-- comes from the model's prices) and returns their sums for the trace's roll-ups. plpgsql, not sql:
+-- its plan is cached for the session (a sql function's body is planned again on every call).
 CREATE FUNCTION private.store_steps(p_trace_id uuid, p_session_id uuid, p_user_id text, p_message_id uuid, p_steps jsonb, p_model_key text) RETURNS TABLE(generations bigint, tools bigint, errors bigint, input_tokens bigint, output_tokens bigint, cost_usd numeric, tools_used text[])
-    LANGUAGE sql
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
+#variable_conflict use_column
+begin
+  return query
   with steps as (
     select o, ord,
            coalesce(o ->> 'kind', 'generation') as kind,
@@ -249,7 +253,8 @@ CREATE FUNCTION private.store_steps(p_trace_id uuid, p_session_id uuid, p_user_i
          coalesce(sum(st.output_tokens), 0),
          coalesce(sum(st.cost_usd), 0),
          coalesce(array_agg(distinct st.name) filter (where st.kind = 'tool'), '{}')
-    from stored st
+    from stored st;
+end
 $$;
 
 REVOKE ALL ON FUNCTION private.store_steps(p_trace_id uuid, p_session_id uuid, p_user_id text, p_message_id uuid, p_steps jsonb, p_model_key text) FROM PUBLIC;
