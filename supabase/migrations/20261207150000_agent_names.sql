@@ -2,6 +2,8 @@
 -- agent added by SQL shows by its name in the widget's header after a reload, in the trace
 -- explorer's filter and column and on the dashboard, not by its key.
 
+set lock_timeout = '5s';
+
 -- A session's JSON (history, turns, trace detail) carries its agent's name.
 create or replace function public.session_json(p_session_id uuid) returns jsonb
   language plpgsql stable

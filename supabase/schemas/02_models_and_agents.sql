@@ -80,6 +80,9 @@ ALTER TABLE ONLY public.agents
 
 CREATE UNIQUE INDEX agents_menu_position ON public.agents USING btree (menu_position);
 
+-- for the foreign key to llm_models(key): a model's key change or delete finds its agents by index
+CREATE INDEX agents_model_key ON public.agents USING btree (model_key);
+
 ALTER TABLE public.agents ENABLE ROW LEVEL SECURITY;
 
 GRANT ALL ON TABLE public.agents TO service_role;
