@@ -245,7 +245,9 @@ test.describe.serial("trace explorer and dashboard", () => {
 
     expect(await detail.copyTag()).toBe(first.sessionTag);
     await detail.setFeedback("negative", "Suggested a summer jacket");
-    await expect(page.getByTestId("trace-figures").getByTestId("feedback-badge")).toHaveAttribute("data-feedback", "negative");
+    // the operator's rating is their own helpful score; the trace's badge stays the visitor's rating
+    await expect(page.getByTestId("scores-panel").locator('[data-source="operator"] [data-testid="score"][data-name="helpful"]')).toHaveAttribute("data-value", "false");
+    await expect(page.getByTestId("trace-figures").getByTestId("feedback-badge")).toHaveAttribute("data-feedback", "pending");
     await page.screenshot({ path: `${shots}/detail.png`, fullPage: true });
 
     // the visitor's next session, reached from the list of their sessions
@@ -253,7 +255,7 @@ test.describe.serial("trace explorer and dashboard", () => {
     await expect(page).toHaveURL(new RegExp(`/traces/${ana.sessions[1].traceId}$`));
     await expect(page.getByTestId("lifecycle").locator('[data-scope="this"][data-event="started"][data-reason="agent_switch"]')).toHaveCount(1);
 
-    await explorer.goto(`?user=${ana.id}&feedback=negative`);
+    await explorer.goto(`?user=${ana.id}&score=helpful&scoreOp=eq&scoreValue=0`);
     expect(await explorer.rowIds()).toEqual([first.traceId]);
   });
 
@@ -358,7 +360,7 @@ test.describe.serial("trace explorer and dashboard", () => {
     expect(rows.every((r) => r.userId === ana.id)).toBe(true);
     expect(new Set(rows.map((r) => r.sessionTag))).toEqual(new Set(ana.sessions.map((s) => s.sessionTag)));
     const [{ llm_calls }] = await sql<{ llm_calls: number }>("select llm_calls from llm_traces where id = $1", [ana.sessions[0].traceId]);
-    expect(rows.find((r) => r.id === ana.sessions[0].traceId)).toMatchObject({ llmCalls: String(llm_calls), feedback: "negative" });
+    expect(rows.find((r) => r.id === ana.sessions[0].traceId)).toMatchObject({ llmCalls: String(llm_calls), feedback: "pending", scores: "helpful operator admin=false" });
 
     await explorer.filter("agent", "sales_pitch");
     const filtered = (await explorer.exportCsv()).trim().split("\n").slice(1);
