@@ -36,6 +36,11 @@ class Visitor {
     return turn;
   }
 
+  /** The visitor's "Was this chat helpful?" on one of their sessions. */
+  async rate(sessionId: string, rating: "positive" | "negative"): Promise<void> {
+    expect((await this.api.post(`/api/sessions/${sessionId}/feedback`, { data: { rating } })).status()).toBe(200);
+  }
+
   /** The visitor's sessions (traces), oldest first. */
   get sessions(): Turn[] {
     return this.turns.filter((t, i) => this.turns.findIndex((u) => u.traceId === t.traceId) === i);
@@ -382,6 +387,8 @@ test.describe.serial("trace explorer and dashboard", () => {
 
   test("the dashboard draws its charts from SQL aggregates", async ({ page, request }) => {
     expect((await request.get("/api/dashboard")).status()).toBe(401);
+    // the dashboard's ratings are the visitors' (an operator's review is a score of its own)
+    await bob.rate(bob.sessions[0].sessionId, "negative");
     const api = await request.get("/api/dashboard", { headers: { Authorization: `Bearer ${token}` } });
     expect(api.status()).toBe(200);
     const stats = (await api.json()) as { totals: { traces: number; negative: number }; perDay: unknown[]; llmCallsDistribution: { sessions: number }[] };
