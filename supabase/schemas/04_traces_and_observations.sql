@@ -220,6 +220,9 @@ begin
 end
 $$;
 
+revoke all on function private.search_keyset(text, text) from public, anon, authenticated;
+grant all on function private.search_keyset(text, text) to service_role;
+
 -- A trace-level score of the config named $17 (compared with $18 when given).
 create function private.search_score_filter(p_score_op text, p_has_value boolean) returns text
   language plpgsql immutable
@@ -236,6 +239,9 @@ begin
       || case when p_has_value then format(' and s.value %s $18', coalesce(v_op, '=')) else '' end || ')';
 end
 $$;
+
+revoke all on function private.search_score_filter(text, boolean) from public, anon, authenticated;
+grant all on function private.search_score_filter(text, boolean) to service_role;
 
 -- The filters as a where clause over the numbered parameters of search_traces.
 create function private.search_where(p_agent boolean, p_model boolean, p_user boolean, p_feedback boolean, p_from boolean,
@@ -258,6 +264,9 @@ as $$
     || case when p_channel then ' and t.channel = $15' else '' end
 $$;
 
+revoke all on function private.search_where(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) from public, anon, authenticated;
+grant all on function private.search_where(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) to service_role;
+
 -- A substring of few distinct tags: those tags (at most 200), else null (the search scans with ilike).
 create function private.search_tags(p_pattern text) returns text[]
   language sql stable
@@ -273,6 +282,9 @@ as $$
      where g.tag ilike p_pattern
      limit 201) x
 $$;
+
+revoke all on function private.search_tags(text) from public, anon, authenticated;
+grant all on function private.search_tags(text) to service_role;
 
 -- The page's query: one row per trace with its figures, trace-level scores and comment count.
 create function private.search_query(p_value text, p_order text, p_where text, p_source text) returns text
@@ -298,6 +310,9 @@ as $$
        ) r$q$,
     p_value, p_order, p_where, p_source)
 $$;
+
+revoke all on function private.search_query(text, text, text, text) from public, anon, authenticated;
+grant all on function private.search_query(text, text, text, text) to service_role;
 
 create function public.search_traces(p_session_tag text default null, p_q text default null, p_agent text default null,
     p_model text default null, p_user_id text default null, p_feedback text default null, p_from timestamptz default null,
@@ -353,16 +368,8 @@ $$;
 comment on function public.search_traces(text, text, text, text, text, text, timestamptz, timestamptz, text, text, text, uuid, integer, text, boolean, numeric, text, text, text, numeric) is
   'The explorer''s page of traces: filters (tag, agent, model, visitor, feedback, time, tool, errors, cost, channel, a trace-level score), keyset paging.';
 
-revoke all on function private.search_keyset(text, text), private.search_score_filter(text, boolean),
-  private.search_where(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean),
-  private.search_tags(text), private.search_query(text, text, text, text),
-  public.search_traces(text, text, text, text, text, text, timestamptz, timestamptz, text, text, text, uuid, integer, text, boolean, numeric, text, text, text, numeric)
-  from public, anon, authenticated;
-grant all on function private.search_keyset(text, text), private.search_score_filter(text, boolean),
-  private.search_where(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean),
-  private.search_tags(text), private.search_query(text, text, text, text),
-  public.search_traces(text, text, text, text, text, text, timestamptz, timestamptz, text, text, text, uuid, integer, text, boolean, numeric, text, text, text, numeric)
-  to service_role;
+revoke all on function public.search_traces(text, text, text, text, text, text, timestamptz, timestamptz, text, text, text, uuid, integer, text, boolean, numeric, text, text, text, numeric) from public, anon, authenticated;
+grant all on function public.search_traces(text, text, text, text, text, text, timestamptz, timestamptz, text, text, text, uuid, integer, text, boolean, numeric, text, text, text, numeric) to service_role;
 
 -- One trace, its session, the conversation in order (each message with its vote),
 -- the lifecycle events, the visitor's sessions, and every step of every turn.
