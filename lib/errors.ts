@@ -32,6 +32,7 @@ export const errorSurfaces = [
   "maintenance",
   "message",
   "model",
+  "observation",
   "operator",
   "origin",
   "privacy",

@@ -10,6 +10,8 @@
 -- 1. score configs ------------------------------------------------------------------------------
 
 -- A categorical config's labels: 1 to 20, distinct, trimmed, 1 to 60 characters.
+set lock_timeout = '5s';
+
 create function private.valid_categories(p_categories text[]) returns boolean
   language sql immutable
   set search_path = ''
@@ -211,6 +213,8 @@ create trigger llm_traces_erase_scores after update of user_id on public.llm_tra
 
 -- 5. comments -------------------------------------------------------------------------------------
 
+-- a count of one trace's comments, an integer like votes_up
+-- squawk-ignore prefer-bigint-over-int
 alter table public.llm_traces add column comments_count integer not null default 0
   constraint llm_traces_comments_count_check check (comments_count >= 0);
 
