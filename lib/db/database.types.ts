@@ -784,6 +784,24 @@ export type Database = {
           },
         ]
       }
+      maintenance_settings: {
+        Row: {
+          id: boolean
+          session_idle_minutes: number
+          updated_at: string
+        }
+        Insert: {
+          id?: boolean
+          session_idle_minutes?: number
+          updated_at?: string
+        }
+        Update: {
+          id?: boolean
+          session_idle_minutes?: number
+          updated_at?: string
+        }
+        Relationships: []
+      }
       operator_sessions: {
         Row: {
           expires_at: string
@@ -1062,6 +1080,24 @@ export type Database = {
         }
         Relationships: []
       }
+      whatsapp_contacts: {
+        Row: {
+          created_at: string
+          user_id: string
+          wa_id: string
+        }
+        Insert: {
+          created_at?: string
+          user_id: string
+          wa_id: string
+        }
+        Update: {
+          created_at?: string
+          user_id?: string
+          wa_id?: string
+        }
+        Relationships: []
+      }
       whatsapp_inbox: {
         Row: {
           attempts: number
@@ -1244,6 +1280,10 @@ export type Database = {
           p_event: string
           p_request_id?: string
         }
+        Returns: Json
+      }
+      configure_maintenance: {
+        Args: { p_idle_minutes: number }
         Returns: Json
       }
       configure_privacy: {
@@ -1724,6 +1764,10 @@ export type Database = {
       }
       whatsapp_receive: {
         Args: { p_messages: Json }
+        Returns: Json
+      }
+      whatsapp_visitor: {
+        Args: { p_wa_id: string }
         Returns: Json
       }
     }
