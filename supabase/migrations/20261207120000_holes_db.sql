@@ -511,7 +511,9 @@ as $$
                'wa_id', case when p_mask then '[phone]' else c.wa_id end,
                'inbox', coalesce((
                  select jsonb_agg(jsonb_build_object(
-                          'wa_message_id', i.wa_message_id, 'created_at', i.created_at, 'processed_at', i.processed_at,
+                          -- Meta's message ids encode the sender's number (base64): masked with it
+                          'wa_message_id', case when p_mask then null else i.wa_message_id end,
+                          'created_at', i.created_at, 'processed_at', i.processed_at,
                           'message', case when p_mask then private.mask_pii_jsonb(i.message) else i.message end)
                         order by i.created_at, i.wa_message_id)
                    from public.whatsapp_inbox i where i.wa_id = c.wa_id), '[]'::jsonb),
