@@ -13,18 +13,20 @@
 -- ---------------------------------------------------------------------------------------------
 -- 3. SESSION_IDLE_MINUTES where pg_cron's job reads it (as RETENTION_DAYS is in retention_settings)
 
+-- One row: SESSION_IDLE_MINUTES as the app last configured it (configure_maintenance);
+-- run_maintenance() reads it when called without an argument (the pg_cron job).
 create table public.maintenance_settings (
   id boolean primary key default true constraint maintenance_settings_one_row check (id),
   session_idle_minutes integer not null default 1440
     constraint maintenance_settings_idle_minutes check (session_idle_minutes between 1 and 525600),
   updated_at timestamptz not null default now()
 );
-comment on table public.maintenance_settings is
-  'One row: SESSION_IDLE_MINUTES as the app last configured it (configure_maintenance); run_maintenance() reads it when called without an argument (the pg_cron job).';
 alter table public.maintenance_settings enable row level security;
 grant all on table public.maintenance_settings to service_role;
 insert into public.maintenance_settings (id) values (true);
 
+-- Stores SESSION_IDLE_MINUTES (every app instance at start) where run_maintenance() without an
+-- argument reads it.
 create function public.configure_maintenance(p_idle_minutes integer) returns jsonb
   language plpgsql
   set search_path = ''
@@ -39,13 +41,13 @@ begin
   return jsonb_build_object('session_idle_minutes', p_idle_minutes);
 end
 $$;
-comment on function public.configure_maintenance(integer) is
-  'Stores SESSION_IDLE_MINUTES (every app instance at start) where run_maintenance() without an argument reads it.';
 revoke all on function public.configure_maintenance(integer) from public;
 grant execute on function public.configure_maintenance(integer) to service_role;
 
 -- the default goes from 1440 to "what the app configured": a changed default needs a new function
 drop function public.run_maintenance(integer, integer);
+-- The periodic job: closes sessions idle longer than p_idle_minutes (default: maintenance_settings,
+-- i.e. SESSION_IDLE_MINUTES) and forgets finished rate-limit windows.
 create function public.run_maintenance(p_idle_minutes integer default null, p_batch integer default 500) returns jsonb
   language plpgsql
   set search_path = ''
@@ -61,8 +63,6 @@ begin
   return v_idle || jsonb_build_object('rate_limit_windows_deleted', v_windows);
 end
 $$;
-comment on function public.run_maintenance(integer, integer) is
-  'The periodic job: closes sessions idle longer than p_idle_minutes (default: maintenance_settings, i.e. SESSION_IDLE_MINUTES) and forgets finished rate-limit windows.';
 revoke all on function public.run_maintenance(integer, integer) from public;
 grant execute on function public.run_maintenance(integer, integer) to service_role;
 
@@ -94,6 +94,8 @@ $$;
 -- ---------------------------------------------------------------------------------------------
 -- 5. A pressed button is one the agent offered in that session
 
+-- R10: the stored agent message whose button was pressed (its metadata and the button label);
+-- bad_request:action when no agent message of the session offered it (docs/rules.md).
 create or replace function private.action_source(p_session_id uuid, p_action jsonb,
                                                  out message_id uuid, out metadata jsonb, out label text) returns record
   language plpgsql stable
@@ -122,8 +124,6 @@ begin
   end if;
 end
 $$;
-comment on function private.action_source(uuid, jsonb) is
-  'R10: the stored agent message whose button was pressed (its metadata and the button label); bad_request:action when no agent message of the session offered it (docs/rules.md).';
 revoke all on function private.action_source(uuid, jsonb) from public;
 grant execute on function private.action_source(uuid, jsonb) to service_role;
 
@@ -131,6 +131,7 @@ grant execute on function private.action_source(uuid, jsonb) to service_role;
 -- 11. PII masking: normalise, then e-mails, IBANs, cards, addresses, PO boxes, phones; ids stay
 
 -- full-width digits and signs (a phone typed on a CJK keyboard) and odd spaces become ASCII
+-- mask_pii's first step: full-width digits, @ . - + ( ) and unusual spaces as ASCII.
 create function private.pii_normalized(p_text text) returns text
   language sql immutable strict
   set search_path = ''
@@ -139,10 +140,10 @@ as $$
            translate(p_text, '０１２３４５６７８９＠．－＋（）　', '0123456789@.-+() '),
            '[\u00a0\u2000-\u200b\u202f\u205f]', ' ', 'g')
 $$;
-comment on function private.pii_normalized(text) is 'mask_pii''s first step: full-width digits, @ . - + ( ) and unusual spaces as ASCII.';
 
 -- one class of match, each replaced only where its own check says so (replace() would also hit the
 -- same digits inside an id elsewhere in the text): the text is split at the matches and rebuilt
+-- Replaces each match of p_pattern that private.mask_run accepts as p_kind, in place.
 create function private.mask_matches(p_text text, p_pattern text, p_kind text) returns text
   language plpgsql immutable strict
   set search_path = ''
@@ -163,8 +164,8 @@ begin
   return v_out;
 end
 $$;
-comment on function private.mask_matches(text, text, text) is 'Replaces each match of p_pattern that private.mask_run accepts as p_kind, in place.';
 
+-- ISO 13616: the IBAN's mod-97 check.
 create function private.iban_ok(p_iban text) returns boolean
   language plpgsql immutable strict
   set search_path = ''
@@ -188,8 +189,9 @@ begin
   return v_rest = 1;
 end
 $$;
-comment on function private.iban_ok(text) is 'ISO 13616: the IBAN''s mod-97 check.';
 
+-- One matched run of digits: [card] when Luhn-valid, [iban] when mod-97-valid, [phone] when phone-like
+-- (a run of several phones split first).
 create function private.mask_run(p_run text, p_kind text) returns text
   language plpgsql immutable strict
   set search_path = ''
@@ -220,8 +222,8 @@ begin
   return v_out;
 end
 $$;
-comment on function private.mask_run(text, text) is 'One matched run of digits: [card] when Luhn-valid, [iban] when mod-97-valid, [phone] when phone-like (a run of several phones split first).';
 
+-- E-mail addresses (also IDN, IP literals, and written out with at/dot) as [email].
 create function private.mask_emails(p_text text) returns text
   language sql immutable strict
   set search_path = ''
@@ -237,8 +239,9 @@ as $_$
     || '(?:com|org|net|edu|gov|info|biz|io|co|me|app|dev|eu|uk|de|fr|es|it|nl|be|ch|at|se|no|dk|fi|pl|pt|ie|us|ca|au|nz|jp|in|br|mx)\M',
     '[email]', 'g')
 $_$;
-comment on function private.mask_emails(text) is 'E-mail addresses (also IDN, IP literals, and written out with at/dot) as [email].';
 
+-- Street addresses (English, German and Dutch, Romance languages) and PO boxes as [address]; a
+-- postcode and town after one go too.
 create function private.mask_addresses(p_text text) returns text
   language sql immutable strict
   set search_path = ''
@@ -262,8 +265,9 @@ as $_$
     '\m(?:P\.?\s?O\.?\s?Box|Post\s+Office\s+Box|Postfach|Bo[iî]te\s+postale|BP|Apartado(?:\s+de\s+correos)?|Casella\s+postale)\s*\d{1,8}\M',
     '[address]', 'gi')
 $_$;
-comment on function private.mask_addresses(text) is 'Street addresses (English, German and Dutch, Romance languages) and PO boxes as [address]; a postcode and town after one go too.';
 
+-- PII as [email], [iban], [card], [address], [phone] after normalising full-width digits; digits
+-- inside ids (uuids, order numbers) stay (docs/privacy.md, "PII masking").
 create or replace function private.mask_pii(p_text text) returns text
   language plpgsql immutable
   set search_path = ''
@@ -284,16 +288,23 @@ begin
   return private.mask_matches(v, '(?<![\w.-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d[\d .-]{5,}\d(?![\w-]|\.\d)', 'phone');
 end
 $_$;
-comment on function private.mask_pii(text) is
-  'PII as [email], [iban], [card], [address], [phone] after normalising full-width digits; digits inside ids (uuids, order numbers) stay (docs/privacy.md, "PII masking").';
 
 -- ---------------------------------------------------------------------------------------------
 -- 10. A WhatsApp visitor is a keyed hash of their number; the number stays where replies need it
 
--- the key: random, generated once per deployment, never leaves the database
-insert into public.app_settings (key, value)
-values ('visitor_id_key', encode(sha256(convert_to(gen_random_uuid()::text || gen_random_uuid()::text || clock_timestamp()::text, 'UTF8')), 'hex'))
-on conflict (key) do nothing;
+-- The key of the WhatsApp visitor ids: random, made once per deployment on first need (so two
+-- databases built from the same files differ in no row), never leaves the database.
+create function private.visitor_id_key() returns text
+  language plpgsql
+  set search_path = ''
+as $$
+begin
+  insert into public.app_settings (key, value)
+  values ('visitor_id_key', encode(sha256(convert_to(gen_random_uuid()::text || gen_random_uuid()::text || clock_timestamp()::text, 'UTF8')), 'hex'))
+  on conflict (key) do nothing;
+  return (select a.value from public.app_settings a where a.key = 'visitor_id_key');
+end
+$$;
 
 create table public.whatsapp_contacts (
   user_id text primary key constraint whatsapp_contacts_user_id_check check (user_id ~ '^wa_[0-9a-f]{32}$'),
@@ -301,11 +312,11 @@ create table public.whatsapp_contacts (
     constraint whatsapp_contacts_wa_id_check check (wa_id ~ '^[0-9]{1,32}$'),
   created_at timestamptz not null default now()
 );
-comment on table public.whatsapp_contacts is
-  'A WhatsApp visitor''s number behind their pseudonymous user_id (private.whatsapp_user_id): the only place outside the inbox and outbox that holds it; erased with the visitor.';
 alter table public.whatsapp_contacts enable row level security;
 grant all on table public.whatsapp_contacts to service_role;
 
+-- The pseudonymous visitor id of a WhatsApp number: wa_ and 32 hex of sha256(visitor_id_key:number),
+-- stable per deployment.
 create function private.whatsapp_user_id(p_wa_id text) returns text
   language sql stable strict
   set search_path = ''
@@ -313,43 +324,46 @@ as $$
   select 'wa_' || left(encode(sha256(convert_to(a.value || ':' || p_wa_id, 'UTF8')), 'hex'), 32)
     from public.app_settings a where a.key = 'visitor_id_key'
 $$;
-comment on function private.whatsapp_user_id(text) is
-  'The pseudonymous visitor id of a WhatsApp number: wa_ and 32 hex of sha256(visitor_id_key:number), stable per deployment.';
 
+-- A stored WhatsApp message's sender gets their contact row (number ↔ pseudonym).
 create function private.whatsapp_contact() returns trigger
   language plpgsql
   set search_path = ''
 as $$
 begin
+  perform private.visitor_id_key();
   insert into public.whatsapp_contacts (user_id, wa_id) values (private.whatsapp_user_id(new.wa_id), new.wa_id)
   on conflict do nothing;
   return null;
 end
 $$;
-comment on function private.whatsapp_contact() is 'A stored WhatsApp message''s sender gets their contact row (number ↔ pseudonym).';
 create trigger whatsapp_inbox_contact after insert on public.whatsapp_inbox
   for each row execute function private.whatsapp_contact();
 
+-- The visitor id a WhatsApp number's turns run under (a keyed hash, never the number:
+-- docs/channels.md).
 create function public.whatsapp_visitor(p_wa_id text) returns jsonb
   language plpgsql
   set search_path = ''
 as $$
 declare
-  v_user text := private.whatsapp_user_id(p_wa_id);
+  v_user text;
 begin
   if p_wa_id is null or p_wa_id !~ '^[0-9]{1,32}$' then
     raise exception using errcode = 'PT400', message = 'bad_request:whatsapp', detail = 'wa_id must be 1 to 32 digits.';
   end if;
+  perform private.visitor_id_key();
+  v_user := private.whatsapp_user_id(p_wa_id);
   insert into public.whatsapp_contacts (user_id, wa_id) values (v_user, p_wa_id) on conflict do nothing;
   return jsonb_build_object('user_id', v_user);
 end
 $$;
-comment on function public.whatsapp_visitor(text) is
-  'The visitor id a WhatsApp number''s turns run under (a keyed hash, never the number: docs/channels.md).';
 revoke all on function public.whatsapp_visitor(text) from public;
 grant execute on function public.whatsapp_visitor(text) to service_role;
 
 -- a reply goes to the number behind the session's visitor
+-- An agent message of a WhatsApp session is queued in whatsapp_outbox for its visitor's number, in the
+-- transaction that stored it.
 create or replace function private.whatsapp_on_reply() returns trigger
   language plpgsql
   set search_path = ''
@@ -364,8 +378,8 @@ begin
   return null;
 end
 $$;
-comment on function private.whatsapp_on_reply() is 'An agent message of a WhatsApp session is queued in whatsapp_outbox for its visitor''s number, in the transaction that stored it.';
 
+-- The stored button a WhatsApp button reply names, only from a reply sent to that number's visitor.
 create or replace function public.whatsapp_button(p_wa_id text, p_message_id uuid, p_index integer) returns jsonb
   language sql stable
   set search_path = ''
@@ -376,10 +390,9 @@ as $$
    where m.id = p_message_id and s.user_id = private.whatsapp_user_id(p_wa_id) and s.channel = 'whatsapp' and m.role = 'agent'
      and jsonb_typeof(m.metadata -> 'buttons' -> p_index) = 'object'
 $$;
-comment on function public.whatsapp_button(text, uuid, integer) is
-  'The stored button a WhatsApp button reply names, only from a reply sent to that number''s visitor.';
 
 -- re-keys everything a visitor id names (the migration of numbers to pseudonyms below)
+-- Moves every row of visitor p_from to visitor id p_to (ids only).
 create function private.rekey_visitor(p_from text, p_to text) returns void
   language plpgsql
   set search_path = ''
@@ -398,13 +411,17 @@ begin
   delete from public.rate_limit_buckets b where b.bucket = 'chat:' || p_from;
 end
 $$;
-comment on function private.rekey_visitor(text, text) is 'Moves every row of visitor p_from to visitor id p_to (ids only).';
 
 -- WhatsApp visitors from before this migration: their number becomes their pseudonym everywhere
 do $$
 declare
   v_number text;
 begin
+  if not exists (select 1 from public.whatsapp_inbox) and not exists (select 1 from public.whatsapp_outbox)
+     and not exists (select 1 from public.conversation_sessions s where s.channel = 'whatsapp') then
+    return;
+  end if;
+  perform private.visitor_id_key();
   insert into public.whatsapp_contacts (user_id, wa_id)
   select distinct private.whatsapp_user_id(n.wa_id), n.wa_id
     from (select i.wa_id from public.whatsapp_inbox i union select o.wa_id from public.whatsapp_outbox o
@@ -420,6 +437,7 @@ $$;
 -- 9. Export and erasure: voice registrations and the WhatsApp inbox and outbox, with or without a session
 
 -- an operator may name a WhatsApp visitor by their number
+-- The visitor id behind an id or a WhatsApp number (export_visitor, erase_visitor).
 create function private.visitor_of(p_id text) returns text
   language sql stable
   set search_path = ''
@@ -427,8 +445,8 @@ as $$
   select coalesce((select c.user_id from public.whatsapp_contacts c
                     where p_id ~ '^\+?[0-9]{1,32}$' and c.wa_id = ltrim(p_id, '+')), p_id)
 $$;
-comment on function private.visitor_of(text) is 'The visitor id behind an id or a WhatsApp number (export_visitor, erase_visitor).';
 
+-- export_visitor's sessions, messages, traces, feedback and observations.
 create function private.export_conversations(p_user_id text, p_mask boolean) returns jsonb
   language sql stable
   set search_path = ''
@@ -467,8 +485,8 @@ as $$
              order by o.started_at, o.position, o.id)
         from public.llm_observations o where o.user_id = p_user_id), '[]'::jsonb))
 $$;
-comment on function private.export_conversations(text, boolean) is 'export_visitor''s sessions, messages, traces, feedback and observations.';
 
+-- export_visitor's flow states, orders (the bulk_order flow) and session events.
 create function private.export_flows(p_user_id text, p_mask boolean) returns jsonb
   language sql stable
   set search_path = ''
@@ -493,8 +511,9 @@ as $$
       select jsonb_agg(to_jsonb(e) order by e.id)
         from public.session_events e where e.user_id = p_user_id), '[]'::jsonb))
 $$;
-comment on function private.export_flows(text, boolean) is 'export_visitor''s flow states, orders (the bulk_order flow) and session events.';
 
+-- export_visitor's voice registrations and WhatsApp number, inbox and outbox rows (null without a
+-- WhatsApp contact).
 create function private.export_channels(p_user_id text, p_mask boolean) returns jsonb
   language sql stable
   set search_path = ''
@@ -525,9 +544,9 @@ as $$
                    from public.whatsapp_outbox o where o.wa_id = c.wa_id), '[]'::jsonb))
         from public.whatsapp_contacts c where c.user_id = p_user_id));
 $$;
-comment on function private.export_channels(text, boolean) is
-  'export_visitor''s voice registrations and WhatsApp number, inbox and outbox rows (null without a WhatsApp contact).';
 
+-- Everything stored about one visitor (by id, or a WhatsApp number), masked as PII_MASKING says unless
+-- p_mask says otherwise (docs/privacy.md).
 create or replace function public.export_visitor(p_user_id text, p_mask boolean default null) returns jsonb
   language plpgsql stable
   set search_path = ''
@@ -546,9 +565,8 @@ begin
          || private.export_conversations(v_user, v_mask) || private.export_flows(v_user, v_mask) || v_channels;
 end
 $$;
-comment on function public.export_visitor(text, boolean) is
-  'Everything stored about one visitor (by id, or a WhatsApp number), masked as PII_MASKING says unless p_mask says otherwise (docs/privacy.md).';
 
+-- erase_visitor's voice registrations and WhatsApp contact, inbox and outbox rows.
 create function private.erase_channels(p_user_id text) returns jsonb
   language plpgsql
   set search_path = ''
@@ -574,8 +592,10 @@ begin
                             'whatsapp_contacts', (v_wa is not null)::integer);
 end
 $$;
-comment on function private.erase_channels(text) is 'erase_visitor''s voice registrations and WhatsApp contact, inbox and outbox rows.';
 
+-- erase_visitor's conversations: messages, flow states, pending exports and rate-limit bucket deleted;
+-- observations, events, traces, sessions and tag counters re-keyed to the opaque id with their
+-- personal fields cleared.
 create function private.erase_conversations(p_user_id text, p_opaque text) returns jsonb
   language plpgsql
   set search_path = ''
@@ -610,9 +630,9 @@ begin
                             'observations', v_counts[4], 'events', v_counts[5], 'traces', v_counts[6], 'sessions', v_counts[7]);
 end
 $$;
-comment on function private.erase_conversations(text, text) is
-  'erase_visitor''s conversations: messages, flow states, pending exports and rate-limit bucket deleted; observations, events, traces, sessions and tag counters re-keyed to the opaque id with their personal fields cleared.';
 
+-- Erases one visitor (by id, or a WhatsApp number): their text, contact details, recordings and
+-- WhatsApp messages go; counters stay under an opaque id (docs/privacy.md).
 create or replace function public.erase_visitor(p_user_id text, p_requested_by text default 'sql') returns jsonb
   language plpgsql
   set search_path = ''
@@ -644,20 +664,19 @@ begin
   return jsonb_build_object('found', true, 'opaque_id', v_opaque, 'counts', v_counts);
 end
 $$;
-comment on function public.erase_visitor(text, text) is
-  'Erases one visitor (by id, or a WhatsApp number): their text, contact details, recordings and WhatsApp messages go; counters stay under an opaque id (docs/privacy.md).';
 
 -- ---------------------------------------------------------------------------------------------
 -- 11 (continued). Under PII_MASKING=all, what was processed is stored masked too
 
+-- PII_MASKING is all: stored text is masked too.
 create function private.masking_all() returns boolean
   language sql stable
   set search_path = ''
 as $$
   select exists (select 1 from public.privacy_settings s where s.id and s.pii_masking = 'all')
 $$;
-comment on function private.masking_all() is 'PII_MASKING is all: stored text is masked too.';
 
+-- A WhatsApp inbox message, once processed, is kept masked under PII_MASKING=all.
 create function private.mask_processed_inbox() returns trigger
   language plpgsql
   set search_path = ''
@@ -669,11 +688,11 @@ begin
   return new;
 end
 $$;
-comment on function private.mask_processed_inbox() is 'A WhatsApp inbox message, once processed, is kept masked under PII_MASKING=all.';
 create trigger whatsapp_inbox_mask_processed before update of processed_at on public.whatsapp_inbox
   for each row when (old.processed_at is null and new.processed_at is not null)
   execute function private.mask_processed_inbox();
 
+-- A voice transcript, once its question is stored, is kept masked under PII_MASKING=all.
 create function private.mask_processed_voice() returns trigger
   language plpgsql
   set search_path = ''
@@ -686,7 +705,6 @@ begin
   return null;
 end
 $$;
-comment on function private.mask_processed_voice() is 'A voice transcript, once its question is stored, is kept masked under PII_MASKING=all.';
 create trigger conversation_messages_mask_voice after insert on public.conversation_messages
   for each row when (new.role = 'user' and new.audio_url is not null and new.client_message_id is not null)
   execute function private.mask_processed_voice();

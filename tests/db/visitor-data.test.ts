@@ -248,6 +248,7 @@ describe.each(backends)("a WhatsApp visitor's number on $name", ({ open }) => {
     const number = `1555${Math.floor(Math.random() * 1e8).toString().padStart(8, "0")}`;
     const old = await begin(t.db, number, { p_message: "hello", p_channel: "whatsapp", p_client_message_id: randomUUID() });
     await finish(t.db, old.user_message.id);
+    await t.sql("select private.visitor_id_key()");
     const [{ user }] = await t.sql<{ user: string }>("select private.whatsapp_user_id($1) as user", [number]);
     await t.sql("select private.rekey_visitor($1, $2)", [number, user]);
     expect(await whereFound(t, number)).toEqual([]);
