@@ -21,6 +21,7 @@ export type ErrorType =
  * `model` only a language model's (lib/models/errors.ts), `server` anything else unexpected.
  */
 export const errorSurfaces = [
+  "action",
   "agent",
   "audio",
   "chat",

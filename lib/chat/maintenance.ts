@@ -36,6 +36,8 @@ export async function runMaintenance(db: Database, idleMinutes: number): Promise
 
 export async function startMaintenance(db: Database, options: MaintenanceOptions): Promise<Maintenance> {
   const idle: Maintenance = { scheduler: "off", firstRun: Promise.resolve(null), stop() {} };
+  // SESSION_IDLE_MINUTES goes where pg_cron's job (run_maintenance() without an argument) reads it
+  await db.rpc("configure_maintenance", { p_idle_minutes: options.idleMinutes });
   const found = await db.rpc("maintenance_scheduler");
   if (found.scheduler === "pg_cron") {
     log("maintenance.scheduled", { scheduler: "pg_cron", job: found.job, schedule: found.schedule });

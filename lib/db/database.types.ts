@@ -788,6 +788,24 @@ export type Database = {
           },
         ]
       }
+      maintenance_settings: {
+        Row: {
+          id: boolean
+          session_idle_minutes: number
+          updated_at: string
+        }
+        Insert: {
+          id?: boolean
+          session_idle_minutes?: number
+          updated_at?: string
+        }
+        Update: {
+          id?: boolean
+          session_idle_minutes?: number
+          updated_at?: string
+        }
+        Relationships: []
+      }
       operator_sessions: {
         Row: {
           expires_at: string
@@ -1224,6 +1242,24 @@ export type Database = {
         }
         Relationships: []
       }
+      whatsapp_contacts: {
+        Row: {
+          created_at: string
+          user_id: string
+          wa_id: string
+        }
+        Insert: {
+          created_at?: string
+          user_id: string
+          wa_id: string
+        }
+        Update: {
+          created_at?: string
+          user_id?: string
+          wa_id?: string
+        }
+        Relationships: []
+      }
       whatsapp_inbox: {
         Row: {
           attempts: number
@@ -1385,6 +1421,7 @@ export type Database = {
         }
         Returns: Json
       }
+      configure_maintenance: { Args: { p_idle_minutes: number }; Returns: Json }
       configure_privacy: {
         Args: {
           p_capture_content?: boolean
@@ -1923,6 +1960,7 @@ export type Database = {
         Returns: Json
       }
       whatsapp_receive: { Args: { p_messages: Json }; Returns: Json }
+      whatsapp_visitor: { Args: { p_wa_id: string }; Returns: Json }
     }
     Enums: {
       [_ in never]: never

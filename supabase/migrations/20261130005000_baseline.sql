@@ -4793,7 +4793,11 @@ begin
   exception when others then
     v_preload := null; -- not readable by this role; pg_cron's own setting below tells whether it is loaded
   end;
-  v_cron_db := current_setting('cron.database_name', true);
+  begin
+    v_cron_db := current_setting('cron.database_name', true);
+  exception when others then
+    v_cron_db := null; -- superuser-only (pg_read_all_settings): missing_ok does not cover that
+  end;
   if (v_preload is not null and v_preload !~ '(^|,)\s*"?pg_cron"?\s*(,|$)') or (v_preload is null and v_cron_db is null) then
     raise notice 'pg_cron is not preloaded: the app runs maintenance on a timer';
     return;
@@ -4802,7 +4806,7 @@ begin
     raise notice 'pg_cron lives in database %, not here: the app runs maintenance on a timer', coalesce(v_cron_db, 'postgres');
     return;
   end if;
-  create extension if not exists pg_cron;
+  create extension if not exists pg_cron with schema pg_catalog; -- as Supabase installs it, never in public
   -- scheduling under an existing name replaces that job, so re-running this is harmless
   perform cron.schedule('threadline-maintenance', '* * * * *', 'select public.run_maintenance()');
   perform cron.schedule('threadline-retention', '* * * * *', 'select public.apply_retention()');

@@ -18,3 +18,13 @@ CREATE SCHEMA private;
 GRANT USAGE ON SCHEMA private TO service_role;
 
 ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA public GRANT ALL ON FUNCTIONS  TO service_role;
+
+-- Supabase's own default privileges give anon and authenticated every privilege on new tables and
+-- sequences and EXECUTE on new functions of `postgres` in public: taken back, so a new object is
+-- closed to the API roles until granted (docs/architecture.md, "SQL tests").
+alter default privileges in schema public revoke all on tables from anon, authenticated;
+alter default privileges in schema public revoke all on sequences from anon, authenticated;
+alter default privileges in schema public revoke all on functions from anon, authenticated;
+alter default privileges in schema private revoke all on tables from anon, authenticated;
+alter default privileges in schema private revoke all on sequences from anon, authenticated;
+alter default privileges in schema private revoke all on functions from anon, authenticated;

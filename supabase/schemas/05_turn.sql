@@ -6,29 +6,38 @@
 -- read a table declared in a later file. Every name is schema-qualified.
 set check_function_bodies = off;
 
--- The agent message whose button was pressed (latest first) in the session that showed it (R10).
-CREATE FUNCTION private.action_source(p_session_id uuid, p_action jsonb, OUT message_id uuid, OUT metadata jsonb, OUT label text) RETURNS record
-    LANGUAGE plpgsql STABLE
-    SET search_path TO ''
-    AS $$
+-- R10: the stored agent message whose button was pressed (its metadata and the button label);
+-- bad_request:action when no agent message of the session offered it (docs/rules.md).
+create function private.action_source(p_session_id uuid, p_action jsonb,
+                                                 out message_id uuid, out metadata jsonb, out label text) returns record
+  language plpgsql stable
+  set search_path = ''
+as $$
 #variable_conflict use_column
 begin
-  if p_action is null or p_session_id is null then
+  if p_action is null then
     return;
   end if;
-  select m.id, m.metadata, e ->> 'label' into message_id, metadata, label
-    from public.conversation_messages m
-    cross join lateral jsonb_array_elements(
-      case when jsonb_typeof(m.metadata -> 'buttons') = 'array' then m.metadata -> 'buttons' else '[]'::jsonb end) e
-   where m.session_id = p_session_id and m.role = 'agent'
-     and e -> 'action' ->> 'id' = p_action ->> 'id'
-     and (p_action -> 'payload' is null or e -> 'action' -> 'payload' = p_action -> 'payload')
-   order by m.seq desc limit 1;
+  if p_session_id is not null then
+    select m.id, m.metadata, e ->> 'label' into message_id, metadata, label
+      from public.conversation_messages m
+     cross join lateral jsonb_array_elements(
+       case when jsonb_typeof(m.metadata -> 'buttons') = 'array' then m.metadata -> 'buttons' else '[]'::jsonb end) e
+     where m.session_id = p_session_id and m.role = 'agent'
+       and e -> 'action' ->> 'id' = p_action ->> 'id'
+       and (p_action -> 'payload' is null or e -> 'action' -> 'payload' = p_action -> 'payload')
+     order by m.seq desc limit 1;
+  end if;
+  -- the app's own actions run no tool (the menu, an agent's pick, "Try again"); any other action
+  -- must be a button an agent message of that session stored, or a visitor could call any tool
+  if message_id is null and p_action ->> 'id' not in ('menu', 'select_agent', 'regenerate') then
+    raise exception using errcode = 'PT400', message = 'bad_request:action',
+      detail = 'This button was not offered in this conversation.';
+  end if;
 end
 $$;
-
-REVOKE ALL ON FUNCTION private.action_source(p_session_id uuid, p_action jsonb, OUT message_id uuid, OUT metadata jsonb, OUT label text) FROM PUBLIC;
-GRANT ALL ON FUNCTION private.action_source(p_session_id uuid, p_action jsonb, OUT message_id uuid, OUT metadata jsonb, OUT label text) TO service_role;
+revoke all on function private.action_source(uuid, jsonb) from public;
+grant execute on function private.action_source(uuid, jsonb) to service_role;
 
 -- The one home for choosing the agent of a turn: explicit (body or select_agent button), a menu pick,
 -- the session's own agent, or the default. An explicit or default key must be an enabled agent.

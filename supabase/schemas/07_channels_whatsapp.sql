@@ -88,23 +88,25 @@ ALTER TABLE public.whatsapp_outbox ENABLE ROW LEVEL SECURITY;
 
 GRANT ALL ON TABLE public.whatsapp_outbox TO service_role;
 
--- At commit: an agent message of a whatsapp session goes to the outbox once.
-CREATE FUNCTION private.whatsapp_on_reply() RETURNS trigger
-    LANGUAGE plpgsql
-    SET search_path TO ''
-    AS $_$
+-- a reply goes to the number behind the session's visitor
+-- An agent message of a WhatsApp session is queued in whatsapp_outbox for its visitor's number, in the
+-- transaction that stored it.
+create function private.whatsapp_on_reply() returns trigger
+  language plpgsql
+  set search_path = ''
+as $$
 begin
   insert into public.whatsapp_outbox (dedupe_key, message_id, wa_id)
-  select 'message:' || new.id, new.id, s.user_id
+  select 'message:' || new.id, new.id, c.wa_id
     from public.conversation_sessions s
-   where s.id = new.session_id and s.channel = 'whatsapp' and s.user_id ~ '^[0-9]{1,32}$'
+    join public.whatsapp_contacts c on c.user_id = s.user_id
+   where s.id = new.session_id and s.channel = 'whatsapp'
   on conflict (dedupe_key) do nothing;
   return null;
 end
-$_$;
-
-REVOKE ALL ON FUNCTION private.whatsapp_on_reply() FROM PUBLIC;
-GRANT ALL ON FUNCTION private.whatsapp_on_reply() TO service_role;
+$$;
+revoke all on function private.whatsapp_on_reply() from public;
+grant execute on function private.whatsapp_on_reply() to service_role;
 
 CREATE CONSTRAINT TRIGGER conversation_messages_whatsapp_reply AFTER INSERT ON public.conversation_messages DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN ((new.role = 'agent'::text)) EXECUTE FUNCTION private.whatsapp_on_reply();
 
@@ -225,21 +227,17 @@ $$;
 REVOKE ALL ON FUNCTION public.settle_whatsapp_outbox(p_id bigint, p_error text, p_base_ms integer, p_max_ms integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.settle_whatsapp_outbox(p_id bigint, p_error text, p_base_ms integer, p_max_ms integer) TO service_role;
 
--- A tapped button (its id names the reply and the button's position): the stored button and its
--- session, only from a reply sent to this WhatsApp user; null when there is no such button.
-CREATE FUNCTION public.whatsapp_button(p_wa_id text, p_message_id uuid, p_index integer) RETURNS jsonb
-    LANGUAGE sql STABLE
-    SET search_path TO ''
-    AS $$
+-- The stored button a WhatsApp button reply names, only from a reply sent to that number's visitor.
+create function public.whatsapp_button(p_wa_id text, p_message_id uuid, p_index integer) returns jsonb
+  language sql stable
+  set search_path = ''
+as $$
   select jsonb_build_object('session_id', m.session_id, 'button', m.metadata -> 'buttons' -> p_index)
     from public.conversation_messages m
     join public.conversation_sessions s on s.id = m.session_id
-   where m.id = p_message_id and s.user_id = p_wa_id and s.channel = 'whatsapp' and m.role = 'agent'
+   where m.id = p_message_id and s.user_id = private.whatsapp_user_id(p_wa_id) and s.channel = 'whatsapp' and m.role = 'agent'
      and jsonb_typeof(m.metadata -> 'buttons' -> p_index) = 'object'
 $$;
-
-REVOKE ALL ON FUNCTION public.whatsapp_button(p_wa_id text, p_message_id uuid, p_index integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.whatsapp_button(p_wa_id text, p_message_id uuid, p_index integer) TO service_role;
 
 -- A text sent without a turn (say, "voice is unavailable"), once per inbox message, and that message done.
 CREATE FUNCTION public.whatsapp_notice(p_id text, p_text text) RETURNS jsonb
@@ -304,3 +302,96 @@ $$;
 
 REVOKE ALL ON FUNCTION public.whatsapp_receive(p_messages jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.whatsapp_receive(p_messages jsonb) TO service_role;
+
+-- The key of the WhatsApp visitor ids: random, made once per deployment on first need (so two
+-- databases built from the same files differ in no row), never leaves the database.
+create function private.visitor_id_key() returns text
+  language plpgsql
+  set search_path = ''
+as $$
+begin
+  insert into public.app_settings (key, value)
+  values ('visitor_id_key', encode(sha256(convert_to(gen_random_uuid()::text || gen_random_uuid()::text || clock_timestamp()::text, 'UTF8')), 'hex'))
+  on conflict (key) do nothing;
+  return (select a.value from public.app_settings a where a.key = 'visitor_id_key');
+end
+$$;
+revoke all on function private.visitor_id_key() from public;
+grant execute on function private.visitor_id_key() to service_role;
+
+create table public.whatsapp_contacts (
+  user_id text primary key constraint whatsapp_contacts_user_id_check check (user_id ~ '^wa_[0-9a-f]{32}$'),
+  wa_id text not null constraint whatsapp_contacts_wa_id_key unique
+    constraint whatsapp_contacts_wa_id_check check (wa_id ~ '^[0-9]{1,32}$'),
+  created_at timestamptz not null default now()
+);
+alter table public.whatsapp_contacts enable row level security;
+grant all on table public.whatsapp_contacts to service_role;
+
+-- The pseudonymous visitor id of a WhatsApp number: wa_ and 32 hex of sha256(visitor_id_key:number),
+-- stable per deployment.
+create function private.whatsapp_user_id(p_wa_id text) returns text
+  language sql stable strict
+  set search_path = ''
+as $$
+  select 'wa_' || left(encode(sha256(convert_to(a.value || ':' || p_wa_id, 'UTF8')), 'hex'), 32)
+    from public.app_settings a where a.key = 'visitor_id_key'
+$$;
+revoke all on function private.whatsapp_user_id(p_wa_id text) from public;
+grant execute on function private.whatsapp_user_id(p_wa_id text) to service_role;
+
+-- A stored WhatsApp message's sender gets their contact row (number ↔ pseudonym).
+create function private.whatsapp_contact() returns trigger
+  language plpgsql
+  set search_path = ''
+as $$
+begin
+  perform private.visitor_id_key();
+  insert into public.whatsapp_contacts (user_id, wa_id) values (private.whatsapp_user_id(new.wa_id), new.wa_id)
+  on conflict do nothing;
+  return null;
+end
+$$;
+revoke all on function private.whatsapp_contact() from public;
+grant execute on function private.whatsapp_contact() to service_role;
+create trigger whatsapp_inbox_contact after insert on public.whatsapp_inbox
+  for each row execute function private.whatsapp_contact();
+
+-- The visitor id a WhatsApp number's turns run under (a keyed hash, never the number:
+-- docs/channels.md).
+create function public.whatsapp_visitor(p_wa_id text) returns jsonb
+  language plpgsql
+  set search_path = ''
+as $$
+declare
+  v_user text;
+begin
+  if p_wa_id is null or p_wa_id !~ '^[0-9]{1,32}$' then
+    raise exception using errcode = 'PT400', message = 'bad_request:whatsapp', detail = 'wa_id must be 1 to 32 digits.';
+  end if;
+  perform private.visitor_id_key();
+  v_user := private.whatsapp_user_id(p_wa_id);
+  insert into public.whatsapp_contacts (user_id, wa_id) values (v_user, p_wa_id) on conflict do nothing;
+  return jsonb_build_object('user_id', v_user);
+end
+$$;
+revoke all on function public.whatsapp_visitor(text) from public;
+grant execute on function public.whatsapp_visitor(text) to service_role;
+
+-- A WhatsApp inbox message, once processed, is kept masked under PII_MASKING=all.
+create function private.mask_processed_inbox() returns trigger
+  language plpgsql
+  set search_path = ''
+as $$
+begin
+  if private.masking_all() then
+    new.message := private.mask_pii_jsonb(new.message);
+  end if;
+  return new;
+end
+$$;
+revoke all on function private.mask_processed_inbox() from public;
+grant execute on function private.mask_processed_inbox() to service_role;
+create trigger whatsapp_inbox_mask_processed before update of processed_at on public.whatsapp_inbox
+  for each row when (old.processed_at is null and new.processed_at is not null)
+  execute function private.mask_processed_inbox();

@@ -285,3 +285,22 @@ $$;
 
 REVOKE ALL ON FUNCTION public.voice_transcription(p_user_id text, p_client_message_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.voice_transcription(p_user_id text, p_client_message_id uuid) TO service_role;
+
+-- A voice transcript, once its question is stored, is kept masked under PII_MASKING=all.
+create function private.mask_processed_voice() returns trigger
+  language plpgsql
+  set search_path = ''
+as $$
+begin
+  if private.masking_all() then
+    update public.voice_messages v set transcript = private.mask_pii(v.transcript)
+     where v.user_id = new.user_id and v.client_message_id = new.client_message_id;
+  end if;
+  return null;
+end
+$$;
+revoke all on function private.mask_processed_voice() from public;
+grant execute on function private.mask_processed_voice() to service_role;
+create trigger conversation_messages_mask_voice after insert on public.conversation_messages
+  for each row when (new.role = 'user' and new.audio_url is not null and new.client_message_id is not null)
+  execute function private.mask_processed_voice();

@@ -116,58 +116,178 @@ $_$;
 REVOKE ALL ON FUNCTION private.luhn_ok(p_digits text) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.luhn_ok(p_digits text) TO service_role;
 
--- Masks emails, card-like numbers (13–19 digits passing Luhn), street addresses
--- and phone numbers (7–15 digits) as [email], [card], [address], [phone].
-CREATE FUNCTION private.mask_pii(p_text text) RETURNS text
-    LANGUAGE plpgsql IMMUTABLE
-    SET search_path TO ''
-    AS $$
+-- full-width digits and signs (a phone typed on a CJK keyboard) and odd spaces become ASCII
+-- mask_pii's first step: full-width digits, @ . - + ( ) and unusual spaces as ASCII.
+create function private.pii_normalized(p_text text) returns text
+  language sql immutable strict
+  set search_path = ''
+as $$
+  select regexp_replace(
+           translate(p_text, '０１２３４５６７８９＠．－＋（）　', '0123456789@.-+() '),
+           '[\u00a0\u2000-\u200b\u202f\u205f]', ' ', 'g')
+$$;
+revoke all on function private.pii_normalized(p_text text) from public;
+grant execute on function private.pii_normalized(p_text text) to service_role;
+
+-- one class of match, each replaced only where its own check says so (replace() would also hit the
+-- same digits inside an id elsewhere in the text): the text is split at the matches and rebuilt
+-- Replaces each match of p_pattern that private.mask_run accepts as p_kind, in place.
+create function private.mask_matches(p_text text, p_pattern text, p_kind text) returns text
+  language plpgsql immutable strict
+  set search_path = ''
+as $$
 declare
-  v text := p_text;
-  v_match text[];
-  v_digits text;
-  v_part text;
-  v_word text;
+  v_parts text[] := regexp_split_to_array(p_text, p_pattern);
+  v_out text := v_parts[1];
+  v_i integer := 1;
+  v_match text;
 begin
-  if v is null or v = '' then
-    return v;
+  if array_length(v_parts, 1) = 1 then
+    return p_text;
   end if;
-  v := regexp_replace(v, '[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}', '[email]', 'g');
-  for v_match in select regexp_matches(v, '\d(?:[ -]?\d){12,18}', 'g') loop
-    v_digits := regexp_replace(v_match[1], '\D', '', 'g');
-    if length(v_digits) between 13 and 19 and private.luhn_ok(v_digits) then
-      v := replace(v, v_match[1], '[card]');
+  for v_match in select m[1] from regexp_matches(p_text, '(' || p_pattern || ')', 'g') m loop
+    v_i := v_i + 1;
+    v_out := v_out || private.mask_run(v_match, p_kind) || coalesce(v_parts[v_i], '');
+  end loop;
+  return v_out;
+end
+$$;
+revoke all on function private.mask_matches(p_text text, p_pattern text, p_kind text) from public;
+grant execute on function private.mask_matches(p_text text, p_pattern text, p_kind text) to service_role;
+
+-- ISO 13616: the IBAN's mod-97 check.
+create function private.iban_ok(p_iban text) returns boolean
+  language plpgsql immutable strict
+  set search_path = ''
+as $$
+declare
+  v text := upper(regexp_replace(p_iban, '\s', '', 'g'));
+  v_digits text := '';
+  v_rest integer := 0;
+  v_c text;
+begin
+  if v !~ '^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$' then
+    return false;
+  end if;
+  v := substr(v, 5) || substr(v, 1, 4);
+  foreach v_c in array regexp_split_to_array(v, '') loop
+    v_digits := v_digits || case when v_c ~ '[0-9]' then v_c else (ascii(v_c) - 55)::text end;
+  end loop;
+  foreach v_c in array regexp_split_to_array(v_digits, '') loop
+    v_rest := (v_rest * 10 + v_c::integer) % 97;
+  end loop;
+  return v_rest = 1;
+end
+$$;
+revoke all on function private.iban_ok(p_iban text) from public;
+grant execute on function private.iban_ok(p_iban text) to service_role;
+
+-- One matched run of digits: [card] when Luhn-valid, [iban] when mod-97-valid, [phone] when phone-like
+-- (a run of several phones split first).
+create function private.mask_run(p_run text, p_kind text) returns text
+  language plpgsql immutable strict
+  set search_path = ''
+as $$
+declare
+  v_digits text := regexp_replace(p_run, '\D', '', 'g');
+  v_out text := p_run;
+  v_part text;
+begin
+  if p_kind = 'card' then
+    return case when length(v_digits) between 13 and 19 and private.luhn_ok(v_digits) then '[card]' else p_run end;
+  elsif p_kind = 'iban' then
+    return case when private.iban_ok(p_run) then '[iban]' else p_run end;
+  elsif private.phone_like(p_run) then
+    return '[phone]';
+  elsif length(v_digits) <= 15 then
+    return p_run;
+  end if;
+  -- several numbers in a row: split before each "+" or "(", then at spaces
+  foreach v_part in array regexp_split_to_array(p_run, '\s+(?=[+(])') loop
+    if private.phone_like(v_part) then
+      v_out := replace(v_out, v_part, '[phone]');
+    else
+      v_out := replace(v_out, v_part, (select string_agg(case when private.phone_like(w) then '[phone]' else w end, ' ')
+                                          from regexp_split_to_table(v_part, '\s+') w));
     end if;
   end loop;
-  v := regexp_replace(v,
+  return v_out;
+end
+$$;
+revoke all on function private.mask_run(p_run text, p_kind text) from public;
+grant execute on function private.mask_run(p_run text, p_kind text) to service_role;
+
+-- E-mail addresses (also IDN, IP literals, and written out with at/dot) as [email].
+create function private.mask_emails(p_text text) returns text
+  language sql immutable strict
+  set search_path = ''
+as $_$
+  select regexp_replace(regexp_replace(p_text,
+    -- an address, also with non-ASCII letters (IDN) or an IP literal as its domain
+    '[^\s@<>()\[\],;:"'']+@(?:\[[0-9A-Fa-f.:]+\]|(?:[^\s@<>()\[\],;:"''.!?]+\.)+[^\s@<>()\[\],;:"''.!?0-9]{2,})',
+    '[email]', 'g'),
+    -- written out to dodge filters: "name at example dot com", "name (at) example [dot] org"
+    '\m[A-Za-z0-9._%+-]+\s*(?:\(at\)|\[at\]|\s[Aa][Tt]\s)\s*[A-Za-z0-9-]+'
+    || '(?:\s*(?:\(dot\)|\[dot\]|\s[Dd][Oo][Tt]\s|\.)\s*[A-Za-z0-9-]+)*'
+    || '\s*(?:\(dot\)|\[dot\]|\s[Dd][Oo][Tt]\s)\s*'
+    || '(?:com|org|net|edu|gov|info|biz|io|co|me|app|dev|eu|uk|de|fr|es|it|nl|be|ch|at|se|no|dk|fi|pl|pt|ie|us|ca|au|nz|jp|in|br|mx)\M',
+    '[email]', 'g')
+$_$;
+revoke all on function private.mask_emails(p_text text) from public;
+grant execute on function private.mask_emails(p_text text) to service_role;
+
+-- Street addresses (English, German and Dutch, Romance languages) and PO boxes as [address]; a
+-- postcode and town after one go too.
+create function private.mask_addresses(p_text text) returns text
+  language sql immutable strict
+  set search_path = ''
+as $_$
+  select regexp_replace(regexp_replace(regexp_replace(regexp_replace(p_text,
+    -- English: a house number, capitalised words, a street type
     '\m\d{1,5}[A-Za-z]?\s+(?:[A-Z][A-Za-z''.-]*\s+){1,4}'
     || '(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Parkway|Pkwy'
     || '|Highway|Hwy|Square|Sq|street|avenue|boulevard)\M\.?',
-    '[address]', 'g');
-  for v_match in select regexp_matches(v, '(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d[\d .-]{5,}\d', 'g') loop
-    if private.phone_like(v_match[1]) then
-      v := replace(v, v_match[1], '[phone]');
-    elsif length(regexp_replace(v_match[1], '\D', '', 'g')) > 15 then
-      -- several numbers in a row: split before each "+" or "(", then at spaces
-      for v_part in select regexp_split_to_table(v_match[1], '\s+(?=[+(])') loop
-        if private.phone_like(v_part) then
-          v := replace(v, v_part, '[phone]');
-        else
-          for v_word in select regexp_split_to_table(v_part, '\s+') loop
-            if private.phone_like(v_word) then
-              v := replace(v, v_word, '[phone]');
-            end if;
-          end loop;
-        end if;
-      end loop;
-    end if;
-  end loop;
-  return v;
-end
-$$;
+    '[address]', 'g'),
+    -- German/Dutch/Scandinavian: the street type ends the name, the number follows ("Hauptstraße 5")
+    '(?:\m[A-ZÄÖÜ][A-Za-zÄÖÜäöüß-]*\s+)?\m[A-ZÄÖÜ]?[A-Za-zÄÖÜäöüß-]*(?:straße|strasse|Straße|Strasse|str\.|weg|Weg|platz|Platz'
+    || '|allee|Allee|gasse|Gasse|damm|straat|laan|gracht|gatan|vägen|gade|vej)\s+\d{1,4}[a-z]?\M',
+    '[address]', 'g'),
+    -- French, Spanish, Italian, Portuguese: the street type comes first ("12 rue de Rivoli", "Via Roma 10")
+    '(?:\m\d{1,4}(?:\s?(?:bis|ter))?,?\s+)?\m(?:[Rr]ue|[Aa]venue|[Bb]oulevard|[Bb]d|[Pp]lace|[Cc]hemin|[Aa]llée|[Ii]mpasse|[Qq]uai'
+    || '|[Cc]alle|[Aa]venida|[Pp]laza|[Pp]aseo|[Vv]ia|[Vv]iale|[Pp]iazza|[Cc]orso|[Rr]ua)\s+(?:(?:de|du|des|la|le|del|della|di|da|do)\s+|[dl]'')*'
+    || '[A-ZÀ-Ý][A-Za-zÀ-ÿ''-]*(?:\s+[A-ZÀ-Ý][A-Za-zÀ-ÿ''-]*){0,3}(?:,?\s+\d{1,4}\M)?',
+    '[address]', 'g'),
+    -- PO boxes
+    '\m(?:P\.?\s?O\.?\s?Box|Post\s+Office\s+Box|Postfach|Bo[iî]te\s+postale|BP|Apartado(?:\s+de\s+correos)?|Casella\s+postale)\s*\d{1,8}\M',
+    '[address]', 'gi')
+$_$;
+revoke all on function private.mask_addresses(p_text text) from public;
+grant execute on function private.mask_addresses(p_text text) to service_role;
 
-REVOKE ALL ON FUNCTION private.mask_pii(p_text text) FROM PUBLIC;
-GRANT ALL ON FUNCTION private.mask_pii(p_text text) TO service_role;
+-- PII as [email], [iban], [card], [address], [phone] after normalising full-width digits; digits
+-- inside ids (uuids, order numbers) stay (docs/privacy.md, "PII masking").
+create function private.mask_pii(p_text text) returns text
+  language plpgsql immutable
+  set search_path = ''
+as $_$
+declare
+  v text;
+begin
+  if p_text is null or p_text = '' then
+    return p_text;
+  end if;
+  v := private.mask_emails(private.pii_normalized(p_text));
+  -- ids keep their digits: no match starts right after, or ends right before, a letter, digit or dash
+  v := private.mask_matches(v, '(?<![\w-])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}(?![\w-])', 'iban');
+  v := private.mask_matches(v, '(?<![\w.-])\d(?:[ .-]?\d){12,18}(?![\w-]|\.\d)', 'card');
+  v := private.mask_addresses(v);
+  -- a postcode and town right after an address belong to it ("[address], 10115 Berlin")
+  v := regexp_replace(v, '\[address\],?\s+(?:[A-Z]{1,2}-)?\d{4,5}\s+[A-ZÄÖÜÀ-Ý][A-Za-zÄÖÜäöüßÀ-ÿ-]*', '[address]', 'g');
+  return private.mask_matches(v, '(?<![\w.-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d[\d .-]{5,}\d(?![\w-]|\.\d)', 'phone');
+end
+$_$;
+revoke all on function private.mask_pii(p_text text) from public;
+grant execute on function private.mask_pii(p_text text) to service_role;
 
 -- The same for every string inside a jsonb value (keys and non-strings are kept).
 CREATE FUNCTION private.mask_pii_jsonb(p_value jsonb) RETURNS jsonb
@@ -211,6 +331,16 @@ REVOKE ALL ON FUNCTION private.mask_stored_message() FROM PUBLIC;
 GRANT ALL ON FUNCTION private.mask_stored_message() TO service_role;
 
 CREATE TRIGGER conversation_messages_mask_pii BEFORE INSERT OR UPDATE OF content ON public.conversation_messages FOR EACH ROW EXECUTE FUNCTION private.mask_stored_message();
+
+-- PII_MASKING is all: stored text is masked too.
+create function private.masking_all() returns boolean
+  language sql stable
+  set search_path = ''
+as $$
+  select exists (select 1 from public.privacy_settings s where s.id and s.pii_masking = 'all')
+$$;
+revoke all on function private.masking_all() from public;
+grant execute on function private.masking_all() to service_role;
 
 -- What every output calls on message text (CSV export, operator API, OTLP, visitor export).
 CREATE FUNCTION private.masked(p_text text) RETURNS text
@@ -292,6 +422,8 @@ end
 $$;
 
 REVOKE ALL ON FUNCTION private.retention_channels(p_cutoff timestamp with time zone, p_batch integer) FROM PUBLIC;
+-- apply_retention (security invoker) calls it as service_role on Supabase: granted by 20261207120000_holes_db
+GRANT ALL ON FUNCTION private.retention_channels(p_cutoff timestamp with time zone, p_batch integer) TO service_role;
 
 -- Whole monthly partitions of llm_observations entirely older than p_days, dropped through
 -- pg_partman (their traces marked first); 0 where the table is not partitioned or pg_partman does
@@ -484,83 +616,125 @@ $$;
 REVOKE ALL ON FUNCTION public.configure_retention(p_days integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.configure_retention(p_days integer) TO service_role;
 
--- Erases a visitor: their messages, flow state (contact details and orders), tool
--- arguments and results, request ids and pending exports are deleted; sessions,
--- traces, observations and tag counters are re-keyed to an opaque id, keeping only
--- anonymous counters and tags. Returns what was erased.
-CREATE FUNCTION public.erase_visitor(p_user_id text, p_requested_by text DEFAULT 'sql'::text) RETURNS jsonb
-    LANGUAGE plpgsql
-    SET search_path TO ''
-    AS $$
+-- erase_visitor's voice registrations and WhatsApp contact, inbox and outbox rows.
+create function private.erase_channels(p_user_id text) returns jsonb
+  language plpgsql
+  set search_path = ''
+as $$
 declare
+  v_wa text := (select c.wa_id from public.whatsapp_contacts c where c.user_id = p_user_id);
+  v_voice integer;
+  v_inbox integer := 0;
+  v_outbox integer := 0;
+begin
+  -- their recordings' files are queued in audio_deletions by the delete's own trigger
+  delete from public.voice_messages v where v.user_id = p_user_id;
+  get diagnostics v_voice = row_count;
+  if v_wa is not null then
+    -- pending messages go too: an erased sender is not answered
+    delete from public.whatsapp_inbox i where i.wa_id = v_wa;
+    get diagnostics v_inbox = row_count;
+    delete from public.whatsapp_outbox o where o.wa_id = v_wa;
+    get diagnostics v_outbox = row_count;
+    delete from public.whatsapp_contacts c where c.user_id = p_user_id;
+  end if;
+  return jsonb_build_object('voice_messages', v_voice, 'whatsapp_inbox', v_inbox, 'whatsapp_outbox', v_outbox,
+                            'whatsapp_contacts', (v_wa is not null)::integer);
+end
+$$;
+revoke all on function private.erase_channels(p_user_id text) from public;
+grant execute on function private.erase_channels(p_user_id text) to service_role;
+
+-- erase_visitor's conversations: messages, flow states, pending exports and rate-limit bucket deleted;
+-- observations, events, traces, sessions and tag counters re-keyed to the opaque id with their
+-- personal fields cleared.
+create function private.erase_conversations(p_user_id text, p_opaque text) returns jsonb
+  language plpgsql
+  set search_path = ''
+as $$
+declare
+  v_counts integer[];
+  v_n integer;
+begin
+  delete from public.flow_states f using public.conversation_sessions s where f.session_id = s.id and s.user_id = p_user_id;
+  get diagnostics v_n = row_count; v_counts := v_counts || v_n;
+  delete from public.conversation_messages m where m.user_id = p_user_id;
+  get diagnostics v_n = row_count; v_counts := v_counts || v_n;
+  delete from public.otlp_outbox o where o.user_id = p_user_id;
+  get diagnostics v_n = row_count; v_counts := v_counts || v_n;
+  delete from public.rate_limit_buckets b where b.bucket = 'chat:' || p_user_id;
+  update public.llm_observations o set user_id = p_opaque, arguments = null, result = null, error = null
+   where o.user_id = p_user_id;
+  get diagnostics v_n = row_count; v_counts := v_counts || v_n;
+  update public.session_events e
+     set user_id = p_opaque, request_id = null,
+         detail = coalesce((select jsonb_object_agg(d.key, d.value) from jsonb_each(e.detail) d
+                             where d.key in ('from_agent', 'to_agent', 'via')), '{}'::jsonb)
+   where e.user_id = p_user_id;
+  get diagnostics v_n = row_count; v_counts := v_counts || v_n;
+  update public.llm_traces t set user_id = p_opaque, feedback_comment = null, last_error = null, updated_at = now()
+   where t.user_id = p_user_id;
+  get diagnostics v_n = row_count; v_counts := v_counts || v_n;
+  update public.conversation_sessions s set user_id = p_opaque, metadata = '{}'::jsonb where s.user_id = p_user_id;
+  get diagnostics v_n = row_count; v_counts := v_counts || v_n;
+  update public.session_tag_counters c set user_id = p_opaque where c.user_id = p_user_id;
+  return jsonb_build_object('flow_states', v_counts[1], 'messages', v_counts[2], 'pending_exports', v_counts[3],
+                            'observations', v_counts[4], 'events', v_counts[5], 'traces', v_counts[6], 'sessions', v_counts[7]);
+end
+$$;
+revoke all on function private.erase_conversations(p_user_id text, p_opaque text) from public;
+grant execute on function private.erase_conversations(p_user_id text, p_opaque text) to service_role;
+
+-- re-keys everything a visitor id names (the migration of numbers to pseudonyms below)
+-- Moves every row of visitor p_from to visitor id p_to (ids only).
+create function private.rekey_visitor(p_from text, p_to text) returns void
+  language plpgsql
+  set search_path = ''
+as $$
+begin
+  update public.conversation_sessions s set user_id = p_to where s.user_id = p_from;
+  update public.conversation_messages m set user_id = p_to where m.user_id = p_from;
+  update public.llm_traces t set user_id = p_to where t.user_id = p_from;
+  update public.llm_observations o set user_id = p_to where o.user_id = p_from;
+  update public.session_events e set user_id = p_to where e.user_id = p_from;
+  update public.session_tag_counters c set user_id = p_to where c.user_id = p_from;
+  update public.voice_messages v set user_id = p_to where v.user_id = p_from;
+  update public.otlp_outbox o
+     set user_id = p_to, payload = replace(o.payload::text, '"' || p_from || '"', '"' || p_to || '"')::jsonb
+   where o.user_id = p_from;
+  delete from public.rate_limit_buckets b where b.bucket = 'chat:' || p_from;
+end
+$$;
+revoke all on function private.rekey_visitor(p_from text, p_to text) from public;
+grant execute on function private.rekey_visitor(p_from text, p_to text) to service_role;
+
+-- Erases one visitor (by id, or a WhatsApp number): their text, contact details, recordings and
+-- WhatsApp messages go; counters stay under an opaque id (docs/privacy.md).
+create function public.erase_visitor(p_user_id text, p_requested_by text default 'sql') returns jsonb
+  language plpgsql
+  set search_path = ''
+as $$
+declare
+  v_user text := private.visitor_of(p_user_id);
   v_opaque text := 'erased_' || replace(gen_random_uuid()::text, '-', '');
   v_session uuid;
-  v_sessions integer;
-  v_messages integer;
-  v_traces integer;
-  v_observations integer;
-  v_flows integer;
-  v_events integer;
-  v_outbox integer;
   v_counts jsonb;
 begin
   if p_requested_by is null or p_requested_by not in ('operator', 'visitor', 'sql') then
     raise exception using errcode = 'PT400', message = 'bad_request:visitor', detail = 'requested_by must be operator, visitor or sql.';
   end if;
-  if p_user_id is null or p_user_id like 'erased\_%' then
+  if v_user is null or v_user like 'erased\_%' then
     raise exception using errcode = 'PT404', message = 'not_found:visitor', detail = 'Nothing is stored about this visitor.';
   end if;
   -- the visitor's turns wait (or run first): nothing is written for them half-way through
-  perform pg_advisory_xact_lock(hashtextextended('threadline:visitor:' || p_user_id, 0));
-
+  perform pg_advisory_xact_lock(hashtextextended('threadline:visitor:' || v_user, 0));
   -- an erased visitor has no active session
-  for v_session in
-    select s.id from public.conversation_sessions s where s.user_id = p_user_id and s.is_active
-  loop
+  for v_session in select s.id from public.conversation_sessions s where s.user_id = v_user and s.is_active loop
     perform public.close_session(v_session, 'user', 'ended', null);
   end loop;
-
-  delete from public.flow_states f
-   using public.conversation_sessions s
-   where f.session_id = s.id and s.user_id = p_user_id;
-  get diagnostics v_flows = row_count;
-
-  delete from public.conversation_messages m where m.user_id = p_user_id;
-  get diagnostics v_messages = row_count;
-
-  delete from public.otlp_outbox o where o.user_id = p_user_id;
-  get diagnostics v_outbox = row_count;
-
-  delete from public.rate_limit_buckets b where b.bucket = 'chat:' || p_user_id;
-
-  update public.llm_observations o
-     set user_id = v_opaque, arguments = null, result = null, error = null
-   where o.user_id = p_user_id;
-  get diagnostics v_observations = row_count;
-
-  update public.session_events e
-     set user_id = v_opaque, request_id = null,
-         detail = coalesce((select jsonb_object_agg(d.key, d.value) from jsonb_each(e.detail) d
-                             where d.key in ('from_agent', 'to_agent', 'via')), '{}'::jsonb)
-   where e.user_id = p_user_id;
-  get diagnostics v_events = row_count;
-
-  update public.llm_traces t
-     set user_id = v_opaque, feedback_comment = null, last_error = null, updated_at = now()
-   where t.user_id = p_user_id;
-  get diagnostics v_traces = row_count;
-
-  update public.conversation_sessions s
-     set user_id = v_opaque, metadata = '{}'::jsonb
-   where s.user_id = p_user_id;
-  get diagnostics v_sessions = row_count;
-
-  update public.session_tag_counters c set user_id = v_opaque where c.user_id = p_user_id;
-
-  v_counts := jsonb_build_object('sessions', v_sessions, 'messages', v_messages, 'traces', v_traces,
-                                 'observations', v_observations, 'flow_states', v_flows, 'events', v_events,
-                                 'pending_exports', v_outbox);
-  if v_sessions = 0 and v_messages = 0 and v_observations = 0 then
+  v_counts := private.erase_channels(v_user);
+  v_counts := private.erase_conversations(v_user, v_opaque) || v_counts;
+  if not exists (select 1 from jsonb_each_text(v_counts) c where c.key <> 'pending_exports' and c.value::integer > 0) then
     return jsonb_build_object('found', false, 'opaque_id', null, 'counts', v_counts);
   end if;
   insert into public.erasures (opaque_id, requested_by, counts) values (v_opaque, p_requested_by, v_counts);
@@ -568,61 +742,70 @@ begin
 end
 $$;
 
-REVOKE ALL ON FUNCTION public.erase_visitor(p_user_id text, p_requested_by text) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.erase_visitor(p_user_id text, p_requested_by text) TO service_role;
+-- an operator may name a WhatsApp visitor by their number
+-- The visitor id behind an id or a WhatsApp number (export_visitor, erase_visitor).
+create function private.visitor_of(p_id text) returns text
+  language sql stable
+  set search_path = ''
+as $$
+  select coalesce((select c.user_id from public.whatsapp_contacts c
+                    where p_id ~ '^\+?[0-9]{1,32}$' and c.wa_id = ltrim(p_id, '+')), p_id)
+$$;
+revoke all on function private.visitor_of(p_id text) from public;
+grant execute on function private.visitor_of(p_id text) to service_role;
 
--- Everything stored about one visitor. p_mask: null follows PII_MASKING (masked unless off),
--- true or false decides (an operator entitled to the raw data passes false).
-CREATE FUNCTION public.export_visitor(p_user_id text, p_mask boolean DEFAULT NULL::boolean) RETURNS jsonb
-    LANGUAGE plpgsql STABLE
-    SET search_path TO ''
-    AS $$
-declare
-  v_mask boolean := coalesce(p_mask, private.masking_outputs());
-begin
-  if p_user_id is null or not exists (select 1 from public.conversation_sessions s where s.user_id = p_user_id) then
-    raise exception using errcode = 'PT404', message = 'not_found:visitor', detail = 'Nothing is stored about this visitor.';
-  end if;
-  return jsonb_build_object(
-    'user_id', p_user_id,
-    'exported_at', now(),
-    'masked', v_mask,
+-- export_visitor's sessions, messages, traces, feedback and observations.
+create function private.export_conversations(p_user_id text, p_mask boolean) returns jsonb
+  language sql stable
+  set search_path = ''
+as $$
+  select jsonb_build_object(
     'sessions', coalesce((
       select jsonb_agg(to_jsonb(s) || jsonb_build_object(
-               'metadata', case when v_mask then private.mask_pii_jsonb(s.metadata) else s.metadata end)
+               'metadata', case when p_mask then private.mask_pii_jsonb(s.metadata) else s.metadata end)
              order by s.started_at, s.id)
         from public.conversation_sessions s where s.user_id = p_user_id), '[]'::jsonb),
     'messages', coalesce((
       select jsonb_agg(to_jsonb(m) || jsonb_build_object(
-               'content', case when v_mask then private.mask_pii(m.content) else m.content end,
-               'metadata', case when v_mask then private.mask_pii_jsonb(m.metadata) else m.metadata end)
+               'content', case when p_mask then private.mask_pii(m.content) else m.content end,
+               'metadata', case when p_mask then private.mask_pii_jsonb(m.metadata) else m.metadata end)
              order by m.seq)
         from public.conversation_messages m where m.user_id = p_user_id), '[]'::jsonb),
     'traces', coalesce((
       select jsonb_agg(to_jsonb(t) || jsonb_build_object(
-               'feedback_comment', case when v_mask then private.mask_pii(t.feedback_comment) else t.feedback_comment end,
-               'last_error', case when v_mask then private.mask_pii(t.last_error) else t.last_error end)
+               'feedback_comment', case when p_mask then private.mask_pii(t.feedback_comment) else t.feedback_comment end,
+               'last_error', case when p_mask then private.mask_pii(t.last_error) else t.last_error end)
              order by t.created_at, t.id)
         from public.llm_traces t where t.user_id = p_user_id), '[]'::jsonb),
     'feedback', coalesce((
       select jsonb_agg(jsonb_build_object(
                'trace_id', t.id, 'session_id', t.session_id, 'rating', t.feedback,
-               'comment', case when v_mask then private.mask_pii(t.feedback_comment) else t.feedback_comment end,
+               'comment', case when p_mask then private.mask_pii(t.feedback_comment) else t.feedback_comment end,
                'votes_up', t.votes_up, 'votes_down', t.votes_down)
              order by t.created_at, t.id)
         from public.llm_traces t
        where t.user_id = p_user_id and (t.feedback <> 'pending' or t.votes_up > 0 or t.votes_down > 0)), '[]'::jsonb),
     'observations', coalesce((
       select jsonb_agg(to_jsonb(o) || jsonb_build_object(
-               'arguments', case when v_mask then private.mask_pii_jsonb(o.arguments) else o.arguments end,
-               'result', case when v_mask then private.mask_pii_jsonb(o.result) else o.result end,
-               'error', case when v_mask then private.mask_pii(o.error) else o.error end)
+               'arguments', case when p_mask then private.mask_pii_jsonb(o.arguments) else o.arguments end,
+               'result', case when p_mask then private.mask_pii_jsonb(o.result) else o.result end,
+               'error', case when p_mask then private.mask_pii(o.error) else o.error end)
              order by o.started_at, o.position, o.id)
-        from public.llm_observations o where o.user_id = p_user_id), '[]'::jsonb),
+        from public.llm_observations o where o.user_id = p_user_id), '[]'::jsonb))
+$$;
+revoke all on function private.export_conversations(p_user_id text, p_mask boolean) from public;
+grant execute on function private.export_conversations(p_user_id text, p_mask boolean) to service_role;
+
+-- export_visitor's flow states, orders (the bulk_order flow) and session events.
+create function private.export_flows(p_user_id text, p_mask boolean) returns jsonb
+  language sql stable
+  set search_path = ''
+as $$
+  select jsonb_build_object(
     'flow_states', coalesce((
       select jsonb_agg(jsonb_build_object(
                'session_id', f.session_id, 'flow', f.flow, 'updated_at', f.updated_at,
-               'state', case when v_mask then private.mask_pii_jsonb(f.state) else f.state end)
+               'state', case when p_mask then private.mask_pii_jsonb(f.state) else f.state end)
              order by f.updated_at, f.flow)
         from public.flow_states f join public.conversation_sessions s on s.id = f.session_id
        where s.user_id = p_user_id), '[]'::jsonb),
@@ -630,19 +813,72 @@ begin
     'orders', coalesce((
       select jsonb_agg(jsonb_build_object(
                'session_id', f.session_id, 'updated_at', f.updated_at,
-               'order', case when v_mask then private.mask_pii_jsonb(f.state) else f.state end)
+               'order', case when p_mask then private.mask_pii_jsonb(f.state) else f.state end)
              order by f.updated_at)
         from public.flow_states f join public.conversation_sessions s on s.id = f.session_id
        where s.user_id = p_user_id and f.flow = 'bulk_order'), '[]'::jsonb),
     'events', coalesce((
       select jsonb_agg(to_jsonb(e) order by e.id)
-        from public.session_events e where e.user_id = p_user_id), '[]'::jsonb)
-  );
+        from public.session_events e where e.user_id = p_user_id), '[]'::jsonb))
+$$;
+revoke all on function private.export_flows(p_user_id text, p_mask boolean) from public;
+grant execute on function private.export_flows(p_user_id text, p_mask boolean) to service_role;
+
+-- export_visitor's voice registrations and WhatsApp number, inbox and outbox rows (null without a
+-- WhatsApp contact).
+create function private.export_channels(p_user_id text, p_mask boolean) returns jsonb
+  language sql stable
+  set search_path = ''
+as $$
+  select jsonb_build_object(
+    'voice_messages', coalesce((
+      select jsonb_agg(jsonb_build_object(
+               'client_message_id', v.client_message_id, 'audio_url', v.audio_url, 'created_at', v.created_at,
+               'transcript', case when p_mask then private.mask_pii(v.transcript) else v.transcript end)
+             order by v.created_at, v.client_message_id)
+        from public.voice_messages v where v.user_id = p_user_id), '[]'::jsonb),
+    'whatsapp', (
+      select jsonb_build_object(
+               'wa_id', case when p_mask then '[phone]' else c.wa_id end,
+               'inbox', coalesce((
+                 select jsonb_agg(jsonb_build_object(
+                          -- Meta's message ids encode the sender's number (base64): masked with it
+                          'wa_message_id', case when p_mask then null else i.wa_message_id end,
+                          'created_at', i.created_at, 'processed_at', i.processed_at,
+                          'message', case when p_mask then private.mask_pii_jsonb(i.message) else i.message end)
+                        order by i.created_at, i.wa_message_id)
+                   from public.whatsapp_inbox i where i.wa_id = c.wa_id), '[]'::jsonb),
+               'outbox', coalesce((
+                 select jsonb_agg(jsonb_build_object(
+                          'id', o.id, 'message_id', o.message_id, 'created_at', o.created_at, 'sent_at', o.sent_at,
+                          'notice', case when p_mask then private.mask_pii(o.notice) else o.notice end)
+                        order by o.id)
+                   from public.whatsapp_outbox o where o.wa_id = c.wa_id), '[]'::jsonb))
+        from public.whatsapp_contacts c where c.user_id = p_user_id));
+$$;
+revoke all on function private.export_channels(p_user_id text, p_mask boolean) from public;
+grant execute on function private.export_channels(p_user_id text, p_mask boolean) to service_role;
+
+-- Everything stored about one visitor (by id, or a WhatsApp number), masked as PII_MASKING says unless
+-- p_mask says otherwise (docs/privacy.md).
+create function public.export_visitor(p_user_id text, p_mask boolean default null) returns jsonb
+  language plpgsql stable
+  set search_path = ''
+as $$
+declare
+  v_mask boolean := coalesce(p_mask, private.masking_outputs());
+  v_user text := private.visitor_of(p_user_id);
+  v_channels jsonb;
+begin
+  v_channels := private.export_channels(v_user, v_mask);
+  if v_user is null or (not exists (select 1 from public.conversation_sessions s where s.user_id = v_user)
+                        and v_channels -> 'voice_messages' = '[]'::jsonb and v_channels -> 'whatsapp' = 'null'::jsonb) then
+    raise exception using errcode = 'PT404', message = 'not_found:visitor', detail = 'Nothing is stored about this visitor.';
+  end if;
+  return jsonb_build_object('user_id', v_user, 'exported_at', now(), 'masked', v_mask)
+         || private.export_conversations(v_user, v_mask) || private.export_flows(v_user, v_mask) || v_channels;
 end
 $$;
-
-REVOKE ALL ON FUNCTION public.export_visitor(p_user_id text, p_mask boolean) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.export_visitor(p_user_id text, p_mask boolean) TO service_role;
 
 -- Masks one text as configured, for the SQL editor and for the app's own outputs.
 CREATE FUNCTION public.mask_pii(p_text text) RETURNS text

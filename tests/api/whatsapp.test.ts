@@ -1,9 +1,11 @@
+import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sign } from "@/lib/channels/whatsapp/signature";
 import { startApp, type App } from "../support/app";
 import { freshPostgresUrl } from "../support/databases";
 import { startGraphServer, type GraphServer, type SentMessage } from "../support/graph-server";
+import { startOtlpReceiver, type OtlpReceiver } from "../support/otlp-receiver";
 
 // The WhatsApp channel against `next start` and a Graph API stand-in (docs/channels.md):
 // signed deliveries only, the same turn as the web, replies through the Postgres outbox.
@@ -12,15 +14,25 @@ const token = "test-access-token";
 const phoneNumberId = "1234567890";
 let app: App;
 let graph: GraphServer;
+let receiver: OtlpReceiver;
 let db: pg.Pool;
+const adminToken = "operator-token-for-whatsapp-tests";
 let seq = 0;
 
 beforeAll(async () => {
   const url = await freshPostgresUrl();
   db = new pg.Pool({ connectionString: url, max: 3 });
   graph = await startGraphServer({ token, phoneNumberId });
+  receiver = await startOtlpReceiver();
   app = await startApp({
     DATABASE_URL: url,
+    ADMIN_TOKEN: adminToken,
+    // a WhatsApp visitor's number must not leave the channel (docs/privacy.md): outputs masked, spans exported
+    PII_MASKING: "export",
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${receiver.url}/v1/traces`,
+    OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf",
+    OTEL_GENAI_CAPTURE_CONTENT: "true",
+    OTLP_OUTBOX_POLL_MS: "100",
     SESSION_SECRET: "test-session-secret",
     WHATSAPP_VERIFY_TOKEN: "verify-me",
     WHATSAPP_APP_SECRET: secret,
@@ -35,6 +47,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.stop();
   await graph?.stop();
+  await receiver?.stop();
   await db?.end();
 });
 
@@ -117,7 +130,7 @@ describe("deliveries", () => {
       expect((await res.json()).error.code).toBe("unauthorized:whatsapp");
     }
     const counts = (await db.query(
-      "select (select count(*) from whatsapp_inbox where wa_id = $1)::int as inbox, (select count(*) from conversation_sessions where user_id = $1)::int as sessions", [from])).rows[0];
+      "select (select count(*) from whatsapp_inbox where wa_id = $1)::int as inbox, (select count(*) from conversation_sessions where user_id = (select c.user_id from whatsapp_contacts c where c.wa_id = $1))::int as sessions", [from])).rows[0];
     expect(counts).toEqual({ inbox: 0, sessions: 0 });
   });
 
@@ -142,14 +155,14 @@ describe("deliveries", () => {
     await settled(from);
 
     const sessions = (await db.query(
-      "select s.agent_type, s.channel, s.is_active, s.end_reason, t.id as trace from conversation_sessions s left join llm_traces t on t.session_id = s.id where s.user_id = $1 order by s.started_at", [from])).rows;
+      "select s.agent_type, s.channel, s.is_active, s.end_reason, t.id as trace from conversation_sessions s left join llm_traces t on t.session_id = s.id where s.user_id = (select c.user_id from whatsapp_contacts c where c.wa_id = $1) order by s.started_at", [from])).rows;
     expect(sessions).toMatchObject([
       { agent_type: "product_recommendation", channel: "whatsapp", is_active: false, end_reason: "agent_switch" },
       { agent_type: "sales_pitch", channel: "whatsapp", is_active: true, end_reason: null },
     ]);
     expect(new Set(sessions.map((s) => s.trace)).size).toBe(2);
     // every agent message went out once, in order
-    const replies = (await db.query("select count(*)::int as n from conversation_messages where user_id = $1 and role = 'agent'", [from])).rows[0].n;
+    const replies = (await db.query("select count(*)::int as n from conversation_messages where user_id = (select c.user_id from whatsapp_contacts c where c.wa_id = $1) and role = 'agent'", [from])).rows[0].n;
     const rows = (await db.query("select count(*)::int as n, sum(attempts)::int as attempts from whatsapp_outbox where wa_id = $1", [from])).rows[0];
     expect(rows.n).toBe(replies);
   });
@@ -161,7 +174,7 @@ describe("deliveries", () => {
     const orders = buttons.find((b) => /Order/.test(b.reply.title))!;
     const greeted = await say(tap(from, orders.reply), 2);
     expect(bodyText(greeted[1])).toMatch(/Order Assistant/);
-    const [active] = (await db.query("select agent_type from conversation_sessions where user_id = $1 and is_active", [from])).rows;
+    const [active] = (await db.query("select agent_type from conversation_sessions where user_id = (select c.user_id from whatsapp_contacts c where c.wa_id = $1) and is_active", [from])).rows;
     expect(active.agent_type).toBe("order_assistant");
     // a forged button id (another reply's) changes nothing and gets a notice
     const forged = await say(tap(from, { id: "tl:00000000-0000-4000-8000-000000000000:0", title: "x" }), 3);
@@ -176,8 +189,8 @@ describe("deliveries", () => {
     await graph.waitFor(from, 1);
     await deliver(envelope([message]));
     await settled(from);
-    const questions = (await db.query("select count(*)::int as n from conversation_messages where user_id = $1 and role = 'user'", [from])).rows[0].n;
-    const answers = (await db.query("select count(*)::int as n from conversation_messages where user_id = $1 and role = 'agent'", [from])).rows[0].n;
+    const questions = (await db.query("select count(*)::int as n from conversation_messages where user_id = (select c.user_id from whatsapp_contacts c where c.wa_id = $1) and role = 'user'", [from])).rows[0].n;
+    const answers = (await db.query("select count(*)::int as n from conversation_messages where user_id = (select c.user_id from whatsapp_contacts c where c.wa_id = $1) and role = 'agent'", [from])).rows[0].n;
     const inbox = (await db.query("select count(*)::int as n from whatsapp_inbox where wa_id = $1", [from])).rows[0].n;
     expect({ questions, answers, inbox }).toEqual({ questions: 1, answers: 1, inbox: 1 });
     const outbox = (await db.query("select count(*)::int as n from whatsapp_outbox where wa_id = $1", [from])).rows[0].n;
@@ -210,8 +223,35 @@ describe("deliveries", () => {
     const sticker = await say({ from, id: `wamid.${from}.sticker`, timestamp: "1", type: "sticker", sticker: { id: "s1" } } as { from: string }, 1);
     expect(bodyText(sticker[0])).toMatch(/text messages/);
     expect(app.logs.some((l) => l.includes("whatsapp.unreadable_delivery"))).toBe(true);
-    const stored = (await db.query("select count(*)::int as n from conversation_messages where user_id = $1", [from])).rows[0].n;
+    const stored = (await db.query("select count(*)::int as n from conversation_messages where user_id = (select c.user_id from whatsapp_contacts c where c.wa_id = $1)", [from])).rows[0].n;
     expect(stored).toBe(0);
+  });
+
+  it("the number stays in the channel: no span, explorer answer, CSV row, export or log line carries it (PII_MASKING=export)", async () => {
+    const from = newWaId();
+    // Meta's ids are opaque here (this file's others spell the number out)
+    await say(text(from, "menu", `wamid.${randomUUID()}`), 1);
+    await say(text(from, "I need a headlamp", `wamid.${randomUUID()}`), 2);
+    await settled(from);
+    const [{ user_id: user }] = (await db.query("select user_id from whatsapp_contacts where wa_id = $1", [from])).rows;
+    expect(user).toMatch(/^wa_[0-9a-f]{32}$/);
+    const auth = { authorization: `Bearer ${adminToken}` };
+    const list = await (await fetch(`${app.url}/api/traces?channel=whatsapp`, { headers: auth })).text();
+    expect(list).toContain(user);
+    const csv = await (await fetch(`${app.url}/api/traces/export?channel=whatsapp`, { headers: auth })).text();
+    expect(csv).toContain(user);
+    // an operator may ask by the number; the answer names the pseudonym and masks the number
+    const exported = await fetch(`${app.url}/api/visitors/${from}/export`, { headers: auth });
+    expect(exported.status).toBe(200);
+    const body = await exported.text();
+    expect(body).toContain(user);
+    for (let i = 0; i < 50 && !receiver.spans().some((sp) => sp.attributes["user.id"] === user); i++) await new Promise((r) => setTimeout(r, 100));
+    const json = (x: unknown) => JSON.stringify(x, (_key, v: unknown) => (typeof v === "bigint" ? String(v) : v));
+    const spans = receiver.spans().filter((sp) => json(sp).includes(user));
+    expect(spans.length).toBeGreaterThan(0);
+    for (const [where, value] of [["/api/traces", list], ["CSV", csv], ["export", body], ["spans", json(receiver.spans())], ["log", app.logs.join("\n")]]) {
+      expect({ where, hasNumber: value.includes(from) }).toEqual({ where, hasNumber: false });
+    }
   });
 
   it("a voice message with no speech service gets a polite text answer", async () => {

@@ -24,6 +24,9 @@ describe("session maintenance on PostgreSQL", () => {
       const { rows: jobs } = await db.pool.query("select jobname, schedule, command, database, active from cron.job where jobname = 'threadline-maintenance'");
       expect(jobs).toEqual([{ jobname: "threadline-maintenance", schedule: "* * * * *", command: "select public.run_maintenance()", database: setting.db, active: true }]);
       expect(await db.rpc("maintenance_scheduler")).toMatchObject({ scheduler: "pg_cron", job: "threadline-maintenance" });
+      // as Supabase installs it: in pg_catalog, never in public (its linter's extension_in_public)
+      const { rows: [ext] } = await db.pool.query("select extnamespace::regnamespace::text as schema from pg_extension where extname = 'pg_cron'");
+      expect(ext).toEqual({ schema: "pg_catalog" });
       // the scheduled command itself runs clean
       await db.pool.query(jobs[0].command);
       // RETENTION_DAYS' job runs beside it (docs/performance.md, "Retention")
@@ -36,6 +39,33 @@ describe("session maintenance on PostgreSQL", () => {
       job.stop();
     } finally {
       await db.close();
+    }
+  });
+
+  it("a role without pg_read_all_settings migrates too: pg_cron's settings are read inside a handler, the app's timer runs the job", async () => {
+    const base = inject("pgUrl");
+    const admin = new pg.Client({ connectionString: base });
+    await admin.connect();
+    const name = `nopriv_${process.pid}_${Date.now().toString(36)}`;
+    try {
+      // like Supabase's postgres: not a superuser, a member of the owner of the default privileges
+      await admin.query(`do $$ begin
+        if not exists (select 1 from pg_roles where rolname = 'tl_migrator') then create role tl_migrator login createrole; end if;
+      end $$`);
+      await admin.query("grant postgres to tl_migrator");
+      await admin.query(`create database ${name} owner tl_migrator`);
+      const url = new URL(base.replace(/\/[^/]*$/, `/${name}`));
+      url.username = "tl_migrator";
+      const result = await migratePostgres(url.toString());
+      expect(result).toBeTruthy();
+      const db = createPostgresDatabase(url.toString());
+      try {
+        expect(await db.rpc("maintenance_scheduler")).toMatchObject({ scheduler: "app" });
+      } finally {
+        await db.close();
+      }
+    } finally {
+      await admin.end();
     }
   });
 

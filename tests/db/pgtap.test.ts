@@ -2,7 +2,8 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshPostgresUrl } from "../support/databases";
+import { migratePostgres } from "@/lib/db/postgres-migrate";
+import { emptyPostgresUrl, freshPostgresUrl } from "../support/databases";
 
 // The SQL tests in supabase/tests/database (the layout `supabase test db` runs), run with pg_prove
 // on a freshly migrated PostgreSQL database; their count goes to test-results/pgtap.json for the
@@ -23,6 +24,40 @@ async function pgtapDatabase(prepare = ""): Promise<URL> {
   await client.query("grant execute on all functions in schema extensions to anon, authenticated, service_role");
   if (prepare) await client.query(prepare);
   await client.end();
+  return url;
+}
+
+// What a Supabase project's `postgres` image sets before any migration of ours: every new table,
+// sequence and function of `postgres` in public is granted to the API roles (supabase/postgres,
+// migrations/db/init-scripts/00000000000000-initial-schema.sql).
+const supabaseDefaults = `
+  grant usage on schema public to postgres, anon, authenticated, service_role;
+  alter default privileges in schema public grant all on tables to postgres, anon, authenticated, service_role;
+  alter default privileges in schema public grant all on functions to postgres, anon, authenticated, service_role;
+  alter default privileges in schema public grant all on sequences to postgres, anon, authenticated, service_role;
+  alter default privileges for role postgres in schema public grant all on tables to anon, authenticated, service_role;
+  alter default privileges for role postgres in schema public grant all on functions to anon, authenticated, service_role;
+  alter default privileges for role postgres in schema public grant all on sequences to anon, authenticated, service_role;`;
+
+/** A database that got Supabase's default privileges first, then the migrations, then pgTAP. */
+async function supabaseDefaultsDatabase(): Promise<URL> {
+  const url = new URL(await emptyPostgresUrl("supa"));
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  // the API roles exist before the migrations on Supabase (the stand-ins migration then changes nothing)
+  await client.query(`do $$ begin
+    if not exists (select 1 from pg_roles where rolname = 'anon') then create role anon nologin noinherit; end if;
+    if not exists (select 1 from pg_roles where rolname = 'authenticated') then create role authenticated nologin noinherit; end if;
+    if not exists (select 1 from pg_roles where rolname = 'service_role') then create role service_role nologin noinherit bypassrls; end if;
+  end $$`);
+  await client.query(supabaseDefaults);
+  await client.end();
+  await migratePostgres(url.toString());
+  const after = new pg.Client({ connectionString: url.toString() });
+  await after.connect();
+  await after.query("create extension if not exists pgtap with schema extensions");
+  await after.query("grant execute on all functions in schema extensions to anon, authenticated, service_role");
+  await after.end();
   return url;
 }
 
@@ -58,6 +93,18 @@ describe("pgTAP on PostgreSQL", () => {
     expect(out).toContain("Result: PASS");
     expect(res.status, out).toBe(0);
     expect(tests).toBeGreaterThan(0);
+  });
+});
+
+// Issue 23 item 2: on a real Supabase project anon and authenticated would get every privilege on
+// new tables and EXECUTE on new functions; the migrations take that back, keeping only SELECT on the
+// tables their RLS policies filter.
+describe("pgTAP under Supabase's default privileges", () => {
+  it("02_security passes: anon and authenticated execute no function and hold no privilege beyond the policies'", async () => {
+    const url = await supabaseDefaultsDatabase();
+    const { res, out } = pgProve(url, "02_security.test.sql");
+    expect(out).toContain("Result: PASS");
+    expect(res.status, out).toBe(0);
   });
 });
 

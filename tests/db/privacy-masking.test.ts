@@ -1,3 +1,5 @@
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { backends, databaseFor } from "../support/databases";
 import { begin, finish, visitor } from "./turn-helpers";
@@ -26,6 +28,12 @@ const untouched = [
   "a card-like number that fails Luhn: 4111 1111 1111 1112",
 ];
 
+/** The covered-formats table of docs/privacy.md ("PII masking"): format, example, masked. */
+const documented: [string, string, string][] = readFileSync("docs/privacy.md", "utf8")
+  .split("\n")
+  .filter((line) => /^\| [^|]+ \| `[^`]*` \| `[^`]*` \|$/.test(line))
+  .map((line) => line.split(" | ").map((cell) => cell.replace(/^\|? ?`?|`? ?\|?$/g, "")) as [string, string, string]);
+
 describe.each(backends)("PII masking on $name", ({ open }) => {
   const t = databaseFor(open);
 
@@ -33,6 +41,37 @@ describe.each(backends)("PII masking on $name", ({ open }) => {
 
   it.each(cases)("masks %s", async (_kind, input, expected) => {
     expect(await mask(input)).toBe(expected);
+  });
+
+  it("docs/privacy.md lists the covered formats", () => {
+    expect(documented.length).toBeGreaterThanOrEqual(25);
+  });
+
+  it.each(documented)("as documented: %s", async (_format, input, expected) => {
+    expect(await mask(input)).toBe(expected);
+  });
+
+  it("under all, a processed WhatsApp inbox message and a voice transcript whose question is stored are kept masked", async () => {
+    await t.db.rpc("configure_privacy", { p_pii_masking: "all" });
+    try {
+      const id = `wamid.${randomUUID()}`;
+      const text = "call me on +44 20 7946 0958 or ana@example.com";
+      await t.db.rpc("whatsapp_receive", { p_messages: [{ id, from: "15550001111", message: { type: "text", text } }] });
+      const inbox = async () => (await t.sql<{ m: { text: string } }>("select message as m from whatsapp_inbox where wa_message_id = $1", [id]))[0].m.text;
+      expect(await inbox()).toBe(text); // the turn still needs it
+      await t.db.rpc("settle_whatsapp_inbox", { p_id: id });
+      expect(await inbox()).toBe("call me on [phone] or [email]");
+
+      const u = visitor();
+      const key = randomUUID();
+      await t.db.rpc("register_voice_message", { p_user_id: u, p_client_message_id: key, p_audio_url: `/api/audio/${randomUUID()}.webm`, p_transcript: text });
+      const transcript = async () => (await t.sql<{ t: string }>("select transcript as t from voice_messages where user_id = $1", [u]))[0].t;
+      expect(await transcript()).toBe(text);
+      await begin(t.db, u, { p_message: text, p_client_message_id: key });
+      expect(await transcript()).toBe("call me on [phone] or [email]");
+    } finally {
+      await t.db.rpc("configure_privacy", { p_pii_masking: "off" });
+    }
   });
 
   it("leaves quantities, prices, dates, SKUs and non-Luhn numbers alone", async () => {

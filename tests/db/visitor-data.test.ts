@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends, type TestDatabase } from "../support/databases";
 import { finishObserved } from "./observed-turn";
-import { begin, visitor } from "./turn-helpers";
+import { begin, finish, rpcAs, visitor } from "./turn-helpers";
 import type { Tables } from "@/lib/db/database.types";
 
 // A visitor's data on request (docs/privacy.md): export_visitor returns everything
@@ -159,5 +159,100 @@ describe.each(backends)("a visitor's data on $name", ({ open }) => {
     // the visitor id may start over: a new session, numbered from 1 again
     const again = await begin(t.db, ana, { p_message: "hello again" });
     expect(again.session.session_tag).toMatch(/_001$/);
+  });
+});
+
+// Issue 23 item 9: a visitor whose only data is a voice transcription, and a WhatsApp sender with
+// only a pending message, are found by export and erase, and nothing of them is left after.
+describe.each(backends)("export and erasure beyond conversations on $name", ({ open }) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await open();
+  });
+  afterAll(() => t?.close());
+
+  it("a visitor with only a voice transcription: exported, erased, the recording queued for deletion", async () => {
+    const v = visitor();
+    const file = `${randomUUID()}.webm`;
+    const said = "ring me on +1 555 010 9999 about the caving trip";
+    await t.db.rpc("register_voice_message", { p_user_id: v, p_client_message_id: randomUUID(), p_audio_url: `/api/audio/${file}`, p_transcript: said });
+    const exported = await t.db.rpc("export_visitor", { p_user_id: v, p_mask: false });
+    expect(exported).toMatchObject({ user_id: v, sessions: [], voice_messages: [{ audio_url: `/api/audio/${file}`, transcript: said }], whatsapp: null });
+    const erased = await t.db.rpc("erase_visitor", { p_user_id: v, p_requested_by: "visitor" });
+    expect(erased).toMatchObject({ found: true, counts: { voice_messages: 1, sessions: 0 } });
+    expect(await whereFound(t, v)).toEqual([]);
+    expect(await whereFound(t, "caving trip")).toEqual([]);
+    expect(await t.sql("select name from audio_deletions where name = $1", [file])).toEqual([{ name: file }]);
+    await expect(t.db.rpc("export_visitor", { p_user_id: v })).rejects.toMatchObject({ code: "not_found:visitor" });
+  });
+
+  it("a WhatsApp sender with only a pending message: exported and erased by number or id, the message dropped, not answered", async () => {
+    const number = `1555${Math.floor(Math.random() * 1e8).toString().padStart(8, "0")}`;
+    const id = `wamid.${randomUUID()}`;
+    await t.db.rpc("whatsapp_receive", { p_messages: [{ id, from: number, message: { type: "text", text: "my secret plan for the glacier" } }] });
+    const { user_id: user } = await t.db.rpc("whatsapp_visitor", { p_wa_id: number });
+    for (const asked of [number, `+${number}`, user]) {
+      const exported = await rpcAs<Export & { whatsapp: { wa_id: string; inbox: { message: { text: string } }[] } }>(
+        t.db, "export_visitor", { p_user_id: asked, p_mask: false });
+      expect(exported).toMatchObject({ user_id: user, sessions: [], whatsapp: { wa_id: number, inbox: [{ message: { text: "my secret plan for the glacier" } }] } });
+    }
+    const erased = await t.db.rpc("erase_visitor", { p_user_id: `+${number}`, p_requested_by: "operator" });
+    expect(erased).toMatchObject({ found: true, counts: { whatsapp_inbox: 1, whatsapp_contacts: 1 } });
+    for (const needle of [number, user, "glacier"]) expect({ needle, found: await whereFound(t, needle) }).toEqual({ needle, found: [] });
+    // the worker finds nothing to answer
+    expect(await t.db.rpc("claim_whatsapp_inbox", { p_ids: [id] })).toEqual([]);
+    await expect(t.db.rpc("export_visitor", { p_user_id: number })).rejects.toMatchObject({ code: "not_found:visitor" });
+  });
+});
+
+// Issue 23 item 10: a WhatsApp visitor's number stays in the channel's own tables; traces, spans,
+// the explorer and the export carry a keyed hash of it.
+describe.each(backends)("a WhatsApp visitor's number on $name", ({ open }) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await open();
+  });
+  afterAll(() => t?.close());
+
+  it("with PII_MASKING=export no trace, span, explorer answer or export carries the number", async () => {
+    await t.db.rpc("configure_privacy", { p_pii_masking: "export", p_otlp_enabled: true, p_capture_content: true });
+    const number = `1555${Math.floor(Math.random() * 1e8).toString().padStart(8, "0")}`;
+    const id = `wamid.${randomUUID()}`;
+    await t.db.rpc("whatsapp_receive", { p_messages: [{ id, from: number, message: { type: "text", text: "25 headlamps please" } }] });
+    const { user_id: user } = await t.db.rpc("whatsapp_visitor", { p_wa_id: number });
+    expect(user).toMatch(/^wa_[0-9a-f]{32}$/);
+    expect((await t.db.rpc("whatsapp_visitor", { p_wa_id: number })).user_id).toBe(user); // stable
+    const turn = await begin(t.db, user, { p_message: "25 headlamps please", p_channel: "whatsapp", p_client_message_id: randomUUID() });
+    await finishObserved(t, turn.user_message.id, "Sure.", [{ kind: "generation", name: "offline", model: "offline", input_tokens: 10, output_tokens: 2 }]);
+    await t.db.rpc("set_feedback", { p_session_id: turn.session.id, p_rating: "positive", p_user_id: user });
+    await t.db.rpc("settle_whatsapp_inbox", { p_id: id });
+
+    // the number is only where replies need it: the inbox, the outbox and the contact row
+    expect((await whereFound(t, number)).sort()).toEqual(["whatsapp_contacts.wa_id", "whatsapp_inbox.wa_id", "whatsapp_outbox.wa_id"]);
+    const spans = await t.sql<{ payload: unknown; user_id: string }>("select payload, user_id from otlp_outbox where session_id = $1", [turn.session.id]);
+    expect(spans.length).toBeGreaterThanOrEqual(2);
+    expect(JSON.stringify(spans)).not.toContain(number);
+    expect(JSON.stringify(spans)).toContain(`"user.id":"${user}"`);
+    const list = await rpcAs<unknown>(t.db, "search_traces", { p_channel: "whatsapp", p_limit: 50 });
+    expect(JSON.stringify(list)).toContain(user);
+    expect(JSON.stringify(list)).not.toContain(number);
+    const detail = await rpcAs<unknown>(t.db, "trace_detail", { p_trace_id: turn.session.trace_id });
+    expect(JSON.stringify(detail)).not.toContain(number);
+    const exported = await rpcAs<Export & { whatsapp: { wa_id: string } }>(t.db, "export_visitor", { p_user_id: number });
+    expect(exported).toMatchObject({ user_id: user, masked: true, whatsapp: { wa_id: "[phone]" } });
+    expect(JSON.stringify(exported)).not.toContain(number);
+    await t.db.rpc("configure_privacy", { p_pii_masking: "off" });
+  });
+
+  it("WhatsApp visitors stored under their number before this release are re-keyed to the hash", async () => {
+    const number = `1555${Math.floor(Math.random() * 1e8).toString().padStart(8, "0")}`;
+    const old = await begin(t.db, number, { p_message: "hello", p_channel: "whatsapp", p_client_message_id: randomUUID() });
+    await finish(t.db, old.user_message.id);
+    await t.sql("select private.visitor_id_key()");
+    const [{ user }] = await t.sql<{ user: string }>("select private.whatsapp_user_id($1) as user", [number]);
+    await t.sql("select private.rekey_visitor($1, $2)", [number, user]);
+    expect(await whereFound(t, number)).toEqual([]);
+    const [s] = await t.sql<{ user_id: string }>("select user_id from conversation_sessions where id = $1", [old.session.id]);
+    expect(s.user_id).toBe(user);
   });
 });

@@ -10,6 +10,9 @@ import { begin, finish, rpcAs } from "./turn-helpers";
 
 const waId = () => `1555${Math.floor(Math.random() * 1e8).toString().padStart(8, "0")}`;
 
+/** The visitor id a number's turns run under: a keyed hash, never the number (docs/privacy.md). */
+const visitorOf = async (db: Parameters<typeof begin>[0], from: string) => (await db.rpc("whatsapp_visitor", { p_wa_id: from })).user_id;
+
 describe.each(backends)("the WhatsApp channel's queues on $name", ({ open }) => {
   const t = databaseFor(open);
 
@@ -33,9 +36,11 @@ describe.each(backends)("the WhatsApp channel's queues on $name", ({ open }) => 
 
   it("an agent reply of a whatsapp session is queued once with its buttons; a web session's is not", async () => {
     const from = waId();
-    const menu = await begin(t.db, from, { p_message: "menu", p_channel: "whatsapp", p_client_message_id: randomUUID() });
+    const user = await visitorOf(t.db, from);
+    expect(user).toMatch(/^wa_[0-9a-f]{32}$/);
+    const menu = await begin(t.db, user, { p_message: "menu", p_channel: "whatsapp", p_client_message_id: randomUUID() });
     expect(menu.session).toMatchObject({ channel: "whatsapp" });
-    const talk = await begin(t.db, from, { p_message: "any headphones?", p_channel: "whatsapp", p_client_message_id: randomUUID() });
+    const talk = await begin(t.db, user, { p_message: "any headphones?", p_channel: "whatsapp", p_client_message_id: randomUUID() });
     await finish(t.db, talk.user_message!.id, { p_content: "Yes, these.", p_metadata: { buttons: [{ label: "A", action: { id: "product_details", payload: { sku: "A" } } }] } });
     await begin(t.db, `web-${randomUUID()}`, { p_message: "menu" });
     const rows = await rpcAs<{ id: number; wa_id: string; content: string; buttons: unknown[]; parts_sent: number }[]>(t.db, "claim_whatsapp_outbox", { p_limit: 100 });
@@ -57,7 +62,7 @@ describe.each(backends)("the WhatsApp channel's queues on $name", ({ open }) => 
 
   it("a tapped button is found only in a reply sent to that WhatsApp user", async () => {
     const from = waId();
-    const menu = await begin(t.db, from, { p_message: "menu", p_channel: "whatsapp", p_client_message_id: randomUUID() });
+    const menu = await begin(t.db, await visitorOf(t.db, from), { p_message: "menu", p_channel: "whatsapp", p_client_message_id: randomUUID() });
     const found = await rpcAs<{ session_id: string; button: { action: { id: string } } }>(t.db, "whatsapp_button", { p_wa_id: from, p_message_id: menu.reply!.id, p_index: 1 });
     expect(found).toMatchObject({ session_id: menu.session.id, button: { action: { id: "select_agent" } } });
     expect(await t.db.rpc("whatsapp_button", { p_wa_id: waId(), p_message_id: menu.reply!.id, p_index: 1 })).toBeNull();
@@ -85,14 +90,17 @@ describe.each(backends)("erasing a WhatsApp visitor on $name", ({ open }) => {
     const id = `wamid.${randomUUID()}`;
     const key = randomUUID();
     await t.db.rpc("whatsapp_receive", { p_messages: [{ id, from, message: { type: "text", text: "call me on 555 123 4567" } }] });
-    await t.db.rpc("register_voice_message", { p_user_id: from, p_client_message_id: key, p_audio_url: "/api/audio/x.ogg", p_transcript: "call me" });
-    await begin(t.db, from, { p_message: "call me on 555 123 4567", p_channel: "whatsapp", p_client_message_id: key });
-    await begin(t.db, from, { p_message: "menu", p_channel: "whatsapp", p_client_message_id: randomUUID() });
+    const user = await visitorOf(t.db, from);
+    await t.db.rpc("register_voice_message", { p_user_id: user, p_client_message_id: key, p_audio_url: "/api/audio/x.ogg", p_transcript: "call me" });
+    await begin(t.db, user, { p_message: "call me on 555 123 4567", p_channel: "whatsapp", p_client_message_id: key });
+    await begin(t.db, user, { p_message: "menu", p_channel: "whatsapp", p_client_message_id: randomUUID() });
     await t.db.rpc("whatsapp_notice", { p_id: id, p_text: "a notice" });
     const count = async () => (await t.sql<{ n: number }>(
       `select ((select count(*) from whatsapp_inbox where wa_id = $1) + (select count(*) from whatsapp_outbox where wa_id = $1)
-             + (select count(*) from voice_messages where user_id = $1))::int as n`, [from]))[0].n;
-    expect(await count()).toBeGreaterThan(2);
+             + (select count(*) from voice_messages where user_id = $2) + (select count(*) from whatsapp_contacts where wa_id = $1))::int as n`,
+      [from, user]))[0].n;
+    expect(await count()).toBeGreaterThan(3);
+    // an operator may name the visitor by their number
     await t.db.rpc("erase_visitor", { p_user_id: from });
     expect(await count()).toBe(0);
   });

@@ -15,7 +15,8 @@ import { parseButtonId } from "./outgoing";
 import type { InboundMessage } from "./webhook";
 
 // One stored WhatsApp message through the SAME chat turn as the web (lib/chat/turn.ts):
-// the visitor is the sender's wa_id, the channel 'whatsapp', and the WhatsApp message id
+// the visitor is a keyed hash of the sender's number (whatsapp_visitor: the number never leaves the
+// channel's own tables, docs/privacy.md), the channel 'whatsapp', and the WhatsApp message id
 // (as a uuid) the clientMessageId, so a message worked twice is answered once (R8).
 // The reply reaches the outbox from the transaction that stored it (whatsapp_on_reply).
 
@@ -34,7 +35,7 @@ const agentKey = /^[a-z][a-z0-9_]{0,63}$/;
 type TurnFields = Partial<TurnRequest> & { fallbackMessage?: string };
 
 /** The turn a WhatsApp message asks for, or a notice to send instead. */
-async function turnFields(db: Database, config: WhatsAppConfig, row: { id: string; from: string }, message: InboundMessage): Promise<TurnFields | { notice: string }> {
+async function turnFields(db: Database, config: WhatsAppConfig, row: { id: string; from: string; visitorId: string }, message: InboundMessage): Promise<TurnFields | { notice: string }> {
   const from = row.from;
   switch (message.type) {
     case "text": {
@@ -63,7 +64,7 @@ async function turnFields(db: Database, config: WhatsAppConfig, row: { id: strin
       try {
         const media = await fetchMedia(config, message.mediaId, voice.maxBytes);
         const prepared = await prepareVoice(db, voice, {
-          visitorId: from, clientMessageId: messageKey("whatsapp", row.id), bytes: media.bytes, mimeType: message.mimeType ?? media.mimeType,
+          visitorId: row.visitorId, clientMessageId: messageKey("whatsapp", row.id), bytes: media.bytes, mimeType: message.mimeType ?? media.mimeType,
         });
         return { message: prepared.transcript, observations: [prepared.observation] };
       } catch (error) {
@@ -80,7 +81,8 @@ async function turnFields(db: Database, config: WhatsAppConfig, row: { id: strin
 }
 
 export async function handleInbound(db: Database, config: WhatsAppConfig, row: { id: string; from: string; message: InboundMessage }): Promise<InboundOutcome> {
-  const fields = await turnFields(db, config, row, row.message);
+  const { user_id: visitorId } = await db.rpc("whatsapp_visitor", { p_wa_id: row.from });
+  const fields = await turnFields(db, config, { ...row, visitorId }, row.message);
   if ("notice" in fields) {
     await db.rpc("whatsapp_notice", { p_id: row.id, p_text: fields.notice });
     return { kind: "notice", text: fields.notice };
@@ -89,7 +91,7 @@ export async function handleInbound(db: Database, config: WhatsAppConfig, row: {
   const e = env();
   const { fallbackMessage, ...turn } = fields;
   const run = (f: Partial<TurnRequest>) => runTurn(db, {
-    visitorId: row.from,
+    visitorId,
     requestId: randomUUID(),
     channel: "whatsapp",
     clientMessageId: messageKey("whatsapp", row.id),

@@ -28,6 +28,7 @@ export const appFunctions = {
     args: z.object({ p_idle_minutes: z.number(), p_batch: opt(z.number()) }),
     result: z.object({ closed: z.number().int().min(0), sessions: sessionEndingSchema.array() }),
   },
+  configure_maintenance: { args: z.object({ p_idle_minutes: z.number().int() }), result: z.object({ session_idle_minutes: z.number().int() }) },
   configure_retention: { args: z.object({ p_days: z.number().int().nullable() }), result: z.object({ retention_days: z.number().nullable() }) },
   apply_retention: {
     args: z.object({ p_batch: opt(z.number()) }),

@@ -23,6 +23,7 @@ export const channelFunctions = {
     result: z.unknown(),
   },
   whatsapp_notice: { args: z.object({ p_id: z.string(), p_text: z.string() }), result: z.unknown() },
+  whatsapp_visitor: { args: z.object({ p_wa_id: z.string() }), result: z.object({ user_id: z.string() }) },
   whatsapp_button: {
     args: z.object({ p_wa_id: z.string(), p_message_id: uuid, p_index: z.number() }),
     result: z.object({ session_id: z.string(), button: buttonSchema }).nullable(),

@@ -3,7 +3,7 @@
 -- privileges and by acting as each role.
 begin;
 set local search_path = extensions, public;
-select plan((select count(*)::int * 3 from pg_class c where c.relnamespace = 'public'::regnamespace and c.relkind = 'r') + 53);
+select plan((select count(*)::int * 3 from pg_class c where c.relnamespace = 'public'::regnamespace and c.relkind = 'r') + 56);
 
 -- Two visitors with a session, a message, a flow state and a trace each (their ids are auth.uid()s).
 do $$
@@ -38,6 +38,27 @@ select table_privs_are('public', c.relname, r,
  cross join unnest(array['anon', 'authenticated', 'service_role']) r
  where c.relnamespace = 'public'::regnamespace and c.relkind = 'r'
  order by c.relname, r;
+
+-- sequences, and what future objects get: nothing for the API roles (a Supabase project's own
+-- defaults grant them everything in public: the migrations revoke that, tests/db/pgtap.test.ts)
+select is_empty($$
+  select c.relname from pg_class c
+   where c.relnamespace in ('public'::regnamespace, 'private'::regnamespace) and c.relkind = 'S'
+     and (has_sequence_privilege('anon', c.oid, 'USAGE, SELECT, UPDATE') or has_sequence_privilege('authenticated', c.oid, 'USAGE, SELECT, UPDATE'))
+$$, 'anon and authenticated may use no sequence');
+select is_empty($$
+  select c.relname, p.privilege_type from pg_class c
+   cross join lateral aclexplode(c.relacl) p
+   where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p', 'v', 'm')
+     and p.grantee in ('anon'::regrole, 'authenticated'::regrole) and p.privilege_type <> 'SELECT'
+$$, 'anon and authenticated hold no table privilege but SELECT (on the tables their policies filter)');
+select is_empty($$
+  select d.defaclrole::regrole::text, d.defaclnamespace::regnamespace::text, d.defaclobjtype, p.privilege_type
+    from pg_default_acl d cross join lateral aclexplode(d.defaclacl) p
+   where d.defaclnamespace in ('public'::regnamespace, 'private'::regnamespace)
+     and d.defaclrole = current_user::regrole
+     and p.grantee in ('anon'::regrole, 'authenticated'::regrole)
+$$, 'the migrating role''s default privileges give anon and authenticated nothing in public or private');
 
 -- the policies: reading only, own rows only, nothing on the secrets
 select policies_are('public', 'conversation_sessions', array['users read their own sessions']);

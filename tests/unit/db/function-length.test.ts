@@ -10,8 +10,6 @@ const MAX_LINES = 60;
 // Being split on their own branches (issue 26): remove each entry once its branch is merged.
 const BEING_SPLIT = new Set([
   "private.otlp_enqueue_turn", // branch queue: the spans are built in TypeScript
-  "public.erase_visitor", // branch holes-db: restates it
-  "public.export_visitor", // branch holes-db: restates it
 ]);
 
 export function functionLengths(sql: string): { name: string; lines: number }[] {
