@@ -1263,6 +1263,10 @@ export type Database = {
         Args: { p_client_ip: string; p_limit: number }
         Returns: Json
       }
+      count_request: {
+        Args: { p_kind: string; p_key: string; p_limit: number }
+        Returns: Json
+      }
       dashboard_channels: {
         Args: { p_from?: string; p_to?: string }
         Returns: Json
@@ -1545,6 +1549,10 @@ export type Database = {
         Args: { p_skus: Json }
         Returns: Json
       }
+      queue_unnamed_audio: {
+        Args: { p_names: Json }
+        Returns: Json
+      }
       rate_limit_retry_after: {
         Args: Record<PropertyKey, never>
         Returns: number
@@ -1704,6 +1712,16 @@ export type Database = {
       }
       turn_endings: {
         Args: { p_session_id: string }
+        Returns: Json
+      }
+      voice_allowance: {
+        Args: {
+          p_user_id: string
+          p_client_message_id?: string
+          p_rate_limit?: number
+          p_client_ip?: string
+          p_ip_rate_limit?: number
+        }
         Returns: Json
       }
       voice_transcription: {
