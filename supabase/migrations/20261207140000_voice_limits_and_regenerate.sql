@@ -33,8 +33,6 @@ begin
 end
 $$;
 
-comment on function public.voice_allowance(text, uuid, integer, text, integer) is
-  'Before a voice message is read or transcribed: its registration if (visitor, clientMessageId) has one (nothing counted), else rate_limited (voice:<visitor>, voice-ip:<address>) or ok.';
 revoke execute on function public.voice_allowance(text, uuid, integer, text, integer) from public, anon, authenticated;
 grant execute on function public.voice_allowance(text, uuid, integer, text, integer) to service_role;
 
@@ -57,8 +55,6 @@ as $$
   select jsonb_build_object('queued', (select count(*) from queued));
 $$;
 
-comment on function public.queue_unnamed_audio(jsonb) is
-  'Queues for deletion the listed audio file names that no message and no voice registration names.';
 revoke execute on function public.queue_unnamed_audio(jsonb) from public, anon, authenticated;
 grant execute on function public.queue_unnamed_audio(jsonb) to service_role;
 
@@ -74,8 +70,6 @@ as $$
      where q.id = p_reply.reply_to and f.session_id = p_reply.session_id and f.updated_at > q.created_at);
 $$;
 
-comment on function private.reply_changed_state(public.conversation_messages) is
-  'True when a flow of the reply''s session was saved after its question: the turn changed state through a tool, so "Try again" is refused.';
 revoke execute on function private.reply_changed_state(public.conversation_messages) from public, anon, authenticated;
 grant execute on function private.reply_changed_state(public.conversation_messages) to service_role;
 
@@ -134,8 +128,6 @@ begin
 end
 $_$;
 
-comment on function private.regenerate_turn(text, jsonb, uuid, integer) is
-  'begin_turn''s "Try again": the last agent answer of an active session, not the menu, a greeting, a handoff or a turn that changed state through a tool, marked superseded; returns its question to answer again.';
 revoke execute on function private.regenerate_turn(text, jsonb, uuid, integer) from public, anon, authenticated;
 grant execute on function private.regenerate_turn(text, jsonb, uuid, integer) to service_role;
 
@@ -157,7 +149,5 @@ begin
 end
 $$;
 
-comment on function public.count_request(text, text, integer) is
-  'Counts one request of a kind (whatsapp_verify) from a key (an address) in this minute''s window; limited once over p_limit (0: never).';
 revoke execute on function public.count_request(text, text, integer) from public, anon, authenticated;
 grant execute on function public.count_request(text, text, integer) to service_role;
