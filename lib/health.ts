@@ -1,5 +1,5 @@
 import { database } from "./db";
-import { toAppError } from "./db/errors";
+import { toDatabaseError } from "./db/errors";
 import { isOperator } from "./operators/auth";
 import { outboxStatus } from "./telemetry/outbox-status";
 
@@ -17,7 +17,7 @@ export async function health(request: Request): Promise<{ status: number; body: 
       body: { ok: true, database: { backend: db.backend, up: true, migrationVersion: r.migration_version }, telemetry: { outbox } },
     };
   } catch (error) {
-    const e = toAppError(error);
+    const e = toDatabaseError(error);
     return { status: 503, body: { ok: false, database: { up: false, error: { code: e.code, message: e.message } } } };
   }
 }

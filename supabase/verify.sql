@@ -170,16 +170,16 @@ expected_functions(schema, fn) as (values
   ('public','dashboard_window'),('public','end_session'),('public','ensure_admin_token_hash'),('public','ensure_setting'),
   ('public','erase_visitor'),('public','export_visitor'),('public','finish_turn'),('public','flow_is_open'),
   ('public','list_agents'),('public','maintenance_scheduler'),('public','mask_pii'),('public','message_json'),
-  ('public','operator_authenticate'),('public','operator_logout'),('public','operator_models'),('public','operator_session_valid'),
-  ('public','operator_tools'),('public','otlp_outbox_status'),('public','pin_agent_version'),('public','product_cards'),
-  ('public','queue_unnamed_audio'),('public','rate_limit_retry_after'),('public','record_reply_speech'),('public','record_voice_transcription'),
-  ('public','register_model'),('public','register_voice_message'),('public','retry_otlp_outbox'),('public','run_maintenance'),
-  ('public','search_catalog'),('public','search_traces'),('public','session_context'),('public','session_json'),
-  ('public','session_messages'),('public','set_admin_token_hash'),('public','set_feedback'),('public','set_message_vote'),
-  ('public','set_reply_audio'),('public','set_trace_feedback'),('public','settle_audio_deletions'),('public','settle_whatsapp_inbox'),
-  ('public','settle_whatsapp_outbox'),('public','start_session'),('public','trace_detail'),('public','turn_endings'),
-  ('public','voice_allowance'),('public','voice_transcription'),('public','whatsapp_button'),('public','whatsapp_notice'),
-  ('public','whatsapp_part_sent'),('public','whatsapp_receive')
+  ('public','operator_agents'),('public','operator_authenticate'),('public','operator_logout'),('public','operator_models'),
+  ('public','operator_session_valid'),('public','operator_tools'),('public','otlp_outbox_status'),('public','pin_agent_version'),
+  ('public','product_cards'),('public','queue_unnamed_audio'),('public','rate_limit_retry_after'),('public','record_reply_speech'),
+  ('public','record_voice_transcription'),('public','register_model'),('public','register_voice_message'),('public','retry_otlp_outbox'),
+  ('public','run_maintenance'),('public','search_catalog'),('public','search_traces'),('public','session_context'),
+  ('public','session_json'),('public','session_messages'),('public','set_admin_token_hash'),('public','set_feedback'),
+  ('public','set_message_vote'),('public','set_reply_audio'),('public','set_trace_feedback'),('public','settle_audio_deletions'),
+  ('public','settle_whatsapp_inbox'),('public','settle_whatsapp_outbox'),('public','start_session'),('public','trace_detail'),
+  ('public','turn_endings'),('public','voice_allowance'),('public','voice_transcription'),('public','whatsapp_button'),
+  ('public','whatsapp_notice'),('public','whatsapp_part_sent'),('public','whatsapp_receive')
 )
 -- end of the generated lists
 select 'column' as check, tbl || '.' || col as object,

@@ -1,7 +1,7 @@
-import { agentRef } from "../agents/registry";
 import type { Database } from "../db/types";
 import { visitorRpc } from "../db/visitor-rpc";
-import { logSessionEnded, sessionEndingSchema } from "./endings";
+import { sessionEndingSchema } from "../db/rpc/rows";
+import { logSessionEnded } from "./endings";
 import { buttonsOf, retryableOf, type MessageRow, type SessionRow } from "./stored";
 import type { HistoryMessage, SessionHistory } from "./wire";
 
@@ -16,7 +16,7 @@ function sessionView(s: SessionRow) {
     traceId: s.trace_id,
     isActive: s.is_active,
     trackingEnabled: s.tracking_enabled,
-    agent: agentRef(s.agent_type),
+    agent: { key: s.agent_type, name: s.agent_name },
     model: { key: s.model.key, name: s.model.name },
     startedAt: s.started_at,
     endedAt: s.ended_at,

@@ -2,7 +2,6 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { chatTurn } from "../chat/turn-response";
-import { database } from "../db";
 import type { Database } from "../db/types";
 import { AppError } from "../errors";
 import { readBytes } from "../http/body";
@@ -32,13 +31,12 @@ export function voiceStatus(): Response {
   return Response.json({ enabled: config.enabled, speech: Boolean(config.enabled && config.ttsModel), maxBytes: config.maxBytes }, { headers: { "Cache-Control": "no-store" } });
 }
 
-export async function voiceTurn(request: Request): Promise<Response> {
+export async function voiceTurn(db: Database, request: Request): Promise<Response> {
   const config = voiceConfig();
   if (!config.enabled) throw new AppError("unavailable:voice", "Voice messages are not available here. Type your message instead.");
   const type = request.headers.get("content-type") ?? "";
   if (!/^multipart\/form-data\b/i.test(type)) throw new AppError("unsupported_media_type:voice", "Send the recording as multipart/form-data with an `audio` file.");
   // the visitor and the voice limits before the upload is read (docs/channels.md, "Voice")
-  const db = await database();
   const visitor = await visitorFor(request, db);
   const e = env();
   await voiceAllowance(db, { visitorId: visitor.id, rateLimit: e.CHAT_RATE_LIMIT_PER_MINUTE, clientIp: clientIp(request), ipRateLimit: e.CHAT_RATE_LIMIT_PER_IP_PER_MINUTE });
@@ -61,7 +59,7 @@ export async function voiceTurn(request: Request): Promise<Response> {
     if (visitor.setCookie) headers.set("Set-Cookie", visitor.setCookie);
     return Response.json({ transcript: voice.transcript, audioUrl: voice.audioUrl, clientMessageId }, { headers });
   }
-  const answer = await chatTurn(request, {
+  const answer = await chatTurn(db, request, {
     message: voice.transcript,
     sessionId: fields.data.sessionId,
     agent: fields.data.agent,

@@ -473,9 +473,11 @@ $$;
 REVOKE ALL ON FUNCTION public.session_context(p_session_id uuid, p_history_limit integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.session_context(p_session_id uuid, p_history_limit integer) TO service_role;
 
--- A session as the app reads it. The app's JSON shapes are plpgsql: a `language sql` function with
--- `set search_path` is never inlined and is parsed and planned again on every call, while plpgsql
--- keeps its plan for the connection. Each turn builds two sessions and several messages.
+-- A session as the app reads it, with its agent's name from `agents` (the widget's header after a
+-- reload, the trace detail: an agent added by SQL shows by its name). The app's JSON shapes are
+-- plpgsql: a `language sql` function with `set search_path` is never inlined and is parsed and
+-- planned again on every call, while plpgsql keeps its plan for the connection. Each turn builds two
+-- sessions and several messages.
 CREATE FUNCTION public.session_json(p_session_id uuid) RETURNS jsonb
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
@@ -484,6 +486,7 @@ begin
   return (
     select jsonb_build_object(
       'id', s.id, 'user_id', s.user_id, 'channel', s.channel, 'agent_type', s.agent_type,
+      'agent_name', coalesce(a.name, s.agent_type),
       'session_tag', s.session_tag, 'is_active', s.is_active, 'tracking_enabled', s.tracking_enabled,
       'started_at', s.started_at, 'last_activity_at', s.last_activity_at, 'ended_at', s.ended_at,
       'end_reason', s.end_reason, 'duration_seconds', s.duration_seconds,
@@ -491,6 +494,7 @@ begin
       'trace_id', t.id)
       from public.conversation_sessions s
       join public.llm_models m on m.id = s.model_id
+      left join public.agents a on a.key = s.agent_type
       left join public.llm_traces t on t.session_id = s.id
      where s.id = p_session_id);
 end

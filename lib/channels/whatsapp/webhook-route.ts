@@ -1,8 +1,8 @@
 import "server-only";
-import { database } from "../../db";
+import type { Database } from "../../db/types";
 import { AppError } from "../../errors";
 import { hasUnstorableText, readBytes } from "../../http/body";
-import { clientIp } from "../../http/client-address";
+import { clientIp } from "../../request/client-address";
 import { log } from "../../log";
 import { whatsappConfig } from "./config";
 import { validSignature } from "./signature";
@@ -17,10 +17,10 @@ const maxBody = 1024 * 1024;
 /** Verification attempts per address and minute (Meta sends one when the webhook is set up). */
 const verifyAttemptsPerMinute = 10;
 
-export async function verifyHandshake(request: Request): Promise<Response> {
+export async function verifyHandshake(request: Request, openDatabase: () => Promise<Database>): Promise<Response> {
   const config = whatsappConfig();
   // guessing the verify token: every attempt counts per address, in the one fixed-window counter
-  const db = await database();
+  const db = await openDatabase();
   const counted = await db.rpc("count_request", { p_kind: "whatsapp_verify", p_key: clientIp(request) ?? "", p_limit: verifyAttemptsPerMinute });
   if (counted.limited) throw new AppError("rate_limit:whatsapp", "Too many verification attempts. Wait a minute.", { retryAfter: counted.retry_after });
   const q = new URL(request.url).searchParams;
@@ -32,7 +32,8 @@ export async function verifyHandshake(request: Request): Promise<Response> {
   return new Response(challenge, { status: 200, headers: { "Content-Type": "text/plain", "Cache-Control": "no-store" } });
 }
 
-export async function receiveDelivery(request: Request, after: (task: () => Promise<void>) => void): Promise<Response> {
+/** `openDatabase`: the route wrapper's, opened only for a delivery with messages to store. */
+export async function receiveDelivery(request: Request, after: (task: () => Promise<void>) => void, openDatabase: () => Promise<Database>): Promise<Response> {
   const config = whatsappConfig();
   if (!config.enabled || !config.appSecret) throw new AppError("unavailable:whatsapp", "The WhatsApp channel is not configured.");
   const raw = await readBytes(request, maxBody, "whatsapp");
@@ -54,7 +55,7 @@ export async function receiveDelivery(request: Request, after: (task: () => Prom
   delivery.messages = storable;
   if (delivery.unreadable.length) log("whatsapp.unreadable_delivery", { problems: delivery.unreadable.slice(0, 10) }, "warn");
   if (!delivery.messages.length) return Response.json({ received: 0, statuses: delivery.statuses, ignored: delivery.ignored + delivery.otherNumbers.length });
-  const db = await database();
+  const db = await openDatabase();
   const stored = await db.rpc("whatsapp_receive", {
     p_messages: delivery.messages.map((m) => ({ id: m.id, from: m.from, message: m.message })),
   });

@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { sessionEndingSchema } from "../../chat/endings";
-import { agentDefinitionSchema, historyMessageSchema, messageRowSchema, sessionRowSchema } from "./rows";
+import { agentDefinitionSchema, sessionEndingSchema, historyMessageSchema, messageRowSchema, sessionRowSchema } from "./rows";
 
 // The visitor side: a turn's two round trips, sessions, votes, the agents' menu (lib/db/registry.ts).
 
