@@ -127,7 +127,7 @@ declare
   v_limited boolean;
 begin
   if coalesce(p_kind, '') !~ '^[a-z][a-z0-9_]{0,31}$' then
-    raise exception using errcode = 'PT400', message = 'bad_request:rate_limit', detail = 'The kind must be a short lowercase name.';
+    raise exception using errcode = 'PT400', message = 'bad_request:request', detail = 'The kind must be a short lowercase name.';
   end if;
   v_limited := private.hit_rate_limit('req:' || p_kind || ':' || left(coalesce(p_key, ''), 64), p_limit);
   return jsonb_build_object('limited', v_limited,
