@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from "next";
+import { connection } from "next/server";
 import type { ReactNode } from "react";
 import "./globals.css";
 
@@ -20,7 +21,9 @@ export const viewport: Viewport = {
   ],
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // every page is rendered per request, so Next.js puts the proxy's CSP nonce on its scripts (proxy.ts)
+  await connection();
   return (
     <html lang="en">
       <body>{children}</body>

@@ -1,12 +1,15 @@
 import { database } from "./db";
 import { toDatabaseError } from "./db/errors";
+import { isOperator } from "./operators/auth";
 import { outboxStatus } from "./telemetry/outbox-status";
 
-// GET /api/health: the backend, the applied migration version, and whether the database answers.
-export async function health(): Promise<{ status: number; body: Record<string, unknown> }> {
+// GET /api/health: whether the database answers; to an operator also the backend, the applied
+// migration version and the OTLP outbox (to anyone else a bare {ok}: docs/reliability.md, "Holes closed").
+export async function health(request: Request): Promise<{ status: number; body: Record<string, unknown> }> {
   try {
     const db = await database();
     const r = await db.rpc("app_health");
+    if (!(await isOperator(request, db).catch(() => false))) return { status: 200, body: { ok: true } };
     // the OTLP outbox (docs/privacy.md): depth, rows being retried, age of the oldest, rows dropped at the cap
     const outbox = await outboxStatus(db).catch(() => null);
     return {

@@ -15,7 +15,21 @@ export function messagesFromHistory(history: SessionHistory): ChatMessage[] {
     sessionId: history.sessionId,
     status: m.partial ? "partial" : "done",
     vote: m.vote,
+    retryable: m.retryable,
   }));
+}
+
+/**
+ * "Try again" fits the last reply of the current session when it answered something the
+ * visitor said or pressed (not a greeting or the menu, which have no question to ask again), and
+ * its turn changed nothing through a tool (an order line, contact details, a confirmation: the
+ * reply says `retryable: false`, and begin_turn would refuse with conflict:regenerate).
+ */
+export function offersTryAgain(message: ChatMessage, messages: ChatMessage[], currentSessionId: string | null): boolean {
+  return message.role === "agent" && Boolean(message.id) && message.status !== "streaming" && message.retryable !== false
+    && message.sessionId === currentSessionId
+    && !message.buttons.some((b) => b.action.id === "select_agent")
+    && messages.at(-2)?.role === "user";
 }
 
 /** Keys of the messages that carry thumbs: the latest agent reply of each traced session, once complete. */

@@ -164,6 +164,7 @@ export function chatReducer(state: ChatState, event: ChatEvent): ChatState {
         // a reply the server stored cut off (the visitor went away mid-stream) stays marked as such
         status: result.reply.partial ? "partial" : "done",
         vote: null,
+        retryable: result.reply.retryable,
       };
       const exists = state.messages.some((m) => m.key === replyKey);
       const messages = exists

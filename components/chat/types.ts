@@ -40,4 +40,6 @@ export interface ChatMessage {
   status: "done" | "streaming" | "partial";
   /** The visitor's vote on an agent message. */
   vote: Vote | null;
+  /** false: the reply's turn changed state through a tool, so it offers no "Try again". */
+  retryable?: boolean;
 }

@@ -7,6 +7,7 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from "react";
 import { ChatApiError, endSession, fetchSessionHistory, sendFeedback, sendVote } from "./api";
 import { chatReducer, initialChatState, type ChatEvent } from "./chat-state";
+import { offersTryAgain } from "./chat-messages";
 import { runChatTurn } from "./chat-turn";
 import { chatStorage, newClientMessageId } from "./storage";
 import { useTrackingPreference } from "./tracking-preference";
@@ -140,15 +141,8 @@ export function useChat(options: { model?: string } = {}) {
     void sendTurn(body, userMessageFor(body, button.label));
   }
 
-  /**
-   * "Try again" fits the last reply of the current session when it answered something the
-   * visitor said or pressed (not a greeting or the menu, which have no question to ask again).
-   */
   function canTryAgain(message: ChatMessage): boolean {
-    return message.role === "agent" && Boolean(message.id) && message.status !== "streaming"
-      && message.sessionId === currentSessionId
-      && !message.buttons.some((b) => b.action.id === SELECT_AGENT)
-      && state.messages.at(-2)?.role === "user";
+    return offersTryAgain(message, state.messages, currentSessionId);
   }
 
   /** Asks the agent again for the same message; the new reply takes the old one's place. */

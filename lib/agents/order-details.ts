@@ -86,7 +86,8 @@ export function extractName(text: string, bareAllowed = false, bareAnyCase = fal
     }
   }
   if (!bareAllowed) return null;
-  const trimmed = text.trim().replace(/[.!]+$/, "");
+  // what is left of "Bob Stone, bob@…, +1 …" once the email and phone are out: "Bob Stone, ,"
+  const trimmed = text.trim().replace(/^[\s,;:]+|[\s,;:.!]+$/g, "").replace(/\s*[,;]\s*[,;\s]*/g, ", ").replace(/,\s*$/, "");
   const words = trimmed.split(/\s+/);
   if (words.length > 4 || /[\d@]/.test(trimmed) || extractDecision(trimmed)) return null;
   const taken = nameWords(words, !bareAnyCase);

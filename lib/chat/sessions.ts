@@ -2,7 +2,7 @@ import type { Database } from "../db/types";
 import { visitorRpc } from "../db/visitor-rpc";
 import { sessionEndingSchema } from "../db/rpc/rows";
 import { logSessionEnded } from "./endings";
-import { buttonsOf, type MessageRow, type SessionRow } from "./stored";
+import { buttonsOf, retryableOf, type MessageRow, type SessionRow } from "./stored";
 import type { HistoryMessage, SessionHistory } from "./wire";
 
 // A visitor's own sessions: history, end, feedback. Ownership is checked in SQL (404 otherwise).
@@ -26,7 +26,7 @@ function sessionView(s: SessionRow) {
 export function messageView(m: MessageRow): HistoryMessage {
   return {
     id: m.id, role: m.role, content: m.content, buttons: buttonsOf(m.metadata), createdAt: m.created_at, partial: m.is_partial,
-    vote: m.vote ?? null, audioUrl: m.audio_url ?? null,
+    vote: m.vote ?? null, audioUrl: m.audio_url ?? null, ...retryableOf(m.metadata),
   };
 }
 

@@ -8,3 +8,8 @@ export function buttonsOf(metadata: Record<string, unknown> | null | undefined):
   const buttons = metadata?.buttons;
   return Array.isArray(buttons) ? (buttons as Button[]) : [];
 }
+
+/** `retryable: false` for a reply whose turn changed state through a tool (no "Try again"); nothing otherwise. */
+export function retryableOf(metadata: Record<string, unknown> | null | undefined): { retryable?: false } {
+  return metadata?.changed_state === true ? { retryable: false } : {};
+}

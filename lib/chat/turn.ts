@@ -8,7 +8,7 @@ import { runAgent, type AgentRunResult } from "./agent-run";
 import { beginTurn, type BeginResult, type HandoffAgent, type TurnRequest } from "./begin";
 import { logLifecycle } from "./lifecycle";
 import { chatModelFor, hasModel } from "./available-models";
-import { buttonsOf, type MessageRow, type SessionRow } from "./stored";
+import { buttonsOf, retryableOf, type MessageRow, type SessionRow } from "./stored";
 import type { Button, ButtonAction, ChatModel } from "./types";
 import type { TurnReply, TurnResult, TurnSession } from "./wire";
 
@@ -41,7 +41,7 @@ function sessionOf(s: SessionRow, newSession: boolean, agent: { key: string; nam
 }
 
 function replyOf(row: MessageRow): TurnReply {
-  return { id: row.id, role: "agent", content: row.content, buttons: buttonsOf(row.metadata), partial: row.is_partial };
+  return { id: row.id, role: "agent", content: row.content, buttons: buttonsOf(row.metadata), partial: row.is_partial, ...retryableOf(row.metadata) };
 }
 
 /** The target of a handoff as an agent this process can run; begin_turn sends it with the turn. */
@@ -63,6 +63,8 @@ function replyMetadata(agent: AgentDefinition, model: ChatModel, run: AgentRunRe
     tools: run.toolsUsed,
     usage: run.usage,
     latencyMs,
+    // a tool changed the session's state: "Try again" is not offered (begin_turn refuses it: docs/architecture.md)
+    ...(Object.keys(run.flows).length > 0 ? { changed_state: true } : {}),
   };
 }
 

@@ -74,6 +74,8 @@ export const turnReplySchema = z.object({
   content: z.string(),
   buttons: z.array(buttonSchema),
   partial: z.boolean(),
+  /** false: the turn changed state through a tool (an order line, contact details, a confirmation), so no "Try again". */
+  retryable: z.boolean().optional(),
 });
 export type TurnReply = z.infer<typeof turnReplySchema>;
 
@@ -100,6 +102,8 @@ export const historyMessageSchema = z.object({
   partial: z.boolean(),
   vote: voteSchema.nullable(),
   audioUrl: z.string().nullable(),
+  /** As the reply's `retryable`. */
+  retryable: z.boolean().optional(),
 });
 export type HistoryMessage = z.infer<typeof historyMessageSchema>;
 

@@ -1436,6 +1436,10 @@ export type Database = {
         Args: { p_client_ip: string; p_limit: number }
         Returns: Json
       }
+      count_request: {
+        Args: { p_key: string; p_kind: string; p_limit: number }
+        Returns: Json
+      }
       create_score_config: {
         Args: {
           p_categories?: Json
@@ -1766,6 +1770,7 @@ export type Database = {
       operator_tools: { Args: Record<PropertyKey, never>; Returns: Json }
       otlp_outbox_status: { Args: Record<PropertyKey, never>; Returns: Json }
       product_cards: { Args: { p_skus: Json }; Returns: Json }
+      queue_unnamed_audio: { Args: { p_names: Json }; Returns: Json }
       rate_limit_retry_after: {
         Args: Record<PropertyKey, never>
         Returns: number
@@ -1946,6 +1951,16 @@ export type Database = {
         Returns: Json
       }
       turn_endings: { Args: { p_session_id: string }; Returns: Json }
+      voice_allowance: {
+        Args: {
+          p_client_ip?: string
+          p_client_message_id?: string
+          p_ip_rate_limit?: number
+          p_rate_limit?: number
+          p_user_id: string
+        }
+        Returns: Json
+      }
       voice_transcription: {
         Args: { p_client_message_id: string; p_user_id: string }
         Returns: Json

@@ -65,6 +65,16 @@ export function handoffTarget(p: OfflinePrompt, words: RegExp): string | null {
   return null;
 }
 
+/**
+ * The item an order message names: its content words, without a purpose clause ("12 camp mugs for
+ * the team" names camp mugs; the team is who they are for), unless nothing is left before it.
+ */
+export function orderItem(rest: string): string {
+  const before = rest.split(/\s+for\s+/i)[0];
+  const named = searchKeywords(before, ORDER_WORDS);
+  return (named.length > 0 ? named : searchKeywords(rest, ORDER_WORDS)).join(" ");
+}
+
 function bulkQuantity(text: string): number | null {
   const q = extractOrderDetails(text).quantity;
   return q !== null && q >= 10 && BULK.test(text) ? q : null;
@@ -95,7 +105,7 @@ function firstStep(p: OfflinePrompt): OfflineStep {
       return { text: "", toolCalls: [call("confirm_order", { fingerprint: order.fingerprint })] };
     }
     const calls: OfflineStep["toolCalls"] = [];
-    const item = searchKeywords(details.rest, ORDER_WORDS).join(" ");
+    const item = orderItem(details.rest);
     if (/\b(remove|drop|delete)\b/i.test(p.message) && item && has(p, "remove_order_line")) calls.push(call("remove_order_line", { item }));
     else if (details.quantity !== null && item) calls.push(call("set_order_line", { item, quantity: details.quantity }));
     const contact = Object.fromEntries((["name", "phone", "email"] as const).flatMap((f) => (details[f] ? [[f, details[f]]] : [])));
@@ -139,8 +149,24 @@ interface OrderView {
 const price = (cents: number) => new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" }).format(cents / 100);
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const products = (output: unknown): Product[] => (isRecord(output) && Array.isArray(output.products) ? (output.products as Product[]) : []);
+const suggestions = (output: unknown): Product[] => (isRecord(output) && Array.isArray(output.suggestions) ? (output.suggestions as Product[]) : []);
+const productLine = (f: Product, i: number) => `${i + 1}. ${f.name} (${f.category}) — ${price(f.price_cents)}: ${f.description.split(/(?<=[.!?])\s/)[0]}`;
 const isOrder = (output: unknown): output is OrderView => isRecord(output) && typeof output.summary === "string" && Array.isArray(output.lines);
 const errorText = (output: unknown) => (typeof output === "string" ? output : isRecord(output) && typeof output.message === "string" ? output.message : JSON.stringify(output));
+
+/** What a visitor reads when a tool call failed without a refusal (invalid input, an error): the detail stays in the step's error. */
+export const TOOL_FAILED_TEXT = "Sorry, I couldn't do that just now. Could you say it another way?";
+
+/**
+ * A failed tool call as a plain sentence for the visitor: a refusal's own reason (written for people:
+ * "Bulk orders start at 10 units…"), else a general apology; never an error's name, stack or
+ * validation details (those are the step's error in the trace).
+ */
+export function visitorErrorText(output: unknown): string {
+  const text = errorText(output).trim();
+  const refusal = /^ToolRefusal:\s*([^\n]{1,300})$/.exec(text);
+  return refusal ? refusal[1] : TOOL_FAILED_TEXT;
+}
 
 const NEED_LABEL: Record<string, string> = { lines: "what you'd like to order and how many", name: "your name", phone: "a phone number", email: "an email address" };
 const list = (items: string[]) => (items.length <= 1 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`);
@@ -175,7 +201,7 @@ function finalText(p: OfflinePrompt): string {
   const parts: string[] = [];
   const order = [...p.calls].reverse().find((c) => !c.isError && isOrder(c.output));
   const errors = p.calls.filter((c) => c.isError && c.toolName !== "offer_choices");
-  for (const e of errors) parts.push(errorText(e.output));
+  for (const text of new Set(errors.map((e) => visitorErrorText(e.output)))) parts.push(text);
   if (order) parts.push(orderText(order.output as OrderView));
   const details = [...p.calls].reverse().find((c) => c.toolName === "product_details" && !c.isError);
   const search = [...p.calls].reverse().find((c) => c.toolName === "search_catalog" && !c.isError);
@@ -185,13 +211,17 @@ function finalText(p: OfflinePrompt): string {
   } else if (!order && search) {
     const found = products(search.output);
     const query = isRecord(search.input) ? String(search.input.query ?? "") : "";
-    if (found.length === 0) parts.push(`I couldn't find "${query}" in our catalog. Could you describe it differently?`);
+    const near = suggestions(search.output);
+    const question = isRecord(search.output) && typeof search.output.question === "string" ? search.output.question : "Could you describe it differently?";
+    if (found.length === 0 && near.length > 0) {
+      parts.push(`I couldn't find "${query}" in our catalog. Here are a few favourites from nearby categories:\n${near.map(productLine).join("\n")}\n\n${question}`);
+    } else if (found.length === 0) parts.push(`I couldn't find "${query}" in our catalog. Could you describe it differently?`);
     else if (pitches) parts.push(pitchText(found[0]));
     else {
       // a question naming nothing gets the featured selection: not "matches"
       const featured = found.every((f) => f.featured);
       const lead = query && !featured ? `Here ${found.length === 1 ? "is a match" : "are some matches"} for "${query}":` : "Here are a few of our favourites:";
-      parts.push(`${lead}\n${found.map((f, i) => `${i + 1}. ${f.name} (${f.category}) — ${price(f.price_cents)}: ${f.description.split(/(?<=[.!?])\s/)[0]}`).join("\n")}\n\nTap one for details.`);
+      parts.push(`${lead}\n${found.map(productLine).join("\n")}\n\nTap one for details.`);
     }
   }
   return parts.join("\n\n") || greeting(p);
@@ -212,7 +242,8 @@ function choicesFor(p: OfflinePrompt): Record<string, unknown>[] {
     }
     return [];
   }
-  const found = last.toolName === "search_catalog" ? products(last.output) : [];
+  const hits = last.toolName === "search_catalog" ? products(last.output) : [];
+  const found = hits.length > 0 ? hits : last.toolName === "search_catalog" ? suggestions(last.output) : [];
   if (found.length > 0 && has(p, "product_details")) return found.slice(0, 3).map((f) => ({ label: f.name, action: { id: "product_details", payload: { sku: f.sku } } }));
   return [];
 }

@@ -77,6 +77,12 @@ function settle(order: BulkOrder): BulkOrder {
 const sameLine = (a: Pick<OrderLine, "sku" | "item">, b: Pick<OrderLine, "sku" | "item">) =>
   a.sku && b.sku ? a.sku === b.sku : !a.sku && !b.sku && a.item.toLowerCase() === b.item.toLowerCase();
 
+/** Whether the line fits: the same item again, or a new one under MAX_ORDER_LINES. */
+export function hasRoomFor(order: BulkOrder | null, line: Pick<OrderLine, "sku" | "item">): boolean {
+  const lines = isOpen(order) ? order.lines : [];
+  return lines.length < MAX_ORDER_LINES || lines.some((l) => sameLine(l, line));
+}
+
 /** Adds a line, or changes the quantity of the same item. */
 export function setLine(order: BulkOrder | null, line: OrderLine): BulkOrder {
   const open = openOrder(order);

@@ -4,7 +4,8 @@ import { env } from "../env";
 
 // Refreshes a Supabase Auth session on page requests (the documented @supabase/ssr proxy step).
 // Read through env(): `process.env.NEXT_PUBLIC_*` would be fixed at build time.
-export async function refreshSupabaseSession(request: NextRequest, response: NextResponse): Promise<NextResponse> {
+// `requestHeaders`: what the proxy added to the request (the CSP nonce), kept on the refreshed one.
+export async function refreshSupabaseSession(request: NextRequest, response: NextResponse, requestHeaders: Record<string, string> = {}): Promise<NextResponse> {
   const { NEXT_PUBLIC_SUPABASE_URL: url, NEXT_PUBLIC_SUPABASE_ANON_KEY: anonKey } = env();
   if (!url || !anonKey || !request.cookies.getAll().some((c) => c.name.startsWith("sb-"))) return response;
   let out = response;
@@ -13,7 +14,9 @@ export async function refreshSupabaseSession(request: NextRequest, response: Nex
       getAll: () => request.cookies.getAll(),
       setAll: (cookies) => {
         cookies.forEach(({ name, value }) => request.cookies.set(name, value));
-        out = NextResponse.next({ request, headers: response.headers });
+        const headers = new Headers(request.headers);
+        for (const [k, v] of Object.entries(requestHeaders)) headers.set(k, v);
+        out = NextResponse.next({ request: { headers }, headers: response.headers });
         cookies.forEach(({ name, value, options }) => out.cookies.set(name, value, options));
       },
     },

@@ -22,18 +22,57 @@ export async function productBySku(db: Database, sku: string): Promise<CatalogPr
   return all.find((p) => p.sku === sku.trim().toUpperCase());
 }
 
+const words = (s: string) => s.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length >= 3);
+
+/** Everyday words the catalog does not use, with catalog words near them ("a small office" → the laptop daypack). */
+const related: [RegExp, string][] = [
+  [/\b(office|work|desk|commut\w*|city|school|laptop|business)\b/i, "laptop commute travel"],
+  [/\b(team|staff|colleagues?|corporate|event|gifts?|present|clients?|employees?)\b/i, "gift team event"],
+  [/\b(kitchen|cook\w*|food|drinks?|coffee|tea|meals?)\b/i, "cooking coffee"],
+  [/\b(kids?|family|children|child)\b/i, "family"],
+  [/\b(cold|snow|winter|freezing)\b/i, "warm winter"],
+  [/\b(dark|night|light)\b/i, "light night"],
+];
+
+/**
+ * With nothing found: the featured product (the cheapest) of each of the categories nearest to the
+ * question — the categories of the products sharing the longest word beginnings with it, then the
+ * others in their featured order — at most three, and one narrowing question over their categories.
+ */
+export async function nearestFeatured(db: Database, query: string): Promise<{ suggestions: CatalogProduct[]; question: string }> {
+  const featured = await searchProducts(db, "", 10);
+  const all = await cachedRead("catalog_products", () => db.rpc("catalog_products"));
+  const asked = words([query, ...related.filter(([re]) => re.test(query)).map(([, near]) => near)].join(" "));
+  const score = (p: CatalogProduct) => {
+    const text = words(`${p.name} ${p.category} ${p.description} ${(p.tags ?? []).join(" ")}`);
+    return asked.reduce((n, a) => Math.max(n, ...text.map((t) => {
+      let k = 0;
+      while (k < a.length && k < t.length && a[k] === t[k]) k++;
+      return k >= 4 ? k : 0;
+    })), 0);
+  };
+  const near = new Map<string, number>();
+  for (const p of all) near.set(p.category, Math.max(near.get(p.category) ?? 0, score(p)));
+  const suggestions = [...featured].sort((a, b) => (near.get(b.category) ?? 0) - (near.get(a.category) ?? 0)).slice(0, 3);
+  const categories = [...new Set(suggestions.map((s) => s.category))];
+  const or = categories.length > 1 ? `${categories.slice(0, -1).join(", ")} or ${categories.at(-1)}` : categories[0] ?? "";
+  return { suggestions, question: `What will you use it for — is it closer to ${or}, or something else?` };
+}
+
 export const searchCatalog: ToolDefinition<{ query: string; limit?: number }> = {
   name: "search_catalog",
   description:
     "Search the store catalog (full text, typo tolerant) over name, category, description and tags. " +
-    "An empty or general query (\"what do you have?\") returns a featured selection.",
+    "An empty or general query (\"what do you have?\") returns a featured selection. When nothing matches, " +
+    "`suggestions` holds featured products of the nearest categories and `question` one narrowing question to ask.",
   input: z.object({
     query: z.string().max(200).describe("What the visitor is looking for, in a few words"),
     limit: z.number().int().min(1).max(10).optional().describe("At most this many products (default 5)"),
   }),
   async execute({ query, limit }, run) {
     const products = await searchProducts(run.db, query, limit ?? 5);
-    return { query, products };
+    if (products.length > 0 || !query.trim()) return { query, products };
+    return { query, products, ...(await nearestFeatured(run.db, query)) };
   },
 };
 

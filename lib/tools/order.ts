@@ -6,10 +6,12 @@ import { extractDecision } from "../agents/order-details";
 import {
   BULK_ORDER_FLOW,
   MAX_BULK_QUANTITY,
+  MAX_ORDER_LINES,
   MIN_BULK_QUANTITY,
   cancelOrder as cancel,
   confirmOrder as confirm,
   fingerprint,
+  hasRoomFor,
   isOpen,
   missing,
   orderSummary,
@@ -94,7 +96,11 @@ export const setOrderLine: ToolDefinition<{ item: string; quantity: number; sku?
       product = matches[0];
     }
     const line: OrderLine = product ? lineOf(product, quantity) : { item, sku: null, quantity, priceCents: null, pickupLocation: null, special: true };
-    return { line, ...save(run, setLine(current(run), line)) };
+    const order = current(run);
+    if (!hasRoomFor(order, line)) {
+      throw new ToolRefusal(`An order holds at most ${MAX_ORDER_LINES} lines: remove one first, or place this one and start another order.`);
+    }
+    return { line, ...save(run, setLine(order, line)) };
   },
 };
 

@@ -10,6 +10,9 @@ import { audioStore, type AudioStore } from "./store";
 
 const leaseSeconds = 300;
 const sweepMs = 60_000;
+/** Files no row names are looked for every 10 minutes, among those older than 10 minutes (a recording is written just before it is registered). */
+const unnamedEvery = 10;
+const unnamedMinAgeMs = 10 * 60_000;
 
 /** Deletes the queued files that are due; returns how many names left the queue. */
 export async function deleteQueuedAudio(db: Database, store: AudioStore = audioStore(voiceConfig()), limit = 100): Promise<number> {
@@ -40,15 +43,36 @@ export async function deleteQueuedAudio(db: Database, store: AudioStore = audioS
   }
 }
 
+/**
+ * Queues the stored files that no row names (a crash between writing a recording and registering
+ * it) and deletes them with the queue; returns how many were queued.
+ */
+export async function sweepUnnamedAudio(db: Database, store: AudioStore = audioStore(voiceConfig()), minAgeMs = unnamedMinAgeMs): Promise<number> {
+  const names = await store.list(minAgeMs);
+  let queued = 0;
+  for (let i = 0; i < names.length; i += 500) {
+    queued += (await db.rpc("queue_unnamed_audio", { p_names: names.slice(i, i + 500) })).queued;
+  }
+  if (queued > 0) {
+    log("voice.unnamed_audio_queued", { queued });
+    await deleteQueuedAudio(db, store);
+  }
+  return queued;
+}
+
 const key = Symbol.for("threadline.audio-deletions");
 type Holder = { [key]?: NodeJS.Timeout };
 
-/** One unref'd timer per process (lib/startup.ts) for what an erasure's own pass left behind. */
+/** One unref'd timer per process (lib/startup.ts) for what an erasure's own pass left behind, and now and then the unnamed files. */
 export function startAudioDeletions(db: Database): void {
   const holder = globalThis as Holder;
   if (holder[key]) return;
+  let passes = 0;
   holder[key] = setInterval(() => {
-    deleteQueuedAudio(db).catch((error) => log("voice.audio_delete_failed", { error: String((error as Error)?.message ?? error) }, "warn"));
+    const sweep = ++passes % unnamedEvery === 0;
+    deleteQueuedAudio(db)
+      .then(() => (sweep ? sweepUnnamedAudio(db) : 0))
+      .catch((error) => log("voice.audio_delete_failed", { error: String((error as Error)?.message ?? error) }, "warn"));
   }, sweepMs);
   holder[key].unref();
 }

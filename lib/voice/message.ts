@@ -7,9 +7,10 @@ import { acceptedType, extensionOf, type VoiceConfig } from "./config";
 import { speak, spokenText, transcribe } from "./speech";
 import { audioStore, audioUrl } from "./store";
 
-// A voice message before its turn: refused (typed, nothing stored) when speech is off, the type
-// is not audio we accept or it is too large; else transcribed, stored, and registered under the
-// turn's clientMessageId so begin_turn's row gets its audio_url (docs/channels.md, "Voice").
+// A voice message before its turn: counted against the voice limits before its audio is read;
+// refused (typed, nothing stored) when speech is off, the type is not audio we accept or it is too
+// large; else transcribed, stored, and registered under the turn's clientMessageId so begin_turn's
+// row gets its audio_url (docs/channels.md, "Voice").
 
 export interface VoiceInput {
   visitorId: string;
@@ -30,12 +31,51 @@ export function checkAudio(config: VoiceConfig, bytes: Uint8Array, mimeType: str
 export interface PreparedVoice {
   transcript: string;
   audioUrl: string;
-  /** The transcription as a step of the turn's trace (kind 'transcription', with its duration). */
-  observation: Observation;
+  /** The transcription as a step of the turn's trace (kind 'transcription', with its duration); null when none was kept. */
+  observation: Observation | null;
 }
 
+export interface VoiceLimits {
+  visitorId: string;
+  /** Given: a recording already registered under it is answered as it is, nothing counted. */
+  clientMessageId?: string;
+  rateLimit: number;
+  clientIp?: string;
+  ipRateLimit: number;
+}
+
+/** A registration as voice_allowance answers it: its step gets a new id (a retried turn stores it again). */
+function registered(r: { transcript?: string; audio_url?: string; transcription?: Record<string, unknown> | null }): PreparedVoice {
+  const step = r.transcription ? ({ ...r.transcription, id: randomUUID() } as unknown as Observation) : null;
+  return { transcript: r.transcript ?? "", audioUrl: r.audio_url ?? "", observation: step };
+}
+
+/**
+ * Before a voice message's audio is read or transcribed (docs/channels.md, "Voice"): its registration
+ * when it has one (no second transcription), else it counts against the voice limits —
+ * `rate_limit:voice` (429, Retry-After) over them — and null means go on.
+ */
+export async function voiceAllowance(db: Database, limits: VoiceLimits): Promise<PreparedVoice | null> {
+  const r = await db.rpc("voice_allowance", {
+    p_user_id: limits.visitorId, p_client_message_id: limits.clientMessageId ?? null, p_rate_limit: limits.rateLimit,
+    p_client_ip: limits.clientIp ?? null, p_ip_rate_limit: limits.ipRateLimit,
+  });
+  if (r.status === "rate_limited") {
+    throw new AppError("rate_limit:voice", "You are sending voice messages too quickly. Wait a moment and try again.", { retryAfter: r.retry_after });
+  }
+  return r.status === "registered" ? registered(r) : null;
+}
+
+/**
+ * The recording transcribed, stored and registered under the turn's clientMessageId, unless it was
+ * registered before (then nothing is transcribed or written again). The file is written before it is
+ * registered and deleted again when another attempt's registration won, so no file outlives its
+ * attempt without a row naming it (a crash in between is swept: lib/voice/deletions.ts).
+ */
 export async function prepareVoice(db: Database, config: VoiceConfig, input: VoiceInput): Promise<PreparedVoice> {
   const type = checkAudio(config, input.bytes, input.mimeType);
+  const before = await voiceAllowance(db, { visitorId: input.visitorId, clientMessageId: input.clientMessageId, rateLimit: 0, ipRateLimit: 0 });
+  if (before) return before;
   const started = new Date();
   const transcript = await transcribe(config, input.bytes, type);
   const ended = new Date();
@@ -46,11 +86,25 @@ export async function prepareVoice(db: Database, config: VoiceConfig, input: Voi
   };
   if (!transcript) throw new AppError("bad_request:voice", "No speech was heard in the recording. Try again, or type your message.");
   const name = `${randomUUID()}.${extensionOf[type]}`;
-  await audioStore(config).put(name, input.bytes, type);
-  const registered = await db.rpc("register_voice_message", {
-    p_user_id: input.visitorId, p_client_message_id: input.clientMessageId, p_audio_url: audioUrl(name), p_transcript: transcript,
-  });
-  return { transcript: registered.transcript, audioUrl: registered.audio_url, observation };
+  const store = audioStore(config);
+  await store.put(name, input.bytes, type);
+  let won: { audio_url: string; transcript: string };
+  try {
+    won = await db.rpc("register_voice_message", {
+      p_user_id: input.visitorId, p_client_message_id: input.clientMessageId, p_audio_url: audioUrl(name), p_transcript: transcript,
+    });
+  } catch (error) {
+    await store.delete(name).catch(() => undefined);
+    throw error;
+  }
+  if (won.audio_url !== audioUrl(name)) {
+    // another attempt with the same clientMessageId registered first: this copy is nobody's
+    await store.delete(name);
+    return { transcript: won.transcript, audioUrl: won.audio_url, observation: null };
+  }
+  // kept beside the registration, so a retry (a rate-limited WhatsApp turn) still has the step
+  await db.rpc("record_voice_transcription", { p_user_id: input.visitorId, p_client_message_id: input.clientMessageId, p_step: { ...observation } });
+  return { transcript: won.transcript, audioUrl: won.audio_url, observation };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { createClient } from "@supabase/supabase-js";
 import { env } from "../env";
@@ -14,6 +14,8 @@ export interface AudioStore {
   get(name: string): Promise<{ bytes: Uint8Array; mimeType: string } | null>;
   /** Removes a file; one already gone is not an error (deletions are retried: lib/voice/deletions.ts). */
   delete(name: string): Promise<void>;
+  /** The names of the stored files older than `minAgeMs` (at most `limit`), for the sweep of files no row names. */
+  list(minAgeMs: number, limit?: number): Promise<string[]>;
 }
 
 export const audioName = /^[0-9a-f-]{36}\.(webm|ogg|mp3|m4a|wav|aac|amr)$/;
@@ -38,6 +40,16 @@ function folderStore(dir: string): AudioStore {
       if (!audioName.test(name)) return;
       await rm(path.join(dir, name), { force: true });
     },
+    async list(minAgeMs, limit = 10_000) {
+      const names = await readdir(dir).catch(() => [] as string[]);
+      const old: string[] = [];
+      for (const name of names.filter((n) => audioName.test(n))) {
+        const s = await stat(path.join(dir, name)).catch(() => null);
+        if (s && Date.now() - s.mtimeMs >= minAgeMs) old.push(name);
+        if (old.length >= limit) break;
+      }
+      return old;
+    },
   };
 }
 
@@ -59,6 +71,18 @@ function supabaseStore(url: string, key: string, bucket: string): AudioStore {
       // removing a missing object succeeds with an empty list
       const { error } = await storage.from(bucket).remove([name]);
       if (error) throw new Error(`Supabase Storage remove failed: ${error.message}`);
+    },
+    async list(minAgeMs, limit = 10_000) {
+      const old: string[] = [];
+      for (let offset = 0; old.length < limit; offset += 1000) {
+        const { data, error } = await storage.from(bucket).list("", { limit: 1000, offset, sortBy: { column: "created_at", order: "asc" } });
+        if (error) throw new Error(`Supabase Storage list failed: ${error.message}`);
+        for (const f of data ?? []) {
+          if (audioName.test(f.name) && f.created_at && Date.now() - Date.parse(f.created_at) >= minAgeMs) old.push(f.name);
+        }
+        if (!data || data.length < 1000) break;
+      }
+      return old.slice(0, limit);
     },
   };
 }

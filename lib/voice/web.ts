@@ -6,11 +6,12 @@ import type { Database } from "../db/types";
 import { AppError } from "../errors";
 import { readBytes } from "../http/body";
 import { pathParam } from "../http/params";
-import { visitorFor } from "../http/visitor";
+import { clientIp, visitorFor } from "../http/visitor";
+import { env } from "../env";
 import { mayHearAudio } from "./access";
 import { audioName, audioStore } from "./store";
 import { voiceConfig } from "./config";
-import { prepareVoice, speakReply } from "./message";
+import { prepareVoice, speakReply, voiceAllowance } from "./message";
 
 // POST /api/chat/voice: multipart/form-data with `audio` (the recording) and the chat body's
 // optional fields; the transcript becomes the message of the same turn as POST /api/chat.
@@ -35,6 +36,10 @@ export async function voiceTurn(db: Database, request: Request): Promise<Respons
   if (!config.enabled) throw new AppError("unavailable:voice", "Voice messages are not available here. Type your message instead.");
   const type = request.headers.get("content-type") ?? "";
   if (!/^multipart\/form-data\b/i.test(type)) throw new AppError("unsupported_media_type:voice", "Send the recording as multipart/form-data with an `audio` file.");
+  // the visitor and the voice limits before the upload is read (docs/channels.md, "Voice")
+  const visitor = await visitorFor(request, db);
+  const e = env();
+  await voiceAllowance(db, { visitorId: visitor.id, rateLimit: e.CHAT_RATE_LIMIT_PER_MINUTE, clientIp: clientIp(request), ipRateLimit: e.CHAT_RATE_LIMIT_PER_IP_PER_MINUTE });
   const raw = await readBytes(request, config.maxBytes + 64 * 1024, "voice");
   let form: FormData;
   try {
@@ -46,12 +51,10 @@ export async function voiceTurn(db: Database, request: Request): Promise<Respons
   if (!(audio instanceof Blob)) throw new AppError("bad_request:voice", "The `audio` file is missing.");
   const fields = fieldsSchema.safeParse(Object.fromEntries([...form.entries()].filter(([k, v]) => k !== "audio" && typeof v === "string")));
   if (!fields.success) throw new AppError("bad_request:voice", fields.error.issues[0]?.message ?? "invalid field");
-  const visitor = await visitorFor(request, db);
   const clientMessageId = fields.data.clientMessageId ?? randomUUID();
   const voice = await prepareVoice(db, config, { visitorId: visitor.id, clientMessageId, bytes: new Uint8Array(await audio.arrayBuffer()), mimeType: audio.type });
   if (fields.data.mode === "transcribe") {
-    // the turn that sends the transcript stores this step with its own (lib/chat/turn.ts)
-    await db.rpc("record_voice_transcription", { p_user_id: visitor.id, p_client_message_id: clientMessageId, p_step: { ...voice.observation } });
+    // the turn that sends the transcript stores the step kept beside the registration (lib/chat/turn.ts)
     const headers = new Headers({ "Cache-Control": "no-store" });
     if (visitor.setCookie) headers.set("Set-Cookie", visitor.setCookie);
     return Response.json({ transcript: voice.transcript, audioUrl: voice.audioUrl, clientMessageId }, { headers });
@@ -61,7 +64,7 @@ export async function voiceTurn(db: Database, request: Request): Promise<Respons
     sessionId: fields.data.sessionId,
     agent: fields.data.agent,
     clientMessageId,
-    observations: [voice.observation],
+    observations: voice.observation ? [voice.observation] : undefined,
     tracking: fields.data.tracking === undefined ? undefined : fields.data.tracking === "true",
   }, visitor);
   if (!answer.ok) return answer;
@@ -76,11 +79,11 @@ export async function voiceTurn(db: Database, request: Request): Promise<Respons
 export const audioNameParam = pathParam(z.string().regex(audioName), "not_found:audio", "No such recording.");
 
 /**
- * The stored audio for the visitor who owns it or an operator, kept a day by the browser only;
+ * The stored audio for the visitor who owns it or an operator, never cached (nothing plays from a cache after an erasure);
  * anyone else gets the same 404 as for a name that does not exist (docs/channels.md).
  */
 export async function audioResponse(request: Request, db: Database, name: string): Promise<Response> {
   const audio = (await mayHearAudio(request, db, name)) ? await audioStore(voiceConfig()).get(name) : null;
   if (!audio) throw new AppError("not_found:audio", "No such recording.");
-  return new Response(Buffer.from(audio.bytes), { headers: { "Content-Type": audio.mimeType, "Cache-Control": "private, max-age=86400", "X-Content-Type-Options": "nosniff" } });
+  return new Response(Buffer.from(audio.bytes), { headers: { "Content-Type": audio.mimeType, "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff" } });
 }

@@ -117,6 +117,27 @@ $$;
 REVOKE ALL ON FUNCTION public.count_new_visitor(p_client_ip text, p_limit integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.count_new_visitor(p_client_ip text, p_limit integer) TO service_role;
 
+-- One more request of a kind from one key (an address) in this minute, counted by the one fixed-window
+-- counter: limited once over p_limit. Used for the WhatsApp webhook's verification handshake.
+create function public.count_request(p_kind text, p_key text, p_limit integer) returns jsonb
+  language plpgsql
+  set search_path = ''
+as $$
+declare
+  v_limited boolean;
+begin
+  if coalesce(p_kind, '') !~ '^[a-z][a-z0-9_]{0,31}$' then
+    raise exception using errcode = 'PT400', message = 'bad_request:request', detail = 'The kind must be a short lowercase name.';
+  end if;
+  v_limited := private.hit_rate_limit('req:' || p_kind || ':' || left(coalesce(p_key, ''), 64), p_limit);
+  return jsonb_build_object('limited', v_limited,
+    'retry_after', case when v_limited then public.rate_limit_retry_after() else 0 end);
+end
+$$;
+
+revoke execute on function public.count_request(text, text, integer) from public, anon, authenticated;
+grant execute on function public.count_request(text, text, integer) to service_role;
+
 -- A setting generated once and shared by every instance: the first writer wins.
 CREATE FUNCTION public.ensure_setting(p_key text, p_value text) RETURNS jsonb
     LANGUAGE plpgsql

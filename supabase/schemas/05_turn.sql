@@ -309,10 +309,27 @@ $$;
 REVOKE ALL ON FUNCTION private.record_steps(p_session_id uuid, p_message_id uuid, p_observations jsonb, p_latency_ms integer, p_input_tokens integer, p_output_tokens integer, p_error text) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.record_steps(p_session_id uuid, p_message_id uuid, p_observations jsonb, p_latency_ms integer, p_input_tokens integer, p_output_tokens integer, p_error text) TO service_role;
 
+-- Whether the turn that a reply answers changed the session's state through a tool: a flow
+-- (bulk_order: a line, contact details, a confirmation) saved after its question was stored.
+-- Only the last reply can be asked again, so every such save belongs to its turn.
+create function private.reply_changed_state(p_reply public.conversation_messages) returns boolean
+  language sql stable
+  set search_path = ''
+as $$
+  select exists (
+    select 1 from public.flow_states f, public.conversation_messages q
+     where q.id = p_reply.reply_to and f.session_id = p_reply.session_id and f.updated_at > q.created_at);
+$$;
+
+revoke execute on function private.reply_changed_state(public.conversation_messages) from public, anon, authenticated;
+grant execute on function private.reply_changed_state(public.conversation_messages) to service_role;
+
 -- Round trip 1 of a regenerate: under the visitor's lock, check the reply is the visitor's
--- latest agent answer in an active session, mark it superseded (it carries the request's
--- client_message_id, so a repeated request replays), and return its question to answer again.
-CREATE FUNCTION private.regenerate_turn(p_user_id text, p_action jsonb, p_client_message_id uuid, p_history_limit integer) RETURNS jsonb
+-- latest agent answer in an active session and that its turn changed no state through a tool
+-- (running the tools again would add a second order line or replace a confirmation), mark it
+-- superseded (it carries the request's client_message_id, so a repeated request replays), and
+-- return its question to answer again.
+create or replace function private.regenerate_turn(p_user_id text, p_action jsonb, p_client_message_id uuid, p_history_limit integer) RETURNS jsonb
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $_$
@@ -346,6 +363,10 @@ begin
               where m.session_id = v_reply.session_id and m.seq > v_reply.seq and m.superseded_at is null) then
     raise exception using errcode = 'PT409', message = 'conflict:regenerate', detail = 'Only the last reply can be asked again.';
   end if;
+  if private.reply_changed_state(v_reply) then
+    raise exception using errcode = 'PT409', message = 'conflict:regenerate',
+      detail = 'This reply recorded a change (an order line, contact details or a confirmation), so it cannot be asked again.';
+  end if;
 
   update public.conversation_messages m
      set superseded_at = now(), client_message_id = p_client_message_id
@@ -361,8 +382,8 @@ begin
 end
 $_$;
 
-REVOKE ALL ON FUNCTION private.regenerate_turn(p_user_id text, p_action jsonb, p_client_message_id uuid, p_history_limit integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION private.regenerate_turn(p_user_id text, p_action jsonb, p_client_message_id uuid, p_history_limit integer) TO service_role;
+revoke execute on function private.regenerate_turn(text, jsonb, uuid, integer) from public, anon, authenticated;
+grant execute on function private.regenerate_turn(text, jsonb, uuid, integer) to service_role;
 
 -- A repeated client_message_id returns what the first attempt saw (R8), a regenerate's too:
 -- its superseded reply carries the id; the new reply when stored ('replay'), else 'resume'.

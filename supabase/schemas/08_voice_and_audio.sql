@@ -240,6 +240,61 @@ $$;
 REVOKE ALL ON FUNCTION public.register_voice_message(p_user_id text, p_client_message_id uuid, p_audio_url text, p_transcript text) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.register_voice_message(p_user_id text, p_client_message_id uuid, p_audio_url text, p_transcript text) TO service_role;
 
+-- Of the audio files the store lists, the ones no row names (a crash between writing a recording and
+-- registering it, a lost registration race) go to the audio deletions queue, which deletes them.
+create function public.queue_unnamed_audio(p_names jsonb) returns jsonb
+  language sql
+  set search_path = ''
+as $$
+  with queued as (
+    insert into public.audio_deletions (name)
+    select distinct n.name from jsonb_array_elements_text(p_names) as n(name)
+     where n.name ~ '^[0-9a-f-]{36}\.[a-z0-9]{2,5}$'
+       and not exists (select 1 from public.conversation_messages m where m.audio_url = '/api/audio/' || n.name)
+       and not exists (select 1 from public.voice_messages v where v.audio_url = '/api/audio/' || n.name)
+     order by 1
+    on conflict (name) do nothing
+    returning 1
+  )
+  select jsonb_build_object('queued', (select count(*) from queued));
+$$;
+
+revoke execute on function public.queue_unnamed_audio(jsonb) from public, anon, authenticated;
+grant execute on function public.queue_unnamed_audio(jsonb) to service_role;
+
+-- What a voice message may do before its audio is read or transcribed: a recording already
+-- registered under (visitor, clientMessageId) is answered as it is (no new transcription, nothing
+-- counted); else the request counts against the visitor's and the address's voice limits (their own
+-- fixed windows of private.hit_rate_limit, the same sizes as the chat limits, so a voice message's
+-- turn is not counted twice). A limit of 0 counts nothing: with limits 0 this is only the look-up.
+create function public.voice_allowance(p_user_id text, p_client_message_id uuid default null,
+                                       p_rate_limit integer default 0, p_client_ip text default null,
+                                       p_ip_rate_limit integer default 0) returns jsonb
+  language plpgsql
+  set search_path = ''
+as $$
+declare
+  v_row public.voice_messages;
+begin
+  if p_client_message_id is not null then
+    select * into v_row from public.voice_messages v
+     where v.user_id = p_user_id and v.client_message_id = p_client_message_id;
+    if found then
+      return jsonb_build_object('status', 'registered', 'transcript', v_row.transcript,
+                                'audio_url', v_row.audio_url, 'transcription', v_row.transcription);
+    end if;
+  end if;
+  if private.hit_rate_limit('voice:' || p_user_id, p_rate_limit)
+     or (p_client_ip is not null and private.hit_rate_limit('voice-ip:' || left(p_client_ip, 64), p_ip_rate_limit)) then
+    return jsonb_build_object('status', 'rate_limited', 'retry_after', public.rate_limit_retry_after());
+  end if;
+  return jsonb_build_object('status', 'ok');
+end
+$$;
+
+revoke execute on function public.voice_allowance(text, uuid, integer, text, integer) from public, anon, authenticated;
+grant execute on function public.voice_allowance(text, uuid, integer, text, integer) to service_role;
+
 -- Sets a reply's audio URL once (a second call changes nothing).
 CREATE FUNCTION public.set_reply_audio(p_message_id uuid, p_audio_url text) RETURNS jsonb
     LANGUAGE plpgsql

@@ -15,10 +15,13 @@ beforeAll(async () => {
 });
 afterAll(() => app?.stop());
 
-it("health reports the embedded backend and the applied migration version", async () => {
-  const body = await (await fetch(`${app.url}/api/health`)).json();
+it("health reports the embedded backend and the applied migration version to an operator, a bare {ok} to anyone else", async () => {
+  const created = app.logs.find((l) => l.includes('"event":"operator.token_created"') && l.includes("/login?token="));
+  const token = decodeURIComponent(/\/login\?token=([^"&\s]+)/.exec(created ?? "")?.[1] ?? "");
+  expect(token.length).toBeGreaterThanOrEqual(32);
+  const body = await (await fetch(`${app.url}/api/health`, { headers: { authorization: `Bearer ${token}` } })).json();
   expect(body).toMatchObject({ ok: true, database: { backend: "pglite", up: true, migrationVersion: expect.stringMatching(/^\d{14}$/) } });
-  expect(app.logs.some((l) => l.includes('"event":"operator.token_created"') && l.includes("/login?token="))).toBe(true);
+  expect(await (await fetch(`${app.url}/api/health`)).json()).toEqual({ ok: true });
 });
 
 it("chats on the embedded database", async () => {

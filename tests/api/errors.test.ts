@@ -3,9 +3,10 @@ import { startApp, type App } from "../support/app";
 import { freshPostgresUrl } from "../support/databases";
 
 // Bad input never reaches a 500: each gets its typed error and status.
+const adminToken = "operator-token-for-error-tests-32-chars";
 let app: App;
 beforeAll(async () => {
-  app = await startApp({ DATABASE_URL: await freshPostgresUrl() });
+  app = await startApp({ DATABASE_URL: await freshPostgresUrl(), ADMIN_TOKEN: adminToken });
 });
 afterAll(() => app?.stop());
 
@@ -57,6 +58,6 @@ it("bad feedback is 400", async () => {
 });
 
 it("the server is still up", async () => {
-  const res = await fetch(`${app.url}/api/health`);
+  const res = await fetch(`${app.url}/api/health`, { headers: { authorization: `Bearer ${adminToken}` } });
   expect(await res.json()).toMatchObject({ ok: true, database: { backend: "postgres", up: true, migrationVersion: expect.stringMatching(/^\d{14}$/) } });
 });

@@ -64,7 +64,7 @@ it("exports each chat turn to the OTLP endpoint, masked, and shows the outbox in
   expect(root.attributes).toMatchObject({ "gen_ai.operation.name": "invoke_agent", "user.id": idOf(visitor), "threadline.session.tag": turn.sessionTag });
   expect(String(root.attributes["gen_ai.input.messages"])).toContain("[email]");
   expect(JSON.stringify(receiver.requests.map((r) => r.json))).not.toContain("ana@example.com");
-  const health = await (await fetch(`${app.url}/api/health`)).json();
+  const health = await (await fetch(`${app.url}/api/health`, { headers: { authorization: `Bearer ${token}` } })).json();
   expect(health.telemetry.outbox).toMatchObject({ enabled: true, depth: expect.any(Number), dropped: 0 });
 });
 

@@ -16,8 +16,10 @@ afterAll(async () => {
   await rest?.close();
 });
 
-it("health reports the supabase backend", async () => {
-  const body = await (await fetch(`${app.url}/api/health`)).json();
+it("health reports the supabase backend to an operator", async () => {
+  const created = app.logs.find((l) => l.includes('"event":"operator.token_created"') && l.includes("/login?token="));
+  const token = decodeURIComponent(/\/login\?token=([^"&\s]+)/.exec(created ?? "")?.[1] ?? "");
+  const body = await (await fetch(`${app.url}/api/health`, { headers: { authorization: `Bearer ${token}` } })).json();
   expect(body).toMatchObject({ ok: true, database: { backend: "supabase", up: true, migrationVersion: expect.stringMatching(/^\d{14}$/) } });
 });
 

@@ -101,4 +101,18 @@ describe.each(backends)("regenerate on $name", ({ open }) => {
     await t.db.rpc("end_session", { p_user_id: other, p_session_id: r.session.id });
     await expect(begin(t.db, other, regenerate(first.id))).rejects.toMatchObject({ code: "conflict:regenerate", status: 409 });
   });
+
+  it("a reply whose turn changed state through a tool (an order line, contact details, a confirmation) is refused with conflict:regenerate; the next plain reply may be asked again", async () => {
+    const user = visitor();
+    const r = await begin(t.db, user, { p_message: "we need 12 camp mugs" });
+    const order = { status: "collecting", lines: [{ sku: "MUG-1", quantity: 12 }] };
+    const lined = await finish(t.db, r.user_message.id, { p_content: "Added 12 × Insulated Camp Mug.", p_flows: { bulk_order: order } });
+    await expect(begin(t.db, user, regenerate(lined.reply.id))).rejects.toMatchObject({ code: "conflict:regenerate", status: 409 });
+    // nothing was superseded: the reply stays the answer
+    expect((await replies(r.user_message.id)).map((x) => x.superseded_at)).toEqual([null]);
+    // the next turn changes nothing: it may be asked again although the flow exists
+    const next = await begin(t.db, user, { p_message: "what colours are there?" });
+    const plain = await finish(t.db, next.user_message.id, { p_content: "Black and sand." });
+    expect((await begin(t.db, user, regenerate(plain.reply.id))).status).toBe("resume");
+  });
 });

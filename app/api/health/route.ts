@@ -5,8 +5,8 @@ import { publicRoute } from "@/lib/http/route";
 export const dynamic = "force-dynamic";
 
 export const GET = publicRoute({
-  handler: async () => {
-    const { status, body } = await health();
+  handler: async ({ request }) => {
+    const { status, body } = await health(request);
     return Response.json(body, { status, headers: { "Cache-Control": "no-store", ...(status === 503 ? { "Retry-After": "5" } : {}) } });
   },
 });

@@ -7,7 +7,7 @@ import type { Database } from "../../db/types";
 import { env } from "../../env";
 import { isAppError } from "../../errors";
 import { voiceConfig } from "../../voice/config";
-import { prepareVoice, speakReply } from "../../voice/message";
+import { prepareVoice, speakReply, voiceAllowance } from "../../voice/message";
 import type { WhatsAppConfig } from "./config";
 import { fetchMedia, GraphError } from "./graph";
 import { messageKey } from "../message-key";
@@ -53,20 +53,25 @@ async function turnFields(db: Database, config: WhatsAppConfig, row: { id: strin
         p_wa_id: from, p_message_id: ref.messageId, p_index: ref.index,
       }));
       if (!found) return { notice: notices.staleButton };
-      const { action } = found.button;
+      const { action, label } = found.button;
       const agent = action.id === "select_agent" && typeof action.payload?.agent === "string" ? action.payload.agent : undefined;
-      return { sessionId: found.session_id, action, ...(agent ? { agent } : {}) };
+      if (agent) return { sessionId: found.session_id, action, agent };
+      // the row that was tapped is the visitor's words (several rows may share an action)
+      return { sessionId: found.session_id, action, message: label };
     }
     case "audio": {
       // a voice note: fetched from the Graph media URL, transcribed and stored (lib/voice)
       const voice = voiceConfig();
       if (!voice.enabled) return { notice: notices.voiceUnavailable };
+      const clientMessageId = messageKey("whatsapp", row.id);
+      // a note registered by an earlier attempt (its turn was rate limited, the model failed) is not
+      // downloaded or transcribed again; a new one counts against the sender's voice limit first
+      const before = await voiceAllowance(db, { visitorId: row.visitorId, clientMessageId, rateLimit: env().CHAT_RATE_LIMIT_PER_MINUTE, ipRateLimit: 0 });
+      if (before) return { message: before.transcript, observations: before.observation ? [before.observation] : undefined };
       try {
         const media = await fetchMedia(config, message.mediaId, voice.maxBytes);
-        const prepared = await prepareVoice(db, voice, {
-          visitorId: row.visitorId, clientMessageId: messageKey("whatsapp", row.id), bytes: media.bytes, mimeType: message.mimeType ?? media.mimeType,
-        });
-        return { message: prepared.transcript, observations: [prepared.observation] };
+        const prepared = await prepareVoice(db, voice, { visitorId: row.visitorId, clientMessageId, bytes: media.bytes, mimeType: message.mimeType ?? media.mimeType });
+        return { message: prepared.transcript, observations: prepared.observation ? [prepared.observation] : undefined };
       } catch (error) {
         // refused audio (too large, a type we do not take, no speech heard) is answered; an outage is retried
         const refused = (isAppError(error) && ["unsupported_media_type", "payload_too_large", "bad_request"].includes(error.code.split(":")[0]))

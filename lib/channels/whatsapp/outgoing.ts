@@ -2,7 +2,7 @@ import type { Button } from "../../chat/types";
 
 // A stored reply as the Graph messages that carry it (docs/channels.md): text split at
 // WhatsApp's 4,096 characters; up to three buttons as an interactive `button` message
-// (titles cut to 20 characters), more as an interactive `list` (at most 10 rows of 24);
+// (titles cut to 20 characters, still told apart), more as an interactive `list` (at most 10 rows of 24);
 // the interactive body holds at most 1,024 characters, so a long reply's text goes first.
 // A button's id names the reply and its position: whatsapp_button maps a tap back to it.
 
@@ -25,14 +25,31 @@ export function parseButtonId(id: string): { messageId: string; index: number } 
   return match ? { messageId: match[1], index: Number(match[2]) } : null;
 }
 
-/** Splits at the limit, preferring a paragraph, line or word boundary in the last fifth. */
+const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+
+/** The last grapheme boundary at or before `limit` (an emoji's surrogate pair or ZWJ sequence is never cut). */
+function boundaryAtOrBefore(text: string, limit: number): number {
+  let at = 0;
+  for (const { index, segment } of graphemes.segment(text.slice(0, limit + 64))) {
+    if (index + segment.length > limit) break;
+    at = index + segment.length;
+  }
+  return at > 0 ? at : Math.min(limit, text.length);
+}
+
+/**
+ * Splits at the limit (UTF-16 units, never more characters than Meta counts), preferring a paragraph
+ * break, then a line break, then a space in the second half of the part; else at the last whole
+ * character, so an emoji is never cut in two.
+ */
 export function splitText(text: string, limit = textLimit): string[] {
   const parts: string[] = [];
   let rest = text.trim();
   while (rest.length > limit) {
-    const window = rest.slice(0, limit);
-    const cut = Math.max(window.lastIndexOf("\n\n"), window.lastIndexOf("\n"), window.lastIndexOf(" "));
-    const at = cut > limit * 0.8 ? cut : limit;
+    const window = rest.slice(0, boundaryAtOrBefore(rest, limit));
+    const breaks = ["\n\n", "\n", " "].map((b) => window.lastIndexOf(b));
+    const soft = breaks.find((i) => i > limit * 0.5);
+    const at = soft ?? window.length;
     parts.push(rest.slice(0, at).trimEnd());
     rest = rest.slice(at).trimStart();
   }
@@ -40,7 +57,27 @@ export function splitText(text: string, limit = textLimit): string[] {
   return parts;
 }
 
-const cut = (s: string, n: number) => (s.length <= n ? s : `${s.slice(0, n - 1)}…`);
+const cut = (s: string, n: number) => (s.length <= n ? s : `${s.slice(0, boundaryAtOrBefore(s, n - 1)).trimEnd()}…`);
+
+/**
+ * Titles cut to `n` characters that stay told apart: two labels that share their first `n`
+ * characters keep their different ends ("Beacon H…Pro"), and a number when that is not enough.
+ */
+export function uniqueTitles(labels: string[], n: number): string[] {
+  const titles = labels.map((l) => cut(l, n));
+  const clash = (i: number) => titles.some((t, j) => j !== i && t === titles[i]);
+  const ends = labels.map((l, i) => {
+    if (!clash(i) || l.length <= n) return titles[i];
+    let tail = l.slice(l.length - Math.floor((n - 1) / 2)).trimStart();
+    if (/^[\udc00-\udfff]/.test(tail)) tail = tail.slice(1);
+    return `${l.slice(0, boundaryAtOrBefore(l, n - 1 - tail.length)).trimEnd()}…${tail}`;
+  });
+  return ends.map((t, i) => {
+    if (!ends.some((u, j) => j !== i && u === t)) return t;
+    const suffix = ` ${i + 1}`;
+    return `${cut(labels[i], n - suffix.length)}${suffix}`;
+  });
+}
 
 export function graphMessages(reply: { messageId: string | null; content: string; buttons: Button[] }): GraphMessage[] {
   const buttons = reply.messageId ? reply.buttons.slice(0, listRows) : [];
@@ -52,6 +89,7 @@ export function graphMessages(reply: { messageId: string | null; content: string
   const body = tail.pop() || "Choose one:";
   const before = [...texts, ...tail].map((t): GraphMessage => ({ type: "text", text: { body: t, preview_url: false } }));
   const id = (i: number) => buttonId(reply.messageId!, i);
+  const rowTitles = uniqueTitles(buttons.map((b) => b.label), rowTitleLimit);
   const interactive: GraphMessage =
     buttons.length <= 3
       ? {
@@ -59,7 +97,7 @@ export function graphMessages(reply: { messageId: string | null; content: string
           interactive: {
             type: "button",
             body: { text: body },
-            action: { buttons: buttons.map((b, i) => ({ type: "reply", reply: { id: id(i), title: cut(b.label, buttonTitleLimit) } })) },
+            action: { buttons: uniqueTitles(buttons.map((b) => b.label), buttonTitleLimit).map((title, i) => ({ type: "reply", reply: { id: id(i), title } })) },
           },
         }
       : {
@@ -71,7 +109,7 @@ export function graphMessages(reply: { messageId: string | null; content: string
               button: "Options",
               sections: [{ title: "Options", rows: buttons.map((b, i) => ({
                 id: id(i),
-                title: cut(b.label, rowTitleLimit),
+                title: rowTitles[i],
                 ...(b.label.length > rowTitleLimit ? { description: cut(b.label, rowDescriptionLimit) } : {}),
               })) }],
             },

@@ -2,19 +2,27 @@ import "server-only";
 import type { Database } from "../../db/types";
 import { AppError } from "../../errors";
 import { hasUnstorableText, readBytes } from "../../http/body";
+import { clientIp } from "../../request/client-address";
 import { log } from "../../log";
 import { whatsappConfig } from "./config";
 import { validSignature } from "./signature";
 import { whatsappWorker } from "./start";
 import { parseDelivery } from "./webhook";
 
-// GET: Meta's verification handshake. POST: a signed delivery, stored in the inbox before the
+// GET: Meta's verification handshake, limited per address. POST: a signed delivery, stored in the inbox before the
 // 200 (R9); the turn runs after the answer (and again from the poller if this process dies).
 
 const maxBody = 1024 * 1024;
 
-export function verifyHandshake(request: Request): Response {
+/** Verification attempts per address and minute (Meta sends one when the webhook is set up). */
+const verifyAttemptsPerMinute = 10;
+
+export async function verifyHandshake(request: Request, openDatabase: () => Promise<Database>): Promise<Response> {
   const config = whatsappConfig();
+  // guessing the verify token: every attempt counts per address, in the one fixed-window counter
+  const db = await openDatabase();
+  const counted = await db.rpc("count_request", { p_kind: "whatsapp_verify", p_key: clientIp(request) ?? "", p_limit: verifyAttemptsPerMinute });
+  if (counted.limited) throw new AppError("rate_limit:whatsapp", "Too many verification attempts. Wait a minute.", { retryAfter: counted.retry_after });
   const q = new URL(request.url).searchParams;
   const token = q.get("hub.verify_token");
   const challenge = q.get("hub.challenge");
@@ -39,13 +47,14 @@ export async function receiveDelivery(request: Request, after: (task: () => Prom
     log("whatsapp.unreadable_delivery", { problem: "not JSON" }, "warn");
     return Response.json({ received: 0 });
   }
-  const delivery = parseDelivery(body);
+  const delivery = parseDelivery(body, config.phoneNumberId);
+  if (delivery.otherNumbers.length) log("whatsapp.other_number", { phoneNumberIds: [...new Set(delivery.otherNumbers)].slice(0, 10) }, "warn");
   // text Postgres cannot store (NUL, a lone surrogate) is bad input: logged, not stored
   const storable = delivery.messages.filter((m) => !hasUnstorableText(m));
   if (storable.length < delivery.messages.length) delivery.unreadable.push("message: text with NUL or a lone surrogate");
   delivery.messages = storable;
   if (delivery.unreadable.length) log("whatsapp.unreadable_delivery", { problems: delivery.unreadable.slice(0, 10) }, "warn");
-  if (!delivery.messages.length) return Response.json({ received: 0, statuses: delivery.statuses });
+  if (!delivery.messages.length) return Response.json({ received: 0, statuses: delivery.statuses, ignored: delivery.ignored + delivery.otherNumbers.length });
   const db = await openDatabase();
   const stored = await db.rpc("whatsapp_receive", {
     p_messages: delivery.messages.map((m) => ({ id: m.id, from: m.from, message: m.message })),

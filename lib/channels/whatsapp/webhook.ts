@@ -27,7 +27,11 @@ const envelopeSchema = z.object({
   entry: z.array(z.object({
     changes: z.array(z.object({
       field: z.string().optional(),
-      value: z.object({ messages: z.array(z.unknown()).optional(), statuses: z.array(z.unknown()).optional() }).loose(),
+      value: z.object({
+        messages: z.array(z.unknown()).optional(),
+        statuses: z.array(z.unknown()).optional(),
+        metadata: z.object({ phone_number_id: z.string().optional() }).loose().optional(),
+      }).loose(),
     }).loose()),
   }).loose()),
 }).loose();
@@ -48,6 +52,10 @@ export interface InboxRow {
 export interface ParsedDelivery {
   messages: InboxRow[];
   statuses: number;
+  /** Events that are not something to answer (a reaction, a system event such as a number change): dropped. */
+  ignored: number;
+  /** Changes addressed to another phone number id than ours: dropped, not answered from our number. */
+  otherNumbers: string[];
   /** Parts we could not read (logged, not stored). */
   unreadable: string[];
 }
@@ -74,8 +82,12 @@ function normalise(m: z.infer<typeof messageSchema>): InboundMessage {
   }
 }
 
-export function parseDelivery(body: unknown): ParsedDelivery {
-  const result: ParsedDelivery = { messages: [], statuses: 0, unreadable: [] };
+/** Message types that carry nothing to answer: a reaction to a message, a system event (the sender's number changed). */
+const ignoredTypes = new Set(["reaction", "system"]);
+
+/** `phoneNumberId`: ours; a change for another number of the same business account is left alone. */
+export function parseDelivery(body: unknown, phoneNumberId?: string): ParsedDelivery {
+  const result: ParsedDelivery = { messages: [], statuses: 0, ignored: 0, otherNumbers: [], unreadable: [] };
   const envelope = envelopeSchema.safeParse(body);
   if (!envelope.success) {
     result.unreadable.push(`envelope: ${envelope.error.issues[0]?.path.join(".")} ${envelope.error.issues[0]?.message}`);
@@ -83,6 +95,11 @@ export function parseDelivery(body: unknown): ParsedDelivery {
   }
   for (const entry of envelope.data.entry) {
     for (const change of entry.changes) {
+      const to = change.value.metadata?.phone_number_id;
+      if (phoneNumberId && to !== undefined && to !== phoneNumberId) {
+        result.otherNumbers.push(to.slice(0, 32));
+        continue;
+      }
       result.statuses += change.value.statuses?.length ?? 0;
       for (const raw of change.value.messages ?? []) {
         const parsed = messageSchema.safeParse(raw);
@@ -92,7 +109,8 @@ export function parseDelivery(body: unknown): ParsedDelivery {
         }
         // a message of a kind we do not handle (image, sticker, location…): answered politely
         const known = base.extend({ type: z.string().max(64) }).safeParse(raw);
-        if (known.success) result.messages.push({ id: known.data.id, from: known.data.from, message: { type: "unsupported", kind: known.data.type } });
+        if (known.success && ignoredTypes.has(known.data.type)) result.ignored++;
+        else if (known.success) result.messages.push({ id: known.data.id, from: known.data.from, message: { type: "unsupported", kind: known.data.type } });
         else result.unreadable.push(`message: ${parsed.error.issues[0]?.path.join(".")} ${parsed.error.issues[0]?.message}`);
       }
     }

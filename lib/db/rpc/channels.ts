@@ -49,6 +49,17 @@ export const channelFunctions = {
     args: z.object({ p_user_id: z.string(), p_client_message_id: uuid }),
     result: z.record(z.string(), z.unknown()).nullable(),
   },
+  voice_allowance: {
+    args: z.object({
+      p_user_id: z.string(), p_client_message_id: opt(uuid), p_rate_limit: opt(z.number()), p_client_ip: opt(z.string()), p_ip_rate_limit: opt(z.number()),
+    }),
+    result: z.discriminatedUnion("status", [
+      z.object({ status: z.literal("ok") }),
+      z.object({ status: z.literal("rate_limited"), retry_after: z.number() }),
+      z.object({ status: z.literal("registered"), transcript: z.string(), audio_url: z.string(), transcription: json.nullable() }),
+    ]),
+  },
+  queue_unnamed_audio: { args: z.object({ p_names: z.array(z.string()) }), result: z.object({ queued: z.number() }) },
   set_reply_audio: { args: z.object({ p_message_id: uuid, p_audio_url: z.string() }), result: z.unknown() },
   record_reply_speech: {
     args: z.object({

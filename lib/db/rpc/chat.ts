@@ -82,6 +82,10 @@ export const chatFunctions = {
     args: z.object({ p_client_ip: z.string(), p_limit: z.number() }),
     result: z.object({ limited: z.boolean(), retry_after: z.number() }),
   },
+  count_request: {
+    args: z.object({ p_kind: z.string(), p_key: z.string(), p_limit: z.number() }),
+    result: z.object({ limited: z.boolean(), retry_after: z.number() }),
+  },
   list_agents: {
     args: z.object({}),
     result: z.array(z.object({ key: z.string(), name: z.string(), description: z.string(), greeting: z.string().nullable() })),

@@ -85,3 +85,57 @@ describe("deliveries", () => {
     expect(messageKey("whatsapp", "wamid.other")).not.toBe(a);
   });
 });
+
+describe("replies as Meta renders them (docs/reliability.md, \"Holes closed\")", () => {
+  it("a split never cuts an emoji in two and prefers a line break, then a space", () => {
+    // an emoji's surrogate pair straddles the 4,096th unit, and there is no break to use
+    const emoji = "x".repeat(4095) + "😀" + "y".repeat(10);
+    const parts = splitText(emoji);
+    expect(parts[0]).toBe("x".repeat(4095));
+    expect(parts[1]).toBe("😀" + "y".repeat(10));
+    for (const p of parts) expect(p.isWellFormed()).toBe(true);
+    // a ZWJ family emoji stays whole too
+    const family = "a".repeat(4090) + "👨‍👩‍👧‍👦" + "b";
+    expect(splitText(family).join("")).toBe(family);
+    expect(splitText(family)[0]).toBe("a".repeat(4090));
+    // a line break in the second half wins over a later space
+    const lines = "word ".repeat(600).trim() + "\n" + "tail ".repeat(300).trim();
+    const [first] = splitText(lines);
+    expect(first).toBe("word ".repeat(600).trim());
+  });
+
+  it("button and list titles stay unique after cutting to 20 and 24 characters", () => {
+    const labels = ["Beacon Headlamp extra bright", "Beacon Headlamp extended battery", "Tent"];
+    const [m] = graphMessages({ messageId: id, content: "Which one?", buttons: labels.map(button) });
+    const titles = (m.interactive as { action: { buttons: { reply: { title: string } }[] } }).action.buttons.map((b) => b.reply.title);
+    expect(new Set(titles).size).toBe(3);
+    for (const t of titles) expect(t.length).toBeLessThanOrEqual(20);
+    expect(titles[2]).toBe("Tent");
+    expect(titles[0]).toMatch(/^Beacon.*….*bright$/);
+    // labels equal even at their ends get a number; a list's rows too
+    const same = Array.from({ length: 5 }, () => "Insulated Camp Mug 350 ml sand colour");
+    const parts = graphMessages({ messageId: id, content: "Pick", buttons: same.map(button) });
+    const rows = (parts.at(-1)!.interactive as { action: { sections: { rows: { title: string }[] }[] } }).action.sections[0].rows.map((r) => r.title);
+    expect(new Set(rows).size).toBe(5);
+    for (const t of rows) expect(t.length).toBeLessThanOrEqual(24);
+  });
+
+  it("reactions and system events are ignored, not answered; a change for another phone number id is left alone", () => {
+    const from = "15551234567";
+    const value = (phone: string, messages: unknown[]) => ({ value: { metadata: { display_phone_number: "1555", phone_number_id: phone }, messages } });
+    const d = parseDelivery({
+      object: "whatsapp_business_account",
+      entry: [{ changes: [
+        value("42", [
+          { from, id: "1", type: "reaction", reaction: { message_id: "wamid.x", emoji: "👍" } },
+          { from, id: "2", type: "system", system: { body: "User A changed from 1555 to 1666", wa_id: "1666", type: "user_changed_number" } },
+          { from, id: "3", type: "text", text: { body: "hi" } },
+        ]),
+        value("99", [{ from, id: "4", type: "text", text: { body: "for the other number" } }]),
+      ] }],
+    }, "42");
+    expect(d.messages.map((m) => m.id)).toEqual(["3"]);
+    expect(d.ignored).toBe(2);
+    expect(d.otherNumbers).toEqual(["99"]);
+  });
+});

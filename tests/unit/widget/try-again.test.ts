@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { chatReducer, initialChatState, type ChatState } from "../../../components/chat/chat-state";
+import { messagesFromHistory, offersTryAgain } from "../../../components/chat/chat-messages";
 import type { ChatMessage } from "../../../components/chat/types";
 import type { TurnResult } from "../../../lib/chat/wire";
 import { decideStep, TRY_AGAIN_LEAD } from "../../../lib/models/offline-rules";
@@ -52,5 +53,28 @@ describe("the offline model asked again", () => {
     const again = decideStep(prompt(true));
     expect(plain.text.startsWith(TRY_AGAIN_LEAD)).toBe(false);
     expect(again.text).toBe(TRY_AGAIN_LEAD + plain.text);
+  });
+});
+
+describe("no Try again on a reply that changed state through a tool", () => {
+  it("the finished reply and the restored history keep retryable: false, and the last such reply offers no Try again", () => {
+    const s = chatReducer(
+      { ...initialChatState, ready: true, messages: [message("u1", "user", "q1", "yes, confirm")] },
+      { type: "reply-finished", replyKey: "reply-x", userKey: "x", result: { ...result("r2", "Your order is confirmed! Reference BO-1"), reply: { ...result("r2", "Your order is confirmed! Reference BO-1").reply, retryable: false } } },
+    );
+    const confirmed = s.messages.at(-1)!;
+    expect(confirmed.retryable).toBe(false);
+    expect(offersTryAgain(confirmed, s.messages, "s1")).toBe(false);
+    const restored = messagesFromHistory({
+      sessionId: "s1", sessionTag: "t", traceId: null, isActive: true, trackingEnabled: true, agent: { key: "a", name: "A" }, model: { key: "m", name: "M" },
+      startedAt: "2026-12-07T10:00:00Z", endedAt: null,
+      messages: [
+        { id: "q1", role: "user", content: "yes", buttons: [], createdAt: "2026-12-07T10:00:00Z", partial: false, vote: null, audioUrl: null },
+        { id: "r2", role: "agent", content: "Confirmed", buttons: [], createdAt: "2026-12-07T10:00:01Z", partial: false, vote: null, audioUrl: null, retryable: false },
+      ],
+    });
+    expect(offersTryAgain(restored[1], restored, "s1")).toBe(false);
+    // a plain reply still offers it
+    expect(offersTryAgain(shown.messages[1], shown.messages, "s1")).toBe(true);
   });
 });

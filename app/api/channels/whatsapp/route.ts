@@ -8,7 +8,7 @@ import { publicRoute } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
-export const GET = publicRoute({ handler: async ({ request }) => verifyHandshake(request) });
+export const GET = publicRoute({ handler: async ({ request, openDatabase }) => verifyHandshake(request, openDatabase) });
 
 export const POST = publicRoute({ crossSite: "allowed", handler: async ({ request, openDatabase }) => receiveDelivery(request, after, openDatabase) });
 
