@@ -14,6 +14,8 @@ export function database(): Promise<Database> {
   if (!holder[key]) {
     holder[key] = open().catch((error) => {
       delete holder[key]; // a failed open is retried on the next request
+      // a folder another process holds is a refusal to start (lib/startup.ts), not an outage
+      if ((error as Error | undefined)?.name === "DatabaseLockedError") throw error;
       throw toDatabaseError(error);
     });
   }
