@@ -1493,6 +1493,10 @@ export type Database = {
         Args: Record<PropertyKey, never>
         Returns: Json
       }
+      list_visitor_sessions: {
+        Args: { p_user_id: string; p_limit?: number }
+        Returns: Json
+      }
       maintenance_scheduler: {
         Args: Record<PropertyKey, never>
         Returns: Json
