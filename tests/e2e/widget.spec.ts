@@ -253,7 +253,9 @@ for (const view of views) {
       await chat.vote("down", last); // pressed again: cleared
       await expect.poll(votes).toEqual(["up", null]);
       await expect.poll(counts).toEqual({ up: 1, down: 0 });
-      // the session rating stays, apart from the votes
+      // the session rating stays, apart from the votes; it is asked once the chat has a few turns
+      await chat.sendAndWait("something with two doors?");
+      await chat.sendAndWait("and a footprint for it?");
       await chat.giveFeedback("positive");
       await expect.poll(async () => (await sql("select feedback from llm_traces where session_id = $1", [sessionId]))[0]).toEqual({ feedback: "positive" });
       expect(await counts()).toEqual({ up: 1, down: 0 });
