@@ -1,6 +1,7 @@
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { AppError } from "@/lib/errors";
 import { errorResponse, handle } from "@/lib/http/respond";
+import { expectLogs } from "../../support/logs";
 
 // Every error leaves as {error: {code, message}} with its status (lib/http/respond.ts).
 
@@ -23,12 +24,15 @@ describe("errorResponse", () => {
     ["bad_gateway:model", 502],
     ["unavailable:voice", 503],
   ] as const)("AppError %s → %i with its code and message", async (code, status) => {
+    const logs = expectLogs();
     expect(await answer(new AppError(code, "Told as it is."))).toEqual({
       status,
       body: { error: { code, message: "Told as it is." } },
       cache: "no-store",
       retryAfter: null,
     });
+    // a server-side failure (5xx) is logged once; a refused request is not
+    expect(logs.events()).toEqual(status >= 500 ? ["error:request.failed"] : []);
   });
 
   it("a rate limit says when to come back", async () => {
@@ -36,20 +40,24 @@ describe("errorResponse", () => {
   });
 
   it("an unknown error is a 500 without its message or stack", async () => {
-    vi.spyOn(console, "error").mockImplementation(() => {});
+    const logs = expectLogs();
     const secret = new Error("password=hunter2 at /srv/app/lib/x.ts:12");
     const got = await answer(secret);
     expect(got.status).toBe(500);
     expect(got.body).toEqual({ error: { code: "internal:database", message: "Something went wrong on our side." } });
     expect(JSON.stringify(got.body)).not.toMatch(/hunter2|\.ts:|at /);
+    // the detail goes to the log only
+    expect(logs.lines).toMatchObject([{ level: "error", event: "request.failed", error: secret.message }]);
   });
 
   it("an internal AppError hides its message too", async () => {
-    vi.spyOn(console, "error").mockImplementation(() => {});
+    const logs = expectLogs();
     expect((await answer(new AppError("internal:turn", "stack-ish detail"))).body).toEqual({ error: { code: "internal:turn", message: "Something went wrong on our side." } });
+    expect(logs.lines).toMatchObject([{ event: "request.failed", code: "internal:turn", error: "stack-ish detail" }]);
   });
 
   it("a typed code raised by a SQL function keeps its code; an unreachable database is a 503", async () => {
+    const logs = expectLogs();
     expect(await answer(Object.assign(new Error("not_found:session"), { code: "PT404", detail: "No such session." }))).toMatchObject({
       status: 404,
       body: { error: { code: "not_found:session", message: "No such session." } },
@@ -60,6 +68,7 @@ describe("errorResponse", () => {
       retryAfter: "5",
     });
     expect(await answer(Object.assign(new Error("duplicate key"), { code: "23505" }))).toMatchObject({ status: 409, body: { error: { code: "conflict:database" } } });
+    expect(logs.lines).toMatchObject([{ event: "request.failed", code: "unavailable:database" }]);
   });
 
   it("an AppError from another copy of the module (by shape) is still typed", async () => {
