@@ -151,6 +151,8 @@ async function interactive(run: Run, label: string): Promise<void> {
   console.log(`Connected to ${label}. End a statement with ;  \\q quits.`);
   const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: "threadline=> " });
   let buffer = "";
+  let closed = false;
+  rl.on("close", () => (closed = true));
   rl.prompt();
   for await (const line of rl) {
     if (buffer === "" && line.trim() === "\\q") break;
@@ -159,9 +161,11 @@ async function interactive(run: Run, label: string): Promise<void> {
       await runAndPrint(run, buffer);
       buffer = "";
     }
+    if (closed) break;
     rl.setPrompt(buffer === "" ? "threadline=> " : "threadline-> ");
     rl.prompt();
   }
+  if (buffer.trim() !== "") await runAndPrint(run, buffer);
   rl.close();
 }
 
