@@ -27,10 +27,10 @@ export interface ConsoleResult {
 
 /** Runs the statements as they are (one transaction per statement, as psql does) and answers every result. */
 export async function runConsoleSql(db: Database, request: Request, sql: string): Promise<{ results: ConsoleResult[] }> {
+  if (!(embedded(db) && db.consoleKeyValid(request.headers.get(consoleKeyHeader)))) await requireOperator(request, db);
   if (!embedded(db)) {
     throw new AppError("not_found:console", "The SQL console runs through the app only on the embedded database; connect to DATABASE_URL directly.");
   }
-  if (!db.consoleKeyValid(request.headers.get(consoleKeyHeader))) await requireOperator(request, db);
   try {
     const results = await db.pg.exec(sql, { rowMode: "array" });
     return {
