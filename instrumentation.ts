@@ -1,9 +1,9 @@
 // Runs once when the server starts: stamp each request with its socket address
-// (lib/http/peer-address.ts), open the database (migrating the embedded one), and
+// (lib/request/peer-address.ts), open the database (migrating the embedded one), and
 // generate the shared secrets, so a misconfiguration fails loudly now.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { stampPeerAddress } = await import("./lib/http/peer-address");
+  const { stampPeerAddress } = await import("./lib/request/peer-address");
   stampPeerAddress();
   const { startup } = await import("./lib/startup");
   await startup();

@@ -14,7 +14,46 @@ export type ErrorType =
   | "unavailable"
   | "internal";
 
-export type ErrorCode = `${ErrorType}:${string}`;
+/**
+ * The closed list of surfaces: what an error is about. A code is `<type>:<surface>`; a code
+ * raised by a SQL function (`PTxxx`) must name one of these too, or it is not trusted
+ * (lib/db/errors.ts). `database` is only ever a database's own failure (lib/db/errors.ts),
+ * `model` only a language model's (lib/models/errors.ts), `server` anything else unexpected.
+ */
+export const errorSurfaces = [
+  "agent",
+  "audio",
+  "chat",
+  "console",
+  "dashboard",
+  "database",
+  "feedback",
+  "login",
+  "maintenance",
+  "message",
+  "model",
+  "operator",
+  "origin",
+  "privacy",
+  "products",
+  "regenerate",
+  "request",
+  "retention",
+  "route",
+  "server",
+  "session",
+  "settings",
+  "trace",
+  "traces",
+  "visitor",
+  "voice",
+  "vote",
+  "whatsapp",
+] as const;
+
+export type ErrorSurface = (typeof errorSurfaces)[number];
+
+export type ErrorCode = `${ErrorType}:${ErrorSurface}`;
 
 export const statusByType: Record<ErrorType, number> = {
   bad_request: 400,
@@ -45,12 +84,26 @@ export class AppError extends Error {
   }
 }
 
+const surfaceSet: ReadonlySet<string> = new Set(errorSurfaces);
+
 export function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === "string" && /^[a-z_]+:[a-z_]+$/.test(value) && value.split(":")[0] in statusByType;
+  if (typeof value !== "string" || !/^[a-z_]+:[a-z_]+$/.test(value)) return false;
+  const [type, surface] = value.split(":");
+  return Object.hasOwn(statusByType, type) && surfaceSet.has(surface);
 }
 
 /** AppError by shape, not by class: Next.js may bundle this module more than once. */
 export function isAppError(value: unknown): value is AppError {
   const e = value as AppError | null;
   return value instanceof Error && e?.name === "AppError" && isErrorCode(e.code) && typeof e.status === "number";
+}
+
+/**
+ * Any error as an AppError: an AppError as it is, anything else (a TypeError, a bug) as
+ * `internal:server`. Database and model failures are typed where they happen (lib/db/errors.ts
+ * in every database backend, lib/models/errors.ts for a model call), never guessed here from a message.
+ */
+export function toAppError(error: unknown): AppError {
+  if (isAppError(error)) return error;
+  return new AppError("internal:server", "Unexpected error.", { cause: error });
 }

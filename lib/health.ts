@@ -1,5 +1,5 @@
 import { database } from "./db";
-import { toAppError } from "./db/errors";
+import { toDatabaseError } from "./db/errors";
 import { outboxStatus } from "./telemetry/outbox-status";
 
 // GET /api/health: the backend, the applied migration version, and whether the database answers.
@@ -14,7 +14,7 @@ export async function health(): Promise<{ status: number; body: Record<string, u
       body: { ok: true, database: { backend: db.backend, up: true, migrationVersion: r.migration_version }, telemetry: { outbox } },
     };
   } catch (error) {
-    const e = toAppError(error);
+    const e = toDatabaseError(error);
     return { status: 503, body: { ok: false, database: { up: false, error: { code: e.code, message: e.message } } } };
   }
 }

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { sqlSession } from "../lib/db/sql-session";
 
 // A throw-away PGlite migrated with supabase/migrations, for the generators that read the catalog
 // (scripts/schema-contract.ts, scripts/db-types.ts).
@@ -12,7 +13,7 @@ export async function withMigratedPglite<T>(read: (query: CatalogQuery) => Promi
   const dir = mkdtempSync(path.join(os.tmpdir(), "threadline-catalog-"));
   const db = await createPgliteDatabase(dir);
   try {
-    return await read(async (sql) => (await db.pg.query(sql)).rows as never);
+    return await read(sqlSession(db.pg).query);
   } finally {
     await db.close();
     rmSync(dir, { recursive: true, force: true });

@@ -5,7 +5,7 @@ import { requireOperatorPage } from "@/lib/operators/pages";
 import { queryString } from "@/lib/http/query";
 import { apiParams, parseExplorerState } from "@/components/traces/explorer-state";
 import { TraceExplorer } from "@/components/traces/TraceExplorer";
-import { agents } from "@/lib/agents/registry";
+import { operatorAgents } from "@/lib/agents/names";
 import { operatorModels } from "@/lib/dashboard/model-options";
 import { parseWith } from "@/lib/http/body";
 import { traceQuerySchema } from "@/lib/traces/query";
@@ -30,7 +30,7 @@ export default async function TracesPage({ searchParams }: { searchParams: Searc
   } catch (e) {
     error = describeError(e);
   }
-  const [models, tools] = await Promise.all([operatorModels(db).catch(() => []), operatorTools(db).catch(() => [])]);
+  const [agents, models, tools] = await Promise.all([operatorAgents(db).catch(() => []), operatorModels(db).catch(() => []), operatorTools(db).catch(() => [])]);
   return (
     <OperatorShell active="traces">
       <TraceExplorer

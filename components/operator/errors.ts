@@ -1,4 +1,4 @@
-import { toAppError } from "@/lib/db/errors";
+import { toAppError } from "@/lib/errors";
 
 // What an operator page shows when a query fails: the typed code and a safe message.
 export interface ShownError {

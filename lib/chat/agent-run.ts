@@ -3,7 +3,7 @@
 // an observation. Nothing is written here: the caller hands the result to finish_turn.
 import { hasToolCall, stepCountIs, streamText, type LanguageModelUsage, type ModelMessage } from "ai";
 import type { Database } from "../db/types";
-import { TURN_CONTEXT_LABEL } from "../models/offline-rules";
+import { TURN_CONTEXT_LABEL } from "../models/turn-context";
 import { countTokens, countTokensOnce } from "../models/tokens";
 import { BULK_ORDER_FLOW, isOpen, readOrder } from "../orders/bulk-order";
 import { view } from "../tools/order";

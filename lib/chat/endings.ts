@@ -1,21 +1,9 @@
-import { z } from "zod";
+import type { z } from "zod";
+import { sessionEndingSchema } from "../db/rpc/rows";
 import { log } from "../log";
 
-// A session that ended, as the SQL returns it (close_session, turn_endings, close_idle_sessions),
-// and its one `session.ended` log line (docs/architecture.md, "Session lifecycle").
-
-export const sessionEndingSchema = z.object({
-  session_id: z.string(),
-  user_id: z.string(),
-  event: z.enum(["ended", "expired"]),
-  reason: z.enum(["user", "agent_switch", "idle", "new_chat", "superseded"]),
-  agent_type: z.string(),
-  session_tag: z.string(),
-  started_at: z.string(),
-  ended_at: z.string(),
-  duration_seconds: z.number().int().min(0),
-  message_count: z.number().int().min(0),
-});
+// A session that ended, as the SQL returns it (close_session, turn_endings, close_idle_sessions:
+// `sessionEndingSchema` in lib/db/rpc/rows.ts), and its one `session.ended` log line (docs/architecture.md, "Session lifecycle").
 
 export type SessionEnding = z.infer<typeof sessionEndingSchema>;
 

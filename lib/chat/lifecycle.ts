@@ -1,6 +1,7 @@
 import { log } from "../log";
 import type { BeginResult, TurnRequest } from "./begin";
-import { logSessionEnded, sessionEndingSchema } from "./endings";
+import { sessionEndingSchema } from "../db/rpc/rows";
+import { logSessionEnded } from "./endings";
 
 // One structured log line per session lifecycle event.
 

@@ -1,7 +1,7 @@
-import { agentRef } from "../agents/registry";
 import type { Database } from "../db/types";
 import { visitorRpc } from "../db/visitor-rpc";
-import { logSessionEnded, sessionEndingSchema } from "./endings";
+import { sessionEndingSchema } from "../db/rpc/rows";
+import { logSessionEnded } from "./endings";
 import { buttonsOf, type MessageRow, type SessionRow } from "./stored";
 import type { HistoryMessage, SessionHistory, SessionList } from "./wire";
 
@@ -16,7 +16,7 @@ function sessionView(s: SessionRow) {
     traceId: s.trace_id,
     isActive: s.is_active,
     trackingEnabled: s.tracking_enabled,
-    agent: agentRef(s.agent_type),
+    agent: { key: s.agent_type, name: s.agent_name },
     model: { key: s.model.key, name: s.model.name },
     startedAt: s.started_at,
     endedAt: s.ended_at,
@@ -33,7 +33,7 @@ export function messageView(m: MessageRow): HistoryMessage {
 export async function sessionHistory(db: Database, visitorId: string | null, sessionId: string): Promise<SessionHistory> {
   const r = await visitorRpc(db, visitorId, noSession, "session_messages", { p_session_id: sessionId });
   const handoff = r.handoff
-    ? { fromSessionId: r.handoff.from_session_id, fromAgent: agentRef(r.handoff.from_agent), questionId: r.handoff.question_id, note: messageView(r.handoff.note) }
+    ? { fromSessionId: r.handoff.from_session_id, fromAgent: { key: r.handoff.from_agent, name: r.handoff.from_agent_name }, questionId: r.handoff.question_id, note: messageView(r.handoff.note) }
     : null;
   return { ...sessionView(r.session), messages: r.messages.map(messageView), handoff };
 }
@@ -45,7 +45,7 @@ export async function visitorSessions(db: Database, visitorId: string | null): P
   return {
     sessions: rows.map((s) => ({
       sessionId: s.id,
-      agent: { key: s.agent_type, name: s.agent_name ?? agentRef(s.agent_type).name },
+      agent: { key: s.agent_type, name: s.agent_name ?? s.agent_type },
       sessionTag: s.trace_id ? s.session_tag : null,
       model: { name: s.model_name },
       isActive: s.is_active,

@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { database } from "../db";
+import type { Database } from "../db/types";
 import { env } from "../env";
 import { errorResponse } from "../http/respond";
 import { clientIp, visitorFor, type Visitor } from "../http/visitor";
@@ -17,10 +17,9 @@ import type { ChatRequest } from "./wire";
 /** The wire contract's request (wire.ts), plus the steps before the agent ran (POST /api/chat/voice: the transcription). */
 export type ChatBody = ChatRequest & { observations?: Observation[] };
 
-/** `known`: the visitor a caller already resolved (POST /api/chat/voice stored the recording under it). */
-export async function chatTurn(request: Request, body: ChatBody, known?: Visitor): Promise<Response> {
+/** `db`: the database the route wrapper handed the route. `known`: the visitor a caller already resolved (POST /api/chat/voice stored the recording under it). */
+export async function chatTurn(db: Database, request: Request, body: ChatBody, known?: Visitor): Promise<Response> {
   if (body.model) assertModelAvailable(body.model);
-  const db = await database();
   const [visitor] = await Promise.all([known ?? visitorFor(request, db), ensureModels(db)]);
   const e = env();
   const turn: TurnRequest = {

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Database } from "../db/types";
 import { AppError } from "../errors";
 import { log } from "../log";
+import { modelError } from "../models/errors";
 import type { AgentDefinition } from "../tools/types";
 import { runAgent, type AgentRunResult } from "./agent-run";
 import { beginTurn, type BeginResult, type HandoffAgent, type TurnRequest } from "./begin";
@@ -161,7 +162,7 @@ export async function runTurn(db: Database, request: TurnRequest, hooks: TurnHoo
   });
   if (finished.status === "error_recorded") throw new Error("finish_turn recorded an error for a turn that had none");
   if (finished.handoff) {
-    const agentRef = target ?? { key: finished.session.agent_type, name: finished.session.agent_type };
+    const agentRef = target ?? { key: finished.session.agent_type, name: finished.session.agent_name };
     log("session.handoff", { requestId: request.requestId, visitor: request.visitorId, sessionId: finished.session.id, previousSessionId: finished.handoff.from_session_id, agent: agentRef.key });
     return {
       ...sessionOf(finished.session, true, agentRef),
@@ -184,7 +185,7 @@ async function stepsBefore(db: Database, request: TurnRequest, begun: Begun, que
   return step ? [{ ...step, id: randomUUID() }] : [];
 }
 
-/** The model failed: the question stays stored, the trace records the failed steps; the client may retry. */
+/** The model failed: the question stays stored, the trace records the failed steps; the client may retry (503 `unavailable:model` or 502 `bad_gateway:model`, lib/models/errors.ts). */
 async function failed(db: Database, request: TurnRequest, before: readonly unknown[], question: MessageRow, model: ChatModel, run: AgentRunResult, started: number): Promise<never> {
   const error = run.error!;
   await db.rpc("finish_turn", {
@@ -194,5 +195,5 @@ async function failed(db: Database, request: TurnRequest, before: readonly unkno
     p_latency_ms: Math.round(performance.now() - started),
   });
   log("model.failed", { sessionId: question.session_id, visitor: request.visitorId, model: model.info.key, error: error.message }, "error");
-  throw new AppError("bad_gateway:model", "The model did not answer. Your message is saved; try again.", { retryAfter: 1, cause: error });
+  throw modelError(error);
 }

@@ -1,6 +1,5 @@
-// Shapes shared by the chat turn, the tools and the models. Shapes that cross HTTP live in the
+// Shapes shared by the chat turn and the tools (a model's own: lib/models/types.ts). Shapes that cross HTTP live in the
 // wire contract (wire.ts); the server-side ones live here.
-import type { LanguageModelV4 } from "@ai-sdk/provider";
 import type { MessageRole } from "./wire";
 
 export type { Button, ButtonAction } from "./wire";
@@ -16,17 +15,4 @@ export interface StoredMessage {
   createdAt: string;
 }
 
-export interface ModelInfo {
-  id: string;
-  key: string;
-  name: string;
-  provider: "offline" | "openai_compatible";
-}
-
-/** A model this instance can run: an AI SDK language model and how it is registered. */
-export interface ChatModel {
-  info: Omit<ModelInfo, "id">;
-  languageModel: LanguageModelV4;
-  /** Retries of a failed request before any text arrived. */
-  maxRetries: number;
-}
+export type { ChatModel, ModelInfo } from "../models/types";

@@ -1,4 +1,4 @@
-import { getAgent } from "../agents/registry";
+import { agentNameMap, operatorAgents } from "../agents/names";
 import type { z } from "zod";
 import type { RpcResultOf } from "../db/registry";
 import type { feedbackCountsSchema, usageCountsSchema } from "../db/rpc/operators";
@@ -28,7 +28,7 @@ export type UsageGroup = CamelKeys<UsageCounts> & { key: string; name: string };
 
 export async function dashboardStats(db: Database, q: DashboardQuery) {
   const range = { p_from: q.from?.toISOString(), p_to: q.to?.toISOString() };
-  const [r, channels, outbox] = await Promise.all([
+  const [r, channels, outbox, agents] = await Promise.all([
     db.rpc("dashboard_stats", {
       ...range,
       p_experiment_a: q.a,
@@ -38,15 +38,17 @@ export async function dashboardStats(db: Database, q: DashboardQuery) {
     db.rpc("dashboard_channels", range),
     // the OTLP outbox now (not of the range): the same figures as /api/health
     outboxStatus(db),
+    operatorAgents(db),
   ]);
+  const agentName = agentNameMap(agents);
   const group = ({ agent_type, model_key, model_name, ...counts }: FeedbackCounts & { agent_type?: string; model_key?: string; model_name?: string }): FeedbackGroup => {
     const key = agent_type ?? model_key ?? "";
-    return { key, name: model_name ?? getAgent(key)?.name ?? key, ...camelKeys(counts) };
+    return { key, name: model_name ?? agentName[key] ?? key, ...camelKeys(counts) };
   };
   const usage = ({ agent_type, model_key, model_name, ...counts }: UsageCounts & { agent_type?: string; model_key?: string; model_name?: string }): UsageGroup => {
     const key = agent_type ?? model_key ?? "";
     const c = camelKeys(counts);
-    return { key, name: model_name ?? getAgent(key)?.name ?? key, ...c, costUsd: Number(c.costUsd), avgCostUsd: c.avgCostUsd === null ? null : Number(c.avgCostUsd) };
+    return { key, name: model_name ?? agentName[key] ?? key, ...c, costUsd: Number(c.costUsd), avgCostUsd: c.avgCostUsd === null ? null : Number(c.avgCostUsd) };
   };
   return {
     from: r.from,

@@ -1,6 +1,8 @@
 import { AppError, isAppError, isErrorCode } from "../errors";
 
-// Maps a driver error (pg, PGlite, PostgREST) to a typed AppError.
+// Maps a driver error (pg, PGlite, PostgREST) to a typed AppError. Only the database backends
+// (lib/db/postgres.ts, pglite.ts, supabase.ts) and the database's opening (lib/db/index.ts) call it:
+// whatever reaches it IS a database's failure, so its message may be read for a lost connection.
 interface DriverError {
   code?: string;
   message?: string;
@@ -10,7 +12,7 @@ interface DriverError {
 
 const unavailableCodes = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH", "57P01", "57P02", "57P03", "53300", "40P01", "40001", "PGRST000", "PGRST001", "PGRST002"]);
 
-export function toAppError(error: unknown): AppError {
+export function toDatabaseError(error: unknown): AppError {
   if (isAppError(error)) return error;
   const e = (error ?? {}) as DriverError;
   const message = String(e.message ?? "");

@@ -1,5 +1,6 @@
 import "server-only";
 import { env } from "../env";
+import { toDatabaseError } from "./errors";
 import type { Database } from "./types";
 
 // The app's database, chosen by environment: Supabase, DATABASE_URL, or embedded PGlite.
@@ -13,7 +14,7 @@ export function database(): Promise<Database> {
   if (!holder[key]) {
     holder[key] = open().catch((error) => {
       delete holder[key]; // a failed open is retried on the next request
-      throw error;
+      throw toDatabaseError(error);
     });
   }
   return holder[key]!;

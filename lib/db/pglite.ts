@@ -3,9 +3,10 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { issueConsoleKey } from "./console-key";
-import { toAppError } from "./errors";
+import { toDatabaseError } from "./errors";
 import { lockFolder } from "./folder-lock";
 import { migrate, type MigrationResult } from "./migrate";
+import { sqlSession } from "./sql-session";
 import { checkedRpc, namedCall, type Database, type RpcArgs } from "./types";
 
 // The zero-config default: embedded Postgres (WASM) in a folder that only
@@ -30,12 +31,7 @@ export async function createPgliteDatabase(
   if ("heldBy" in lock) throw new DatabaseLockedError(dir, lock.heldBy);
 
   const pg = await PGlite.create(dataDir, { extensions: { pg_trgm } });
-  const migration = await migrate({
-    exec: async (sql) => {
-      await pg.exec(sql);
-    },
-    query: async <R>(sql: string, params?: unknown[]) => (await pg.query<R>(sql, params)).rows,
-  });
+  const migration = await migrate(sqlSession(pg));
 
   return {
     backend: "pglite",
@@ -48,7 +44,7 @@ export async function createPgliteDatabase(
         const result = await pg.query<{ result: unknown }>(sql, params);
         return result.rows[0]?.result;
       } catch (error) {
-        throw toAppError(error);
+        throw toDatabaseError(error);
       }
     }),
     async close() {

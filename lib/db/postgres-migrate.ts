@@ -1,5 +1,6 @@
 import pg from "pg";
 import { migrate, type MigrationResult } from "./migrate";
+import { sqlSession } from "./sql-session";
 
 // `npm run db:migrate` and the tests: migrate a DATABASE_URL database,
 // one migrator at a time (an advisory lock, so two instances can both try).
@@ -8,15 +9,7 @@ export async function migratePostgres(connectionString: string, options: { seed?
   await client.connect();
   try {
     await client.query("select pg_advisory_lock(hashtext('threadline:migrate'))");
-    return await migrate(
-      {
-        exec: async (sql) => {
-          await client.query(sql);
-        },
-        query: async <R>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as R[],
-      },
-      options,
-    );
+    return await migrate(sqlSession(client), options);
   } finally {
     await client.query("select pg_advisory_unlock(hashtext('threadline:migrate'))").catch(() => {});
     await client.end();

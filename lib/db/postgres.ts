@@ -1,5 +1,5 @@
 import pg from "pg";
-import { toAppError } from "./errors";
+import { toDatabaseError } from "./errors";
 import { retryingLostLocks } from "./retry";
 import { checkedRpc, namedCall, type Database, type RpcArgs } from "./types";
 
@@ -24,7 +24,7 @@ export function createPostgresDatabase(connectionString: string, options: { max?
         const result = await retryingLostLocks(() => pool.query(sql, params), fn);
         return result.rows[0]?.result;
       } catch (error) {
-        throw toAppError(error);
+        throw toDatabaseError(error);
       }
     }),
     async close() {

@@ -1,5 +1,5 @@
 import { createClient } from "@supabase/supabase-js";
-import { toAppError } from "./errors";
+import { toDatabaseError } from "./errors";
 import { isRetryable, retryingLostLocks } from "./retry";
 import { checkedRpc, type Database, type RpcArgs } from "./types";
 
@@ -16,11 +16,11 @@ export function createSupabaseDatabase(url: string, serviceRoleKey: string): Dat
       try {
         return await retryingLostLocks(async () => {
           const response = await client.rpc(fn, body);
-          if (response.error) throw isRetryable(response.error) ? response.error : toAppError(response.error);
+          if (response.error) throw isRetryable(response.error) ? response.error : toDatabaseError(response.error);
           return response.data;
         }, fn);
       } catch (error) {
-        throw toAppError(error);
+        throw toDatabaseError(error);
       }
     }),
     async close() {},

@@ -1,9 +1,9 @@
 import type { z } from "zod";
-import { AppError } from "../errors";
+import { AppError, type ErrorSurface } from "../errors";
 
 // Reads a JSON body under a size limit and validates it: 415, 413, 400 — never 500.
 
-export async function readJson<S extends z.ZodType>(request: Request, schema: S, surface: string, maxBytes = 32 * 1024): Promise<z.infer<S>> {
+export async function readJson<S extends z.ZodType>(request: Request, schema: S, surface: ErrorSurface, maxBytes = 32 * 1024): Promise<z.infer<S>> {
   const type = request.headers.get("content-type") ?? "";
   if (!/^application\/([\w.+-]+\+)?json\b/i.test(type.trim())) {
     throw new AppError(`unsupported_media_type:${surface}`, "Send the body as application/json.");
@@ -20,7 +20,7 @@ export async function readJson<S extends z.ZodType>(request: Request, schema: S,
   return parseWith(schema, value, surface);
 }
 
-export function parseWith<S extends z.ZodType>(schema: S, value: unknown, surface: string): z.infer<S> {
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown, surface: ErrorSurface): z.infer<S> {
   if (hasUnstorableText(value)) {
     throw new AppError(`bad_request:${surface}`, "Text must be valid Unicode without NUL (\\u0000) characters.");
   }
@@ -55,7 +55,7 @@ export function hasUnstorableText(root: unknown): boolean {
   return false;
 }
 
-async function readLimited(request: Request, maxBytes: number, surface: string): Promise<string> {
+async function readLimited(request: Request, maxBytes: number, surface: ErrorSurface): Promise<string> {
   const bytes = await readBytes(request, maxBytes, surface);
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
@@ -65,7 +65,7 @@ async function readLimited(request: Request, maxBytes: number, surface: string):
 }
 
 /** The raw body under a size limit (a signed webhook checks its signature over these bytes). */
-export async function readBytes(request: Request, maxBytes: number, surface: string): Promise<Uint8Array> {
+export async function readBytes(request: Request, maxBytes: number, surface: ErrorSurface): Promise<Uint8Array> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > maxBytes) throw new AppError(`payload_too_large:${surface}`, `The body must be at most ${maxBytes} bytes.`);
   if (!request.body) return new Uint8Array();

@@ -10,7 +10,7 @@ export interface PathParam<T = string> {
   message: string;
 }
 
-export function pathParam<T>(schema: z.ZodType<T>, notFound: `not_found:${string}`, message: string): PathParam<T> {
+export function pathParam<T>(schema: z.ZodType<T>, notFound: ErrorCode & `not_found:${string}`, message: string): PathParam<T> {
   return { schema, notFound, message };
 }
 

@@ -1,11 +1,12 @@
-import { isAppError } from "../errors";
+import { toAppError } from "../errors";
 import { log } from "../log";
-import { toAppError } from "../db/errors";
 
-// Every error leaves as {error: {code, message}} with its status; never a stack trace.
+// Every error leaves as {error: {code, message}} with its status; never a stack trace. An error
+// that is not already typed (the database backends and the model call type their own) is
+// `internal:server`: a message is never read to guess what failed.
 
 export function errorResponse(error: unknown, headers: HeadersInit = {}): Response {
-  const e = isAppError(error) ? error : toAppError(error);
+  const e = toAppError(error);
   if (e.status >= 500) log("request.failed", { code: e.code, error: String((e.cause as Error)?.message ?? e.message) }, "error");
   const h = new Headers(headers);
   if (e.retryAfter !== undefined) h.set("Retry-After", String(e.retryAfter));

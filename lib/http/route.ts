@@ -2,7 +2,7 @@ import "server-only";
 import type { z } from "zod";
 import { database } from "../db";
 import type { Database } from "../db/types";
-import { AppError } from "../errors";
+import { AppError, type ErrorSurface } from "../errors";
 import { requireOperator } from "../operators/auth";
 import { parseWith, readJson } from "./body";
 import type { PathParam } from "./params";
@@ -39,7 +39,7 @@ interface Input<P extends ParamSpec, Q extends Schema, B extends Schema> {
 
 interface RouteSpec<P extends ParamSpec, Q extends Schema, B extends Schema, Extra> {
   /** The `<surface>` of the route's `bad_request:<surface>` (and 413/415) errors; "request" when unnamed. */
-  surface?: string;
+  surface?: ErrorSurface;
   params?: P;
   /** Parsed from the URL's search params (lib/http/query.ts). */
   query?: Q;
@@ -103,7 +103,7 @@ async function parseParams<P extends ParamSpec>(spec: P | undefined, context: Ro
   return out as Input<P, undefined, undefined>["params"];
 }
 
-function parseBody(request: Request, schema: z.ZodType, surface: string, options: { bodyOptional?: boolean; maxBytes?: number }): Promise<unknown> {
+function parseBody(request: Request, schema: z.ZodType, surface: ErrorSurface, options: { bodyOptional?: boolean; maxBytes?: number }): Promise<unknown> {
   if (options.bodyOptional && !request.headers.has("content-type")) return Promise.resolve(parseWith(schema, {}, surface));
   return readJson(request, schema, surface, options.maxBytes);
 }

@@ -2,8 +2,8 @@ import type { Database } from "../db/types";
 import { env } from "../env";
 import { AppError } from "../errors";
 import { sessionSecret } from "../settings";
-import { clientIp } from "./client-address";
-import { cookieValue } from "./cookies";
+import { clientIp } from "../request/client-address";
+import { cookieValue } from "../request/cookies";
 import { newVisitorId, verifyVisitor, visitorCookie, visitorSetCookie } from "./visitor-cookie";
 
 // The visitor behind a request: from the signed cookie, or a new one (and the cookie to set).
@@ -28,7 +28,7 @@ export async function visitorFor(request: Request, db: Database): Promise<Visito
   return { id: fresh, setCookie: visitorSetCookie(request, fresh, secret) };
 }
 
-export { clientIp } from "./client-address";
+export { clientIp } from "../request/client-address";
 
 /** Dropping the cookie must not escape the per-visitor limit: new visitors per address and minute are limited too. */
 async function countNewVisitor(request: Request, db: Database): Promise<void> {

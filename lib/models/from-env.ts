@@ -1,5 +1,5 @@
 // Chooses the chat model from configuration: the offline model unless LLM_BASE_URL is set.
-import type { ChatModel } from "../chat/types";
+import type { ChatModel } from "./types";
 import { createOfflineLanguageModel, offlineModelInfo, parseDelayMs, type OfflineModelOptions } from "./offline";
 import { createOpenAICompatibleModel } from "./openai-compatible";
 

@@ -4,6 +4,7 @@
 // gets a sensible answer. Pure: no I/O. See docs/architecture.md "The offline model".
 import { searchKeywords } from "../agents/keywords";
 import { extractDecision, extractOrderDetails, type OrderField } from "../agents/order-details";
+import { TURN_CONTEXT_LABEL } from "./turn-context";
 
 export interface OfferedTool {
   name: string;
@@ -28,8 +29,6 @@ export interface OfflinePrompt {
 
 export type OfflineStep = { text: string; toolCalls: { toolName: string; input: Record<string, unknown> }[] };
 
-/** The turn context the chat turn appends to the instructions (see lib/chat/agent-run.ts). */
-export const TURN_CONTEXT_LABEL = "Turn context (JSON): ";
 
 interface TurnContextJson {
   pressed_button?: { id: string; payload?: Record<string, unknown> } | null;

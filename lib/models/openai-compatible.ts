@@ -1,7 +1,7 @@
 // A model behind any OpenAI-compatible /chat/completions endpoint, through the AI SDK
 // provider: tool calls and text stream back as the provider sends them.
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
-import type { ChatModel } from "../chat/types";
+import type { ChatModel } from "./types";
 
 export interface OpenAICompatibleOptions {
   baseURL: string;

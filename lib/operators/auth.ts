@@ -3,8 +3,8 @@ import { randomBytes } from "node:crypto";
 import type { Database } from "../db/types";
 import { env } from "../env";
 import { AppError } from "../errors";
-import { clientIp } from "../http/client-address";
-import { cookieValue } from "../http/cookies";
+import { clientIp } from "../request/client-address";
+import { cookieValue } from "../request/cookies";
 import { adminTokenReady, secretHash } from "../settings";
 
 // Operators (README "Operators"): `Authorization: Bearer $ADMIN_TOKEN`, a login

@@ -41,6 +41,6 @@ export async function runConsoleSql(db: Database, request: Request, sql: string)
       })),
     };
   } catch (error) {
-    throw new AppError("bad_request:sql", error instanceof Error ? error.message : String(error));
+    throw new AppError("bad_request:console", error instanceof Error ? error.message : String(error));
   }
 }

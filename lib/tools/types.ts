@@ -1,7 +1,7 @@
 // What a tool may read and change during one agent run: the data-access interface for
 // reads, and in-memory copies of what finish_turn saves (flow state, buttons, a handoff).
 import type { z } from "zod";
-import type { Button, ButtonAction } from "../chat/types";
+import type { Button, ButtonAction } from "../chat/wire";
 import type { Database } from "../db/types";
 
 /** An agent as begin_turn returns it (its pinned version; schema in lib/db/rpc/rows.ts). */

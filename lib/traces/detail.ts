@@ -1,4 +1,3 @@
-import { agentRef } from "../agents/registry";
 import { messageView } from "../chat/sessions";
 import type { Database } from "../db/types";
 import { traceView } from "./search";
@@ -19,7 +18,7 @@ export async function traceDetail(db: Database, traceId: string) {
       endedAt: r.session.ended_at,
       endReason: r.session.end_reason,
       durationSeconds: r.session.duration_seconds,
-      agent: agentRef(r.session.agent_type),
+      agent: { key: r.session.agent_type, name: r.session.agent_name },
     },
     messages: r.messages.map((m) => ({
       ...messageView(m), metadata: m.metadata ?? {}, vote: m.vote ?? null,

@@ -2,7 +2,6 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { chatTurn } from "../chat/turn-response";
-import { database } from "../db";
 import type { Database } from "../db/types";
 import { AppError } from "../errors";
 import { readBytes } from "../http/body";
@@ -31,7 +30,7 @@ export function voiceStatus(): Response {
   return Response.json({ enabled: config.enabled, speech: Boolean(config.enabled && config.ttsModel), maxBytes: config.maxBytes }, { headers: { "Cache-Control": "no-store" } });
 }
 
-export async function voiceTurn(request: Request): Promise<Response> {
+export async function voiceTurn(db: Database, request: Request): Promise<Response> {
   const config = voiceConfig();
   if (!config.enabled) throw new AppError("unavailable:voice", "Voice messages are not available here. Type your message instead.");
   const type = request.headers.get("content-type") ?? "";
@@ -47,7 +46,6 @@ export async function voiceTurn(request: Request): Promise<Response> {
   if (!(audio instanceof Blob)) throw new AppError("bad_request:voice", "The `audio` file is missing.");
   const fields = fieldsSchema.safeParse(Object.fromEntries([...form.entries()].filter(([k, v]) => k !== "audio" && typeof v === "string")));
   if (!fields.success) throw new AppError("bad_request:voice", fields.error.issues[0]?.message ?? "invalid field");
-  const db = await database();
   const visitor = await visitorFor(request, db);
   const clientMessageId = fields.data.clientMessageId ?? randomUUID();
   const voice = await prepareVoice(db, config, { visitorId: visitor.id, clientMessageId, bytes: new Uint8Array(await audio.arrayBuffer()), mimeType: audio.type });
@@ -58,7 +56,7 @@ export async function voiceTurn(request: Request): Promise<Response> {
     if (visitor.setCookie) headers.set("Set-Cookie", visitor.setCookie);
     return Response.json({ transcript: voice.transcript, audioUrl: voice.audioUrl, clientMessageId }, { headers });
   }
-  const answer = await chatTurn(request, {
+  const answer = await chatTurn(db, request, {
     message: voice.transcript,
     sessionId: fields.data.sessionId,
     agent: fields.data.agent,

@@ -5,6 +5,7 @@
 -- every such visitor shared the one bucket 'visitors:' and was limited together. The address is
 -- bounded to 64 characters in the bucket name, as there.
 
+set lock_timeout = '5s';
 set check_function_bodies = off;
 
 CREATE OR REPLACE FUNCTION public.count_new_visitor(p_client_ip text, p_limit integer)

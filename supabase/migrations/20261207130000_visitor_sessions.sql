@@ -2,18 +2,21 @@
 -- a visitor lists their own sessions (newest first, with the last message), and the history of a
 -- session an agent handed them to carries the note that explains the change, so it survives a reload.
 
+set lock_timeout = '5s';
+
 -- The note that opened a session by handoff, or null: the previous agent's reply that handed over
 -- (its metadata names this session) and the id of the question copied into this session.
 create function private.handoff_note(p_session_id uuid) returns jsonb
   language sql stable
   set search_path = ''
 as $$
-  select jsonb_build_object('from_session_id', n.session_id, 'question_id', q.id,
-                            'from_agent', s.agent_type, 'note', public.message_json(n))
+  select jsonb_build_object('from_session_id', n.session_id, 'question_id', q.id, 'from_agent', s.agent_type,
+                            'from_agent_name', coalesce(a.name, s.agent_type), 'note', public.message_json(n))
     from public.conversation_messages q
     join public.conversation_messages o on o.id = (q.metadata ->> 'handoff_from')::uuid
     join public.conversation_messages n on n.session_id = o.session_id and n.reply_to = o.id and n.superseded_at is null
     join public.conversation_sessions s on s.id = n.session_id
+    left join public.agents a on a.key = s.agent_type
    where q.session_id = p_session_id and q.role = 'user' and q.metadata ? 'handoff_from'
      and n.metadata -> 'handoff' ->> 'session_id' = p_session_id::text
    order by q.seq
@@ -21,7 +24,7 @@ as $$
 $$;
 
 comment on function private.handoff_note(uuid) is
-  'The handoff note that opened a session (from_session_id, question_id, from_agent, note), or null.';
+  'The handoff note that opened a session (from_session_id, question_id, from_agent and its name, note), or null.';
 
 -- Recreated whole: adds `handoff` (private.handoff_note) to the history.
 create or replace function public.session_messages(p_user_id text, p_session_id uuid) returns jsonb

@@ -80,6 +80,9 @@ ALTER TABLE ONLY public.agents
 
 CREATE UNIQUE INDEX agents_menu_position ON public.agents USING btree (menu_position);
 
+-- for the foreign key to llm_models(key): a model's key change or delete finds its agents by index
+CREATE INDEX agents_model_key ON public.agents USING btree (model_key);
+
 ALTER TABLE public.agents ENABLE ROW LEVEL SECURITY;
 
 GRANT ALL ON TABLE public.agents TO service_role;
@@ -314,6 +317,20 @@ $$;
 
 REVOKE ALL ON FUNCTION public.list_agents() FROM PUBLIC;
 GRANT ALL ON FUNCTION public.list_agents() TO service_role;
+
+-- Every agent, enabled or not (a trace may belong to a disabled one), in menu order: the operator
+-- screens' agent names and the explorer's agent filter.
+CREATE FUNCTION public.operator_agents() RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select coalesce(jsonb_agg(jsonb_build_object('key', a.key, 'name', a.name, 'is_enabled', a.is_enabled)
+                            order by a.menu_position), '[]'::jsonb)
+    from public.agents a
+$$;
+
+REVOKE ALL ON FUNCTION public.operator_agents() FROM PUBLIC;
+GRANT ALL ON FUNCTION public.operator_agents() TO service_role;
 
 -- The models traces can be filtered by (the explorer's model filter).
 CREATE FUNCTION public.operator_models() RETURNS jsonb

@@ -200,6 +200,66 @@ $$;
 REVOKE ALL ON FUNCTION private.menu_reply(p_agent text, OUT content text, OUT metadata jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.menu_reply(p_agent text, OUT content text, OUT metadata jsonb) TO service_role;
 
+-- Stores the steps of one turn on its trace (a generation's model defaults to the trace's, its cost
+-- comes from the model's prices) and returns their sums for the trace's roll-ups. plpgsql, not sql:
+-- its plan is cached for the session (a sql function's body is planned again on every call).
+CREATE FUNCTION private.store_steps(p_trace_id uuid, p_session_id uuid, p_user_id text, p_message_id uuid, p_steps jsonb, p_model_key text) RETURNS TABLE(generations bigint, tools bigint, errors bigint, input_tokens bigint, output_tokens bigint, cost_usd numeric, tools_used text[])
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+#variable_conflict use_column
+begin
+  return query
+  with steps as (
+    select o, ord,
+           coalesce(o ->> 'kind', 'generation') as kind,
+           coalesce((o ->> 'started_at')::timestamptz, now()) as started_at,
+           greatest(coalesce((o ->> 'input_tokens')::int, 0), 0) as input_tokens,
+           greatest(coalesce((o ->> 'output_tokens')::int, 0), 0) as output_tokens,
+           greatest(coalesce((o ->> 'cached_input_tokens')::int, 0), 0) as cached_input_tokens
+      from jsonb_array_elements(p_steps) with ordinality x(o, ord)
+  ), stored as (
+    insert into public.llm_observations (
+      id, trace_id, session_id, user_id, message_id, parent_id, position, kind, name, status,
+      started_at, ended_at, duration_ms, model, input_tokens, output_tokens, cached_input_tokens,
+      time_to_first_token_ms, finish_reason, cost_usd, tool_call_id, arguments, result,
+      payload_cap_bytes, truncated, error)
+    select coalesce((s.o ->> 'id')::uuid, gen_random_uuid()), p_trace_id, p_session_id, p_user_id, p_message_id,
+           (s.o ->> 'parent_id')::uuid, coalesce((s.o ->> 'position')::int, s.ord::int - 1), s.kind,
+           left(coalesce(nullif(s.o ->> 'name', ''), s.kind), 200),
+           case when s.o ->> 'status' = 'error' or (s.o ->> 'status' is null and s.o ->> 'error' is not null) then 'error' else 'ok' end,
+           s.started_at, greatest(coalesce((s.o ->> 'ended_at')::timestamptz, s.started_at), s.started_at),
+           greatest(coalesce((s.o ->> 'duration_ms')::int, 0), 0),
+           case when s.kind = 'generation' then coalesce(s.o ->> 'model', p_model_key) end,
+           case when s.kind = 'generation' then s.input_tokens end,
+           case when s.kind = 'generation' then s.output_tokens end,
+           case when s.kind = 'generation' then s.cached_input_tokens end,
+           (s.o ->> 'time_to_first_token_ms')::int, s.o ->> 'finish_reason',
+           case when s.kind = 'generation' then
+             (greatest(s.input_tokens - s.cached_input_tokens, 0) * coalesce(m.input_price_per_million, 0)
+              + s.cached_input_tokens * coalesce(m.cached_input_price_per_million, m.input_price_per_million, 0)
+              + s.output_tokens * coalesce(m.output_price_per_million, 0)) / 1000000.0
+           end,
+           s.o ->> 'tool_call_id', s.o -> 'arguments', s.o -> 'result',
+           (s.o ->> 'payload_cap_bytes')::int, coalesce((s.o ->> 'truncated')::boolean, false), left(s.o ->> 'error', 4000)
+      from steps s
+      left join public.llm_models m on m.key = coalesce(s.o ->> 'model', p_model_key)
+    returning kind, name, status, input_tokens, output_tokens, cost_usd
+  )
+  select count(*) filter (where st.kind = 'generation'),
+         count(*) filter (where st.kind = 'tool'),
+         count(*) filter (where st.status = 'error'),
+         coalesce(sum(st.input_tokens), 0),
+         coalesce(sum(st.output_tokens), 0),
+         coalesce(sum(st.cost_usd), 0),
+         coalesce(array_agg(distinct st.name) filter (where st.kind = 'tool'), '{}')
+    from stored st;
+end
+$$;
+
+REVOKE ALL ON FUNCTION private.store_steps(p_trace_id uuid, p_session_id uuid, p_user_id text, p_message_id uuid, p_steps jsonb, p_model_key text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.store_steps(p_trace_id uuid, p_session_id uuid, p_user_id text, p_message_id uuid, p_steps jsonb, p_model_key text) TO service_role;
+
 -- The steps of one turn on the session's trace, and the trace's roll-ups (T2: llm_calls is the
 -- number of generations, nothing else). Untracked sessions have no trace and store nothing (R11).
 -- Without observations the given tokens are added (an older client); with them, theirs.
@@ -218,51 +278,6 @@ begin
   end if;
   select m.key into v_model_key from public.llm_models m where m.id = v_trace.model_id;
 
-  with steps as (
-    select o, ord,
-           coalesce(o ->> 'kind', 'generation') as kind,
-           coalesce((o ->> 'started_at')::timestamptz, now()) as started_at,
-           greatest(coalesce((o ->> 'input_tokens')::int, 0), 0) as input_tokens,
-           greatest(coalesce((o ->> 'output_tokens')::int, 0), 0) as output_tokens,
-           greatest(coalesce((o ->> 'cached_input_tokens')::int, 0), 0) as cached_input_tokens
-      from jsonb_array_elements(v_steps) with ordinality x(o, ord)
-  ), stored as (
-    insert into public.llm_observations (
-      id, trace_id, session_id, user_id, message_id, parent_id, position, kind, name, status,
-      started_at, ended_at, duration_ms, model, input_tokens, output_tokens, cached_input_tokens,
-      time_to_first_token_ms, finish_reason, cost_usd, tool_call_id, arguments, result,
-      payload_cap_bytes, truncated, error)
-    select coalesce((s.o ->> 'id')::uuid, gen_random_uuid()), v_trace.id, p_session_id, v_trace.user_id, p_message_id,
-           (s.o ->> 'parent_id')::uuid, coalesce((s.o ->> 'position')::int, s.ord::int - 1), s.kind,
-           left(coalesce(nullif(s.o ->> 'name', ''), s.kind), 200),
-           case when s.o ->> 'status' = 'error' or (s.o ->> 'status' is null and s.o ->> 'error' is not null) then 'error' else 'ok' end,
-           s.started_at, greatest(coalesce((s.o ->> 'ended_at')::timestamptz, s.started_at), s.started_at),
-           greatest(coalesce((s.o ->> 'duration_ms')::int, 0), 0),
-           case when s.kind = 'generation' then coalesce(s.o ->> 'model', v_model_key) end,
-           case when s.kind = 'generation' then s.input_tokens end,
-           case when s.kind = 'generation' then s.output_tokens end,
-           case when s.kind = 'generation' then s.cached_input_tokens end,
-           (s.o ->> 'time_to_first_token_ms')::int, s.o ->> 'finish_reason',
-           case when s.kind = 'generation' then
-             (greatest(s.input_tokens - s.cached_input_tokens, 0) * coalesce(m.input_price_per_million, 0)
-              + s.cached_input_tokens * coalesce(m.cached_input_price_per_million, m.input_price_per_million, 0)
-              + s.output_tokens * coalesce(m.output_price_per_million, 0)) / 1000000.0
-           end,
-           s.o ->> 'tool_call_id', s.o -> 'arguments', s.o -> 'result',
-           (s.o ->> 'payload_cap_bytes')::int, coalesce((s.o ->> 'truncated')::boolean, false), left(s.o ->> 'error', 4000)
-      from steps s
-      left join public.llm_models m on m.key = coalesce(s.o ->> 'model', v_model_key)
-    returning kind, name, status, input_tokens, output_tokens, cost_usd
-  ), totals as (
-    select count(*) filter (where st.kind = 'generation') as generations,
-           count(*) filter (where st.kind = 'tool') as tools,
-           count(*) filter (where st.status = 'error') as errors,
-           coalesce(sum(st.input_tokens), 0) as input_tokens,
-           coalesce(sum(st.output_tokens), 0) as output_tokens,
-           coalesce(sum(st.cost_usd), 0) as cost_usd,
-           coalesce(array_agg(distinct st.name) filter (where st.kind = 'tool'), '{}') as tools_used
-      from stored st
-  )
   update public.llm_traces t
      set llm_calls = t.llm_calls + x.generations,
          tool_calls = t.tool_calls + x.tools,
@@ -277,7 +292,7 @@ begin
          status = case when p_error is null then 'ok' else 'error' end,
          last_error = left(p_error, 2000),
          updated_at = now()
-    from totals x
+    from private.store_steps(v_trace.id, p_session_id, v_trace.user_id, p_message_id, v_steps, v_model_key) x
    where t.id = v_trace.id;
 end
 $$;

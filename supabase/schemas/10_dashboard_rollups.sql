@@ -299,15 +299,47 @@ $$;
 REVOKE ALL ON FUNCTION public.dashboard_feedback_by_model(p_from timestamp with time zone, p_to timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.dashboard_feedback_by_model(p_from timestamp with time zone, p_to timestamp with time zone) TO service_role;
 
--- Every figure of the dashboard for [p_from, p_to) in one pass over the range's rollup
--- rows (grouping sets: all, per day, per agent, per model, per experiment) and one over
--- its visitors. The one home of the dashboard's formulas: dashboard_stats() returns it,
--- the per-chart functions below read their part of it.
-CREATE FUNCTION public.dashboard_figures(p_from timestamp with time zone DEFAULT NULL::timestamp with time zone, p_to timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS jsonb
+-- One group of a range's rollup rows (dim 'all', 'day', 'agent', 'model' or 'experiment'): its sums,
+-- the ratios the charts show and, for 'all' and each experiment, its distinct visitors. Made by
+-- private.dashboard_groups(), put into JSON by the private.dashboard_*_json steps.
+CREATE TYPE private.dashboard_group AS (
+	dim text,
+	day date,
+	agent_type text,
+	model_id uuid,
+	experiment_name text,
+	traces bigint,
+	llm_calls bigint,
+	input_tokens bigint,
+	output_tokens bigint,
+	total_tokens bigint,
+	latency_ms bigint,
+	cost_usd numeric,
+	tool_calls bigint,
+	traces_with_errors bigint,
+	errors bigint,
+	positive bigint,
+	negative bigint,
+	pending bigint,
+	votes_up bigint,
+	votes_down bigint,
+	buckets bigint[],
+	positive_ratio numeric,
+	avg_cost_usd numeric,
+	avg_llm_calls numeric,
+	avg_tokens numeric,
+	avg_tokens_per_call numeric,
+	avg_latency_ms_per_call numeric,
+	visitors bigint
+);
+
+-- The groups of [p_from, p_to): one pass over the range's rollup rows (grouping sets: all, per day,
+-- per agent, per model, per experiment) and one over its visitors.
+CREATE FUNCTION private.dashboard_groups(p_from timestamp with time zone, p_to timestamp with time zone) RETURNS SETOF private.dashboard_group
     LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
-  with g as materialized (
+  with g as (
     select case when grouping(s.day) = 0 then 'day' when grouping(s.agent_type) = 0 then 'agent'
                 when grouping(s.model_id) = 0 then 'model' when grouping(s.experiment_name) = 0 then 'experiment'
                 else 'all' end as dim,
@@ -326,16 +358,6 @@ CREATE FUNCTION public.dashboard_figures(p_from timestamp with time zone DEFAULT
       from public.dashboard_slices(p_from, p_to) s
      group by grouping sets ((), (s.day), (s.agent_type), (s.model_id), (s.experiment_name))
   ),
-  -- ratios shared by the groups (positive_ratio = positive / rated, null when nothing is rated)
-  f as (
-    select g.*, round(g.positive::numeric / nullif(g.positive + g.negative, 0), 4) as positive_ratio,
-           round(g.cost_usd / nullif(g.traces, 0), 8) as avg_cost_usd,
-           round(g.llm_calls::numeric / nullif(g.traces, 0), 2) as avg_llm_calls,
-           round(g.total_tokens::numeric / nullif(g.traces, 0), 1) as avg_tokens,
-           round(g.total_tokens::numeric / nullif(g.llm_calls, 0), 1) as avg_tokens_per_call,
-           round(g.latency_ms::numeric / nullif(g.llm_calls, 0), 1) as avg_latency_ms_per_call
-      from g
-  ),
   -- distinct (visitor, experiment) pairs by hashing (a count(distinct) would sort them by collation)
   pairs as materialized (
     select p.user_id, p.experiment_name from public.dashboard_visitor_pairs(p_from, p_to) p group by p.user_id, p.experiment_name
@@ -345,21 +367,28 @@ CREATE FUNCTION public.dashboard_figures(p_from timestamp with time zone DEFAULT
            (select count(*) from (select x.user_id from pairs x group by x.user_id) u) as visitors
     union all
     select false, x.experiment_name, count(*) from pairs x group by x.experiment_name
-  ),
-  bounds as (
-    select coalesce((p_from at time zone 'UTC')::date, min(f.day)) as first_day,
-           coalesce(((p_to - interval '1 microsecond') at time zone 'UTC')::date,
-                    greatest(max(f.day), (now() at time zone 'UTC')::date)) as last_day
-      from f where f.dim = 'day'
-  ),
-  days as (
-    select d::date as day
-      from bounds b, generate_series(greatest(b.first_day, b.last_day - 365)::timestamp, b.last_day::timestamp, interval '1 day') d
   )
+  -- ratios shared by the groups (positive_ratio = positive / rated, null when nothing is rated)
+  select g.*, round(g.positive::numeric / nullif(g.positive + g.negative, 0), 4),
+         round(g.cost_usd / nullif(g.traces, 0), 8), round(g.llm_calls::numeric / nullif(g.traces, 0), 2),
+         round(g.total_tokens::numeric / nullif(g.traces, 0), 1), round(g.total_tokens::numeric / nullif(g.llm_calls, 0), 1),
+         round(g.latency_ms::numeric / nullif(g.llm_calls, 0), 1),
+         case g.dim when 'all' then (select v.visitors from v where v.everyone)
+                    when 'experiment' then (select v.visitors from v where not v.everyone and v.experiment_name = g.experiment_name) end
+    from g
+$$;
+
+REVOKE ALL ON FUNCTION private.dashboard_groups(p_from timestamp with time zone, p_to timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.dashboard_groups(p_from timestamp with time zone, p_to timestamp with time zone) TO service_role;
+
+-- `totals` and `llm_calls_distribution` of the dashboard, from the range's 'all' group.
+CREATE FUNCTION private.dashboard_totals_json(p_groups private.dashboard_group[], p_from timestamp with time zone, p_to timestamp with time zone) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
   select jsonb_build_object(
-    'totals', (
-      select jsonb_build_object(
-        'traces', a.traces, 'visitors', coalesce((select v.visitors from v where v.everyone), 0), 'llm_calls', a.llm_calls,
+    'totals', jsonb_build_object(
+        'traces', a.traces, 'visitors', coalesce(a.visitors, 0), 'llm_calls', a.llm_calls,
         'input_tokens', a.input_tokens, 'output_tokens', a.output_tokens, 'total_tokens', a.total_tokens, 'latency_ms', a.latency_ms,
         'avg_llm_calls', a.avg_llm_calls, 'avg_tokens', a.avg_tokens, 'avg_latency_ms_per_call', a.avg_latency_ms_per_call,
         'positive', a.positive, 'negative', a.negative, 'pending', a.pending, 'positive_ratio', a.positive_ratio, 'errors', a.errors,
@@ -369,23 +398,55 @@ CREATE FUNCTION public.dashboard_figures(p_from timestamp with time zone DEFAULT
         'last_trace_at', (select max(t.created_at) from public.llm_traces t
                            where t.created_at >= coalesce(p_from, '-infinity'::timestamptz) and t.created_at < coalesce(p_to, 'infinity'::timestamptz)),
         'cost_usd', a.cost_usd, 'avg_cost_usd', a.avg_cost_usd, 'tool_calls', a.tool_calls,
-        'traces_with_errors', a.traces_with_errors, 'votes_up', a.votes_up, 'votes_down', a.votes_down)
-        from f a where a.dim = 'all'),
-    -- every day of the range (at most the last 366), empty days as zeros
-    'per_day', coalesce((
+        'traces_with_errors', a.traces_with_errors, 'votes_up', a.votes_up, 'votes_down', a.votes_down),
+    -- how many sessions made how many LLM calls (every bucket, empty ones as zeros)
+    'llm_calls_distribution', (
+      select jsonb_agg(jsonb_build_object('bucket', b.bucket, 'min_calls', b.lo, 'max_calls', b.hi, 'sessions', a.buckets[b.ord])
+                       order by b.ord)
+        from (values (1, '0', 0, 0), (2, '1', 1, 1), (3, '2', 2, 2), (4, '3', 3, 3), (5, '4', 4, 4), (6, '5', 5, 5),
+                     (7, '6–10', 6, 10), (8, '11–20', 11, 20), (9, '21+', 21, null::integer)) b(ord, bucket, lo, hi)))
+    from unnest(p_groups) a where a.dim = 'all'
+$$;
+
+REVOKE ALL ON FUNCTION private.dashboard_totals_json(p_groups private.dashboard_group[], p_from timestamp with time zone, p_to timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.dashboard_totals_json(p_groups private.dashboard_group[], p_from timestamp with time zone, p_to timestamp with time zone) TO service_role;
+
+-- `per_day` of the dashboard: every day of the range (at most the last 366), empty days as zeros.
+CREATE FUNCTION private.dashboard_per_day_json(p_groups private.dashboard_group[], p_from timestamp with time zone, p_to timestamp with time zone) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  with f as (select x.* from unnest(p_groups) x where x.dim = 'day'),
+  bounds as (
+    select coalesce((p_from at time zone 'UTC')::date, min(f.day)) as first_day,
+           coalesce(((p_to - interval '1 microsecond') at time zone 'UTC')::date,
+                    greatest(max(f.day), (now() at time zone 'UTC')::date)) as last_day
+      from f
+  ),
+  days as (
+    select d::date as day
+      from bounds b, generate_series(greatest(b.first_day, b.last_day - 365)::timestamp, b.last_day::timestamp, interval '1 day') d
+  )
+  select jsonb_build_object('per_day', coalesce((
       select jsonb_agg(jsonb_build_object(
                'day', d.day, 'traces', coalesce(x.traces, 0), 'llm_calls', coalesce(x.llm_calls, 0),
                'input_tokens', coalesce(x.input_tokens, 0), 'output_tokens', coalesce(x.output_tokens, 0),
                'total_tokens', coalesce(x.total_tokens, 0), 'positive', coalesce(x.positive, 0),
                'negative', coalesce(x.negative, 0), 'cost_usd', coalesce(x.cost_usd, 0)) order by d.day)
-        from days d left join f x on x.dim = 'day' and x.day = d.day), '[]'::jsonb),
-    -- how many sessions made how many LLM calls (every bucket, empty ones as zeros)
-    'llm_calls_distribution', (
-      select jsonb_agg(jsonb_build_object('bucket', b.bucket, 'min_calls', b.lo, 'max_calls', b.hi, 'sessions', a.buckets[b.ord])
-                       order by b.ord)
-        from f a cross join (values (1, '0', 0, 0), (2, '1', 1, 1), (3, '2', 2, 2), (4, '3', 3, 3), (5, '4', 4, 4), (6, '5', 5, 5),
-                                    (7, '6–10', 6, 10), (8, '11–20', 11, 20), (9, '21+', 21, null::integer)) b(ord, bucket, lo, hi)
-       where a.dim = 'all'),
+        from days d left join f x on x.day = d.day), '[]'::jsonb))
+$$;
+
+REVOKE ALL ON FUNCTION private.dashboard_per_day_json(p_groups private.dashboard_group[], p_from timestamp with time zone, p_to timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.dashboard_per_day_json(p_groups private.dashboard_group[], p_from timestamp with time zone, p_to timestamp with time zone) TO service_role;
+
+-- The dashboard's breakdowns (`feedback_by_*`, `usage_by_*`, `experiments`) from the range's
+-- agent, model and experiment groups.
+CREATE FUNCTION private.dashboard_breakdowns_json(p_groups private.dashboard_group[]) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  with f as (select x.* from unnest(p_groups) x where x.dim in ('agent', 'model', 'experiment'))
+  select jsonb_build_object(
     'feedback_by_agent', coalesce((
       select jsonb_agg(jsonb_build_object('agent_type', x.agent_type, 'traces', x.traces, 'positive', x.positive,
                                           'negative', x.negative, 'pending', x.pending, 'positive_ratio', x.positive_ratio)
@@ -412,13 +473,30 @@ CREATE FUNCTION public.dashboard_figures(p_from timestamp with time zone DEFAULT
     -- one row per experiment_name (traces without one are left out), most traces first
     'experiments', coalesce((
       select jsonb_agg(jsonb_build_object(
-               'experiment_name', x.experiment_name, 'traces', x.traces,
-               'visitors', coalesce((select v.visitors from v where not v.everyone and v.experiment_name = x.experiment_name), 0),
+               'experiment_name', x.experiment_name, 'traces', x.traces, 'visitors', coalesce(x.visitors, 0),
                'llm_calls', x.llm_calls, 'total_tokens', x.total_tokens, 'avg_llm_calls', x.avg_llm_calls, 'avg_tokens', x.avg_tokens,
                'avg_tokens_per_call', x.avg_tokens_per_call, 'avg_latency_ms_per_call', x.avg_latency_ms_per_call,
                'positive', x.positive, 'negative', x.negative, 'pending', x.pending, 'positive_ratio', x.positive_ratio, 'errors', x.errors)
              order by x.traces desc, x.experiment_name)
         from f x where x.dim = 'experiment' and x.experiment_name is not null), '[]'::jsonb))
+$$;
+
+REVOKE ALL ON FUNCTION private.dashboard_breakdowns_json(p_groups private.dashboard_group[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.dashboard_breakdowns_json(p_groups private.dashboard_group[]) TO service_role;
+
+-- Every figure of the dashboard for [p_from, p_to): the range's groups (private.dashboard_groups:
+-- one pass over its rollup rows, one over its visitors) put into JSON by three steps. The one home
+-- of the dashboard's formulas: dashboard_stats() returns it, the per-chart functions below read
+-- their part of it.
+CREATE FUNCTION public.dashboard_figures(p_from timestamp with time zone DEFAULT NULL::timestamp with time zone, p_to timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  with grp as (select array_agg(g) as groups from private.dashboard_groups(p_from, p_to) g)
+  select private.dashboard_totals_json(grp.groups, p_from, p_to)
+         || private.dashboard_per_day_json(grp.groups, p_from, p_to)
+         || private.dashboard_breakdowns_json(grp.groups)
+    from grp
 $$;
 
 REVOKE ALL ON FUNCTION public.dashboard_figures(p_from timestamp with time zone, p_to timestamp with time zone) FROM PUBLIC;

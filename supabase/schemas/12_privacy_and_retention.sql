@@ -323,6 +323,77 @@ $_$;
 REVOKE ALL ON FUNCTION private.retention_drop_observation_partitions(p_days integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.retention_drop_observation_partitions(p_days integer) TO service_role;
 
+-- One bounded batch of retention: observations older than p_cutoff; their traces keep their figures
+-- and get the marker. Returns how many went.
+CREATE FUNCTION private.retention_delete_observations(p_cutoff timestamp with time zone, p_batch integer) RETURNS integer
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  with old as (
+    select o.id, o.created_at from public.llm_observations o
+     where o.created_at < p_cutoff limit p_batch
+  ), gone as (
+    delete from public.llm_observations o using old where o.id = old.id and o.created_at = old.created_at
+    returning o.trace_id
+  ), marked as (
+    update public.llm_traces t set conversation_removed_at = now()
+     where t.conversation_removed_at is null and t.id in (select g.trace_id from gone g)
+  )
+  select count(*)::int from gone
+$$;
+
+REVOKE ALL ON FUNCTION private.retention_delete_observations(p_cutoff timestamp with time zone, p_batch integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.retention_delete_observations(p_cutoff timestamp with time zone, p_batch integer) TO service_role;
+
+-- One bounded batch of retention: messages older than p_cutoff, but not one with a reply or a step
+-- of its turn younger than that (so nothing younger goes by a cascade); their sessions' traces get
+-- the marker. Returns how many went.
+CREATE FUNCTION private.retention_delete_messages(p_cutoff timestamp with time zone, p_batch integer) RETURNS integer
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  with old as (
+    select m.id from public.conversation_messages m
+     where m.created_at < p_cutoff
+       and not exists (select 1 from public.conversation_messages r where r.reply_to = m.id and r.created_at >= p_cutoff)
+       and not exists (select 1 from public.llm_observations o where o.message_id = m.id and o.created_at >= p_cutoff)
+     limit p_batch
+  ), gone as (
+    delete from public.conversation_messages m using old where m.id = old.id
+    returning m.session_id
+  ), marked as (
+    update public.llm_traces t set conversation_removed_at = now()
+     where t.conversation_removed_at is null and t.session_id in (select g.session_id from gone g)
+  )
+  select count(*)::int from gone
+$$;
+
+REVOKE ALL ON FUNCTION private.retention_delete_messages(p_cutoff timestamp with time zone, p_batch integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.retention_delete_messages(p_cutoff timestamp with time zone, p_batch integer) TO service_role;
+
+-- One bounded batch of retention: voice transcripts older than p_cutoff whose message is gone or as
+-- old. Returns how many went.
+CREATE FUNCTION private.retention_delete_voice_messages(p_cutoff timestamp with time zone, p_batch integer) RETURNS integer
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  with old as (
+    select v.user_id, v.client_message_id from public.voice_messages v
+     where v.created_at < p_cutoff
+       and not exists (select 1 from public.conversation_messages m
+                        where m.user_id = v.user_id and m.client_message_id = v.client_message_id and m.created_at >= p_cutoff)
+     limit p_batch
+  ), gone as (
+    delete from public.voice_messages v using old
+     where v.user_id = old.user_id and v.client_message_id = old.client_message_id
+    returning 1
+  )
+  select count(*)::int from gone
+$$;
+
+REVOKE ALL ON FUNCTION private.retention_delete_voice_messages(p_cutoff timestamp with time zone, p_batch integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.retention_delete_voice_messages(p_cutoff timestamp with time zone, p_batch integer) TO service_role;
+
 -- One bounded batch per table (any old rows, not necessarily the oldest): observations, then messages (a message stays while a reply or a
 -- step of its turn is younger than the limit, so nothing younger is touched by a cascade), then
 -- voice transcripts whose message is gone or old. `more` says another call has work.
@@ -351,47 +422,9 @@ begin
 
   -- traces whose steps or messages go keep their figures and get the marker
   v_partitions := private.retention_drop_observation_partitions(v_days);
-
-  with old as (
-    select o.id, o.created_at from public.llm_observations o
-     where o.created_at < v_cutoff limit p_batch
-  ), gone as (
-    delete from public.llm_observations o using old where o.id = old.id and o.created_at = old.created_at
-    returning o.trace_id
-  ), marked as (
-    update public.llm_traces t set conversation_removed_at = now()
-     where t.conversation_removed_at is null and t.id in (select g.trace_id from gone g)
-  )
-  select count(*)::int into v_observations from gone;
-
-  with old as (
-    select m.id from public.conversation_messages m
-     where m.created_at < v_cutoff
-       and not exists (select 1 from public.conversation_messages r where r.reply_to = m.id and r.created_at >= v_cutoff)
-       and not exists (select 1 from public.llm_observations o where o.message_id = m.id and o.created_at >= v_cutoff)
-     limit p_batch
-  ), gone as (
-    delete from public.conversation_messages m using old where m.id = old.id
-    returning m.session_id
-  ), marked as (
-    update public.llm_traces t set conversation_removed_at = now()
-     where t.conversation_removed_at is null and t.session_id in (select g.session_id from gone g)
-  )
-  select count(*)::int into v_messages from gone;
-
-  with old as (
-    select v.user_id, v.client_message_id from public.voice_messages v
-     where v.created_at < v_cutoff
-       and not exists (select 1 from public.conversation_messages m
-                        where m.user_id = v.user_id and m.client_message_id = v.client_message_id and m.created_at >= v_cutoff)
-     limit p_batch
-  ), gone as (
-    delete from public.voice_messages v using old
-     where v.user_id = old.user_id and v.client_message_id = old.client_message_id
-    returning 1
-  )
-  select count(*)::int into v_voice from gone;
-
+  v_observations := private.retention_delete_observations(v_cutoff, p_batch);
+  v_messages := private.retention_delete_messages(v_cutoff, p_batch);
+  v_voice := private.retention_delete_voice_messages(v_cutoff, p_batch);
   v_channels := private.retention_channels(v_cutoff, p_batch);
 
   return jsonb_build_object('retention_days', v_days, 'cutoff', v_cutoff, 'partitions_dropped', v_partitions,

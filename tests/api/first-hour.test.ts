@@ -76,7 +76,7 @@ describe("the SQL console while the app holds the embedded database", () => {
     expect((await sql({ sql: "select 1" }, { authorization: `Bearer ${token}` })).status).toBe(200);
     const bad = await sql({ sql: "select nope from nowhere" }, { "x-threadline-console-key": file.key });
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toMatchObject({ error: { code: "bad_request:sql" } });
+    expect(await bad.json()).toMatchObject({ error: { code: "bad_request:console" } });
   });
 
   it("npm run db:sql adds an agent (the README's how-to) that the running app serves at once", async () => {

@@ -53,8 +53,8 @@ it("a failing model keeps the message, records the error, and a retry with the s
   const clientMessageId = randomUUID();
   llm.mode = "error";
   const failed = await v.post("/api/chat", { message: "are you there?", clientMessageId });
-  expect(failed.status).toBe(502);
-  expect((await failed.json()).error.code).toBe("bad_gateway:model");
+  expect(failed.status).toBe(503);
+  expect((await failed.json()).error.code).toBe("unavailable:model"); // the provider answered 500: out of reach, not the database
   const [stored] = (await db.query("select session_id from conversation_messages where client_message_id = $1", [clientMessageId])).rows;
   expect(stored).toBeDefined();
   const [trace] = (await db.query("select status, last_error, llm_calls, error_count from llm_traces where session_id = $1", [stored.session_id])).rows;

@@ -2,7 +2,9 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { backends, databaseFor } from "../support/databases";
 import { begin, finish, visitor } from "./turn-helpers";
-import { agents } from "@/lib/agents/registry";
+import { operatorAgents } from "@/lib/agents/names";
+import { sessionHistory } from "@/lib/chat/sessions";
+import { traceDetail } from "@/lib/traces/detail";
 import type { Tables } from "@/lib/db/database.types";
 
 // Agents are rows: added with one insert, versioned on edit, chosen in one place (begin_turn).
@@ -121,10 +123,27 @@ describe.each(backends)("agents and begin_turn's agent choice on $name", ({ open
     expect(r.agent.model_key).toBe("agent-own-model");
   });
 
-  it("lib/agents/registry's display names are the names of the seeded agents, in menu order", async () => {
-    const seeded = await t.sql<Pick<Tables<"agents">, "key" | "name">>(
-      "select key, name from agents where key = any($1) order by menu_position", [agents.map((a) => a.key)]);
-    expect(agents.map(({ key, name }) => ({ key, name }))).toEqual(seeded);
+  it("an agent added by SQL shows by its name: the widget's history after a reload, the trace detail, the operators' agent list", async () => {
+    const key = uniqueKey("gift_finder");
+    await addAgent(key);
+    const u = visitor();
+    const r = await begin(t.db, u, { p_agent: key, p_message: "a gift for my sister" });
+    await finish(t.db, r.user_message.id);
+    // the widget's header after a reload comes from the history
+    expect((await sessionHistory(t.db, u, r.session.id)).agent).toEqual({ key, name: "Returns Desk" });
+    const traceId = r.session.trace_id!;
+    expect((await traceDetail(t.db, traceId)).session.agent).toEqual({ key, name: "Returns Desk" });
+    // the explorer's filter and column, the dashboard: every agent, disabled ones too, in menu order
+    const hidden = uniqueKey("hidden");
+    await addAgent(hidden, { is_enabled: false });
+    const listed = await operatorAgents(t.db);
+    const all = await t.sql<Pick<Tables<"agents">, "key" | "name" | "is_enabled">>("select key, name, is_enabled from agents order by menu_position");
+    expect(listed).toEqual(all);
+    expect(listed).toContainEqual({ key, name: "Returns Desk", is_enabled: true });
+    expect(listed).toContainEqual({ key: hidden, name: "Returns Desk", is_enabled: false });
+    // a renamed agent is shown by its new name at once
+    await t.sql("update agents set name = 'Gift Finder' where key = $1", [key]);
+    expect((await sessionHistory(t.db, u, r.session.id)).agent.name).toBe("Gift Finder");
   });
 
   it("menu: answered by begin_turn (enabled agents by menu_position, select_agent buttons), llm_calls unchanged", async () => {

@@ -3,6 +3,7 @@ import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { migrate, type SqlSession } from "@/lib/db/migrate";
+import { sqlSession } from "@/lib/db/sql-session";
 import { emptyPostgresUrl } from "../support/databases";
 
 // The released migrations are squashed into 20261130005000_baseline.sql (docs/architecture.md,
@@ -30,10 +31,7 @@ async function partwayThenAgain(session: SqlSession): Promise<void> {
 describe("the squashed baseline", () => {
   it("stops a database migrated part of the way on PGlite", async () => {
     const db = await PGlite.create({ extensions: { pg_trgm } });
-    const session: SqlSession = {
-      exec: async (sql) => void (await db.exec(sql)),
-      query: async <R>(sql: string, p?: unknown[]) => (await db.query<R>(sql, p)).rows,
-    };
+    const session = sqlSession(db);
     try {
       await partwayThenAgain(session);
     } finally {
@@ -44,10 +42,7 @@ describe("the squashed baseline", () => {
   it("stops a database migrated part of the way on PostgreSQL", async () => {
     const client = new pg.Client({ connectionString: await emptyPostgresUrl("t_partway") });
     await client.connect();
-    const session: SqlSession = {
-      exec: async (sql) => void (await client.query(sql)),
-      query: async <R>(sql: string, p?: unknown[]) => (await client.query(sql, p)).rows as R[],
-    };
+    const session = sqlSession(client);
     try {
       await partwayThenAgain(session);
     } finally {

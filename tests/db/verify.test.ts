@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import pg from "pg";
 import { expect, it } from "vitest";
+import { sqlSession } from "@/lib/db/sql-session";
 import { schemaContract, schemaTestFile, verifyFile, type CatalogQuery } from "../../scripts/schema-contract";
 import { emptyPostgresUrl, freshPostgresUrl, openPglite } from "../support/databases";
 
@@ -89,7 +90,7 @@ it.each([
   ["PostgreSQL", async () => {
     const client = new pg.Client({ connectionString: await freshPostgresUrl() });
     await client.connect();
-    return { query: async (sql: string) => (await client.query(sql)).rows, close: () => client.end() };
+    return { query: (sql: string) => sqlSession(client).query(sql), close: () => client.end() };
   }],
 ] as const)("verify.sql and the pgTAP schema test are what scripts/schema-contract.ts generates from the schema migrated on %s", async (_, open) => {
   const db = await open();

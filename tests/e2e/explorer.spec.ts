@@ -403,4 +403,21 @@ test.describe.serial("trace explorer and dashboard", () => {
     await page.emulateMedia({ colorScheme: "dark" });
     await page.screenshot({ path: `${shots}/dashboard-dark.png`, fullPage: true });
   });
+
+  test("an agent added by SQL shows by its name in the agent filter and column (disabled ones too)", async ({ page, sql }) => {
+    const key = `gift_finder_${Date.now().toString(36)}`;
+    const visitor = `e2e-gift-${key}`;
+    // added as README "Add your own agent" says, then disabled: the menu of other specs never shows it
+    await sql(`insert into agents (key, name, description, instructions, tools, handoffs, is_enabled)
+               values ($1, 'Gift Finder', 'Gift ideas', 'You are the Gift Finder.', '{}', '{}', false)`, [key]);
+    await sql("select public.start_session($1, 'web', $2, (select id from llm_models where key = 'offline'), true, 'first_message')", [visitor, key]);
+    await loginAsOperator(page);
+    const explorer = new TraceExplorer(page);
+    await explorer.goto(`?user=${visitor}`);
+    await expect(explorer.rows).toHaveCount(1);
+    expect(await explorer.column("agent")).toEqual(["Gift Finder"]);
+    await expect(page.getByTestId("filter-agent").locator(`option[value="${key}"]`)).toHaveText("Gift Finder");
+    await explorer.filter("agent", key);
+    await expect(explorer.rows).toHaveCount(1);
+  });
 });

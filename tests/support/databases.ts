@@ -6,6 +6,7 @@ import { afterAll, beforeAll, inject } from "vitest";
 import { createPgliteDatabase } from "@/lib/db/pglite";
 import { createPostgresDatabase } from "@/lib/db/postgres";
 import { migratePostgres } from "@/lib/db/postgres-migrate";
+import { sqlSession } from "@/lib/db/sql-session";
 import type { Database } from "@/lib/db/types";
 import { startApp, type App } from "./app";
 
@@ -42,7 +43,7 @@ export async function openPostgres(): Promise<TestDatabase> {
   const db = createPostgresDatabase(await freshPostgresUrl(), { max: 60 });
   return {
     db,
-    sql: async (text, params) => (await db.pool.query(text, params)).rows,
+    sql: sqlSession(db.pool).query,
     close: () => db.close(),
   };
 }
@@ -52,7 +53,7 @@ export async function openPglite(): Promise<TestDatabase> {
   const db = await createPgliteDatabase(dir);
   return {
     db,
-    sql: async <R>(text: string, params?: unknown[]) => (await db.pg.query<R>(text, params)).rows,
+    sql: sqlSession(db.pg).query,
     close: async () => {
       await db.close();
       rmSync(dir, { recursive: true, force: true });

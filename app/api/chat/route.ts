@@ -11,7 +11,7 @@ export const POST = visitorRoute({
   surface: "chat",
   body: chatRequestSchema,
   crossSite: "allowed",
-  handler: async ({ request, body }) => chatTurn(request, body),
+  handler: async ({ request, body, db }) => chatTurn(db, request, body),
 });
 
 export const { GET, HEAD, PUT, PATCH, DELETE } = otherMethods("POST");

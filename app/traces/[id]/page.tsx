@@ -10,14 +10,12 @@ import { FeedbackEditor } from "@/components/traces/FeedbackEditor";
 import { LifecycleTimeline } from "@/components/traces/LifecycleTimeline";
 import { TraceFigures } from "@/components/traces/TraceFigures";
 import { VisitorSessions } from "@/components/traces/VisitorSessions";
-import { agents } from "@/lib/agents/registry";
+import { agentNameMap, operatorAgents } from "@/lib/agents/names";
 import { isAppError } from "@/lib/errors";
 import { traceDetail } from "@/lib/traces/detail";
 
 export const metadata: Metadata = { title: "Trace", robots: { index: false } };
 export const dynamic = "force-dynamic";
-
-const agentNames = Object.fromEntries(agents.map((a) => [a.key, a.name]));
 
 export default async function TracePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
@@ -27,6 +25,7 @@ export default async function TracePage({ params }: { params: Promise<{ id: stri
     if (isAppError(e) && e.code === "not_found:trace") notFound();
     throw e;
   });
+  const agentNames = agentNameMap(await operatorAgents(db));
   return (
     <OperatorShell active="traces">
       <div data-testid="trace-detail" data-trace-id={detail.trace.id} className="space-y-4">

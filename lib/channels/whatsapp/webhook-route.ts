@@ -1,5 +1,5 @@
 import "server-only";
-import { database } from "../../db";
+import type { Database } from "../../db/types";
 import { AppError } from "../../errors";
 import { hasUnstorableText, readBytes } from "../../http/body";
 import { log } from "../../log";
@@ -24,7 +24,8 @@ export function verifyHandshake(request: Request): Response {
   return new Response(challenge, { status: 200, headers: { "Content-Type": "text/plain", "Cache-Control": "no-store" } });
 }
 
-export async function receiveDelivery(request: Request, after: (task: () => Promise<void>) => void): Promise<Response> {
+/** `openDatabase`: the route wrapper's, opened only for a delivery with messages to store. */
+export async function receiveDelivery(request: Request, after: (task: () => Promise<void>) => void, openDatabase: () => Promise<Database>): Promise<Response> {
   const config = whatsappConfig();
   if (!config.enabled || !config.appSecret) throw new AppError("unavailable:whatsapp", "The WhatsApp channel is not configured.");
   const raw = await readBytes(request, maxBody, "whatsapp");
@@ -45,7 +46,7 @@ export async function receiveDelivery(request: Request, after: (task: () => Prom
   delivery.messages = storable;
   if (delivery.unreadable.length) log("whatsapp.unreadable_delivery", { problems: delivery.unreadable.slice(0, 10) }, "warn");
   if (!delivery.messages.length) return Response.json({ received: 0, statuses: delivery.statuses });
-  const db = await database();
+  const db = await openDatabase();
   const stored = await db.rpc("whatsapp_receive", {
     p_messages: delivery.messages.map((m) => ({ id: m.id, from: m.from, message: m.message })),
   });

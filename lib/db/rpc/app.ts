@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { sessionEndingSchema } from "../../chat/endings";
+import { sessionEndingSchema } from "./rows";
 
 // The app itself: health, settings, models, the catalog, maintenance, privacy and the OTLP outbox (lib/db/registry.ts).
 

@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { sessionEndingSchema } from "../../chat/endings";
-import { agentDefinitionSchema, historyMessageSchema, messageRowSchema, sessionRowSchema } from "./rows";
+import { agentDefinitionSchema, sessionEndingSchema, historyMessageSchema, messageRowSchema, sessionRowSchema } from "./rows";
 
 // The visitor side: a turn's two round trips, sessions, votes, the agents' menu (lib/db/registry.ts).
 
@@ -69,7 +68,7 @@ export const chatFunctions = {
       session: sessionRowSchema,
       messages: z.array(messageRowSchema),
       /** the note that opened this session by handoff (private.handoff_note) */
-      handoff: z.object({ from_session_id: z.string(), question_id: z.string(), from_agent: z.string(), note: messageRowSchema }).nullish(),
+      handoff: z.object({ from_session_id: z.string(), question_id: z.string(), from_agent: z.string(), from_agent_name: z.string(), note: messageRowSchema }).nullish(),
     }),
   },
   list_visitor_sessions: {

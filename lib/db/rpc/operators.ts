@@ -77,6 +77,10 @@ export const operatorFunctions = {
     result: z.object({ trace_id: z.string(), feedback: z.string(), feedback_comment: z.string().nullable() }),
   },
   operator_tools: { args: z.object({}), result: z.array(z.object({ name: z.string(), description: z.string() })) },
+  operator_agents: {
+    args: z.object({}),
+    result: z.array(z.object({ key: z.string(), name: z.string(), is_enabled: z.boolean() })),
+  },
   operator_models: {
     args: z.object({}),
     result: z.array(z.object({ key: z.string(), name: z.string(), provider: z.string(), experiment_name: z.string().nullable() })),

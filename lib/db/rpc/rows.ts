@@ -32,11 +32,27 @@ export const historyMessageSchema = z.object({
   content: z.string(),
 });
 
+/** A session that ended (close_session, turn_endings, close_idle_sessions); logged by lib/chat/endings.ts. */
+export const sessionEndingSchema = z.object({
+  session_id: z.string(),
+  user_id: z.string(),
+  event: z.enum(["ended", "expired"]),
+  reason: z.enum(["user", "agent_switch", "idle", "new_chat", "superseded"]),
+  agent_type: z.string(),
+  session_tag: z.string(),
+  started_at: z.string(),
+  ended_at: z.string(),
+  duration_seconds: z.number().int().min(0),
+  message_count: z.number().int().min(0),
+});
+
 export const sessionRowSchema = z.object({
   id: z.string(),
   user_id: z.string(),
   channel: z.string(),
   agent_type: z.string(),
+  /** the agent's name (agents.name), or its key when no agent has it any more */
+  agent_name: z.string(),
   session_tag: z.string(),
   is_active: z.boolean(),
   tracking_enabled: z.boolean(),

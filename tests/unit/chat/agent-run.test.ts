@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { instructionsFor, runAgent } from "../../../lib/chat/agent-run";
-import { TURN_CONTEXT_LABEL } from "../../../lib/models/offline-rules";
+import { TURN_CONTEXT_LABEL } from "../../../lib/models/turn-context";
 import type { StoredMessage } from "../../../lib/chat/types";
 import type { Database } from "../../../lib/db/types";
 import { createOfflineModel } from "../../../lib/models/from-env";

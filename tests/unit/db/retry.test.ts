@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { toAppError } from "@/lib/db/errors";
+import { toDatabaseError } from "@/lib/db/errors";
 import { type LostLock, retryingLostLocks } from "@/lib/db/retry";
 
 // docs/reliability.md, "Deadlocks": a call PostgreSQL rolled back for a lost lock cycle runs again.
@@ -40,6 +40,6 @@ describe("retryingLostLocks", () => {
       throw lost("40P01");
     }, "begin_turn", () => {}).catch((e: unknown) => e);
     expect(calls).toBe(4);
-    expect(toAppError(error)).toMatchObject({ code: "unavailable:database" });
+    expect(toDatabaseError(error)).toMatchObject({ code: "unavailable:database" });
   });
 });

@@ -41,7 +41,7 @@ const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(10).defau
 describe("operatorRoute", () => {
   const route = () =>
     kinds.operatorRoute({
-      surface: "things",
+      surface: "traces",
       query: listQuery,
       handler: async ({ query }) => {
         ran.push("operator");
@@ -70,9 +70,9 @@ describe("operatorRoute", () => {
   it("a bad query → 400 bad_request:<surface> naming the field", async () => {
     const res = await read(await route()(new Request("http://t.local/api/things?limit=abc", { headers: bearer }), none));
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ error: { code: "bad_request:things", message: expect.stringMatching(/^limit: /) } });
+    expect(res.body).toEqual({ error: { code: "bad_request:traces", message: expect.stringMatching(/^limit: /) } });
     expect((await read(await route()(new Request("http://t.local/api/things?from=275760-09-13", { headers: bearer }), none))).body).toMatchObject({
-      error: { code: "bad_request:things", message: "from: must be between the years 1 and 9999" },
+      error: { code: "bad_request:traces", message: "from: must be between the years 1 and 9999" },
     });
     expect((await route()(new Request("http://t.local/api/things?tag=a%00", { headers: bearer }), none)).status).toBe(400);
   });
@@ -103,7 +103,7 @@ describe("errors from the handler", () => {
   it("an AppError keeps its status and code", async () => {
     const route = kinds.publicRoute({
       handler: async () => {
-        throw new AppError("conflict:thing", "Already done.", { retryAfter: 3 });
+        throw new AppError("conflict:feedback", "Already done.", { retryAfter: 3 });
       },
     });
     const res = await route(new Request("http://t.local/x"), none);
@@ -111,7 +111,7 @@ describe("errors from the handler", () => {
       409,
       "3",
       "no-store",
-      { error: { code: "conflict:thing", message: "Already done." } },
+      { error: { code: "conflict:feedback", message: "Already done." } },
     ]);
   });
 
@@ -124,7 +124,7 @@ describe("errors from the handler", () => {
     });
     const res = await read(await route(new Request("http://t.local/x"), none));
     expect(res.status).toBe(500);
-    expect(res.body).toEqual({ error: { code: "internal:database", message: "Something went wrong on our side." } });
+    expect(res.body).toEqual({ error: { code: "internal:server", message: "Something went wrong on our side." } });
     expect(logs.events()).toEqual(["error:request.failed"]);
   });
 });
@@ -132,7 +132,7 @@ describe("errors from the handler", () => {
 describe("params and bodies", () => {
   const post = () =>
     kinds.visitorRoute({
-      surface: "note",
+      surface: "feedback",
       params: { id: sessionIdParam },
       body: z.object({ text: z.string().max(5) }).strict(),
       maxBytes: 64,
@@ -152,11 +152,11 @@ describe("params and bodies", () => {
   it("body: 415 without JSON, 413 over the limit, 400 typed when invalid", async () => {
     const ctx = withParams({ id });
     const text = new Request("http://t.local/x", { method: "POST", headers: { "content-type": "text/plain" }, body: "hi" });
-    expect((await read(await post()(text, ctx))).body).toMatchObject({ error: { code: "unsupported_media_type:note" } });
-    expect((await read(await post()(json(JSON.stringify({ text: "x".repeat(100) })), ctx))).body).toMatchObject({ error: { code: "payload_too_large:note" } });
-    expect((await read(await post()(json("{"), ctx))).body).toEqual({ error: { code: "bad_request:note", message: "The body is not valid JSON." } });
-    expect((await read(await post()(json('{"text":"toolong"}'), ctx))).body).toMatchObject({ error: { code: "bad_request:note", message: expect.stringMatching(/^text: /) } });
-    expect((await read(await post()(json('{"text":"hi","x":1}'), ctx))).body).toMatchObject({ error: { code: "bad_request:note" } });
+    expect((await read(await post()(text, ctx))).body).toMatchObject({ error: { code: "unsupported_media_type:feedback" } });
+    expect((await read(await post()(json(JSON.stringify({ text: "x".repeat(100) })), ctx))).body).toMatchObject({ error: { code: "payload_too_large:feedback" } });
+    expect((await read(await post()(json("{"), ctx))).body).toEqual({ error: { code: "bad_request:feedback", message: "The body is not valid JSON." } });
+    expect((await read(await post()(json('{"text":"toolong"}'), ctx))).body).toMatchObject({ error: { code: "bad_request:feedback", message: expect.stringMatching(/^text: /) } });
+    expect((await read(await post()(json('{"text":"hi","x":1}'), ctx))).body).toMatchObject({ error: { code: "bad_request:feedback" } });
   });
 
   it("the visitor is the signed cookie's, or null; the allowed embedding site may post", async () => {
@@ -174,7 +174,7 @@ describe("params and bodies", () => {
 
   it("bodyOptional: no Content-Type parses {}", async () => {
     const route = kinds.visitorRoute({
-      surface: "end",
+      surface: "session",
       body: z.object({ reason: z.enum(["user", "new_chat"]).default("user") }).strict(),
       bodyOptional: true,
       handler: async ({ body }) => body,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { chatRequestSchema } from "@/app/api/chat/schema";
-import { clientAddress } from "@/lib/http/client-address";
+import { clientAddress } from "@/lib/request/client-address";
 import { withinJsonBounds } from "@/lib/http/json-bounds";
 import { safeNext } from "@/lib/http/return-path";
 import { isSameOrigin } from "@/lib/http/same-origin";

@@ -2,7 +2,8 @@ import type { LanguageModelV4CallOptions, LanguageModelV4StreamPart } from "@ai-
 import { countTokens as tokenizerCount } from "gpt-tokenizer";
 import { afterEach, describe, expect, it } from "vitest";
 import { chunkText, createOfflineLanguageModel, parseDelayMs, readPrompt } from "../../../lib/models/offline";
-import { decideStep, handoffTarget, TURN_CONTEXT_LABEL } from "../../../lib/models/offline-rules";
+import { decideStep, handoffTarget } from "../../../lib/models/offline-rules";
+import { TURN_CONTEXT_LABEL } from "../../../lib/models/turn-context";
 import { modelFromEnv } from "../../../lib/models/from-env";
 import { countTokens, countTokensOnce } from "../../../lib/models/tokens";
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { chatReducer, initialChatState, type ChatState } from "../../../components/chat/chat-state";
 import type { ChatMessage } from "../../../components/chat/types";
 import type { TurnResult } from "../../../lib/chat/wire";
-import { decideStep, TRY_AGAIN_LEAD, TURN_CONTEXT_LABEL } from "../../../lib/models/offline-rules";
+import { decideStep, TRY_AGAIN_LEAD } from "../../../lib/models/offline-rules";
+import { TURN_CONTEXT_LABEL } from "../../../lib/models/turn-context";
 
 // "Try again" (docs/architecture.md "Try again"): the new reply takes the old one's place in the
 // widget; the offline model words an answer asked for again differently.

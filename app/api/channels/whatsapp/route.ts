@@ -10,6 +10,6 @@ export const dynamic = "force-dynamic";
 
 export const GET = publicRoute({ handler: async ({ request }) => verifyHandshake(request) });
 
-export const POST = publicRoute({ crossSite: "allowed", handler: async ({ request }) => receiveDelivery(request, after) });
+export const POST = publicRoute({ crossSite: "allowed", handler: async ({ request, openDatabase }) => receiveDelivery(request, after, openDatabase) });
 
 export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");

@@ -9,6 +9,6 @@ export const dynamic = "force-dynamic";
 
 export const GET = publicRoute({ handler: async () => voiceStatus() });
 
-export const POST = visitorRoute({ handler: async ({ request }) => voiceTurn(request) });
+export const POST = visitorRoute({ handler: async ({ request, db }) => voiceTurn(db, request) });
 
 export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");

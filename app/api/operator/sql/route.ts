@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 // Public route, because the console key stands in for an operator login; runConsoleSql checks it
 // or the operator before running anything.
 export const POST = publicRoute({
-  surface: "sql",
+  surface: "console",
   body: z.object({ sql: z.string().min(1).max(1_000_000) }).strict(),
   maxBytes: 1_100_000,
   handler: async ({ request, body, openDatabase }) => runConsoleSql(await openDatabase(), request, body.sql),

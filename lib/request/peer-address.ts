@@ -7,7 +7,7 @@ import { peerHeaderKey } from "./client-address";
 // Next.js gives route handlers no socket address (it only fills X-Forwarded-For when the
 // client sent none). Called once from instrumentation.ts: every incoming request gets the
 // socket's address under a header name random to this process, overwriting nothing a
-// client could have sent (lib/http/client-address.ts reads it).
+// client could have sent (lib/request/client-address.ts reads it).
 
 export function stampPeerAddress(): void {
   const holder = globalThis as { [peerHeaderKey]?: string };
