@@ -31,6 +31,9 @@ export const drawings = {
     </>
   ),
   check: <path d="M5 12.5l4.5 4.5L19 7.5" />,
+  more: <path d="M5 12h.01M12 12h.01M19 12h.01" strokeWidth={3} />,
+  list: <path d="M8 6h12M8 12h12M8 18h12M4 6h.01M4 12h.01M4 18h.01" />,
+  back: <path d="M19 12H5M11 6l-6 6 6 6" />,
 } satisfies Record<string, ReactNode>;
 
 /** An icon component drawing `drawing` at `size` pixels (props may override it). */

@@ -26,6 +26,7 @@ export const errorSurfaces = [
   "audio",
   "chat",
   "comment",
+  "console",
   "dashboard",
   "database",
   "feedback",

@@ -20,6 +20,26 @@ function logger(level: Level): pino.Logger {
   return (out ??= pino(options, pino.destination({ dest: 1, sync: false })));
 }
 
+/** A line a test took instead of letting it print (tests/support/logs.ts). */
+export interface CapturedLog {
+  level: Level;
+  event: string;
+  [field: string]: unknown;
+}
+
+let captured: CapturedLog[] | null = null;
+
+/**
+ * Tests that provoke warnings on purpose (an outage, a failing handler) take the lines here and
+ * assert on them, so a green run's output stays clean. Until `release`, nothing is printed.
+ */
+export function captureLogs(): { lines: CapturedLog[]; release: () => void } {
+  const lines: CapturedLog[] = [];
+  captured = lines;
+  return { lines, release: () => void (captured === lines && (captured = null)) };
+}
+
 export function log(event: string, fields: Record<string, unknown> = {}, level: Level = "info"): void {
-  logger(level)[level]({ event, ...fields });
+  if (captured) captured.push({ ...fields, level, event });
+  else logger(level)[level]({ event, ...fields });
 }

@@ -55,7 +55,10 @@ export function adminTokenReady(db: Database): Promise<void> {
     const { created } = await db.rpc("ensure_admin_token_hash", { p_hash: secretHash(token) });
     if (created) {
       const port = process.env.PORT ?? "3000";
-      log("operator.token_created", { loginUrl: `http://localhost:${port}/login?token=${token}` });
+      const loginUrl = `http://localhost:${port}/login?token=${token}`;
+      log("operator.token_created", { loginUrl });
+      // the same URL as one plain line, easy to spot among the JSON log lines
+      process.stdout.write(`\nOperator login (shown once, keep it): ${loginUrl}\n\n`);
     }
     return "";
   }).then(() => undefined);

@@ -1,15 +1,15 @@
 "use client";
 
-import { Fragment, useId, type KeyboardEvent, type Ref } from "react";
+import { useId, type KeyboardEvent, type Ref } from "react";
 import { AgentMenu } from "./AgentMenu";
 import { useAgentMenu } from "./agents";
 import { ChatHeader } from "./ChatHeader";
 import { FailureNotice, RateLimitNotice } from "./ChatNotices";
-import { feedbackTargets } from "./chat-messages";
+import { ChatList } from "./ChatList";
 import { Composer } from "./Composer";
-import { MessageItem } from "./MessageItem";
-import { fromEndedSession, startsNewSession } from "./session-boundaries";
+import { Conversation } from "./Conversation";
 import { MessageList } from "./MessageList";
+import { PastChatNotice } from "./PastChatNotice";
 import { cx } from "./styles";
 import { TypingIndicator } from "./TypingIndicator";
 import type { ChatController } from "./use-chat";
@@ -30,7 +30,8 @@ export function ChatPanel({ id, chat, embedded, onClose, inputRef, focusInput }:
   const { state, busy } = chat;
   const { messages, session } = state;
   const agentName = session?.agent?.name ?? "Assistant";
-  const rated = feedbackTargets(messages, state.traced);
+  const { view } = chat.list;
+  const past = view.kind === "past" ? view : null;
   const waitingForText = state.pendingReplyKey !== null && !messages.some((m) => m.key === state.pendingReplyKey);
   const last = messages.at(-1);
   const lastUser = messages.findLast((m) => m.role === "user");
@@ -62,60 +63,73 @@ export function ChatPanel({ id, chat, embedded, onClose, inputRef, focusInput }:
     >
       <ChatHeader
         titleId={titleId}
-        session={session}
+        session={past ? { ...past.history } : session}
         tracking={chat.tracking}
         onTrackingChange={chat.setTracking}
         onNewChat={() => void chat.newChat()}
+        onShowChats={() => void chat.list.openList()}
         onHistoryDeleted={chat.forgetHistory}
         onClose={onClose}
       />
-      <MessageList contentVersion={contentVersion} lastUserKey={lastUser?.key ?? null}>
-        {state.restoring && <p className="py-6 text-center text-sm text-slate-600 dark:text-slate-400">Loading your conversation…</p>}
-        {showMenu && <AgentMenu menu={menu} disabled={busy} onChoose={chat.chooseAgent} onReload={reloadMenu} />}
-        <ol aria-label="Messages" className="space-y-3">
-          {messages.map((message, index) => (
-            <Fragment key={message.key}>
-              {startsNewSession(messages, index) && (
-                <li data-testid="session-divider" className="flex items-center gap-2 text-xs text-slate-600 dark:text-slate-400">
-                  <span aria-hidden className="h-px flex-1 bg-slate-200 dark:bg-slate-700" />
-                  New conversation
-                  <span aria-hidden className="h-px flex-1 bg-slate-200 dark:bg-slate-700" />
-                </li>
-              )}
-            <MessageItem
-              message={message}
+      {view.kind === "list" ? (
+        <ChatList
+          sessions={view.sessions}
+          failed={view.failed}
+          currentSessionId={session?.sessionId ?? null}
+          onOpen={(s) => void chat.list.openSession(s)}
+          onBack={chat.list.backToChat}
+        />
+      ) : past ? (
+        <>
+          <PastChatNotice onBack={chat.list.backToChat} />
+          <MessageList contentVersion={`past:${past.history.sessionId}`} lastUserKey={null}>
+            <Conversation
+              messages={past.messages}
+              agentName={past.history.agent.name}
+              currentSessionId={session?.sessionId ?? null}
+              readOnly
+              busy={busy}
+              traced={{ ...state.traced, [past.history.sessionId]: past.history.traceId !== null }}
+              feedback={state.feedback}
+              onPressButton={chat.pressButton}
+              onRate={(sessionId, rating) => void chat.giveFeedback(sessionId, rating)}
+            />
+          </MessageList>
+        </>
+      ) : (
+        <>
+          <MessageList contentVersion={contentVersion} lastUserKey={lastUser?.key ?? null}>
+            {state.restoring && <p className="py-6 text-center text-sm text-slate-600 dark:text-slate-400">Loading your conversation…</p>}
+            {showMenu && <AgentMenu menu={menu} disabled={busy} onChoose={chat.chooseAgent} onReload={reloadMenu} />}
+            <Conversation
+              messages={messages}
               agentName={agentName}
-              buttonsDisabled={busy || fromEndedSession(message, session?.sessionId)}
+              currentSessionId={session?.sessionId ?? null}
+              busy={busy}
+              traced={state.traced}
+              feedback={state.feedback}
               onPressButton={chat.pressButton}
               onVote={(message, vote) => void chat.vote(message, vote)}
-              onTryAgain={message === askAgain ? () => chat.tryAgain(message) : undefined}
-              feedback={
-                rated.has(message.key) && message.sessionId
-                  ? {
-                      rating: state.feedback[message.sessionId] ?? null,
-                      onRate: (rating) => void chat.giveFeedback(message.sessionId as string, rating),
-                    }
-                  : undefined
-              }
+              onRate={(sessionId, rating) => void chat.giveFeedback(sessionId, rating)}
+              tryAgain={askAgain ? { message: askAgain, run: () => chat.tryAgain(askAgain) } : null}
             />
-            </Fragment>
-          ))}
-        </ol>
-        {waitingForText && <TypingIndicator agentName={agentName} />}
-      </MessageList>
-      {state.rateLimit && (
-        <RateLimitNotice key={state.rateLimit.until} until={state.rateLimit.until} seconds={state.rateLimit.seconds} onOver={chat.rateLimitOver} />
+            {waitingForText && <TypingIndicator agentName={agentName} />}
+          </MessageList>
+          {state.rateLimit && (
+            <RateLimitNotice key={state.rateLimit.until} until={state.rateLimit.until} seconds={state.rateLimit.seconds} onOver={chat.rateLimitOver} />
+          )}
+          {state.failure && <FailureNotice failure={state.failure} disabled={busy} onRetry={chat.retry} onDismiss={chat.dismissFailure} />}
+          <Composer
+            value={chat.draft}
+            onChange={chat.setDraft}
+            onSend={chat.sendText}
+            onStop={chat.stop}
+            busy={busy}
+            inputRef={inputRef}
+            focusInput={focusInput}
+          />
+        </>
       )}
-      {state.failure && <FailureNotice failure={state.failure} disabled={busy} onRetry={chat.retry} onDismiss={chat.dismissFailure} />}
-      <Composer
-        value={chat.draft}
-        onChange={chat.setDraft}
-        onSend={chat.sendText}
-        onStop={chat.stop}
-        busy={busy}
-        inputRef={inputRef}
-        focusInput={focusInput}
-      />
       <div role="status" aria-live="polite" aria-atomic="true" className="sr-only">
         {state.announcement}
       </div>

@@ -16,7 +16,8 @@ interface MessageItemProps {
   agentName: string;
   buttonsDisabled: boolean;
   onPressButton: (button: Button, message: ChatMessage) => void;
-  onVote: (message: ChatMessage, vote: Vote | null) => void;
+  /** Absent for a past chat opened read-only: no votes there. */
+  onVote?: (message: ChatMessage, vote: Vote | null) => void;
   /** Present on the last agent reply when it may be asked again (not while a reply streams). */
   onTryAgain?: () => void;
   /** Present when this reply carries the session rating (latest reply of its session). */
@@ -78,7 +79,7 @@ export function MessageItem({ message, agentName, buttonsDisabled, onPressButton
         {!mine && message.status !== "streaming" && (
           <span className="inline-flex items-center">
             <CopyMessageButton text={message.content} />
-            <VoteButtons vote={message.vote} disabled={!message.id || !message.sessionId} onVote={(vote) => onVote(message, vote)} />
+            {onVote && <VoteButtons vote={message.vote} disabled={!message.id || !message.sessionId} onVote={(vote) => onVote(message, vote)} />}
             {onTryAgain && <TryAgainButton onPress={onTryAgain} />}
           </span>
         )}

@@ -1,6 +1,9 @@
 // The widget's calls to the server. Every failure becomes a ChatApiError.
 
-import { errorBodySchema, sessionHistorySchema, turnResultSchema, type ChatRequest, type SessionHistory, type Vote } from "@/lib/chat/wire";
+import {
+  errorBodySchema, sessionHistorySchema, sessionListSchema, turnResultSchema,
+  type ChatRequest, type SessionHistory, type SessionSummary, type Vote,
+} from "@/lib/chat/wire";
 import { readChatTurn, type TurnProgress } from "./stream";
 import type { AgentOption, ProductCard, Rating } from "./types";
 
@@ -129,4 +132,12 @@ export async function fetchProductCards(skus: string[], signal?: AbortSignal): P
   const res = await request(`/api/products?${query}`, { headers: { Accept: "application/json" }, signal });
   const body = (await res.json()) as { products?: unknown };
   return Array.isArray(body.products) ? (body.products as ProductCard[]) : [];
+}
+
+/** The chat list: the visitor's own sessions, newest first (GET /api/sessions). */
+export async function fetchSessionList(signal?: AbortSignal): Promise<SessionSummary[]> {
+  const res = await request("/api/sessions", { headers: { Accept: "application/json" }, signal });
+  const list = sessionListSchema.safeParse(await res.json().catch(() => null));
+  if (!list.success) throw unreadable();
+  return list.data.sessions;
 }

@@ -91,6 +91,15 @@ function placeReply(messages: ChatMessage[], replacing: string | null | undefine
     : [...messages, reply];
 }
 
+/** The note the previous agent left when it handed over, as a message of the session it ended. */
+function handoffNote(handoff: NonNullable<TurnResult["handoff"]>, replyKey: string, createdAt: string): ChatMessage {
+  const { fromReply } = handoff;
+  return {
+    key: `note-${replyKey}`, id: fromReply.id, role: "agent", content: fromReply.content, buttons: fromReply.buttons,
+    createdAt, sessionId: handoff.fromSessionId, status: fromReply.partial ? "partial" : "done", vote: null,
+  };
+}
+
 function updateMessage(messages: ChatMessage[], key: string, change: (m: ChatMessage) => ChatMessage): ChatMessage[] {
   return messages.map((m) => (m.key === key ? change(m) : m));
 }
@@ -104,7 +113,8 @@ export function chatReducer(state: ChatState, event: ChatEvent): ChatState {
       const messages = messagesFromHistory(history);
       const session = sessionOf(history);
       const feedback = event.feedback ? { ...state.feedback, [history.sessionId]: event.feedback } : state.feedback;
-      return { ...state, ready: true, restoring: false, session, messages, feedback };
+      const traced = { ...state.traced, [history.sessionId]: history.traceId !== null };
+      return { ...state, ready: true, restoring: false, session, messages, feedback, traced };
     }
     case "restore-skipped":
       return { ...state, ready: true, restoring: false, session: null };
@@ -166,16 +176,21 @@ export function chatReducer(state: ChatState, event: ChatEvent): ChatState {
         vote: null,
         retryable: result.reply.retryable,
       };
+      if (result.handoff) finished.handoff = { to: result.agent };
       const exists = state.messages.some((m) => m.key === replyKey);
-      const messages = exists
+      let messages = exists
         ? updateMessage(state.messages, replyKey, (m) => ({ ...finished, createdAt: m.createdAt }))
         : placeReply(state.messages, result.replaces ?? state.replacing, finished);
+      // A handoff: the question and the previous agent's note stay in the session it ended, before the divider.
+      const handoff = result.handoff;
+      if (handoff) messages = messages.flatMap((m) => (m.key === replyKey ? [handoffNote(handoff, replyKey, m.createdAt), m] : [m]));
+      const askedIn = handoff?.fromSessionId ?? result.sessionId;
       return {
         ...state,
         replacing: null,
         session: sessionOf(result),
         traced: withTraced(state, result),
-        messages: updateMessage(messages, event.userKey, (m) => ({ ...m, sessionId: result.sessionId })),
+        messages: updateMessage(messages, event.userKey, (m) => ({ ...m, sessionId: askedIn })),
         pendingReplyKey: null,
         announcement: `${result.agent.name} replied: ${result.reply.content}`,
       };

@@ -13,3 +13,6 @@ export const ThumbDownIcon = icon("thumbDown", 16);
 export const ArrowDownIcon = icon("arrowDown", 16);
 export const CopyIcon = icon("copy", 16);
 export const CheckIcon = icon("check", 16);
+export const MoreIcon = icon("more", 20);
+export const ListIcon = icon("list", 20);
+export const BackIcon = icon("back", 16);

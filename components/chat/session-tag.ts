@@ -17,3 +17,11 @@ export function badgeLabel(modelName: string | null | undefined, sessionTag: str
 export function badgeParts(modelName: string | null | undefined, sessionTag: string): { name: string; counter: string | null } {
   return { name: modelName?.trim() || "Session", counter: tagCounter(sessionTag) };
 }
+
+/**
+ * The tag the header's badge shows: none for a session without a trace (tracking off), whose tag
+ * would name no trace an operator could find.
+ */
+export function shownSessionTag(session: { sessionTag?: string; traceId?: string | null } | null): string | null {
+  return session?.sessionTag && session.traceId ? session.sessionTag : null;
+}

@@ -2,7 +2,7 @@
 // history (request, session, reply, history, stream data parts, errors) is the chat wire
 // contract in lib/chat/wire.ts (docs/architecture.md, "The chat wire contract").
 
-import type { Button, ChatRequest, MessageRole, Vote } from "@/lib/chat/wire";
+import type { AgentRef, Button, ChatRequest, MessageRole, Vote } from "@/lib/chat/wire";
 
 /** The body the widget sends: the wire contract's request, always with its clientMessageId. */
 export type ChatRequestBody = ChatRequest & { clientMessageId: string };
@@ -42,4 +42,6 @@ export interface ChatMessage {
   vote: Vote | null;
   /** false: the reply's turn changed state through a tool, so it offers no "Try again". */
   retryable?: boolean;
+  /** On the first message of a session an agent handed the visitor to: the divider names the new agent. */
+  handoff?: { to: AgentRef };
 }

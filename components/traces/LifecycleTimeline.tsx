@@ -2,6 +2,7 @@ import Link from "next/link";
 import { formatDateTime } from "../operator/format";
 import { card, cardTitle, cx, link, muted } from "../operator/ui";
 import type { TraceDetail } from "./detail-types";
+import { lifecycleEvents } from "./lifecycle-events";
 
 const dot: Record<string, string> = {
   started: "bg-emerald-500",
@@ -30,14 +31,14 @@ export function LifecycleTimeline({ detail }: { detail: TraceDetail }) {
         <p className={cx("mt-2 text-sm", muted)}>No lifecycle events recorded.</p>
       ) : (
         <ol className="mt-3 space-y-3 border-l border-slate-200 pl-4 dark:border-slate-700">
-          {detail.events.map((e) => {
+          {lifecycleEvents(detail.events).map((e) => {
             const here = e.sessionId === current;
             return (
               <li key={e.id} data-testid="lifecycle-event" data-scope={here ? "this" : "next"} data-event={e.event} data-reason={e.reason ?? ""} className="relative text-sm">
                 <span aria-hidden="true" className={cx("absolute -left-[21px] top-1.5 h-2.5 w-2.5 rounded-full ring-2 ring-white dark:ring-slate-900", dot[e.event] ?? "bg-slate-400")} />
                 <p className="font-medium">
                   {here ? e.event : `next session ${e.event}`}
-                  {e.reason && <span className={cx("ml-1 font-normal", muted)}>· {e.reason.replace(/_/g, " ")}</span>}
+                  {e.reason && <span className={cx("ml-1 font-normal", muted)}>· {e.reason.replace(/_/g, " ")}{e.via && ` (${e.via})`}</span>}
                 </p>
                 <p className={cx("text-xs", muted)}>
                   <time dateTime={e.createdAt}>{formatDateTime(e.createdAt)} UTC</time>

@@ -3,7 +3,7 @@ import { visitorRpc } from "../db/visitor-rpc";
 import { sessionEndingSchema } from "../db/rpc/rows";
 import { logSessionEnded } from "./endings";
 import { buttonsOf, retryableOf, type MessageRow, type SessionRow } from "./stored";
-import type { HistoryMessage, SessionHistory } from "./wire";
+import type { HistoryMessage, SessionHistory, SessionList } from "./wire";
 
 // A visitor's own sessions: history, end, feedback. Ownership is checked in SQL (404 otherwise).
 
@@ -32,7 +32,28 @@ export function messageView(m: MessageRow): HistoryMessage {
 
 export async function sessionHistory(db: Database, visitorId: string | null, sessionId: string): Promise<SessionHistory> {
   const r = await visitorRpc(db, visitorId, noSession, "session_messages", { p_session_id: sessionId });
-  return { ...sessionView(r.session), messages: r.messages.map(messageView) };
+  const handoff = r.handoff
+    ? { fromSessionId: r.handoff.from_session_id, fromAgent: { key: r.handoff.from_agent, name: r.handoff.from_agent_name }, questionId: r.handoff.question_id, note: messageView(r.handoff.note) }
+    : null;
+  return { ...sessionView(r.session), messages: r.messages.map(messageView), handoff };
+}
+
+/** The chat list: the visitor's own sessions (none without a visitor cookie). */
+export async function visitorSessions(db: Database, visitorId: string | null): Promise<SessionList> {
+  if (!visitorId) return { sessions: [] };
+  const rows = await db.rpc("list_visitor_sessions", { p_user_id: visitorId });
+  return {
+    sessions: rows.map((s) => ({
+      sessionId: s.id,
+      agent: { key: s.agent_type, name: s.agent_name ?? s.agent_type },
+      sessionTag: s.trace_id ? s.session_tag : null,
+      model: { name: s.model_name },
+      isActive: s.is_active,
+      startedAt: s.started_at,
+      lastActivityAt: s.last_activity_at,
+      lastMessage: s.last_message ? { role: s.last_message.role, content: s.last_message.content, createdAt: s.last_message.created_at } : null,
+    })),
+  };
 }
 
 export async function endSession(

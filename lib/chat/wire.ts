@@ -119,8 +119,29 @@ export const sessionHistorySchema = z.object({
   startedAt: z.string(),
   endedAt: z.string().nullable(),
   messages: z.array(historyMessageSchema),
+  /**
+   * Set when an agent handed the visitor over to this session: the note the previous agent left (in the
+   * session it ended) and the id of the question carried over, so the widget shows them after a reload.
+   */
+  handoff: z.object({ fromSessionId: z.string(), fromAgent: agentRefSchema, questionId: z.string(), note: historyMessageSchema }).nullish(),
 });
 export type SessionHistory = z.infer<typeof sessionHistorySchema>;
+
+/** GET /api/sessions: the visitor's own sessions, newest first (the widget's chat list). */
+export const sessionSummarySchema = z.object({
+  sessionId: z.string(),
+  agent: agentRefSchema,
+  /** Null when the session was not tracked: a tag that names no trace is not shown. */
+  sessionTag: z.string().nullable(),
+  model: z.object({ name: z.string() }),
+  isActive: z.boolean(),
+  startedAt: z.string(),
+  lastActivityAt: z.string(),
+  lastMessage: z.object({ role: messageRoleSchema, content: z.string(), createdAt: z.string() }).nullable(),
+});
+export type SessionSummary = z.infer<typeof sessionSummarySchema>;
+export const sessionListSchema = z.object({ sessions: z.array(sessionSummarySchema) });
+export type SessionList = z.infer<typeof sessionListSchema>;
 
 // ── errors ───────────────────────────────────────────────────────────────────────────────────────
 

@@ -1742,6 +1742,10 @@ export type Database = {
       }
       flow_is_open: { Args: { p_state: Json }; Returns: boolean }
       list_agents: { Args: Record<PropertyKey, never>; Returns: Json }
+      list_visitor_sessions: {
+        Args: { p_limit?: number; p_user_id: string }
+        Returns: Json
+      }
       maintenance_scheduler: { Args: Record<PropertyKey, never>; Returns: Json }
       mask_pii: { Args: { p_text: string }; Returns: string }
       message_json: {

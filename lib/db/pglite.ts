@@ -2,6 +2,7 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import { issueConsoleKey } from "./console-key";
 import { toDatabaseError } from "./errors";
 import { lockFolder } from "./folder-lock";
 import { migrate, type MigrationResult } from "./migrate";
@@ -21,7 +22,9 @@ export class DatabaseLockedError extends Error {
   }
 }
 
-export async function createPgliteDatabase(dir: string): Promise<Database & { migration: MigrationResult; pg: PGlite }> {
+export async function createPgliteDatabase(
+  dir: string,
+): Promise<Database & { migration: MigrationResult; pg: PGlite; consoleKeyValid: (key: string | null) => boolean }> {
   const dataDir = path.resolve(dir);
   await mkdir(dataDir, { recursive: true });
   const lock = lockFolder(dataDir);
@@ -34,6 +37,7 @@ export async function createPgliteDatabase(dir: string): Promise<Database & { mi
     backend: "pglite",
     pg,
     migration,
+    consoleKeyValid: issueConsoleKey(dataDir),
     rpc: checkedRpc(async (fn: string, args?: RpcArgs): Promise<unknown> => {
       const { sql, params } = namedCall(fn, args);
       try {

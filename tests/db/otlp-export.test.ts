@@ -8,6 +8,7 @@ import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "../supp
 import { finishObserved } from "./observed-turn";
 import { begin, visitor } from "./turn-helpers";
 import type { Tables } from "@/lib/db/database.types";
+import { expectLogs } from "../support/logs";
 
 // OTLP export (docs/privacy.md): a turn committed by finish_turn becomes outbox rows,
 // the drainer sends them through the official SDK exporters to a local OTLP/HTTP
@@ -259,6 +260,7 @@ describe.each(cases)("OTLP export on $name over $protocol", ({ open, protocol })
   });
 
   it("keeps every turn while the collector is down and sends each span exactly once when it is back", async () => {
+    const logs = expectLogs();
     await receiver.stop();
     const ids: string[] = [];
     for (let i = 0; i < 4; i++) {
@@ -276,6 +278,9 @@ describe.each(cases)("OTLP export on $name over $protocol", ({ open, protocol })
       await new Promise((r) => setTimeout(r, 250));
     }
     expect(failures).toBeGreaterThan(0);
+    // each failed attempt is one warning, taken here rather than printed
+    expect(logs.events().filter((e) => e === "warn:telemetry.export_failed").length).toBeGreaterThan(0);
+    expect(logs.events().every((e) => e === "warn:telemetry.export_failed" || e.startsWith("info:"))).toBe(true);
     expect(await outboxDepth(t)).toBe(4);
     const [status] = await t.sql<{ s: { depth: number; retrying: number } }>("select public.otlp_outbox_status() as s");
     expect(status.s).toMatchObject({ depth: 4, retrying: 4 });

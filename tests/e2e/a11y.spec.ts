@@ -40,6 +40,10 @@ for (const view of views) {
       await chat.sendAndWait("a waterproof rain jacket");
       await expect(chat.productCards().first()).toBeVisible();
       await chat.vote("up");
+      // "Was this chat helpful?" waits for a few turns
+      await expect(chat.panel.getByTestId("session-rating")).toHaveCount(0);
+      await chat.sendAndWait("something lighter?");
+      await chat.sendAndWait("thanks");
       await chat.giveFeedback("positive");
       await page.screenshot({ path: `test-results/screenshots/a11y-widget-${view.name}.png` });
       expect(await seriousViolations(page)).toEqual([]);

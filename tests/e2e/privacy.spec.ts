@@ -37,6 +37,9 @@ for (const view of [
 
       // the first press only asks
       const erase = chat.panel.getByTestId("delete-history");
+      // it waits in the ⋯ settings menu
+      await expect(erase).toBeHidden();
+      await chat.openSettings();
       await expect(erase).toBeVisible();
       await erase.click();
       const dialog = chat.panel.getByRole("alertdialog", { name: "Delete chat history" });

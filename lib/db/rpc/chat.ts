@@ -64,7 +64,20 @@ export const chatFunctions = {
   },
   session_messages: {
     args: z.object({ p_user_id: z.string(), p_session_id: uuid.nullable() }),
-    result: z.object({ session: sessionRowSchema, messages: z.array(messageRowSchema) }),
+    result: z.object({
+      session: sessionRowSchema,
+      messages: z.array(messageRowSchema),
+      /** the note that opened this session by handoff (private.handoff_note) */
+      handoff: z.object({ from_session_id: z.string(), question_id: z.string(), from_agent: z.string(), from_agent_name: z.string(), note: messageRowSchema }).nullish(),
+    }),
+  },
+  list_visitor_sessions: {
+    args: z.object({ p_user_id: z.string(), p_limit: opt(z.number()) }),
+    result: z.array(z.object({
+      id: z.string(), agent_type: z.string(), agent_name: z.string().nullable(), session_tag: z.string(), model_name: z.string(),
+      trace_id: z.string().nullable(), is_active: z.boolean(), started_at: z.string(), last_activity_at: z.string(), ended_at: z.string().nullable(),
+      last_message: z.object({ role: z.enum(["user", "agent", "system"]), content: z.string(), created_at: z.string() }).nullable(),
+    })),
   },
   end_session: {
     args: z.object({ p_user_id: z.string(), p_session_id: uuid, p_reason: opt(z.string()), p_request_id: opt(z.string()) }),

@@ -194,8 +194,18 @@ export class ChatWidget {
     return this.sessionTag();
   }
 
+  /** Opens the header's ⋯ settings menu (analytics tracking, "Delete my chat history"). */
+  async openSettings(): Promise<void> {
+    const button = this.panel.getByTestId("chat-settings");
+    if ((await button.getAttribute("aria-expanded")) !== "true") await button.click();
+    await expect(this.panel.getByTestId("chat-settings-panel")).toBeVisible();
+  }
+
   async setTracking(enabled: boolean): Promise<void> {
+    await this.openSettings();
     await this.trackingToggle.setChecked(enabled);
+    await this.page.keyboard.press("Escape");
+    await expect(this.panel.getByTestId("chat-settings-panel")).toBeHidden();
   }
 
   /** Ends the current session and waits for the agent menu. */

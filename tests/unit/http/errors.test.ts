@@ -1,11 +1,12 @@
 import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { APICallError, RetryError } from "ai";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { toDatabaseError } from "@/lib/db/errors";
 import { AppError, errorSurfaces, isErrorCode } from "@/lib/errors";
 import { errorResponse, handle } from "@/lib/http/respond";
 import { modelError } from "@/lib/models/errors";
+import { expectLogs } from "../../support/logs";
 
 // Every error leaves as {error: {code, message}} with its status (lib/http/respond.ts).
 
@@ -28,12 +29,15 @@ describe("errorResponse", () => {
     ["bad_gateway:model", 502],
     ["unavailable:voice", 503],
   ] as const)("AppError %s → %i with its code and message", async (code, status) => {
+    const logs = expectLogs();
     expect(await answer(new AppError(code, "Told as it is."))).toEqual({
       status,
       body: { error: { code, message: "Told as it is." } },
       cache: "no-store",
       retryAfter: null,
     });
+    // a server-side failure (5xx) is logged once, and taken here rather than printed; a refused request is not
+    expect(logs.events()).toEqual(status >= 500 ? ["error:request.failed"] : []);
   });
 
   it("a rate limit says when to come back", async () => {
@@ -41,20 +45,24 @@ describe("errorResponse", () => {
   });
 
   it("an unknown error is a 500 without its message or stack", async () => {
-    vi.spyOn(console, "error").mockImplementation(() => {});
+    const logs = expectLogs();
     const secret = new Error("password=hunter2 at /srv/app/lib/x.ts:12");
     const got = await answer(secret);
     expect(got.status).toBe(500);
     expect(got.body).toEqual({ error: { code: "internal:server", message: "Something went wrong on our side." } });
     expect(JSON.stringify(got.body)).not.toMatch(/hunter2|\.ts:|at /);
+    // the detail goes to the log only
+    expect(logs.lines).toMatchObject([{ level: "error", event: "request.failed", error: secret.message }]);
   });
 
   it("an internal AppError hides its message too", async () => {
-    vi.spyOn(console, "error").mockImplementation(() => {});
+    const logs = expectLogs();
     expect((await answer(new AppError("internal:chat", "stack-ish detail"))).body).toEqual({ error: { code: "internal:chat", message: "Something went wrong on our side." } });
+    expect(logs.lines).toMatchObject([{ event: "request.failed", code: "internal:chat", error: "stack-ish detail" }]);
   });
 
   it("a database's error, as its backend typed it: a SQL function's code kept, an unreachable database a 503", async () => {
+    const logs = expectLogs();
     const db = (error: unknown) => answer(toDatabaseError(error));
     expect(await db(Object.assign(new Error("not_found:session"), { code: "PT404", detail: "No such session." }))).toMatchObject({
       status: 404,
@@ -67,15 +75,16 @@ describe("errorResponse", () => {
     });
     expect(await db(Object.assign(new Error("duplicate key"), { code: "23505" }))).toMatchObject({ status: 409, body: { error: { code: "conflict:database" } } });
     // a SQL function's code naming no known surface is not trusted as typed
-    vi.spyOn(console, "error").mockImplementation(() => {});
     expect(await db(Object.assign(new Error("not_found:nonsense"), { code: "PT404" }))).toMatchObject({ status: 500, body: { error: { code: "internal:database" } } });
+    expect(logs.lines.map((l) => l.code)).toEqual(["unavailable:database", "internal:database"]);
   });
 
   it("only a database's error is a database code: a TypeError, a timeout or a failed fetch elsewhere is internal:server", async () => {
-    vi.spyOn(console, "error").mockImplementation(() => {});
+    const logs = expectLogs();
     for (const error of [new TypeError("Cannot read properties of undefined"), new Error("request timeout"), new TypeError("fetch failed"), Object.assign(new Error("socket closed"), { code: "ECONNRESET" })]) {
       expect(await answer(error)).toMatchObject({ status: 500, body: { error: { code: "internal:server" } }, retryAfter: null });
     }
+    expect(logs.events()).toEqual(Array(4).fill("error:request.failed"));
   });
 
   it("an AppError from another copy of the module (by shape) is still typed", async () => {
@@ -106,8 +115,9 @@ describe("a model's failure (lib/models/errors.ts)", () => {
     ["the call timed out", timeout],
     ["every retry failed on a 503", new RetryError({ message: "failed after 3 attempts", reason: "maxRetriesExceeded", errors: [apiError(503), apiError(503)] })],
   ])("%s → 503 unavailable:model with Retry-After, never a database code", async (_what, error) => {
-    vi.spyOn(console, "error").mockImplementation(() => {});
+    const logs = expectLogs();
     expect(await answer(modelError(error))).toMatchObject({ status: 503, body: { error: { code: "unavailable:model" } }, retryAfter: "5" });
+    expect(logs.events()).toEqual(["error:request.failed"]);
   });
 
   it.each([
@@ -115,8 +125,9 @@ describe("a model's failure (lib/models/errors.ts)", () => {
     ["a malformed request (400)", apiError(400)],
     ["a broken stream", new Error("Unexpected end of JSON input")],
   ])("%s → 502 bad_gateway:model", async (_what, error) => {
-    vi.spyOn(console, "error").mockImplementation(() => {});
+    const logs = expectLogs();
     expect(await answer(modelError(error))).toMatchObject({ status: 502, body: { error: { code: "bad_gateway:model" } } });
+    expect(logs.events()).toEqual(["error:request.failed"]);
   });
 });
 

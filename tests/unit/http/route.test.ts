@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { sessionIdParam } from "@/lib/http/params";
@@ -6,6 +6,7 @@ import { queryTime } from "@/lib/http/query";
 import { routeKinds, type RouteContext } from "@/lib/http/route";
 import { signVisitor } from "@/lib/http/visitor-cookie";
 import { openPglite, type TestDatabase } from "../../support/databases";
+import { expectLogs } from "../../support/logs";
 
 // The route wrapper (lib/http/route.ts) with real Requests and a real migrated PGlite:
 // the operator check, parsing, error mapping and no-store happen before or around any handler.
@@ -115,7 +116,7 @@ describe("errors from the handler", () => {
   });
 
   it("anything else → 500 internal, no message, no stack", async () => {
-    vi.spyOn(console, "error").mockImplementation(() => {});
+    const logs = expectLogs();
     const route = kinds.publicRoute({
       handler: async () => {
         throw new TypeError("Cannot read properties of undefined (reading 'x') at lib/secret.ts:3");
@@ -124,6 +125,7 @@ describe("errors from the handler", () => {
     const res = await read(await route(new Request("http://t.local/x"), none));
     expect(res.status).toBe(500);
     expect(res.body).toEqual({ error: { code: "internal:server", message: "Something went wrong on our side." } });
+    expect(logs.events()).toEqual(["error:request.failed"]);
   });
 });
 

@@ -54,12 +54,17 @@ describe("a turn", () => {
     expect(s.traced).toEqual({ s1: false });
   });
 
-  it("a handoff's result moves the turn to the new session", () => {
-    const handedOver = result("Sales here.", { sessionId: "s2", newSession: true, agent: { key: "sales_pitch", name: "Sales Pitch" }, handoff: { fromSessionId: "s1", fromReply: result("Over to sales.").reply } });
+  it("a handoff: the question and the note stay in the session that ended, the new agent's reply starts the next", () => {
+    const note = { ...result("Over to sales.").reply, id: "n1" };
+    const handedOver = result("Sales here.", { sessionId: "s2", newSession: true, agent: { key: "sales_pitch", name: "Sales Pitch" }, handoff: { fromSessionId: "s1", fromReply: note } });
     const s = run([...sent, { type: "reply-finished", replyKey: "reply-u1", userKey: "u1", result: handedOver }]);
     expect(s.session?.sessionId).toBe("s2");
     expect(s.session?.agent?.name).toBe("Sales Pitch");
-    expect(s.messages.map((m) => m.sessionId)).toEqual(["s2", "s2"]);
+    expect(s.messages.map((m) => [m.role, m.content, m.sessionId, m.handoff?.to.name ?? null])).toEqual([
+      ["user", "a tent", "s1", null],
+      ["agent", "Over to sales.", "s1", null],
+      ["agent", "Sales here.", "s2", "Sales Pitch"],
+    ]);
   });
 
   it("Stop keeps the text so far, marked partial", () => {
