@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { agentFunctions } from "./rpc/agents";
 import { appFunctions } from "./rpc/app";
 import { channelFunctions } from "./rpc/channels";
 import { chatFunctions } from "./rpc/chat";
@@ -10,7 +11,7 @@ import { operatorFunctions } from "./rpc/operators";
 // exists in the migrated database with those argument names, and that every public function is
 // here or in `notCalledByApp`.
 
-export const rpcRegistry = { ...chatFunctions, ...operatorFunctions, ...appFunctions, ...channelFunctions };
+export const rpcRegistry = { ...chatFunctions, ...operatorFunctions, ...appFunctions, ...channelFunctions, ...agentFunctions };
 
 /** Public functions the app never calls by name: triggers, and helpers called by other SQL functions. */
 export const notCalledByApp = [

@@ -5,15 +5,15 @@
 -- Run with `pg_prove` on a migrated database with pgtap in the `extensions` schema (tests/db/pgtap.test.ts).
 begin;
 set local search_path = extensions, public;
-select plan(741);
+select plan(754);
 
 select tables_are('public', array['agent_tools', 'agent_versions', 'agents', 'app_settings', 'audio_deletions', 'conversation_messages', 'conversation_sessions', 'dashboard_channel_rollup', 'dashboard_rollup', 'dashboard_visitor_days', 'dashboard_visitors', 'erasures', 'flow_states', 'llm_models', 'llm_observations', 'llm_traces', 'operator_sessions', 'otlp_outbox', 'privacy_settings', 'products', 'rate_limit_buckets', 'retention_settings', 'session_events', 'session_tag_counters', 'voice_messages', 'whatsapp_inbox', 'whatsapp_outbox']::name[], 'public has exactly the contract''s tables');
 
 select columns_are('public', x.tbl, x.cols, format('%s has exactly its columns', x.tbl))
   from (values
   ('agent_tools', array['name', 'description', 'created_at']::name[]),
-  ('agent_versions', array['agent_key', 'version', 'name', 'description', 'instructions', 'greeting', 'model_key', 'tools', 'handoffs', 'created_at']::name[]),
-  ('agents', array['key', 'name', 'description', 'instructions', 'greeting', 'model_key', 'tools', 'handoffs', 'version', 'is_enabled', 'menu_position', 'created_at', 'updated_at']::name[]),
+  ('agent_versions', array['agent_key', 'version', 'name', 'description', 'instructions', 'greeting', 'model_key', 'tools', 'handoffs', 'created_at', 'published_at', 'published_by', 'saved_by', 'status']::name[]),
+  ('agents', array['key', 'name', 'description', 'instructions', 'greeting', 'model_key', 'tools', 'handoffs', 'version', 'is_enabled', 'menu_position', 'created_at', 'updated_at', 'draft_version']::name[]),
   ('app_settings', array['key', 'value', 'created_at']::name[]),
   ('audio_deletions', array['name', 'queued_at', 'attempts', 'next_attempt_at', 'last_error']::name[]),
   ('conversation_messages', array['id', 'seq', 'session_id', 'user_id', 'role', 'content', 'audio_url', 'metadata', 'client_message_id', 'reply_to', 'is_partial', 'created_at', 'vote', 'voted_at', 'superseded_at', 'superseded_by']::name[]),
@@ -55,6 +55,10 @@ select t.ok
   ('agent_versions', 'tools', 'text[]', true),
   ('agent_versions', 'handoffs', 'text[]', true),
   ('agent_versions', 'created_at', 'timestamp with time zone', true),
+  ('agent_versions', 'published_at', 'timestamp with time zone', false),
+  ('agent_versions', 'published_by', 'text', false),
+  ('agent_versions', 'saved_by', 'text', false),
+  ('agent_versions', 'status', 'text', true),
   ('agents', 'key', 'text', true),
   ('agents', 'name', 'text', true),
   ('agents', 'description', 'text', true),
@@ -68,6 +72,7 @@ select t.ok
   ('agents', 'menu_position', 'integer', true),
   ('agents', 'created_at', 'timestamp with time zone', true),
   ('agents', 'updated_at', 'timestamp with time zone', true),
+  ('agents', 'draft_version', 'integer', false),
   ('app_settings', 'key', 'text', true),
   ('app_settings', 'value', 'text', true),
   ('app_settings', 'created_at', 'timestamp with time zone', true),
@@ -311,6 +316,9 @@ select ok(exists (select 1 from pg_constraint k where k.conrelid = ('public.' ||
   ('agent_tools', 'agent_tools_name_check', 'c', 'check constraint'),
   ('agent_tools', 'agent_tools_pkey', 'p', 'primary key'),
   ('agent_versions', 'agent_versions_pkey', 'p', 'primary key'),
+  ('agent_versions', 'agent_versions_published_by_check', 'c', 'check constraint'),
+  ('agent_versions', 'agent_versions_saved_by_check', 'c', 'check constraint'),
+  ('agent_versions', 'agent_versions_status_check', 'c', 'check constraint'),
   ('agent_versions', 'agent_versions_version_check', 'c', 'check constraint'),
   ('agents', 'agents_check_handoffs', 't', 'constraint trigger'),
   ('agents', 'agents_description_check', 'c', 'check constraint'),
@@ -511,9 +519,9 @@ select set_eq($$select c.relname || '.' || g.tgname from pg_trigger g join pg_cl
                   where c.relnamespace = 'public'::regnamespace and not g.tgisinternal$$,
               array['agents.agents_bump_version', 'agents.agents_check_handoffs', 'agents.agents_check_tools', 'agents.agents_continue_version', 'agents.agents_snapshot_version', 'conversation_messages.conversation_messages_mask_pii', 'conversation_messages.conversation_messages_otlp_export', 'conversation_messages.conversation_messages_queue_audio', 'conversation_messages.conversation_messages_voice', 'conversation_messages.conversation_messages_whatsapp_reply', 'conversation_sessions.conversation_sessions_erase_channels', 'conversation_sessions.conversation_sessions_pin_agent_version', 'llm_observations.llm_observations_otlp_export', 'llm_traces.llm_traces_channel', 'llm_traces.llm_traces_dashboard_channel_delete', 'llm_traces.llm_traces_dashboard_channel_insert', 'llm_traces.llm_traces_dashboard_channel_truncate', 'llm_traces.llm_traces_dashboard_channel_update', 'llm_traces.llm_traces_dashboard_delete', 'llm_traces.llm_traces_dashboard_insert', 'llm_traces.llm_traces_dashboard_truncate', 'llm_traces.llm_traces_dashboard_update', 'llm_traces.llm_traces_otlp_feedback', 'llm_traces.llm_traces_pin_agent_version', 'voice_messages.voice_messages_queue_audio'], 'public has exactly the contract''s triggers');
 
-select functions_are('public', array['ack_otlp_outbox', 'agents_bump_version', 'agents_check_handoffs', 'agents_check_tools', 'agents_continue_version', 'agents_snapshot_version', 'app_health', 'apply_retention', 'audio_owned_by', 'begin_turn', 'catalog_products', 'claim_audio_deletions', 'claim_otlp_outbox', 'claim_whatsapp_inbox', 'claim_whatsapp_outbox', 'close_idle_sessions', 'close_session', 'configure_privacy', 'configure_retention', 'count_new_visitor', 'dashboard_channels', 'dashboard_daily', 'dashboard_experiments', 'dashboard_feedback_by_agent', 'dashboard_feedback_by_model', 'dashboard_figures', 'dashboard_llm_calls_distribution', 'dashboard_rollup_add', 'dashboard_rollup_of', 'dashboard_rollup_rebuild', 'dashboard_rollup_rows', 'dashboard_rollup_truncate', 'dashboard_rollup_update', 'dashboard_slices', 'dashboard_stats', 'dashboard_totals', 'dashboard_usage_by_agent', 'dashboard_usage_by_model', 'dashboard_visitor_pairs', 'dashboard_window', 'end_session', 'ensure_admin_token_hash', 'ensure_setting', 'erase_visitor', 'export_visitor', 'finish_turn', 'flow_is_open', 'list_agents', 'maintenance_scheduler', 'mask_pii', 'message_json', 'operator_agents', 'operator_authenticate', 'operator_logout', 'operator_models', 'operator_session_valid', 'operator_tools', 'otlp_outbox_status', 'pin_agent_version', 'product_cards', 'rate_limit_retry_after', 'record_reply_speech', 'record_voice_transcription', 'register_model', 'register_voice_message', 'retry_otlp_outbox', 'run_maintenance', 'search_catalog', 'search_traces', 'session_context', 'session_json', 'session_messages', 'set_admin_token_hash', 'set_feedback', 'set_message_vote', 'set_reply_audio', 'set_trace_feedback', 'settle_audio_deletions', 'settle_whatsapp_inbox', 'settle_whatsapp_outbox', 'start_session', 'trace_detail', 'turn_endings', 'voice_transcription', 'whatsapp_button', 'whatsapp_notice', 'whatsapp_part_sent', 'whatsapp_receive']::name[], 'public has exactly the contract''s functions');
+select functions_are('public', array['ack_otlp_outbox', 'agent_detail', 'agent_versions_list', 'agents_bump_version', 'agents_check_handoffs', 'agents_check_tools', 'agents_continue_version', 'agents_snapshot_version', 'app_health', 'apply_retention', 'audio_owned_by', 'begin_turn', 'catalog_products', 'claim_audio_deletions', 'claim_otlp_outbox', 'claim_whatsapp_inbox', 'claim_whatsapp_outbox', 'close_idle_sessions', 'close_session', 'configure_privacy', 'configure_retention', 'count_new_visitor', 'dashboard_channels', 'dashboard_daily', 'dashboard_experiments', 'dashboard_feedback_by_agent', 'dashboard_feedback_by_model', 'dashboard_figures', 'dashboard_llm_calls_distribution', 'dashboard_rollup_add', 'dashboard_rollup_of', 'dashboard_rollup_rebuild', 'dashboard_rollup_rows', 'dashboard_rollup_truncate', 'dashboard_rollup_update', 'dashboard_slices', 'dashboard_stats', 'dashboard_totals', 'dashboard_usage_by_agent', 'dashboard_usage_by_model', 'dashboard_visitor_pairs', 'dashboard_window', 'end_session', 'ensure_admin_token_hash', 'ensure_setting', 'erase_visitor', 'export_visitor', 'finish_turn', 'flow_is_open', 'list_agents', 'maintenance_scheduler', 'mask_pii', 'message_json', 'operator_agents', 'operator_authenticate', 'operator_logout', 'operator_models', 'operator_session_valid', 'operator_tools', 'otlp_outbox_status', 'pin_agent_version', 'product_cards', 'publish_agent_version', 'rate_limit_retry_after', 'record_reply_speech', 'record_voice_transcription', 'register_model', 'register_voice_message', 'retry_otlp_outbox', 'run_maintenance', 'save_agent', 'search_catalog', 'search_traces', 'session_context', 'session_json', 'session_messages', 'set_admin_token_hash', 'set_feedback', 'set_message_vote', 'set_reply_audio', 'set_trace_feedback', 'settle_audio_deletions', 'settle_whatsapp_inbox', 'settle_whatsapp_outbox', 'start_session', 'trace_detail', 'turn_endings', 'voice_transcription', 'whatsapp_button', 'whatsapp_notice', 'whatsapp_part_sent', 'whatsapp_receive']::name[], 'public has exactly the contract''s functions');
 
-select functions_are('private', array['action_source', 'agent_json', 'audio_name', 'choose_agent', 'dashboard_channel_bump', 'dashboard_channel_rollup_of', 'dashboard_channel_rows', 'dashboard_channel_truncate', 'dashboard_channel_update', 'epoch_ms', 'erase_channel_data', 'finished_turn', 'generic_lexemes', 'hand_off', 'handoff_agents', 'handoff_json', 'history_chars', 'hit_rate_limit', 'luhn_ok', 'mask_pii', 'mask_pii_jsonb', 'mask_stored_message', 'masked', 'masked_jsonb', 'masking_outputs', 'menu_pick', 'menu_reply', 'model_id', 'open_session', 'otlp_append', 'otlp_enqueue_turn', 'otlp_on_feedback', 'otlp_on_observation', 'otlp_on_reply', 'over_rate_limits', 'phone_like', 'product_hit', 'queue_message_audio', 'queue_voice_audio', 'record_steps', 'regenerate_turn', 'replayed_turn', 'resolve_session', 'retention_channels', 'retention_drop_observation_partitions', 'save_flows', 'store_answer', 'store_question', 'tags_text', 'trace_channel', 'turn_gate', 'turn_json', 'turn_kind', 'voice_audio_url', 'whatsapp_on_reply']::name[], 'private has exactly the contract''s functions');
+select functions_are('private', array['action_source', 'agent_json', 'agent_version_json', 'audio_name', 'check_agent_version', 'choose_agent', 'dashboard_channel_bump', 'dashboard_channel_rollup_of', 'dashboard_channel_rows', 'dashboard_channel_truncate', 'dashboard_channel_update', 'epoch_ms', 'erase_channel_data', 'finished_turn', 'generic_lexemes', 'hand_off', 'handoff_agents', 'handoff_json', 'history_chars', 'hit_rate_limit', 'luhn_ok', 'mask_pii', 'mask_pii_jsonb', 'mask_stored_message', 'masked', 'masked_jsonb', 'masking_outputs', 'menu_pick', 'menu_reply', 'model_id', 'open_session', 'otlp_append', 'otlp_enqueue_turn', 'otlp_on_feedback', 'otlp_on_observation', 'otlp_on_reply', 'over_rate_limits', 'phone_like', 'product_hit', 'queue_message_audio', 'queue_voice_audio', 'record_steps', 'regenerate_turn', 'replayed_turn', 'resolve_session', 'retention_channels', 'retention_drop_observation_partitions', 'save_flows', 'store_answer', 'store_question', 'tags_text', 'trace_channel', 'turn_gate', 'turn_json', 'turn_kind', 'voice_audio_url', 'whatsapp_on_reply']::name[], 'private has exactly the contract''s functions');
 
 -- every foreign key cascades or clears, so deleting a model or session never strands rows
 select is_empty($$
