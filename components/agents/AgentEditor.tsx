@@ -99,20 +99,20 @@ export function AgentEditor({ agent, tools, models, agents }: { agent: AgentDeta
         </label>
       </div>
       <div className="grid gap-4 sm:grid-cols-2">
-        <fieldset>
+        <fieldset className="min-w-0">
           <legend className={fieldLabel}>Tools</legend>
           <div className="mt-1 grid gap-1">
             {tools.map((t) => (
-              <label key={t.key} className="flex items-center gap-2 text-sm">
+              <label key={t.key} className="flex min-w-0 items-center gap-2 text-sm">
                 <input type="checkbox" data-testid={`agent-tool-${t.key}`} checked={form.tools.includes(t.key)}
                   onChange={(e) => setForm({ ...form, tools: toggle(form.tools, t.key, e.target.checked) })} />
                 <span className="font-mono text-xs">{t.key}</span>
-                <span className={cx("truncate text-xs", muted)}>{t.name}</span>
+                <span className={cx("min-w-0 truncate text-xs", muted)}>{t.name}</span>
               </label>
             ))}
           </div>
         </fieldset>
-        <fieldset>
+        <fieldset className="min-w-0">
           <legend className={fieldLabel}>Hands off to</legend>
           <div className="mt-1 grid gap-1">
             {agents.filter((a) => a.key !== agent.key).map((a) => (
