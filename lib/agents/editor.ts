@@ -1,19 +1,12 @@
 import { z } from "zod";
 import type { RpcResultOf } from "../db/registry";
 import type { Database } from "../db/types";
-import { pathParam } from "../http/params";
 
 // The Agents page and /api/agents/{key}: one agent, its versions, saving (published or as a
 // draft) and publishing. Postgres decides everything (save_agent, publish_agent_version:
 // docs/architecture.md, "Agents"); this file maps names between the API and SQL.
 
 const agentKey = /^[a-z][a-z0-9_]{0,63}$/;
-export const agentKeyParam = pathParam(z.string().regex(agentKey), "not_found:agent", "No such agent.");
-export const agentVersionParam = pathParam(
-  z.string().regex(/^[1-9][0-9]{0,8}$/).transform(Number),
-  "not_found:agent",
-  "No such agent version.",
-);
 
 /** PUT /api/agents/{key}: the fields to change; `draft: true` saves a draft new sessions do not get. */
 export const agentChangesSchema = z.strictObject({

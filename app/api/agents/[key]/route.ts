@@ -1,4 +1,5 @@
-import { agentChangesSchema, agentDetail, agentKeyParam, saveAgent } from "@/lib/agents/editor";
+import { agentChangesSchema, agentDetail, saveAgent } from "@/lib/agents/editor";
+import { agentKeyParam } from "@/lib/http/params";
 import { otherMethods } from "@/lib/http/methods";
 import { operatorRoute } from "@/lib/http/route";
 import { operatorIdentity } from "@/lib/operators/identity";

@@ -1,4 +1,5 @@
-import { agentKeyParam, agentVersions } from "@/lib/agents/editor";
+import { agentVersions } from "@/lib/agents/editor";
+import { agentKeyParam } from "@/lib/http/params";
 import { otherMethods } from "@/lib/http/methods";
 import { operatorRoute } from "@/lib/http/route";
 

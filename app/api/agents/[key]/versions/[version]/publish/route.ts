@@ -1,4 +1,5 @@
-import { agentKeyParam, agentVersionParam, publishAgentVersion } from "@/lib/agents/editor";
+import { publishAgentVersion } from "@/lib/agents/editor";
+import { agentKeyParam, agentVersionParam } from "@/lib/http/params";
 import { otherMethods } from "@/lib/http/methods";
 import { operatorRoute } from "@/lib/http/route";
 import { operatorIdentity } from "@/lib/operators/identity";
