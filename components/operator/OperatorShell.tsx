@@ -6,18 +6,20 @@ import { cx, focusRing } from "./ui";
 const sections = [
   { key: "traces", href: "/traces", label: "Traces" },
   { key: "dashboard", href: "/dashboard", label: "Dashboard" },
+  { key: "agents", href: "/agents", label: "Agents" },
 ] as const;
 
 /** The operator screens' frame: top bar with navigation, then the page. */
-export function OperatorShell({ active, children }: { active: "traces" | "dashboard"; children: ReactNode }) {
+export function OperatorShell({ active, children }: { active: (typeof sections)[number]["key"]; children: ReactNode }) {
   return (
     <div className="min-h-dvh bg-slate-50 text-slate-900 dark:bg-slate-950 dark:text-slate-100">
       <header className="sticky top-0 z-20 border-b border-slate-200 bg-white/90 backdrop-blur dark:border-slate-800 dark:bg-slate-950/90">
-        <div className="mx-auto flex h-12 max-w-[1400px] items-center gap-3 px-4 sm:gap-6">
+        <div className="mx-auto flex h-12 max-w-[1400px] items-center gap-2 px-4 sm:gap-6">
           <Link href="/traces" className={cx("text-sm font-bold tracking-tight whitespace-nowrap", focusRing)}>
             Threadline <span className="hidden font-medium text-slate-500 sm:inline dark:text-slate-400">Operator</span>
           </Link>
-          <nav aria-label="Operator" data-testid="operator-nav" className="flex items-center gap-1">
+          {/* on a phone the sections scroll sideways rather than push Log out off the screen */}
+          <nav aria-label="Operator" data-testid="operator-nav" className="flex min-w-0 items-center gap-1 overflow-x-auto">
             {sections.map((s) => (
               <Link
                 key={s.key}
@@ -25,7 +27,7 @@ export function OperatorShell({ active, children }: { active: "traces" | "dashbo
                 data-testid={`nav-${s.key}`}
                 aria-current={active === s.key ? "page" : undefined}
                 className={cx(
-                  "rounded-md px-2.5 py-1 text-sm font-medium",
+                  "rounded-md px-2 py-1 text-sm font-medium whitespace-nowrap sm:px-2.5",
                   active === s.key
                     ? "bg-slate-900 text-white dark:bg-white dark:text-slate-900"
                     : "text-slate-600 hover:bg-slate-100 hover:text-slate-900 dark:text-slate-300 dark:hover:bg-slate-800 dark:hover:text-white",

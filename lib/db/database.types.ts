@@ -41,6 +41,10 @@ export type Database = {
           instructions: string
           model_key: string | null
           name: string
+          published_at: string | null
+          published_by: string | null
+          saved_by: string | null
+          status: string
           tools: string[]
           version: number
         }
@@ -53,6 +57,10 @@ export type Database = {
           instructions: string
           model_key?: string | null
           name: string
+          published_at?: string | null
+          published_by?: string | null
+          saved_by?: string | null
+          status?: string
           tools: string[]
           version: number
         }
@@ -65,6 +73,10 @@ export type Database = {
           instructions?: string
           model_key?: string | null
           name?: string
+          published_at?: string | null
+          published_by?: string | null
+          saved_by?: string | null
+          status?: string
           tools?: string[]
           version?: number
         }
@@ -74,6 +86,7 @@ export type Database = {
         Row: {
           created_at: string
           description: string
+          draft_version: number | null
           greeting: string | null
           handoffs: string[]
           instructions: string
@@ -89,6 +102,7 @@ export type Database = {
         Insert: {
           created_at?: string
           description?: string
+          draft_version?: number | null
           greeting?: string | null
           handoffs?: string[]
           instructions: string
@@ -104,6 +118,7 @@ export type Database = {
         Update: {
           created_at?: string
           description?: string
+          draft_version?: number | null
           greeting?: string | null
           handoffs?: string[]
           instructions?: string
@@ -1364,6 +1379,8 @@ export type Database = {
         }
         Returns: Json
       }
+      agent_detail: { Args: { p_key: string }; Returns: Json }
+      agent_versions_list: { Args: { p_key: string }; Returns: Json }
       app_health: { Args: Record<PropertyKey, never>; Returns: Json }
       apply_retention: { Args: { p_batch?: number }; Returns: Json }
       audio_owned_by: {
@@ -1774,6 +1791,10 @@ export type Database = {
       operator_tools: { Args: Record<PropertyKey, never>; Returns: Json }
       otlp_outbox_status: { Args: Record<PropertyKey, never>; Returns: Json }
       product_cards: { Args: { p_skus: Json }; Returns: Json }
+      publish_agent_version: {
+        Args: { p_author: string; p_key: string; p_version: number }
+        Returns: Json
+      }
       queue_unnamed_audio: { Args: { p_names: Json }; Returns: Json }
       rate_limit_retry_after: {
         Args: Record<PropertyKey, never>
@@ -1823,6 +1844,15 @@ export type Database = {
       }
       run_maintenance: {
         Args: { p_batch?: number; p_idle_minutes?: number }
+        Returns: Json
+      }
+      save_agent: {
+        Args: {
+          p_author: string
+          p_changes: Json
+          p_draft: boolean
+          p_key: string
+        }
         Returns: Json
       }
       score_configs: { Args: Record<PropertyKey, never>; Returns: Json }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { agentFunctions } from "./rpc/agents";
 import { appFunctions } from "./rpc/app";
 import { channelFunctions } from "./rpc/channels";
 import { chatFunctions } from "./rpc/chat";
@@ -11,7 +12,7 @@ import { scoreFunctions } from "./rpc/scores";
 // exists in the migrated database with those argument names, and that every public function is
 // here or in `notCalledByApp`.
 
-export const rpcRegistry = { ...chatFunctions, ...operatorFunctions, ...appFunctions, ...channelFunctions, ...scoreFunctions };
+export const rpcRegistry = { ...chatFunctions, ...operatorFunctions, ...appFunctions, ...channelFunctions, ...scoreFunctions, ...agentFunctions };
 
 /** Public functions the app never calls by name: triggers, and helpers called by other SQL functions. */
 export const notCalledByApp = [

@@ -19,3 +19,6 @@ export const messageIdParam = pathParam(z.uuid(), "not_found:message", "No such 
 export const traceIdParam = pathParam(z.uuid(), "not_found:trace", "No such trace.");
 /** A visitor id as the widget and channels store it (any printable text up to 128 characters). */
 export const visitorIdParam = pathParam(z.string().min(1).max(128).regex(/^[^\u0000-\u001f]+$/), "not_found:visitor", "Nothing is stored about this visitor.");
+/** An agent's key (`agents.key`) and one of its saved versions (the Agents API). */
+export const agentKeyParam = pathParam(z.string().regex(/^[a-z][a-z0-9_]{0,63}$/), "not_found:agent", "No such agent.");
+export const agentVersionParam = pathParam(z.string().regex(/^[1-9][0-9]{0,8}$/).transform(Number), "not_found:agent", "No such agent version.");

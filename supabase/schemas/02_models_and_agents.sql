@@ -33,7 +33,14 @@ CREATE TABLE public.agent_versions (
     tools text[] NOT NULL,
     handoffs text[] NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT agent_versions_version_check CHECK ((version >= 1))
+    status text DEFAULT 'published'::text NOT NULL,
+    saved_by text,
+    published_at timestamp with time zone,
+    published_by text,
+    CONSTRAINT agent_versions_version_check CHECK ((version >= 1)),
+    CONSTRAINT agent_versions_status_check CHECK ((status = ANY (ARRAY['draft'::text, 'published'::text]))),
+    CONSTRAINT agent_versions_saved_by_check CHECK ((length(saved_by) <= 200)),
+    CONSTRAINT agent_versions_published_by_check CHECK ((length(published_by) <= 200))
 );
 
 ALTER TABLE ONLY public.agent_versions
@@ -58,6 +65,7 @@ CREATE TABLE public.agents (
     menu_position integer NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    draft_version integer, -- the newest draft (save_agent), until it is published
     CONSTRAINT agents_description_check CHECK ((length(description) <= 500)),
     CONSTRAINT agents_greeting_check CHECK ((length(greeting) <= 2000)),
     CONSTRAINT agents_instructions_check CHECK (((length(instructions) >= 1) AND (length(instructions) <= 20000))),
@@ -124,7 +132,7 @@ GRANT SELECT ON TABLE public.llm_models TO anon;
 GRANT SELECT ON TABLE public.llm_models TO authenticated;
 GRANT ALL ON TABLE public.llm_models TO service_role;
 
--- An agent as a session runs it: the pinned version's snapshot (the latest one when none is pinned).
+-- An agent as a session runs it: the pinned version's snapshot (the published one when none is pinned).
 CREATE FUNCTION private.agent_json(p_key text, p_version integer) RETURNS jsonb
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
@@ -134,7 +142,8 @@ declare
 begin
   select * into v from public.agent_versions x where x.agent_key = p_key and x.version = p_version;
   if v.agent_key is null then
-    select * into v from public.agent_versions x where x.agent_key = p_key order by x.version desc limit 1;
+    select x.* into v from public.agent_versions x join public.agents a on a.key = x.agent_key and a.version = x.version
+     where x.agent_key = p_key;
   end if;
   if v.agent_key is null then
     return null;
@@ -186,16 +195,24 @@ $$;
 REVOKE ALL ON FUNCTION private.model_id(p_model_key text) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.model_id(p_model_key text) TO service_role;
 
--- Editing what an agent says or does bumps its version (the next session pins it).
+-- Editing what an agent says or does bumps its version past every saved one, drafts included (the
+-- next session pins it). Publishing a saved version sets `version` to it: kept only when that
+-- version's snapshot says exactly what the row now says (publish_agent_version).
 CREATE FUNCTION public.agents_bump_version() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 begin
-  if (new.name, new.description, new.instructions, new.greeting, new.model_key, new.tools, new.handoffs, new.is_enabled)
+  if new.version is distinct from old.version and exists (
+       select 1 from public.agent_versions v
+        where v.agent_key = new.key and v.version = new.version
+          and (v.name, v.description, v.instructions, v.greeting, v.model_key, v.tools, v.handoffs)
+              is not distinct from (new.name, new.description, new.instructions, new.greeting, new.model_key, new.tools, new.handoffs)) then
+    new.updated_at := now();
+  elsif (new.name, new.description, new.instructions, new.greeting, new.model_key, new.tools, new.handoffs, new.is_enabled)
      is distinct from
      (old.name, old.description, old.instructions, old.greeting, old.model_key, old.tools, old.handoffs, old.is_enabled) then
-    new.version := old.version + 1;
+    select greatest(old.version, max(v.version)) + 1 into new.version from public.agent_versions v where v.agent_key = new.key;
     new.updated_at := now();
   else
     new.version := old.version;
@@ -282,7 +299,8 @@ GRANT ALL ON FUNCTION public.agents_continue_version() TO service_role;
 
 CREATE TRIGGER agents_continue_version BEFORE INSERT ON public.agents FOR EACH ROW EXECUTE FUNCTION public.agents_continue_version();
 
--- The snapshot of each new version (after agents_bump_version decided it).
+-- The snapshot of each new version (after agents_bump_version decided it); a saved draft that
+-- becomes the row's version is marked published.
 CREATE FUNCTION public.agents_snapshot_version() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO ''
@@ -291,9 +309,9 @@ begin
   if tg_op = 'UPDATE' and new.version = old.version then
     return null;
   end if;
-  insert into public.agent_versions (agent_key, version, name, description, instructions, greeting, model_key, tools, handoffs)
-  values (new.key, new.version, new.name, new.description, new.instructions, new.greeting, new.model_key, new.tools, new.handoffs)
-  on conflict (agent_key, version) do nothing;
+  insert into public.agent_versions as v (agent_key, version, name, description, instructions, greeting, model_key, tools, handoffs, published_at)
+  values (new.key, new.version, new.name, new.description, new.instructions, new.greeting, new.model_key, new.tools, new.handoffs, now())
+  on conflict (agent_key, version) do update set status = 'published', published_at = coalesce(v.published_at, now());
   return null;
 end
 $$;
@@ -389,6 +407,180 @@ $$;
 
 REVOKE ALL ON FUNCTION public.register_model(p_key text, p_name text, p_provider text, p_experiment_name text) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.register_model(p_key text, p_name text, p_provider text, p_experiment_name text) TO service_role;
+
+-- A version as the operator screens show it.
+CREATE FUNCTION private.agent_version_json(v public.agent_versions) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  select jsonb_build_object('version', v.version, 'status', v.status, 'name', v.name, 'description', v.description,
+                            'instructions', v.instructions, 'greeting', v.greeting, 'model_key', v.model_key,
+                            'tools', to_jsonb(v.tools), 'handoffs', to_jsonb(v.handoffs), 'saved_by', v.saved_by,
+                            'created_at', v.created_at, 'published_at', v.published_at, 'published_by', v.published_by)
+$$;
+
+REVOKE ALL ON FUNCTION private.agent_version_json(v public.agent_versions) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.agent_version_json(v public.agent_versions) TO service_role;
+
+-- What a saved version may say: registered tools and model, existing handoff targets (not itself);
+-- else bad_request:agent. (The agents triggers check the published row again.)
+CREATE FUNCTION private.check_agent_version(v public.agent_versions) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_unknown text;
+begin
+  select t into v_unknown from unnest(v.tools) t where not exists (select 1 from public.agent_tools r where r.name = t) limit 1;
+  if v_unknown is not null then
+    raise exception using errcode = 'PT400', message = 'bad_request:agent', detail = format('Unknown tool %s.', v_unknown);
+  end if;
+  select h into v_unknown from unnest(v.handoffs) h
+   where h = v.agent_key or not exists (select 1 from public.agents a where a.key = h) limit 1;
+  if v_unknown is not null then
+    raise exception using errcode = 'PT400', message = 'bad_request:agent', detail = format('Unknown handoff target %s.', v_unknown);
+  end if;
+  if v.model_key is not null and not exists (select 1 from public.llm_models m where m.key = v.model_key) then
+    raise exception using errcode = 'PT400', message = 'bad_request:agent', detail = format('Unknown model %s.', v.model_key);
+  end if;
+end
+$$;
+
+REVOKE ALL ON FUNCTION private.check_agent_version(v public.agent_versions) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.check_agent_version(v public.agent_versions) TO service_role;
+
+-- One agent for the operators' Agents page: the published row (what new sessions run), its menu
+-- position and enabled flag, and the newest draft when there is one; not_found:agent otherwise.
+CREATE FUNCTION public.agent_detail(p_key text) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_result jsonb;
+begin
+  select jsonb_build_object('key', a.key, 'name', a.name, 'description', a.description, 'instructions', a.instructions,
+                            'greeting', a.greeting, 'model_key', a.model_key, 'tools', to_jsonb(a.tools),
+                            'handoffs', to_jsonb(a.handoffs), 'is_enabled', a.is_enabled, 'menu_position', a.menu_position,
+                            'version', a.version, 'draft_version', a.draft_version, 'updated_at', a.updated_at,
+                            'draft', (select private.agent_version_json(v) from public.agent_versions v
+                                       where v.agent_key = a.key and v.version = a.draft_version))
+    into v_result
+    from public.agents a where a.key = p_key;
+  if v_result is null then
+    raise exception using errcode = 'PT404', message = 'not_found:agent', detail = 'No such agent.';
+  end if;
+  return v_result;
+end
+$$;
+
+REVOKE ALL ON FUNCTION public.agent_detail(p_key text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.agent_detail(p_key text) TO service_role;
+
+-- Every saved version of an agent, newest first, each with its instructions, who saved it and
+-- whether it is the one new sessions get (`is_live`); not_found:agent for an unknown key.
+CREATE FUNCTION public.agent_versions_list(p_key text) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_live integer;
+begin
+  select a.version into v_live from public.agents a where a.key = p_key;
+  if v_live is null then
+    raise exception using errcode = 'PT404', message = 'not_found:agent', detail = 'No such agent.';
+  end if;
+  return (select coalesce(jsonb_agg(private.agent_version_json(v) || jsonb_build_object('is_live', v.version = v_live)
+                                    order by v.version desc), '[]'::jsonb)
+            from public.agent_versions v where v.agent_key = p_key);
+end
+$$;
+
+REVOKE ALL ON FUNCTION public.agent_versions_list(p_key text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.agent_versions_list(p_key text) TO service_role;
+
+-- An operator's changes (instructions, greeting, model_key, tools, handoffs, name, description,
+-- is_enabled) saved as the agent's next version, by p_author. Published (p_draft false): the
+-- `agents` row changes and new sessions pin it; nothing changed keeps the version. A draft: a new
+-- `agent_versions` row on top of the newest draft (else the published one) that new sessions never
+-- get until publish_agent_version. The row lock orders two saves at once: two versions, no lost update.
+CREATE FUNCTION public.save_agent(p_key text, p_changes jsonb, p_draft boolean, p_author text) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_agent public.agents;
+  v public.agent_versions;
+  c jsonb := coalesce(p_changes, '{}'::jsonb);
+begin
+  select * into v_agent from public.agents a where a.key = p_key for update;
+  if v_agent.key is null then
+    raise exception using errcode = 'PT404', message = 'not_found:agent', detail = 'No such agent.';
+  end if;
+  select * into v from public.agent_versions x
+   where x.agent_key = p_key and x.version = case when p_draft then coalesce(v_agent.draft_version, v_agent.version) else v_agent.version end;
+  v.name := coalesce(c ->> 'name', v.name);
+  v.description := coalesce(c ->> 'description', v.description);
+  v.instructions := coalesce(c ->> 'instructions', v.instructions);
+  v.greeting := case when c ? 'greeting' then nullif(c ->> 'greeting', '') else v.greeting end;
+  v.model_key := case when c ? 'model_key' then c ->> 'model_key' else v.model_key end;
+  v.tools := case when c ? 'tools' then array(select jsonb_array_elements_text(c -> 'tools')) else v.tools end;
+  v.handoffs := case when c ? 'handoffs' then array(select jsonb_array_elements_text(c -> 'handoffs')) else v.handoffs end;
+  perform private.check_agent_version(v);
+  if p_draft then
+    if c ? 'is_enabled' then
+      raise exception using errcode = 'PT400', message = 'bad_request:agent', detail = 'Enabling or disabling an agent is not part of a draft: save it published.';
+    end if;
+    select max(x.version) + 1, 'draft', p_author, now(), null, null into v.version, v.status, v.saved_by, v.created_at, v.published_at, v.published_by
+      from public.agent_versions x where x.agent_key = p_key;
+    insert into public.agent_versions select v.*;
+    update public.agents a set draft_version = v.version where a.key = p_key;
+  else
+    update public.agents a
+       set name = v.name, description = v.description, instructions = v.instructions, greeting = v.greeting, model_key = v.model_key,
+           tools = v.tools, handoffs = v.handoffs, is_enabled = coalesce((c ->> 'is_enabled')::boolean, a.is_enabled)
+     where a.key = p_key
+    returning a.version into v.version;
+    update public.agent_versions x set saved_by = p_author, published_by = p_author
+     where x.agent_key = p_key and x.version = v.version and v.version <> v_agent.version;
+    v.status := 'published';
+  end if;
+  return jsonb_build_object('key', p_key, 'version', v.version, 'status', v.status, 'created', v.version <> v_agent.version);
+end
+$$;
+
+REVOKE ALL ON FUNCTION public.save_agent(p_key text, p_changes jsonb, p_draft boolean, p_author text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.save_agent(p_key text, p_changes jsonb, p_draft boolean, p_author text) TO service_role;
+
+-- Makes a saved version (a draft, or an earlier version to roll back to) the one new sessions get,
+-- by p_author; sessions already open keep the version they pinned. not_found:agent for an unknown
+-- agent or version.
+CREATE FUNCTION public.publish_agent_version(p_key text, p_version integer, p_author text) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_agent public.agents;
+  v public.agent_versions;
+begin
+  select * into v_agent from public.agents a where a.key = p_key for update;
+  select * into v from public.agent_versions x where x.agent_key = p_key and x.version = p_version;
+  if v_agent.key is null or v.agent_key is null then
+    raise exception using errcode = 'PT404', message = 'not_found:agent', detail = 'No such agent version.';
+  end if;
+  perform private.check_agent_version(v);
+  update public.agents a
+     set name = v.name, description = v.description, instructions = v.instructions, greeting = v.greeting, model_key = v.model_key,
+         tools = v.tools, handoffs = v.handoffs, version = v.version,
+         draft_version = case when a.draft_version <= v.version then null else a.draft_version end
+   where a.key = p_key;
+  update public.agent_versions x set published_at = now(), published_by = p_author
+   where x.agent_key = p_key and x.version = p_version;
+  return jsonb_build_object('key', p_key, 'version', p_version, 'status', 'published');
+end
+$$;
+
+REVOKE ALL ON FUNCTION public.publish_agent_version(p_key text, p_version integer, p_author text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.publish_agent_version(p_key text, p_version integer, p_author text) TO service_role;
 
 -- The rows the released migrations wrote: the tool names and the three built-in agents (their
 -- first versions are written by the agents triggers). Kept identical to the baseline's inserts:

@@ -1,0 +1,25 @@
+import { agentChangesSchema, agentDetail, saveAgent } from "@/lib/agents/editor";
+import { agentKeyParam } from "@/lib/http/params";
+import { otherMethods } from "@/lib/http/methods";
+import { operatorRoute } from "@/lib/http/route";
+import { operatorIdentity } from "@/lib/operators/identity";
+
+export const dynamic = "force-dynamic";
+
+/** One agent as operators edit it: the published version, and its newest draft (docs/architecture.md, "Agents"). */
+export const GET = operatorRoute({
+  surface: "agent",
+  params: { key: agentKeyParam },
+  handler: async ({ db, params }) => agentDetail(db, params.key),
+});
+
+/** Saves the changes as the next version: published at once, or a draft with `draft: true`. */
+export const PUT = operatorRoute({
+  surface: "agent",
+  params: { key: agentKeyParam },
+  body: agentChangesSchema,
+  maxBytes: 64 * 1024,
+  handler: async ({ db, params, body, request }) => saveAgent(db, params.key, body, await operatorIdentity(request)),
+});
+
+export const { POST, PATCH, DELETE } = otherMethods("GET", "PUT");
