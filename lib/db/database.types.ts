@@ -685,6 +685,7 @@ export type Database = {
           agent_type: string
           agent_version: number | null
           channel: string
+          comments_count: number
           conversation_removed_at: string | null
           cost_usd: number
           created_at: string
@@ -714,6 +715,7 @@ export type Database = {
           agent_type: string
           agent_version?: number | null
           channel?: string
+          comments_count?: number
           conversation_removed_at?: string | null
           cost_usd?: number
           created_at?: string
@@ -743,6 +745,7 @@ export type Database = {
           agent_type?: string
           agent_version?: number | null
           channel?: string
+          comments_count?: number
           conversation_removed_at?: string | null
           cost_usd?: number
           created_at?: string
@@ -956,6 +959,119 @@ export type Database = {
         }
         Relationships: []
       }
+      score_configs: {
+        Row: {
+          archived: boolean
+          categories: string[] | null
+          created_at: string
+          data_type: string
+          description: string | null
+          id: string
+          max_value: number | null
+          min_value: number | null
+          name: string
+          updated_at: string
+        }
+        Insert: {
+          archived?: boolean
+          categories?: string[] | null
+          created_at?: string
+          data_type: string
+          description?: string | null
+          id?: string
+          max_value?: number | null
+          min_value?: number | null
+          name: string
+          updated_at?: string
+        }
+        Update: {
+          archived?: boolean
+          categories?: string[] | null
+          created_at?: string
+          data_type?: string
+          description?: string | null
+          id?: string
+          max_value?: number | null
+          min_value?: number | null
+          name?: string
+          updated_at?: string
+        }
+        Relationships: []
+      }
+      scores: {
+        Row: {
+          author: string
+          comment: string | null
+          config_id: string
+          created_at: string
+          id: string
+          message_id: string | null
+          observation_id: string | null
+          source: string
+          string_value: string | null
+          trace_id: string | null
+          updated_at: string
+          value: number
+        }
+        Insert: {
+          author: string
+          comment?: string | null
+          config_id: string
+          created_at?: string
+          id?: string
+          message_id?: string | null
+          observation_id?: string | null
+          source: string
+          string_value?: string | null
+          trace_id?: string | null
+          updated_at?: string
+          value: number
+        }
+        Update: {
+          author?: string
+          comment?: string | null
+          config_id?: string
+          created_at?: string
+          id?: string
+          message_id?: string | null
+          observation_id?: string | null
+          source?: string
+          string_value?: string | null
+          trace_id?: string | null
+          updated_at?: string
+          value?: number
+        }
+        Relationships: [
+          {
+            foreignKeyName: "scores_config_id_fkey"
+            columns: ["config_id"]
+            isOneToOne: false
+            referencedRelation: "score_configs"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "scores_message_id_fkey"
+            columns: ["message_id"]
+            isOneToOne: false
+            referencedRelation: "conversation_messages"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "scores_observation_id_fkey"
+            columns: ["observation_id"]
+            isOneToOne: false
+            referencedRelation: "llm_observations"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "scores_trace_id_fkey"
+            columns: ["trace_id"]
+            isOneToOne: false
+            referencedRelation: "llm_traces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       session_events: {
         Row: {
           created_at: string
@@ -1032,6 +1148,51 @@ export type Database = {
             columns: ["model_id"]
             isOneToOne: false
             referencedRelation: "llm_models"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      trace_comments: {
+        Row: {
+          author: string
+          content: string
+          created_at: string
+          id: string
+          message_id: string | null
+          trace_id: string
+          updated_at: string
+        }
+        Insert: {
+          author: string
+          content: string
+          created_at?: string
+          id?: string
+          message_id?: string | null
+          trace_id: string
+          updated_at?: string
+        }
+        Update: {
+          author?: string
+          content?: string
+          created_at?: string
+          id?: string
+          message_id?: string | null
+          trace_id?: string
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "trace_comments_message_id_fkey"
+            columns: ["message_id"]
+            isOneToOne: false
+            referencedRelation: "conversation_messages"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "trace_comments_trace_id_fkey"
+            columns: ["trace_id"]
+            isOneToOne: false
+            referencedRelation: "llm_traces"
             referencedColumns: ["id"]
           },
         ]
@@ -1158,6 +1319,15 @@ export type Database = {
     }
     Functions: {
       ack_otlp_outbox: { Args: { p_ids: Json }; Returns: Json }
+      add_trace_comment: {
+        Args: {
+          p_author: string
+          p_content: string
+          p_message_id?: string
+          p_trace_id: string
+        }
+        Returns: Json
+      }
       app_health: { Args: Record<PropertyKey, never>; Returns: Json }
       apply_retention: { Args: { p_batch?: number }; Returns: Json }
       audio_owned_by: {
@@ -1227,6 +1397,17 @@ export type Database = {
       configure_retention: { Args: { p_days: number }; Returns: Json }
       count_new_visitor: {
         Args: { p_client_ip: string; p_limit: number }
+        Returns: Json
+      }
+      create_score_config: {
+        Args: {
+          p_categories?: Json
+          p_data_type: string
+          p_description?: string
+          p_max?: number
+          p_min?: number
+          p_name: string
+        }
         Returns: Json
       }
       dashboard_channels: {
@@ -1468,6 +1649,18 @@ export type Database = {
         Args: { p_from: string; p_to: string }
         Returns: Record<string, unknown>
       }
+      delete_score: {
+        Args: { p_author: string; p_score_id: string; p_source: string }
+        Returns: Json
+      }
+      delete_trace_comment: {
+        Args: { p_author: string; p_comment_id: string }
+        Returns: Json
+      }
+      edit_trace_comment: {
+        Args: { p_author: string; p_comment_id: string; p_content: string }
+        Returns: Json
+      }
       end_session: {
         Args: {
           p_reason?: string
@@ -1586,6 +1779,7 @@ export type Database = {
         Args: { p_batch?: number; p_idle_minutes?: number }
         Returns: Json
       }
+      score_configs: { Args: Record<PropertyKey, never>; Returns: Json }
       search_catalog: {
         Args: { p_limit?: number; p_query: string }
         Returns: Json
@@ -1604,6 +1798,9 @@ export type Database = {
           p_min_cost?: number
           p_model?: string
           p_q?: string
+          p_score?: string
+          p_score_op?: string
+          p_score_value?: number
           p_session_tag?: string
           p_sort?: string
           p_to?: string
@@ -1644,8 +1841,27 @@ export type Database = {
         Args: { p_audio_url: string; p_message_id: string }
         Returns: Json
       }
+      set_score: {
+        Args: {
+          p_author: string
+          p_comment?: string
+          p_message_id?: string
+          p_name: string
+          p_observation_id?: string
+          p_source: string
+          p_trace_id?: string
+          p_value: string
+        }
+        Returns: Json
+      }
       set_trace_feedback: {
-        Args: { p_comment?: string; p_rating: string; p_trace_id: string }
+        Args: {
+          p_author?: string
+          p_comment?: string
+          p_rating: string
+          p_source?: string
+          p_trace_id: string
+        }
         Returns: Json
       }
       settle_audio_deletions: {
@@ -1683,7 +1899,15 @@ export type Database = {
         }
         Returns: string
       }
+      trace_comments: {
+        Args: { p_author?: string; p_trace_id: string }
+        Returns: Json
+      }
       trace_detail: { Args: { p_trace_id: string }; Returns: Json }
+      trace_scores: {
+        Args: { p_author?: string; p_source?: string; p_trace_id: string }
+        Returns: Json
+      }
       turn_endings: { Args: { p_session_id: string }; Returns: Json }
       voice_transcription: {
         Args: { p_client_message_id: string; p_user_id: string }
