@@ -179,6 +179,7 @@ export type Database = {
           metadata: NonNullable<Json>
           reply_to: string | null
           role: string
+          search_vector: unknown
           seq: number
           session_id: string
           superseded_at: string | null
@@ -198,6 +199,7 @@ export type Database = {
           metadata?: NonNullable<Json>
           reply_to?: string | null
           role: string
+          search_vector?: never
           seq?: never
           session_id: string
           superseded_at?: string | null
@@ -216,6 +218,7 @@ export type Database = {
           metadata?: NonNullable<Json>
           reply_to?: string | null
           role?: string
+          search_vector?: never
           seq?: never
           session_id?: string
           superseded_at?: string | null
@@ -582,6 +585,7 @@ export type Database = {
           payload_cap_bytes: number | null
           position: number
           result: Json | null
+          search_vector: unknown
           session_id: string
           started_at: string
           status: string
@@ -611,6 +615,7 @@ export type Database = {
           payload_cap_bytes?: number | null
           position: number
           result?: Json | null
+          search_vector?: never
           session_id: string
           started_at: string
           status?: string
@@ -640,6 +645,7 @@ export type Database = {
           payload_cap_bytes?: number | null
           position?: number
           result?: Json | null
+          search_vector?: never
           session_id?: string
           started_at?: string
           status?: string
