@@ -39,7 +39,7 @@ CREATE OR REPLACE FUNCTION private.search_is_tag(p_q text)
  IMMUTABLE
  SET search_path TO ''
 AS $function$
-  select p_q ~ '^[A-Za-z0-9_]+$' and (p_q ~ '[0-9_]' or position(lower(p_q) in 'chat_model_') > 0)
+  select p_q ~ '^[A-Za-z0-9_]+$' and (p_q ~ '[0-9_]' or position(lower(p_q) in 'chat_model_') > 0 or p_q ~* '^[0-9a-f]{6}$')
 $function$
 ;
 
@@ -162,15 +162,17 @@ declare
   v_match text := '';
   v_limit integer := least(greatest(coalesce(p_limit, 50), 1), 200);
   v_pattern text := '%' || replace(replace(replace(coalesce(p_q, ''), '\', '\\'), '%', '\%'), '_', '\_') || '%';
+  v_content boolean := p_q is not null and not private.search_is_tag(p_q);
   v_tags text[];
   v_source text := 'public.llm_traces t';
   v_rows jsonb;
   v_count integer;
   -- read once per call, not per row (a function with its own search_path is never inlined)
   v_mask boolean := private.masking_outputs();
-  v_content boolean := p_q is not null and not private.search_is_tag(p_q);
   v_query tsquery := case when p_q is not null then websearch_to_tsquery('english', p_q) end;
 begin
+  -- a fragment under three characters has no trigram: words only (never a scan of every message)
+  if v_content and length(p_q) < 3 then v_pattern := null; end if;
   k := private.search_keyset(v_sort, v_dir);
   v_where := private.search_where(p_agent is not null, p_model is not null, p_user_id is not null, p_feedback is not null,
     p_from is not null, p_to is not null, p_tool is not null, p_has_error, p_min_cost is not null, p_channel is not null);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends, type TestDatabase } from "../support/databases";
+import { readsAsTag } from "../../lib/traces/search-mode";
 import { begin, finish, step, visitor } from "./turn-helpers";
 
 // The explorer's search by what was said (search_traces with a q that does not read as a tag):
@@ -64,6 +65,16 @@ describe.each(backends)("content search on $name", ({ open }) => {
     // tags repeat across visitors by design: every visitor's first chat has this one
     expect(rows.map((r) => r.id)).toContain(ids.tent.trace);
     expect(rows.every((r) => r.session_tag === tag && r.match == null)).toBe(true);
+  });
+
+  it("reads the search box the same way in SQL and in the app, and never scans for a fragment under three characters", async () => {
+    for (const q of ["refund", "chat_model_3f2a9c_015", "3f2a9c", "abcdef", "_01", "chat", "model", "tent 2", "I want a refund", "<script>", "%"]) {
+      const [{ tag }] = await t.sql<{ tag: boolean }>("select private.search_is_tag($1) as tag", [q]);
+      expect([q, tag]).toEqual([q, readsAsTag(q)]);
+    }
+    expect(readsAsTag("refund")).toBe(false);
+    expect(readsAsTag("abcdef")).toBe(true);
+    expect((await found("te")).map((r) => r.id)).not.toContain(ids.tent.trace);
   });
 
   it("pages a content search by keyset", async () => {
