@@ -228,6 +228,9 @@ begin
 end
 $$;
 
+revoke all on function private.search_keyset(text, text) from public, anon, authenticated;
+grant all on function private.search_keyset(text, text) to service_role;
+
 -- A trace-level score of the config named $17 (compared with $18 when given).
 create function private.search_score_filter(p_score_op text, p_has_value boolean) returns text
   language plpgsql immutable
@@ -244,6 +247,9 @@ begin
       || case when p_has_value then format(' and s.value %s $18', coalesce(v_op, '=')) else '' end || ')';
 end
 $$;
+
+revoke all on function private.search_score_filter(text, boolean) from public, anon, authenticated;
+grant all on function private.search_score_filter(text, boolean) to service_role;
 
 -- The filters as a where clause over the numbered parameters of search_traces.
 create function private.search_where(p_agent boolean, p_model boolean, p_user boolean, p_feedback boolean, p_from boolean,
@@ -266,6 +272,9 @@ as $$
     || case when p_channel then ' and t.channel = $15' else '' end
 $$;
 
+revoke all on function private.search_where(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) from public, anon, authenticated;
+grant all on function private.search_where(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) to service_role;
+
 -- A substring of few distinct tags: those tags (at most 200), else null (the search scans with ilike).
 create function private.search_tags(p_pattern text) returns text[]
   language sql stable
@@ -281,6 +290,9 @@ as $$
      where g.tag ilike p_pattern
      limit 201) x
 $$;
+
+revoke all on function private.search_tags(text) from public, anon, authenticated;
+grant all on function private.search_tags(text) to service_role;
 
 -- The page's query: one row per trace with its figures, trace-level scores and comment count.
 create function private.search_query(p_value text, p_order text, p_where text, p_source text) returns text
@@ -307,6 +319,9 @@ as $$
     p_value, p_order, p_where, p_source)
 $$;
 
+revoke all on function private.search_query(text, text, text, text) from public, anon, authenticated;
+grant all on function private.search_query(text, text, text, text) to service_role;
+
 -- Whether the search box's text reads as a session tag (docs/architecture.md, "Search box"): letters,
 -- digits and underscores with a digit or an underscore in it, a piece of "chat_model_", or six hex
 -- digits (a tag's model part). Anything else is searched in what was said.
@@ -316,6 +331,9 @@ create function private.search_is_tag(p_q text) returns boolean
 as $$
   select p_q ~ '^[A-Za-z0-9_]+$' and (p_q ~ '[0-9_]' or position(lower(p_q) in 'chat_model_') > 0 or p_q ~* '^[0-9a-f]{6}$')
 $$;
+
+revoke all on function private.search_is_tag(text) from public, anon, authenticated;
+grant all on function private.search_is_tag(text) to service_role;
 
 -- The traces whose conversation says $19 (a websearch tsquery: words, "phrases") or holds $2 (a
 -- fragment, trigram index): matching messages and tool steps first (GIN indexes), then their traces.
@@ -328,6 +346,9 @@ as $$
       || ' union select c.id from public.conversation_messages m join public.llm_traces c on c.session_id = m.session_id'
       || ' where m.search_vector @@ $19 or m.content ilike $2)'
 $$;
+
+revoke all on function private.search_content_match() from public, anon, authenticated;
+grant all on function private.search_content_match() to service_role;
 
 -- A trace's first message (else tool step) that matches, with a snippet: the words between
 -- chr(2) and chr(3) (ts_headline), masked first when PII_MASKING masks outputs.
@@ -351,6 +372,9 @@ as $$
       order by o.started_at, o.position limit 1))
 $$;
 
+revoke all on function private.search_match(jsonb, tsquery, text, boolean) from public, anon, authenticated;
+grant all on function private.search_match(jsonb, tsquery, text, boolean) to service_role;
+
 -- The page's rows, each with its `match` (only the page's rows are read again: at most 200).
 create function private.search_matches(p_rows jsonb, p_query tsquery, p_pattern text, p_mask boolean) returns jsonb
   language sql stable
@@ -359,6 +383,9 @@ as $$
   select coalesce(jsonb_agg(r.row || jsonb_build_object('match', private.search_match(r.row, p_query, p_pattern, p_mask)) order by r.n), '[]'::jsonb)
     from jsonb_array_elements(p_rows) with ordinality r(row, n)
 $$;
+
+revoke all on function private.search_matches(jsonb, tsquery, text, boolean) from public, anon, authenticated;
+grant all on function private.search_matches(jsonb, tsquery, text, boolean) to service_role;
 
 create function public.search_traces(p_session_tag text default null, p_q text default null, p_agent text default null,
     p_model text default null, p_user_id text default null, p_feedback text default null, p_from timestamptz default null,
@@ -421,20 +448,8 @@ $$;
 comment on function public.search_traces(text, text, text, text, text, text, timestamptz, timestamptz, text, text, text, uuid, integer, text, boolean, numeric, text, text, text, numeric) is
   'The explorer''s page of traces: filters (tag, agent, model, visitor, feedback, time, tool, errors, cost, channel, a trace-level score), keyset paging; p_q is a tag substring when it reads as a tag, else words, phrases or a fragment of the conversation (each row then with its `match`).';
 
-revoke all on function private.search_keyset(text, text), private.search_score_filter(text, boolean),
-  private.search_where(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean),
-  private.search_tags(text), private.search_query(text, text, text, text),
-  private.search_is_tag(text), private.search_content_match(), private.search_match(jsonb, tsquery, text, boolean),
-  private.search_matches(jsonb, tsquery, text, boolean),
-  public.search_traces(text, text, text, text, text, text, timestamptz, timestamptz, text, text, text, uuid, integer, text, boolean, numeric, text, text, text, numeric)
-  from public, anon, authenticated;
-grant all on function private.search_keyset(text, text), private.search_score_filter(text, boolean),
-  private.search_where(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean),
-  private.search_tags(text), private.search_query(text, text, text, text),
-  private.search_is_tag(text), private.search_content_match(), private.search_match(jsonb, tsquery, text, boolean),
-  private.search_matches(jsonb, tsquery, text, boolean),
-  public.search_traces(text, text, text, text, text, text, timestamptz, timestamptz, text, text, text, uuid, integer, text, boolean, numeric, text, text, text, numeric)
-  to service_role;
+revoke all on function public.search_traces(text, text, text, text, text, text, timestamptz, timestamptz, text, text, text, uuid, integer, text, boolean, numeric, text, text, text, numeric) from public, anon, authenticated;
+grant all on function public.search_traces(text, text, text, text, text, text, timestamptz, timestamptz, text, text, text, uuid, integer, text, boolean, numeric, text, text, text, numeric) to service_role;
 
 -- One trace, its session, the conversation in order (each message with its vote),
 -- the lifecycle events, the visitor's sessions, and every step of every turn.

@@ -19,6 +19,9 @@ as $$
             from unnest(p_categories) c)
 $$;
 
+revoke all on function private.valid_categories(text[]) from public, anon, authenticated;
+grant all on function private.valid_categories(text[]) to service_role;
+
 create table public.score_configs (
   id uuid primary key default gen_random_uuid(),
   name text not null constraint score_configs_name_key unique,
@@ -92,6 +95,9 @@ as $$
     else p_value = trunc(p_value) and p_value >= 0 and p_label = p_config.categories[p_value::int + 1] end, false)
 $$;
 
+revoke all on function private.score_fits(public.score_configs, numeric, text) from public, anon, authenticated;
+grant all on function private.score_fits(public.score_configs, numeric, text) to service_role;
+
 -- Every stored score fits its config (also a direct insert); a new score needs a config in use.
 create function private.check_score() returns trigger
   language plpgsql
@@ -116,6 +122,9 @@ begin
   return new;
 end
 $$;
+
+revoke all on function private.check_score() from public, anon, authenticated;
+grant all on function private.check_score() to service_role;
 
 create trigger scores_check before insert or update on public.scores
   for each row execute function private.check_score();
@@ -146,6 +155,9 @@ begin
 end
 $$;
 
+revoke all on function private.count_vote(public.scores, public.scores) from public, anon, authenticated;
+grant all on function private.count_vote(public.scores, public.scores) to service_role;
+
 -- The visitor's scores keep the trace's counters: `helpful` its feedback and comment, `vote` the votes.
 create function private.score_counters() returns trigger
   language plpgsql
@@ -173,6 +185,9 @@ begin
 end
 $$;
 
+revoke all on function private.score_counters() from public, anon, authenticated;
+grant all on function private.score_counters() to service_role;
+
 create trigger scores_counters after insert or update or delete on public.scores
   for each row execute function private.score_counters();
 
@@ -187,6 +202,9 @@ begin
   return null;
 end
 $$;
+
+revoke all on function private.erase_trace_scores() from public, anon, authenticated;
+grant all on function private.erase_trace_scores() to service_role;
 
 create trigger llm_traces_erase_scores after update of user_id on public.llm_traces
   for each row when (old.user_id is distinct from new.user_id and new.user_id like 'erased\_%')
@@ -225,6 +243,9 @@ begin
 end
 $$;
 
+revoke all on function private.keep_comment_author() from public, anon, authenticated;
+grant all on function private.keep_comment_author() to service_role;
+
 create trigger trace_comments_keep_author before update on public.trace_comments
   for each row execute function private.keep_comment_author();
 
@@ -239,6 +260,9 @@ begin
   return null;
 end
 $$;
+
+revoke all on function private.comment_counter() from public, anon, authenticated;
+grant all on function private.comment_counter() to service_role;
 
 create trigger trace_comments_counter after insert or delete on public.trace_comments
   for each row execute function private.comment_counter();
@@ -276,6 +300,9 @@ begin
 end
 $$;
 
+revoke all on function private.score_value(public.score_configs, text) from public, anon, authenticated;
+grant all on function private.score_value(public.score_configs, text) to service_role;
+
 -- A score as the API shows it: the value as its config reads (true/false, the label, the number).
 create function private.score_json(p_score public.scores, p_config public.score_configs, p_source text, p_author text) returns jsonb
   language sql stable
@@ -291,6 +318,9 @@ as $$
     'created_at', p_score.created_at, 'updated_at', p_score.updated_at,
     'mine', coalesce(p_score.source = p_source and p_score.author = p_author, false))
 $$;
+
+revoke all on function private.score_json(public.scores, public.score_configs, text, text) from public, anon, authenticated;
+grant all on function private.score_json(public.scores, public.score_configs, text, text) to service_role;
 
 -- The target must exist: 404 for an unknown trace, message or step.
 create function private.check_score_target(p_trace_id uuid, p_message_id uuid, p_observation_id uuid) returns void
@@ -310,6 +340,9 @@ begin
   end if;
 end
 $$;
+
+revoke all on function private.check_score_target(uuid, uuid, uuid) from public, anon, authenticated;
+grant all on function private.check_score_target(uuid, uuid, uuid) to service_role;
 
 create function public.set_score(p_name text, p_value text, p_source text, p_author text,
                                  p_trace_id uuid default null, p_message_id uuid default null,
@@ -345,6 +378,9 @@ $$;
 comment on function public.set_score(text, text, text, text, uuid, uuid, uuid, text) is
   'Sets the author''s own score of a config on one target (insert or replace; docs/rules.md, "Scores and comments").';
 
+revoke all on function public.set_score(text, text, text, text, uuid, uuid, uuid, text) from public, anon, authenticated;
+grant all on function public.set_score(text, text, text, text, uuid, uuid, uuid, text) to service_role;
+
 create function public.delete_score(p_score_id uuid, p_source text, p_author text) returns jsonb
   language plpgsql
   set search_path = ''
@@ -362,6 +398,9 @@ end
 $$;
 
 comment on function public.delete_score(uuid, text, text) is 'Deletes a score of the caller''s own (403 another''s, 404 none).';
+
+revoke all on function public.delete_score(uuid, text, text) from public, anon, authenticated;
+grant all on function public.delete_score(uuid, text, text) to service_role;
 
 -- Every score of a trace, of its messages and of its steps, oldest first; `mine` for the caller's own.
 create function public.trace_scores(p_trace_id uuid, p_source text default null, p_author text default null) returns jsonb
@@ -386,6 +425,9 @@ $$;
 
 comment on function public.trace_scores(uuid, text, text) is 'The scores of a trace, its messages and its steps, with the caller''s own marked.';
 
+revoke all on function public.trace_scores(uuid, text, text) from public, anon, authenticated;
+grant all on function public.trace_scores(uuid, text, text) to service_role;
+
 create function private.score_config_json(p_config public.score_configs) returns jsonb
   language sql immutable
   set search_path = ''
@@ -396,6 +438,9 @@ as $$
     'created_at', p_config.created_at, 'updated_at', p_config.updated_at)
 $$;
 
+revoke all on function private.score_config_json(public.score_configs) from public, anon, authenticated;
+grant all on function private.score_config_json(public.score_configs) to service_role;
+
 create function public.score_configs() returns jsonb
   language sql stable
   set search_path = ''
@@ -405,6 +450,9 @@ as $$
 $$;
 
 comment on function public.score_configs() is 'Every score config, those in use first, by name.';
+
+revoke all on function public.score_configs() from public, anon, authenticated;
+grant all on function public.score_configs() to service_role;
 
 create function public.create_score_config(p_name text, p_data_type text, p_min numeric default null, p_max numeric default null,
                                            p_categories jsonb default null, p_description text default null) returns jsonb
@@ -436,6 +484,9 @@ $$;
 
 comment on function public.create_score_config(text, text, numeric, numeric, jsonb, text) is
   'A new score config (409 when the name is taken, 400 when its shape does not fit its data type).';
+
+revoke all on function public.create_score_config(text, text, numeric, numeric, jsonb, text) from public, anon, authenticated;
+grant all on function public.create_score_config(text, text, numeric, numeric, jsonb, text) to service_role;
 
 -- the old feedback and vote functions, now writing scores --------------------------------------
 
@@ -477,6 +528,9 @@ $$;
 comment on function public.set_feedback(uuid, text, text, text) is
   'The visitor''s "Was this chat helpful?": their own helpful score on the session''s trace (pending clears it).';
 
+revoke all on function public.set_feedback(uuid, text, text, text) from public, anon, authenticated;
+grant all on function public.set_feedback(uuid, text, text, text) to service_role;
+
 create function public.set_trace_feedback(p_trace_id uuid, p_rating text, p_comment text default null,
                                           p_source text default 'operator', p_author text default 'admin') returns jsonb
   language plpgsql
@@ -505,6 +559,9 @@ $$;
 
 comment on function public.set_trace_feedback(uuid, text, text, text, text) is
   'An operator''s review of a trace: their own helpful score with its own comment; the visitor''s stays.';
+
+revoke all on function public.set_trace_feedback(uuid, text, text, text, text) from public, anon, authenticated;
+grant all on function public.set_trace_feedback(uuid, text, text, text, text) to service_role;
 
 create or replace function public.set_message_vote(p_user_id text, p_message_id uuid, p_vote text, p_session_id uuid default null)
   returns jsonb
@@ -545,6 +602,9 @@ $$;
 comment on function public.set_message_vote(text, uuid, text, uuid) is
   'The visitor''s thumbs up/down on one of their agent replies: their own vote score on the message.';
 
+revoke all on function public.set_message_vote(text, uuid, text, uuid) from public, anon, authenticated;
+grant all on function public.set_message_vote(text, uuid, text, uuid) to service_role;
+
 -- comments -------------------------------------------------------------------------------------
 
 create function private.comment_json(p_comment public.trace_comments, p_author text) returns jsonb
@@ -555,6 +615,9 @@ as $$
     'author', p_comment.author, 'content', p_comment.content, 'created_at', p_comment.created_at,
     'updated_at', p_comment.updated_at, 'mine', coalesce(p_comment.author = p_author, false))
 $$;
+
+revoke all on function private.comment_json(public.trace_comments, text) from public, anon, authenticated;
+grant all on function private.comment_json(public.trace_comments, text) to service_role;
 
 create function public.add_trace_comment(p_trace_id uuid, p_author text, p_content text, p_message_id uuid default null) returns jsonb
   language plpgsql
@@ -584,6 +647,9 @@ $$;
 
 comment on function public.add_trace_comment(uuid, text, text, uuid) is 'An operator''s comment on a trace or one of its messages.';
 
+revoke all on function public.add_trace_comment(uuid, text, text, uuid) from public, anon, authenticated;
+grant all on function public.add_trace_comment(uuid, text, text, uuid) to service_role;
+
 -- The caller's own comment, locked; another's is 403, none 404.
 create function private.own_comment(p_comment_id uuid, p_author text) returns public.trace_comments
   language plpgsql
@@ -601,6 +667,9 @@ begin
   return v_comment;
 end
 $$;
+
+revoke all on function private.own_comment(uuid, text) from public, anon, authenticated;
+grant all on function private.own_comment(uuid, text) to service_role;
 
 create function public.edit_trace_comment(p_comment_id uuid, p_author text, p_content text) returns jsonb
   language plpgsql
@@ -621,6 +690,9 @@ $$;
 
 comment on function public.edit_trace_comment(uuid, text, text) is 'Edits the caller''s own comment (403 another''s).';
 
+revoke all on function public.edit_trace_comment(uuid, text, text) from public, anon, authenticated;
+grant all on function public.edit_trace_comment(uuid, text, text) to service_role;
+
 create function public.delete_trace_comment(p_comment_id uuid, p_author text) returns jsonb
   language plpgsql
   set search_path = ''
@@ -634,6 +706,9 @@ end
 $$;
 
 comment on function public.delete_trace_comment(uuid, text) is 'Deletes the caller''s own comment (403 another''s).';
+
+revoke all on function public.delete_trace_comment(uuid, text) from public, anon, authenticated;
+grant all on function public.delete_trace_comment(uuid, text) to service_role;
 
 create function public.trace_comments(p_trace_id uuid, p_author text default null) returns jsonb
   language plpgsql stable
@@ -651,32 +726,5 @@ $$;
 
 comment on function public.trace_comments(uuid, text) is 'A trace''s comments, oldest first, the caller''s own marked.';
 
--- grants --------------------------------------------------------------------------------------
-
-revoke all on function
-  private.valid_categories(text[]), private.score_fits(public.score_configs, numeric, text), private.check_score(),
-  private.count_vote(public.scores, public.scores), private.score_counters(), private.erase_trace_scores(),
-  private.keep_comment_author(), private.comment_counter(), private.score_value(public.score_configs, text),
-  private.score_json(public.scores, public.score_configs, text, text), private.check_score_target(uuid, uuid, uuid),
-  private.score_config_json(public.score_configs), private.comment_json(public.trace_comments, text),
-  private.own_comment(uuid, text),
-  public.set_score(text, text, text, text, uuid, uuid, uuid, text), public.delete_score(uuid, text, text),
-  public.trace_scores(uuid, text, text), public.score_configs(), public.create_score_config(text, text, numeric, numeric, jsonb, text),
-  public.set_feedback(uuid, text, text, text), public.set_trace_feedback(uuid, text, text, text, text),
-  public.set_message_vote(text, uuid, text, uuid), public.add_trace_comment(uuid, text, text, uuid),
-  public.edit_trace_comment(uuid, text, text), public.delete_trace_comment(uuid, text), public.trace_comments(uuid, text)
-  from public, anon, authenticated;
-
-grant all on function
-  private.valid_categories(text[]), private.score_fits(public.score_configs, numeric, text), private.check_score(),
-  private.count_vote(public.scores, public.scores), private.score_counters(), private.erase_trace_scores(),
-  private.keep_comment_author(), private.comment_counter(), private.score_value(public.score_configs, text),
-  private.score_json(public.scores, public.score_configs, text, text), private.check_score_target(uuid, uuid, uuid),
-  private.score_config_json(public.score_configs), private.comment_json(public.trace_comments, text),
-  private.own_comment(uuid, text),
-  public.set_score(text, text, text, text, uuid, uuid, uuid, text), public.delete_score(uuid, text, text),
-  public.trace_scores(uuid, text, text), public.score_configs(), public.create_score_config(text, text, numeric, numeric, jsonb, text),
-  public.set_feedback(uuid, text, text, text), public.set_trace_feedback(uuid, text, text, text, text),
-  public.set_message_vote(text, uuid, text, uuid), public.add_trace_comment(uuid, text, text, uuid),
-  public.edit_trace_comment(uuid, text, text), public.delete_trace_comment(uuid, text), public.trace_comments(uuid, text)
-  to service_role;
+revoke all on function public.trace_comments(uuid, text) from public, anon, authenticated;
+grant all on function public.trace_comments(uuid, text) to service_role;
