@@ -38,6 +38,7 @@ export function MessageCard({ message }: { message: DetailMessage }) {
 
   return (
     <li
+      id={`message-${message.id}`}
       data-testid="conversation-message"
       data-role={message.role}
       data-superseded={message.supersededAt ? "" : undefined}

@@ -1,16 +1,19 @@
 "use client";
 
 import { cx, fieldLabel, input } from "../operator/ui";
+import { readsAsTag } from "@/lib/traces/search-mode";
 import { isCompleteTag } from "./explorer-state";
 import type { useDebouncedText } from "./use-debounced-text";
 
 /** The session tag search: typed text (debounced by the caller), exact or substring, and which one it will run. */
 export function TagSearch({ tag, exact, onExact }: { tag: ReturnType<typeof useDebouncedText>; exact: boolean; onExact: (exact: boolean) => void }) {
   const exactSearch = exact || isCompleteTag(tag.text.trim());
+  // docs/architecture.md, "Search box": text that does not read as a tag searches what was said
+  const mode = exactSearch ? "exact" : readsAsTag(tag.text.trim()) ? "contains" : "words";
   return (
     <div className="md:col-span-4">
       <label htmlFor="tag-search" className={fieldLabel}>
-        Session tag
+        Search: a session tag, or words said
       </label>
       <div className="mt-1 flex items-center gap-2">
         <div className="relative flex-1">
@@ -20,16 +23,16 @@ export function TagSearch({ tag, exact, onExact }: { tag: ReturnType<typeof useD
             inputMode="search"
             autoComplete="off"
             spellCheck={false}
-            placeholder="chat_model_3f2a9c_015 or a part of it"
+            placeholder="chat_model_3f2a9c_015, a part of it, or words like refund"
             value={tag.text}
             onChange={(e) => tag.setText(e.target.value)}
             onKeyDown={(e) => e.key === "Enter" && tag.flush()}
             data-testid="tag-search"
-            className={cx(input, "pr-16 font-mono")}
+            className={cx(input, "pr-20 font-mono")}
           />
           {tag.text.trim() && (
-            <span data-testid="search-mode" data-mode={exactSearch ? "exact" : "contains"} className="pointer-events-none absolute right-2 top-1/2 -translate-y-1/2 rounded bg-slate-100 px-1.5 text-[10px] font-medium text-slate-600 dark:bg-slate-800 dark:text-slate-300">
-              {exactSearch ? "exact" : "contains"}
+            <span data-testid="search-mode" data-mode={mode} className="pointer-events-none absolute right-2 top-1/2 -translate-y-1/2 rounded bg-slate-100 px-1.5 text-[10px] font-medium text-slate-600 dark:bg-slate-800 dark:text-slate-300">
+              {mode}
             </span>
           )}
         </div>

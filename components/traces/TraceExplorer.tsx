@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useMemo, useOptimistic, useState, useTransition } from "react";
-import type { TraceView } from "@/lib/traces/search";
+import type { SearchRowView as TraceView } from "@/lib/traces/search";
 import type { ShownError } from "../operator/errors";
 import { StatusPanel } from "../operator/StatusPanel";
 import { button, cx, input, link, muted } from "../operator/ui";
@@ -123,7 +123,7 @@ export function TraceExplorer({ state, api, result, error, loadedAt, agents, mod
         </StatusPanel>
       ) : result ? (
         <div className={cx("transition-opacity", pending && "opacity-60")}>
-          <TraceTable traces={result.traces} sort={view.sort} dir={view.dir} agentNames={agentNames} onSort={(sort: SortKey, dir) => update({ sort, dir })} />
+          <TraceTable traces={result.traces} sort={view.sort} dir={view.dir} agentNames={agentNames} q={view.tag} onSort={(sort: SortKey, dir) => update({ sort, dir })} />
         </div>
       ) : null}
 

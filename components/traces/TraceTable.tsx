@@ -2,7 +2,7 @@
 
 import { useMemo } from "react";
 import { useTable, type SortingState, type Updater } from "@tanstack/react-table";
-import type { TraceView } from "@/lib/traces/search";
+import type { SearchRowView as TraceView } from "@/lib/traces/search";
 import { cx, focusRing, tableHead } from "../operator/ui";
 import type { SortKey } from "./explorer-state";
 import { numericColumns, traceColumns, traceTableFeatures } from "./trace-columns";
@@ -15,10 +15,12 @@ interface TraceTableProps {
   /** A new server-side order (the table never sorts the loaded page itself). */
   onSort: (sort: SortKey, dir: "asc" | "desc") => void;
   highlight?: ReadonlySet<string>;
+  /** the search box's text: a fragment found by trigram is marked in the snippet */
+  q?: string;
 }
 
-export function TraceTable({ traces, sort, dir, agentNames, onSort, highlight }: TraceTableProps) {
-  const columns = useMemo(() => traceColumns(agentNames), [agentNames]);
+export function TraceTable({ traces, sort, dir, agentNames, onSort, highlight, q = "" }: TraceTableProps) {
+  const columns = useMemo(() => traceColumns(agentNames, q), [agentNames, q]);
   const sorting = useMemo<SortingState>(() => [{ id: sort, desc: dir === "desc" }], [sort, dir]);
 
   const table = useTable({

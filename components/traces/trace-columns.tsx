@@ -1,10 +1,21 @@
 import Link from "next/link";
-import { createColumnHelper, rowSortingFeature, tableFeatures } from "@tanstack/react-table";
-import type { TraceView } from "@/lib/traces/search";
+import {
+  createColumnHelper,
+  rowSortingFeature,
+  tableFeatures,
+} from "@tanstack/react-table";
+import type { SearchRowView as TraceView } from "@/lib/traces/search";
 import { CopyButton } from "../operator/CopyButton";
-import { formatDateTime, formatInt, formatMs, formatShortDateTime, formatUsd } from "../operator/format";
+import {
+  formatDateTime,
+  formatInt,
+  formatMs,
+  formatShortDateTime,
+  formatUsd,
+} from "../operator/format";
 import { cx, focusRing } from "../operator/ui";
 import { FeedbackBadge } from "./FeedbackBadge";
+import { MatchSnippet } from "./MatchSnippet";
 
 // Columns of the explorer's table (TanStack Table v9). Column ids of the sortable
 // columns are the API's sort keys; the server sorts (manualSorting).
@@ -12,9 +23,14 @@ import { FeedbackBadge } from "./FeedbackBadge";
 export const traceTableFeatures = tableFeatures({ rowSortingFeature });
 const helper = createColumnHelper<typeof traceTableFeatures, TraceView>();
 
-export const numericColumns = new Set(["llm_calls", "total_tokens", "latency_ms", "cost_usd"]);
+export const numericColumns = new Set([
+  "llm_calls",
+  "total_tokens",
+  "latency_ms",
+  "cost_usd",
+]);
 
-export function traceColumns(agentNames: Record<string, string>) {
+export function traceColumns(agentNames: Record<string, string>, q = "") {
   return helper.columns([
     helper.accessor("sessionTag", {
       id: "session_tag",
@@ -23,25 +39,38 @@ export function traceColumns(agentNames: Record<string, string>) {
       cell: ({ row }) => {
         const t = row.original;
         return (
-          <span className="flex items-center gap-1">
-            <Link
-              href={`/traces/${t.id}`}
-              data-testid="trace-link"
-              className={cx("truncate font-mono text-[12.5px] font-medium text-indigo-700 hover:underline dark:text-indigo-300", focusRing)}
-            >
-              {t.sessionTag}
-            </Link>
-            <CopyButton text={t.sessionTag} label={`Copy session tag ${t.sessionTag}`} />
-            {(t.status === "error" || t.errorCount > 0) && (
-              <span
-                data-testid="trace-error-badge"
-                title={t.errorCount > 0 ? `${t.errorCount} failed step${t.errorCount === 1 ? "" : "s"}` : (t.lastError ?? "model error")}
-                className="rounded bg-rose-100 px-1 text-[10px] font-semibold uppercase text-rose-700 dark:bg-rose-950 dark:text-rose-300"
+          <>
+            <span className="flex items-center gap-1">
+              <Link
+                href={`/traces/${t.id}`}
+                data-testid="trace-link"
+                className={cx(
+                  "truncate font-mono text-[12.5px] font-medium text-indigo-700 hover:underline dark:text-indigo-300",
+                  focusRing,
+                )}
               >
-                error{t.errorCount > 1 ? ` ×${t.errorCount}` : ""}
-              </span>
-            )}
-          </span>
+                {t.sessionTag}
+              </Link>
+              <CopyButton
+                text={t.sessionTag}
+                label={`Copy session tag ${t.sessionTag}`}
+              />
+              {(t.status === "error" || t.errorCount > 0) && (
+                <span
+                  data-testid="trace-error-badge"
+                  title={
+                    t.errorCount > 0
+                      ? `${t.errorCount} failed step${t.errorCount === 1 ? "" : "s"}`
+                      : (t.lastError ?? "model error")
+                  }
+                  className="rounded bg-rose-100 px-1 text-[10px] font-semibold uppercase text-rose-700 dark:bg-rose-950 dark:text-rose-300"
+                >
+                  error{t.errorCount > 1 ? ` ×${t.errorCount}` : ""}
+                </span>
+              )}
+            </span>
+            {t.match && <MatchSnippet traceId={t.id} match={t.match} q={q} />}
+          </>
         );
       },
     }),
@@ -50,7 +79,9 @@ export function traceColumns(agentNames: Record<string, string>) {
       header: "Agent",
       enableSorting: false,
       cell: ({ row }) => (
-        <span title={`${row.original.agentType}${row.original.agentVersion ? ` · version ${row.original.agentVersion}` : ""}`}>
+        <span
+          title={`${row.original.agentType}${row.original.agentVersion ? ` · version ${row.original.agentVersion}` : ""}`}
+        >
           {agentNames[row.original.agentType] ?? row.original.agentType}
         </span>
       ),
@@ -60,29 +91,50 @@ export function traceColumns(agentNames: Record<string, string>) {
       header: "Model",
       enableSorting: false,
       cell: ({ row }) => (
-        <span title={`${row.original.model}${row.original.experimentName ? ` · experiment ${row.original.experimentName}` : ""}`}>{row.original.modelName}</span>
+        <span
+          title={`${row.original.model}${row.original.experimentName ? ` · experiment ${row.original.experimentName}` : ""}`}
+        >
+          {row.original.modelName}
+        </span>
       ),
     }),
     helper.accessor("channel", {
       id: "channel",
       header: "Channel",
       enableSorting: false,
-      cell: ({ getValue }) => <span data-testid="trace-channel">{getValue()}</span>,
+      cell: ({ getValue }) => (
+        <span data-testid="trace-channel">{getValue()}</span>
+      ),
     }),
-    helper.accessor("llmCalls", { id: "llm_calls", header: "LLM calls", cell: ({ getValue }) => formatInt(getValue()) }),
+    helper.accessor("llmCalls", {
+      id: "llm_calls",
+      header: "LLM calls",
+      cell: ({ getValue }) => formatInt(getValue()),
+    }),
     helper.accessor("totalTokens", {
       id: "total_tokens",
       header: "Tokens",
       cell: ({ row }) => (
-        <span title={`${formatInt(row.original.inputTokens)} in · ${formatInt(row.original.outputTokens)} out`}>{formatInt(row.original.totalTokens)}</span>
+        <span
+          title={`${formatInt(row.original.inputTokens)} in · ${formatInt(row.original.outputTokens)} out`}
+        >
+          {formatInt(row.original.totalTokens)}
+        </span>
       ),
     }),
-    helper.accessor("latencyMs", { id: "latency_ms", header: "Latency", cell: ({ getValue }) => formatMs(getValue()) }),
+    helper.accessor("latencyMs", {
+      id: "latency_ms",
+      header: "Latency",
+      cell: ({ getValue }) => formatMs(getValue()),
+    }),
     helper.accessor("costUsd", {
       id: "cost_usd",
       header: "Cost",
       cell: ({ row }) => (
-        <span data-cost={row.original.costUsd} title={`$${row.original.costUsd.toFixed(8)}`}>
+        <span
+          data-cost={row.original.costUsd}
+          title={`$${row.original.costUsd.toFixed(8)}`}
+        >
           {formatUsd(row.original.costUsd)}
         </span>
       ),
@@ -95,7 +147,10 @@ export function traceColumns(agentNames: Record<string, string>) {
         row.original.toolsUsed.length === 0 ? (
           <span className="text-slate-500 dark:text-slate-400">–</span>
         ) : (
-          <span title={`${formatInt(row.original.toolCalls)} tool calls`} className="block max-w-48 truncate font-mono text-[11.5px]">
+          <span
+            title={`${formatInt(row.original.toolCalls)} tool calls`}
+            className="block max-w-48 truncate font-mono text-[11.5px]"
+          >
             {row.original.toolsUsed.join(", ")}
           </span>
         ),
@@ -107,10 +162,18 @@ export function traceColumns(agentNames: Record<string, string>) {
       // the visitor's rating, and the operators' comments on the trace
       cell: ({ row }) => (
         <span className="inline-flex items-center gap-1.5 whitespace-nowrap">
-          <FeedbackBadge feedback={row.original.feedback} comment={row.original.feedbackComment} />
+          <FeedbackBadge
+            feedback={row.original.feedback}
+            comment={row.original.feedbackComment}
+          />
           {row.original.commentsCount > 0 && (
-            <span data-testid="comments-count" title="operator comments" className="text-[11px] text-slate-600 dark:text-slate-300">
-              {formatInt(row.original.commentsCount)} {row.original.commentsCount === 1 ? "comment" : "comments"}
+            <span
+              data-testid="comments-count"
+              title="operator comments"
+              className="text-[11px] text-slate-600 dark:text-slate-300"
+            >
+              {formatInt(row.original.commentsCount)}{" "}
+              {row.original.commentsCount === 1 ? "comment" : "comments"}
             </span>
           )}
         </span>
@@ -120,7 +183,11 @@ export function traceColumns(agentNames: Record<string, string>) {
       id: "created_at",
       header: "Created (UTC)",
       cell: ({ getValue }) => (
-        <time dateTime={getValue()} title={formatDateTime(getValue())} className="whitespace-nowrap">
+        <time
+          dateTime={getValue()}
+          title={formatDateTime(getValue())}
+          className="whitespace-nowrap"
+        >
           {formatShortDateTime(getValue())}
         </time>
       ),

@@ -41,10 +41,6 @@ export type Database = {
           instructions: string
           model_key: string | null
           name: string
-          published_at: string | null
-          published_by: string | null
-          saved_by: string | null
-          status: string
           tools: string[]
           version: number
         }
@@ -57,10 +53,6 @@ export type Database = {
           instructions: string
           model_key?: string | null
           name: string
-          published_at?: string | null
-          published_by?: string | null
-          saved_by?: string | null
-          status?: string
           tools: string[]
           version: number
         }
@@ -73,10 +65,6 @@ export type Database = {
           instructions?: string
           model_key?: string | null
           name?: string
-          published_at?: string | null
-          published_by?: string | null
-          saved_by?: string | null
-          status?: string
           tools?: string[]
           version?: number
         }
@@ -86,7 +74,6 @@ export type Database = {
         Row: {
           created_at: string
           description: string
-          draft_version: number | null
           greeting: string | null
           handoffs: string[]
           instructions: string
@@ -102,7 +89,6 @@ export type Database = {
         Insert: {
           created_at?: string
           description?: string
-          draft_version?: number | null
           greeting?: string | null
           handoffs?: string[]
           instructions: string
@@ -118,7 +104,6 @@ export type Database = {
         Update: {
           created_at?: string
           description?: string
-          draft_version?: number | null
           greeting?: string | null
           handoffs?: string[]
           instructions?: string
@@ -194,6 +179,7 @@ export type Database = {
           metadata: NonNullable<Json>
           reply_to: string | null
           role: string
+          search_vector: unknown
           seq: number
           session_id: string
           superseded_at: string | null
@@ -213,6 +199,7 @@ export type Database = {
           metadata?: NonNullable<Json>
           reply_to?: string | null
           role: string
+          search_vector?: never
           seq?: never
           session_id: string
           superseded_at?: string | null
@@ -231,6 +218,7 @@ export type Database = {
           metadata?: NonNullable<Json>
           reply_to?: string | null
           role?: string
+          search_vector?: never
           seq?: never
           session_id?: string
           superseded_at?: string | null
@@ -597,6 +585,7 @@ export type Database = {
           payload_cap_bytes: number | null
           position: number
           result: Json | null
+          search_vector: unknown
           session_id: string
           started_at: string
           status: string
@@ -626,6 +615,7 @@ export type Database = {
           payload_cap_bytes?: number | null
           position: number
           result?: Json | null
+          search_vector?: never
           session_id: string
           started_at: string
           status?: string
@@ -655,6 +645,7 @@ export type Database = {
           payload_cap_bytes?: number | null
           position?: number
           result?: Json | null
+          search_vector?: never
           session_id?: string
           started_at?: string
           status?: string
@@ -802,24 +793,6 @@ export type Database = {
             referencedColumns: ["id"]
           },
         ]
-      }
-      maintenance_settings: {
-        Row: {
-          id: boolean
-          session_idle_minutes: number
-          updated_at: string
-        }
-        Insert: {
-          id?: boolean
-          session_idle_minutes?: number
-          updated_at?: string
-        }
-        Update: {
-          id?: boolean
-          session_idle_minutes?: number
-          updated_at?: string
-        }
-        Relationships: []
       }
       operator_sessions: {
         Row: {
@@ -1257,24 +1230,6 @@ export type Database = {
         }
         Relationships: []
       }
-      whatsapp_contacts: {
-        Row: {
-          created_at: string
-          user_id: string
-          wa_id: string
-        }
-        Insert: {
-          created_at?: string
-          user_id: string
-          wa_id: string
-        }
-        Update: {
-          created_at?: string
-          user_id?: string
-          wa_id?: string
-        }
-        Relationships: []
-      }
       whatsapp_inbox: {
         Row: {
           attempts: number
@@ -1379,8 +1334,6 @@ export type Database = {
         }
         Returns: Json
       }
-      agent_detail: { Args: { p_key: string }; Returns: Json }
-      agent_versions_list: { Args: { p_key: string }; Returns: Json }
       app_health: { Args: Record<PropertyKey, never>; Returns: Json }
       apply_retention: { Args: { p_batch?: number }; Returns: Json }
       audio_owned_by: {
@@ -1438,7 +1391,6 @@ export type Database = {
         }
         Returns: Json
       }
-      configure_maintenance: { Args: { p_idle_minutes: number }; Returns: Json }
       configure_privacy: {
         Args: {
           p_capture_content?: boolean
@@ -1451,10 +1403,6 @@ export type Database = {
       configure_retention: { Args: { p_days: number }; Returns: Json }
       count_new_visitor: {
         Args: { p_client_ip: string; p_limit: number }
-        Returns: Json
-      }
-      count_request: {
-        Args: { p_key: string; p_kind: string; p_limit: number }
         Returns: Json
       }
       create_score_config: {
@@ -1759,10 +1707,6 @@ export type Database = {
       }
       flow_is_open: { Args: { p_state: Json }; Returns: boolean }
       list_agents: { Args: Record<PropertyKey, never>; Returns: Json }
-      list_visitor_sessions: {
-        Args: { p_limit?: number; p_user_id: string }
-        Returns: Json
-      }
       maintenance_scheduler: { Args: Record<PropertyKey, never>; Returns: Json }
       mask_pii: { Args: { p_text: string }; Returns: string }
       message_json: {
@@ -1791,11 +1735,6 @@ export type Database = {
       operator_tools: { Args: Record<PropertyKey, never>; Returns: Json }
       otlp_outbox_status: { Args: Record<PropertyKey, never>; Returns: Json }
       product_cards: { Args: { p_skus: Json }; Returns: Json }
-      publish_agent_version: {
-        Args: { p_author: string; p_key: string; p_version: number }
-        Returns: Json
-      }
-      queue_unnamed_audio: { Args: { p_names: Json }; Returns: Json }
       rate_limit_retry_after: {
         Args: Record<PropertyKey, never>
         Returns: number
@@ -1844,15 +1783,6 @@ export type Database = {
       }
       run_maintenance: {
         Args: { p_batch?: number; p_idle_minutes?: number }
-        Returns: Json
-      }
-      save_agent: {
-        Args: {
-          p_author: string
-          p_changes: Json
-          p_draft: boolean
-          p_key: string
-        }
         Returns: Json
       }
       score_configs: { Args: Record<PropertyKey, never>; Returns: Json }
@@ -1985,16 +1915,6 @@ export type Database = {
         Returns: Json
       }
       turn_endings: { Args: { p_session_id: string }; Returns: Json }
-      voice_allowance: {
-        Args: {
-          p_client_ip?: string
-          p_client_message_id?: string
-          p_ip_rate_limit?: number
-          p_rate_limit?: number
-          p_user_id: string
-        }
-        Returns: Json
-      }
       voice_transcription: {
         Args: { p_client_message_id: string; p_user_id: string }
         Returns: Json
@@ -2009,7 +1929,6 @@ export type Database = {
         Returns: Json
       }
       whatsapp_receive: { Args: { p_messages: Json }; Returns: Json }
-      whatsapp_visitor: { Args: { p_wa_id: string }; Returns: Json }
     }
     Enums: {
       [_ in never]: never

@@ -1,3 +1,5 @@
+import type { z } from "zod";
+import type { searchMatchSchema } from "../db/rpc/operators";
 import type { TraceRow } from "../db/rpc/rows";
 import type { Database } from "../db/types";
 import { decodeCursor, encodeCursor } from "./cursor";
@@ -43,8 +45,15 @@ export function traceView(t: TraceRow) {
 export type TraceView = ReturnType<typeof traceView>;
 
 /** A row of the explorer: the trace, and its trace-level scores (name, source, author, value). */
-export function searchRowView(t: TraceRow & { scores: { name: string; source: string; author: string; value: boolean | string | number }[] }) {
-  return { ...traceView(t), scores: t.scores };
+export function searchRowView(t: TraceRow & { scores: { name: string; source: string; author: string; value: boolean | string | number }[]; match?: SearchMatch | null }) {
+  return { ...traceView(t), scores: t.scores, match: t.match ? matchView(t.match) : null };
+}
+
+type SearchMatch = z.infer<typeof searchMatchSchema>;
+
+/** The message (or tool step) a content search found: the words to highlight between \u0002 and \u0003 in `snippet`. */
+function matchView(m: SearchMatch) {
+  return { kind: m.kind, messageId: m.message_id, observationId: m.observation_id ?? null, role: m.role, name: m.name ?? null, snippet: m.snippet };
 }
 
 export type SearchRowView = ReturnType<typeof searchRowView>;

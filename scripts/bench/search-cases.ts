@@ -67,6 +67,13 @@ export function cases(s: Samples, repeat: number, hasDashboard: boolean): Case[]
     }, 20),
     search("first page, agent + model + feedback", (i) => ({ p_agent: pick(benchAgents, i), p_model: pick(benchModels, i + 1).key, p_feedback: "negative" }), 20),
     search("deep page via cursor, unfiltered", (i) => ({ p_after_value: pick(s.cursors, i).value, p_after_id: pick(s.cursors, i).id })),
+    // content search (docs/performance.md, "Content search"): goal first page p99 ≤ 100 ms
+    search("content: a common word ('refund', ~1 message in 10)", () => ({ p_q: "refund" }), 100),
+    search("content: a word of the vocabulary", (i) => ({ p_q: pick(["tent", "stove", "warranty", "voucher", "lantern", "parcel"], i) }), 100),
+    search("content: a rare order code (most absent)", (i) => ({ p_q: `zx${String((i * 7919) % 1_000_000).padStart(6, "0")}` }), 100),
+    search("content: a phrase", (i) => ({ p_q: pick(['"refund tent"', '"broken stove"', '"late delivery"'], i) }), 100),
+    search("content: a fragment (trigram)", (i) => ({ p_q: pick(["lante", "waterpr", "headla", "vouch"], i) }), 100),
+    search("content: words + agent", (i) => ({ p_q: "refund", p_agent: pick(benchAgents, i) }), 100),
     search("deep page via cursor, agent", (i) => {
       const c = pick(s.agentCursors, i);
       return { p_agent: c.agent, p_after_value: c.value, p_after_id: c.id };

@@ -7,7 +7,8 @@
 // exact tag search, the slowest substring search and the slowest query.
 //
 // BENCH_TRACES (default 1000000; 10000000 loads in ten time slices), BENCH_VISITORS (default 8000),
-// BENCH_REPEAT (default 200 per query; the dashboard runs fewer),
+// BENCH_REPEAT (default 200 per query; the dashboard runs fewer), BENCH_MESSAGES (messages per trace for
+// the content search, default 10: 10,000,000 at 1,000,000 traces; scripts/bench/seed-messages.ts),
 // BENCH_APPLY_SQL=a.sql[,b.sql]: after timing the migrated schema, apply these
 // files to the same data and time again (before/after columns).
 // Also prints the table and index sizes per 1,000,000 traces.
@@ -17,12 +18,14 @@ import { fmt, loadavg, machine, progress, section, summarize, table } from "./co
 import { postmasterPid, treeCpuMs } from "./cpu";
 import { explainCall } from "./explain";
 import { cases, sample, time, type Case, type Samples, type Timing } from "./search-cases";
+import { seedMessages } from "./seed-messages";
 import { seedTraces } from "./seed-traces";
 import { runBenchmark, startDatabaseClient, type Stops } from "./stack";
 
 const traces = Number(process.env.BENCH_TRACES ?? 1_000_000);
 const visitors = Number(process.env.BENCH_VISITORS ?? 8000);
 const repeat = Number(process.env.BENCH_REPEAT ?? 200);
+const messagesPerTrace = Number(process.env.BENCH_MESSAGES ?? 10);
 const applySql = (process.env.BENCH_APPLY_SQL ?? "").split(",").filter(Boolean);
 
 interface Result {
@@ -51,6 +54,7 @@ async function explainSlowest(url: string, results: Result[], label: string): Pr
       searches.find((r) => r.c.name === "exact session tag"),
       slowest(searches.filter((r) => r.c.name.startsWith("substring"))),
       slowest(searches),
+      slowest(searches.filter((r) => r.c.name.startsWith("content"))),
       slowest(results.filter((r) => r.c.fn !== "search_traces")),
     ].filter((r): r is Result => Boolean(r)),
   );
@@ -73,6 +77,7 @@ async function main(stops: Stops) {
   const loadStarted = performance.now();
   const loadCpu0 = treeCpuMs(pgPid);
   await seedTraces(client, traces, visitors);
+  await seedMessages(client, messagesPerTrace);
   const loadSeconds = (performance.now() - loadStarted) / 1000;
   const loadCpuSeconds = (treeCpuMs(pgPid) - loadCpu0) / 1000;
   const { rows: facts } = await client.query(
@@ -130,7 +135,7 @@ async function main(stops: Stops) {
             pg_table_size(c.oid) / 1048576.0 as table_mb, pg_indexes_size(c.oid) / 1048576.0 as index_mb
        from pg_class c
       where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p')
-        and c.relname in ('llm_traces', 'conversation_sessions', 'session_tag_counters', 'dashboard_rollup', 'dashboard_visitor_days', 'dashboard_visitors')
+        and c.relname in ('llm_traces', 'conversation_sessions', 'conversation_messages', 'session_tag_counters', 'dashboard_rollup', 'dashboard_visitor_days', 'dashboard_visitors')
       order by pg_total_relation_size(c.oid) desc`,
   );
   const perMillion = (mb: number) => fmt((mb * 1_000_000) / f.traces, 1);

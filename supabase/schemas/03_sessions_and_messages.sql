@@ -76,6 +76,7 @@ CREATE TABLE public.conversation_messages (
     voted_at timestamp with time zone,
     superseded_at timestamp with time zone,
     superseded_by uuid,
+    search_vector tsvector GENERATED ALWAYS AS (to_tsvector('english'::regconfig, content)) STORED,
     CONSTRAINT conversation_messages_content_check CHECK ((length(content) <= 100000)),
     CONSTRAINT conversation_messages_reply_is_agent CHECK (((reply_to IS NULL) OR (role = 'agent'::text))),
     CONSTRAINT conversation_messages_role_check CHECK ((role = ANY (ARRAY['user'::text, 'agent'::text, 'system'::text]))),
@@ -84,6 +85,12 @@ CREATE TABLE public.conversation_messages (
     CONSTRAINT conversation_messages_vote_check CHECK ((vote = ANY (ARRAY['up'::text, 'down'::text]))),
     CONSTRAINT conversation_messages_vote_on_agent CHECK (((vote IS NULL) OR (role = 'agent'::text)))
 );
+
+-- The explorer's search by what was said (docs/performance.md, "Content search"): words and phrases
+-- through the generated tsvector, fragments through trigrams of the content.
+CREATE INDEX conversation_messages_search ON public.conversation_messages USING gin (search_vector);
+
+CREATE INDEX conversation_messages_content_trgm ON public.conversation_messages USING gin (content extensions.gin_trgm_ops);
 
 ALTER TABLE public.conversation_messages ALTER COLUMN seq ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME public.conversation_messages_seq_seq

@@ -127,6 +127,11 @@ CREATE TABLE public.llm_observations (
     truncated boolean DEFAULT false NOT NULL,
     error text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    search_vector tsvector GENERATED ALWAYS AS (
+CASE
+    WHEN (kind = 'tool'::text) THEN (jsonb_to_tsvector('english'::regconfig, COALESCE(arguments, '{}'::jsonb), '["string"]'::jsonb) || jsonb_to_tsvector('english'::regconfig, COALESCE(result, '{}'::jsonb), '["string"]'::jsonb))
+    ELSE NULL::tsvector
+END) STORED,
     CONSTRAINT llm_observations_cached_input_tokens_check CHECK ((cached_input_tokens >= 0)),
     CONSTRAINT llm_observations_cost_usd_check CHECK ((cost_usd >= (0)::numeric)),
     CONSTRAINT llm_observations_duration_ms_check CHECK ((duration_ms >= 0)),
@@ -141,6 +146,9 @@ CREATE TABLE public.llm_observations (
     CONSTRAINT llm_observations_status_check CHECK ((status = ANY (ARRAY['ok'::text, 'error'::text]))),
     CONSTRAINT llm_observations_time_to_first_token_ms_check CHECK ((time_to_first_token_ms >= 0))
 );
+
+-- The explorer's search by what was said: the string values of a tool step's arguments and result.
+CREATE INDEX llm_observations_search ON public.llm_observations USING gin (search_vector) WHERE (kind = 'tool'::text);
 
 ALTER TABLE ONLY public.llm_observations
     ADD CONSTRAINT llm_observations_pkey PRIMARY KEY (id);
@@ -314,6 +322,71 @@ $$;
 revoke all on function private.search_query(text, text, text, text) from public, anon, authenticated;
 grant all on function private.search_query(text, text, text, text) to service_role;
 
+-- Whether the search box's text reads as a session tag (docs/architecture.md, "Search box"): letters,
+-- digits and underscores with a digit or an underscore in it, a piece of "chat_model_", or six hex
+-- digits (a tag's model part). Anything else is searched in what was said.
+create function private.search_is_tag(p_q text) returns boolean
+  language sql immutable
+  set search_path = ''
+as $$
+  select p_q ~ '^[A-Za-z0-9_]+$' and (p_q ~ '[0-9_]' or position(lower(p_q) in 'chat_model_') > 0 or p_q ~* '^[0-9a-f]{6}$')
+$$;
+
+revoke all on function private.search_is_tag(text) from public, anon, authenticated;
+grant all on function private.search_is_tag(text) to service_role;
+
+-- The traces whose conversation says $19 (a websearch tsquery: words, "phrases") or holds $2 (a
+-- fragment, trigram index): matching messages and tool steps first (GIN indexes), then their traces.
+create function private.search_content_match() returns text
+  language sql immutable
+  set search_path = ''
+as $$
+  select ' and t.id in (select o.trace_id from public.llm_observations o'
+      || ' where o.kind = ''tool'' and o.search_vector @@ $19'
+      || ' union select c.id from public.conversation_messages m join public.llm_traces c on c.session_id = m.session_id'
+      || ' where m.search_vector @@ $19 or m.content ilike $2)'
+$$;
+
+revoke all on function private.search_content_match() from public, anon, authenticated;
+grant all on function private.search_content_match() to service_role;
+
+-- A trace's first message (else tool step) that matches, with a snippet: the words between
+-- chr(2) and chr(3) (ts_headline), masked first when PII_MASKING masks outputs.
+create function private.search_match(p_trace jsonb, p_query tsquery, p_pattern text, p_mask boolean) returns jsonb
+  language sql stable
+  set search_path = ''
+as $$
+  select coalesce(
+    (select jsonb_build_object('kind', 'message', 'message_id', m.id, 'role', m.role,
+              'snippet', ts_headline('english', case when p_mask then private.mask_pii(left(m.content, 4000)) else left(m.content, 4000) end,
+                                     p_query, 'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=24, MinWords=12'))
+       from public.conversation_messages m
+      where m.session_id = (p_trace->>'session_id')::uuid and (m.search_vector @@ p_query or m.content ilike p_pattern)
+      order by m.seq limit 1),
+    (select jsonb_build_object('kind', 'tool', 'message_id', o.message_id, 'observation_id', o.id, 'role', 'tool', 'name', o.name,
+              'snippet', ts_headline('english', left(case when p_mask then private.mask_pii_jsonb(jsonb_build_object('arguments', o.arguments, 'result', o.result))
+                                                                      else jsonb_build_object('arguments', o.arguments, 'result', o.result) end::text, 4000),
+                                     p_query, 'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=24, MinWords=12'))
+       from public.llm_observations o
+      where o.trace_id = (p_trace->>'id')::uuid and o.kind = 'tool' and o.search_vector @@ p_query
+      order by o.started_at, o.position limit 1))
+$$;
+
+revoke all on function private.search_match(jsonb, tsquery, text, boolean) from public, anon, authenticated;
+grant all on function private.search_match(jsonb, tsquery, text, boolean) to service_role;
+
+-- The page's rows, each with its `match` (only the page's rows are read again: at most 200).
+create function private.search_matches(p_rows jsonb, p_query tsquery, p_pattern text, p_mask boolean) returns jsonb
+  language sql stable
+  set search_path = ''
+as $$
+  select coalesce(jsonb_agg(r.row || jsonb_build_object('match', private.search_match(r.row, p_query, p_pattern, p_mask)) order by r.n), '[]'::jsonb)
+    from jsonb_array_elements(p_rows) with ordinality r(row, n)
+$$;
+
+revoke all on function private.search_matches(jsonb, tsquery, text, boolean) from public, anon, authenticated;
+grant all on function private.search_matches(jsonb, tsquery, text, boolean) to service_role;
+
 create function public.search_traces(p_session_tag text default null, p_q text default null, p_agent text default null,
     p_model text default null, p_user_id text default null, p_feedback text default null, p_from timestamptz default null,
     p_to timestamptz default null, p_sort text default 'created_at', p_dir text default 'desc', p_after_value text default null,
@@ -331,13 +404,17 @@ declare
   v_match text := '';
   v_limit integer := least(greatest(coalesce(p_limit, 50), 1), 200);
   v_pattern text := '%' || replace(replace(replace(coalesce(p_q, ''), '\', '\\'), '%', '\%'), '_', '\_') || '%';
+  v_content boolean := p_q is not null and not private.search_is_tag(p_q);
   v_tags text[];
   v_source text := 'public.llm_traces t';
   v_rows jsonb;
   v_count integer;
   -- read once per call, not per row (a function with its own search_path is never inlined)
   v_mask boolean := private.masking_outputs();
+  v_query tsquery := case when p_q is not null then websearch_to_tsquery('english', p_q) end;
 begin
+  -- a fragment under three characters has no trigram: words only (never a scan of every message)
+  if v_content and length(p_q) < 3 then v_pattern := null; end if;
   k := private.search_keyset(v_sort, v_dir);
   v_where := private.search_where(p_agent is not null, p_model is not null, p_user_id is not null, p_feedback is not null,
     p_from is not null, p_to is not null, p_tool is not null, p_has_error, p_min_cost is not null, p_channel is not null);
@@ -346,9 +423,10 @@ begin
     v_where := v_where || format(' and (%s, t.id) %s (%s, $10)', k.keys, case when v_dir = 'desc' then '<' else '>' end, k.after);
   end if;
   if p_session_tag is not null then v_match := v_match || ' and t.session_tag = $1'; end if;
-  if p_q is not null then v_match := v_match || ' and t.session_tag ilike $2'; end if;
+  if v_content then v_match := v_match || private.search_content_match();
+  elsif p_q is not null then v_match := v_match || ' and t.session_tag ilike $2'; end if;
   -- a substring matching few distinct tags: each tag's newest traces, merged (only equality on the tag inside)
-  if p_q is not null and p_session_tag is null then
+  if p_q is not null and not v_content and p_session_tag is null then
     v_tags := private.search_tags(v_pattern);
     if v_tags is not null then
       v_match := '';
@@ -359,14 +437,16 @@ begin
   execute private.search_query(k.value, k.ord, v_where || v_match, v_source)
   into v_rows, v_count
   using p_session_tag, v_pattern, p_agent, p_model, p_user_id, p_feedback, p_from, p_to,
-        p_after_value, p_after_id, v_limit + 1, v_tags, p_tool, p_min_cost, p_channel, v_mask, p_score, p_score_value;
+        p_after_value, p_after_id, v_limit + 1, v_tags, p_tool, p_min_cost, p_channel, v_mask, p_score, p_score_value, v_query;
   -- one row more than asked tells whether another page exists
-  return jsonb_build_object('traces', case when v_count > v_limit then v_rows - v_limit else v_rows end, 'has_more', v_count > v_limit);
+  if v_count > v_limit then v_rows := v_rows - v_limit; end if;
+  if v_content then v_rows := private.search_matches(v_rows, v_query, v_pattern, v_mask); end if;
+  return jsonb_build_object('traces', v_rows, 'has_more', v_count > v_limit);
 end
 $$;
 
 comment on function public.search_traces(text, text, text, text, text, text, timestamptz, timestamptz, text, text, text, uuid, integer, text, boolean, numeric, text, text, text, numeric) is
-  'The explorer''s page of traces: filters (tag, agent, model, visitor, feedback, time, tool, errors, cost, channel, a trace-level score), keyset paging.';
+  'The explorer''s page of traces: filters (tag, agent, model, visitor, feedback, time, tool, errors, cost, channel, a trace-level score), keyset paging; p_q is a tag substring when it reads as a tag, else words, phrases or a fragment of the conversation (each row then with its `match`).';
 
 revoke all on function public.search_traces(text, text, text, text, text, text, timestamptz, timestamptz, text, text, text, uuid, integer, text, boolean, numeric, text, text, text, numeric) from public, anon, authenticated;
 grant all on function public.search_traces(text, text, text, text, text, text, timestamptz, timestamptz, text, text, text, uuid, integer, text, boolean, numeric, text, text, text, numeric) to service_role;

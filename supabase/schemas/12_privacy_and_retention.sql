@@ -766,7 +766,7 @@ as $$
              order by s.started_at, s.id)
         from public.conversation_sessions s where s.user_id = p_user_id), '[]'::jsonb),
     'messages', coalesce((
-      select jsonb_agg(to_jsonb(m) || jsonb_build_object(
+      select jsonb_agg((to_jsonb(m) - 'search_vector') || jsonb_build_object(
                'content', case when p_mask then private.mask_pii(m.content) else m.content end,
                'metadata', case when p_mask then private.mask_pii_jsonb(m.metadata) else m.metadata end)
              order by m.seq)
@@ -786,7 +786,7 @@ as $$
         from public.llm_traces t
        where t.user_id = p_user_id and (t.feedback <> 'pending' or t.votes_up > 0 or t.votes_down > 0)), '[]'::jsonb),
     'observations', coalesce((
-      select jsonb_agg(to_jsonb(o) || jsonb_build_object(
+      select jsonb_agg((to_jsonb(o) - 'search_vector') || jsonb_build_object(
                'arguments', case when p_mask then private.mask_pii_jsonb(o.arguments) else o.arguments end,
                'result', case when p_mask then private.mask_pii_jsonb(o.result) else o.result end,
                'error', case when p_mask then private.mask_pii(o.error) else o.error end)

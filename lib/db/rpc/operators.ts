@@ -63,6 +63,12 @@ export const traceDetailSchema = z.object({
 /** A trace-level score as a search row lists it (the CSV's scores). */
 const traceScoreSchema = z.object({ name: z.string(), source: z.string(), author: z.string(), value: z.union([z.boolean(), z.string(), z.number()]) });
 
+/** The message (or tool step) a content search found in a trace: its snippet has the words between \u0002 and \u0003. */
+export const searchMatchSchema = z.object({
+  kind: z.enum(["message", "tool"]), message_id: uuid.nullable(), observation_id: uuid.optional(), role: z.string(),
+  name: z.string().optional(), snippet: z.string(),
+});
+
 const range = { p_from: opt(z.string()), p_to: opt(z.string()) };
 
 export const operatorFunctions = {
@@ -74,7 +80,7 @@ export const operatorFunctions = {
       p_channel: opt(z.string()), p_score: opt(z.string()), p_score_op: opt(z.enum(["lt", "lte", "eq", "gte", "gt"])),
       p_score_value: opt(z.number()),
     }),
-    result: z.object({ traces: z.array(traceRowSchema.extend({ sort_value: z.string(), scores: z.array(traceScoreSchema) })), has_more: z.boolean() }),
+    result: z.object({ traces: z.array(traceRowSchema.extend({ sort_value: z.string(), scores: z.array(traceScoreSchema), match: searchMatchSchema.nullish() })), has_more: z.boolean() }),
   },
   trace_detail: { args: z.object({ p_trace_id: uuid }), result: traceDetailSchema },
   set_trace_feedback: {

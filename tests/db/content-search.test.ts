@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { backends, type TestDatabase } from "../support/databases";
+import { readsAsTag } from "../../lib/traces/search-mode";
+import { begin, finish, step, visitor } from "./turn-helpers";
+
+// The explorer's search by what was said (search_traces with a q that does not read as a tag):
+// messages and tool steps through their generated tsvector (GIN), fragments through trigrams; a
+// snippet with the words marked; masked like every explorer output; retention's removed rows not found.
+
+const START = "\u0002";
+const STOP = "\u0003";
+
+describe.each(backends)("content search on $name", ({ open }) => {
+  let t: TestDatabase;
+  const ids: Record<string, { trace: string; session: string; message: string }> = {};
+  async function chat(words: string, tool?: Record<string, unknown>) {
+    const asked = await begin(t.db, visitor(), { p_message: words });
+    const steps = tool ? [step("generation"), step("tool", { name: "lookup", arguments: tool, result: { ok: true } })] : [step("generation")];
+    await finish(t.db, asked.user_message.id, { p_content: "Let me check that for you.", p_observations: steps });
+    return { trace: asked.session.trace_id as string, session: asked.session.id as string, message: asked.user_message.id as string };
+  }
+  beforeAll(async () => {
+    t = await open();
+    ids.tent = await chat("I want a refund for my tent");
+    ids.removed = await chat("Please refund my old stove");
+    ids.other = await chat("Which lantern is brightest?");
+    ids.tool = await chat("Where is my parcel?", { query: "parcel tracking zebracode" });
+    ids.pii = await chat("refund to ana.lopez@example.com please");
+    // retention removes the old conversation's rows (its trace stays, marked)
+    await t.sql("update conversation_messages set created_at = now() - interval '60 days' where session_id = $1", [ids.removed.session]);
+    await t.sql("update llm_observations set created_at = now() - interval '60 days', started_at = started_at - interval '60 days', ended_at = ended_at - interval '60 days' where session_id = $1", [ids.removed.session]);
+    await t.db.rpc("configure_retention", { p_days: 30 });
+    for (let i = 0; i < 10 && (await t.db.rpc("apply_retention", {})).more; i++);
+    await t.db.rpc("configure_retention", { p_days: null });
+  });
+  afterAll(async () => {
+    await t?.db.rpc("configure_privacy", { p_pii_masking: "off" });
+    await t?.close();
+  });
+
+  const found = async (q: string, extra: Record<string, unknown> = {}) => (await t.db.rpc("search_traces", { p_q: q, p_limit: 200, ...extra })).traces;
+
+  it("finds a visitor's words, with the message and the words marked, and not a conversation retention removed", async () => {
+    const rows = await found("refund");
+    const ours = rows.filter((r) => [ids.tent.trace, ids.removed.trace].includes(r.id));
+    expect(ours.map((r) => r.id)).toEqual([ids.tent.trace]);
+    expect(ours[0].match).toMatchObject({ kind: "message", message_id: ids.tent.message, role: "user" });
+    expect(ours[0].match?.snippet).toBe(`I want a ${START}refund${STOP} for my tent`);
+    expect(rows.some((r) => r.id === ids.other.trace)).toBe(false);
+  });
+
+  it("finds phrases, stems and fragments, and tool arguments", async () => {
+    expect((await found('"refund for my tent"')).map((r) => r.id)).toContain(ids.tent.trace);
+    expect((await found('"tent for refund"')).map((r) => r.id)).not.toContain(ids.tent.trace);
+    expect((await found("refunds")).map((r) => r.id)).toContain(ids.tent.trace);
+    expect((await found("lante")).map((r) => r.id)).toEqual(expect.arrayContaining([ids.other.trace]));
+    const tool = (await found("zebracode")).find((r) => r.id === ids.tool.trace);
+    expect(tool?.match).toMatchObject({ kind: "tool", name: "lookup" });
+    expect(tool?.match?.snippet).toContain(`${START}zebracode${STOP}`);
+  });
+
+  it("keeps a q that reads as a tag a tag search (no match attached)", async () => {
+    const [{ session_tag: tag }] = await t.sql<{ session_tag: string }>("select session_tag from llm_traces where id = $1", [ids.tent.trace]);
+    const rows = await found(tag);
+    // tags repeat across visitors by design: every visitor's first chat has this one
+    expect(rows.map((r) => r.id)).toContain(ids.tent.trace);
+    expect(rows.every((r) => r.session_tag === tag && r.match == null)).toBe(true);
+  });
+
+  it("reads the search box the same way in SQL and in the app, and never scans for a fragment under three characters", async () => {
+    for (const q of ["refund", "chat_model_3f2a9c_015", "3f2a9c", "abcdef", "_01", "chat", "model", "tent 2", "I want a refund", "<script>", "%"]) {
+      const [{ tag }] = await t.sql<{ tag: boolean }>("select private.search_is_tag($1) as tag", [q]);
+      expect([q, tag]).toEqual([q, readsAsTag(q)]);
+    }
+    expect(readsAsTag("refund")).toBe(false);
+    expect(readsAsTag("abcdef")).toBe(true);
+    expect((await found("te")).map((r) => r.id)).not.toContain(ids.tent.trace);
+  });
+
+  it("pages a content search by keyset", async () => {
+    const first = await t.db.rpc("search_traces", { p_q: "refund", p_limit: 1 });
+    expect(first.has_more).toBe(true);
+    const last = first.traces[0];
+    const next = await t.db.rpc("search_traces", { p_q: "refund", p_limit: 1, p_after_value: last.sort_value, p_after_id: last.id });
+    expect(next.traces[0].id).not.toBe(last.id);
+  });
+
+  it("masks the snippet when PII_MASKING masks outputs", async () => {
+    await t.db.rpc("configure_privacy", { p_pii_masking: "export" });
+    const row = (await found("refund")).find((r) => r.id === ids.pii.trace);
+    expect(row?.match?.snippet).not.toContain("ana.lopez@example.com");
+    expect(row?.match?.snippet).toContain("[email]");
+    await t.db.rpc("configure_privacy", { p_pii_masking: "off" });
+    expect((await found("refund")).find((r) => r.id === ids.pii.trace)?.match?.snippet).toContain("ana.lopez@example.com");
+  });
+});
