@@ -1,5 +1,6 @@
 import { database } from "./db";
 import { toAppError } from "./db/errors";
+import { queueStatus } from "./queue/status";
 import { outboxStatus } from "./telemetry/outbox-status";
 
 // GET /api/health: the backend, the applied migration version, and whether the database answers.
@@ -9,9 +10,11 @@ export async function health(): Promise<{ status: number; body: Record<string, u
     const r = await db.rpc("app_health");
     // the OTLP outbox (docs/privacy.md): depth, rows being retried, age of the oldest, rows dropped at the cap
     const outbox = await outboxStatus(db).catch(() => null);
+    // every queue (docs/architecture.md, "Queues"): open rows, retrying, dead letters per queue
+    const queues = await queueStatus(db);
     return {
       status: 200,
-      body: { ok: true, database: { backend: db.backend, up: true, migrationVersion: r.migration_version }, telemetry: { outbox } },
+      body: { ok: true, database: { backend: db.backend, up: true, migrationVersion: r.migration_version }, telemetry: { outbox }, queues },
     };
   } catch (error) {
     const e = toAppError(error);

@@ -147,6 +147,8 @@ export type Database = {
       audio_deletions: {
         Row: {
           attempts: number
+          claimed_until: string | null
+          dead_at: string | null
           last_error: string | null
           name: string
           next_attempt_at: string
@@ -154,6 +156,8 @@ export type Database = {
         }
         Insert: {
           attempts?: number
+          claimed_until?: string | null
+          dead_at?: string | null
           last_error?: string | null
           name: string
           next_attempt_at?: string
@@ -161,6 +165,8 @@ export type Database = {
         }
         Update: {
           attempts?: number
+          claimed_until?: string | null
+          dead_at?: string | null
           last_error?: string | null
           name?: string
           next_attempt_at?: string
@@ -813,6 +819,7 @@ export type Database = {
           attempts: number
           claimed_until: string | null
           created_at: string
+          dead_at: string | null
           dedupe_key: string
           id: number
           kind: string
@@ -826,6 +833,7 @@ export type Database = {
           attempts?: number
           claimed_until?: string | null
           created_at?: string
+          dead_at?: string | null
           dedupe_key: string
           id?: never
           kind: string
@@ -839,6 +847,7 @@ export type Database = {
           attempts?: number
           claimed_until?: string | null
           created_at?: string
+          dead_at?: string | null
           dedupe_key?: string
           id?: never
           kind?: string
@@ -1067,10 +1076,12 @@ export type Database = {
           attempts: number
           claimed_until: string | null
           created_at: string
+          dead_at: string | null
           last_error: string | null
           message: Json
           next_attempt_at: string
           processed_at: string | null
+          seq: number
           wa_id: string
           wa_message_id: string
         }
@@ -1078,10 +1089,12 @@ export type Database = {
           attempts?: number
           claimed_until?: string | null
           created_at?: string
+          dead_at?: string | null
           last_error?: string | null
           message: Json
           next_attempt_at?: string
           processed_at?: string | null
+          seq?: never
           wa_id: string
           wa_message_id: string
         }
@@ -1089,10 +1102,12 @@ export type Database = {
           attempts?: number
           claimed_until?: string | null
           created_at?: string
+          dead_at?: string | null
           last_error?: string | null
           message?: Json
           next_attempt_at?: string
           processed_at?: string | null
+          seq?: never
           wa_id?: string
           wa_message_id?: string
         }
@@ -1103,6 +1118,7 @@ export type Database = {
           attempts: number
           claimed_until: string | null
           created_at: string
+          dead_at: string | null
           dedupe_key: string
           id: number
           last_error: string | null
@@ -1117,6 +1133,7 @@ export type Database = {
           attempts?: number
           claimed_until?: string | null
           created_at?: string
+          dead_at?: string | null
           dedupe_key: string
           id?: never
           last_error?: string | null
@@ -1131,6 +1148,7 @@ export type Database = {
           attempts?: number
           claimed_until?: string | null
           created_at?: string
+          dead_at?: string | null
           dedupe_key?: string
           id?: never
           last_error?: string | null
@@ -1156,10 +1174,6 @@ export type Database = {
       [_ in never]: never
     }
     Functions: {
-      ack_otlp_outbox: {
-        Args: { p_ids: Json }
-        Returns: Json
-      }
       agents_bump_version: {
         Args: Record<PropertyKey, never>
         Returns: unknown
@@ -1215,22 +1229,6 @@ export type Database = {
       }
       catalog_products: {
         Args: Record<PropertyKey, never>
-        Returns: Json
-      }
-      claim_audio_deletions: {
-        Args: { p_limit?: number; p_lease_seconds?: number }
-        Returns: Json
-      }
-      claim_otlp_outbox: {
-        Args: { p_limit?: number; p_lease_seconds?: number }
-        Returns: Json
-      }
-      claim_whatsapp_inbox: {
-        Args: { p_limit?: number; p_lease_seconds?: number; p_ids?: Json }
-        Returns: Json
-      }
-      claim_whatsapp_outbox: {
-        Args: { p_limit?: number; p_lease_seconds?: number }
         Returns: Json
       }
       close_idle_sessions: {
@@ -1545,6 +1543,36 @@ export type Database = {
         Args: { p_skus: Json }
         Returns: Json
       }
+      queue_claim: {
+        Args: {
+          p_queue: string
+          p_limit?: number
+          p_lease_seconds?: number
+          p_ids?: Json
+        }
+        Returns: Json
+      }
+      queue_complete: {
+        Args: { p_queue: string; p_ids: Json }
+        Returns: Json
+      }
+      queue_fail: {
+        Args: {
+          p_queue: string
+          p_ids: Json
+          p_error: string
+          p_permanent?: boolean
+          p_retry_after_seconds?: number
+          p_base_ms?: number
+          p_max_ms?: number
+          p_max_attempts?: number
+        }
+        Returns: Json
+      }
+      queue_status: {
+        Args: Record<PropertyKey, never>
+        Returns: Json
+      }
       rate_limit_retry_after: {
         Args: Record<PropertyKey, never>
         Returns: number
@@ -1579,15 +1607,6 @@ export type Database = {
           p_client_message_id: string
           p_audio_url: string
           p_transcript: string
-        }
-        Returns: Json
-      }
-      retry_otlp_outbox: {
-        Args: {
-          p_ids: Json
-          p_error?: string
-          p_base_ms?: number
-          p_max_ms?: number
         }
         Returns: Json
       }
@@ -1661,28 +1680,6 @@ export type Database = {
       }
       set_trace_feedback: {
         Args: { p_trace_id: string; p_rating: string; p_comment?: string }
-        Returns: Json
-      }
-      settle_audio_deletions: {
-        Args: { p_deleted: Json; p_failed?: Json; p_error?: string }
-        Returns: Json
-      }
-      settle_whatsapp_inbox: {
-        Args: {
-          p_id: string
-          p_error?: string
-          p_base_ms?: number
-          p_max_ms?: number
-        }
-        Returns: Json
-      }
-      settle_whatsapp_outbox: {
-        Args: {
-          p_id: number
-          p_error?: string
-          p_base_ms?: number
-          p_max_ms?: number
-        }
         Returns: Json
       }
       start_session: {

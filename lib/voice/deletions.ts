@@ -1,54 +1,32 @@
+import { z } from "zod";
 import type { Database } from "../db/types";
-import { log } from "../log";
+import { createQueueWorker, failure, oneByOne, pollQueue, type QueueWorker } from "../queue/poller";
 import { voiceConfig } from "./config";
 import { audioStore, type AudioStore } from "./store";
 
 // Audio files leave with the rows that name them (docs/channels.md, "Erasure and audio files"):
 // deleting a message with an audio_url queues the file's name in audio_deletions in the same
-// transaction; here the files are removed from the store and only then their names from the
-// queue, so a crash in between leaves the name queued and the next pass deletes the file.
+// transaction; here, on the one queue poller (lib/queue), the files are removed from the store and
+// only then their names from the queue, so a crash in between leaves the name queued (leased) and
+// the next pass after the lease deletes the file.
 
-const leaseSeconds = 300;
 const sweepMs = 60_000;
+const rowSchema = z.object({ id: z.string(), attempts: z.number() });
+
+function audioWorker(db: Database, store: AudioStore, batch: number): QueueWorker {
+  return createQueueWorker(db, {
+    queue: "audio_deletions", row: rowSchema, batch, leaseSeconds: 300,
+    backoff: { baseMs: 10_000, maxMs: 3_600_000 },
+    work: oneByOne(async (row: z.infer<typeof rowSchema>) => store.delete(row.id), (error) => failure(error)),
+  });
+}
 
 /** Deletes the queued files that are due; returns how many names left the queue. */
 export async function deleteQueuedAudio(db: Database, store: AudioStore = audioStore(voiceConfig()), limit = 100): Promise<number> {
-  let deleted = 0;
-  for (;;) {
-    const names = await db.rpc("claim_audio_deletions", { p_limit: limit, p_lease_seconds: leaseSeconds });
-    if (names.length === 0) return deleted;
-    const gone: string[] = [];
-    const failed: string[] = [];
-    let error: string | null = null;
-    for (const name of names) {
-      try {
-        await store.delete(name);
-        gone.push(name);
-      } catch (e) {
-        failed.push(name);
-        error = String((e as Error)?.message ?? e);
-      }
-    }
-    const r = await db.rpc("settle_audio_deletions", { p_deleted: gone, p_failed: failed, p_error: error });
-    deleted += r.deleted;
-    if (failed.length > 0) {
-      // the failed names wait for their lease to end
-      log("voice.audio_delete_failed", { failed: failed.length, error }, "warn");
-      return deleted;
-    }
-    if (names.length < limit) return deleted;
-  }
+  return (await audioWorker(db, store, limit).run()).done;
 }
-
-const key = Symbol.for("threadline.audio-deletions");
-type Holder = { [key]?: NodeJS.Timeout };
 
 /** One unref'd timer per process (lib/startup.ts) for what an erasure's own pass left behind. */
 export function startAudioDeletions(db: Database): void {
-  const holder = globalThis as Holder;
-  if (holder[key]) return;
-  holder[key] = setInterval(() => {
-    deleteQueuedAudio(db).catch((error) => log("voice.audio_delete_failed", { error: String((error as Error)?.message ?? error) }, "warn"));
-  }, sweepMs);
-  holder[key].unref();
+  pollQueue(audioWorker(db, audioStore(voiceConfig()), 100), "audio_deletions", sweepMs);
 }
