@@ -93,6 +93,11 @@ describe.each(backends)("operator sessions and throttling on $name", ({ open }) 
     expect(await t.db.rpc("count_new_visitor", { p_client_ip: ip, p_limit: 0 })).toMatchObject({ limited: false });
     const [bucket] = await t.sql<Pick<Tables<"rate_limit_buckets">, "hits">>("select hits from rate_limit_buckets where bucket = $1", [`visitors:${ip}`]);
     expect(bucket.hits).toBe(4);
+    // an unknown address is not counted: one shared bucket would limit every such visitor together
+    for (let i = 0; i < 2; i++) {
+      expect(await t.sql("select public.count_new_visitor(null, 1) as r")).toEqual([{ r: { limited: false, retry_after: 0 } }]);
+    }
+    expect(await t.sql("select 1 from rate_limit_buckets where bucket = 'visitors:'")).toEqual([]);
     // one counter: the public copy is gone
     expect(await t.sql("select 1 from pg_proc where proname = 'hit_rate_limit' and pronamespace = 'public'::regnamespace")).toEqual([]);
   });

@@ -1,0 +1,704 @@
+-- Conversation sessions and their messages (one user tag per session, one reply per question),
+-- session events, flow states and the session lifecycle (start, close, idle close), and the JSON
+-- shapes the widget reads.
+
+-- Function bodies are checked when they first run, not here (as in any pg_dump): a function may
+-- read a table declared in a later file. Every name is schema-qualified.
+set check_function_bodies = off;
+
+-- Conversation sessions: at most one active per (user_id, channel).
+CREATE TABLE public.conversation_sessions (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    user_id text NOT NULL,
+    channel text DEFAULT 'web'::text NOT NULL,
+    agent_type text NOT NULL,
+    model_id uuid NOT NULL,
+    session_tag text NOT NULL,
+    is_active boolean DEFAULT true NOT NULL,
+    started_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_activity_at timestamp with time zone DEFAULT now() NOT NULL,
+    ended_at timestamp with time zone,
+    end_reason text,
+    duration_seconds integer,
+    tracking_enabled boolean DEFAULT true NOT NULL,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    agent_version integer,
+    CONSTRAINT conversation_sessions_active_not_ended CHECK ((is_active = (ended_at IS NULL))),
+    CONSTRAINT conversation_sessions_agent_type_check CHECK ((agent_type ~ '^[a-z][a-z0-9_]{0,63}$'::text)),
+    CONSTRAINT conversation_sessions_channel_check CHECK ((channel ~ '^[a-z][a-z0-9_]{0,31}$'::text)),
+    CONSTRAINT conversation_sessions_duration_seconds_check CHECK ((duration_seconds >= 0)),
+    CONSTRAINT conversation_sessions_end_reason_check CHECK ((end_reason = ANY (ARRAY['user'::text, 'agent_switch'::text, 'idle'::text, 'new_chat'::text, 'superseded'::text]))),
+    CONSTRAINT conversation_sessions_ended_has_duration CHECK ((is_active OR (duration_seconds IS NOT NULL))),
+    CONSTRAINT conversation_sessions_user_id_check CHECK (((length(user_id) >= 1) AND (length(user_id) <= 128)))
+);
+
+ALTER TABLE ONLY public.conversation_sessions
+    ADD CONSTRAINT conversation_sessions_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.conversation_sessions
+    ADD CONSTRAINT conversation_sessions_user_tag UNIQUE (user_id, session_tag);
+
+CREATE UNIQUE INDEX conversation_sessions_one_active ON public.conversation_sessions USING btree (user_id, channel) WHERE is_active;
+
+CREATE INDEX conversation_sessions_user_started ON public.conversation_sessions USING btree (user_id, started_at DESC);
+
+ALTER TABLE ONLY public.conversation_sessions
+    ADD CONSTRAINT conversation_sessions_model_id_fkey FOREIGN KEY (model_id) REFERENCES public.llm_models(id) ON DELETE CASCADE;
+
+ALTER TABLE public.conversation_sessions ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY "users read their own sessions" ON public.conversation_sessions FOR SELECT TO authenticated USING ((user_id = (( SELECT auth.uid() AS uid))::text));
+
+GRANT SELECT ON TABLE public.conversation_sessions TO anon;
+GRANT SELECT ON TABLE public.conversation_sessions TO authenticated;
+GRANT ALL ON TABLE public.conversation_sessions TO service_role;
+
+CREATE TRIGGER conversation_sessions_pin_agent_version BEFORE INSERT ON public.conversation_sessions FOR EACH ROW EXECUTE FUNCTION public.pin_agent_version();
+
+-- Messages of a session, in `seq` order; written exactly once per client_message_id.
+CREATE TABLE public.conversation_messages (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    seq bigint NOT NULL,
+    session_id uuid NOT NULL,
+    user_id text NOT NULL,
+    role text NOT NULL,
+    content text NOT NULL,
+    audio_url text,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    client_message_id uuid,
+    reply_to uuid,
+    is_partial boolean DEFAULT false NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    vote text,
+    voted_at timestamp with time zone,
+    superseded_at timestamp with time zone,
+    superseded_by uuid,
+    CONSTRAINT conversation_messages_content_check CHECK ((length(content) <= 100000)),
+    CONSTRAINT conversation_messages_reply_is_agent CHECK (((reply_to IS NULL) OR (role = 'agent'::text))),
+    CONSTRAINT conversation_messages_role_check CHECK ((role = ANY (ARRAY['user'::text, 'agent'::text, 'system'::text]))),
+    CONSTRAINT conversation_messages_superseded_by_needs_at CHECK (((superseded_by IS NULL) OR (superseded_at IS NOT NULL))),
+    CONSTRAINT conversation_messages_superseded_is_reply CHECK (((superseded_at IS NULL) OR ((role = 'agent'::text) AND (reply_to IS NOT NULL)))),
+    CONSTRAINT conversation_messages_vote_check CHECK ((vote = ANY (ARRAY['up'::text, 'down'::text]))),
+    CONSTRAINT conversation_messages_vote_on_agent CHECK (((vote IS NULL) OR (role = 'agent'::text)))
+);
+
+ALTER TABLE public.conversation_messages ALTER COLUMN seq ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.conversation_messages_seq_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+ALTER TABLE ONLY public.conversation_messages
+    ADD CONSTRAINT conversation_messages_client_id_per_session UNIQUE (session_id, client_message_id);
+
+ALTER TABLE ONLY public.conversation_messages
+    ADD CONSTRAINT conversation_messages_pkey PRIMARY KEY (id);
+
+CREATE INDEX conversation_messages_audio_url ON public.conversation_messages USING btree (audio_url) WHERE (audio_url IS NOT NULL);
+
+CREATE UNIQUE INDEX conversation_messages_client_id_per_user ON public.conversation_messages USING btree (user_id, client_message_id) WHERE (client_message_id IS NOT NULL);
+
+CREATE INDEX conversation_messages_created ON public.conversation_messages USING brin (created_at);
+
+CREATE UNIQUE INDEX conversation_messages_one_reply ON public.conversation_messages USING btree (reply_to) WHERE ((reply_to IS NOT NULL) AND (superseded_at IS NULL));
+
+CREATE INDEX conversation_messages_reply_to ON public.conversation_messages USING btree (reply_to) WHERE (reply_to IS NOT NULL);
+
+CREATE UNIQUE INDEX conversation_messages_seq ON public.conversation_messages USING btree (seq);
+
+CREATE INDEX conversation_messages_session_seq ON public.conversation_messages USING btree (session_id, seq);
+
+CREATE INDEX conversation_messages_superseded_by ON public.conversation_messages USING btree (superseded_by) WHERE (superseded_by IS NOT NULL);
+
+CREATE INDEX conversation_messages_superseded_open ON public.conversation_messages USING btree (reply_to) WHERE ((superseded_at IS NOT NULL) AND (superseded_by IS NULL));
+
+ALTER TABLE ONLY public.conversation_messages
+    ADD CONSTRAINT conversation_messages_reply_to_fkey FOREIGN KEY (reply_to) REFERENCES public.conversation_messages(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.conversation_messages
+    ADD CONSTRAINT conversation_messages_session_id_fkey FOREIGN KEY (session_id) REFERENCES public.conversation_sessions(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.conversation_messages
+    ADD CONSTRAINT conversation_messages_superseded_by_fkey FOREIGN KEY (superseded_by) REFERENCES public.conversation_messages(id) ON DELETE SET NULL;
+
+ALTER TABLE public.conversation_messages ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY "users read their own messages" ON public.conversation_messages FOR SELECT TO authenticated USING ((user_id = (( SELECT auth.uid() AS uid))::text));
+
+GRANT SELECT ON TABLE public.conversation_messages TO anon;
+GRANT SELECT ON TABLE public.conversation_messages TO authenticated;
+GRANT ALL ON TABLE public.conversation_messages TO service_role;
+
+GRANT SELECT,USAGE ON SEQUENCE public.conversation_messages_seq_seq TO service_role;
+
+-- Multi-step flow state, per (session, flow).
+CREATE TABLE public.flow_states (
+    session_id uuid NOT NULL,
+    flow text NOT NULL,
+    state jsonb NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT flow_states_flow_check CHECK ((flow ~ '^[a-z][a-z0-9_]{0,63}$'::text))
+);
+
+ALTER TABLE ONLY public.flow_states
+    ADD CONSTRAINT flow_states_pkey PRIMARY KEY (session_id, flow);
+
+ALTER TABLE ONLY public.flow_states
+    ADD CONSTRAINT flow_states_session_id_fkey FOREIGN KEY (session_id) REFERENCES public.conversation_sessions(id) ON DELETE CASCADE;
+
+ALTER TABLE public.flow_states ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY "users read their own flow state" ON public.flow_states FOR SELECT TO authenticated USING ((EXISTS ( SELECT 1
+   FROM public.conversation_sessions s
+  WHERE ((s.id = flow_states.session_id) AND (s.user_id = (( SELECT auth.uid() AS uid))::text)))));
+
+GRANT SELECT ON TABLE public.flow_states TO anon;
+GRANT SELECT ON TABLE public.flow_states TO authenticated;
+GRANT ALL ON TABLE public.flow_states TO service_role;
+
+-- Why each session exists: one row per lifecycle decision, written with it.
+CREATE TABLE public.session_events (
+    id bigint NOT NULL,
+    session_id uuid NOT NULL,
+    previous_session_id uuid,
+    user_id text NOT NULL,
+    event text NOT NULL,
+    reason text,
+    request_id text,
+    detail jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT session_events_event_check CHECK ((event = ANY (ARRAY['started'::text, 'switched'::text, 'ended'::text, 'expired'::text]))),
+    CONSTRAINT session_events_reason_check CHECK ((reason = ANY (ARRAY['first_message'::text, 'agent_switch'::text, 'expired_previous'::text, 'ended_previous'::text, 'new_chat'::text, 'user'::text, 'idle'::text, 'superseded'::text]))),
+    CONSTRAINT session_events_request_id_check CHECK ((length(request_id) <= 200))
+);
+
+ALTER TABLE public.session_events ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.session_events_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+ALTER TABLE ONLY public.session_events
+    ADD CONSTRAINT session_events_pkey PRIMARY KEY (id);
+
+CREATE INDEX session_events_session ON public.session_events USING btree (session_id, id);
+
+ALTER TABLE ONLY public.session_events
+    ADD CONSTRAINT session_events_previous_session_id_fkey FOREIGN KEY (previous_session_id) REFERENCES public.conversation_sessions(id) ON DELETE SET NULL;
+
+ALTER TABLE ONLY public.session_events
+    ADD CONSTRAINT session_events_session_id_fkey FOREIGN KEY (session_id) REFERENCES public.conversation_sessions(id) ON DELETE CASCADE;
+
+ALTER TABLE public.session_events ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY "users read their own session events" ON public.session_events FOR SELECT TO authenticated USING ((user_id = (( SELECT auth.uid() AS uid))::text));
+
+GRANT SELECT ON TABLE public.session_events TO anon;
+GRANT SELECT ON TABLE public.session_events TO authenticated;
+GRANT ALL ON TABLE public.session_events TO service_role;
+
+GRANT SELECT,USAGE ON SEQUENCE public.session_events_id_seq TO service_role;
+
+-- Per-(user, model) session tag counters (T3).
+CREATE TABLE public.session_tag_counters (
+    user_id text NOT NULL,
+    model_id uuid NOT NULL,
+    last_value integer NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT session_tag_counters_last_value_check CHECK ((last_value >= 1))
+);
+
+ALTER TABLE ONLY public.session_tag_counters
+    ADD CONSTRAINT session_tag_counters_pkey PRIMARY KEY (user_id, model_id);
+
+CREATE INDEX session_tag_counters_model_last ON public.session_tag_counters USING btree (model_id, last_value DESC);
+
+ALTER TABLE ONLY public.session_tag_counters
+    ADD CONSTRAINT session_tag_counters_model_id_fkey FOREIGN KEY (model_id) REFERENCES public.llm_models(id) ON DELETE CASCADE;
+
+ALTER TABLE public.session_tag_counters ENABLE ROW LEVEL SECURITY;
+
+GRANT ALL ON TABLE public.session_tag_counters TO service_role;
+
+-- The most text of the conversation a turn's model context carries (session_context).
+CREATE FUNCTION private.history_chars() RETURNS integer
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+begin
+  -- about 6,000 tokens of conversation (~4 characters per token)
+  return 24000;
+end
+$$;
+
+REVOKE ALL ON FUNCTION private.history_chars() FROM PUBLIC;
+GRANT ALL ON FUNCTION private.history_chars() TO service_role;
+
+-- Continue the session, or start a new one and say why (R1, R4, R6). A new session uses the
+-- agent's own model when it names one, else the requested model.
+CREATE FUNCTION private.open_session(p_user_id text, p_session public.conversation_sessions, p_agent text, p_channel text, p_model_id uuid, p_tracking boolean, p_idle_minutes integer, p_request_id text, OUT session_id uuid, OUT reason text, OUT previous_session_id uuid) RETURNS record
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+#variable_conflict use_column
+declare
+  v_model_id uuid;
+begin
+  if p_session.id is null then
+    reason := case when exists (select 1 from public.conversation_sessions s where s.user_id = p_user_id)
+                   then 'new_chat' else 'first_message' end;
+  elsif not p_session.is_active then
+    reason := case when p_session.end_reason = 'idle' then 'expired_previous' else 'ended_previous' end;
+  elsif p_session.last_activity_at < now() - make_interval(mins => p_idle_minutes) then
+    perform public.close_session(p_session.id, 'idle', 'expired', p_request_id);
+    reason := 'expired_previous';
+  elsif p_agent <> p_session.agent_type then
+    perform public.close_session(p_session.id, 'agent_switch', 'ended', p_request_id);
+    reason := 'agent_switch';
+  end if;
+
+  if reason is null then
+    update public.conversation_sessions s set last_activity_at = now() where s.id = p_session.id;
+    session_id := p_session.id;
+    return;
+  end if;
+  previous_session_id := p_session.id;
+  select m.id into v_model_id from public.agents a join public.llm_models m on m.key = a.model_key where a.key = p_agent;
+  session_id := public.start_session(p_user_id, coalesce(p_session.channel, p_channel), p_agent,
+                                     coalesce(v_model_id, p_model_id), coalesce(p_tracking, true), reason,
+                                     previous_session_id, p_request_id);
+end
+$$;
+
+REVOKE ALL ON FUNCTION private.open_session(p_user_id text, p_session public.conversation_sessions, p_agent text, p_channel text, p_model_id uuid, p_tracking boolean, p_idle_minutes integer, p_request_id text, OUT session_id uuid, OUT reason text, OUT previous_session_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.open_session(p_user_id text, p_session public.conversation_sessions, p_agent text, p_channel text, p_model_id uuid, p_tracking boolean, p_idle_minutes integer, p_request_id text, OUT session_id uuid, OUT reason text, OUT previous_session_id uuid) TO service_role;
+
+-- The session a turn runs in: the one the visitor names (404 unless theirs), or their active one.
+-- A button pressed in an ended session runs in the visitor's active session of that channel, so an
+-- old button never ends the session the visitor is using.
+CREATE FUNCTION private.resolve_session(p_user_id text, p_session_id uuid, p_channel text, p_is_press boolean) RETURNS public.conversation_sessions
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_named public.conversation_sessions;
+  v_active public.conversation_sessions;
+begin
+  if p_session_id is not null then
+    select * into v_named from public.conversation_sessions s where s.id = p_session_id for no key update;
+    if v_named.id is null or v_named.user_id <> p_user_id then
+      raise exception using errcode = 'PT404', message = 'not_found:session', detail = 'No such session.';
+    end if;
+    if v_named.is_active or not p_is_press then
+      return v_named;
+    end if;
+  end if;
+  select * into v_active from public.conversation_sessions s
+   where s.user_id = p_user_id and s.channel = coalesce(v_named.channel, p_channel) and s.is_active
+   for no key update;
+  if v_active.id is null and v_named.id is not null then
+    return v_named;
+  end if;
+  return v_active;
+end
+$$;
+
+REVOKE ALL ON FUNCTION private.resolve_session(p_user_id text, p_session_id uuid, p_channel text, p_is_press boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.resolve_session(p_user_id text, p_session_id uuid, p_channel text, p_is_press boolean) TO service_role;
+
+-- Ends every session idle for more than p_idle_minutes: ended_at = last activity, reason `idle`,
+-- one `expired` event each. Batches of p_batch rows locked with skip locked, so instances running
+-- it at once never close a session twice and never wait on a visitor's turn in progress.
+CREATE FUNCTION public.close_idle_sessions(p_idle_minutes integer, p_batch integer DEFAULT 500) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_ids uuid[];
+  v_id uuid;
+  v_ending jsonb;
+  v_closed jsonb := '[]'::jsonb;
+begin
+  if p_idle_minutes is null or p_idle_minutes < 1 or p_batch is null or p_batch < 1 then
+    raise exception using errcode = 'PT400', message = 'bad_request:maintenance',
+      detail = 'Idle minutes and batch size must be at least 1.';
+  end if;
+  loop
+    select array_agg(s.id) into v_ids
+      from (select s.id from public.conversation_sessions s
+             where s.is_active and s.last_activity_at < now() - make_interval(mins => p_idle_minutes)
+             order by s.last_activity_at
+             limit p_batch
+               for update skip locked) s;
+    exit when v_ids is null;
+    foreach v_id in array v_ids loop
+      v_ending := public.close_session(v_id, 'idle', 'expired', null);
+      if v_ending is not null then
+        v_closed := v_closed || jsonb_build_array(v_ending);
+      end if;
+    end loop;
+  end loop;
+  return jsonb_build_object('closed', jsonb_array_length(v_closed), 'sessions', v_closed);
+end
+$$;
+
+REVOKE ALL ON FUNCTION public.close_idle_sessions(p_idle_minutes integer, p_batch integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.close_idle_sessions(p_idle_minutes integer, p_batch integer) TO service_role;
+
+-- Ends a session and records why (one row in session_events, carrying the figures).
+CREATE FUNCTION public.close_session(p_session_id uuid, p_reason text, p_event text, p_request_id text DEFAULT NULL::text) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_session public.conversation_sessions;
+  v_figures jsonb;
+begin
+  update public.conversation_sessions s
+     set is_active = false,
+         -- an idle session ended when it was last used
+         ended_at = case when p_reason = 'idle' then s.last_activity_at else now() end,
+         end_reason = p_reason,
+         duration_seconds = greatest(0, floor(extract(epoch from
+           (case when p_reason = 'idle' then s.last_activity_at else now() end) - s.started_at)))::int
+   where s.id = p_session_id and s.is_active
+  returning s.* into v_session;
+  if v_session.id is null then
+    return null;
+  end if;
+  v_figures := jsonb_build_object(
+    'agent_type', v_session.agent_type, 'channel', v_session.channel, 'session_tag', v_session.session_tag,
+    'started_at', v_session.started_at, 'ended_at', v_session.ended_at,
+    'duration_seconds', v_session.duration_seconds,
+    'message_count', (select count(*) from public.conversation_messages m where m.session_id = v_session.id)
+  );
+  insert into public.session_events (session_id, user_id, event, reason, request_id, detail)
+  values (v_session.id, v_session.user_id, p_event, p_reason, p_request_id, v_figures);
+  return jsonb_build_object('session_id', v_session.id, 'user_id', v_session.user_id,
+                            'event', p_event, 'reason', p_reason) || v_figures;
+end
+$$;
+
+REVOKE ALL ON FUNCTION public.close_session(p_session_id uuid, p_reason text, p_event text, p_request_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.close_session(p_session_id uuid, p_reason text, p_event text, p_request_id text) TO service_role;
+
+-- A visitor ends their session (by hand, or by starting a new chat); `ending` is null when it had already ended.
+CREATE FUNCTION public.end_session(p_user_id text, p_session_id uuid, p_reason text DEFAULT 'user'::text, p_request_id text DEFAULT NULL::text) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_session public.conversation_sessions;
+  v_ending jsonb;
+begin
+  perform pg_advisory_xact_lock(hashtextextended('threadline:visitor:' || p_user_id, 0));
+  select * into v_session from public.conversation_sessions s where s.id = p_session_id for no key update;
+  if v_session.id is null or v_session.user_id <> p_user_id then
+    raise exception using errcode = 'PT404', message = 'not_found:session', detail = 'No such session.';
+  end if;
+  if p_reason is null or p_reason not in ('user', 'new_chat') then
+    raise exception using errcode = 'PT400', message = 'bad_request:session', detail = 'A visitor ends a session as user or new_chat.';
+  end if;
+  v_ending := public.close_session(p_session_id, p_reason, 'ended', p_request_id);
+  return jsonb_build_object('was_active', v_session.is_active, 'session', public.session_json(p_session_id),
+                            'ending', v_ending);
+end
+$$;
+
+REVOKE ALL ON FUNCTION public.end_session(p_user_id text, p_session_id uuid, p_reason text, p_request_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.end_session(p_user_id text, p_session_id uuid, p_reason text, p_request_id text) TO service_role;
+
+-- A flow is finished when its state says so; any other stored flow is still open.
+CREATE FUNCTION public.flow_is_open(p_state jsonb) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  select coalesce(p_state ->> 'status', '') not in ('confirmed', 'cancelled', 'completed', 'done')
+$$;
+
+REVOKE ALL ON FUNCTION public.flow_is_open(p_state jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.flow_is_open(p_state jsonb) TO service_role;
+
+-- A stored message as the app reads it, saying whether (and by what) it was superseded.
+CREATE FUNCTION public.message_json(p public.conversation_messages) RETURNS jsonb
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+begin
+  return jsonb_build_object(
+    'id', p.id, 'seq', p.seq, 'session_id', p.session_id, 'role', p.role, 'content', p.content,
+    'metadata', p.metadata, 'client_message_id', p.client_message_id, 'reply_to', p.reply_to,
+    'is_partial', p.is_partial, 'created_at', p.created_at, 'audio_url', p.audio_url, 'vote', p.vote,
+    'superseded_at', p.superseded_at, 'superseded_by', p.superseded_by);
+end
+$$;
+
+REVOKE ALL ON FUNCTION public.message_json(p public.conversation_messages) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.message_json(p public.conversation_messages) TO service_role;
+
+-- The model's context: what the agent reads of the conversation, nothing more. The newest
+-- messages not superseded, oldest first, at most p_history_limit of them and no more text than
+-- private.history_chars() (the newest message always), each as {id, seq, role, content}: the
+-- agents read roles and words (lib/chat/agent-run.ts); a pressed button's source message comes
+-- whole as action_source, and the widget's history is session_messages. Built in one
+-- aggregate, without a call per message. Plus the session's flow state.
+CREATE FUNCTION public.session_context(p_session_id uuid, p_history_limit integer) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_chars integer := private.history_chars();
+begin
+  return jsonb_build_object(
+    'history', coalesce((
+      select jsonb_agg(jsonb_build_object('id', h.id, 'seq', h.seq, 'role', h.role, 'content', h.content) order by h.seq)
+        from (select m.id, m.seq, m.role, m.content,
+                     sum(length(m.content)) over (order by m.seq desc) - length(m.content) as newer_chars
+                from public.conversation_messages m
+               where m.session_id = p_session_id and m.superseded_at is null
+               order by m.seq desc limit greatest(p_history_limit, 1)) h
+       where h.newer_chars < v_chars), '[]'::jsonb),
+    'flows', coalesce((
+      select jsonb_object_agg(f.flow, f.state) from public.flow_states f where f.session_id = p_session_id
+    ), '{}'::jsonb));
+end
+$$;
+
+REVOKE ALL ON FUNCTION public.session_context(p_session_id uuid, p_history_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.session_context(p_session_id uuid, p_history_limit integer) TO service_role;
+
+-- A session as the app reads it. The app's JSON shapes are plpgsql: a `language sql` function with
+-- `set search_path` is never inlined and is parsed and planned again on every call, while plpgsql
+-- keeps its plan for the connection. Each turn builds two sessions and several messages.
+CREATE FUNCTION public.session_json(p_session_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+begin
+  return (
+    select jsonb_build_object(
+      'id', s.id, 'user_id', s.user_id, 'channel', s.channel, 'agent_type', s.agent_type,
+      'session_tag', s.session_tag, 'is_active', s.is_active, 'tracking_enabled', s.tracking_enabled,
+      'started_at', s.started_at, 'last_activity_at', s.last_activity_at, 'ended_at', s.ended_at,
+      'end_reason', s.end_reason, 'duration_seconds', s.duration_seconds,
+      'model', jsonb_build_object('id', m.id, 'key', m.key, 'name', m.name, 'provider', m.provider),
+      'trace_id', t.id)
+      from public.conversation_sessions s
+      join public.llm_models m on m.id = s.model_id
+      left join public.llm_traces t on t.session_id = s.id
+     where s.id = p_session_id);
+end
+$$;
+
+REVOKE ALL ON FUNCTION public.session_json(p_session_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.session_json(p_session_id uuid) TO service_role;
+
+-- The widget's history of a session: the newest answer only (the trace detail keeps both).
+CREATE FUNCTION public.session_messages(p_user_id text, p_session_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+begin
+  if not exists (select 1 from public.conversation_sessions s where s.id = p_session_id and s.user_id = p_user_id) then
+    raise exception using errcode = 'PT404', message = 'not_found:session', detail = 'No such session.';
+  end if;
+  return jsonb_build_object(
+    'session', public.session_json(p_session_id),
+    'messages', coalesce((select jsonb_agg(public.message_json(m) order by m.seq)
+                            from public.conversation_messages m
+                           where m.session_id = p_session_id and m.superseded_at is null), '[]'::jsonb)
+  );
+end
+$$;
+
+REVOKE ALL ON FUNCTION public.session_messages(p_user_id text, p_session_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.session_messages(p_user_id text, p_session_id uuid) TO service_role;
+
+-- Feedback on a session's trace: a visitor for their own session (p_user_id set),
+-- an operator for any (p_user_id null). 'pending' clears it.
+CREATE FUNCTION public.set_feedback(p_session_id uuid, p_rating text, p_comment text DEFAULT NULL::text, p_user_id text DEFAULT NULL::text) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_trace public.llm_traces;
+begin
+  if not exists (select 1 from public.conversation_sessions s
+                  where s.id = p_session_id and (p_user_id is null or s.user_id = p_user_id)) then
+    raise exception using errcode = 'PT404', message = 'not_found:session', detail = 'No such session.';
+  end if;
+  update public.llm_traces t
+     set feedback = p_rating,
+         feedback_comment = case when p_rating = 'pending' then null else nullif(trim(p_comment), '') end,
+         updated_at = now()
+   where t.session_id = p_session_id
+  returning * into v_trace;
+  if v_trace.id is null then
+    raise exception using errcode = 'PT409', message = 'conflict:feedback',
+      detail = 'This session was not tracked, so it has no trace to rate.';
+  end if;
+  return jsonb_build_object('trace_id', v_trace.id, 'session_id', p_session_id,
+                            'feedback', v_trace.feedback, 'feedback_comment', v_trace.feedback_comment);
+end
+$$;
+
+REVOKE ALL ON FUNCTION public.set_feedback(p_session_id uuid, p_rating text, p_comment text, p_user_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.set_feedback(p_session_id uuid, p_rating text, p_comment text, p_user_id text) TO service_role;
+
+-- A visitor's vote on one of their own agent messages: 'up', 'down' or null (cleared).
+-- The trace's votes_up/votes_down move by the change only, in the same transaction;
+-- the message row lock orders concurrent votes on one message. 404 unless the
+-- message is an agent message of the visitor's own session (and of p_session_id when given).
+CREATE FUNCTION public.set_message_vote(p_user_id text, p_message_id uuid, p_vote text, p_session_id uuid DEFAULT NULL::uuid) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+#variable_conflict use_column
+declare
+  v_message public.conversation_messages;
+  v_previous text;
+  v_trace public.llm_traces;
+begin
+  if p_vote is not null and p_vote not in ('up', 'down') then
+    raise exception using errcode = 'PT400', message = 'bad_request:vote', detail = 'vote must be up, down or null.';
+  end if;
+  select m.* into v_message
+    from public.conversation_messages m
+    join public.conversation_sessions s on s.id = m.session_id
+   where m.id = p_message_id
+     and s.user_id = p_user_id
+     and m.role = 'agent'
+     and (p_session_id is null or m.session_id = p_session_id)
+     for update of m;
+  if v_message.id is null then
+    raise exception using errcode = 'PT404', message = 'not_found:message', detail = 'No such message.';
+  end if;
+  v_previous := v_message.vote;
+  if p_vote is distinct from v_previous then
+    update public.conversation_messages m
+       set vote = p_vote, voted_at = case when p_vote is null then null else now() end
+     where m.id = p_message_id;
+    update public.llm_traces t
+       set votes_up = t.votes_up + (case when p_vote = 'up' then 1 else 0 end) - (case when v_previous = 'up' then 1 else 0 end),
+           votes_down = t.votes_down + (case when p_vote = 'down' then 1 else 0 end) - (case when v_previous = 'down' then 1 else 0 end),
+           updated_at = now()
+     where t.session_id = v_message.session_id;
+  end if;
+  select t.* into v_trace from public.llm_traces t where t.session_id = v_message.session_id;
+  return jsonb_build_object(
+    'message_id', v_message.id, 'session_id', v_message.session_id, 'vote', p_vote, 'previous_vote', v_previous,
+    'trace_id', v_trace.id, 'votes_up', v_trace.votes_up, 'votes_down', v_trace.votes_down
+  );
+end
+$$;
+
+REVOKE ALL ON FUNCTION public.set_message_vote(p_user_id text, p_message_id uuid, p_vote text, p_session_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.set_message_vote(p_user_id text, p_message_id uuid, p_vote text, p_session_id uuid) TO service_role;
+
+-- Starts a session: ends any other active one, takes the next tag, creates the trace,
+-- and carries open flows over from a session that expired idle.
+CREATE FUNCTION public.start_session(p_user_id text, p_channel text, p_agent text, p_model_id uuid, p_tracking boolean, p_reason text, p_previous_session_id uuid DEFAULT NULL::uuid, p_request_id text DEFAULT NULL::text) RETURNS uuid
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_other uuid;
+  v_ending jsonb;
+  v_ended jsonb := '[]'::jsonb;
+  v_carried jsonb;
+  v_counter integer;
+  v_tag text;
+  v_session_id uuid;
+  v_previous_agent text;
+begin
+  -- the previous session, when this transaction ended it (agent switch, idle): its ending is reported here
+  if p_previous_session_id is not null then
+    select coalesce(jsonb_agg(jsonb_build_object('session_id', e.session_id, 'user_id', e.user_id,
+                                                 'event', e.event, 'reason', e.reason) || e.detail order by e.id), '[]'::jsonb)
+      into v_ended
+      from public.session_events e
+     where e.session_id = p_previous_session_id and e.event in ('ended', 'expired') and e.created_at = now();
+  end if;
+
+  -- one active session per visitor and channel
+  for v_other in
+    select s.id from public.conversation_sessions s
+     where s.user_id = p_user_id and s.channel = p_channel and s.is_active
+  loop
+    v_ending := public.close_session(v_other, 'superseded', 'ended', p_request_id);
+    if v_ending is not null then
+      v_ended := v_ended || jsonb_build_array(v_ending);
+    end if;
+  end loop;
+
+  -- next tag for (user, model), atomically
+  insert into public.session_tag_counters as c (user_id, model_id, last_value)
+  values (p_user_id, p_model_id, 1)
+  on conflict (user_id, model_id)
+  do update set last_value = c.last_value + 1, updated_at = now()
+  returning c.last_value into v_counter;
+  v_tag := 'chat_model_' || left(replace(p_model_id::text, '-', ''), 6) || '_'
+        || case when v_counter < 1000 then lpad(v_counter::text, 3, '0') else v_counter::text end;
+
+  insert into public.conversation_sessions (user_id, channel, agent_type, model_id, session_tag, tracking_enabled)
+  values (p_user_id, p_channel, p_agent, p_model_id, v_tag, p_tracking)
+  returning id into v_session_id;
+
+  if p_tracking then
+    insert into public.llm_traces (session_id, session_tag, user_id, agent_type, model_id, experiment_name)
+    select v_session_id, v_tag, p_user_id, p_agent, m.id, m.experiment_name
+      from public.llm_models m where m.id = p_model_id;
+  end if;
+
+  -- an order left open when the session expired idle goes on in the new session
+  if p_reason = 'expired_previous' and p_previous_session_id is not null then
+    with carried as (
+      insert into public.flow_states (session_id, flow, state)
+      select v_session_id, f.flow, f.state
+        from public.flow_states f
+       where f.session_id = p_previous_session_id and public.flow_is_open(f.state)
+      returning flow
+    )
+    select jsonb_agg(c.flow order by c.flow) into v_carried from carried c;
+  end if;
+
+  insert into public.session_events (session_id, previous_session_id, user_id, event, reason, request_id, detail)
+  values (v_session_id, p_previous_session_id, p_user_id, 'started', p_reason, p_request_id,
+          jsonb_strip_nulls(jsonb_build_object(
+            'carried_flows', v_carried,
+            'ended', case when jsonb_array_length(v_ended) > 0 then v_ended end)));
+
+  if p_reason = 'agent_switch' then
+    select s.agent_type into v_previous_agent from public.conversation_sessions s where s.id = p_previous_session_id;
+    insert into public.session_events (session_id, previous_session_id, user_id, event, reason, request_id, detail)
+    values (v_session_id, p_previous_session_id, p_user_id, 'switched', 'agent_switch', p_request_id,
+            jsonb_build_object('from_agent', v_previous_agent, 'to_agent', p_agent));
+  end if;
+  return v_session_id;
+end
+$$;
+
+REVOKE ALL ON FUNCTION public.start_session(p_user_id text, p_channel text, p_agent text, p_model_id uuid, p_tracking boolean, p_reason text, p_previous_session_id uuid, p_request_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.start_session(p_user_id text, p_channel text, p_agent text, p_model_id uuid, p_tracking boolean, p_reason text, p_previous_session_id uuid, p_request_id text) TO service_role;
+
+-- The sessions that ended so that this one could start (agent switch, idle, superseded), with their
+-- figures: what begin_turn returns as `ended` for the `session.ended` log lines.
+CREATE FUNCTION public.turn_endings(p_session_id uuid) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select coalesce((
+    select e.detail -> 'ended' from public.session_events e
+     where e.session_id = p_session_id and e.event = 'started'
+     order by e.id limit 1
+  ), '[]'::jsonb)
+$$;
+
+REVOKE ALL ON FUNCTION public.turn_endings(p_session_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.turn_endings(p_session_id uuid) TO service_role;

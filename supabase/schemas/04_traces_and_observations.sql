@@ -1,0 +1,373 @@
+-- One trace per session (llm_traces) and its observations (steps, LLM calls, tool calls), the
+-- trace explorer's search and detail, and trace feedback.
+
+-- Function bodies are checked when they first run, not here (as in any pg_dump): a function may
+-- read a table declared in a later file. Every name is schema-qualified.
+set check_function_bodies = off;
+
+-- One trace per tracked session.
+CREATE TABLE public.llm_traces (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    session_id uuid NOT NULL,
+    session_tag text NOT NULL,
+    user_id text NOT NULL,
+    agent_type text NOT NULL,
+    model_id uuid NOT NULL,
+    experiment_name text,
+    llm_calls integer DEFAULT 0 NOT NULL,
+    input_tokens bigint DEFAULT 0 NOT NULL,
+    output_tokens bigint DEFAULT 0 NOT NULL,
+    total_tokens bigint GENERATED ALWAYS AS ((input_tokens + output_tokens)) STORED,
+    latency_ms bigint DEFAULT 0 NOT NULL,
+    status text DEFAULT 'started'::text NOT NULL,
+    last_error text,
+    feedback text DEFAULT 'pending'::text NOT NULL,
+    feedback_comment text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    agent_version integer,
+    cost_usd numeric(16,8) DEFAULT 0 NOT NULL,
+    tool_calls integer DEFAULT 0 NOT NULL,
+    error_count integer DEFAULT 0 NOT NULL,
+    tools_used text[] DEFAULT '{}'::text[] NOT NULL,
+    votes_up integer DEFAULT 0 NOT NULL,
+    votes_down integer DEFAULT 0 NOT NULL,
+    channel text DEFAULT 'web'::text NOT NULL,
+    conversation_removed_at timestamp with time zone,
+    CONSTRAINT llm_traces_channel_check CHECK ((channel ~ '^[a-z][a-z0-9_]{0,31}$'::text)),
+    CONSTRAINT llm_traces_cost_usd_check CHECK ((cost_usd >= (0)::numeric)),
+    CONSTRAINT llm_traces_error_count_check CHECK ((error_count >= 0)),
+    CONSTRAINT llm_traces_feedback_check CHECK ((feedback = ANY (ARRAY['pending'::text, 'positive'::text, 'negative'::text]))),
+    CONSTRAINT llm_traces_feedback_comment_check CHECK ((length(feedback_comment) <= 2000)),
+    CONSTRAINT llm_traces_input_tokens_check CHECK ((input_tokens >= 0)),
+    CONSTRAINT llm_traces_latency_ms_check CHECK ((latency_ms >= 0)),
+    CONSTRAINT llm_traces_llm_calls_check CHECK ((llm_calls >= 0)),
+    CONSTRAINT llm_traces_output_tokens_check CHECK ((output_tokens >= 0)),
+    CONSTRAINT llm_traces_status_check CHECK ((status = ANY (ARRAY['started'::text, 'ok'::text, 'error'::text]))),
+    CONSTRAINT llm_traces_tool_calls_check CHECK ((tool_calls >= 0)),
+    CONSTRAINT llm_traces_votes_down_check CHECK ((votes_down >= 0)),
+    CONSTRAINT llm_traces_votes_up_check CHECK ((votes_up >= 0))
+);
+
+ALTER TABLE ONLY public.llm_traces
+    ADD CONSTRAINT llm_traces_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.llm_traces
+    ADD CONSTRAINT llm_traces_session_id_key UNIQUE (session_id);
+
+ALTER TABLE ONLY public.llm_traces
+    ADD CONSTRAINT llm_traces_user_tag UNIQUE (user_id, session_tag);
+
+CREATE INDEX llm_traces_agent_created ON public.llm_traces USING btree (agent_type, created_at DESC, id DESC);
+
+CREATE INDEX llm_traces_channel_created ON public.llm_traces USING btree (channel, created_at DESC, id DESC);
+
+CREATE INDEX llm_traces_cost_created ON public.llm_traces USING btree (cost_usd DESC, created_at DESC, id DESC);
+
+CREATE INDEX llm_traces_created ON public.llm_traces USING btree (created_at DESC, id DESC);
+
+CREATE INDEX llm_traces_errors_created ON public.llm_traces USING btree (created_at DESC, id DESC) WHERE (error_count > 0);
+
+CREATE INDEX llm_traces_feedback_created ON public.llm_traces USING btree (feedback, created_at DESC, id DESC);
+
+CREATE INDEX llm_traces_model_created ON public.llm_traces USING btree (model_id, created_at DESC, id DESC);
+
+CREATE INDEX llm_traces_session_tag ON public.llm_traces USING btree (session_tag, created_at DESC, id DESC);
+
+CREATE INDEX llm_traces_session_tag_trgm ON public.llm_traces USING gin (session_tag extensions.gin_trgm_ops);
+
+CREATE INDEX llm_traces_tools_used ON public.llm_traces USING gin (tools_used);
+
+CREATE INDEX llm_traces_user_created ON public.llm_traces USING btree (user_id, created_at DESC, id DESC);
+
+ALTER TABLE ONLY public.llm_traces
+    ADD CONSTRAINT llm_traces_model_id_fkey FOREIGN KEY (model_id) REFERENCES public.llm_models(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.llm_traces
+    ADD CONSTRAINT llm_traces_session_id_fkey FOREIGN KEY (session_id) REFERENCES public.conversation_sessions(id) ON DELETE CASCADE;
+
+ALTER TABLE public.llm_traces ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY "users read their own traces" ON public.llm_traces FOR SELECT TO authenticated USING ((user_id = (( SELECT auth.uid() AS uid))::text));
+
+GRANT SELECT ON TABLE public.llm_traces TO anon;
+GRANT SELECT ON TABLE public.llm_traces TO authenticated;
+GRANT ALL ON TABLE public.llm_traces TO service_role;
+
+CREATE TRIGGER llm_traces_pin_agent_version BEFORE INSERT ON public.llm_traces FOR EACH ROW EXECUTE FUNCTION public.pin_agent_version();
+
+-- Observations: every step of every turn (Langfuse-style), under the session's trace.
+CREATE TABLE public.llm_observations (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    trace_id uuid NOT NULL,
+    session_id uuid NOT NULL,
+    user_id text NOT NULL,
+    message_id uuid,
+    parent_id uuid,
+    "position" integer NOT NULL,
+    kind text NOT NULL,
+    name text NOT NULL,
+    status text DEFAULT 'ok'::text NOT NULL,
+    started_at timestamp with time zone NOT NULL,
+    ended_at timestamp with time zone NOT NULL,
+    duration_ms integer NOT NULL,
+    model text,
+    input_tokens integer,
+    output_tokens integer,
+    cached_input_tokens integer,
+    time_to_first_token_ms integer,
+    finish_reason text,
+    cost_usd numeric(16,8),
+    tool_call_id text,
+    arguments jsonb,
+    result jsonb,
+    payload_cap_bytes integer,
+    truncated boolean DEFAULT false NOT NULL,
+    error text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT llm_observations_cached_input_tokens_check CHECK ((cached_input_tokens >= 0)),
+    CONSTRAINT llm_observations_cost_usd_check CHECK ((cost_usd >= (0)::numeric)),
+    CONSTRAINT llm_observations_duration_ms_check CHECK ((duration_ms >= 0)),
+    CONSTRAINT llm_observations_ended_after_start CHECK ((ended_at >= started_at)),
+    CONSTRAINT llm_observations_error_check CHECK ((length(error) <= 4000)),
+    CONSTRAINT llm_observations_generation_fields CHECK (((kind <> 'tool'::text) OR ((input_tokens IS NULL) AND (cost_usd IS NULL)))),
+    CONSTRAINT llm_observations_input_tokens_check CHECK ((input_tokens >= 0)),
+    CONSTRAINT llm_observations_kind_check CHECK ((kind = ANY (ARRAY['generation'::text, 'tool'::text, 'transcription'::text, 'speech'::text]))),
+    CONSTRAINT llm_observations_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200))),
+    CONSTRAINT llm_observations_output_tokens_check CHECK ((output_tokens >= 0)),
+    CONSTRAINT llm_observations_position_check CHECK (("position" >= 0)),
+    CONSTRAINT llm_observations_status_check CHECK ((status = ANY (ARRAY['ok'::text, 'error'::text]))),
+    CONSTRAINT llm_observations_time_to_first_token_ms_check CHECK ((time_to_first_token_ms >= 0))
+);
+
+ALTER TABLE ONLY public.llm_observations
+    ADD CONSTRAINT llm_observations_pkey PRIMARY KEY (id);
+
+CREATE INDEX llm_observations_created ON public.llm_observations USING brin (created_at);
+
+CREATE INDEX llm_observations_message ON public.llm_observations USING btree (message_id);
+
+CREATE INDEX llm_observations_parent ON public.llm_observations USING btree (parent_id) WHERE (parent_id IS NOT NULL);
+
+CREATE INDEX llm_observations_session ON public.llm_observations USING btree (session_id);
+
+CREATE INDEX llm_observations_trace ON public.llm_observations USING btree (trace_id, started_at, "position");
+
+ALTER TABLE ONLY public.llm_observations
+    ADD CONSTRAINT llm_observations_message_id_fkey FOREIGN KEY (message_id) REFERENCES public.conversation_messages(id) ON DELETE SET NULL;
+
+ALTER TABLE ONLY public.llm_observations
+    ADD CONSTRAINT llm_observations_parent_id_fkey FOREIGN KEY (parent_id) REFERENCES public.llm_observations(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.llm_observations
+    ADD CONSTRAINT llm_observations_session_id_fkey FOREIGN KEY (session_id) REFERENCES public.conversation_sessions(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.llm_observations
+    ADD CONSTRAINT llm_observations_trace_id_fkey FOREIGN KEY (trace_id) REFERENCES public.llm_traces(id) ON DELETE CASCADE;
+
+ALTER TABLE public.llm_observations ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY "users read their own observations" ON public.llm_observations FOR SELECT TO authenticated USING ((user_id = (( SELECT auth.uid() AS uid))::text));
+
+GRANT SELECT ON TABLE public.llm_observations TO anon;
+GRANT SELECT ON TABLE public.llm_observations TO authenticated;
+GRANT ALL ON TABLE public.llm_observations TO service_role;
+
+-- A new trace takes its session's channel (web when the session has none).
+CREATE FUNCTION private.trace_channel() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  select s.channel into new.channel from public.conversation_sessions s where s.id = new.session_id;
+  new.channel := coalesce(new.channel, 'web');
+  return new;
+end
+$$;
+
+REVOKE ALL ON FUNCTION private.trace_channel() FROM PUBLIC;
+GRANT ALL ON FUNCTION private.trace_channel() TO service_role;
+
+CREATE TRIGGER llm_traces_channel BEFORE INSERT ON public.llm_traces FOR EACH ROW EXECUTE FUNCTION private.trace_channel();
+
+-- The explorer's search (docs/performance.md): each filter only when given, dynamic
+-- SQL so every search gets its own plan, tags matching a substring merged per tag.
+-- Sorting by cost pages on (cost_usd, created_at, id), the order of the
+-- llm_traces_cost_created index: many traces share a cost (0 on the offline model),
+-- so created_at keeps the page walk on the index. Its cursor value is
+-- "<cost>|<created_at>".
+CREATE FUNCTION public.search_traces(p_session_tag text DEFAULT NULL::text, p_q text DEFAULT NULL::text, p_agent text DEFAULT NULL::text, p_model text DEFAULT NULL::text, p_user_id text DEFAULT NULL::text, p_feedback text DEFAULT NULL::text, p_from timestamp with time zone DEFAULT NULL::timestamp with time zone, p_to timestamp with time zone DEFAULT NULL::timestamp with time zone, p_sort text DEFAULT 'created_at'::text, p_dir text DEFAULT 'desc'::text, p_after_value text DEFAULT NULL::text, p_after_id uuid DEFAULT NULL::uuid, p_limit integer DEFAULT 50, p_tool text DEFAULT NULL::text, p_has_error boolean DEFAULT NULL::boolean, p_min_cost numeric DEFAULT NULL::numeric, p_channel text DEFAULT NULL::text) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $_$
+declare
+  v_sort text := case when p_sort in ('created_at', 'updated_at', 'llm_calls', 'total_tokens', 'latency_ms', 'cost_usd') then p_sort else 'created_at' end;
+  v_dir text := case when lower(p_dir) = 'asc' then 'asc' else 'desc' end;
+  v_keys text;
+  v_after text;
+  v_order text;
+  v_value text;
+  v_where text := 'true';
+  v_match text := '';
+  v_limit integer := least(greatest(coalesce(p_limit, 50), 1), 200);
+  v_pattern text := '%' || replace(replace(replace(coalesce(p_q, ''), '\', '\\'), '%', '\%'), '_', '\_') || '%';
+  v_tags text[];
+  v_source text := 'public.llm_traces t';
+  v_rows jsonb;
+  v_count integer;
+  -- read once per call, not per row (a function with its own search_path is never inlined)
+  v_mask boolean := private.masking_outputs();
+begin
+  -- the keyset: its columns, the cursor's values, the order and the printed sort value
+  if v_sort = 'cost_usd' then
+    v_keys := 't.cost_usd, t.created_at';
+    v_after := 'split_part($9, ''|'', 1)::numeric, split_part($9, ''|'', 2)::timestamptz';
+    v_order := format('t.cost_usd %1$s, t.created_at %1$s, t.id %1$s', v_dir);
+    v_value := 't.cost_usd::text || ''|'' || t.created_at::text';
+  else
+    v_keys := format('t.%I', v_sort);
+    v_after := format('$9::%s', case when v_sort in ('created_at', 'updated_at') then 'timestamptz' else 'bigint' end);
+    v_order := format('t.%1$I %2$s, t.id %2$s', v_sort, v_dir);
+    v_value := format('t.%I::text', v_sort);
+  end if;
+
+  if p_session_tag is not null then v_match := v_match || ' and t.session_tag = $1'; end if;
+  if p_q is not null then v_match := v_match || ' and t.session_tag ilike $2'; end if;
+  if p_agent is not null then v_where := v_where || ' and t.agent_type = $3'; end if;
+  if p_model is not null then
+    v_where := v_where || ' and t.model_id = (select m.id from public.llm_models m where m.key = $4)';
+  end if;
+  if p_user_id is not null then v_where := v_where || ' and t.user_id = $5'; end if;
+  if p_feedback is not null then v_where := v_where || ' and t.feedback = $6'; end if;
+  if p_from is not null then v_where := v_where || ' and t.created_at >= $7'; end if;
+  if p_to is not null then v_where := v_where || ' and t.created_at < $8'; end if;
+  -- containment, so the GIN index on tools_used serves it
+  if p_tool is not null then v_where := v_where || ' and t.tools_used @> array[$13]::text[]'; end if;
+  -- the partial index's own predicate (llm_traces_errors_created)
+  if p_has_error then v_where := v_where || ' and t.error_count > 0'; end if;
+  if p_has_error = false then v_where := v_where || ' and t.error_count = 0'; end if;
+  if p_min_cost is not null then v_where := v_where || ' and t.cost_usd >= $14'; end if;
+  if p_channel is not null then v_where := v_where || ' and t.channel = $15'; end if;
+  if p_after_id is not null and p_after_value is not null then
+    v_where := v_where || format(' and (%s, t.id) %s (%s, $10)', v_keys, case when v_dir = 'desc' then '<' else '>' end, v_after);
+  end if;
+
+  -- a substring matching few distinct tags: each tag's newest traces, merged
+  if p_q is not null and p_session_tag is null then
+    select array_agg(x.tag) into v_tags from (
+      select g.tag
+        from public.llm_models m
+        cross join lateral generate_series(1, coalesce(
+          (select max(c.last_value) from public.session_tag_counters c where c.model_id = m.id), 0)) n
+        cross join lateral (select 'chat_model_' || left(replace(m.id::text, '-', ''), 6) || '_'
+                                   || case when n < 1000 then lpad(n::text, 3, '0') else n::text end as tag) g
+       where g.tag ilike v_pattern
+       limit 201) x;
+    if coalesce(cardinality(v_tags), 0) <= 200 then
+      -- the tags already match: only equality on the tag inside, so the btree is used
+      v_match := '';
+      v_source := format(
+        '(select l.* from unnest($12::text[]) g(tag) cross join lateral (
+            select * from public.llm_traces t where t.session_tag = g.tag and %1$s
+             order by %2$s limit $11) l) t',
+        v_where, v_order);
+    end if;
+  end if;
+
+  execute format(
+    $q$select coalesce(jsonb_agg(to_jsonb(r) - 'ord' order by r.ord), '[]'::jsonb), count(*)::int from (
+         select t.id, t.session_id, t.session_tag, t.user_id, t.channel, t.agent_type, t.agent_version,
+                m.key as model_key, m.name as model_name, t.experiment_name, t.llm_calls, t.input_tokens,
+                t.output_tokens, t.total_tokens, t.latency_ms, t.cost_usd, t.tool_calls, t.error_count, t.tools_used,
+                t.votes_up, t.votes_down, t.status, case when $16 then private.mask_pii(t.last_error) else t.last_error end as last_error, t.feedback,
+                case when $16 then private.mask_pii(t.feedback_comment)
+                     else t.feedback_comment end as feedback_comment, t.created_at, t.updated_at, %1$s as sort_value,
+                row_number() over (order by %2$s) as ord
+           from (select * from %4$s where %3$s order by %2$s limit $11) t
+           join public.llm_models m on m.id = t.model_id
+       ) r$q$,
+    v_value, v_order, v_where || v_match, v_source)
+  into v_rows, v_count
+  using p_session_tag, v_pattern, p_agent, p_model, p_user_id, p_feedback, p_from, p_to,
+        p_after_value, p_after_id, v_limit + 1, v_tags, p_tool, p_min_cost, p_channel, v_mask;
+
+  -- one row more than asked tells whether another page exists
+  return jsonb_build_object(
+    'traces', case when v_count > v_limit then v_rows - v_limit else v_rows end,
+    'has_more', v_count > v_limit
+  );
+end
+$_$;
+
+REVOKE ALL ON FUNCTION public.search_traces(p_session_tag text, p_q text, p_agent text, p_model text, p_user_id text, p_feedback text, p_from timestamp with time zone, p_to timestamp with time zone, p_sort text, p_dir text, p_after_value text, p_after_id uuid, p_limit integer, p_tool text, p_has_error boolean, p_min_cost numeric, p_channel text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.search_traces(p_session_tag text, p_q text, p_agent text, p_model text, p_user_id text, p_feedback text, p_from timestamp with time zone, p_to timestamp with time zone, p_sort text, p_dir text, p_after_value text, p_after_id uuid, p_limit integer, p_tool text, p_has_error boolean, p_min_cost numeric, p_channel text) TO service_role;
+
+-- An operator sets or clears (rating 'pending') the feedback of a trace.
+CREATE FUNCTION public.set_trace_feedback(p_trace_id uuid, p_rating text, p_comment text DEFAULT NULL::text) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_session uuid;
+begin
+  select t.session_id into v_session from public.llm_traces t where t.id = p_trace_id;
+  if v_session is null then
+    raise exception using errcode = 'PT404', message = 'not_found:trace', detail = 'No such trace.';
+  end if;
+  return public.set_feedback(v_session, p_rating, p_comment, null);
+end
+$$;
+
+REVOKE ALL ON FUNCTION public.set_trace_feedback(p_trace_id uuid, p_rating text, p_comment text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.set_trace_feedback(p_trace_id uuid, p_rating text, p_comment text) TO service_role;
+
+-- One trace, its session, the conversation in order (each message with its vote),
+-- the lifecycle events, the visitor's sessions, and every step of every turn.
+CREATE FUNCTION public.trace_detail(p_trace_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_trace public.llm_traces;
+begin
+  select * into v_trace from public.llm_traces t where t.id = p_trace_id;
+  if v_trace.id is null then
+    raise exception using errcode = 'PT404', message = 'not_found:trace', detail = 'No such trace.';
+  end if;
+  return jsonb_build_object(
+    'trace', to_jsonb(v_trace) || jsonb_build_object(
+      'model_key', (select m.key from public.llm_models m where m.id = v_trace.model_id),
+      'model_name', (select m.name from public.llm_models m where m.id = v_trace.model_id),
+      'last_error', private.masked(v_trace.last_error),
+      'feedback_comment', private.masked(v_trace.feedback_comment)),
+    'session', public.session_json(v_trace.session_id),
+    'messages', coalesce((select jsonb_agg(public.message_json(m) || jsonb_build_object(
+                                'content', private.masked(m.content), 'metadata', private.masked_jsonb(m.metadata))
+                              order by m.seq)
+                            from public.conversation_messages m where m.session_id = v_trace.session_id), '[]'::jsonb),
+    'events', coalesce((select jsonb_agg(to_jsonb(e) order by e.id)
+                          from public.session_events e
+                         where e.session_id = v_trace.session_id or e.previous_session_id = v_trace.session_id), '[]'::jsonb),
+    'visitor_sessions', coalesce((select jsonb_agg(jsonb_build_object(
+                            'session_id', s.id, 'session_tag', s.session_tag, 'agent_type', s.agent_type,
+                            'started_at', s.started_at, 'is_active', s.is_active, 'trace_id', t.id) order by s.started_at desc)
+                          from public.conversation_sessions s left join public.llm_traces t on t.session_id = s.id
+                         where s.user_id = v_trace.user_id), '[]'::jsonb),
+    -- read through llm_observations_trace (trace_id, started_at, position)
+    'observations', coalesce((select jsonb_agg(jsonb_build_object(
+                            'id', o.id, 'message_id', o.message_id, 'parent_id', o.parent_id, 'position', o.position,
+                            'kind', o.kind, 'name', o.name, 'status', o.status, 'started_at', o.started_at,
+                            'ended_at', o.ended_at, 'duration_ms', o.duration_ms, 'model', o.model,
+                            'input_tokens', o.input_tokens, 'output_tokens', o.output_tokens,
+                            'cached_input_tokens', o.cached_input_tokens, 'time_to_first_token_ms', o.time_to_first_token_ms,
+                            'finish_reason', o.finish_reason, 'cost_usd', o.cost_usd, 'tool_call_id', o.tool_call_id,
+                            'arguments', private.masked_jsonb(o.arguments), 'result', private.masked_jsonb(o.result), 'payload_cap_bytes', o.payload_cap_bytes,
+                            'truncated', o.truncated, 'error', private.masked(o.error))
+                          order by o.started_at, o.position, o.id)
+                          from public.llm_observations o where o.trace_id = v_trace.id), '[]'::jsonb)
+  );
+end
+$$;
+
+REVOKE ALL ON FUNCTION public.trace_detail(p_trace_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.trace_detail(p_trace_id uuid) TO service_role;
