@@ -520,12 +520,37 @@ $$;
 REVOKE ALL ON FUNCTION public.session_messages(p_user_id text, p_session_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.session_messages(p_user_id text, p_session_id uuid) TO service_role;
 
--- Feedback on a session's trace: a visitor for their own session (p_user_id set),
--- an operator for any (p_user_id null). 'pending' clears it.
-CREATE FUNCTION public.set_feedback(p_session_id uuid, p_rating text, p_comment text DEFAULT NULL::text, p_user_id text DEFAULT NULL::text) RETURNS jsonb
-    LANGUAGE plpgsql
-    SET search_path TO ''
-    AS $$
+-- Score writes (session feedback, message votes) per visitor and minute.
+create function private.score_writes_per_minute() returns integer
+  language sql immutable
+  set search_path = ''
+as $$
+  select 20
+$$;
+comment on function private.score_writes_per_minute() is 'How many ratings and votes a visitor may write in a minute.';
+
+create function private.score_gate(p_user_id text) returns void
+  language plpgsql
+  set search_path = ''
+as $$
+begin
+  if p_user_id is not null and private.hit_rate_limit('score:' || p_user_id, private.score_writes_per_minute()) then
+    raise exception using errcode = 'PT429', message = 'rate_limit:feedback',
+      detail = 'Too many ratings in a minute. Wait a moment and try again.';
+  end if;
+end
+$$;
+comment on function private.score_gate(text) is
+  'Refuses a visitor''s score write over private.score_writes_per_minute() (429 rate_limit:feedback); operators (null) pass.';
+
+revoke execute on function private.score_writes_per_minute(), private.score_gate(text) from public, anon, authenticated;
+grant execute on function private.score_writes_per_minute(), private.score_gate(text) to service_role;
+
+create function public.set_feedback(p_session_id uuid, p_rating text, p_comment text default null, p_user_id text default null)
+  returns jsonb
+  language plpgsql
+  set search_path = ''
+as $$
 declare
   v_trace public.llm_traces;
 begin
@@ -533,6 +558,7 @@ begin
                   where s.id = p_session_id and (p_user_id is null or s.user_id = p_user_id)) then
     raise exception using errcode = 'PT404', message = 'not_found:session', detail = 'No such session.';
   end if;
+  perform private.score_gate(p_user_id);
   update public.llm_traces t
      set feedback = p_rating,
          feedback_comment = case when p_rating = 'pending' then null else nullif(trim(p_comment), '') end,
@@ -547,18 +573,17 @@ begin
                             'feedback', v_trace.feedback, 'feedback_comment', v_trace.feedback_comment);
 end
 $$;
+comment on function public.set_feedback(uuid, text, text, text) is
+  'A session''s rating and comment (a visitor''s own: p_user_id, at most private.score_writes_per_minute() a minute; operators: null).';
 
 REVOKE ALL ON FUNCTION public.set_feedback(p_session_id uuid, p_rating text, p_comment text, p_user_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.set_feedback(p_session_id uuid, p_rating text, p_comment text, p_user_id text) TO service_role;
 
--- A visitor's vote on one of their own agent messages: 'up', 'down' or null (cleared).
--- The trace's votes_up/votes_down move by the change only, in the same transaction;
--- the message row lock orders concurrent votes on one message. 404 unless the
--- message is an agent message of the visitor's own session (and of p_session_id when given).
-CREATE FUNCTION public.set_message_vote(p_user_id text, p_message_id uuid, p_vote text, p_session_id uuid DEFAULT NULL::uuid) RETURNS jsonb
-    LANGUAGE plpgsql
-    SET search_path TO ''
-    AS $$
+create function public.set_message_vote(p_user_id text, p_message_id uuid, p_vote text, p_session_id uuid default null)
+  returns jsonb
+  language plpgsql
+  set search_path = ''
+as $$
 #variable_conflict use_column
 declare
   v_message public.conversation_messages;
@@ -571,14 +596,13 @@ begin
   select m.* into v_message
     from public.conversation_messages m
     join public.conversation_sessions s on s.id = m.session_id
-   where m.id = p_message_id
-     and s.user_id = p_user_id
-     and m.role = 'agent'
+   where m.id = p_message_id and s.user_id = p_user_id and m.role = 'agent'
      and (p_session_id is null or m.session_id = p_session_id)
      for update of m;
   if v_message.id is null then
     raise exception using errcode = 'PT404', message = 'not_found:message', detail = 'No such message.';
   end if;
+  perform private.score_gate(p_user_id);
   v_previous := v_message.vote;
   if p_vote is distinct from v_previous then
     update public.conversation_messages m
@@ -597,6 +621,8 @@ begin
   );
 end
 $$;
+comment on function public.set_message_vote(text, uuid, text, uuid) is
+  'A visitor''s vote on one agent reply of their own (at most private.score_writes_per_minute() score writes a minute); the trace''s counts.';
 
 REVOKE ALL ON FUNCTION public.set_message_vote(p_user_id text, p_message_id uuid, p_vote text, p_session_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.set_message_vote(p_user_id text, p_message_id uuid, p_vote text, p_session_id uuid) TO service_role;

@@ -19,6 +19,7 @@ CREATE TABLE public.otlp_outbox (
     claimed_until timestamp with time zone,
     last_error text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    dead_at timestamp with time zone,
     CONSTRAINT otlp_outbox_attempts_check CHECK ((attempts >= 0)),
     CONSTRAINT otlp_outbox_kind_check CHECK ((kind = ANY (ARRAY['turn'::text, 'feedback'::text])))
 );
@@ -41,6 +42,10 @@ ALTER TABLE ONLY public.otlp_outbox
 CREATE INDEX otlp_outbox_created ON public.otlp_outbox USING btree (created_at);
 
 CREATE INDEX otlp_outbox_user ON public.otlp_outbox USING btree (user_id);
+
+CREATE INDEX otlp_outbox_due ON public.otlp_outbox USING btree (next_attempt_at) WHERE (dead_at IS NULL);
+
+CREATE INDEX otlp_outbox_dead ON public.otlp_outbox USING btree (dead_at) WHERE (dead_at IS NOT NULL);
 
 ALTER TABLE public.otlp_outbox ENABLE ROW LEVEL SECURITY;
 
@@ -272,27 +277,54 @@ $$;
 REVOKE ALL ON FUNCTION private.otlp_enqueue_turn(p_session_id uuid, p_message_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.otlp_enqueue_turn(p_session_id uuid, p_message_id uuid) TO service_role;
 
--- Feedback: a span carrying a `gen_ai.evaluation.result` event, grouped with the session's turns.
-CREATE FUNCTION private.otlp_on_feedback() RETURNS trigger
-    LANGUAGE plpgsql
-    SET search_path TO ''
-    AS $$
+-- One pending row per key: a pending row (not leased) is updated in place; a row being exported
+-- right now keeps what it is sending (its key is set aside) and the new payload waits in a new row.
+create function private.otlp_replace(p_key text, p_kind text, p_user_id text, p_session_id uuid, p_payload jsonb, p_cap integer)
+  returns void
+  language plpgsql
+  set search_path = ''
+as $$
+begin
+  update public.otlp_outbox o
+     set payload = p_payload, attempts = 0, next_attempt_at = now(), last_error = null, dead_at = null
+   where o.dedupe_key = p_key and (o.claimed_until is null or o.claimed_until < clock_timestamp());
+  if found then
+    return;
+  end if;
+  update public.otlp_outbox o set dedupe_key = o.dedupe_key || ':' || o.id where o.dedupe_key = p_key;
+  perform private.otlp_append(p_key, p_kind, p_user_id, p_session_id, p_payload, p_cap);
+end
+$$;
+comment on function private.otlp_replace(text, text, text, uuid, jsonb, integer) is
+  'Queues an OTLP row under p_key, or replaces the pending one in place (a row being exported keeps its payload).';
+
+revoke execute on function private.otlp_replace(text, text, text, uuid, jsonb, integer) from public, anon, authenticated;
+grant execute on function private.otlp_replace(text, text, text, uuid, jsonb, integer) to service_role;
+
+-- A rating change: one pending export row per trace (key feedback:<trace id>); the span ids come from
+-- the key and the transaction, so each exported change is its own span.
+create function private.otlp_on_feedback() returns trigger
+  language plpgsql
+  set search_path = ''
+as $$
 declare
   v_cfg public.privacy_settings;
   v_key text;
+  v_ids text;
   v_comment text;
 begin
   select * into v_cfg from public.privacy_settings s where s.id;
   if not coalesce(v_cfg.otlp_enabled, false) then
     return null;
   end if;
-  v_key := 'feedback:' || new.id || ':' || gen_random_uuid();
+  v_key := 'feedback:' || new.id;
+  v_ids := v_key || ':' || txid_current();
   v_comment := case when v_cfg.otlp_capture_content and new.feedback_comment is not null then
                  case when v_cfg.pii_masking <> 'off' then private.mask_pii(new.feedback_comment) else new.feedback_comment end end;
-  perform private.otlp_append(v_key, 'feedback', new.user_id, new.session_id, jsonb_build_object(
-    'trace_id', md5(v_key),
+  perform private.otlp_replace(v_key, 'feedback', new.user_id, new.session_id, jsonb_build_object(
+    'trace_id', md5(v_ids),
     'spans', jsonb_build_array(jsonb_build_object(
-      'span_id', left(md5('root:' || v_key), 16),
+      'span_id', left(md5('root:' || v_ids), 16),
       'name', 'evaluation user_feedback',
       'start_ms', private.epoch_ms(now()),
       'end_ms', private.epoch_ms(now()),
@@ -309,13 +341,15 @@ begin
         'attributes', jsonb_strip_nulls(jsonb_build_object(
           'gen_ai.evaluation.name', 'user_feedback',
           'gen_ai.evaluation.score.label', new.feedback,
-          'gen_ai.evaluation.score.value', case new.feedback when 'positive' then 1 else 0 end,
+          'gen_ai.evaluation.score.value', case new.feedback when 'positive' then 1.0 else 0.0 end,
           'gen_ai.evaluation.explanation', v_comment))))
     ))
   ), v_cfg.otlp_outbox_cap);
   return null;
 end
 $$;
+comment on function private.otlp_on_feedback() is
+  'A trace''s rating changed: its one pending OTLP evaluation row, queued or replaced in place (docs/privacy.md).';
 
 REVOKE ALL ON FUNCTION private.otlp_on_feedback() FROM PUBLIC;
 GRANT ALL ON FUNCTION private.otlp_on_feedback() TO service_role;
@@ -355,58 +389,6 @@ GRANT ALL ON FUNCTION private.otlp_on_reply() TO service_role;
 
 CREATE CONSTRAINT TRIGGER conversation_messages_otlp_export AFTER INSERT ON public.conversation_messages DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (((new.role = 'agent'::text) AND (new.reply_to IS NOT NULL))) EXECUTE FUNCTION private.otlp_on_reply();
 
--- Deletes the outbox rows the collector accepted.
-CREATE FUNCTION public.ack_otlp_outbox(p_ids jsonb) RETURNS jsonb
-    LANGUAGE plpgsql
-    SET search_path TO ''
-    AS $$
-declare
-  v_count integer;
-begin
-  delete from public.otlp_outbox o where o.id in (select x::bigint from jsonb_array_elements_text(p_ids) as x);
-  get diagnostics v_count = row_count;
-  return jsonb_build_object('sent', v_count);
-end
-$$;
-
-REVOKE ALL ON FUNCTION public.ack_otlp_outbox(p_ids jsonb) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.ack_otlp_outbox(p_ids jsonb) TO service_role;
-
--- The drainer's three calls: claim a batch, acknowledge it (after a 2xx), or retry it later.
--- (ids travel as a jsonb array: every backend passes objects and arrays as json)
-CREATE FUNCTION public.claim_otlp_outbox(p_limit integer DEFAULT 100, p_lease_seconds integer DEFAULT 60) RETURNS jsonb
-    LANGUAGE plpgsql
-    SET search_path TO ''
-    AS $$
-declare
-  v_rows jsonb;
-begin
-  with picked as (
-    select o.id from public.otlp_outbox o
-     where o.next_attempt_at <= clock_timestamp()
-       and (o.claimed_until is null or o.claimed_until < clock_timestamp())
-     order by o.id
-     limit greatest(1, least(coalesce(p_limit, 100), 1000))
-     for update skip locked
-  ), claimed as (
-    update public.otlp_outbox o
-       set claimed_until = clock_timestamp() + make_interval(secs => greatest(1, coalesce(p_lease_seconds, 60))),
-           attempts = o.attempts + 1
-      from picked
-     where o.id = picked.id
-    returning o.id, o.kind, o.payload, o.attempts
-  )
-  select coalesce(jsonb_agg(jsonb_build_object('id', c.id, 'kind', c.kind, 'payload', c.payload, 'attempts', c.attempts)
-                            order by c.id), '[]'::jsonb)
-    into v_rows
-    from claimed c;
-  return v_rows;
-end
-$$;
-
-REVOKE ALL ON FUNCTION public.claim_otlp_outbox(p_limit integer, p_lease_seconds integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.claim_otlp_outbox(p_limit integer, p_lease_seconds integer) TO service_role;
-
 -- What /api/health shows.
 CREATE FUNCTION public.otlp_outbox_status() RETURNS jsonb
     LANGUAGE sql STABLE
@@ -425,25 +407,3 @@ $$;
 REVOKE ALL ON FUNCTION public.otlp_outbox_status() FROM PUBLIC;
 GRANT ALL ON FUNCTION public.otlp_outbox_status() TO service_role;
 
--- Exponential backoff from p_base_ms, at most p_max_ms, with ±20% jitter.
-CREATE FUNCTION public.retry_otlp_outbox(p_ids jsonb, p_error text DEFAULT NULL::text, p_base_ms integer DEFAULT 1000, p_max_ms integer DEFAULT 60000) RETURNS jsonb
-    LANGUAGE plpgsql
-    SET search_path TO ''
-    AS $$
-declare
-  v_count integer;
-begin
-  update public.otlp_outbox o
-     set claimed_until = null,
-         last_error = left(p_error, 2000),
-         next_attempt_at = clock_timestamp() + make_interval(secs =>
-           least(greatest(p_max_ms, 1), greatest(p_base_ms, 1) * power(2, least(greatest(o.attempts - 1, 0), 30)))
-           * (0.8 + random() * 0.4) / 1000.0)
-   where o.id in (select x::bigint from jsonb_array_elements_text(p_ids) as x);
-  get diagnostics v_count = row_count;
-  return jsonb_build_object('retrying', v_count);
-end
-$$;
-
-REVOKE ALL ON FUNCTION public.retry_otlp_outbox(p_ids jsonb, p_error text, p_base_ms integer, p_max_ms integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.retry_otlp_outbox(p_ids jsonb, p_error text, p_base_ms integer, p_max_ms integer) TO service_role;
