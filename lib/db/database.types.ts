@@ -1535,6 +1535,10 @@ export type Database = {
         Args: Record<PropertyKey, never>
         Returns: Json
       }
+      otlp_turn: {
+        Args: { p_question_id: string; p_at: string }
+        Returns: Json
+      }
       pin_agent_version: {
         Args: Record<PropertyKey, never>
         Returns: unknown

@@ -1,11 +1,15 @@
 import type { Resource } from "@opentelemetry/resources";
+import { z } from "zod";
 import type { SpanExporter } from "@opentelemetry/sdk-trace-base";
 import type { Database } from "../db/types";
 import { createQueueWorker, done, failure, permanentStatus, type Outcome, type QueueWorker } from "../queue/poller";
 import type { TelemetryConfig } from "./config";
 import { exportSpans } from "./exporter";
+import type { SpanSpec } from "./attributes";
+import { turnSpans } from "./attributes";
 import { outboxPayloadSchema, outboxRowSchema } from "./payload";
-import { spanBuilder } from "./spans";
+import { legacySpans, spanBuilder } from "./spans";
+import { turnRefSchema, turnSchema } from "./turn";
 
 // Sends the OTLP outbox on the one queue poller (lib/queue): claim a batch (for update skip locked,
 // so any number of instances may drain), export it with the SDK, delete it only after a 2xx. A
@@ -27,15 +31,28 @@ export interface Drainer {
 
 type Settings = Pick<TelemetryConfig, "batchSize" | "retryBaseMs" | "retryMaxMs" | "leaseSeconds" | "maxAttempts">;
 
+const rowSchema = outboxRowSchema.extend({ payload: z.union([turnRefSchema, outboxPayloadSchema]) });
+type Row = z.infer<typeof rowSchema>;
+
+/** A row's spans: a turn is read now (public.otlp_turn) and mapped by lib/telemetry/attributes.ts;
+ *  none when the turn is gone (erased, past retention). */
+async function rowSpans(db: Database, row: Row): Promise<SpanSpec[]> {
+  if (!("key" in row.payload)) return legacySpans(row.payload);
+  const raw = await db.rpc("otlp_turn", { p_question_id: row.payload.question_id, p_at: row.payload.at });
+  return raw === null ? [] : turnSpans(row.payload, turnSchema.parse(raw));
+}
+
 /** The outbox on the queue poller: each claimed batch is exported in one request. */
 export function outboxWorker(db: Database, settings: Settings, exporter: SpanExporter, resource: Resource): QueueWorker {
   const builder = spanBuilder(resource);
-  const row = outboxRowSchema.extend({ payload: outboxPayloadSchema });
   return createQueueWorker(db, {
-    queue: "otlp_outbox", row, batch: settings.batchSize, leaseSeconds: settings.leaseSeconds,
+    queue: "otlp_outbox", row: rowSchema, batch: settings.batchSize, leaseSeconds: settings.leaseSeconds,
     backoff: { baseMs: settings.retryBaseMs, maxMs: settings.retryMaxMs, maxAttempts: settings.maxAttempts },
     async work(rows): Promise<Outcome[]> {
-      const result = await exportSpans(exporter, builder.build(rows.map((r) => r.payload)));
+      const specs: SpanSpec[] = [];
+      for (const r of rows) specs.push(...(await rowSpans(db, r)));
+      if (!specs.length) return rows.map(() => done);
+      const result = await exportSpans(exporter, builder.build(specs));
       const outcome = result.ok ? done : failure(result.error ?? "export failed", { permanent: permanentStatus(result.status) });
       return rows.map(() => outcome);
     },

@@ -57,4 +57,5 @@ export const appFunctions = {
     result: z.object({ found: z.boolean(), opaque_id: z.string().nullable(), counts: z.record(z.string(), z.number()) }),
   },
   otlp_outbox_status: { args: z.object({}), result: json },
+  otlp_turn: { args: z.object({ p_question_id: z.string(), p_at: z.string() }), result: json.nullable() },
 } as const;
