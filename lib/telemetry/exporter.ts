@@ -7,12 +7,9 @@ import type { OtlpProtocol } from "./config";
 // _TIMEOUT and _COMPRESSION from the environment when it is created.
 
 export async function createExporter(protocol: OtlpProtocol): Promise<SpanExporter> {
-  if (protocol === "http/json") {
-    const { OTLPTraceExporter } = await import("@opentelemetry/exporter-trace-otlp-http");
-    return new OTLPTraceExporter();
-  }
-  const { OTLPTraceExporter } = await import("@opentelemetry/exporter-trace-otlp-proto");
-  return new OTLPTraceExporter();
+  // the official exporters and serializers, with the GenAI doubles kept doubles (lib/telemetry/doubles.ts)
+  const { DoubleSafeTraceExporter } = await import("./doubles");
+  return new DoubleSafeTraceExporter(protocol);
 }
 
 /** service.name defaults to threadline; OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES win. */

@@ -69,7 +69,12 @@ describe.each(backends)("GenAI spans on $name, decoded with the official .proto"
     // the provider's answered model is not recorded: the requested one is not passed off as it
     expect(ok.attributes["gen_ai.response.model"]).toBeUndefined();
     expect(ok.attributes["gen_ai.request.model"]).toEqual({ stringValue: "offline" });
-    expect(Number(ok.attributes["gen_ai.response.time_to_first_chunk"]?.intValue ?? ok.attributes["gen_ai.response.time_to_first_chunk"]?.doubleValue)).toBe(1);
+    // doubles stay doubles on the wire, whole or zero (lib/telemetry/doubles.ts)
+    expect(ok.attributes["gen_ai.response.time_to_first_chunk"]).toEqual({ doubleValue: 1 });
+    expect(ok.attributes["gen_ai.usage.cost"]).toEqual({ doubleValue: 0 });
+    for (const s of spans) for (const key of ["gen_ai.response.time_to_first_chunk", "gen_ai.usage.cost"]) expect(s.attributes[key]?.intValue).toBeUndefined();
+    // integers stay integers
+    expect(ok.attributes["gen_ai.usage.output_tokens"]).toEqual({ intValue: "30" });
     for (const key of ["gen_ai.usage.input_tokens", "gen_ai.usage.output_tokens", "gen_ai.usage.cost"]) expect(bad.attributes[key]).toBeUndefined();
     // sub-millisecond times survive (123 µs and 456 µs past the millisecond)
     expect(BigInt(ok.startTimeUnixNano) % 1_000_000n).toBe(123_000n);
