@@ -39,6 +39,7 @@ export const errorSurfaces = [
   "origin",
   "privacy",
   "products",
+  "queue",
   "regenerate",
   "request",
   "retention",

@@ -11,6 +11,7 @@ import { FeedbackChart } from "./FeedbackChart";
 import { KpiCards } from "./KpiCards";
 import { LlmCallsChart } from "./LlmCallsChart";
 import { OutboxCard } from "./OutboxCard";
+import { QueuesCard } from "./QueuesCard";
 import { TracesPerDayChart } from "./TracesPerDayChart";
 import { UsageChart } from "./UsageChart";
 
@@ -69,6 +70,7 @@ export function DashboardView({ state, stats }: { state: DashboardState; stats: 
         <ExperimentComparison comparison={stats.comparison} />
       </ChartCard>
       <OutboxCard outbox={stats.outbox} />
+      <QueuesCard queues={stats.queues} />
     </div>
   );
 }

@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { RpcResultOf } from "../db/registry";
 import type { feedbackCountsSchema, usageCountsSchema } from "../db/rpc/operators";
 import type { Database } from "../db/types";
+import { queueStatus } from "../queue/status";
 import { outboxStatus } from "../telemetry/outbox-status";
 import type { DashboardQuery } from "./query";
 
@@ -28,7 +29,7 @@ export type UsageGroup = CamelKeys<UsageCounts> & { key: string; name: string };
 
 export async function dashboardStats(db: Database, q: DashboardQuery) {
   const range = { p_from: q.from?.toISOString(), p_to: q.to?.toISOString() };
-  const [r, channels, outbox, agents] = await Promise.all([
+  const [r, channels, outbox, agents, queues] = await Promise.all([
     db.rpc("dashboard_stats", {
       ...range,
       p_experiment_a: q.a,
@@ -39,6 +40,8 @@ export async function dashboardStats(db: Database, q: DashboardQuery) {
     // the OTLP outbox now (not of the range): the same figures as /api/health
     outboxStatus(db),
     operatorAgents(db),
+    // the queues now, with their dead letters (docs/architecture.md, "Queues")
+    queueStatus(db),
   ]);
   const agentName = agentNameMap(agents);
   const group = ({ agent_type, model_key, model_name, ...counts }: FeedbackCounts & { agent_type?: string; model_key?: string; model_name?: string }): FeedbackGroup => {
@@ -64,6 +67,7 @@ export async function dashboardStats(db: Database, q: DashboardQuery) {
     comparison: r.comparison.map(camelKeys),
     channels: channels.map((c) => ({ ...camelKeys(c), costUsd: Number(c.cost_usd) })),
     outbox: outbox && camelKeys(outbox),
+    queues,
   };
 }
 

@@ -41,6 +41,10 @@ export type Database = {
           instructions: string
           model_key: string | null
           name: string
+          published_at: string | null
+          published_by: string | null
+          saved_by: string | null
+          status: string
           tools: string[]
           version: number
         }
@@ -53,6 +57,10 @@ export type Database = {
           instructions: string
           model_key?: string | null
           name: string
+          published_at?: string | null
+          published_by?: string | null
+          saved_by?: string | null
+          status?: string
           tools: string[]
           version: number
         }
@@ -65,6 +73,10 @@ export type Database = {
           instructions?: string
           model_key?: string | null
           name?: string
+          published_at?: string | null
+          published_by?: string | null
+          saved_by?: string | null
+          status?: string
           tools?: string[]
           version?: number
         }
@@ -74,6 +86,7 @@ export type Database = {
         Row: {
           created_at: string
           description: string
+          draft_version: number | null
           greeting: string | null
           handoffs: string[]
           instructions: string
@@ -89,6 +102,7 @@ export type Database = {
         Insert: {
           created_at?: string
           description?: string
+          draft_version?: number | null
           greeting?: string | null
           handoffs?: string[]
           instructions: string
@@ -104,6 +118,7 @@ export type Database = {
         Update: {
           created_at?: string
           description?: string
+          draft_version?: number | null
           greeting?: string | null
           handoffs?: string[]
           instructions?: string
@@ -147,6 +162,8 @@ export type Database = {
       audio_deletions: {
         Row: {
           attempts: number
+          claimed_until: string | null
+          dead_at: string | null
           last_error: string | null
           name: string
           next_attempt_at: string
@@ -154,6 +171,8 @@ export type Database = {
         }
         Insert: {
           attempts?: number
+          claimed_until?: string | null
+          dead_at?: string | null
           last_error?: string | null
           name: string
           next_attempt_at?: string
@@ -161,6 +180,8 @@ export type Database = {
         }
         Update: {
           attempts?: number
+          claimed_until?: string | null
+          dead_at?: string | null
           last_error?: string | null
           name?: string
           next_attempt_at?: string
@@ -794,6 +815,24 @@ export type Database = {
           },
         ]
       }
+      maintenance_settings: {
+        Row: {
+          id: boolean
+          session_idle_minutes: number
+          updated_at: string
+        }
+        Insert: {
+          id?: boolean
+          session_idle_minutes?: number
+          updated_at?: string
+        }
+        Update: {
+          id?: boolean
+          session_idle_minutes?: number
+          updated_at?: string
+        }
+        Relationships: []
+      }
       operator_sessions: {
         Row: {
           expires_at: string
@@ -823,6 +862,7 @@ export type Database = {
           attempts: number
           claimed_until: string | null
           created_at: string
+          dead_at: string | null
           dedupe_key: string
           id: number
           kind: string
@@ -836,6 +876,7 @@ export type Database = {
           attempts?: number
           claimed_until?: string | null
           created_at?: string
+          dead_at?: string | null
           dedupe_key: string
           id?: never
           kind: string
@@ -849,6 +890,7 @@ export type Database = {
           attempts?: number
           claimed_until?: string | null
           created_at?: string
+          dead_at?: string | null
           dedupe_key?: string
           id?: never
           kind?: string
@@ -1230,15 +1272,35 @@ export type Database = {
         }
         Relationships: []
       }
+      whatsapp_contacts: {
+        Row: {
+          created_at: string
+          user_id: string
+          wa_id: string
+        }
+        Insert: {
+          created_at?: string
+          user_id: string
+          wa_id: string
+        }
+        Update: {
+          created_at?: string
+          user_id?: string
+          wa_id?: string
+        }
+        Relationships: []
+      }
       whatsapp_inbox: {
         Row: {
           attempts: number
           claimed_until: string | null
           created_at: string
+          dead_at: string | null
           last_error: string | null
           message: NonNullable<Json>
           next_attempt_at: string
           processed_at: string | null
+          seq: number
           wa_id: string
           wa_message_id: string
         }
@@ -1246,10 +1308,12 @@ export type Database = {
           attempts?: number
           claimed_until?: string | null
           created_at?: string
+          dead_at?: string | null
           last_error?: string | null
           message: NonNullable<Json>
           next_attempt_at?: string
           processed_at?: string | null
+          seq?: never
           wa_id: string
           wa_message_id: string
         }
@@ -1257,10 +1321,12 @@ export type Database = {
           attempts?: number
           claimed_until?: string | null
           created_at?: string
+          dead_at?: string | null
           last_error?: string | null
           message?: NonNullable<Json>
           next_attempt_at?: string
           processed_at?: string | null
+          seq?: never
           wa_id?: string
           wa_message_id?: string
         }
@@ -1271,6 +1337,7 @@ export type Database = {
           attempts: number
           claimed_until: string | null
           created_at: string
+          dead_at: string | null
           dedupe_key: string
           id: number
           last_error: string | null
@@ -1285,6 +1352,7 @@ export type Database = {
           attempts?: number
           claimed_until?: string | null
           created_at?: string
+          dead_at?: string | null
           dedupe_key: string
           id?: never
           last_error?: string | null
@@ -1299,6 +1367,7 @@ export type Database = {
           attempts?: number
           claimed_until?: string | null
           created_at?: string
+          dead_at?: string | null
           dedupe_key?: string
           id?: never
           last_error?: string | null
@@ -1324,7 +1393,6 @@ export type Database = {
       [_ in never]: never
     }
     Functions: {
-      ack_otlp_outbox: { Args: { p_ids: Json }; Returns: Json }
       add_trace_comment: {
         Args: {
           p_author: string
@@ -1334,6 +1402,8 @@ export type Database = {
         }
         Returns: Json
       }
+      agent_detail: { Args: { p_key: string }; Returns: Json }
+      agent_versions_list: { Args: { p_key: string }; Returns: Json }
       app_health: { Args: Record<PropertyKey, never>; Returns: Json }
       apply_retention: { Args: { p_batch?: number }; Returns: Json }
       audio_owned_by: {
@@ -1362,22 +1432,6 @@ export type Database = {
         Returns: Json
       }
       catalog_products: { Args: Record<PropertyKey, never>; Returns: Json }
-      claim_audio_deletions: {
-        Args: { p_lease_seconds?: number; p_limit?: number }
-        Returns: Json
-      }
-      claim_otlp_outbox: {
-        Args: { p_lease_seconds?: number; p_limit?: number }
-        Returns: Json
-      }
-      claim_whatsapp_inbox: {
-        Args: { p_ids?: Json; p_lease_seconds?: number; p_limit?: number }
-        Returns: Json
-      }
-      claim_whatsapp_outbox: {
-        Args: { p_lease_seconds?: number; p_limit?: number }
-        Returns: Json
-      }
       close_idle_sessions: {
         Args: { p_batch?: number; p_idle_minutes: number }
         Returns: Json
@@ -1391,6 +1445,7 @@ export type Database = {
         }
         Returns: Json
       }
+      configure_maintenance: { Args: { p_idle_minutes: number }; Returns: Json }
       configure_privacy: {
         Args: {
           p_capture_content?: boolean
@@ -1403,6 +1458,10 @@ export type Database = {
       configure_retention: { Args: { p_days: number }; Returns: Json }
       count_new_visitor: {
         Args: { p_client_ip: string; p_limit: number }
+        Returns: Json
+      }
+      count_request: {
+        Args: { p_key: string; p_kind: string; p_limit: number }
         Returns: Json
       }
       create_score_config: {
@@ -1707,6 +1766,10 @@ export type Database = {
       }
       flow_is_open: { Args: { p_state: Json }; Returns: boolean }
       list_agents: { Args: Record<PropertyKey, never>; Returns: Json }
+      list_visitor_sessions: {
+        Args: { p_limit?: number; p_user_id: string }
+        Returns: Json
+      }
       maintenance_scheduler: { Args: Record<PropertyKey, never>; Returns: Json }
       mask_pii: { Args: { p_text: string }; Returns: string }
       message_json: {
@@ -1734,7 +1797,40 @@ export type Database = {
       }
       operator_tools: { Args: Record<PropertyKey, never>; Returns: Json }
       otlp_outbox_status: { Args: Record<PropertyKey, never>; Returns: Json }
+      otlp_turn: {
+        Args: { p_at: string; p_question_id: string }
+        Returns: Json
+      }
       product_cards: { Args: { p_skus: Json }; Returns: Json }
+      publish_agent_version: {
+        Args: { p_author: string; p_key: string; p_version: number }
+        Returns: Json
+      }
+      queue_claim: {
+        Args: {
+          p_ids?: Json
+          p_lease_seconds?: number
+          p_limit?: number
+          p_queue: string
+        }
+        Returns: Json
+      }
+      queue_complete: { Args: { p_ids: Json; p_queue: string }; Returns: Json }
+      queue_fail: {
+        Args: {
+          p_base_ms?: number
+          p_error: string
+          p_ids: Json
+          p_max_attempts?: number
+          p_max_ms?: number
+          p_permanent?: boolean
+          p_queue: string
+          p_retry_after_seconds?: number
+        }
+        Returns: Json
+      }
+      queue_status: { Args: Record<PropertyKey, never>; Returns: Json }
+      queue_unnamed_audio: { Args: { p_names: Json }; Returns: Json }
       rate_limit_retry_after: {
         Args: Record<PropertyKey, never>
         Returns: number
@@ -1772,17 +1868,17 @@ export type Database = {
         }
         Returns: Json
       }
-      retry_otlp_outbox: {
-        Args: {
-          p_base_ms?: number
-          p_error?: string
-          p_ids: Json
-          p_max_ms?: number
-        }
-        Returns: Json
-      }
       run_maintenance: {
         Args: { p_batch?: number; p_idle_minutes?: number }
+        Returns: Json
+      }
+      save_agent: {
+        Args: {
+          p_author: string
+          p_changes: Json
+          p_draft: boolean
+          p_key: string
+        }
         Returns: Json
       }
       score_configs: { Args: Record<PropertyKey, never>; Returns: Json }
@@ -1870,28 +1966,6 @@ export type Database = {
         }
         Returns: Json
       }
-      settle_audio_deletions: {
-        Args: { p_deleted: Json; p_error?: string; p_failed?: Json }
-        Returns: Json
-      }
-      settle_whatsapp_inbox: {
-        Args: {
-          p_base_ms?: number
-          p_error?: string
-          p_id: string
-          p_max_ms?: number
-        }
-        Returns: Json
-      }
-      settle_whatsapp_outbox: {
-        Args: {
-          p_base_ms?: number
-          p_error?: string
-          p_id: number
-          p_max_ms?: number
-        }
-        Returns: Json
-      }
       start_session: {
         Args: {
           p_agent: string
@@ -1915,6 +1989,16 @@ export type Database = {
         Returns: Json
       }
       turn_endings: { Args: { p_session_id: string }; Returns: Json }
+      voice_allowance: {
+        Args: {
+          p_client_ip?: string
+          p_client_message_id?: string
+          p_ip_rate_limit?: number
+          p_rate_limit?: number
+          p_user_id: string
+        }
+        Returns: Json
+      }
       voice_transcription: {
         Args: { p_client_message_id: string; p_user_id: string }
         Returns: Json
@@ -1929,6 +2013,7 @@ export type Database = {
         Returns: Json
       }
       whatsapp_receive: { Args: { p_messages: Json }; Returns: Json }
+      whatsapp_visitor: { Args: { p_wa_id: string }; Returns: Json }
     }
     Enums: {
       [_ in never]: never

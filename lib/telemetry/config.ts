@@ -21,6 +21,7 @@ const schema = z.object({
   OTLP_RETRY_BASE_MS: int(1_000, 1, 600_000),
   OTLP_RETRY_MAX_MS: int(60_000, 1, 3_600_000),
   OTLP_OUTBOX_LEASE_SECONDS: int(60, 5, 3_600),
+  OTLP_MAX_ATTEMPTS: int(10, 1, 100),
 });
 
 export type OtlpProtocol = "http/json" | "http/protobuf";
@@ -36,6 +37,8 @@ export interface TelemetryConfig {
   retryBaseMs: number;
   retryMaxMs: number;
   leaseSeconds: number;
+  /** Export attempts of a row before it goes to the dead letter. */
+  maxAttempts: number;
 }
 
 const isTrue = (v: string | undefined) => v !== undefined && ["true", "1"].includes(v.toLowerCase());
@@ -55,5 +58,6 @@ export function telemetryConfig(source: Record<string, string | undefined> = pro
     retryBaseMs: e.OTLP_RETRY_BASE_MS,
     retryMaxMs: e.OTLP_RETRY_MAX_MS,
     leaseSeconds: e.OTLP_OUTBOX_LEASE_SECONDS,
+    maxAttempts: e.OTLP_MAX_ATTEMPTS,
   };
 }

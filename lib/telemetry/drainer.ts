@@ -1,21 +1,26 @@
 import type { Resource } from "@opentelemetry/resources";
+import { z } from "zod";
 import type { SpanExporter } from "@opentelemetry/sdk-trace-base";
 import type { Database } from "../db/types";
-import { log } from "../log";
+import { createQueueWorker, done, failure, permanentStatus, type Outcome, type QueueWorker } from "../queue/poller";
 import type { TelemetryConfig } from "./config";
 import { exportSpans } from "./exporter";
-import { outboxPayloadSchema, outboxRowSchema, type OutboxPayload } from "./payload";
-import { spanBuilder } from "./spans";
+import type { SpanSpec } from "./attributes";
+import { turnSpans } from "./attributes";
+import { outboxPayloadSchema, outboxRowSchema } from "./payload";
+import { legacySpans, spanBuilder } from "./spans";
+import { turnRefSchema, turnSchema } from "./turn";
 
-// Sends the outbox: claim a batch (for update skip locked, so any number of instances
-// may drain), export it with the SDK, delete it only after a 2xx, else retry it later
-// with backoff. The database holds every row until then (docs/privacy.md).
+// Sends the OTLP outbox on the one queue poller (lib/queue): claim a batch (for update skip locked,
+// so any number of instances may drain), export it with the SDK, delete it only after a 2xx. A
+// collector's 4xx (but 408, 429) is a dead letter at once; 429, 5xx or no answer: backoff up to the
+// attempt cap (docs/privacy.md).
 
 export interface DrainResult {
   claimed: number;
   sent: number;
   retrying: number;
-  invalid: number;
+  dead: number;
 }
 
 export interface Drainer {
@@ -24,72 +29,41 @@ export interface Drainer {
   drain(maxBatches?: number): Promise<DrainResult>;
 }
 
-type Settings = Pick<TelemetryConfig, "batchSize" | "retryBaseMs" | "retryMaxMs" | "leaseSeconds">;
+type Settings = Pick<TelemetryConfig, "batchSize" | "retryBaseMs" | "retryMaxMs" | "leaseSeconds" | "maxAttempts">;
 
-export function createDrainer(db: Database, settings: Settings, exporter: SpanExporter, resource: Resource): Drainer {
-  const builder = spanBuilder(resource);
+const rowSchema = outboxRowSchema.extend({ payload: z.union([turnRefSchema, outboxPayloadSchema]) });
+type Row = z.infer<typeof rowSchema>;
 
-  async function drainOnce(): Promise<DrainResult> {
-    const rows = (await db.rpc("claim_otlp_outbox", { p_limit: settings.batchSize, p_lease_seconds: settings.leaseSeconds })) ?? [];
-    const valid: { id: string; payload: OutboxPayload }[] = [];
-    const invalid: string[] = [];
-    const problems: string[] = [];
-    for (const raw of rows) {
-      const row = outboxRowSchema.safeParse(raw);
-      const payload = row.success ? outboxPayloadSchema.safeParse(row.data.payload) : undefined;
-      if (row.success && payload?.success) valid.push({ id: row.data.id, payload: payload.data });
-      else if (row.success) {
-        invalid.push(row.data.id);
-        const issue = payload?.error?.issues[0];
-        problems.push(`${issue?.path.join(".")}: ${issue?.message}`);
-      }
-    }
-    if (invalid.length) {
-      // a row no collector could ever accept: drop it rather than retry it forever
-      log("telemetry.invalid_outbox_rows", { ids: invalid, problems }, "error");
-      await db.rpc("ack_otlp_outbox", { p_ids: invalid });
-    }
-    if (!valid.length) return { claimed: rows.length, sent: 0, retrying: 0, invalid: invalid.length };
-    const ids = valid.map((r) => r.id);
-    const result = await exportSpans(exporter, builder.build(valid.map((r) => r.payload)));
-    if (result.ok) {
-      await db.rpc("ack_otlp_outbox", { p_ids: ids });
-      return { claimed: rows.length, sent: ids.length, retrying: 0, invalid: invalid.length };
-    }
-    await db.rpc("retry_otlp_outbox", { p_ids: ids, p_error: result.error ?? null, p_base_ms: settings.retryBaseMs, p_max_ms: settings.retryMaxMs });
-    log("telemetry.export_failed", { rows: ids.length, error: result.error }, "warn");
-    return { claimed: rows.length, sent: 0, retrying: ids.length, invalid: invalid.length };
-  }
-
-  async function drain(maxBatches = 20): Promise<DrainResult> {
-    const total: DrainResult = { claimed: 0, sent: 0, retrying: 0, invalid: 0 };
-    for (let i = 0; i < maxBatches; i++) {
-      const r = await drainOnce();
-      total.claimed += r.claimed;
-      total.sent += r.sent;
-      total.retrying += r.retrying;
-      total.invalid += r.invalid;
-      if (r.claimed < settings.batchSize || r.retrying > 0) break;
-    }
-    return total;
-  }
-
-  return { drainOnce, drain };
+/** A row's spans: a turn is read now (public.otlp_turn) and mapped by lib/telemetry/attributes.ts;
+ *  none when the turn is gone (erased, past retention). */
+async function rowSpans(db: Database, row: Row): Promise<SpanSpec[]> {
+  if (!("key" in row.payload)) return legacySpans(row.payload);
+  const raw = await db.rpc("otlp_turn", { p_question_id: row.payload.question_id, p_at: row.payload.at });
+  return raw === null ? [] : turnSpans(row.payload, turnSchema.parse(raw));
 }
 
-/** Polls the outbox on an unref'd timer; one drain at a time per process. */
-export function pollOutbox(drainer: Drainer, pollMs: number): { stop(): void } {
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    drainer
-      .drain()
-      .catch((error) => log("telemetry.drain_failed", { error: String((error as Error)?.message ?? error) }, "warn"))
-      .finally(() => {
-        running = false;
-      });
-  }, pollMs);
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
+/** The outbox on the queue poller: each claimed batch is exported in one request. */
+export function outboxWorker(db: Database, settings: Settings, exporter: SpanExporter, resource: Resource): QueueWorker {
+  const builder = spanBuilder(resource);
+  return createQueueWorker(db, {
+    queue: "otlp_outbox", row: rowSchema, batch: settings.batchSize, leaseSeconds: settings.leaseSeconds,
+    backoff: { baseMs: settings.retryBaseMs, maxMs: settings.retryMaxMs, maxAttempts: settings.maxAttempts },
+    async work(rows): Promise<Outcome[]> {
+      const specs: SpanSpec[] = [];
+      for (const r of rows) specs.push(...(await rowSpans(db, r)));
+      if (!specs.length) return rows.map(() => done);
+      const result = await exportSpans(exporter, builder.build(specs));
+      const outcome = result.ok ? done : failure(result.error ?? "export failed", { permanent: permanentStatus(result.status) });
+      return rows.map(() => outcome);
+    },
+  });
+}
+
+export function createDrainer(db: Database, settings: Settings, exporter: SpanExporter, resource: Resource): Drainer {
+  const worker = outboxWorker(db, settings, exporter, resource);
+  const drain = async (maxBatches = 20): Promise<DrainResult> => {
+    const r = await worker.run(undefined, maxBatches);
+    return { claimed: r.claimed, sent: r.done, retrying: r.retrying, dead: r.dead };
+  };
+  return { drain, drainOnce: () => drain(1) };
 }

@@ -7,12 +7,9 @@ import type { OtlpProtocol } from "./config";
 // _TIMEOUT and _COMPRESSION from the environment when it is created.
 
 export async function createExporter(protocol: OtlpProtocol): Promise<SpanExporter> {
-  if (protocol === "http/json") {
-    const { OTLPTraceExporter } = await import("@opentelemetry/exporter-trace-otlp-http");
-    return new OTLPTraceExporter();
-  }
-  const { OTLPTraceExporter } = await import("@opentelemetry/exporter-trace-otlp-proto");
-  return new OTLPTraceExporter();
+  // the official exporters and serializers, with the GenAI doubles kept doubles (lib/telemetry/doubles.ts)
+  const { DoubleSafeTraceExporter } = await import("./doubles");
+  return new DoubleSafeTraceExporter(protocol);
 }
 
 /** service.name defaults to threadline; OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES win. */
@@ -22,11 +19,14 @@ export function telemetryResource(): Resource {
     .merge(detectResources({ detectors: [envDetector] }));
 }
 
-/** Resolves once the collector answered: ok only on a 2xx. */
-export function exportSpans(exporter: SpanExporter, spans: ReadableSpan[]): Promise<{ ok: boolean; error?: string }> {
+/** Resolves once the collector answered: ok only on a 2xx; `status`: the HTTP status of a refusal
+ *  (the SDK's OTLPExporterError carries it; 429, 502-504 and no answer come without one). */
+export function exportSpans(exporter: SpanExporter, spans: ReadableSpan[]): Promise<{ ok: boolean; error?: string; status?: number }> {
   return new Promise((resolve) => {
     exporter.export(spans, (result) => {
-      resolve(result.code === ExportResultCode.SUCCESS ? { ok: true } : { ok: false, error: String(result.error?.message ?? result.error ?? "export failed") });
+      if (result.code === ExportResultCode.SUCCESS) return resolve({ ok: true });
+      const code = (result.error as { code?: unknown } | undefined)?.code;
+      resolve({ ok: false, error: String(result.error?.message ?? result.error ?? "export failed"), status: typeof code === "number" ? code : undefined });
     });
   });
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 
-// The outbox row's payload as the database writes it (`private.otlp_enqueue_turn`, docs/privacy.md).
+// The finished spans of an outbox row written before spans were built in TypeScript, and of a feedback
+// row (`private.otlp_on_feedback`, docs/privacy.md). A turn's row now names the turn (lib/telemetry/turn.ts).
 
 const hex = (length: number) => z.string().regex(new RegExp(`^[0-9a-f]{${length}}$`));
 const attributeValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string()), z.array(z.number()), z.array(z.boolean())]);

@@ -1,7 +1,8 @@
 import type { Database } from "../db/types";
 import { log } from "../log";
 import { telemetryConfig, type TelemetryConfig } from "./config";
-import { createDrainer, pollOutbox } from "./drainer";
+import { pollQueue } from "../queue/poller";
+import { outboxWorker } from "./drainer";
 import { createExporter, telemetryResource } from "./exporter";
 
 // Started once per process from lib/startup.ts: the database learns whether to queue
@@ -20,8 +21,7 @@ export async function startTelemetry(db: Database, piiMasking: string, source: R
   });
   const holder = globalThis as Holder;
   if (config.enabled && !holder[key]) {
-    const drainer = createDrainer(db, config, await createExporter(config.protocol), telemetryResource());
-    holder[key] = pollOutbox(drainer, config.pollMs);
+    holder[key] = pollQueue(outboxWorker(db, config, await createExporter(config.protocol), telemetryResource()), "otlp_outbox", config.pollMs);
     log("telemetry.started", { protocol: config.protocol, captureContent: config.captureContent, outboxCap: config.outboxCap });
   }
   return config;

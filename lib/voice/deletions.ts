@@ -1,46 +1,33 @@
-import type { Database } from "../db/types";
+import { z } from "zod";
 import { log } from "../log";
+import type { Database } from "../db/types";
+import { createQueueWorker, failure, oneByOne, pollQueue, type QueueWorker } from "../queue/poller";
 import { voiceConfig } from "./config";
 import { audioStore, type AudioStore } from "./store";
 
 // Audio files leave with the rows that name them (docs/channels.md, "Erasure and audio files"):
 // deleting a message with an audio_url queues the file's name in audio_deletions in the same
-// transaction; here the files are removed from the store and only then their names from the
-// queue, so a crash in between leaves the name queued and the next pass deletes the file.
+// transaction; here, on the one queue poller (lib/queue), the files are removed from the store and
+// only then their names from the queue, so a crash in between leaves the name queued (leased) and
+// the next pass after the lease deletes the file.
 
-const leaseSeconds = 300;
 const sweepMs = 60_000;
 /** Files no row names are looked for every 10 minutes, among those older than 10 minutes (a recording is written just before it is registered). */
 const unnamedEvery = 10;
 const unnamedMinAgeMs = 10 * 60_000;
+const rowSchema = z.object({ id: z.string(), attempts: z.number() });
+
+function audioWorker(db: Database, store: AudioStore, batch: number): QueueWorker {
+  return createQueueWorker(db, {
+    queue: "audio_deletions", row: rowSchema, batch, leaseSeconds: 300,
+    backoff: { baseMs: 10_000, maxMs: 3_600_000 },
+    work: oneByOne(async (row: z.infer<typeof rowSchema>) => store.delete(row.id), (error) => failure(error)),
+  });
+}
 
 /** Deletes the queued files that are due; returns how many names left the queue. */
 export async function deleteQueuedAudio(db: Database, store: AudioStore = audioStore(voiceConfig()), limit = 100): Promise<number> {
-  let deleted = 0;
-  for (;;) {
-    const names = await db.rpc("claim_audio_deletions", { p_limit: limit, p_lease_seconds: leaseSeconds });
-    if (names.length === 0) return deleted;
-    const gone: string[] = [];
-    const failed: string[] = [];
-    let error: string | null = null;
-    for (const name of names) {
-      try {
-        await store.delete(name);
-        gone.push(name);
-      } catch (e) {
-        failed.push(name);
-        error = String((e as Error)?.message ?? e);
-      }
-    }
-    const r = await db.rpc("settle_audio_deletions", { p_deleted: gone, p_failed: failed, p_error: error });
-    deleted += r.deleted;
-    if (failed.length > 0) {
-      // the failed names wait for their lease to end
-      log("voice.audio_delete_failed", { failed: failed.length, error }, "warn");
-      return deleted;
-    }
-    if (names.length < limit) return deleted;
-  }
+  return (await audioWorker(db, store, limit).run()).done;
 }
 
 /**
@@ -60,19 +47,19 @@ export async function sweepUnnamedAudio(db: Database, store: AudioStore = audioS
   return queued;
 }
 
-const key = Symbol.for("threadline.audio-deletions");
+const key = Symbol.for("threadline.audio-sweep");
 type Holder = { [key]?: NodeJS.Timeout };
 
-/** One unref'd timer per process (lib/startup.ts) for what an erasure's own pass left behind, and now and then the unnamed files. */
+/**
+ * On the queue poller (lib/startup.ts): what an erasure's own pass left behind; and on one unref'd
+ * timer per process, now and then, the files no row names.
+ */
 export function startAudioDeletions(db: Database): void {
+  pollQueue(audioWorker(db, audioStore(voiceConfig()), 100), "audio_deletions", sweepMs);
   const holder = globalThis as Holder;
   if (holder[key]) return;
-  let passes = 0;
   holder[key] = setInterval(() => {
-    const sweep = ++passes % unnamedEvery === 0;
-    deleteQueuedAudio(db)
-      .then(() => (sweep ? sweepUnnamedAudio(db) : 0))
-      .catch((error) => log("voice.audio_delete_failed", { error: String((error as Error)?.message ?? error) }, "warn"));
-  }, sweepMs);
+    sweepUnnamedAudio(db).catch((error) => log("voice.audio_delete_failed", { error: String((error as Error)?.message ?? error) }, "warn"));
+  }, sweepMs * unnamedEvery);
   holder[key].unref();
 }

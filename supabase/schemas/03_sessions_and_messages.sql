@@ -601,6 +601,32 @@ comment on function public.list_visitor_sessions(text, integer) is
 revoke execute on function public.list_visitor_sessions(text, integer) from public, anon, authenticated;
 grant execute on function public.list_visitor_sessions(text, integer) to service_role;
 
+-- Score writes (session feedback, message votes) per visitor and minute.
+create function private.score_writes_per_minute() returns integer
+  language sql immutable
+  set search_path = ''
+as $$
+  select 20
+$$;
+comment on function private.score_writes_per_minute() is 'How many ratings and votes a visitor may write in a minute.';
+
+create function private.score_gate(p_user_id text) returns void
+  language plpgsql
+  set search_path = ''
+as $$
+begin
+  if p_user_id is not null and private.hit_rate_limit('score:' || p_user_id, private.score_writes_per_minute()) then
+    raise exception using errcode = 'PT429', message = 'rate_limit:feedback',
+      detail = 'Too many ratings in a minute. Wait a moment and try again.';
+  end if;
+end
+$$;
+comment on function private.score_gate(text) is
+  'Refuses a visitor''s score write over private.score_writes_per_minute() (429 rate_limit:feedback); operators (null) pass.';
+
+revoke execute on function private.score_writes_per_minute(), private.score_gate(text) from public, anon, authenticated;
+grant execute on function private.score_writes_per_minute(), private.score_gate(text) to service_role;
+
 -- The sessions that end so that a visitor's new session can start on a channel: the previous one,
 -- when this transaction ended it (agent switch, idle: its ending is read back), and any other active
 -- one (closed here as superseded). Their endings, for the new session's `started` event.

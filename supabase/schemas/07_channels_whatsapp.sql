@@ -18,15 +18,29 @@ CREATE TABLE public.whatsapp_inbox (
     processed_at timestamp with time zone,
     last_error text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    dead_at timestamp with time zone,
+    seq bigint NOT NULL,
     CONSTRAINT whatsapp_inbox_attempts_check CHECK ((attempts >= 0)),
     CONSTRAINT whatsapp_inbox_wa_id_check CHECK ((wa_id ~ '^[0-9]{1,32}$'::text)),
     CONSTRAINT whatsapp_inbox_wa_message_id_check CHECK (((length(wa_message_id) >= 1) AND (length(wa_message_id) <= 256)))
 );
 
+ALTER TABLE public.whatsapp_inbox ALTER COLUMN seq ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.whatsapp_inbox_seq_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
 ALTER TABLE ONLY public.whatsapp_inbox
     ADD CONSTRAINT whatsapp_inbox_pkey PRIMARY KEY (wa_message_id);
 
-CREATE INDEX whatsapp_inbox_due ON public.whatsapp_inbox USING btree (next_attempt_at) WHERE (processed_at IS NULL);
+-- each sender's open rows in arrival order: the fair inbox's heads (queue_claim)
+CREATE INDEX whatsapp_inbox_pending ON public.whatsapp_inbox USING btree (wa_id, seq) WHERE ((processed_at IS NULL) AND (dead_at IS NULL));
+
+CREATE INDEX whatsapp_inbox_dead ON public.whatsapp_inbox USING btree (dead_at) WHERE (dead_at IS NOT NULL);
 
 CREATE INDEX whatsapp_inbox_retention ON public.whatsapp_inbox USING btree (created_at) WHERE ((processed_at IS NOT NULL) AND (message <> '{}'::jsonb));
 
@@ -51,6 +65,7 @@ CREATE TABLE public.whatsapp_outbox (
     sent_at timestamp with time zone,
     last_error text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    dead_at timestamp with time zone,
     CONSTRAINT whatsapp_outbox_attempts_check CHECK ((attempts >= 0)),
     CONSTRAINT whatsapp_outbox_notice_check CHECK (((notice IS NULL) OR ((length(notice) >= 1) AND (length(notice) <= 4096)))),
     CONSTRAINT whatsapp_outbox_parts_sent_check CHECK ((parts_sent >= 0)),
@@ -75,7 +90,9 @@ ALTER TABLE ONLY public.whatsapp_outbox
 
 CREATE INDEX whatsapp_outbox_created ON public.whatsapp_outbox USING btree (created_at);
 
-CREATE INDEX whatsapp_outbox_due ON public.whatsapp_outbox USING btree (next_attempt_at) WHERE (sent_at IS NULL);
+CREATE INDEX whatsapp_outbox_due ON public.whatsapp_outbox USING btree (next_attempt_at) WHERE ((sent_at IS NULL) AND (dead_at IS NULL));
+
+CREATE INDEX whatsapp_outbox_dead ON public.whatsapp_outbox USING btree (dead_at) WHERE (dead_at IS NOT NULL);
 
 CREATE INDEX whatsapp_outbox_message ON public.whatsapp_outbox USING btree (message_id) WHERE (message_id IS NOT NULL);
 
@@ -109,123 +126,6 @@ revoke all on function private.whatsapp_on_reply() from public;
 grant execute on function private.whatsapp_on_reply() to service_role;
 
 CREATE CONSTRAINT TRIGGER conversation_messages_whatsapp_reply AFTER INSERT ON public.conversation_messages DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN ((new.role = 'agent'::text)) EXECUTE FUNCTION private.whatsapp_on_reply();
-
--- Claims the inbox messages due (for update skip locked: any number of instances may work).
-CREATE FUNCTION public.claim_whatsapp_inbox(p_limit integer DEFAULT 20, p_lease_seconds integer DEFAULT 120, p_ids jsonb DEFAULT NULL::jsonb) RETURNS jsonb
-    LANGUAGE plpgsql
-    SET search_path TO ''
-    AS $$
-declare
-  v_rows jsonb;
-begin
-  with picked as (
-    select i.wa_message_id from public.whatsapp_inbox i
-     where i.processed_at is null
-       and i.next_attempt_at <= clock_timestamp()
-       and (i.claimed_until is null or i.claimed_until < clock_timestamp())
-       and (p_ids is null or i.wa_message_id in (select x from jsonb_array_elements_text(p_ids) x))
-     order by i.created_at, i.wa_message_id
-     limit greatest(1, least(coalesce(p_limit, 20), 500))
-     for update skip locked
-  ), claimed as (
-    update public.whatsapp_inbox i
-       set claimed_until = clock_timestamp() + make_interval(secs => greatest(1, coalesce(p_lease_seconds, 120))),
-           attempts = i.attempts + 1
-      from picked
-     where i.wa_message_id = picked.wa_message_id
-    returning i.wa_message_id, i.wa_id, i.message, i.attempts, i.created_at
-  )
-  select coalesce(jsonb_agg(jsonb_build_object('id', c.wa_message_id, 'wa_id', c.wa_id, 'message', c.message,
-                                               'attempts', c.attempts) order by c.created_at, c.wa_message_id), '[]'::jsonb)
-    into v_rows from claimed c;
-  return v_rows;
-end
-$$;
-
-REVOKE ALL ON FUNCTION public.claim_whatsapp_inbox(p_limit integer, p_lease_seconds integer, p_ids jsonb) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.claim_whatsapp_inbox(p_limit integer, p_lease_seconds integer, p_ids jsonb) TO service_role;
-
--- The drainer's calls: claim the replies due (with the text and buttons to send), record each Graph
--- message sent, mark a reply sent, or retry it later with backoff.
-CREATE FUNCTION public.claim_whatsapp_outbox(p_limit integer DEFAULT 20, p_lease_seconds integer DEFAULT 60) RETURNS jsonb
-    LANGUAGE plpgsql
-    SET search_path TO ''
-    AS $$
-declare
-  v_rows jsonb;
-begin
-  with picked as (
-    select o.id from public.whatsapp_outbox o
-     where o.sent_at is null
-       and o.next_attempt_at <= clock_timestamp()
-       and (o.claimed_until is null or o.claimed_until < clock_timestamp())
-     order by o.id
-     limit greatest(1, least(coalesce(p_limit, 20), 500))
-     for update skip locked
-  ), claimed as (
-    update public.whatsapp_outbox o
-       set claimed_until = clock_timestamp() + make_interval(secs => greatest(1, coalesce(p_lease_seconds, 60))),
-           attempts = o.attempts + 1
-      from picked
-     where o.id = picked.id
-    returning o.id, o.message_id, o.notice, o.wa_id, o.parts_sent, o.attempts
-  )
-  select coalesce(jsonb_agg(jsonb_build_object(
-           'id', c.id, 'wa_id', c.wa_id, 'parts_sent', c.parts_sent, 'attempts', c.attempts,
-           'message_id', c.message_id,
-           'content', coalesce(m.content, c.notice),
-           'buttons', coalesce(m.metadata -> 'buttons', '[]'::jsonb),
-           'audio_url', m.audio_url) order by c.id), '[]'::jsonb)
-    into v_rows
-    from claimed c left join public.conversation_messages m on m.id = c.message_id;
-  return v_rows;
-end
-$$;
-
-REVOKE ALL ON FUNCTION public.claim_whatsapp_outbox(p_limit integer, p_lease_seconds integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.claim_whatsapp_outbox(p_limit integer, p_lease_seconds integer) TO service_role;
-
--- An inbox message is done (p_error null), or comes back after a backoff.
-CREATE FUNCTION public.settle_whatsapp_inbox(p_id text, p_error text DEFAULT NULL::text, p_base_ms integer DEFAULT 1000, p_max_ms integer DEFAULT 300000) RETURNS jsonb
-    LANGUAGE plpgsql
-    SET search_path TO ''
-    AS $$
-begin
-  update public.whatsapp_inbox i
-     set claimed_until = null,
-         processed_at = case when p_error is null then clock_timestamp() end,
-         last_error = left(p_error, 2000),
-         next_attempt_at = case when p_error is null then i.next_attempt_at else clock_timestamp() + make_interval(secs =>
-           least(greatest(p_max_ms, 1), greatest(p_base_ms, 1) * power(2, least(greatest(i.attempts - 1, 0), 30)))
-           * (0.8 + random() * 0.4) / 1000.0) end
-   where i.wa_message_id = p_id and i.processed_at is null;
-  return jsonb_build_object('settled', found);
-end
-$$;
-
-REVOKE ALL ON FUNCTION public.settle_whatsapp_inbox(p_id text, p_error text, p_base_ms integer, p_max_ms integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.settle_whatsapp_inbox(p_id text, p_error text, p_base_ms integer, p_max_ms integer) TO service_role;
-
--- A claimed outbox row sent (p_error null) or failed: backs off exponentially with jitter, capped at p_max_ms.
-CREATE FUNCTION public.settle_whatsapp_outbox(p_id bigint, p_error text DEFAULT NULL::text, p_base_ms integer DEFAULT 1000, p_max_ms integer DEFAULT 300000) RETURNS jsonb
-    LANGUAGE plpgsql
-    SET search_path TO ''
-    AS $$
-begin
-  update public.whatsapp_outbox o
-     set claimed_until = null,
-         sent_at = case when p_error is null then clock_timestamp() end,
-         last_error = left(p_error, 2000),
-         next_attempt_at = case when p_error is null then o.next_attempt_at else clock_timestamp() + make_interval(secs =>
-           least(greatest(p_max_ms, 1), greatest(p_base_ms, 1) * power(2, least(greatest(o.attempts - 1, 0), 30)))
-           * (0.8 + random() * 0.4) / 1000.0) end
-   where o.id = p_id and o.sent_at is null;
-  return jsonb_build_object('settled', found);
-end
-$$;
-
-REVOKE ALL ON FUNCTION public.settle_whatsapp_outbox(p_id bigint, p_error text, p_base_ms integer, p_max_ms integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.settle_whatsapp_outbox(p_id bigint, p_error text, p_base_ms integer, p_max_ms integer) TO service_role;
 
 -- The stored button a WhatsApp button reply names, only from a reply sent to that number's visitor.
 create function public.whatsapp_button(p_wa_id text, p_message_id uuid, p_index integer) returns jsonb

@@ -13,6 +13,8 @@ CREATE TABLE public.audio_deletions (
     attempts integer DEFAULT 0 NOT NULL,
     next_attempt_at timestamp with time zone DEFAULT now() NOT NULL,
     last_error text,
+    claimed_until timestamp with time zone,
+    dead_at timestamp with time zone,
     CONSTRAINT audio_deletions_last_error_check CHECK ((length(last_error) <= 1000)),
     CONSTRAINT audio_deletions_name_check CHECK ((name ~ '^[0-9a-f-]{36}\.[a-z0-9]{2,5}$'::text))
 );
@@ -21,6 +23,8 @@ ALTER TABLE ONLY public.audio_deletions
     ADD CONSTRAINT audio_deletions_pkey PRIMARY KEY (name);
 
 CREATE INDEX audio_deletions_due ON public.audio_deletions USING btree (next_attempt_at);
+
+CREATE INDEX audio_deletions_dead ON public.audio_deletions USING btree (dead_at) WHERE (dead_at IS NOT NULL);
 
 ALTER TABLE public.audio_deletions ENABLE ROW LEVEL SECURITY;
 
@@ -134,30 +138,6 @@ $$;
 
 REVOKE ALL ON FUNCTION public.audio_owned_by(p_audio_url text, p_user_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.audio_owned_by(p_audio_url text, p_user_id text) TO service_role;
-
--- Names due for deletion, leased for p_lease_seconds (another instance skips them meanwhile).
-CREATE FUNCTION public.claim_audio_deletions(p_limit integer DEFAULT 100, p_lease_seconds integer DEFAULT 300) RETURNS jsonb
-    LANGUAGE sql
-    SET search_path TO ''
-    AS $$
-  with due as (
-    select d.name from public.audio_deletions d
-     where d.next_attempt_at <= now()
-     order by d.next_attempt_at, d.name
-     limit least(greatest(coalesce(p_limit, 100), 1), 1000)
-     for update skip locked
-  ), claimed as (
-    update public.audio_deletions d
-       set attempts = d.attempts + 1,
-           next_attempt_at = now() + make_interval(secs => least(greatest(coalesce(p_lease_seconds, 300), 1), 86400))
-      from due where d.name = due.name
-    returning d.name
-  )
-  select coalesce(jsonb_agg(c.name order by c.name), '[]'::jsonb) from claimed c;
-$$;
-
-REVOKE ALL ON FUNCTION public.claim_audio_deletions(p_limit integer, p_lease_seconds integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.claim_audio_deletions(p_limit integer, p_lease_seconds integer) TO service_role;
 
 -- Stores a reply's speech: its audio URL on the message and a speech step (model, times, cost) in the trace.
 CREATE FUNCTION public.record_reply_speech(p_message_id uuid, p_audio_url text, p_model text, p_started_at timestamp with time zone, p_ended_at timestamp with time zone, p_characters integer) RETURNS jsonb
@@ -309,26 +289,6 @@ $$;
 
 REVOKE ALL ON FUNCTION public.set_reply_audio(p_message_id uuid, p_audio_url text) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.set_reply_audio(p_message_id uuid, p_audio_url text) TO service_role;
-
--- The files (a json array of names) are gone from the store: their names leave the queue. p_failed:
--- names whose delete failed stay queued (retried when their lease ends) with p_error kept.
-CREATE FUNCTION public.settle_audio_deletions(p_deleted jsonb, p_failed jsonb DEFAULT '[]'::jsonb, p_error text DEFAULT NULL::text) RETURNS jsonb
-    LANGUAGE plpgsql
-    SET search_path TO ''
-    AS $$
-declare
-  v_deleted integer;
-begin
-  delete from public.audio_deletions d where d.name in (select jsonb_array_elements_text(coalesce(p_deleted, '[]')));
-  get diagnostics v_deleted = row_count;
-  update public.audio_deletions d set last_error = left(p_error, 1000)
-   where d.name in (select jsonb_array_elements_text(coalesce(p_failed, '[]')));
-  return jsonb_build_object('deleted', v_deleted, 'pending', (select count(*) from public.audio_deletions));
-end
-$$;
-
-REVOKE ALL ON FUNCTION public.settle_audio_deletions(p_deleted jsonb, p_failed jsonb, p_error text) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.settle_audio_deletions(p_deleted jsonb, p_failed jsonb, p_error text) TO service_role;
 
 -- The step waiting for a turn's question, or null.
 CREATE FUNCTION public.voice_transcription(p_user_id text, p_client_message_id uuid) RETURNS jsonb

@@ -504,6 +504,7 @@ begin
   if v_user is null then
     raise exception using errcode = 'PT404', message = 'not_found:session', detail = 'No such session.';
   end if;
+  perform private.score_gate(p_user_id);
   select t.* into v_trace from public.llm_traces t where t.session_id = p_session_id;
   if v_trace.id is null then
     raise exception using errcode = 'PT409', message = 'conflict:feedback',
@@ -526,7 +527,7 @@ end
 $$;
 
 comment on function public.set_feedback(uuid, text, text, text) is
-  'The visitor''s "Was this chat helpful?": their own helpful score on the session''s trace (pending clears it).';
+  'The visitor''s "Was this chat helpful?": their own helpful score on the session''s trace (pending clears it; at most private.score_writes_per_minute() score writes a minute).';
 
 revoke all on function public.set_feedback(uuid, text, text, text) from public, anon, authenticated;
 grant all on function public.set_feedback(uuid, text, text, text) to service_role;
@@ -585,6 +586,7 @@ begin
   if v_message.id is null then
     raise exception using errcode = 'PT404', message = 'not_found:message', detail = 'No such message.';
   end if;
+  perform private.score_gate(p_user_id);
   -- the visitor's own vote score; the message's vote and the trace's counts follow it (private.count_vote)
   if p_vote is null then
     delete from public.scores s using public.score_configs c

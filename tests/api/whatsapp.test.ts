@@ -42,6 +42,7 @@ beforeAll(async () => {
     WHATSAPP_POLL_MS: "200",
     WHATSAPP_RETRY_BASE_MS: "100",
     WHATSAPP_RETRY_MAX_MS: "400",
+    WHATSAPP_MAX_ATTEMPTS: "4",
   });
 });
 afterAll(async () => {
@@ -101,6 +102,20 @@ async function settled(waId: string) {
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`outbox of ${waId} not drained`);
+}
+
+type OutboxRow = { attempts: number; dead: boolean; sent: boolean; last_error: string | null };
+
+/** Waits until the wa_id's outbox row is as `done` says (or throws after `ms`). */
+async function outboxRow(waId: string, done: (r: OutboxRow) => boolean, ms = 10_000): Promise<OutboxRow> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const [row] = (await db.query<OutboxRow>(
+      "select attempts, dead_at is not null as dead, sent_at is not null as sent, last_error from whatsapp_outbox where wa_id = $1", [waId])).rows;
+    if (row && done(row)) return row;
+    if (Date.now() > deadline) throw new Error(`outbox row of ${waId}: ${JSON.stringify(row)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 const bodyText = (m: SentMessage) =>
@@ -210,6 +225,36 @@ describe("deliveries", () => {
     expect(sent[0].type).toBe("interactive");
     const [row] = (await db.query("select attempts, sent_at is not null as sent, last_error from whatsapp_outbox where wa_id = $1", [from])).rows;
     expect(row).toMatchObject({ attempts: 4, sent: true, last_error: null });
+  });
+
+  it("a Graph 400 on a reply is a dead letter after one attempt: nothing is sent twice, and /api/health counts it", async () => {
+    const from = newWaId();
+    graph.failNext(1, 400);
+    await deliver(envelope([text(from, "menu")]));
+    const row = await outboxRow(from, (r) => r.dead);
+    expect(row).toMatchObject({ attempts: 1, dead: true, sent: false, last_error: expect.stringContaining("400") });
+    // the poller keeps running: the dead reply is never tried again
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(graph.attempts.filter((a) => a.to === from)).toEqual([expect.objectContaining({ status: 400 })]);
+    expect(graph.sent.filter((m) => m.to === from)).toHaveLength(0);
+    const health = await (await fetch(`${app.url}/api/health`)).json();
+    expect(health.queues.whatsapp_outbox.dead).toBeGreaterThanOrEqual(1);
+    expect(Object.keys(health.queues).sort()).toEqual(["audio_deletions", "otlp_outbox", "whatsapp_inbox", "whatsapp_outbox"]);
+    expect(app.logs.some((l) => l.includes("queue.dead_letter") && l.includes("whatsapp_outbox"))).toBe(true);
+  });
+
+  it("a Graph 429 is retried with backoff up to the attempt cap, then a dead letter", async () => {
+    const from = newWaId();
+    graph.failNext(4, 429);
+    await deliver(envelope([text(from, "menu")]));
+    const row = await outboxRow(from, (r) => r.dead, 15_000);
+    expect(row).toMatchObject({ attempts: 4, dead: true, sent: false });
+    const tries = graph.attempts.filter((a) => a.to === from);
+    expect(tries.map((a) => a.status)).toEqual([429, 429, 429, 429]);
+    // backoff 100, 200, 400 ms (±20%) between the four attempts
+    expect(tries[3].at - tries[0].at).toBeGreaterThanOrEqual(0.8 * 700);
+    await new Promise((r) => setTimeout(r, 800));
+    expect(graph.attempts.filter((a) => a.to === from)).toHaveLength(4);
   });
 
   it("statuses are ignored; an unknown payload or message type is answered 200 without a crash", async () => {

@@ -7,7 +7,7 @@ import type { TestDatabase } from "../support/databases";
 export interface Observation {
   id?: string;
   parent_id?: string | null;
-  kind: "generation" | "tool";
+  kind: "generation" | "tool" | "transcription";
   name: string;
   status?: "ok" | "error";
   model?: string;

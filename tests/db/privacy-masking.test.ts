@@ -59,7 +59,7 @@ describe.each(backends)("PII masking on $name", ({ open }) => {
       await t.db.rpc("whatsapp_receive", { p_messages: [{ id, from: "15550001111", message: { type: "text", text } }] });
       const inbox = async () => (await t.sql<{ m: { text: string } }>("select message as m from whatsapp_inbox where wa_message_id = $1", [id]))[0].m.text;
       expect(await inbox()).toBe(text); // the turn still needs it
-      await t.db.rpc("settle_whatsapp_inbox", { p_id: id });
+      await t.db.rpc("queue_complete", { p_queue: "whatsapp_inbox", p_ids: [id] });
       expect(await inbox()).toBe("call me on [phone] or [email]");
 
       const u = visitor();

@@ -200,7 +200,7 @@ describe.each(backends)("export and erasure beyond conversations on $name", ({ o
     expect(erased).toMatchObject({ found: true, counts: { whatsapp_inbox: 1, whatsapp_contacts: 1 } });
     for (const needle of [number, user, "glacier"]) expect({ needle, found: await whereFound(t, needle) }).toEqual({ needle, found: [] });
     // the worker finds nothing to answer
-    expect(await t.db.rpc("claim_whatsapp_inbox", { p_ids: [id] })).toEqual([]);
+    expect(await t.db.rpc("queue_claim", { p_queue: "whatsapp_inbox", p_ids: [id] })).toEqual([]);
     await expect(t.db.rpc("export_visitor", { p_user_id: number })).rejects.toMatchObject({ code: "not_found:visitor" });
   });
 });
@@ -225,7 +225,7 @@ describe.each(backends)("a WhatsApp visitor's number on $name", ({ open }) => {
     const turn = await begin(t.db, user, { p_message: "25 headlamps please", p_channel: "whatsapp", p_client_message_id: randomUUID() });
     await finishObserved(t, turn.user_message.id, "Sure.", [{ kind: "generation", name: "offline", model: "offline", input_tokens: 10, output_tokens: 2 }]);
     await t.db.rpc("set_feedback", { p_session_id: turn.session.id, p_rating: "positive", p_user_id: user });
-    await t.db.rpc("settle_whatsapp_inbox", { p_id: id });
+    await t.db.rpc("queue_complete", { p_queue: "whatsapp_inbox", p_ids: [id] });
 
     // the number is only where replies need it: the inbox, the outbox and the contact row
     expect((await whereFound(t, number)).sort()).toEqual(["whatsapp_contacts.wa_id", "whatsapp_inbox.wa_id", "whatsapp_outbox.wa_id"]);

@@ -103,12 +103,13 @@ describe.each(backends)("voice messages on $name", ({ open }) => {
     const queued = async () => (await t.sql<{ name: string }>("select name from audio_deletions order by name")).map((r) => r.name);
     expect(await queued()).toEqual([...names].sort());
     // the process dies after claiming (and maybe deleting) but before settling: the names stay queued
-    expect((await t.db.rpc("claim_audio_deletions", { p_lease_seconds: 300 })).sort()).toEqual([...names].sort());
-    expect(await t.db.rpc("claim_audio_deletions", {})).toEqual([]);
+    const claimed = await t.db.rpc("queue_claim", { p_queue: "audio_deletions", p_lease_seconds: 300 });
+    expect(claimed.map((r) => (r as { id: string }).id).sort()).toEqual([...names].sort());
+    expect(await t.db.rpc("queue_claim", { p_queue: "audio_deletions" })).toEqual([]);
     expect(await deleteQueuedAudio(t.db, store)).toBe(0);
     expect(await queued()).toHaveLength(3);
     // the lease ends: the next pass deletes the files, then the names
-    await t.sql("update audio_deletions set next_attempt_at = now()");
+    await t.sql("update audio_deletions set claimed_until = now()");
     expect(await deleteQueuedAudio(t.db, store)).toBe(3);
     expect(await queued()).toEqual([]);
     expect(readdirSync(dir)).toEqual([kept]);

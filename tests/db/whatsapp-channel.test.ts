@@ -23,15 +23,16 @@ describe.each(backends)("the WhatsApp channel's queues on $name", ({ open }) => 
     const again = await rpcAs<{ stored: string[] }>(t.db, "whatsapp_receive", { p_messages: [message, message] });
     expect(first.stored).toEqual([message.id]);
     expect(again.stored).toEqual([]);
-    const claimed = await rpcAs<{ id: string }[]>(t.db, "claim_whatsapp_inbox", { p_ids: [message.id] });
+    const inbox = { p_queue: "whatsapp_inbox" as const, p_ids: [message.id] };
+    const claimed = await rpcAs<{ id: string }[]>(t.db, "queue_claim", inbox);
     expect(claimed.map((r) => r.id)).toEqual([message.id]);
     // leased: a second worker gets nothing until it is settled or the lease ends
-    expect(await t.db.rpc("claim_whatsapp_inbox", { p_ids: [message.id] })).toEqual([]);
-    await t.db.rpc("settle_whatsapp_inbox", { p_id: message.id, p_error: "model down", p_base_ms: 1, p_max_ms: 1 });
+    expect(await t.db.rpc("queue_claim", inbox)).toEqual([]);
+    await t.db.rpc("queue_fail", { ...inbox, p_error: "model down", p_base_ms: 1, p_max_ms: 1 });
     await new Promise((r) => setTimeout(r, 20));
-    expect((await rpcAs<{ attempts: number }[]>(t.db, "claim_whatsapp_inbox", { p_ids: [message.id] }))[0].attempts).toBe(2);
-    await t.db.rpc("settle_whatsapp_inbox", { p_id: message.id });
-    expect(await t.db.rpc("claim_whatsapp_inbox", { p_ids: [message.id] })).toEqual([]);
+    expect((await rpcAs<{ attempts: number }[]>(t.db, "queue_claim", inbox))[0].attempts).toBe(2);
+    await t.db.rpc("queue_complete", inbox);
+    expect(await t.db.rpc("queue_claim", inbox)).toEqual([]);
   });
 
   it("an agent reply of a whatsapp session is queued once with its buttons; a web session's is not", async () => {
@@ -43,7 +44,7 @@ describe.each(backends)("the WhatsApp channel's queues on $name", ({ open }) => 
     const talk = await begin(t.db, user, { p_message: "any headphones?", p_channel: "whatsapp", p_client_message_id: randomUUID() });
     await finish(t.db, talk.user_message!.id, { p_content: "Yes, these.", p_metadata: { buttons: [{ label: "A", action: { id: "product_details", payload: { sku: "A" } } }] } });
     await begin(t.db, `web-${randomUUID()}`, { p_message: "menu" });
-    const rows = await rpcAs<{ id: number; wa_id: string; content: string; buttons: unknown[]; parts_sent: number }[]>(t.db, "claim_whatsapp_outbox", { p_limit: 100 });
+    const rows = await rpcAs<{ id: number; wa_id: string; content: string; buttons: unknown[]; parts_sent: number }[]>(t.db, "queue_claim", { p_queue: "whatsapp_outbox", p_limit: 100 });
     const mine = rows.filter((r) => r.wa_id === from);
     expect(mine.map((r) => r.content)).toEqual([expect.stringMatching(/Product Recommendation/), "Yes, these."]);
     expect(mine.map((r) => r.buttons.length)).toEqual([3, 1]);
@@ -51,11 +52,11 @@ describe.each(backends)("the WhatsApp channel's queues on $name", ({ open }) => 
 
     const [row] = mine;
     await t.db.rpc("whatsapp_part_sent", { p_id: row.id, p_parts_sent: 1 });
-    await t.db.rpc("settle_whatsapp_outbox", { p_id: row.id, p_error: "graph down", p_base_ms: 1, p_max_ms: 1 });
+    await t.db.rpc("queue_fail", { p_queue: "whatsapp_outbox", p_ids: [row.id], p_error: "graph down", p_base_ms: 1, p_max_ms: 1 });
     await new Promise((r) => setTimeout(r, 20));
-    const retried = (await rpcAs<{ id: number; parts_sent: number; attempts: number }[]>(t.db, "claim_whatsapp_outbox", { p_limit: 100 })).find((r) => r.id === row.id);
+    const retried = (await rpcAs<{ id: number; parts_sent: number; attempts: number }[]>(t.db, "queue_claim", { p_queue: "whatsapp_outbox", p_limit: 100 })).find((r) => r.id === row.id);
     expect(retried).toMatchObject({ parts_sent: 1, attempts: 2 });
-    await t.db.rpc("settle_whatsapp_outbox", { p_id: row.id });
+    await t.db.rpc("queue_complete", { p_queue: "whatsapp_outbox", p_ids: [row.id] });
     const [sent] = await t.sql<{ sent: boolean }>("select sent_at is not null as sent from whatsapp_outbox where id = $1", [row.id]);
     expect(sent.sent).toBe(true);
   });

@@ -34,7 +34,7 @@ afterAll(async () => {
 
 const waId = () => `1555${Math.floor(Math.random() * 1e8).toString().padStart(8, "0")}`;
 const config = (): WhatsAppConfig => ({
-  enabled: true, appSecret: "s", accessToken: "tok", phoneNumberId: "42", graphUrl: graph.url, pollMs: 1000, retryBaseMs: 1, retryMaxMs: 1,
+  enabled: true, appSecret: "s", accessToken: "tok", phoneNumberId: "42", graphUrl: graph.url, pollMs: 1000, retryBaseMs: 1, retryMaxMs: 1, maxAttempts: 8,
 });
 
 describe.each(backends)("WhatsApp inbound on $name", ({ open }) => {

@@ -5,7 +5,8 @@ import type { AddressInfo } from "node:net";
 // POST /{phone-number-id}/messages records the message and answers like Meta
 // ({messaging_product, contacts, messages: [{id}]}), GET /{media-id} answers the media's
 // URL and GET /media/{id} its bytes; POST /{phone-number-id}/media stores an upload. `failNext(n)` answers the next n sends with 500
-// (a Graph outage); a request without the bearer token is 401.
+// (a Graph outage), `failNext(n, 400)` with Meta's invalid-parameter error, `failNext(n, 429)` with its rate-limit error;
+// `attempts` lists every send with its answer; a request without the bearer token is 401.
 
 export interface SentMessage {
   to: string;
@@ -13,11 +14,18 @@ export interface SentMessage {
   body: Record<string, unknown>;
 }
 
+export interface SendAttempt {
+  to: string;
+  at: number;
+  status: number;
+}
+
 export interface GraphServer {
   url: string;
   sent: SentMessage[];
+  attempts: SendAttempt[];
   failures: number;
-  failNext(n: number): void;
+  failNext(n: number, status?: number): void;
   addMedia(id: string, bytes: Uint8Array, mimeType: string): void;
   /** Waits until `count` messages were sent to `to` (or throws after `ms`). */
   waitFor(to: string, count: number, ms?: number): Promise<SentMessage[]>;
@@ -35,7 +43,9 @@ const readBody = (req: IncomingMessage) =>
 export async function startGraphServer(opts: { token: string; phoneNumberId: string }): Promise<GraphServer> {
   const sent: SentMessage[] = [];
   const media = new Map<string, { bytes: Uint8Array; mimeType: string }>();
+  const attempts: SendAttempt[] = [];
   let failNext = 0;
+  let failStatus = 500;
   let failures = 0;
   let counter = 0;
   let base = "";
@@ -48,12 +58,18 @@ export async function startGraphServer(opts: { token: string; phoneNumberId: str
     if (req.headers.authorization !== `Bearer ${opts.token}`) return json(res, 401, { error: { message: "Invalid OAuth access token", type: "OAuthException", code: 190 } });
     const url = new URL(req.url ?? "/", base);
     if (req.method === "POST" && url.pathname === `/${opts.phoneNumberId}/messages`) {
+      const message = JSON.parse(body.toString("utf8")) as Record<string, unknown>;
       if (failNext > 0) {
         failNext--;
         failures++;
-        return json(res, 500, { error: { message: "Service temporarily unavailable", type: "OAuthException", code: 2, is_transient: true } });
+        attempts.push({ to: String(message.to), at: Date.now(), status: failStatus });
+        return json(res, failStatus, failStatus === 400
+          ? { error: { message: "(#131009) Parameter value is not valid", type: "OAuthException", code: 131009 } }
+          : failStatus === 429
+            ? { error: { message: "(#130429) Rate limit hit", type: "OAuthException", code: 130429 } }
+            : { error: { message: "Service temporarily unavailable", type: "OAuthException", code: 2, is_transient: true } });
       }
-      const message = JSON.parse(body.toString("utf8")) as Record<string, unknown>;
+      attempts.push({ to: String(message.to), at: Date.now(), status: 200 });
       if (message.messaging_product !== "whatsapp" || typeof message.to !== "string" || typeof message.type !== "string") {
         return json(res, 400, { error: { message: "(#100) Invalid parameter", type: "OAuthException", code: 100 } });
       }
@@ -86,10 +102,14 @@ export async function startGraphServer(opts: { token: string; phoneNumberId: str
   return {
     url: base,
     sent,
+    attempts,
     get failures() {
       return failures;
     },
-    failNext: (n) => void (failNext = n),
+    failNext: (n, status = 500) => {
+      failNext = n;
+      failStatus = status;
+    },
     addMedia: (id, bytes, mimeType) => void media.set(id, { bytes, mimeType }),
     async waitFor(to, count, ms = 20_000) {
       const deadline = Date.now() + ms;

@@ -59,6 +59,8 @@ export interface ReceivedRequest {
   headers: IncomingMessage["headers"];
   /** The body as JSON (the protobuf one decoded to the same OTLP/JSON mapping). */
   json: unknown;
+  /** The body as received (decode it with the official definitions: tests/support/otlp-proto.ts). */
+  raw: Buffer;
   spans: ReceivedSpan[];
 }
 
@@ -141,7 +143,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
       const json = binary
         ? requestType.toObject(requestType.decode(body), { longs: String, bytes: String, defaults: false })
         : JSON.parse(body.toString("utf8"));
-      requests.push({ path: req.url, contentType, headers: req.headers, json, spans: flatten(json, binary) });
+      requests.push({ path: req.url, contentType, headers: req.headers, json, raw: body, spans: flatten(json, binary) });
       if (binary) res.writeHead(200, { "content-type": "application/x-protobuf" }).end(Buffer.alloc(0));
       else res.writeHead(200, { "content-type": "application/json" }).end("{}");
     });

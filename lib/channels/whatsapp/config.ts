@@ -16,6 +16,7 @@ const schema = z.object({
   WHATSAPP_POLL_MS: int(1_000, 50, 600_000),
   WHATSAPP_RETRY_BASE_MS: int(1_000, 1, 600_000),
   WHATSAPP_RETRY_MAX_MS: int(300_000, 1, 3_600_000),
+  WHATSAPP_MAX_ATTEMPTS: int(8, 1, 100),
 });
 
 export interface WhatsAppConfig {
@@ -28,6 +29,8 @@ export interface WhatsAppConfig {
   pollMs: number;
   retryBaseMs: number;
   retryMaxMs: number;
+  /** Attempts of a message or reply before it goes to the dead letter. */
+  maxAttempts: number;
 }
 
 export function whatsappConfig(source: Record<string, string | undefined> = process.env): WhatsAppConfig {
@@ -42,5 +45,6 @@ export function whatsappConfig(source: Record<string, string | undefined> = proc
     pollMs: e.WHATSAPP_POLL_MS,
     retryBaseMs: e.WHATSAPP_RETRY_BASE_MS,
     retryMaxMs: e.WHATSAPP_RETRY_MAX_MS,
+    maxAttempts: e.WHATSAPP_MAX_ATTEMPTS,
   };
 }

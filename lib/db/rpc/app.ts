@@ -57,11 +57,6 @@ export const appFunctions = {
     args: z.object({ p_user_id: z.string(), p_requested_by: opt(z.enum(["operator", "visitor"])) }),
     result: z.object({ found: z.boolean(), opaque_id: z.string().nullable(), counts: z.record(z.string(), z.number()) }),
   },
-  claim_otlp_outbox: { args: z.object({ p_limit: opt(z.number()), p_lease_seconds: opt(z.number()) }), result: z.array(z.unknown()).nullable() },
-  ack_otlp_outbox: { args: z.object({ p_ids: z.array(z.string()) }), result: z.unknown() },
-  retry_otlp_outbox: {
-    args: z.object({ p_ids: z.array(z.string()), p_error: opt(z.string()), p_base_ms: opt(z.number()), p_max_ms: opt(z.number()) }),
-    result: z.unknown(),
-  },
   otlp_outbox_status: { args: z.object({}), result: json },
+  otlp_turn: { args: z.object({ p_question_id: z.string(), p_at: z.string() }), result: json.nullable() },
 } as const;

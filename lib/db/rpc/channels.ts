@@ -1,8 +1,7 @@
 import { z } from "zod";
 
 // WhatsApp and voice (docs/channels.md): the inbox and outbox functions and the voice message's
-// recording (lib/db/registry.ts). Inbox and outbox rows are parsed again where they are read
-// (lib/channels/whatsapp/worker.ts), so their entries here only say "an array of rows".
+// recording (lib/db/registry.ts). Their queues are claimed and settled through lib/db/rpc/queues.ts.
 
 const opt = <T extends z.ZodType>(t: T) => t.nullish();
 const uuid = z.uuid();
@@ -14,29 +13,13 @@ export const channelFunctions = {
     args: z.object({ p_messages: z.array(z.object({ id: z.string(), from: z.string(), message: z.unknown() })) }),
     result: z.object({ stored: z.array(z.string()) }),
   },
-  claim_whatsapp_inbox: {
-    args: z.object({ p_limit: opt(z.number()), p_lease_seconds: opt(z.number()), p_ids: opt(z.array(z.string())) }),
-    result: z.array(z.unknown()).nullable(),
-  },
-  settle_whatsapp_inbox: {
-    args: z.object({ p_id: z.string(), p_error: opt(z.string()), p_base_ms: opt(z.number()), p_max_ms: opt(z.number()) }),
-    result: z.unknown(),
-  },
   whatsapp_notice: { args: z.object({ p_id: z.string(), p_text: z.string() }), result: z.unknown() },
   whatsapp_visitor: { args: z.object({ p_wa_id: z.string() }), result: z.object({ user_id: z.string() }) },
   whatsapp_button: {
     args: z.object({ p_wa_id: z.string(), p_message_id: uuid, p_index: z.number() }),
     result: z.object({ session_id: z.string(), button: buttonSchema }).nullable(),
   },
-  claim_whatsapp_outbox: {
-    args: z.object({ p_limit: opt(z.number()), p_lease_seconds: opt(z.number()) }),
-    result: z.array(z.unknown()).nullable(),
-  },
   whatsapp_part_sent: { args: z.object({ p_id: z.union([z.number(), z.string()]), p_parts_sent: z.number() }), result: z.unknown() },
-  settle_whatsapp_outbox: {
-    args: z.object({ p_id: z.union([z.number(), z.string()]), p_error: opt(z.string()), p_base_ms: opt(z.number()), p_max_ms: opt(z.number()) }),
-    result: z.unknown(),
-  },
   register_voice_message: {
     args: z.object({ p_user_id: z.string(), p_client_message_id: uuid, p_audio_url: z.string(), p_transcript: z.string() }),
     result: z.object({ audio_url: z.string(), transcript: z.string() }),
@@ -68,9 +51,4 @@ export const channelFunctions = {
     result: z.object({ set: z.boolean(), observation_id: z.string().nullable(), cost_usd: z.union([z.number(), z.string()]).nullable() }),
   },
   audio_owned_by: { args: z.object({ p_audio_url: z.string(), p_user_id: z.string() }), result: z.object({ owned: z.boolean() }) },
-  claim_audio_deletions: { args: z.object({ p_limit: opt(z.number()), p_lease_seconds: opt(z.number()) }), result: z.array(z.string()) },
-  settle_audio_deletions: {
-    args: z.object({ p_deleted: z.array(z.string()), p_failed: opt(z.array(z.string())), p_error: opt(z.string()) }),
-    result: z.object({ deleted: z.number(), pending: z.number() }),
-  },
 };

@@ -5,17 +5,17 @@
 -- Run with `pg_prove` on a migrated database with pgtap in the `extensions` schema (tests/db/pgtap.test.ts).
 begin;
 set local search_path = extensions, public;
-select plan(835);
+select plan(884);
 
-select tables_are('public', array['agent_tools', 'agent_versions', 'agents', 'app_settings', 'audio_deletions', 'conversation_messages', 'conversation_sessions', 'dashboard_channel_rollup', 'dashboard_rollup', 'dashboard_visitor_days', 'dashboard_visitors', 'erasures', 'flow_states', 'llm_models', 'llm_observations', 'llm_traces', 'operator_sessions', 'otlp_outbox', 'privacy_settings', 'products', 'rate_limit_buckets', 'retention_settings', 'score_configs', 'scores', 'session_events', 'session_tag_counters', 'trace_comments', 'voice_messages', 'whatsapp_inbox', 'whatsapp_outbox']::name[], 'public has exactly the contract''s tables');
+select tables_are('public', array['agent_tools', 'agent_versions', 'agents', 'app_settings', 'audio_deletions', 'conversation_messages', 'conversation_sessions', 'dashboard_channel_rollup', 'dashboard_rollup', 'dashboard_visitor_days', 'dashboard_visitors', 'erasures', 'flow_states', 'llm_models', 'llm_observations', 'llm_traces', 'maintenance_settings', 'operator_sessions', 'otlp_outbox', 'privacy_settings', 'products', 'rate_limit_buckets', 'retention_settings', 'score_configs', 'scores', 'session_events', 'session_tag_counters', 'trace_comments', 'voice_messages', 'whatsapp_contacts', 'whatsapp_inbox', 'whatsapp_outbox']::name[], 'public has exactly the contract''s tables');
 
 select columns_are('public', x.tbl, x.cols, format('%s has exactly its columns', x.tbl))
   from (values
   ('agent_tools', array['name', 'description', 'created_at']::name[]),
-  ('agent_versions', array['agent_key', 'version', 'name', 'description', 'instructions', 'greeting', 'model_key', 'tools', 'handoffs', 'created_at']::name[]),
-  ('agents', array['key', 'name', 'description', 'instructions', 'greeting', 'model_key', 'tools', 'handoffs', 'version', 'is_enabled', 'menu_position', 'created_at', 'updated_at']::name[]),
+  ('agent_versions', array['agent_key', 'version', 'name', 'description', 'instructions', 'greeting', 'model_key', 'tools', 'handoffs', 'created_at', 'published_at', 'published_by', 'saved_by', 'status']::name[]),
+  ('agents', array['key', 'name', 'description', 'instructions', 'greeting', 'model_key', 'tools', 'handoffs', 'version', 'is_enabled', 'menu_position', 'created_at', 'updated_at', 'draft_version']::name[]),
   ('app_settings', array['key', 'value', 'created_at']::name[]),
-  ('audio_deletions', array['name', 'queued_at', 'attempts', 'next_attempt_at', 'last_error']::name[]),
+  ('audio_deletions', array['name', 'queued_at', 'attempts', 'next_attempt_at', 'last_error', 'claimed_until', 'dead_at']::name[]),
   ('conversation_messages', array['id', 'seq', 'session_id', 'user_id', 'role', 'content', 'audio_url', 'metadata', 'client_message_id', 'reply_to', 'is_partial', 'created_at', 'vote', 'voted_at', 'superseded_at', 'superseded_by', 'search_vector']::name[]),
   ('conversation_sessions', array['id', 'user_id', 'channel', 'agent_type', 'model_id', 'session_tag', 'is_active', 'started_at', 'last_activity_at', 'ended_at', 'end_reason', 'duration_seconds', 'tracking_enabled', 'metadata', 'agent_version']::name[]),
   ('dashboard_channel_rollup', array['day', 'channel', 'shard', 'traces', 'llm_calls', 'total_tokens', 'cost_usd']::name[]),
@@ -27,8 +27,9 @@ select columns_are('public', x.tbl, x.cols, format('%s has exactly its columns',
   ('llm_models', array['id', 'key', 'name', 'provider', 'experiment_name', 'created_at', 'input_price_per_million', 'output_price_per_million', 'cached_input_price_per_million']::name[]),
   ('llm_observations', array['id', 'trace_id', 'session_id', 'user_id', 'message_id', 'parent_id', 'position', 'kind', 'name', 'status', 'started_at', 'ended_at', 'duration_ms', 'model', 'input_tokens', 'output_tokens', 'cached_input_tokens', 'time_to_first_token_ms', 'finish_reason', 'cost_usd', 'tool_call_id', 'arguments', 'result', 'payload_cap_bytes', 'truncated', 'error', 'created_at', 'search_vector']::name[]),
   ('llm_traces', array['id', 'session_id', 'session_tag', 'user_id', 'agent_type', 'model_id', 'experiment_name', 'llm_calls', 'input_tokens', 'output_tokens', 'total_tokens', 'latency_ms', 'status', 'last_error', 'feedback', 'feedback_comment', 'created_at', 'updated_at', 'agent_version', 'cost_usd', 'tool_calls', 'error_count', 'tools_used', 'votes_up', 'votes_down', 'channel', 'conversation_removed_at', 'comments_count']::name[]),
+  ('maintenance_settings', array['id', 'session_idle_minutes', 'updated_at']::name[]),
   ('operator_sessions', array['id_hash', 'token_hash', 'issued_at', 'expires_at', 'revoked_at']::name[]),
-  ('otlp_outbox', array['id', 'dedupe_key', 'kind', 'user_id', 'session_id', 'payload', 'attempts', 'next_attempt_at', 'claimed_until', 'last_error', 'created_at']::name[]),
+  ('otlp_outbox', array['id', 'dedupe_key', 'kind', 'user_id', 'session_id', 'payload', 'attempts', 'next_attempt_at', 'claimed_until', 'last_error', 'created_at', 'dead_at']::name[]),
   ('privacy_settings', array['id', 'pii_masking', 'otlp_enabled', 'otlp_capture_content', 'otlp_outbox_cap', 'otlp_dropped', 'updated_at']::name[]),
   ('products', array['sku', 'name', 'category', 'description', 'price_cents', 'tags', 'pickup_location', 'created_at', 'search_vector', 'search_text']::name[]),
   ('rate_limit_buckets', array['bucket', 'window_start', 'hits']::name[]),
@@ -39,8 +40,9 @@ select columns_are('public', x.tbl, x.cols, format('%s has exactly its columns',
   ('session_tag_counters', array['user_id', 'model_id', 'last_value', 'updated_at']::name[]),
   ('trace_comments', array['id', 'trace_id', 'message_id', 'author', 'content', 'created_at', 'updated_at']::name[]),
   ('voice_messages', array['user_id', 'client_message_id', 'audio_url', 'transcript', 'created_at', 'transcription']::name[]),
-  ('whatsapp_inbox', array['wa_message_id', 'wa_id', 'message', 'attempts', 'next_attempt_at', 'claimed_until', 'processed_at', 'last_error', 'created_at']::name[]),
-  ('whatsapp_outbox', array['id', 'dedupe_key', 'message_id', 'notice', 'wa_id', 'parts_sent', 'attempts', 'next_attempt_at', 'claimed_until', 'sent_at', 'last_error', 'created_at']::name[])
+  ('whatsapp_contacts', array['user_id', 'wa_id', 'created_at']::name[]),
+  ('whatsapp_inbox', array['wa_message_id', 'wa_id', 'message', 'attempts', 'next_attempt_at', 'claimed_until', 'processed_at', 'last_error', 'created_at', 'dead_at', 'seq']::name[]),
+  ('whatsapp_outbox', array['id', 'dedupe_key', 'message_id', 'notice', 'wa_id', 'parts_sent', 'attempts', 'next_attempt_at', 'claimed_until', 'sent_at', 'last_error', 'created_at', 'dead_at']::name[])
   ) x(tbl, cols);
 
 select t.ok
@@ -58,6 +60,10 @@ select t.ok
   ('agent_versions', 'tools', 'text[]', true),
   ('agent_versions', 'handoffs', 'text[]', true),
   ('agent_versions', 'created_at', 'timestamp with time zone', true),
+  ('agent_versions', 'published_at', 'timestamp with time zone', false),
+  ('agent_versions', 'published_by', 'text', false),
+  ('agent_versions', 'saved_by', 'text', false),
+  ('agent_versions', 'status', 'text', true),
   ('agents', 'key', 'text', true),
   ('agents', 'name', 'text', true),
   ('agents', 'description', 'text', true),
@@ -71,6 +77,7 @@ select t.ok
   ('agents', 'menu_position', 'integer', true),
   ('agents', 'created_at', 'timestamp with time zone', true),
   ('agents', 'updated_at', 'timestamp with time zone', true),
+  ('agents', 'draft_version', 'integer', false),
   ('app_settings', 'key', 'text', true),
   ('app_settings', 'value', 'text', true),
   ('app_settings', 'created_at', 'timestamp with time zone', true),
@@ -79,6 +86,8 @@ select t.ok
   ('audio_deletions', 'attempts', 'integer', true),
   ('audio_deletions', 'next_attempt_at', 'timestamp with time zone', true),
   ('audio_deletions', 'last_error', 'text', false),
+  ('audio_deletions', 'claimed_until', 'timestamp with time zone', false),
+  ('audio_deletions', 'dead_at', 'timestamp with time zone', false),
   ('conversation_messages', 'id', 'uuid', true),
   ('conversation_messages', 'seq', 'bigint', true),
   ('conversation_messages', 'session_id', 'uuid', true),
@@ -227,6 +236,9 @@ select t.ok
   ('llm_traces', 'channel', 'text', true),
   ('llm_traces', 'conversation_removed_at', 'timestamp with time zone', false),
   ('llm_traces', 'comments_count', 'integer', true),
+  ('maintenance_settings', 'id', 'boolean', true),
+  ('maintenance_settings', 'session_idle_minutes', 'integer', true),
+  ('maintenance_settings', 'updated_at', 'timestamp with time zone', true),
   ('operator_sessions', 'id_hash', 'text', true),
   ('operator_sessions', 'token_hash', 'text', true),
   ('operator_sessions', 'issued_at', 'timestamp with time zone', true),
@@ -243,6 +255,7 @@ select t.ok
   ('otlp_outbox', 'claimed_until', 'timestamp with time zone', false),
   ('otlp_outbox', 'last_error', 'text', false),
   ('otlp_outbox', 'created_at', 'timestamp with time zone', true),
+  ('otlp_outbox', 'dead_at', 'timestamp with time zone', false),
   ('privacy_settings', 'id', 'boolean', true),
   ('privacy_settings', 'pii_masking', 'text', true),
   ('privacy_settings', 'otlp_enabled', 'boolean', true),
@@ -314,6 +327,9 @@ select t.ok
   ('voice_messages', 'transcript', 'text', true),
   ('voice_messages', 'created_at', 'timestamp with time zone', true),
   ('voice_messages', 'transcription', 'jsonb', false),
+  ('whatsapp_contacts', 'user_id', 'text', true),
+  ('whatsapp_contacts', 'wa_id', 'text', true),
+  ('whatsapp_contacts', 'created_at', 'timestamp with time zone', true),
   ('whatsapp_inbox', 'wa_message_id', 'text', true),
   ('whatsapp_inbox', 'wa_id', 'text', true),
   ('whatsapp_inbox', 'message', 'jsonb', true),
@@ -323,6 +339,8 @@ select t.ok
   ('whatsapp_inbox', 'processed_at', 'timestamp with time zone', false),
   ('whatsapp_inbox', 'last_error', 'text', false),
   ('whatsapp_inbox', 'created_at', 'timestamp with time zone', true),
+  ('whatsapp_inbox', 'dead_at', 'timestamp with time zone', false),
+  ('whatsapp_inbox', 'seq', 'bigint', true),
   ('whatsapp_outbox', 'id', 'bigint', true),
   ('whatsapp_outbox', 'dedupe_key', 'text', true),
   ('whatsapp_outbox', 'message_id', 'uuid', false),
@@ -334,7 +352,8 @@ select t.ok
   ('whatsapp_outbox', 'claimed_until', 'timestamp with time zone', false),
   ('whatsapp_outbox', 'sent_at', 'timestamp with time zone', false),
   ('whatsapp_outbox', 'last_error', 'text', false),
-  ('whatsapp_outbox', 'created_at', 'timestamp with time zone', true)
+  ('whatsapp_outbox', 'created_at', 'timestamp with time zone', true),
+  ('whatsapp_outbox', 'dead_at', 'timestamp with time zone', false)
   ) x(tbl, col, type, not_null)
   cross join lateral (values (col_type_is('public', x.tbl, x.col, x.type, format('%s.%s is %s', x.tbl, x.col, x.type))),
     (case when x.not_null then col_not_null('public', x.tbl, x.col, format('%s.%s is not null', x.tbl, x.col))
@@ -346,6 +365,9 @@ select ok(exists (select 1 from pg_constraint k where k.conrelid = ('public.' ||
   ('agent_tools', 'agent_tools_name_check', 'c', 'check constraint'),
   ('agent_tools', 'agent_tools_pkey', 'p', 'primary key'),
   ('agent_versions', 'agent_versions_pkey', 'p', 'primary key'),
+  ('agent_versions', 'agent_versions_published_by_check', 'c', 'check constraint'),
+  ('agent_versions', 'agent_versions_saved_by_check', 'c', 'check constraint'),
+  ('agent_versions', 'agent_versions_status_check', 'c', 'check constraint'),
   ('agent_versions', 'agent_versions_version_check', 'c', 'check constraint'),
   ('agents', 'agents_check_handoffs', 't', 'constraint trigger'),
   ('agents', 'agents_description_check', 'c', 'check constraint'),
@@ -445,6 +467,9 @@ select ok(exists (select 1 from pg_constraint k where k.conrelid = ('public.' ||
   ('llm_traces', 'llm_traces_user_tag', 'u', 'unique constraint'),
   ('llm_traces', 'llm_traces_votes_down_check', 'c', 'check constraint'),
   ('llm_traces', 'llm_traces_votes_up_check', 'c', 'check constraint'),
+  ('maintenance_settings', 'maintenance_settings_idle_minutes', 'c', 'check constraint'),
+  ('maintenance_settings', 'maintenance_settings_one_row', 'c', 'check constraint'),
+  ('maintenance_settings', 'maintenance_settings_pkey', 'p', 'primary key'),
   ('operator_sessions', 'operator_sessions_check', 'c', 'check constraint'),
   ('operator_sessions', 'operator_sessions_id_hash_check', 'c', 'check constraint'),
   ('operator_sessions', 'operator_sessions_pkey', 'p', 'primary key'),
@@ -499,6 +524,10 @@ select ok(exists (select 1 from pg_constraint k where k.conrelid = ('public.' ||
   ('voice_messages', 'voice_messages_pkey', 'p', 'primary key'),
   ('voice_messages', 'voice_messages_transcript_check', 'c', 'check constraint'),
   ('voice_messages', 'voice_messages_transcription_object', 'c', 'check constraint'),
+  ('whatsapp_contacts', 'whatsapp_contacts_pkey', 'p', 'primary key'),
+  ('whatsapp_contacts', 'whatsapp_contacts_user_id_check', 'c', 'check constraint'),
+  ('whatsapp_contacts', 'whatsapp_contacts_wa_id_check', 'c', 'check constraint'),
+  ('whatsapp_contacts', 'whatsapp_contacts_wa_id_key', 'u', 'unique constraint'),
   ('whatsapp_inbox', 'whatsapp_inbox_attempts_check', 'c', 'check constraint'),
   ('whatsapp_inbox', 'whatsapp_inbox_pkey', 'p', 'primary key'),
   ('whatsapp_inbox', 'whatsapp_inbox_wa_id_check', 'c', 'check constraint'),
@@ -519,7 +548,7 @@ select indexes_are('public', x.tbl, x.idx, format('%s has exactly its indexes', 
   ('agent_versions', array['agent_versions_pkey']::name[]),
   ('agents', array['agents_menu_position', 'agents_model_key', 'agents_pkey']::name[]),
   ('app_settings', array['app_settings_pkey']::name[]),
-  ('audio_deletions', array['audio_deletions_due', 'audio_deletions_pkey']::name[]),
+  ('audio_deletions', array['audio_deletions_dead', 'audio_deletions_due', 'audio_deletions_pkey']::name[]),
   ('conversation_messages', array['conversation_messages_audio_url', 'conversation_messages_client_id_per_session', 'conversation_messages_client_id_per_user', 'conversation_messages_content_trgm', 'conversation_messages_created', 'conversation_messages_one_reply', 'conversation_messages_pkey', 'conversation_messages_reply_to', 'conversation_messages_search', 'conversation_messages_seq', 'conversation_messages_session_seq', 'conversation_messages_superseded_by', 'conversation_messages_superseded_open']::name[]),
   ('conversation_sessions', array['conversation_sessions_model', 'conversation_sessions_one_active', 'conversation_sessions_pkey', 'conversation_sessions_user_started', 'conversation_sessions_user_tag']::name[]),
   ('dashboard_channel_rollup', array['dashboard_channel_rollup_pkey']::name[]),
@@ -531,8 +560,9 @@ select indexes_are('public', x.tbl, x.idx, format('%s has exactly its indexes', 
   ('llm_models', array['llm_models_key_key', 'llm_models_pkey']::name[]),
   ('llm_observations', array['llm_observations_created', 'llm_observations_message', 'llm_observations_parent', 'llm_observations_pkey', 'llm_observations_search', 'llm_observations_session', 'llm_observations_trace']::name[]),
   ('llm_traces', array['llm_traces_agent_created', 'llm_traces_channel_created', 'llm_traces_cost_created', 'llm_traces_created', 'llm_traces_errors_created', 'llm_traces_feedback_created', 'llm_traces_model_created', 'llm_traces_pkey', 'llm_traces_session_id_key', 'llm_traces_session_tag', 'llm_traces_session_tag_trgm', 'llm_traces_tools_used', 'llm_traces_user_created', 'llm_traces_user_tag']::name[]),
+  ('maintenance_settings', array['maintenance_settings_pkey']::name[]),
   ('operator_sessions', array['operator_sessions_expires_idx', 'operator_sessions_pkey']::name[]),
-  ('otlp_outbox', array['otlp_outbox_created', 'otlp_outbox_dedupe_key_key', 'otlp_outbox_pkey', 'otlp_outbox_user']::name[]),
+  ('otlp_outbox', array['otlp_outbox_created', 'otlp_outbox_dead', 'otlp_outbox_dedupe_key_key', 'otlp_outbox_due', 'otlp_outbox_pkey', 'otlp_outbox_user']::name[]),
   ('privacy_settings', array['privacy_settings_pkey']::name[]),
   ('products', array['products_pkey', 'products_search_vector']::name[]),
   ('rate_limit_buckets', array['rate_limit_buckets_pkey']::name[]),
@@ -543,8 +573,9 @@ select indexes_are('public', x.tbl, x.idx, format('%s has exactly its indexes', 
   ('session_tag_counters', array['session_tag_counters_model_last', 'session_tag_counters_pkey']::name[]),
   ('trace_comments', array['trace_comments_message', 'trace_comments_pkey', 'trace_comments_trace']::name[]),
   ('voice_messages', array['voice_messages_audio_url', 'voice_messages_pkey']::name[]),
-  ('whatsapp_inbox', array['whatsapp_inbox_due', 'whatsapp_inbox_pkey', 'whatsapp_inbox_retention', 'whatsapp_inbox_wa_id']::name[]),
-  ('whatsapp_outbox', array['whatsapp_outbox_created', 'whatsapp_outbox_dedupe_key_key', 'whatsapp_outbox_due', 'whatsapp_outbox_message', 'whatsapp_outbox_pkey', 'whatsapp_outbox_wa_id']::name[])
+  ('whatsapp_contacts', array['whatsapp_contacts_pkey', 'whatsapp_contacts_wa_id_key']::name[]),
+  ('whatsapp_inbox', array['whatsapp_inbox_dead', 'whatsapp_inbox_pending', 'whatsapp_inbox_pkey', 'whatsapp_inbox_retention', 'whatsapp_inbox_wa_id']::name[]),
+  ('whatsapp_outbox', array['whatsapp_outbox_created', 'whatsapp_outbox_dead', 'whatsapp_outbox_dedupe_key_key', 'whatsapp_outbox_due', 'whatsapp_outbox_message', 'whatsapp_outbox_pkey', 'whatsapp_outbox_wa_id']::name[])
   ) x(tbl, idx);
 
 select index_is_unique('public', x.tbl, x.idx, format('%s is unique', x.idx))
@@ -566,16 +597,17 @@ select index_is_unique('public', x.tbl, x.idx, format('%s is unique', x.idx))
   ('otlp_outbox', 'otlp_outbox_dedupe_key_key'),
   ('score_configs', 'score_configs_name_key'),
   ('scores', 'scores_one_per_author'),
+  ('whatsapp_contacts', 'whatsapp_contacts_wa_id_key'),
   ('whatsapp_outbox', 'whatsapp_outbox_dedupe_key_key')
   ) x(tbl, idx);
 
 select set_eq($$select c.relname || '.' || g.tgname from pg_trigger g join pg_class c on c.oid = g.tgrelid
                   where c.relnamespace = 'public'::regnamespace and not g.tgisinternal$$,
-              array['agents.agents_bump_version', 'agents.agents_check_handoffs', 'agents.agents_check_tools', 'agents.agents_continue_version', 'agents.agents_snapshot_version', 'conversation_messages.conversation_messages_mask_pii', 'conversation_messages.conversation_messages_otlp_export', 'conversation_messages.conversation_messages_queue_audio', 'conversation_messages.conversation_messages_voice', 'conversation_messages.conversation_messages_whatsapp_reply', 'conversation_sessions.conversation_sessions_erase_channels', 'conversation_sessions.conversation_sessions_pin_agent_version', 'llm_observations.llm_observations_otlp_export', 'llm_traces.llm_traces_channel', 'llm_traces.llm_traces_dashboard_channel_delete', 'llm_traces.llm_traces_dashboard_channel_insert', 'llm_traces.llm_traces_dashboard_channel_truncate', 'llm_traces.llm_traces_dashboard_channel_update', 'llm_traces.llm_traces_dashboard_delete', 'llm_traces.llm_traces_dashboard_insert', 'llm_traces.llm_traces_dashboard_truncate', 'llm_traces.llm_traces_dashboard_update', 'llm_traces.llm_traces_erase_scores', 'llm_traces.llm_traces_otlp_feedback', 'llm_traces.llm_traces_pin_agent_version', 'scores.scores_check', 'scores.scores_counters', 'trace_comments.trace_comments_counter', 'trace_comments.trace_comments_keep_author', 'voice_messages.voice_messages_queue_audio'], 'public has exactly the contract''s triggers');
+              array['agents.agents_bump_version', 'agents.agents_check_handoffs', 'agents.agents_check_tools', 'agents.agents_continue_version', 'agents.agents_snapshot_version', 'conversation_messages.conversation_messages_mask_pii', 'conversation_messages.conversation_messages_mask_voice', 'conversation_messages.conversation_messages_otlp_export', 'conversation_messages.conversation_messages_queue_audio', 'conversation_messages.conversation_messages_voice', 'conversation_messages.conversation_messages_whatsapp_reply', 'conversation_sessions.conversation_sessions_erase_channels', 'conversation_sessions.conversation_sessions_pin_agent_version', 'llm_observations.llm_observations_otlp_export', 'llm_traces.llm_traces_channel', 'llm_traces.llm_traces_dashboard_channel_delete', 'llm_traces.llm_traces_dashboard_channel_insert', 'llm_traces.llm_traces_dashboard_channel_truncate', 'llm_traces.llm_traces_dashboard_channel_update', 'llm_traces.llm_traces_dashboard_delete', 'llm_traces.llm_traces_dashboard_insert', 'llm_traces.llm_traces_dashboard_truncate', 'llm_traces.llm_traces_dashboard_update', 'llm_traces.llm_traces_erase_scores', 'llm_traces.llm_traces_otlp_feedback', 'llm_traces.llm_traces_pin_agent_version', 'scores.scores_check', 'scores.scores_counters', 'trace_comments.trace_comments_counter', 'trace_comments.trace_comments_keep_author', 'voice_messages.voice_messages_queue_audio', 'whatsapp_inbox.whatsapp_inbox_contact', 'whatsapp_inbox.whatsapp_inbox_mask_processed'], 'public has exactly the contract''s triggers');
 
-select functions_are('public', array['ack_otlp_outbox', 'add_trace_comment', 'agents_bump_version', 'agents_check_handoffs', 'agents_check_tools', 'agents_continue_version', 'agents_snapshot_version', 'app_health', 'apply_retention', 'audio_owned_by', 'begin_turn', 'catalog_products', 'claim_audio_deletions', 'claim_otlp_outbox', 'claim_whatsapp_inbox', 'claim_whatsapp_outbox', 'close_idle_sessions', 'close_session', 'configure_privacy', 'configure_retention', 'count_new_visitor', 'create_score_config', 'dashboard_channels', 'dashboard_daily', 'dashboard_experiments', 'dashboard_feedback_by_agent', 'dashboard_feedback_by_model', 'dashboard_figures', 'dashboard_llm_calls_distribution', 'dashboard_rollup_add', 'dashboard_rollup_of', 'dashboard_rollup_rebuild', 'dashboard_rollup_rows', 'dashboard_rollup_truncate', 'dashboard_rollup_update', 'dashboard_slices', 'dashboard_stats', 'dashboard_totals', 'dashboard_usage_by_agent', 'dashboard_usage_by_model', 'dashboard_visitor_pairs', 'dashboard_window', 'delete_score', 'delete_trace_comment', 'edit_trace_comment', 'end_session', 'ensure_admin_token_hash', 'ensure_setting', 'erase_visitor', 'export_visitor', 'finish_turn', 'flow_is_open', 'list_agents', 'maintenance_scheduler', 'mask_pii', 'message_json', 'operator_agents', 'operator_authenticate', 'operator_logout', 'operator_models', 'operator_session_valid', 'operator_tools', 'otlp_outbox_status', 'pin_agent_version', 'product_cards', 'rate_limit_retry_after', 'record_reply_speech', 'record_voice_transcription', 'register_model', 'register_voice_message', 'retry_otlp_outbox', 'run_maintenance', 'score_configs', 'search_catalog', 'search_traces', 'session_context', 'session_json', 'session_messages', 'set_admin_token_hash', 'set_feedback', 'set_message_vote', 'set_reply_audio', 'set_score', 'set_trace_feedback', 'settle_audio_deletions', 'settle_whatsapp_inbox', 'settle_whatsapp_outbox', 'start_session', 'trace_comments', 'trace_detail', 'trace_scores', 'turn_endings', 'voice_transcription', 'whatsapp_button', 'whatsapp_notice', 'whatsapp_part_sent', 'whatsapp_receive']::name[], 'public has exactly the contract''s functions');
+select functions_are('public', array['add_trace_comment', 'agent_detail', 'agent_versions_list', 'agents_bump_version', 'agents_check_handoffs', 'agents_check_tools', 'agents_continue_version', 'agents_snapshot_version', 'app_health', 'apply_retention', 'audio_owned_by', 'begin_turn', 'catalog_products', 'close_idle_sessions', 'close_session', 'configure_maintenance', 'configure_privacy', 'configure_retention', 'count_new_visitor', 'count_request', 'create_score_config', 'dashboard_channels', 'dashboard_daily', 'dashboard_experiments', 'dashboard_feedback_by_agent', 'dashboard_feedback_by_model', 'dashboard_figures', 'dashboard_llm_calls_distribution', 'dashboard_rollup_add', 'dashboard_rollup_of', 'dashboard_rollup_rebuild', 'dashboard_rollup_rows', 'dashboard_rollup_truncate', 'dashboard_rollup_update', 'dashboard_slices', 'dashboard_stats', 'dashboard_totals', 'dashboard_usage_by_agent', 'dashboard_usage_by_model', 'dashboard_visitor_pairs', 'dashboard_window', 'delete_score', 'delete_trace_comment', 'edit_trace_comment', 'end_session', 'ensure_admin_token_hash', 'ensure_setting', 'erase_visitor', 'export_visitor', 'finish_turn', 'flow_is_open', 'list_agents', 'list_visitor_sessions', 'maintenance_scheduler', 'mask_pii', 'message_json', 'operator_agents', 'operator_authenticate', 'operator_logout', 'operator_models', 'operator_session_valid', 'operator_tools', 'otlp_outbox_status', 'otlp_turn', 'pin_agent_version', 'product_cards', 'publish_agent_version', 'queue_claim', 'queue_complete', 'queue_fail', 'queue_status', 'queue_unnamed_audio', 'rate_limit_retry_after', 'record_reply_speech', 'record_voice_transcription', 'register_model', 'register_voice_message', 'run_maintenance', 'save_agent', 'score_configs', 'search_catalog', 'search_traces', 'session_context', 'session_json', 'session_messages', 'set_admin_token_hash', 'set_feedback', 'set_message_vote', 'set_reply_audio', 'set_score', 'set_trace_feedback', 'start_session', 'trace_comments', 'trace_detail', 'trace_scores', 'turn_endings', 'voice_allowance', 'voice_transcription', 'whatsapp_button', 'whatsapp_notice', 'whatsapp_part_sent', 'whatsapp_receive', 'whatsapp_visitor']::name[], 'public has exactly the contract''s functions');
 
-select functions_are('private', array['action_source', 'agent_json', 'audio_name', 'carry_open_flows', 'check_score', 'check_score_target', 'choose_agent', 'comment_counter', 'comment_json', 'count_vote', 'dashboard_breakdowns_json', 'dashboard_channel_bump', 'dashboard_channel_rollup_of', 'dashboard_channel_rows', 'dashboard_channel_truncate', 'dashboard_channel_update', 'dashboard_groups', 'dashboard_per_day_json', 'dashboard_totals_json', 'end_sessions_before_start', 'epoch_ms', 'erase_channel_data', 'erase_trace_scores', 'finished_turn', 'generic_lexemes', 'hand_off', 'handoff_agents', 'handoff_json', 'history_chars', 'hit_rate_limit', 'keep_comment_author', 'luhn_ok', 'mask_pii', 'mask_pii_jsonb', 'mask_stored_message', 'masked', 'masked_jsonb', 'masking_outputs', 'menu_pick', 'menu_reply', 'model_id', 'next_session_tag', 'open_session', 'otlp_append', 'otlp_enqueue_turn', 'otlp_on_feedback', 'otlp_on_observation', 'otlp_on_reply', 'over_rate_limits', 'own_comment', 'phone_like', 'product_hit', 'queue_message_audio', 'queue_voice_audio', 'record_steps', 'regenerate_turn', 'replayed_turn', 'resolve_session', 'retention_channels', 'retention_delete_messages', 'retention_delete_observations', 'retention_delete_voice_messages', 'retention_drop_observation_partitions', 'save_flows', 'score_config_json', 'score_counters', 'score_fits', 'score_json', 'score_value', 'search_content_match', 'search_is_tag', 'search_keyset', 'search_match', 'search_matches', 'search_query', 'search_score_filter', 'search_tags', 'search_where', 'store_answer', 'store_question', 'store_steps', 'tags_text', 'trace_channel', 'turn_gate', 'turn_json', 'turn_kind', 'valid_categories', 'voice_audio_url', 'whatsapp_on_reply']::name[], 'private has exactly the contract''s functions');
+select functions_are('private', array['action_source', 'agent_json', 'agent_version_json', 'audio_name', 'carry_open_flows', 'check_agent_version', 'check_score', 'check_score_target', 'choose_agent', 'comment_counter', 'comment_json', 'count_vote', 'dashboard_breakdowns_json', 'dashboard_channel_bump', 'dashboard_channel_rollup_of', 'dashboard_channel_rows', 'dashboard_channel_truncate', 'dashboard_channel_update', 'dashboard_groups', 'dashboard_per_day_json', 'dashboard_totals_json', 'end_sessions_before_start', 'epoch_ms', 'erase_channel_data', 'erase_channels', 'erase_conversations', 'erase_trace_scores', 'export_channels', 'export_conversations', 'export_flows', 'finished_turn', 'generic_lexemes', 'hand_off', 'handoff_agents', 'handoff_json', 'handoff_note', 'history_chars', 'hit_rate_limit', 'iban_ok', 'keep_comment_author', 'luhn_ok', 'mask_addresses', 'mask_emails', 'mask_matches', 'mask_pii', 'mask_pii_jsonb', 'mask_processed_inbox', 'mask_processed_voice', 'mask_run', 'mask_stored_message', 'masked', 'masked_jsonb', 'masking_all', 'masking_outputs', 'menu_pick', 'menu_reply', 'model_id', 'next_session_tag', 'open_session', 'otlp_append', 'otlp_enqueue_turn', 'otlp_on_feedback', 'otlp_on_observation', 'otlp_on_reply', 'otlp_replace', 'otlp_turn_steps', 'over_rate_limits', 'own_comment', 'phone_like', 'pii_normalized', 'product_hit', 'queue_backoff', 'queue_claim', 'queue_complete', 'queue_fail', 'queue_figures', 'queue_message_audio', 'queue_rows', 'queue_spec', 'queue_voice_audio', 'record_steps', 'regenerate_turn', 'rekey_visitor', 'replayed_turn', 'reply_changed_state', 'resolve_session', 'retention_channels', 'retention_delete_messages', 'retention_delete_observations', 'retention_delete_voice_messages', 'retention_drop_observation_partitions', 'save_flows', 'score_config_json', 'score_counters', 'score_fits', 'score_gate', 'score_json', 'score_value', 'score_writes_per_minute', 'search_content_match', 'search_is_tag', 'search_keyset', 'search_match', 'search_matches', 'search_query', 'search_score_filter', 'search_tags', 'search_where', 'store_answer', 'store_question', 'store_steps', 'tags_text', 'trace_channel', 'turn_gate', 'turn_json', 'turn_kind', 'valid_categories', 'visitor_id_key', 'visitor_of', 'voice_audio_url', 'whatsapp_contact', 'whatsapp_inbox_heads', 'whatsapp_on_reply', 'whatsapp_outbox_rows', 'whatsapp_user_id']::name[], 'private has exactly the contract''s functions');
 
 -- every foreign key cascades or clears, so deleting a model or session never strands rows
 select is_empty($$

@@ -12,7 +12,7 @@ const layers: readonly (readonly string[])[] = [
   // 1 the database
   ["lib/db/"],
   // 2 what the database and the environment serve directly
-  ["lib/settings.ts", "lib/supabase/", "lib/request/"],
+  ["lib/settings.ts", "lib/supabase/", "lib/request/", "lib/queue/"],
   // 3 the domain: contracts, agents, orders, catalog, models, operators
   ["lib/chat/wire.ts", "lib/agents/", "lib/orders/", "lib/catalog/", "lib/models/", "lib/operators/"],
   // 4 request rules and the route wrapper

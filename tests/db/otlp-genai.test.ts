@@ -1,0 +1,114 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { telemetryConfig } from "@/lib/telemetry/config";
+import { createDrainer, type Drainer } from "@/lib/telemetry/drainer";
+import { createExporter, telemetryResource } from "@/lib/telemetry/exporter";
+import { backends, type TestDatabase } from "../support/databases";
+import { decodeSpans, type WireSpan } from "../support/otlp-proto";
+import { startOtlpReceiver, type OtlpReceiver } from "../support/otlp-receiver";
+import { finishObserved } from "./observed-turn";
+import { begin, visitor } from "./turn-helpers";
+
+// The spans the drainer builds in TypeScript (lib/telemetry/attributes.ts), decoded from the exported
+// protobuf with the official opentelemetry-proto definitions and checked against the GenAI semantic
+// conventions (docs/privacy.md, "OTLP export").
+
+describe.each(backends)("GenAI spans on $name, decoded with the official .proto", ({ open }) => {
+  let t: TestDatabase;
+  let receiver: OtlpReceiver;
+  let drainer: Drainer;
+  const saved = { ...process.env };
+
+  beforeAll(async () => {
+    t = await open();
+    receiver = await startOtlpReceiver();
+    Object.assign(process.env, { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf" });
+    const config = telemetryConfig(process.env);
+    drainer = createDrainer(t.db, config, await createExporter(config.protocol), telemetryResource());
+    await t.db.rpc("configure_privacy", { p_pii_masking: "export", p_otlp_enabled: true, p_capture_content: false });
+  });
+  afterAll(async () => {
+    process.env = saved;
+    await receiver?.stop();
+    await t?.close();
+  });
+
+  async function exported(): Promise<WireSpan[]> {
+    const before = receiver.requests.length;
+    await drainer.drain();
+    const spans: WireSpan[] = [];
+    for (const r of receiver.requests.slice(before)) spans.push(...(await decodeSpans(r.raw)));
+    return spans;
+  }
+
+  it("names the agent, keeps microseconds, leaves estimates out of a failed call, and describes the transcription", async () => {
+    const q = await begin(t.db, visitor(), { p_message: "a headlamp please" });
+    const gen = randomUUID();
+    const failed = randomUUID();
+    const stt = randomUUID();
+    await finishObserved(t, q.user_message.id, "The TL-200.", [
+      { id: stt, kind: "transcription", name: "whisper-1" },
+      { id: failed, kind: "generation", name: "offline", model: "offline", status: "error", error: "upstream 503", input_tokens: 90, output_tokens: 4 },
+      { id: gen, kind: "generation", name: "offline", model: "offline", input_tokens: 120, output_tokens: 30, time_to_first_token_ms: 1000 },
+    ]);
+    // what the turn stored: microseconds, a cost of exactly 0 (the offline model is free)
+    await t.sql(`update public.llm_observations set started_at = started_at + interval '123 microseconds',
+                   ended_at = ended_at + interval '456 microseconds', cost_usd = case when kind = 'generation' then 0 end
+                 where message_id = $1`, [q.user_message.id]);
+    const spans = await exported();
+    const root = spans.find((s) => !s.parentSpanId)!;
+    expect(root.name).toBe("invoke_agent Product Recommendation");
+    expect(root.attributes["gen_ai.agent.name"]).toEqual({ stringValue: "Product Recommendation" });
+    expect(root.attributes["gen_ai.agent.id"]).toEqual({ stringValue: "product_recommendation" });
+    expect(root.attributes["gen_ai.agent.description"]?.stringValue).toMatch(/products/);
+    // only the successful call's usage counts
+    expect(root.attributes["gen_ai.usage.input_tokens"]).toEqual({ intValue: "120" });
+
+    const byId = (name: string) => spans.filter((s) => s.name === name);
+    const [ok, bad] = [byId("chat offline").find((s) => s.status.code !== 2)!, byId("chat offline").find((s) => s.status.code === 2)!];
+    // the provider's answered model is not recorded: the requested one is not passed off as it
+    expect(ok.attributes["gen_ai.response.model"]).toBeUndefined();
+    expect(ok.attributes["gen_ai.request.model"]).toEqual({ stringValue: "offline" });
+    // doubles stay doubles on the wire, whole or zero (lib/telemetry/doubles.ts)
+    expect(ok.attributes["gen_ai.response.time_to_first_chunk"]).toEqual({ doubleValue: 1 });
+    expect(ok.attributes["gen_ai.usage.cost"]).toEqual({ doubleValue: 0 });
+    for (const s of spans) for (const key of ["gen_ai.response.time_to_first_chunk", "gen_ai.usage.cost"]) expect(s.attributes[key]?.intValue).toBeUndefined();
+    // integers stay integers
+    expect(ok.attributes["gen_ai.usage.output_tokens"]).toEqual({ intValue: "30" });
+    for (const key of ["gen_ai.usage.input_tokens", "gen_ai.usage.output_tokens", "gen_ai.usage.cost"]) expect(bad.attributes[key]).toBeUndefined();
+    // sub-millisecond times survive (123 µs and 456 µs past the millisecond)
+    expect(BigInt(ok.startTimeUnixNano) % 1_000_000n).toBe(123_000n);
+    expect(BigInt(ok.endTimeUnixNano) % 1_000_000n).toBe(456_000n);
+    const [transcription] = byId("transcription whisper-1");
+    expect(transcription.attributes).toMatchObject({
+      "gen_ai.operation.name": { stringValue: "transcription" },
+      "gen_ai.request.model": { stringValue: "whisper-1" },
+      "gen_ai.provider.name": { stringValue: "offline" },
+    });
+  });
+
+  it("links a handoff's two traces", async () => {
+    const q = await begin(t.db, visitor(), { p_message: "I want 40 sleeping bags" });
+    await t.sql(`do $$
+      declare v_q public.conversation_messages; v_new uuid; v_copy uuid; v_trace uuid; v_new_trace uuid; v_model uuid;
+      begin
+        select * into v_q from public.conversation_messages where id = '${q.user_message.id}';
+        select t.id, t.model_id into v_trace, v_model from public.llm_traces t where t.session_id = v_q.session_id;
+        insert into public.conversation_messages (session_id, user_id, role, content, reply_to)
+        values (v_q.session_id, v_q.user_id, 'agent', 'Handing you to the Order Assistant.', v_q.id);
+        insert into public.llm_observations (trace_id, session_id, user_id, message_id, position, kind, name, started_at, ended_at, duration_ms, tool_call_id)
+        values (v_trace, v_q.session_id, v_q.user_id, v_q.id, 0, 'tool', 'handoff', now(), now(), 0, 'call_h');
+        perform public.close_session(v_q.session_id, 'agent_switch', 'ended');
+        v_new := public.start_session(v_q.user_id, 'web', 'order_assistant', v_model, true, 'agent_switch', v_q.session_id);
+        insert into public.conversation_messages (session_id, user_id, role, content, metadata)
+        values (v_new, v_q.user_id, 'user', v_q.content, jsonb_build_object('handoff_from', v_q.id)) returning id into v_copy;
+        insert into public.conversation_messages (session_id, user_id, role, content, reply_to)
+        values (v_new, v_q.user_id, 'agent', '40 sleeping bags: which model?', v_copy);
+      end $$`);
+    const spans = await exported();
+    const from = spans.find((s) => s.name === "invoke_agent Product Recommendation")!;
+    const to = spans.find((s) => s.name === "invoke_agent Order Assistant")!;
+    expect(to.traceId).not.toBe(from.traceId);
+    expect(to.links).toEqual([{ traceId: from.traceId, spanId: from.spanId }]);
+  });
+});
