@@ -2,6 +2,7 @@ import type { Resource } from "@opentelemetry/resources";
 import { z } from "zod";
 import type { SpanExporter } from "@opentelemetry/sdk-trace-base";
 import type { Database } from "../db/types";
+import { log } from "../log";
 import { createQueueWorker, done, failure, permanentStatus, type Outcome, type QueueWorker } from "../queue/poller";
 import type { TelemetryConfig } from "./config";
 import { exportSpans } from "./exporter";
@@ -54,6 +55,8 @@ export function outboxWorker(db: Database, settings: Settings, exporter: SpanExp
       if (!specs.length) return rows.map(() => done);
       const result = await exportSpans(exporter, builder.build(specs));
       const outcome = result.ok ? done : failure(result.error ?? "export failed", { permanent: permanentStatus(result.status) });
+      // one warning per failed request (docs/privacy.md): the collector's answer, the rows that wait
+      if (!result.ok) log("telemetry.export_failed", { rows: rows.length, status: result.status, error: result.error }, "warn");
       return rows.map(() => outcome);
     },
   });

@@ -156,7 +156,8 @@ it("a WhatsApp voice note is fetched from the Graph media URL, transcribed, stor
   const [sent, spoken] = await graph.waitFor(from, 2);
   expect(sent.type).toBe("interactive");
   expect(spoken.body).toMatchObject({ type: "audio", audio: { id: expect.stringMatching(/^media-upload-/) } });
-  const rows = (await db.query("select role, content, audio_url from conversation_messages where user_id = $1 order by seq", [from])).rows;
+  // the visitor is the keyed hash of the number (docs/privacy.md), never the number itself
+  const rows = (await db.query("select role, content, audio_url from conversation_messages where user_id = public.whatsapp_visitor($1) ->> 'user_id' order by seq", [from])).rows;
   expect(rows[0]).toMatchObject({ role: "user", content: "menu", audio_url: expect.stringMatching(/^\/api\/audio\/.+\.ogg$/) });
   expect(rows[1]).toMatchObject({ role: "agent", audio_url: expect.stringMatching(/^\/api\/audio\/.+\.mp3$/) });
   // the operator hears it (the WhatsApp visitor got it through the Graph API, never from here)
