@@ -50,7 +50,6 @@ describe("the agent-switch scenario", () => {
     ]);
     for (const r of rows) expect(r.llm_calls).toBe(r.generations);
     expect(rows[0].llm_calls).toBeGreaterThanOrEqual(4); // each turn: at least a tool step and a text step
-    console.log("agent-switch table:\n" + rows.map((r) => `${r.session_tag}  ${r.agent_type.padEnd(22)} llm_calls=${r.llm_calls} active=${r.is_active}`).join("\n"));
   });
 });
 

@@ -57,7 +57,6 @@ describe.each(backends)("seed conversations on $name", (backend) => {
       const [flow] = (await db.query("select state from flow_states where session_id = $1 and flow = 'bulk_order'", [first.sessionId])).rows;
       expect(flow.state).toMatchObject({ status: "confirmed", lines: [{ sku: "TRL-LAMP", quantity: 25 }], name: "Ana Lopez", email: "ana@example.com", phone: "+15551234567" });
     }
-    console.log(`restart transcript (${backend.name}):\n${transcript.join("\n")}`);
   });
 
   it("'Hi so i need to buy 11 remote controls' to any agent: handoff to the Order Assistant, a special-order line, contact over turns, an explicit yes", async () => {
@@ -103,9 +102,7 @@ describe.each(backends)("seed conversations on $name", (backend) => {
       expect(steps.filter((s) => s.kind === "tool").map((s) => s.name)).toEqual(
         ["handoff", "set_order_line", "set_order_line", "set_contact_details", "set_contact_details", "set_contact_details", "offer_choices", "confirm_order"],
       );
-      console.log(`observations of the remote-controls order (${backend.name}):\n${JSON.stringify(steps, null, 1)}`);
     }
-    console.log(`remote-controls transcript (${backend.name}):\n${transcript.join("\n")}`);
   });
 
   it("a product button is answered by calling product_details with the button's payload", async () => {

@@ -53,7 +53,6 @@ it("finds the scripted conversation by exact tag and by substring, with totals t
   const sub = await (await get(`/api/traces?q=${tags[0].slice(11, 17)}`)).json();
   expect(sub.traces.map((t: { sessionTag: string }) => t.sessionTag).sort()).toEqual([...tags].sort());
   for (const t of sub.traces as { sessionTag: string; llmCalls: number }[]) expect(t.llmCalls).toBe(await generations(t.sessionTag));
-  console.log(`GET /api/traces?q=${tags[0].slice(11, 17)}\n${JSON.stringify(sub, null, 2)}`);
 });
 
 it("pages with a cursor and rejects bad query strings with 400", async () => {
@@ -117,7 +116,6 @@ it("filters by tool used, has-an-error and minimum cost; sorts and pages by cost
   expect(both.traces[0]).toMatchObject({
     id: id(tags[0]), costUsd: 0.4, toolCalls: 3, errorCount: 1, toolsUsed: ["search_catalog", "offer_choices"], votesUp: 2, votesDown: 0, agentVersion: 1,
   });
-  console.log(`GET /api/traces?tool=search_catalog&hasError=true&minCost=0.1\n${JSON.stringify(both, null, 2)}`);
   expect((await found("tool=search_catalog")).sort()).toEqual([id(tags[0]), id(tags[1])].sort());
   expect(await found("tool=search_catalog&minCost=0.05")).toEqual([id(tags[0])]);
   expect(await found("hasError=true")).toEqual([id(tags[0])]);

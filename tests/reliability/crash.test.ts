@@ -237,7 +237,6 @@ it("kill -9 in the middle of a bulk order: the flow continues from the database 
     [sessionId],
   );
   expect(counts).toEqual({ users: 4, agents: 4, sessions: 1, calls: 0 }); // calls: llm_calls minus its generations
-  console.log("bulk order across kill -9:\n" + transcript.join("\n"));
   figure(`crash (kill -9 in a bulk order): 2 kills, 1 session, 4 questions and 4 replies stored once, order confirmed (${done.reply.content.match(/BO-[0-9A-F]{10}/)![0]})`);
 });
 
