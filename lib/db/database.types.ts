@@ -684,6 +684,7 @@ export type Database = {
           agent_type: string
           agent_version: number | null
           channel: string
+          comments_count: number
           conversation_removed_at: string | null
           cost_usd: number
           created_at: string
@@ -713,6 +714,7 @@ export type Database = {
           agent_type: string
           agent_version?: number | null
           channel?: string
+          comments_count?: number
           conversation_removed_at?: string | null
           cost_usd?: number
           created_at?: string
@@ -742,6 +744,7 @@ export type Database = {
           agent_type?: string
           agent_version?: number | null
           channel?: string
+          comments_count?: number
           conversation_removed_at?: string | null
           cost_usd?: number
           created_at?: string
@@ -955,6 +958,119 @@ export type Database = {
         }
         Relationships: []
       }
+      score_configs: {
+        Row: {
+          archived: boolean
+          categories: string[] | null
+          created_at: string
+          data_type: string
+          description: string | null
+          id: string
+          max_value: number | null
+          min_value: number | null
+          name: string
+          updated_at: string
+        }
+        Insert: {
+          archived?: boolean
+          categories?: string[] | null
+          created_at?: string
+          data_type: string
+          description?: string | null
+          id?: string
+          max_value?: number | null
+          min_value?: number | null
+          name: string
+          updated_at?: string
+        }
+        Update: {
+          archived?: boolean
+          categories?: string[] | null
+          created_at?: string
+          data_type?: string
+          description?: string | null
+          id?: string
+          max_value?: number | null
+          min_value?: number | null
+          name?: string
+          updated_at?: string
+        }
+        Relationships: []
+      }
+      scores: {
+        Row: {
+          author: string
+          comment: string | null
+          config_id: string
+          created_at: string
+          id: string
+          message_id: string | null
+          observation_id: string | null
+          source: string
+          string_value: string | null
+          trace_id: string | null
+          updated_at: string
+          value: number
+        }
+        Insert: {
+          author: string
+          comment?: string | null
+          config_id: string
+          created_at?: string
+          id?: string
+          message_id?: string | null
+          observation_id?: string | null
+          source: string
+          string_value?: string | null
+          trace_id?: string | null
+          updated_at?: string
+          value: number
+        }
+        Update: {
+          author?: string
+          comment?: string | null
+          config_id?: string
+          created_at?: string
+          id?: string
+          message_id?: string | null
+          observation_id?: string | null
+          source?: string
+          string_value?: string | null
+          trace_id?: string | null
+          updated_at?: string
+          value?: number
+        }
+        Relationships: [
+          {
+            foreignKeyName: "scores_config_id_fkey"
+            columns: ["config_id"]
+            isOneToOne: false
+            referencedRelation: "score_configs"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "scores_message_id_fkey"
+            columns: ["message_id"]
+            isOneToOne: false
+            referencedRelation: "conversation_messages"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "scores_observation_id_fkey"
+            columns: ["observation_id"]
+            isOneToOne: false
+            referencedRelation: "llm_observations"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "scores_trace_id_fkey"
+            columns: ["trace_id"]
+            isOneToOne: false
+            referencedRelation: "llm_traces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       session_events: {
         Row: {
           created_at: string
@@ -1031,6 +1147,51 @@ export type Database = {
             columns: ["model_id"]
             isOneToOne: false
             referencedRelation: "llm_models"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      trace_comments: {
+        Row: {
+          author: string
+          content: string
+          created_at: string
+          id: string
+          message_id: string | null
+          trace_id: string
+          updated_at: string
+        }
+        Insert: {
+          author: string
+          content: string
+          created_at?: string
+          id?: string
+          message_id?: string | null
+          trace_id: string
+          updated_at?: string
+        }
+        Update: {
+          author?: string
+          content?: string
+          created_at?: string
+          id?: string
+          message_id?: string | null
+          trace_id?: string
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "trace_comments_message_id_fkey"
+            columns: ["message_id"]
+            isOneToOne: false
+            referencedRelation: "conversation_messages"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "trace_comments_trace_id_fkey"
+            columns: ["trace_id"]
+            isOneToOne: false
+            referencedRelation: "llm_traces"
             referencedColumns: ["id"]
           },
         ]
@@ -1160,6 +1321,15 @@ export type Database = {
         Args: { p_ids: Json }
         Returns: Json
       }
+      add_trace_comment: {
+        Args: {
+          p_trace_id: string
+          p_author: string
+          p_content: string
+          p_message_id?: string
+        }
+        Returns: Json
+      }
       agents_bump_version: {
         Args: Record<PropertyKey, never>
         Returns: unknown
@@ -1261,6 +1431,17 @@ export type Database = {
       }
       count_new_visitor: {
         Args: { p_client_ip: string; p_limit: number }
+        Returns: Json
+      }
+      create_score_config: {
+        Args: {
+          p_name: string
+          p_data_type: string
+          p_min?: number
+          p_max?: number
+          p_categories?: Json
+          p_description?: string
+        }
         Returns: Json
       }
       dashboard_channels: {
@@ -1444,6 +1625,18 @@ export type Database = {
         Args: { p_from: string; p_to: string }
         Returns: Record<string, unknown>
       }
+      delete_score: {
+        Args: { p_score_id: string; p_source: string; p_author: string }
+        Returns: Json
+      }
+      delete_trace_comment: {
+        Args: { p_comment_id: string; p_author: string }
+        Returns: Json
+      }
+      edit_trace_comment: {
+        Args: { p_comment_id: string; p_author: string; p_content: string }
+        Returns: Json
+      }
       end_session: {
         Args: {
           p_user_id: string
@@ -1595,6 +1788,10 @@ export type Database = {
         Args: { p_idle_minutes?: number; p_batch?: number }
         Returns: Json
       }
+      score_configs: {
+        Args: Record<PropertyKey, never>
+        Returns: Json
+      }
       search_catalog: {
         Args: { p_query: string; p_limit?: number }
         Returns: Json
@@ -1618,6 +1815,9 @@ export type Database = {
           p_has_error?: boolean
           p_min_cost?: number
           p_channel?: string
+          p_score?: string
+          p_score_op?: string
+          p_score_value?: number
         }
         Returns: Json
       }
@@ -1659,8 +1859,27 @@ export type Database = {
         Args: { p_message_id: string; p_audio_url: string }
         Returns: Json
       }
+      set_score: {
+        Args: {
+          p_name: string
+          p_value: string
+          p_source: string
+          p_author: string
+          p_trace_id?: string
+          p_message_id?: string
+          p_observation_id?: string
+          p_comment?: string
+        }
+        Returns: Json
+      }
       set_trace_feedback: {
-        Args: { p_trace_id: string; p_rating: string; p_comment?: string }
+        Args: {
+          p_trace_id: string
+          p_rating: string
+          p_comment?: string
+          p_source?: string
+          p_author?: string
+        }
         Returns: Json
       }
       settle_audio_deletions: {
@@ -1698,8 +1917,16 @@ export type Database = {
         }
         Returns: string
       }
+      trace_comments: {
+        Args: { p_trace_id: string; p_author?: string }
+        Returns: Json
+      }
       trace_detail: {
         Args: { p_trace_id: string }
+        Returns: Json
+      }
+      trace_scores: {
+        Args: { p_trace_id: string; p_source?: string; p_author?: string }
         Returns: Json
       }
       turn_endings: {

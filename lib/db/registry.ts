@@ -3,6 +3,7 @@ import { appFunctions } from "./rpc/app";
 import { channelFunctions } from "./rpc/channels";
 import { chatFunctions } from "./rpc/chat";
 import { operatorFunctions } from "./rpc/operators";
+import { scoreFunctions } from "./rpc/scores";
 
 // The one registry of the SQL functions the app calls: name → zod schema of the named arguments →
 // zod schema of the jsonb result. `Database.rpc` is typed from it, and its results are checked
@@ -10,7 +11,7 @@ import { operatorFunctions } from "./rpc/operators";
 // exists in the migrated database with those argument names, and that every public function is
 // here or in `notCalledByApp`.
 
-export const rpcRegistry = { ...chatFunctions, ...operatorFunctions, ...appFunctions, ...channelFunctions };
+export const rpcRegistry = { ...chatFunctions, ...operatorFunctions, ...appFunctions, ...channelFunctions, ...scoreFunctions };
 
 /** Public functions the app never calls by name: triggers, and helpers called by other SQL functions. */
 export const notCalledByApp = [

@@ -31,7 +31,8 @@ describe.each(backends)("explorer masking on $name", ({ open }) => {
     const failed = await begin(t.db, who, { p_message: "and again" });
     await finish(t.db, failed.user_message.id, { p_content: null, p_error: `model refused ${raw}`, p_observations: [] });
     const traceId = asked.session.trace_id as string;
-    await t.db.rpc("set_trace_feedback", { p_trace_id: traceId, p_rating: "negative", p_comment: `call ${raw}` });
+    // the visitor's words in their rating's comment (an operator's review is a score of its own: tests/db/scores.test.ts)
+    await t.db.rpc("set_feedback", { p_session_id: asked.session.id, p_rating: "negative", p_comment: `call ${raw}` });
     return traceId;
   }
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { messageRowSchema, numeric, observationRowSchema, sessionRowSchema, traceRowSchema } from "./rows";
+import { scoreRowSchema } from "./scores";
 
 // The operator side: trace search and detail, the dashboard, operator login (lib/db/registry.ts).
 
@@ -59,6 +60,9 @@ export const traceDetailSchema = z.object({
   observations: z.array(observationRowSchema),
 });
 
+/** A trace-level score as a search row lists it (the CSV's scores). */
+const traceScoreSchema = z.object({ name: z.string(), source: z.string(), author: z.string(), value: z.union([z.boolean(), z.string(), z.number()]) });
+
 const range = { p_from: opt(z.string()), p_to: opt(z.string()) };
 
 export const operatorFunctions = {
@@ -67,14 +71,15 @@ export const operatorFunctions = {
       p_session_tag: opt(z.string()), p_q: opt(z.string()), p_agent: opt(z.string()), p_model: opt(z.string()), p_user_id: opt(z.string()),
       p_feedback: opt(z.string()), ...range, p_sort: opt(z.string()), p_dir: opt(z.string()), p_after_value: opt(z.string()),
       p_after_id: opt(uuid), p_limit: opt(z.number()), p_tool: opt(z.string()), p_has_error: opt(z.boolean()), p_min_cost: opt(numeric),
-      p_channel: opt(z.string()),
+      p_channel: opt(z.string()), p_score: opt(z.string()), p_score_op: opt(z.enum(["lt", "lte", "eq", "gte", "gt"])),
+      p_score_value: opt(z.number()),
     }),
-    result: z.object({ traces: z.array(traceRowSchema.extend({ sort_value: z.string() })), has_more: z.boolean() }),
+    result: z.object({ traces: z.array(traceRowSchema.extend({ sort_value: z.string(), scores: z.array(traceScoreSchema) })), has_more: z.boolean() }),
   },
   trace_detail: { args: z.object({ p_trace_id: uuid }), result: traceDetailSchema },
   set_trace_feedback: {
-    args: z.object({ p_trace_id: uuid, p_rating: z.string(), p_comment: opt(z.string()) }),
-    result: z.object({ trace_id: z.string(), feedback: z.string(), feedback_comment: z.string().nullable() }),
+    args: z.object({ p_trace_id: uuid, p_rating: z.string(), p_comment: opt(z.string()), p_source: opt(z.string()), p_author: opt(z.string()) }),
+    result: z.object({ trace_id: z.string(), feedback: z.string(), feedback_comment: z.string().nullable(), score: scoreRowSchema.nullable() }),
   },
   operator_tools: { args: z.object({}), result: z.array(z.object({ name: z.string(), description: z.string() })) },
   operator_models: {

@@ -89,6 +89,8 @@ export const traceRowSchema = z.object({
   last_error: z.string().nullable(),
   feedback: z.string(),
   feedback_comment: z.string().nullable(),
+  /** operators' comments on the trace (trace_comments) */
+  comments_count: z.number(),
   created_at: z.string(),
   updated_at: z.string(),
 });

@@ -5,9 +5,9 @@
 -- Run with `pg_prove` on a migrated database with pgtap in the `extensions` schema (tests/db/pgtap.test.ts).
 begin;
 set local search_path = extensions, public;
-select plan(741);
+select plan(831);
 
-select tables_are('public', array['agent_tools', 'agent_versions', 'agents', 'app_settings', 'audio_deletions', 'conversation_messages', 'conversation_sessions', 'dashboard_channel_rollup', 'dashboard_rollup', 'dashboard_visitor_days', 'dashboard_visitors', 'erasures', 'flow_states', 'llm_models', 'llm_observations', 'llm_traces', 'operator_sessions', 'otlp_outbox', 'privacy_settings', 'products', 'rate_limit_buckets', 'retention_settings', 'session_events', 'session_tag_counters', 'voice_messages', 'whatsapp_inbox', 'whatsapp_outbox']::name[], 'public has exactly the contract''s tables');
+select tables_are('public', array['agent_tools', 'agent_versions', 'agents', 'app_settings', 'audio_deletions', 'conversation_messages', 'conversation_sessions', 'dashboard_channel_rollup', 'dashboard_rollup', 'dashboard_visitor_days', 'dashboard_visitors', 'erasures', 'flow_states', 'llm_models', 'llm_observations', 'llm_traces', 'operator_sessions', 'otlp_outbox', 'privacy_settings', 'products', 'rate_limit_buckets', 'retention_settings', 'score_configs', 'scores', 'session_events', 'session_tag_counters', 'trace_comments', 'voice_messages', 'whatsapp_inbox', 'whatsapp_outbox']::name[], 'public has exactly the contract''s tables');
 
 select columns_are('public', x.tbl, x.cols, format('%s has exactly its columns', x.tbl))
   from (values
@@ -26,15 +26,18 @@ select columns_are('public', x.tbl, x.cols, format('%s has exactly its columns',
   ('flow_states', array['session_id', 'flow', 'state', 'updated_at']::name[]),
   ('llm_models', array['id', 'key', 'name', 'provider', 'experiment_name', 'created_at', 'input_price_per_million', 'output_price_per_million', 'cached_input_price_per_million']::name[]),
   ('llm_observations', array['id', 'trace_id', 'session_id', 'user_id', 'message_id', 'parent_id', 'position', 'kind', 'name', 'status', 'started_at', 'ended_at', 'duration_ms', 'model', 'input_tokens', 'output_tokens', 'cached_input_tokens', 'time_to_first_token_ms', 'finish_reason', 'cost_usd', 'tool_call_id', 'arguments', 'result', 'payload_cap_bytes', 'truncated', 'error', 'created_at']::name[]),
-  ('llm_traces', array['id', 'session_id', 'session_tag', 'user_id', 'agent_type', 'model_id', 'experiment_name', 'llm_calls', 'input_tokens', 'output_tokens', 'total_tokens', 'latency_ms', 'status', 'last_error', 'feedback', 'feedback_comment', 'created_at', 'updated_at', 'agent_version', 'cost_usd', 'tool_calls', 'error_count', 'tools_used', 'votes_up', 'votes_down', 'channel', 'conversation_removed_at']::name[]),
+  ('llm_traces', array['id', 'session_id', 'session_tag', 'user_id', 'agent_type', 'model_id', 'experiment_name', 'llm_calls', 'input_tokens', 'output_tokens', 'total_tokens', 'latency_ms', 'status', 'last_error', 'feedback', 'feedback_comment', 'created_at', 'updated_at', 'agent_version', 'cost_usd', 'tool_calls', 'error_count', 'tools_used', 'votes_up', 'votes_down', 'channel', 'conversation_removed_at', 'comments_count']::name[]),
   ('operator_sessions', array['id_hash', 'token_hash', 'issued_at', 'expires_at', 'revoked_at']::name[]),
   ('otlp_outbox', array['id', 'dedupe_key', 'kind', 'user_id', 'session_id', 'payload', 'attempts', 'next_attempt_at', 'claimed_until', 'last_error', 'created_at']::name[]),
   ('privacy_settings', array['id', 'pii_masking', 'otlp_enabled', 'otlp_capture_content', 'otlp_outbox_cap', 'otlp_dropped', 'updated_at']::name[]),
   ('products', array['sku', 'name', 'category', 'description', 'price_cents', 'tags', 'pickup_location', 'created_at', 'search_vector', 'search_text']::name[]),
   ('rate_limit_buckets', array['bucket', 'window_start', 'hits']::name[]),
   ('retention_settings', array['id', 'retention_days', 'updated_at']::name[]),
+  ('score_configs', array['id', 'name', 'data_type', 'min_value', 'max_value', 'categories', 'description', 'archived', 'created_at', 'updated_at']::name[]),
+  ('scores', array['id', 'trace_id', 'message_id', 'observation_id', 'config_id', 'value', 'string_value', 'comment', 'source', 'author', 'created_at', 'updated_at']::name[]),
   ('session_events', array['id', 'session_id', 'previous_session_id', 'user_id', 'event', 'reason', 'request_id', 'detail', 'created_at']::name[]),
   ('session_tag_counters', array['user_id', 'model_id', 'last_value', 'updated_at']::name[]),
+  ('trace_comments', array['id', 'trace_id', 'message_id', 'author', 'content', 'created_at', 'updated_at']::name[]),
   ('voice_messages', array['user_id', 'client_message_id', 'audio_url', 'transcript', 'created_at', 'transcription']::name[]),
   ('whatsapp_inbox', array['wa_message_id', 'wa_id', 'message', 'attempts', 'next_attempt_at', 'claimed_until', 'processed_at', 'last_error', 'created_at']::name[]),
   ('whatsapp_outbox', array['id', 'dedupe_key', 'message_id', 'notice', 'wa_id', 'parts_sent', 'attempts', 'next_attempt_at', 'claimed_until', 'sent_at', 'last_error', 'created_at']::name[])
@@ -221,6 +224,7 @@ select t.ok
   ('llm_traces', 'votes_down', 'integer', true),
   ('llm_traces', 'channel', 'text', true),
   ('llm_traces', 'conversation_removed_at', 'timestamp with time zone', false),
+  ('llm_traces', 'comments_count', 'integer', true),
   ('operator_sessions', 'id_hash', 'text', true),
   ('operator_sessions', 'token_hash', 'text', true),
   ('operator_sessions', 'issued_at', 'timestamp with time zone', true),
@@ -260,6 +264,28 @@ select t.ok
   ('retention_settings', 'id', 'boolean', true),
   ('retention_settings', 'retention_days', 'integer', false),
   ('retention_settings', 'updated_at', 'timestamp with time zone', true),
+  ('score_configs', 'id', 'uuid', true),
+  ('score_configs', 'name', 'text', true),
+  ('score_configs', 'data_type', 'text', true),
+  ('score_configs', 'min_value', 'numeric', false),
+  ('score_configs', 'max_value', 'numeric', false),
+  ('score_configs', 'categories', 'text[]', false),
+  ('score_configs', 'description', 'text', false),
+  ('score_configs', 'archived', 'boolean', true),
+  ('score_configs', 'created_at', 'timestamp with time zone', true),
+  ('score_configs', 'updated_at', 'timestamp with time zone', true),
+  ('scores', 'id', 'uuid', true),
+  ('scores', 'trace_id', 'uuid', false),
+  ('scores', 'message_id', 'uuid', false),
+  ('scores', 'observation_id', 'uuid', false),
+  ('scores', 'config_id', 'uuid', true),
+  ('scores', 'value', 'numeric', true),
+  ('scores', 'string_value', 'text', false),
+  ('scores', 'comment', 'text', false),
+  ('scores', 'source', 'text', true),
+  ('scores', 'author', 'text', true),
+  ('scores', 'created_at', 'timestamp with time zone', true),
+  ('scores', 'updated_at', 'timestamp with time zone', true),
   ('session_events', 'id', 'bigint', true),
   ('session_events', 'session_id', 'uuid', true),
   ('session_events', 'previous_session_id', 'uuid', false),
@@ -273,6 +299,13 @@ select t.ok
   ('session_tag_counters', 'model_id', 'uuid', true),
   ('session_tag_counters', 'last_value', 'integer', true),
   ('session_tag_counters', 'updated_at', 'timestamp with time zone', true),
+  ('trace_comments', 'id', 'uuid', true),
+  ('trace_comments', 'trace_id', 'uuid', true),
+  ('trace_comments', 'message_id', 'uuid', false),
+  ('trace_comments', 'author', 'text', true),
+  ('trace_comments', 'content', 'text', true),
+  ('trace_comments', 'created_at', 'timestamp with time zone', true),
+  ('trace_comments', 'updated_at', 'timestamp with time zone', true),
   ('voice_messages', 'user_id', 'text', true),
   ('voice_messages', 'client_message_id', 'uuid', true),
   ('voice_messages', 'audio_url', 'text', true),
@@ -392,6 +425,7 @@ select ok(exists (select 1 from pg_constraint k where k.conrelid = ('public.' ||
   ('llm_observations', 'llm_observations_time_to_first_token_ms_check', 'c', 'check constraint'),
   ('llm_observations', 'llm_observations_trace_id_fkey', 'f', 'foreign key'),
   ('llm_traces', 'llm_traces_channel_check', 'c', 'check constraint'),
+  ('llm_traces', 'llm_traces_comments_count_check', 'c', 'check constraint'),
   ('llm_traces', 'llm_traces_cost_usd_check', 'c', 'check constraint'),
   ('llm_traces', 'llm_traces_error_count_check', 'c', 'check constraint'),
   ('llm_traces', 'llm_traces_feedback_check', 'c', 'check constraint'),
@@ -429,6 +463,22 @@ select ok(exists (select 1 from pg_constraint k where k.conrelid = ('public.' ||
   ('retention_settings', 'retention_settings_id_check', 'c', 'check constraint'),
   ('retention_settings', 'retention_settings_pkey', 'p', 'primary key'),
   ('retention_settings', 'retention_settings_retention_days_check', 'c', 'check constraint'),
+  ('score_configs', 'score_configs_data_type_check', 'c', 'check constraint'),
+  ('score_configs', 'score_configs_description_check', 'c', 'check constraint'),
+  ('score_configs', 'score_configs_name_check', 'c', 'check constraint'),
+  ('score_configs', 'score_configs_name_key', 'u', 'unique constraint'),
+  ('score_configs', 'score_configs_pkey', 'p', 'primary key'),
+  ('score_configs', 'score_configs_shape', 'c', 'check constraint'),
+  ('scores', 'scores_author_check', 'c', 'check constraint'),
+  ('scores', 'scores_comment_check', 'c', 'check constraint'),
+  ('scores', 'scores_config_id_fkey', 'f', 'foreign key'),
+  ('scores', 'scores_message_id_fkey', 'f', 'foreign key'),
+  ('scores', 'scores_observation_id_fkey', 'f', 'foreign key'),
+  ('scores', 'scores_one_per_author', 'u', 'unique constraint'),
+  ('scores', 'scores_one_target', 'c', 'check constraint'),
+  ('scores', 'scores_pkey', 'p', 'primary key'),
+  ('scores', 'scores_source_check', 'c', 'check constraint'),
+  ('scores', 'scores_trace_id_fkey', 'f', 'foreign key'),
   ('session_events', 'session_events_event_check', 'c', 'check constraint'),
   ('session_events', 'session_events_pkey', 'p', 'primary key'),
   ('session_events', 'session_events_previous_session_id_fkey', 'f', 'foreign key'),
@@ -438,6 +488,11 @@ select ok(exists (select 1 from pg_constraint k where k.conrelid = ('public.' ||
   ('session_tag_counters', 'session_tag_counters_last_value_check', 'c', 'check constraint'),
   ('session_tag_counters', 'session_tag_counters_model_id_fkey', 'f', 'foreign key'),
   ('session_tag_counters', 'session_tag_counters_pkey', 'p', 'primary key'),
+  ('trace_comments', 'trace_comments_author_check', 'c', 'check constraint'),
+  ('trace_comments', 'trace_comments_content_check', 'c', 'check constraint'),
+  ('trace_comments', 'trace_comments_message_id_fkey', 'f', 'foreign key'),
+  ('trace_comments', 'trace_comments_pkey', 'p', 'primary key'),
+  ('trace_comments', 'trace_comments_trace_id_fkey', 'f', 'foreign key'),
   ('voice_messages', 'voice_messages_audio_url_check', 'c', 'check constraint'),
   ('voice_messages', 'voice_messages_pkey', 'p', 'primary key'),
   ('voice_messages', 'voice_messages_transcript_check', 'c', 'check constraint'),
@@ -480,8 +535,11 @@ select indexes_are('public', x.tbl, x.idx, format('%s has exactly its indexes', 
   ('products', array['products_pkey', 'products_search_vector']::name[]),
   ('rate_limit_buckets', array['rate_limit_buckets_pkey']::name[]),
   ('retention_settings', array['retention_settings_pkey']::name[]),
+  ('score_configs', array['score_configs_name_key', 'score_configs_pkey']::name[]),
+  ('scores', array['scores_config', 'scores_message', 'scores_observation', 'scores_one_per_author', 'scores_pkey']::name[]),
   ('session_events', array['session_events_pkey', 'session_events_session']::name[]),
   ('session_tag_counters', array['session_tag_counters_model_last', 'session_tag_counters_pkey']::name[]),
+  ('trace_comments', array['trace_comments_message', 'trace_comments_pkey', 'trace_comments_trace']::name[]),
   ('voice_messages', array['voice_messages_audio_url', 'voice_messages_pkey']::name[]),
   ('whatsapp_inbox', array['whatsapp_inbox_due', 'whatsapp_inbox_pkey', 'whatsapp_inbox_retention', 'whatsapp_inbox_wa_id']::name[]),
   ('whatsapp_outbox', array['whatsapp_outbox_created', 'whatsapp_outbox_dedupe_key_key', 'whatsapp_outbox_due', 'whatsapp_outbox_message', 'whatsapp_outbox_pkey', 'whatsapp_outbox_wa_id']::name[])
@@ -504,16 +562,18 @@ select index_is_unique('public', x.tbl, x.idx, format('%s is unique', x.idx))
   ('llm_traces', 'llm_traces_session_id_key'),
   ('llm_traces', 'llm_traces_user_tag'),
   ('otlp_outbox', 'otlp_outbox_dedupe_key_key'),
+  ('score_configs', 'score_configs_name_key'),
+  ('scores', 'scores_one_per_author'),
   ('whatsapp_outbox', 'whatsapp_outbox_dedupe_key_key')
   ) x(tbl, idx);
 
 select set_eq($$select c.relname || '.' || g.tgname from pg_trigger g join pg_class c on c.oid = g.tgrelid
                   where c.relnamespace = 'public'::regnamespace and not g.tgisinternal$$,
-              array['agents.agents_bump_version', 'agents.agents_check_handoffs', 'agents.agents_check_tools', 'agents.agents_continue_version', 'agents.agents_snapshot_version', 'conversation_messages.conversation_messages_mask_pii', 'conversation_messages.conversation_messages_otlp_export', 'conversation_messages.conversation_messages_queue_audio', 'conversation_messages.conversation_messages_voice', 'conversation_messages.conversation_messages_whatsapp_reply', 'conversation_sessions.conversation_sessions_erase_channels', 'conversation_sessions.conversation_sessions_pin_agent_version', 'llm_observations.llm_observations_otlp_export', 'llm_traces.llm_traces_channel', 'llm_traces.llm_traces_dashboard_channel_delete', 'llm_traces.llm_traces_dashboard_channel_insert', 'llm_traces.llm_traces_dashboard_channel_truncate', 'llm_traces.llm_traces_dashboard_channel_update', 'llm_traces.llm_traces_dashboard_delete', 'llm_traces.llm_traces_dashboard_insert', 'llm_traces.llm_traces_dashboard_truncate', 'llm_traces.llm_traces_dashboard_update', 'llm_traces.llm_traces_otlp_feedback', 'llm_traces.llm_traces_pin_agent_version', 'voice_messages.voice_messages_queue_audio'], 'public has exactly the contract''s triggers');
+              array['agents.agents_bump_version', 'agents.agents_check_handoffs', 'agents.agents_check_tools', 'agents.agents_continue_version', 'agents.agents_snapshot_version', 'conversation_messages.conversation_messages_mask_pii', 'conversation_messages.conversation_messages_otlp_export', 'conversation_messages.conversation_messages_queue_audio', 'conversation_messages.conversation_messages_voice', 'conversation_messages.conversation_messages_whatsapp_reply', 'conversation_sessions.conversation_sessions_erase_channels', 'conversation_sessions.conversation_sessions_pin_agent_version', 'llm_observations.llm_observations_otlp_export', 'llm_traces.llm_traces_channel', 'llm_traces.llm_traces_dashboard_channel_delete', 'llm_traces.llm_traces_dashboard_channel_insert', 'llm_traces.llm_traces_dashboard_channel_truncate', 'llm_traces.llm_traces_dashboard_channel_update', 'llm_traces.llm_traces_dashboard_delete', 'llm_traces.llm_traces_dashboard_insert', 'llm_traces.llm_traces_dashboard_truncate', 'llm_traces.llm_traces_dashboard_update', 'llm_traces.llm_traces_erase_scores', 'llm_traces.llm_traces_otlp_feedback', 'llm_traces.llm_traces_pin_agent_version', 'scores.scores_check', 'scores.scores_counters', 'trace_comments.trace_comments_counter', 'trace_comments.trace_comments_keep_author', 'voice_messages.voice_messages_queue_audio'], 'public has exactly the contract''s triggers');
 
-select functions_are('public', array['ack_otlp_outbox', 'agents_bump_version', 'agents_check_handoffs', 'agents_check_tools', 'agents_continue_version', 'agents_snapshot_version', 'app_health', 'apply_retention', 'audio_owned_by', 'begin_turn', 'catalog_products', 'claim_audio_deletions', 'claim_otlp_outbox', 'claim_whatsapp_inbox', 'claim_whatsapp_outbox', 'close_idle_sessions', 'close_session', 'configure_privacy', 'configure_retention', 'count_new_visitor', 'dashboard_channels', 'dashboard_daily', 'dashboard_experiments', 'dashboard_feedback_by_agent', 'dashboard_feedback_by_model', 'dashboard_figures', 'dashboard_llm_calls_distribution', 'dashboard_rollup_add', 'dashboard_rollup_of', 'dashboard_rollup_rebuild', 'dashboard_rollup_rows', 'dashboard_rollup_truncate', 'dashboard_rollup_update', 'dashboard_slices', 'dashboard_stats', 'dashboard_totals', 'dashboard_usage_by_agent', 'dashboard_usage_by_model', 'dashboard_visitor_pairs', 'dashboard_window', 'end_session', 'ensure_admin_token_hash', 'ensure_setting', 'erase_visitor', 'export_visitor', 'finish_turn', 'flow_is_open', 'list_agents', 'maintenance_scheduler', 'mask_pii', 'message_json', 'operator_authenticate', 'operator_logout', 'operator_models', 'operator_session_valid', 'operator_tools', 'otlp_outbox_status', 'pin_agent_version', 'product_cards', 'rate_limit_retry_after', 'record_reply_speech', 'record_voice_transcription', 'register_model', 'register_voice_message', 'retry_otlp_outbox', 'run_maintenance', 'search_catalog', 'search_traces', 'session_context', 'session_json', 'session_messages', 'set_admin_token_hash', 'set_feedback', 'set_message_vote', 'set_reply_audio', 'set_trace_feedback', 'settle_audio_deletions', 'settle_whatsapp_inbox', 'settle_whatsapp_outbox', 'start_session', 'trace_detail', 'turn_endings', 'voice_transcription', 'whatsapp_button', 'whatsapp_notice', 'whatsapp_part_sent', 'whatsapp_receive']::name[], 'public has exactly the contract''s functions');
+select functions_are('public', array['ack_otlp_outbox', 'add_trace_comment', 'agents_bump_version', 'agents_check_handoffs', 'agents_check_tools', 'agents_continue_version', 'agents_snapshot_version', 'app_health', 'apply_retention', 'audio_owned_by', 'begin_turn', 'catalog_products', 'claim_audio_deletions', 'claim_otlp_outbox', 'claim_whatsapp_inbox', 'claim_whatsapp_outbox', 'close_idle_sessions', 'close_session', 'configure_privacy', 'configure_retention', 'count_new_visitor', 'create_score_config', 'dashboard_channels', 'dashboard_daily', 'dashboard_experiments', 'dashboard_feedback_by_agent', 'dashboard_feedback_by_model', 'dashboard_figures', 'dashboard_llm_calls_distribution', 'dashboard_rollup_add', 'dashboard_rollup_of', 'dashboard_rollup_rebuild', 'dashboard_rollup_rows', 'dashboard_rollup_truncate', 'dashboard_rollup_update', 'dashboard_slices', 'dashboard_stats', 'dashboard_totals', 'dashboard_usage_by_agent', 'dashboard_usage_by_model', 'dashboard_visitor_pairs', 'dashboard_window', 'delete_score', 'delete_trace_comment', 'edit_trace_comment', 'end_session', 'ensure_admin_token_hash', 'ensure_setting', 'erase_visitor', 'export_visitor', 'finish_turn', 'flow_is_open', 'list_agents', 'maintenance_scheduler', 'mask_pii', 'message_json', 'operator_authenticate', 'operator_logout', 'operator_models', 'operator_session_valid', 'operator_tools', 'otlp_outbox_status', 'pin_agent_version', 'product_cards', 'rate_limit_retry_after', 'record_reply_speech', 'record_voice_transcription', 'register_model', 'register_voice_message', 'retry_otlp_outbox', 'run_maintenance', 'score_configs', 'search_catalog', 'search_traces', 'session_context', 'session_json', 'session_messages', 'set_admin_token_hash', 'set_feedback', 'set_message_vote', 'set_reply_audio', 'set_score', 'set_trace_feedback', 'settle_audio_deletions', 'settle_whatsapp_inbox', 'settle_whatsapp_outbox', 'start_session', 'trace_comments', 'trace_detail', 'trace_scores', 'turn_endings', 'voice_transcription', 'whatsapp_button', 'whatsapp_notice', 'whatsapp_part_sent', 'whatsapp_receive']::name[], 'public has exactly the contract''s functions');
 
-select functions_are('private', array['action_source', 'agent_json', 'audio_name', 'choose_agent', 'dashboard_channel_bump', 'dashboard_channel_rollup_of', 'dashboard_channel_rows', 'dashboard_channel_truncate', 'dashboard_channel_update', 'epoch_ms', 'erase_channel_data', 'finished_turn', 'generic_lexemes', 'hand_off', 'handoff_agents', 'handoff_json', 'history_chars', 'hit_rate_limit', 'luhn_ok', 'mask_pii', 'mask_pii_jsonb', 'mask_stored_message', 'masked', 'masked_jsonb', 'masking_outputs', 'menu_pick', 'menu_reply', 'model_id', 'open_session', 'otlp_append', 'otlp_enqueue_turn', 'otlp_on_feedback', 'otlp_on_observation', 'otlp_on_reply', 'over_rate_limits', 'phone_like', 'product_hit', 'queue_message_audio', 'queue_voice_audio', 'record_steps', 'regenerate_turn', 'replayed_turn', 'resolve_session', 'retention_channels', 'retention_drop_observation_partitions', 'save_flows', 'store_answer', 'store_question', 'tags_text', 'trace_channel', 'turn_gate', 'turn_json', 'turn_kind', 'voice_audio_url', 'whatsapp_on_reply']::name[], 'private has exactly the contract''s functions');
+select functions_are('private', array['action_source', 'agent_json', 'audio_name', 'check_score', 'check_score_target', 'choose_agent', 'comment_counter', 'comment_json', 'count_vote', 'dashboard_channel_bump', 'dashboard_channel_rollup_of', 'dashboard_channel_rows', 'dashboard_channel_truncate', 'dashboard_channel_update', 'epoch_ms', 'erase_channel_data', 'erase_trace_scores', 'finished_turn', 'generic_lexemes', 'hand_off', 'handoff_agents', 'handoff_json', 'history_chars', 'hit_rate_limit', 'keep_comment_author', 'luhn_ok', 'mask_pii', 'mask_pii_jsonb', 'mask_stored_message', 'masked', 'masked_jsonb', 'masking_outputs', 'menu_pick', 'menu_reply', 'model_id', 'open_session', 'otlp_append', 'otlp_enqueue_turn', 'otlp_on_feedback', 'otlp_on_observation', 'otlp_on_reply', 'over_rate_limits', 'own_comment', 'phone_like', 'product_hit', 'queue_message_audio', 'queue_voice_audio', 'record_steps', 'regenerate_turn', 'replayed_turn', 'resolve_session', 'retention_channels', 'retention_drop_observation_partitions', 'save_flows', 'score_config_json', 'score_counters', 'score_fits', 'score_json', 'score_value', 'search_keyset', 'search_query', 'search_score_filter', 'search_tags', 'search_where', 'store_answer', 'store_question', 'tags_text', 'trace_channel', 'turn_gate', 'turn_json', 'turn_kind', 'valid_categories', 'voice_audio_url', 'whatsapp_on_reply']::name[], 'private has exactly the contract''s functions');
 
 -- every foreign key cascades or clears, so deleting a model or session never strands rows
 select is_empty($$
