@@ -1686,6 +1686,15 @@ export type Database = {
         Args: Record<PropertyKey, never>
         Returns: Json
       }
+      list_visitors: {
+        Args: {
+          p_q?: string
+          p_after_started?: string
+          p_after_session?: string
+          p_limit?: number
+        }
+        Returns: Json
+      }
       maintenance_scheduler: {
         Args: Record<PropertyKey, never>
         Returns: Json
@@ -1931,6 +1940,10 @@ export type Database = {
       }
       turn_endings: {
         Args: { p_session_id: string }
+        Returns: Json
+      }
+      visitor_detail: {
+        Args: { p_user_id: string }
         Returns: Json
       }
       voice_transcription: {

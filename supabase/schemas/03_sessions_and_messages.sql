@@ -42,6 +42,12 @@ CREATE UNIQUE INDEX conversation_sessions_one_active ON public.conversation_sess
 
 CREATE INDEX conversation_sessions_user_started ON public.conversation_sessions USING btree (user_id, started_at DESC);
 
+-- The Visitors page: visitors by their newest session (list_visitors), and a search by id prefix
+-- (byte-wise, whatever the database's collation).
+CREATE INDEX conversation_sessions_started ON public.conversation_sessions USING btree (started_at DESC, id DESC);
+
+CREATE INDEX conversation_sessions_user_prefix ON public.conversation_sessions USING btree (user_id text_pattern_ops);
+
 ALTER TABLE ONLY public.conversation_sessions
     ADD CONSTRAINT conversation_sessions_model_id_fkey FOREIGN KEY (model_id) REFERENCES public.llm_models(id) ON DELETE CASCADE;
 
