@@ -2,6 +2,7 @@ import type { TraceRow } from "../db/rpc/rows";
 import type { Database } from "../db/types";
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { TraceQuery } from "./query";
+import { withVisitorRef } from "./visitor-filter";
 
 // Trace search through search_traces(): rows in the API's shape and the next cursor.
 
@@ -41,7 +42,9 @@ export function traceView(t: TraceRow) {
 
 export type TraceView = ReturnType<typeof traceView>;
 
-export async function searchTraces(db: Database, q: TraceQuery): Promise<{ traces: TraceView[]; nextCursor: string | null }> {
+export async function searchTraces(db: Database, query: TraceQuery): Promise<{ traces: TraceView[]; nextCursor: string | null }> {
+  const q = await withVisitorRef(db, query);
+  if (!q) return { traces: [], nextCursor: null };
   const after = q.cursor ? decodeCursor(q.cursor, q.sort, q.dir) : null;
   const r = await db.rpc("search_traces", {
     p_session_tag: q.sessionTag,

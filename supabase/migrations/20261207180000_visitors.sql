@@ -17,7 +17,7 @@ CREATE FUNCTION private.visitor_summary(p_user_id text) RETURNS jsonb
     SET search_path TO ''
     AS $$
   select jsonb_build_object(
-    'user_id', p_user_id, 'visitor_ref', lower(left(p_user_id, 8)),
+    'user_id', p_user_id, 'visitor_ref', left(p_user_id, 8),
     'channel', (array_agg(s.channel order by s.started_at desc, s.id desc))[1],
     'tracking_enabled', (array_agg(s.tracking_enabled order by s.started_at desc, s.id desc))[1],
     'first_seen', min(s.started_at), 'last_seen', max(s.last_activity_at), 'active', bool_or(s.is_active),
