@@ -5,11 +5,12 @@ import { cx, focusRing } from "./ui";
 
 const sections = [
   { key: "traces", href: "/traces", label: "Traces" },
+  { key: "visitors", href: "/visitors", label: "Visitors" },
   { key: "dashboard", href: "/dashboard", label: "Dashboard" },
 ] as const;
 
 /** The operator screens' frame: top bar with navigation, then the page. */
-export function OperatorShell({ active, children }: { active: "traces" | "dashboard"; children: ReactNode }) {
+export function OperatorShell({ active, children }: { active: (typeof sections)[number]["key"]; children: ReactNode }) {
   return (
     <div className="min-h-dvh bg-slate-50 text-slate-900 dark:bg-slate-950 dark:text-slate-100">
       <header className="sticky top-0 z-20 border-b border-slate-200 bg-white/90 backdrop-blur dark:border-slate-800 dark:bg-slate-950/90">

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { createColumnHelper, rowSortingFeature, tableFeatures } from "@tanstack/react-table";
 import type { TraceView } from "@/lib/traces/search";
+import { visitorRef } from "@/lib/visitors/reference";
 import { CopyButton } from "../operator/CopyButton";
 import { formatDateTime, formatInt, formatMs, formatShortDateTime, formatUsd } from "../operator/format";
 import { cx, focusRing } from "../operator/ui";
@@ -44,6 +45,21 @@ export function traceColumns(agentNames: Record<string, string>) {
           </span>
         );
       },
+    }),
+    helper.accessor("userId", {
+      id: "visitor",
+      header: "Visitor",
+      enableSorting: false,
+      cell: ({ row }) => (
+        <Link
+          href={`/visitors/${encodeURIComponent(row.original.userId)}`}
+          title={`Visitor ${row.original.userId}`}
+          data-testid="trace-visitor"
+          className={cx("font-mono text-[11.5px] whitespace-nowrap text-indigo-700 hover:underline dark:text-indigo-300", focusRing)}
+        >
+          v:{visitorRef(row.original.userId)}
+        </Link>
+      ),
     }),
     helper.accessor("agentType", {
       id: "agent",
