@@ -1,5 +1,6 @@
 -- Visitors: the Visitors page and a visitor's page (supabase/schemas/14_visitors.sql; the indexes
--- in supabase/schemas/03_sessions_and_messages.sql).
+-- in supabase/schemas/03_sessions_and_messages.sql), and votes on a reply "Try again" replaced
+-- (the triggers in 03_sessions_and_messages.sql).
 set lock_timeout = '5s';
 
 -- The Visitors page: visitors by their newest session (list_visitors), and a search by id prefix
@@ -7,6 +8,52 @@ set lock_timeout = '5s';
 CREATE INDEX conversation_sessions_started ON public.conversation_sessions USING btree (started_at DESC, id DESC);
 
 CREATE INDEX conversation_sessions_user_prefix ON public.conversation_sessions USING btree (user_id text_pattern_ops);
+
+-- A reply that "Try again" replaced keeps the visitor's vote on it (the trace detail shows it), but
+-- the trace's votes stop counting it: the reply shown in its place has no vote (issue 22, item 7).
+CREATE FUNCTION private.uncount_replaced_vote() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  update public.llm_traces t
+     set votes_up = greatest(t.votes_up - (new.vote = 'up')::int, 0),
+         votes_down = greatest(t.votes_down - (new.vote = 'down')::int, 0),
+         updated_at = now()
+   where t.session_id = new.session_id;
+  return null;
+end
+$$;
+
+REVOKE ALL ON FUNCTION private.uncount_replaced_vote() FROM PUBLIC;
+GRANT ALL ON FUNCTION private.uncount_replaced_vote() TO service_role;
+
+CREATE TRIGGER conversation_messages_uncount_replaced_vote AFTER UPDATE OF superseded_at ON public.conversation_messages FOR EACH ROW WHEN (((old.superseded_at IS NULL) AND (new.superseded_at IS NOT NULL) AND (new.vote IS NOT NULL))) EXECUTE FUNCTION private.uncount_replaced_vote();
+
+-- A replaced reply takes no new vote (a stale page): 409, and the vote's score is not written either.
+CREATE FUNCTION private.refuse_replaced_vote() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  raise exception using errcode = 'PT409', message = 'conflict:vote',
+    detail = '"Try again" replaced this reply: vote on the reply shown in its place.';
+end
+$$;
+
+REVOKE ALL ON FUNCTION private.refuse_replaced_vote() FROM PUBLIC;
+GRANT ALL ON FUNCTION private.refuse_replaced_vote() TO service_role;
+
+CREATE TRIGGER conversation_messages_refuse_replaced_vote BEFORE UPDATE OF vote ON public.conversation_messages FOR EACH ROW WHEN (((old.superseded_at IS NOT NULL) AND (new.vote IS DISTINCT FROM old.vote))) EXECUTE FUNCTION private.refuse_replaced_vote();
+
+-- votes already cast on replaced replies stop counting now as well
+update public.llm_traces t
+   set votes_up = greatest(t.votes_up - r.up, 0), votes_down = greatest(t.votes_down - r.down, 0)
+  from (select m.session_id, count(*) filter (where m.vote = 'up')::int as up, count(*) filter (where m.vote = 'down')::int as down
+          from public.conversation_messages m
+         where m.superseded_at is not null and m.vote is not null
+         group by m.session_id) r
+ where t.session_id = r.session_id;
 
 -- One visitor's figures over their sessions (experiments left out), read through the user_id
 -- indexes: channel and tracking of the newest session, first and last seen, sessions, messages,
