@@ -5,6 +5,12 @@ import { fromInputValue, rangePresets, toInputValue, type RangeKey } from "@/lib
 import { button, card, cx, fieldLabel, input } from "../operator/ui";
 import { channelValues, clearedFilters, feedbackValues, hasFilters, isCompleteTag, type ExplorerState } from "./explorer-state";
 import { useDebouncedText } from "./use-debounced-text";
+import { parseTagRef } from "@/lib/visitors/reference";
+
+/** How many filters besides the tag search are set (the folded filters' button says so). */
+function activeFilterCount(s: ExplorerState): number {
+  return [s.agent, s.model, s.feedback, s.range || s.from || s.to, s.channel, s.user, s.tool, s.minCost, s.hasError].filter(Boolean).length;
+}
 
 export interface Option {
   key: string;
@@ -28,8 +34,11 @@ export function ExplorerFilters({ state, agents, models, tools, onChange }: Expl
   const user = useDebouncedText(state.user ?? "", (v) => onChange({ user: v || undefined }), 400);
   const minCost = useDebouncedText(state.minCost ?? "", (v) => onChange({ minCost: v || undefined }), 400);
   const [customOpen, setCustomOpen] = useState(false);
+  // on a phone the filters fold away under one button, so the results stay above the fold
+  const [filtersOpen, setFiltersOpen] = useState(false);
+  const active = activeFilterCount(state);
   const custom = customOpen || Boolean(state.from || state.to);
-  const exactSearch = state.exact || isCompleteTag(tag.text.trim());
+  const exactSearch = state.exact || isCompleteTag(tag.text.trim()) || parseTagRef(tag.text) !== null;
 
   function setRange(value: string) {
     if (value === "custom") return setCustomOpen(true);
@@ -51,7 +60,7 @@ export function ExplorerFilters({ state, agents, models, tools, onChange }: Expl
               inputMode="search"
               autoComplete="off"
               spellCheck={false}
-              placeholder="chat_model_3f2a9c_015 or a part of it"
+              placeholder="chat_model_3f2a9c_015 · v:1a2b3c4d, or a part of a tag"
               value={tag.text}
               onChange={(e) => tag.setText(e.target.value)}
               onKeyDown={(e) => e.key === "Enter" && tag.flush()}
@@ -69,7 +78,18 @@ export function ExplorerFilters({ state, agents, models, tools, onChange }: Expl
             Exact
           </label>
         </div>
+        <button
+          type="button"
+          aria-expanded={filtersOpen}
+          aria-controls="explorer-more-filters"
+          onClick={() => setFiltersOpen(!filtersOpen)}
+          data-testid="filters-toggle"
+          className={cx(button, "mt-2 w-full md:hidden")}
+        >
+          {filtersOpen ? "Hide filters" : `Filters${active ? ` (${active} on)` : ""}`}
+        </button>
       </div>
+      <div id="explorer-more-filters" data-testid="more-filters" className={cx(filtersOpen ? "grid gap-3" : "hidden", "md:contents")}>
       <Field label="Agent" className="md:col-span-2">
         <select value={state.agent ?? ""} onChange={(e) => onChange({ agent: e.target.value || undefined })} data-testid="filter-agent" className={select}>
           <option value="">All agents</option>
@@ -111,12 +131,12 @@ export function ExplorerFilters({ state, agents, models, tools, onChange }: Expl
           ))}
         </select>
       </Field>
-      <Field label="Visitor id" className="md:col-span-2">
+      <Field label="Visitor" className="md:col-span-2">
         <input
           type="text"
           autoComplete="off"
           spellCheck={false}
-          placeholder="exact visitor (user) id"
+          placeholder="visitor id or v:1a2b3c4d"
           value={user.text}
           onChange={(e) => user.setText(e.target.value)}
           onKeyDown={(e) => e.key === "Enter" && user.flush()}
@@ -174,6 +194,7 @@ export function ExplorerFilters({ state, agents, models, tools, onChange }: Expl
         >
           Clear filters
         </button>
+      </div>
       </div>
     </section>
   );

@@ -78,6 +78,7 @@ export function VisitorDetail({ visitor, sessions }: { visitor: VisitorSummary; 
                   {" · "}
                   {s.isActive ? <span className="text-emerald-700 dark:text-emerald-400">● active</span> : endings[s.endReason ?? ""] ?? s.endReason ?? "ended"}
                   {s.ending && !s.isActive && <> at {formatDateTime(s.ending.at).slice(11)}</>}
+                  {(s.votesUp || s.votesDown) ? ` · votes ${s.votesUp ?? 0} up / ${s.votesDown ?? 0} down` : ""}
                   {!s.traceId && " · not tracked"}
                   {s.conversationRemoved && " · conversation removed (retention)"}
                 </p>

@@ -55,7 +55,7 @@ for (const view of views) {
       await expect(detail).toHaveAttribute("data-visitor-id", visitorId);
       await expect(page.getByTestId("visitor-session-row")).toHaveCount(2);
       await expect(page.getByTestId("visitor-session-row").first()).toContainText("new chat");
-      await expect(page.getByTestId("visitor-session-row").first()).toContainText("vote up (visitor)");
+      await expect(page.getByTestId("visitor-session-row").first()).toContainText("votes 1 up / 0 down");
       await expect(page.getByTestId("export-visitor")).toHaveAttribute("href", `/api/visitors/${visitorId}/export`);
       expect(await seriousViolations(page)).toEqual([]);
       await page.screenshot({ path: `docs/screenshots/visitor-${view.name}.png`, fullPage: true });
