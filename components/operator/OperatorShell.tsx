@@ -15,7 +15,8 @@ export function OperatorShell({ active, children }: { active: (typeof sections)[
     <div className="min-h-dvh bg-slate-50 text-slate-900 dark:bg-slate-950 dark:text-slate-100">
       <header className="sticky top-0 z-20 border-b border-slate-200 bg-white/90 backdrop-blur dark:border-slate-800 dark:bg-slate-950/90">
         <div className="mx-auto flex h-12 max-w-[1400px] items-center gap-3 px-4 sm:gap-6">
-          <Link href="/traces" className={cx("text-sm font-bold tracking-tight whitespace-nowrap", focusRing)}>
+          {/* below 640 px the navigation and Log out need the whole bar (three sections since the Visitors page) */}
+          <Link href="/traces" className={cx("hidden text-sm font-bold tracking-tight whitespace-nowrap sm:block", focusRing)}>
             Threadline <span className="hidden font-medium text-slate-500 sm:inline dark:text-slate-400">Operator</span>
           </Link>
           <nav aria-label="Operator" data-testid="operator-nav" className="flex items-center gap-1">
