@@ -10,8 +10,8 @@ const styles: Record<string, string> = {
 
 const icons: Record<string, ReactNode> = { positive: <ThumbUpIcon width="12" height="12" />, negative: <ThumbDownIcon width="12" height="12" /> };
 
-/** A trace's feedback as a small pill; the comment (if any) as its tooltip. */
-export function FeedbackBadge({ feedback, comment }: { feedback: string; comment?: string | null }) {
+/** A trace's feedback (the visitor's rating) as a small pill; the comment (if any) as its tooltip. */
+export function FeedbackBadge({ feedback, comment, prefix }: { feedback: string; comment?: string | null; prefix?: string }) {
   return (
     <span
       data-testid="feedback-badge"
@@ -20,6 +20,7 @@ export function FeedbackBadge({ feedback, comment }: { feedback: string; comment
       className={cx("inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-[11px] font-medium ring-1 ring-inset", styles[feedback] ?? styles.pending)}
     >
       {icons[feedback]}
+      {prefix ? `${prefix} ` : null}
       {feedback}
       {comment ? <CommentIcon /> : null}
       {comment ? <span className="sr-only">, with a comment</span> : null}

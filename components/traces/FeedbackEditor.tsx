@@ -13,7 +13,10 @@ const choices: { rating: Rating; label: string; icon?: ReactNode }[] = [
   { rating: "pending", label: "No rating" },
 ];
 
-/** The trace's feedback and comment; an operator sets or clears them (POST /api/traces/{id}/feedback). */
+/**
+ * The operator's own rating of the trace (their `helpful` score) and its comment; they set or clear it
+ * (POST /api/traces/{id}/feedback). The visitor's rating is a score of its own (ScoresPanel).
+ */
 export function FeedbackEditor({ traceId, feedback, comment }: { traceId: string; feedback: string; comment: string | null }) {
   const router = useRouter();
   const [rating, setRating] = useState<Rating>((feedback as Rating) ?? "pending");
@@ -54,7 +57,7 @@ export function FeedbackEditor({ traceId, feedback, comment }: { traceId: string
 
   return (
     <section aria-labelledby="feedback-title" data-testid="feedback-editor" data-feedback={feedback} className={cx(card, "space-y-3 p-4")}>
-      <h2 id="feedback-title" className={cardTitle}>Feedback</h2>
+      <h2 id="feedback-title" className={cardTitle}>Your rating</h2>
       <div role="radiogroup" aria-label="Rating" className="flex flex-wrap gap-1.5">
         {choices.map((c) => (
           <button

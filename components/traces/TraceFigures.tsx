@@ -30,7 +30,7 @@ export function TraceFigures({ detail }: { detail: TraceDetail }) {
           {trace.sessionTag}
         </h1>
         <CopyButton text={trace.sessionTag} label="Copy session tag" testId="copy-tag" className="border border-slate-200 dark:border-slate-700" />
-        <FeedbackBadge feedback={trace.feedback} comment={trace.feedbackComment} />
+        <FeedbackBadge feedback={trace.feedback} comment={trace.feedbackComment} prefix="visitor" />
         <span
           data-testid="trace-status"
           className={cx(

@@ -1,7 +1,8 @@
 import { isRangeKey, resolveRange, validTime, type RangeKey } from "@/lib/time-range";
 
 // The trace explorer's state lives in the URL (shareable, survives reload):
-//   /traces?tag=&exact=1&agent=&model=&channel=&user=&feedback=&tool=&error=1&minCost=&range=24h|from=&to=&sort=&dir=&limit=&cursor=
+//   /traces?tag=&exact=1&agent=&model=&channel=&user=&feedback=&tool=&error=1&minCost=&score=&scoreOp=&scoreValue=
+//          &range=24h|from=&to=&sort=&dir=&limit=&cursor=
 // and maps onto GET /api/traces (sessionTag exact, or q substring).
 
 export const sortKeys = ["created_at", "updated_at", "llm_calls", "total_tokens", "latency_ms", "cost_usd"] as const;
@@ -22,6 +23,10 @@ export interface ExplorerState {
   hasError: boolean;
   /** minimum cost in USD, as typed (validated by the API) */
   minCost?: string;
+  /** a trace-level score's name, with an optional comparison (lt, lte, eq, gte, gt) and value; validated by the API */
+  score?: string;
+  scoreOp?: string;
+  scoreValue?: string;
   range?: RangeKey;
   from?: string;
   to?: string;
@@ -56,6 +61,9 @@ export function parseExplorerState(params: Params): ExplorerState {
     tool: read(params, "tool"),
     hasError: read(params, "error") === "1",
     minCost: read(params, "minCost"),
+    score: read(params, "score"),
+    scoreOp: read(params, "scoreOp"),
+    scoreValue: read(params, "scoreValue"),
     range: isRangeKey(range) ? range : undefined,
     from: isRangeKey(range) ? undefined : validTime(read(params, "from")),
     to: isRangeKey(range) ? undefined : validTime(read(params, "to")),
@@ -85,6 +93,9 @@ export function explorerHref(s: ExplorerState): string {
   put("tool", s.tool);
   put("error", s.hasError && "1");
   put("minCost", s.minCost);
+  put("score", s.score);
+  put("scoreOp", s.scoreOp);
+  put("scoreValue", s.scoreValue);
   put("range", s.range);
   put("from", !s.range && s.from);
   put("to", !s.range && s.to);
@@ -109,6 +120,9 @@ export function apiParams(s: ExplorerState, now: number): Record<string, string>
   if (s.tool) out.tool = s.tool;
   if (s.hasError) out.hasError = "true";
   if (s.minCost) out.minCost = s.minCost;
+  if (s.score) out.score = s.score;
+  if (s.score && s.scoreOp) out.scoreOp = s.scoreOp;
+  if (s.score && s.scoreValue) out.scoreValue = s.scoreValue;
   const { from, to } = resolveRange(s, now);
   if (from) out.from = from;
   if (to) out.to = to;
@@ -128,11 +142,11 @@ export function searchOnly(params: Record<string, string>): Record<string, strin
 }
 
 export function hasFilters(s: ExplorerState): boolean {
-  return Boolean(s.tag.trim() || s.agent || s.model || s.channel || s.user || s.feedback || s.tool || s.hasError || s.minCost || s.range || s.from || s.to);
+  return Boolean(s.tag.trim() || s.agent || s.model || s.channel || s.user || s.feedback || s.tool || s.hasError || s.minCost || s.score || s.range || s.from || s.to);
 }
 
 /** Every filter unset (the tag search too). */
 export const clearedFilters: Partial<ExplorerState> = {
   tag: "", exact: false, agent: undefined, model: undefined, channel: undefined, user: undefined, feedback: undefined,
-  tool: undefined, hasError: false, minCost: undefined, range: undefined, from: undefined, to: undefined,
+  tool: undefined, hasError: false, minCost: undefined, score: undefined, scoreOp: undefined, scoreValue: undefined, range: undefined, from: undefined, to: undefined,
 };

@@ -120,7 +120,17 @@ export function traceColumns(agentNames: Record<string, string>) {
       id: "feedback",
       header: "Feedback",
       enableSorting: false,
-      cell: ({ row }) => <FeedbackBadge feedback={row.original.feedback} comment={row.original.feedbackComment} />,
+      // the visitor's rating, and the operators' comments on the trace
+      cell: ({ row }) => (
+        <span className="inline-flex items-center gap-1.5 whitespace-nowrap">
+          <FeedbackBadge feedback={row.original.feedback} comment={row.original.feedbackComment} />
+          {row.original.commentsCount > 0 && (
+            <span data-testid="comments-count" title="operator comments" className="text-[11px] text-slate-600 dark:text-slate-300">
+              {formatInt(row.original.commentsCount)} {row.original.commentsCount === 1 ? "comment" : "comments"}
+            </span>
+          )}
+        </span>
+      ),
     }),
     helper.accessor("createdAt", {
       id: "created_at",

@@ -3,7 +3,7 @@ import type { z } from "zod";
 import { database } from "../db";
 import type { Database } from "../db/types";
 import { AppError } from "../errors";
-import { requireOperator } from "../operators/auth";
+import { requireOperator, type OperatorIdentity } from "../operators/auth";
 import { parseWith, readJson } from "./body";
 import type { PathParam } from "./params";
 import { searchParamsObject } from "./query";
@@ -54,10 +54,10 @@ interface RouteSpec<P extends ParamSpec, Q extends Schema, B extends Schema, Ext
 
 interface Kind<Extra> {
   origin: OriginRule | false;
-  /** Before anything is parsed: the operator check. */
-  authenticate?: (request: Request, db: Database) => Promise<void>;
+  /** Before anything is parsed: the operator check (who the operator is). */
+  authenticate?: (request: Request, db: Database) => Promise<OperatorIdentity>;
   /** After parsing, what the handler gets besides the input. */
-  extra: (request: Request, db: () => Promise<Database>) => Promise<Extra>;
+  extra: (request: Request, db: () => Promise<Database>, operator?: OperatorIdentity) => Promise<Extra>;
   /** Force `no-store` (operator and visitor data), or only set it when the handler set no Cache-Control. */
   forceNoStore: boolean;
 }
@@ -77,12 +77,12 @@ function makeRoute<P extends ParamSpec, Q extends Schema, B extends Schema, Extr
       if (kind.origin && !safeMethods.has(request.method)) assertSameOrigin(request, kind.origin);
       let opened: Promise<Database> | undefined;
       const db = () => (opened ??= open());
-      if (kind.authenticate) await kind.authenticate(request, await db());
+      const operator = kind.authenticate ? await kind.authenticate(request, await db()) : undefined;
       const params = await parseParams(spec.params, context);
       const surface = spec.surface ?? "request";
       const query = spec.query ? parseWith(spec.query, searchParamsObject(new URL(request.url), spec.query), surface) : undefined;
       const body = spec.body ? await parseBody(request, spec.body, surface, spec) : undefined;
-      const extra = await kind.extra(request, db);
+      const extra = await kind.extra(request, db, operator);
       const input = { request, params, query, body, requestId: request.headers.get("x-request-id") ?? undefined } as Input<P, Q, B>;
       const answer = await spec.handler({ ...input, ...extra });
       return answer instanceof Response ? answer : Response.json(answer);
@@ -123,6 +123,8 @@ function noStore(response: Response, force: boolean): Response {
 
 interface OperatorExtra {
   db: Database;
+  /** The signed-in operator (source `operator`) or the Bearer caller (source `api`). */
+  operator: OperatorIdentity;
 }
 
 interface VisitorExtra {
@@ -148,7 +150,7 @@ export function routeKinds(open: OpenDatabase) {
   function operatorRoute<P extends ParamSpec = ParamSpec, Q extends Schema = undefined, B extends Schema = undefined>(
     spec: RouteSpec<P, Q, B, OperatorExtra>,
   ): RouteHandler {
-    return makeRoute(spec, { origin: {}, authenticate: requireOperator, extra: async (_r, db) => ({ db: await db() }), forceNoStore: true }, open);
+    return makeRoute(spec, { origin: {}, authenticate: requireOperator, extra: async (_r, db, operator) => ({ db: await db(), operator: operator! }), forceNoStore: true }, open);
   }
 
   /**

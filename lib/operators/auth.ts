@@ -49,27 +49,46 @@ export async function logout(db: Database, request: Request): Promise<void> {
 
 export const clearedOperatorCookie = { name: operatorCookie, value: "", path: "/", httpOnly: true, sameSite: "strict", maxAge: 0 } as const;
 
-export async function isOperator(request: Request, db: Database): Promise<boolean> {
+/**
+ * Who an operator is (docs/rules.md, "Scores and comments"): a Bearer call is the API (`api`, author
+ * "admin": the one admin token); a login session made with that token is the operator "admin"; a
+ * Supabase operator is their user id. Scores and comments are written as this source and author.
+ */
+export interface OperatorIdentity {
+  source: "operator" | "api";
+  author: string;
+}
+
+export const adminAuthor = "admin";
+
+export async function operatorIdentity(request: Request, db: Database): Promise<OperatorIdentity | null> {
   const auth = request.headers.get("authorization");
   if (auth) {
     const token = /^Bearer\s+(\S.*)$/i.exec(auth)?.[1]?.trim();
-    return token ? authenticate(db, request, token) : false;
+    return token && (await authenticate(db, request, token)) ? { source: "api", author: adminAuthor } : null;
   }
   const id = cookieValue(request, operatorCookie);
   if (id && cookieId.test(id)) {
     const { valid } = await db.rpc("operator_session_valid", { p_session_hash: secretHash(id) });
-    if (valid) return true;
+    if (valid) return { source: "operator", author: adminAuthor };
   }
   const e = env();
   if (e.NEXT_PUBLIC_SUPABASE_URL && e.NEXT_PUBLIC_SUPABASE_ANON_KEY) {
     const { supabaseOperator } = await import("../supabase/server");
-    return Boolean(await supabaseOperator(request));
+    const user = await supabaseOperator(request);
+    if (user) return { source: "operator", author: user.id };
   }
-  return false;
+  return null;
 }
 
-export async function requireOperator(request: Request, db: Database): Promise<void> {
-  if (!(await isOperator(request, db))) {
+export async function isOperator(request: Request, db: Database): Promise<boolean> {
+  return (await operatorIdentity(request, db)) !== null;
+}
+
+export async function requireOperator(request: Request, db: Database): Promise<OperatorIdentity> {
+  const who = await operatorIdentity(request, db);
+  if (!who) {
     throw new AppError("unauthorized:operator", "Operator login required: send Authorization: Bearer <ADMIN_TOKEN> or log in at /login.");
   }
+  return who;
 }

@@ -1,14 +1,19 @@
 import type { Database } from "../db/types";
 import type { TraceQuery } from "./query";
-import { searchTraces, type TraceView } from "./search";
+import { searchTraces, type SearchRowView } from "./search";
 
 // CSV export of a search, streamed page by page (keyset), never loaded whole into memory.
 
-const columns: (keyof TraceView)[] = [
+const columns: (keyof SearchRowView)[] = [
   "id", "sessionId", "sessionTag", "userId", "channel", "agentType", "agentVersion", "model", "experimentName", "llmCalls",
   "inputTokens", "outputTokens", "totalTokens", "latencyMs", "costUsd", "toolCalls", "errorCount", "toolsUsed",
-  "votesUp", "votesDown", "status", "feedback", "feedbackComment", "createdAt", "updatedAt",
+  "votesUp", "votesDown", "status", "feedback", "feedbackComment", "commentsCount", "scores", "createdAt", "updatedAt",
 ];
+
+/** The trace-level scores in one cell: `name source author=value`, separated by ` | `. */
+function scoresCell(scores: SearchRowView["scores"]): string {
+  return scores.map((s) => `${s.name} ${s.source} ${s.author}=${String(s.value)}`).join(" | ");
+}
 
 /**
  * One CSV cell. Numbers stay bare; every text cell is quoted, and each piece of it a
@@ -30,7 +35,7 @@ export function csvCell(value: unknown): string {
 async function tracesCsv(db: Database, query: TraceQuery): Promise<ReadableStream<Uint8Array>> {
   const encoder = new TextEncoder();
   const rows = (page: Awaited<ReturnType<typeof searchTraces>>) =>
-    page.traces.map((t) => columns.map((c) => csvCell(t[c])).join(",") + "\n").join("");
+    page.traces.map((t) => columns.map((c) => csvCell(c === "scores" ? scoresCell(t.scores) : t[c])).join(",") + "\n").join("");
   let page = await searchTraces(db, { ...query, limit: 200 });
   let first = columns.join(",") + "\n" + rows(page);
   return new ReadableStream({

@@ -1,6 +1,7 @@
 import { agentRef } from "../agents/registry";
 import { messageView } from "../chat/sessions";
 import type { Database } from "../db/types";
+import type { OperatorIdentity } from "../operators/auth";
 import { traceView } from "./search";
 import { stepView } from "./steps";
 
@@ -47,11 +48,17 @@ export async function traceDetail(db: Database, traceId: string) {
   };
 }
 
-export async function setTraceFeedback(db: Database, traceId: string, rating: string, comment?: string) {
+/**
+ * An operator's review: their own `helpful` score with its own comment (docs/rules.md, "Scores and
+ * comments"); the visitor's rating stays. The answer is the caller's own rating.
+ */
+export async function setTraceFeedback(db: Database, who: OperatorIdentity, traceId: string, rating: string, comment?: string) {
   const r = await db.rpc("set_trace_feedback", {
     p_trace_id: traceId,
     p_rating: rating,
     p_comment: comment ?? null,
+    p_source: who.source,
+    p_author: who.author,
   });
-  return { traceId: r.trace_id, feedback: r.feedback, comment: r.feedback_comment };
+  return { traceId: r.trace_id, feedback: r.feedback, comment: r.feedback_comment, source: who.source };
 }

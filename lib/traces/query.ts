@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { scoreOps } from "../scores/wire";
 import { blank, fromBeforeTo, fromBeforeToIssue, queryText as text, queryTime as time } from "../http/query";
 
 // The trace explorer's query string (GET /api/traces and its CSV export). Empty values count as unset.
@@ -28,11 +29,19 @@ export const traceQuerySchema = z
         .regex(/^\d{1,8}(\.\d{1,8})?$/, "must be a number of US dollars, e.g. 0.05")
         .optional(),
     ),
+    // a trace-level score: its config's name, and optionally a comparison with a value
+    // (booleans are 1/0, a category its position from 0; docs/rules.md, "Scores and comments")
+    score: z.preprocess(blank, z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, "is not a score name").optional()),
+    scoreOp: z.preprocess(blank, z.enum(scoreOps, { error: `must be one of: ${scoreOps.join(", ")}` }).optional()),
+    scoreValue: z.preprocess(blank, z.coerce.number({ error: "must be a number" }).finite().optional()),
     sort: z.preprocess(blank, z.enum(sortKeys).default("created_at")),
     dir: z.preprocess(blank, z.enum(["asc", "desc"]).default("desc")),
     cursor: text(400),
     limit: z.preprocess(blank, z.coerce.number({ error: "must be a number" }).int().min(1).max(200).default(50)),
   })
-  .refine(fromBeforeTo, fromBeforeToIssue);
+  .refine(fromBeforeTo, fromBeforeToIssue)
+  .refine((q) => q.score !== undefined || (q.scoreOp === undefined && q.scoreValue === undefined), {
+    message: "scoreOp and scoreValue need score", path: ["score"],
+  });
 
 export type TraceQuery = z.infer<typeof traceQuerySchema>;

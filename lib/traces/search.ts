@@ -33,6 +33,7 @@ export function traceView(t: TraceRow) {
     votesDown: t.votes_down,
     feedback: t.feedback,
     feedbackComment: t.feedback_comment,
+    commentsCount: t.comments_count,
     status: t.status,
     lastError: t.last_error,
     createdAt: t.created_at,
@@ -42,7 +43,14 @@ export function traceView(t: TraceRow) {
 
 export type TraceView = ReturnType<typeof traceView>;
 
-export async function searchTraces(db: Database, query: TraceQuery): Promise<{ traces: TraceView[]; nextCursor: string | null }> {
+/** A row of the explorer: the trace, and its trace-level scores (name, source, author, value). */
+export function searchRowView(t: TraceRow & { scores: { name: string; source: string; author: string; value: boolean | string | number }[] }) {
+  return { ...traceView(t), scores: t.scores };
+}
+
+export type SearchRowView = ReturnType<typeof searchRowView>;
+
+export async function searchTraces(db: Database, query: TraceQuery): Promise<{ traces: SearchRowView[]; nextCursor: string | null }> {
   const q = await withVisitorRef(db, query);
   if (!q) return { traces: [], nextCursor: null };
   const after = q.cursor ? decodeCursor(q.cursor, q.sort, q.dir) : null;
@@ -64,10 +72,13 @@ export async function searchTraces(db: Database, query: TraceQuery): Promise<{ t
     p_has_error: q.hasError,
     p_min_cost: q.minCost,
     p_channel: q.channel,
+    p_score: q.score,
+    p_score_op: q.scoreOp,
+    p_score_value: q.scoreValue,
   });
   const last = r.traces.at(-1);
   return {
-    traces: r.traces.map(traceView),
+    traces: r.traces.map(searchRowView),
     nextCursor: r.has_more && last ? encodeCursor({ s: q.sort, d: q.dir, v: last.sort_value, i: last.id }) : null,
   };
 }

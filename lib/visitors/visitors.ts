@@ -6,7 +6,7 @@ import { AppError } from "../errors";
 import { blank, queryText } from "../http/query";
 
 // The Visitors page and a visitor's page (GET /api/visitors, GET /api/visitors/{id}) over
-// list_visitors and visitor_detail (supabase/schemas/14_visitors.sql).
+// list_visitors and visitor_detail (supabase/schemas/15_visitors.sql).
 
 export const visitorQuerySchema = z.object({
   /** a visitor id, or its beginning (a reference: the first 8 characters) */

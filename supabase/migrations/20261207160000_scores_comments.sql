@@ -44,10 +44,11 @@ create table public.score_configs (
 
 comment on table public.score_configs is 'What a score measures: name, data type, range or labels (docs/rules.md, "Scores and comments").';
 
-insert into public.score_configs (name, data_type, categories, description) values
-  ('helpful', 'boolean', null, 'Was this chat helpful? The visitor''s answer, and an operator''s review of the same question (true = positive).'),
-  ('vote', 'boolean', null, 'A thumbs up (true) or down (false) on one agent reply.'),
-  ('quality', 'categorical', array['bad', 'poor', 'ok', 'good', 'excellent'], 'An operator''s review of the whole conversation, worst to best (value 0 to 4).');
+-- fixed ids, so every database holds the same rows
+insert into public.score_configs (id, name, data_type, categories, description) values
+  ('5c0e0000-0000-4000-8000-000000000001', 'helpful', 'boolean', null, 'Was this chat helpful? The visitor''s answer, and an operator''s review of the same question (true = positive).'),
+  ('5c0e0000-0000-4000-8000-000000000002', 'vote', 'boolean', null, 'A thumbs up (true) or down (false) on one agent reply.'),
+  ('5c0e0000-0000-4000-8000-000000000003', 'quality', 'categorical', array['bad', 'poor', 'ok', 'good', 'excellent'], 'An operator''s review of the whole conversation, worst to best (value 0 to 4).');
 
 -- 2. scores ---------------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
--- Visitors: the Visitors page and a visitor's page (supabase/schemas/14_visitors.sql; the indexes
+-- Visitors: the Visitors page and a visitor's page (supabase/schemas/15_visitors.sql; the indexes
 -- in supabase/schemas/03_sessions_and_messages.sql), and votes on a reply "Try again" replaced
 -- (the triggers in 03_sessions_and_messages.sql).
 set lock_timeout = '5s';

@@ -34,8 +34,10 @@ CREATE TABLE public.llm_traces (
     votes_down integer DEFAULT 0 NOT NULL,
     channel text DEFAULT 'web'::text NOT NULL,
     conversation_removed_at timestamp with time zone,
+    comments_count integer DEFAULT 0 NOT NULL,
     CONSTRAINT llm_traces_channel_check CHECK ((channel ~ '^[a-z][a-z0-9_]{0,31}$'::text)),
     CONSTRAINT llm_traces_cost_usd_check CHECK ((cost_usd >= (0)::numeric)),
+    CONSTRAINT llm_traces_comments_count_check CHECK ((comments_count >= 0)),
     CONSTRAINT llm_traces_error_count_check CHECK ((error_count >= 0)),
     CONSTRAINT llm_traces_feedback_check CHECK ((feedback = ANY (ARRAY['pending'::text, 'positive'::text, 'negative'::text]))),
     CONSTRAINT llm_traces_feedback_comment_check CHECK ((length(feedback_comment) <= 2000)),
@@ -195,19 +197,137 @@ CREATE TRIGGER llm_traces_channel BEFORE INSERT ON public.llm_traces FOR EACH RO
 -- Sorting by cost pages on (cost_usd, created_at, id), the order of the
 -- llm_traces_cost_created index: many traces share a cost (0 on the offline model),
 -- so created_at keeps the page walk on the index. Its cursor value is
--- "<cost>|<created_at>".
-CREATE FUNCTION public.search_traces(p_session_tag text DEFAULT NULL::text, p_q text DEFAULT NULL::text, p_agent text DEFAULT NULL::text, p_model text DEFAULT NULL::text, p_user_id text DEFAULT NULL::text, p_feedback text DEFAULT NULL::text, p_from timestamp with time zone DEFAULT NULL::timestamp with time zone, p_to timestamp with time zone DEFAULT NULL::timestamp with time zone, p_sort text DEFAULT 'created_at'::text, p_dir text DEFAULT 'desc'::text, p_after_value text DEFAULT NULL::text, p_after_id uuid DEFAULT NULL::uuid, p_limit integer DEFAULT 50, p_tool text DEFAULT NULL::text, p_has_error boolean DEFAULT NULL::boolean, p_min_cost numeric DEFAULT NULL::numeric, p_channel text DEFAULT NULL::text) RETURNS jsonb
-    LANGUAGE plpgsql STABLE
-    SET search_path TO ''
-    AS $_$
+-- "<cost>|<created_at>". Its steps are the private.search_* functions below.
+ --------------------------------
+
+-- The keyset of a sort: its columns, the cursor's values ($9), the order and the printed sort value.
+create function private.search_keyset(p_sort text, p_dir text, out keys text, out after text, out ord text, out value text)
+  language plpgsql immutable
+  set search_path = ''
+as $$
+begin
+  if p_sort = 'cost_usd' then
+    keys := 't.cost_usd, t.created_at';
+    after := 'split_part($9, ''|'', 1)::numeric, split_part($9, ''|'', 2)::timestamptz';
+    ord := format('t.cost_usd %1$s, t.created_at %1$s, t.id %1$s', p_dir);
+    value := 't.cost_usd::text || ''|'' || t.created_at::text';
+  else
+    keys := format('t.%I', p_sort);
+    after := format('$9::%s', case when p_sort in ('created_at', 'updated_at') then 'timestamptz' else 'bigint' end);
+    ord := format('t.%1$I %2$s, t.id %2$s', p_sort, p_dir);
+    value := format('t.%I::text', p_sort);
+  end if;
+end
+$$;
+
+revoke all on function private.search_keyset(text, text) from public, anon, authenticated;
+grant all on function private.search_keyset(text, text) to service_role;
+
+-- A trace-level score of the config named $17 (compared with $18 when given).
+create function private.search_score_filter(p_score_op text, p_has_value boolean) returns text
+  language plpgsql immutable
+  set search_path = ''
+as $$
+declare
+  v_op text := case p_score_op when 'lt' then '<' when 'lte' then '<=' when 'eq' then '=' when 'gte' then '>=' when 'gt' then '>' end;
+begin
+  if v_op is null and p_score_op is not null then
+    raise exception using errcode = 'PT400', message = 'bad_request:traces', detail = 'scoreOp must be lt, lte, eq, gte or gt.';
+  end if;
+  return ' and exists (select 1 from public.scores s join public.score_configs c on c.id = s.config_id'
+      || ' where s.trace_id = t.id and c.name = $17'
+      || case when p_has_value then format(' and s.value %s $18', coalesce(v_op, '=')) else '' end || ')';
+end
+$$;
+
+revoke all on function private.search_score_filter(text, boolean) from public, anon, authenticated;
+grant all on function private.search_score_filter(text, boolean) to service_role;
+
+-- The filters as a where clause over the numbered parameters of search_traces.
+create function private.search_where(p_agent boolean, p_model boolean, p_user boolean, p_feedback boolean, p_from boolean,
+                                     p_to boolean, p_tool boolean, p_has_error boolean, p_min_cost boolean, p_channel boolean) returns text
+  language sql immutable
+  set search_path = ''
+as $$
+  select 'true'
+    || case when p_agent then ' and t.agent_type = $3' else '' end
+    || case when p_model then ' and t.model_id = (select m.id from public.llm_models m where m.key = $4)' else '' end
+    || case when p_user then ' and t.user_id = $5' else '' end
+    || case when p_feedback then ' and t.feedback = $6' else '' end
+    || case when p_from then ' and t.created_at >= $7' else '' end
+    || case when p_to then ' and t.created_at < $8' else '' end
+    -- containment, so the GIN index on tools_used serves it
+    || case when p_tool then ' and t.tools_used @> array[$13]::text[]' else '' end
+    -- the partial index's own predicate (llm_traces_errors_created)
+    || case when p_has_error then ' and t.error_count > 0' when not p_has_error then ' and t.error_count = 0' else '' end
+    || case when p_min_cost then ' and t.cost_usd >= $14' else '' end
+    || case when p_channel then ' and t.channel = $15' else '' end
+$$;
+
+revoke all on function private.search_where(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) from public, anon, authenticated;
+grant all on function private.search_where(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) to service_role;
+
+-- A substring of few distinct tags: those tags (at most 200), else null (the search scans with ilike).
+create function private.search_tags(p_pattern text) returns text[]
+  language sql stable
+  set search_path = ''
+as $$
+  select case when count(*) <= 200 then coalesce(array_agg(x.tag), '{}') end from (
+    select g.tag
+      from public.llm_models m
+      cross join lateral generate_series(1, coalesce(
+        (select max(c.last_value) from public.session_tag_counters c where c.model_id = m.id), 0)) n
+      cross join lateral (select 'chat_model_' || left(replace(m.id::text, '-', ''), 6) || '_'
+                                 || case when n < 1000 then lpad(n::text, 3, '0') else n::text end as tag) g
+     where g.tag ilike p_pattern
+     limit 201) x
+$$;
+
+revoke all on function private.search_tags(text) from public, anon, authenticated;
+grant all on function private.search_tags(text) to service_role;
+
+-- The page's query: one row per trace with its figures, trace-level scores and comment count.
+create function private.search_query(p_value text, p_order text, p_where text, p_source text) returns text
+  language sql immutable
+  set search_path = ''
+as $$
+  select format(
+    $q$select coalesce(jsonb_agg(to_jsonb(r) - 'ord' order by r.ord), '[]'::jsonb), count(*)::int from (
+         select t.id, t.session_id, t.session_tag, t.user_id, t.channel, t.agent_type, t.agent_version,
+                m.key as model_key, m.name as model_name, t.experiment_name, t.llm_calls, t.input_tokens,
+                t.output_tokens, t.total_tokens, t.latency_ms, t.cost_usd, t.tool_calls, t.error_count, t.tools_used,
+                t.votes_up, t.votes_down, t.status, case when $16 then private.mask_pii(t.last_error) else t.last_error end as last_error, t.feedback,
+                case when $16 then private.mask_pii(t.feedback_comment)
+                     else t.feedback_comment end as feedback_comment, t.comments_count,
+                (select coalesce(jsonb_agg(jsonb_build_object('name', c.name, 'source', s.source, 'author', s.author,
+                          'value', case c.data_type when 'boolean' then to_jsonb(s.value = 1) when 'categorical' then to_jsonb(s.string_value)
+                                                    else to_jsonb(s.value) end) order by c.name, s.source, s.author), '[]'::jsonb)
+                   from public.scores s join public.score_configs c on c.id = s.config_id where s.trace_id = t.id) as scores,
+                t.created_at, t.updated_at, %1$s as sort_value,
+                row_number() over (order by %2$s) as ord
+           from (select * from %4$s where %3$s order by %2$s limit $11) t
+           join public.llm_models m on m.id = t.model_id
+       ) r$q$,
+    p_value, p_order, p_where, p_source)
+$$;
+
+revoke all on function private.search_query(text, text, text, text) from public, anon, authenticated;
+grant all on function private.search_query(text, text, text, text) to service_role;
+
+create function public.search_traces(p_session_tag text default null, p_q text default null, p_agent text default null,
+    p_model text default null, p_user_id text default null, p_feedback text default null, p_from timestamptz default null,
+    p_to timestamptz default null, p_sort text default 'created_at', p_dir text default 'desc', p_after_value text default null,
+    p_after_id uuid default null, p_limit integer default 50, p_tool text default null, p_has_error boolean default null,
+    p_min_cost numeric default null, p_channel text default null, p_score text default null, p_score_op text default null,
+    p_score_value numeric default null) returns jsonb
+  language plpgsql stable
+  set search_path = ''
+as $$
 declare
   v_sort text := case when p_sort in ('created_at', 'updated_at', 'llm_calls', 'total_tokens', 'latency_ms', 'cost_usd') then p_sort else 'created_at' end;
   v_dir text := case when lower(p_dir) = 'asc' then 'asc' else 'desc' end;
-  v_keys text;
-  v_after text;
-  v_order text;
-  v_value text;
-  v_where text := 'true';
+  k record;
+  v_where text;
   v_match text := '';
   v_limit integer := least(greatest(coalesce(p_limit, 50), 1), 200);
   v_pattern text := '%' || replace(replace(replace(coalesce(p_q, ''), '\', '\\'), '%', '\%'), '_', '\_') || '%';
@@ -218,108 +338,38 @@ declare
   -- read once per call, not per row (a function with its own search_path is never inlined)
   v_mask boolean := private.masking_outputs();
 begin
-  -- the keyset: its columns, the cursor's values, the order and the printed sort value
-  if v_sort = 'cost_usd' then
-    v_keys := 't.cost_usd, t.created_at';
-    v_after := 'split_part($9, ''|'', 1)::numeric, split_part($9, ''|'', 2)::timestamptz';
-    v_order := format('t.cost_usd %1$s, t.created_at %1$s, t.id %1$s', v_dir);
-    v_value := 't.cost_usd::text || ''|'' || t.created_at::text';
-  else
-    v_keys := format('t.%I', v_sort);
-    v_after := format('$9::%s', case when v_sort in ('created_at', 'updated_at') then 'timestamptz' else 'bigint' end);
-    v_order := format('t.%1$I %2$s, t.id %2$s', v_sort, v_dir);
-    v_value := format('t.%I::text', v_sort);
+  k := private.search_keyset(v_sort, v_dir);
+  v_where := private.search_where(p_agent is not null, p_model is not null, p_user_id is not null, p_feedback is not null,
+    p_from is not null, p_to is not null, p_tool is not null, p_has_error, p_min_cost is not null, p_channel is not null);
+  if p_score is not null then v_where := v_where || private.search_score_filter(p_score_op, p_score_value is not null); end if;
+  if p_after_id is not null and p_after_value is not null then
+    v_where := v_where || format(' and (%s, t.id) %s (%s, $10)', k.keys, case when v_dir = 'desc' then '<' else '>' end, k.after);
   end if;
-
   if p_session_tag is not null then v_match := v_match || ' and t.session_tag = $1'; end if;
   if p_q is not null then v_match := v_match || ' and t.session_tag ilike $2'; end if;
-  if p_agent is not null then v_where := v_where || ' and t.agent_type = $3'; end if;
-  if p_model is not null then
-    v_where := v_where || ' and t.model_id = (select m.id from public.llm_models m where m.key = $4)';
-  end if;
-  if p_user_id is not null then v_where := v_where || ' and t.user_id = $5'; end if;
-  if p_feedback is not null then v_where := v_where || ' and t.feedback = $6'; end if;
-  if p_from is not null then v_where := v_where || ' and t.created_at >= $7'; end if;
-  if p_to is not null then v_where := v_where || ' and t.created_at < $8'; end if;
-  -- containment, so the GIN index on tools_used serves it
-  if p_tool is not null then v_where := v_where || ' and t.tools_used @> array[$13]::text[]'; end if;
-  -- the partial index's own predicate (llm_traces_errors_created)
-  if p_has_error then v_where := v_where || ' and t.error_count > 0'; end if;
-  if p_has_error = false then v_where := v_where || ' and t.error_count = 0'; end if;
-  if p_min_cost is not null then v_where := v_where || ' and t.cost_usd >= $14'; end if;
-  if p_channel is not null then v_where := v_where || ' and t.channel = $15'; end if;
-  if p_after_id is not null and p_after_value is not null then
-    v_where := v_where || format(' and (%s, t.id) %s (%s, $10)', v_keys, case when v_dir = 'desc' then '<' else '>' end, v_after);
-  end if;
-
-  -- a substring matching few distinct tags: each tag's newest traces, merged
+  -- a substring matching few distinct tags: each tag's newest traces, merged (only equality on the tag inside)
   if p_q is not null and p_session_tag is null then
-    select array_agg(x.tag) into v_tags from (
-      select g.tag
-        from public.llm_models m
-        cross join lateral generate_series(1, coalesce(
-          (select max(c.last_value) from public.session_tag_counters c where c.model_id = m.id), 0)) n
-        cross join lateral (select 'chat_model_' || left(replace(m.id::text, '-', ''), 6) || '_'
-                                   || case when n < 1000 then lpad(n::text, 3, '0') else n::text end as tag) g
-       where g.tag ilike v_pattern
-       limit 201) x;
-    if coalesce(cardinality(v_tags), 0) <= 200 then
-      -- the tags already match: only equality on the tag inside, so the btree is used
+    v_tags := private.search_tags(v_pattern);
+    if v_tags is not null then
       v_match := '';
-      v_source := format(
-        '(select l.* from unnest($12::text[]) g(tag) cross join lateral (
-            select * from public.llm_traces t where t.session_tag = g.tag and %1$s
-             order by %2$s limit $11) l) t',
-        v_where, v_order);
+      v_source := format('(select l.* from unnest($12::text[]) g(tag) cross join lateral (
+            select * from public.llm_traces t where t.session_tag = g.tag and %1$s order by %2$s limit $11) l) t', v_where, k.ord);
     end if;
   end if;
-
-  execute format(
-    $q$select coalesce(jsonb_agg(to_jsonb(r) - 'ord' order by r.ord), '[]'::jsonb), count(*)::int from (
-         select t.id, t.session_id, t.session_tag, t.user_id, t.channel, t.agent_type, t.agent_version,
-                m.key as model_key, m.name as model_name, t.experiment_name, t.llm_calls, t.input_tokens,
-                t.output_tokens, t.total_tokens, t.latency_ms, t.cost_usd, t.tool_calls, t.error_count, t.tools_used,
-                t.votes_up, t.votes_down, t.status, case when $16 then private.mask_pii(t.last_error) else t.last_error end as last_error, t.feedback,
-                case when $16 then private.mask_pii(t.feedback_comment)
-                     else t.feedback_comment end as feedback_comment, t.created_at, t.updated_at, %1$s as sort_value,
-                row_number() over (order by %2$s) as ord
-           from (select * from %4$s where %3$s order by %2$s limit $11) t
-           join public.llm_models m on m.id = t.model_id
-       ) r$q$,
-    v_value, v_order, v_where || v_match, v_source)
+  execute private.search_query(k.value, k.ord, v_where || v_match, v_source)
   into v_rows, v_count
   using p_session_tag, v_pattern, p_agent, p_model, p_user_id, p_feedback, p_from, p_to,
-        p_after_value, p_after_id, v_limit + 1, v_tags, p_tool, p_min_cost, p_channel, v_mask;
-
+        p_after_value, p_after_id, v_limit + 1, v_tags, p_tool, p_min_cost, p_channel, v_mask, p_score, p_score_value;
   -- one row more than asked tells whether another page exists
-  return jsonb_build_object(
-    'traces', case when v_count > v_limit then v_rows - v_limit else v_rows end,
-    'has_more', v_count > v_limit
-  );
-end
-$_$;
-
-REVOKE ALL ON FUNCTION public.search_traces(p_session_tag text, p_q text, p_agent text, p_model text, p_user_id text, p_feedback text, p_from timestamp with time zone, p_to timestamp with time zone, p_sort text, p_dir text, p_after_value text, p_after_id uuid, p_limit integer, p_tool text, p_has_error boolean, p_min_cost numeric, p_channel text) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.search_traces(p_session_tag text, p_q text, p_agent text, p_model text, p_user_id text, p_feedback text, p_from timestamp with time zone, p_to timestamp with time zone, p_sort text, p_dir text, p_after_value text, p_after_id uuid, p_limit integer, p_tool text, p_has_error boolean, p_min_cost numeric, p_channel text) TO service_role;
-
--- An operator sets or clears (rating 'pending') the feedback of a trace.
-CREATE FUNCTION public.set_trace_feedback(p_trace_id uuid, p_rating text, p_comment text DEFAULT NULL::text) RETURNS jsonb
-    LANGUAGE plpgsql
-    SET search_path TO ''
-    AS $$
-declare
-  v_session uuid;
-begin
-  select t.session_id into v_session from public.llm_traces t where t.id = p_trace_id;
-  if v_session is null then
-    raise exception using errcode = 'PT404', message = 'not_found:trace', detail = 'No such trace.';
-  end if;
-  return public.set_feedback(v_session, p_rating, p_comment, null);
+  return jsonb_build_object('traces', case when v_count > v_limit then v_rows - v_limit else v_rows end, 'has_more', v_count > v_limit);
 end
 $$;
 
-REVOKE ALL ON FUNCTION public.set_trace_feedback(p_trace_id uuid, p_rating text, p_comment text) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.set_trace_feedback(p_trace_id uuid, p_rating text, p_comment text) TO service_role;
+comment on function public.search_traces(text, text, text, text, text, text, timestamptz, timestamptz, text, text, text, uuid, integer, text, boolean, numeric, text, text, text, numeric) is
+  'The explorer''s page of traces: filters (tag, agent, model, visitor, feedback, time, tool, errors, cost, channel, a trace-level score), keyset paging.';
+
+revoke all on function public.search_traces(text, text, text, text, text, text, timestamptz, timestamptz, text, text, text, uuid, integer, text, boolean, numeric, text, text, text, numeric) from public, anon, authenticated;
+grant all on function public.search_traces(text, text, text, text, text, text, timestamptz, timestamptz, text, text, text, uuid, integer, text, boolean, numeric, text, text, text, numeric) to service_role;
 
 -- One trace, its session, the conversation in order (each message with its vote),
 -- the lifecycle events, the visitor's sessions, and every step of every turn.

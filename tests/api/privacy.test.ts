@@ -155,11 +155,8 @@ it.each([
      values ($1, $2, $3, $4, 9, 'tool', 'lookup', 'error', now(), now(), 5, 'c9', $5, $6, $7)`,
     [listed.id, turn.sessionId, question.user_id, question.id, JSON.stringify({ contact: raw }), JSON.stringify({ found: raw }), `no order for ${raw}`],
   );
-  const rated = await fetch(`${app.url}/api/traces/${listed.id}/feedback`, {
-    method: "POST",
-    headers: { ...auth, "content-type": "application/json" },
-    body: JSON.stringify({ rating: "negative", comment: `call ${raw}` }),
-  });
+  // the visitor's words in their rating's comment (an operator's review is a score of its own)
+  const rated = await visitor.post(`/api/sessions/${turn.sessionId}/feedback`, { rating: "negative", comment: `call ${raw}` });
   expect(rated.status).toBe(200);
 
   const list = await (await get(`/api/traces?sessionTag=${turn.sessionTag}`)).text();

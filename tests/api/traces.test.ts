@@ -80,10 +80,12 @@ it("detail has the conversation in order and the lifecycle; operators set and cl
   expect(d.visitorSessions).toHaveLength(3);
   const set = await fetch(`${app.url}/api/traces/${t.id}/feedback`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ rating: "negative", comment: "too pushy" }) });
   expect(await set.json()).toMatchObject({ feedback: "negative", comment: "too pushy" });
-  const filtered = await (await get("/api/traces?feedback=negative")).json();
-  expect(filtered.traces.map((x: { id: string }) => x.id)).toEqual([t.id]);
+  // the operator's review is their own helpful score (docs/rules.md, "Scores and comments"); the trace's
+  // feedback stays the visitor's rating
+  const filtered = await (await get("/api/traces?score=helpful&scoreOp=eq&scoreValue=0")).json();
+  expect(filtered.traces.map((x: { id: string; feedback: string }) => [x.id, x.feedback])).toEqual([[t.id, "pending"]]);
   await fetch(`${app.url}/api/traces/${t.id}/feedback`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ rating: "pending" }) });
-  expect((await (await get("/api/traces?feedback=negative")).json()).traces).toHaveLength(0);
+  expect((await (await get("/api/traces?score=helpful")).json()).traces).toHaveLength(0);
   expect((await get("/api/traces/00000000-0000-4000-8000-000000000000")).status).toBe(404);
 });
 
@@ -93,7 +95,7 @@ it("exports a search as CSV", async () => {
   const lines = (await res.text()).trim().split("\n");
   expect(lines[0]).toBe(
     "id,sessionId,sessionTag,userId,channel,agentType,agentVersion,model,experimentName,llmCalls,inputTokens,outputTokens,totalTokens,latencyMs," +
-      "costUsd,toolCalls,errorCount,toolsUsed,votesUp,votesDown,status,feedback,feedbackComment,createdAt,updatedAt",
+      "costUsd,toolCalls,errorCount,toolsUsed,votesUp,votesDown,status,feedback,feedbackComment,commentsCount,scores,createdAt,updatedAt",
   );
   expect(lines).toHaveLength(4);
   expect(lines.slice(1).map((l) => l.split(",")[2].replace(/^"|"$/g, "")).sort()).toEqual([...tags].sort());

@@ -36,6 +36,11 @@ class Visitor {
     return turn;
   }
 
+  /** The visitor's "Was this chat helpful?" on one of their sessions. */
+  async rate(sessionId: string, rating: "positive" | "negative"): Promise<void> {
+    expect((await this.api.post(`/api/sessions/${sessionId}/feedback`, { data: { rating } })).status()).toBe(200);
+  }
+
   /** The visitor's sessions (traces), oldest first. */
   get sessions(): Turn[] {
     return this.turns.filter((t, i) => this.turns.findIndex((u) => u.traceId === t.traceId) === i);
@@ -245,7 +250,9 @@ test.describe.serial("trace explorer and dashboard", () => {
 
     expect(await detail.copyTag()).toBe(first.sessionTag);
     await detail.setFeedback("negative", "Suggested a summer jacket");
-    await expect(page.getByTestId("trace-figures").getByTestId("feedback-badge")).toHaveAttribute("data-feedback", "negative");
+    // the operator's rating is their own helpful score; the trace's badge stays the visitor's rating
+    await expect(page.getByTestId("scores-panel").locator('[data-source="operator"] [data-testid="score"][data-name="helpful"]')).toHaveAttribute("data-value", "false");
+    await expect(page.getByTestId("trace-figures").getByTestId("feedback-badge")).toHaveAttribute("data-feedback", "pending");
     await page.screenshot({ path: `${shots}/detail.png`, fullPage: true });
 
     // the visitor's next session, reached from the list of their sessions
@@ -253,7 +260,7 @@ test.describe.serial("trace explorer and dashboard", () => {
     await expect(page).toHaveURL(new RegExp(`/traces/${ana.sessions[1].traceId}$`));
     await expect(page.getByTestId("lifecycle").locator('[data-scope="this"][data-event="started"][data-reason="agent_switch"]')).toHaveCount(1);
 
-    await explorer.goto(`?user=${ana.id}&feedback=negative`);
+    await explorer.goto(`?user=${ana.id}&score=helpful&scoreOp=eq&scoreValue=0`);
     expect(await explorer.rowIds()).toEqual([first.traceId]);
   });
 
@@ -358,7 +365,7 @@ test.describe.serial("trace explorer and dashboard", () => {
     expect(rows.every((r) => r.userId === ana.id)).toBe(true);
     expect(new Set(rows.map((r) => r.sessionTag))).toEqual(new Set(ana.sessions.map((s) => s.sessionTag)));
     const [{ llm_calls }] = await sql<{ llm_calls: number }>("select llm_calls from llm_traces where id = $1", [ana.sessions[0].traceId]);
-    expect(rows.find((r) => r.id === ana.sessions[0].traceId)).toMatchObject({ llmCalls: String(llm_calls), feedback: "negative" });
+    expect(rows.find((r) => r.id === ana.sessions[0].traceId)).toMatchObject({ llmCalls: String(llm_calls), feedback: "pending", scores: "helpful operator admin=false" });
 
     await explorer.filter("agent", "sales_pitch");
     const filtered = (await explorer.exportCsv()).trim().split("\n").slice(1);
@@ -380,6 +387,8 @@ test.describe.serial("trace explorer and dashboard", () => {
 
   test("the dashboard draws its charts from SQL aggregates", async ({ page, request }) => {
     expect((await request.get("/api/dashboard")).status()).toBe(401);
+    // the dashboard's ratings are the visitors' (an operator's review is a score of its own)
+    await bob.rate(bob.sessions[0].sessionId, "negative");
     const api = await request.get("/api/dashboard", { headers: { Authorization: `Bearer ${token}` } });
     expect(api.status()).toBe(200);
     const stats = (await api.json()) as { totals: { traces: number; negative: number }; perDay: unknown[]; llmCallsDistribution: { sessions: number }[] };

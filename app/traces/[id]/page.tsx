@@ -4,14 +4,17 @@ import { notFound } from "next/navigation";
 import { z } from "zod";
 import { OperatorShell } from "@/components/operator/OperatorShell";
 import { link } from "@/components/operator/ui";
-import { requireOperatorPage } from "@/lib/operators/pages";
+import { requireOperatorPageAs } from "@/lib/operators/pages";
+import { CommentsPanel } from "@/components/traces/CommentsPanel";
 import { Conversation } from "@/components/traces/Conversation";
 import { FeedbackEditor } from "@/components/traces/FeedbackEditor";
 import { LifecycleTimeline } from "@/components/traces/LifecycleTimeline";
 import { TraceFigures } from "@/components/traces/TraceFigures";
+import { ScoresPanel } from "@/components/traces/ScoresPanel";
 import { VisitorSessions } from "@/components/traces/VisitorSessions";
 import { agents } from "@/lib/agents/registry";
 import { isAppError } from "@/lib/errors";
+import { traceReview } from "@/lib/scores/review";
 import { traceDetail } from "@/lib/traces/detail";
 
 export const metadata: Metadata = { title: "Trace", robots: { index: false } };
@@ -21,12 +24,14 @@ const agentNames = Object.fromEntries(agents.map((a) => [a.key, a.name]));
 
 export default async function TracePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const db = await requireOperatorPage(`/traces/${encodeURIComponent(id)}`);
+  const { db, operator } = await requireOperatorPageAs(`/traces/${encodeURIComponent(id)}`);
   if (!z.uuid().safeParse(id).success) notFound();
   const detail = await traceDetail(db, id).catch((e: unknown) => {
     if (isAppError(e) && e.code === "not_found:trace") notFound();
     throw e;
   });
+  const review = await traceReview(db, id, operator);
+  const targets = detail.messages.map((m, i) => ({ id: m.id, label: `message ${i + 1} (${m.role}): ${m.content.slice(0, 40)}` }));
   return (
     <OperatorShell active="traces">
       <div data-testid="trace-detail" data-trace-id={detail.trace.id} className="space-y-4">
@@ -41,7 +46,9 @@ export default async function TracePage({ params }: { params: Promise<{ id: stri
             <Conversation messages={detail.messages} steps={detail.steps} removedAt={detail.trace.conversationRemovedAt} />
           </div>
           <div className="space-y-4">
-            <FeedbackEditor traceId={detail.trace.id} feedback={detail.trace.feedback} comment={detail.trace.feedbackComment} />
+            <FeedbackEditor traceId={detail.trace.id} feedback={review.ownFeedback.feedback} comment={review.ownFeedback.comment} />
+            <ScoresPanel traceId={detail.trace.id} scores={review.scores} configs={review.configs} />
+            <CommentsPanel traceId={detail.trace.id} comments={review.comments} messages={targets} />
             <LifecycleTimeline detail={detail} />
             <VisitorSessions detail={detail} agentNames={agentNames} />
           </div>

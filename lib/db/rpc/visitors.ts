@@ -2,7 +2,7 @@ import { z } from "zod";
 import { numeric } from "./rows";
 
 // The Visitors page and a visitor's page: list_visitors, visitor_detail (lib/db/registry.ts;
-// supabase/schemas/14_visitors.sql).
+// supabase/schemas/15_visitors.sql).
 
 const opt = <T extends z.ZodType>(t: T) => t.nullish();
 

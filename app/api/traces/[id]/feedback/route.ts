@@ -11,7 +11,7 @@ export const POST = operatorRoute({
   params: { id: traceIdParam },
   body: traceFeedbackSchema,
   maxBytes: 8 * 1024,
-  handler: async ({ db, params, body }) => setTraceFeedback(db, params.id, body.rating, body.comment),
+  handler: async ({ db, operator, params, body }) => setTraceFeedback(db, operator, params.id, body.rating, body.comment),
 });
 
 export const { GET, HEAD, PUT, PATCH, DELETE } = otherMethods("POST");
