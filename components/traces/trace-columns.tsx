@@ -66,7 +66,7 @@ export function traceColumns(agentNames: Record<string, string>) {
       header: "Agent",
       enableSorting: false,
       cell: ({ row }) => (
-        <span className="block max-w-28 truncate" title={`${agentNames[row.original.agentType] ?? row.original.agentType} (${row.original.agentType}${row.original.agentVersion ? ` · version ${row.original.agentVersion}` : ""})`}>
+        <span className="block max-w-24 truncate" title={`${agentNames[row.original.agentType] ?? row.original.agentType} (${row.original.agentType}${row.original.agentVersion ? ` · version ${row.original.agentVersion}` : ""})`}>
           {agentNames[row.original.agentType] ?? row.original.agentType}
         </span>
       ),
@@ -111,7 +111,7 @@ export function traceColumns(agentNames: Record<string, string>) {
         row.original.toolsUsed.length === 0 ? (
           <span className="text-slate-500 dark:text-slate-400">–</span>
         ) : (
-          <span title={`${row.original.toolsUsed.join(", ")} · ${formatInt(row.original.toolCalls)} tool calls`} className="block max-w-28 truncate font-mono text-[11.5px]">
+          <span title={`${row.original.toolsUsed.join(", ")} · ${formatInt(row.original.toolCalls)} tool calls`} className="block max-w-24 truncate font-mono text-[11.5px]">
             {row.original.toolsUsed.join(", ")}
           </span>
         ),
