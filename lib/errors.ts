@@ -52,6 +52,7 @@ export const errorSurfaces = [
   "trace",
   "traces",
   "visitor",
+  "visitors",
   "voice",
   "vote",
   "whatsapp",

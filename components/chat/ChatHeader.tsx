@@ -31,7 +31,7 @@ export function ChatHeader({ titleId, session, tracking, onTrackingChange, onNew
           </h2>
           <div className="mt-0.5 flex min-h-6 items-center gap-2">
             {tag ? (
-              <SessionBadge sessionTag={tag} modelName={session?.model?.name} />
+              <SessionBadge sessionTag={tag} visitorRef={session?.visitorRef} modelName={session?.model?.name} />
             ) : (
               <span className="text-xs text-slate-600 dark:text-slate-400">We usually reply in seconds</span>
             )}

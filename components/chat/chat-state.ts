@@ -8,7 +8,7 @@ import type { ChatMessage, ChatRequestBody, Rating } from "./types";
  * The conversation's current session as the panel knows it: everything a turn or the history said
  * about it, or only its id while its history could not be loaded.
  */
-export type ShownSession = Pick<TurnSession, "sessionId"> & Partial<Pick<TurnSession, "sessionTag" | "traceId" | "agent" | "model">>;
+export type ShownSession = Pick<TurnSession, "sessionId"> & Partial<Pick<TurnSession, "sessionTag" | "visitorRef" | "traceId" | "agent" | "model">>;
 
 /** What the Retry button does. */
 export type RetryPlan =
@@ -76,8 +76,8 @@ export type ChatEvent =
   | { type: "vote-given"; messageKey: string; vote: Vote | null };
 
 function sessionOf(info: TurnSession | SessionHistory): ShownSession {
-  const { sessionId, sessionTag, traceId, agent, model } = info;
-  return { sessionId, sessionTag, traceId, agent, model };
+  const { sessionId, sessionTag, visitorRef, traceId, agent, model } = info;
+  return { sessionId, sessionTag, visitorRef, traceId, agent, model };
 }
 
 function withTraced(state: ChatState, info: TurnSession): Record<string, boolean> {

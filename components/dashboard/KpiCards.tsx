@@ -1,11 +1,11 @@
 import type { DashboardStats } from "@/lib/dashboard/stats";
-import { formatCompact, formatInt, formatMs, formatPercent, formatUsd } from "../operator/format";
+import { formatCompact, formatCount, formatInt, formatMs, formatPercent, formatUsd } from "../operator/format";
 import { card, cx, muted } from "../operator/ui";
 
 /** The range's headline figures. */
 export function KpiCards({ totals }: { totals: DashboardStats["totals"] }) {
   const items: { label: string; value: string; hint?: string; testId: string }[] = [
-    { label: "Traces", value: formatInt(totals.traces), hint: `${formatInt(totals.visitors)} visitors`, testId: "kpi-traces" },
+    { label: "Traces", value: formatInt(totals.traces), hint: formatCount(totals.visitors, "visitor"), testId: "kpi-traces" },
     { label: "LLM calls", value: formatInt(totals.llmCalls), hint: `${totals.avgLlmCalls ?? "–"} per session`, testId: "kpi-llm-calls" },
     { label: "Tokens", value: formatCompact(totals.totalTokens), hint: `${formatCompact(totals.inputTokens)} in · ${formatCompact(totals.outputTokens)} out`, testId: "kpi-tokens" },
     { label: "Latency / call", value: formatMs(totals.avgLatencyMsPerCall), hint: `${formatMs(totals.latencyMs)} in total`, testId: "kpi-latency" },

@@ -8,6 +8,11 @@ export function formatInt(n: number | null | undefined): string {
   return n === null || n === undefined ? "–" : int.format(n);
 }
 
+/** "1 visitor", "2 visitors", "1,204 visitors". */
+export function formatCount(n: number, one: string, many = `${one}s`): string {
+  return `${int.format(n)} ${n === 1 ? one : many}`;
+}
+
 export function formatCompact(n: number | null | undefined): string {
   return n === null || n === undefined ? "–" : compact.format(n);
 }

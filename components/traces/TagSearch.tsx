@@ -1,13 +1,23 @@
 "use client";
 
+import type { ReactNode } from "react";
 import { cx, fieldLabel, input } from "../operator/ui";
 import { readsAsTag } from "@/lib/traces/search-mode";
+import { parseTagRef } from "@/lib/visitors/reference";
 import { isCompleteTag } from "./explorer-state";
 import type { useDebouncedText } from "./use-debounced-text";
 
-/** The session tag search: typed text (debounced by the caller), exact or substring, and which one it will run. */
-export function TagSearch({ tag, exact, onExact }: { tag: ReturnType<typeof useDebouncedText>; exact: boolean; onExact: (exact: boolean) => void }) {
-  const exactSearch = exact || isCompleteTag(tag.text.trim());
+/**
+ * The session tag search: typed text (debounced by the caller), exact or substring, and which one it will run;
+ * "tag · v:ref" (the widget badge's text) is an exact search. `children` sit under the box (the filters' toggle).
+ */
+export function TagSearch({ tag, exact, onExact, children }: {
+  tag: ReturnType<typeof useDebouncedText>;
+  exact: boolean;
+  onExact: (exact: boolean) => void;
+  children?: ReactNode;
+}) {
+  const exactSearch = exact || isCompleteTag(tag.text.trim()) || parseTagRef(tag.text) !== null;
   // docs/architecture.md, "Search box": text that does not read as a tag searches what was said
   const mode = exactSearch ? "exact" : readsAsTag(tag.text.trim()) ? "contains" : "words";
   return (
@@ -23,7 +33,7 @@ export function TagSearch({ tag, exact, onExact }: { tag: ReturnType<typeof useD
             inputMode="search"
             autoComplete="off"
             spellCheck={false}
-            placeholder="chat_model_3f2a9c_015, a part of it, or words like refund"
+            placeholder="chat_model_3f2a9c_015 · v:1a2b3c4d, a part of a tag, or words like refund"
             value={tag.text}
             onChange={(e) => tag.setText(e.target.value)}
             onKeyDown={(e) => e.key === "Enter" && tag.flush()}
@@ -41,6 +51,7 @@ export function TagSearch({ tag, exact, onExact }: { tag: ReturnType<typeof useD
           Exact
         </label>
       </div>
+      {children}
     </div>
   );
 }

@@ -41,7 +41,8 @@ export function TraceTable({ traces, sort, dir, agentNames, onSort, highlight, q
 
   return (
     <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
-      <table data-testid="trace-table" className="w-full min-w-[1080px] border-collapse text-sm">
+      {/* at 1280 px every column fits (issue 22): tight cells, long names cut with the full text in their tooltip */}
+      <table data-testid="trace-table" className="w-full min-w-[1000px] border-collapse text-[13px]">
         <thead className={tableHead}>
           {table.getHeaderGroups().map((group) => (
             <tr key={group.id} className="border-b border-slate-200 dark:border-slate-800">
@@ -53,7 +54,7 @@ export function TraceTable({ traces, sort, dir, agentNames, onSort, highlight, q
                     key={header.id}
                     scope="col"
                     aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : undefined}
-                    className={cx("px-3 py-2 font-semibold", numeric && "text-right")}
+                    className={cx("px-1.5 py-2 font-semibold whitespace-nowrap", numeric && "text-right")}
                   >
                     {header.column.getCanSort() ? (
                       <button
@@ -93,7 +94,7 @@ export function TraceTable({ traces, sort, dir, agentNames, onSort, highlight, q
                 <td
                   key={cell.id}
                   data-column={cell.column.id}
-                  className={cx("px-3 py-1.5 align-middle", numericColumns.has(cell.column.id) && "text-right tabular-nums")}
+                  className={cx("px-1.5 py-1.5 align-middle", numericColumns.has(cell.column.id) && "text-right tabular-nums whitespace-nowrap")}
                 >
                   <table.FlexRender cell={cell} />
                 </td>

@@ -5,6 +5,7 @@ import {
   tableFeatures,
 } from "@tanstack/react-table";
 import type { SearchRowView as TraceView } from "@/lib/traces/search";
+import { visitorRef } from "@/lib/visitors/reference";
 import { CopyButton } from "../operator/CopyButton";
 import {
   formatDateTime,
@@ -74,14 +75,27 @@ export function traceColumns(agentNames: Record<string, string>, q = "") {
         );
       },
     }),
+    helper.accessor("userId", {
+      id: "visitor",
+      header: "Visitor",
+      enableSorting: false,
+      cell: ({ row }) => (
+        <Link
+          href={`/visitors/${encodeURIComponent(row.original.userId)}`}
+          title={`Visitor ${row.original.userId}`}
+          data-testid="trace-visitor"
+          className={cx("font-mono text-[11.5px] whitespace-nowrap text-indigo-700 hover:underline dark:text-indigo-300", focusRing)}
+        >
+          v:{visitorRef(row.original.userId)}
+        </Link>
+      ),
+    }),
     helper.accessor("agentType", {
       id: "agent",
       header: "Agent",
       enableSorting: false,
       cell: ({ row }) => (
-        <span
-          title={`${row.original.agentType}${row.original.agentVersion ? ` · version ${row.original.agentVersion}` : ""}`}
-        >
+        <span className="block max-w-24 truncate" title={`${agentNames[row.original.agentType] ?? row.original.agentType} (${row.original.agentType}${row.original.agentVersion ? ` · version ${row.original.agentVersion}` : ""})`}>
           {agentNames[row.original.agentType] ?? row.original.agentType}
         </span>
       ),
@@ -91,11 +105,7 @@ export function traceColumns(agentNames: Record<string, string>, q = "") {
       header: "Model",
       enableSorting: false,
       cell: ({ row }) => (
-        <span
-          title={`${row.original.model}${row.original.experimentName ? ` · experiment ${row.original.experimentName}` : ""}`}
-        >
-          {row.original.modelName}
-        </span>
+        <span className="block max-w-28 truncate" title={`${row.original.modelName} (${row.original.model}${row.original.experimentName ? ` · experiment ${row.original.experimentName}` : ""})`}>{row.original.modelName}</span>
       ),
     }),
     helper.accessor("channel", {
@@ -147,10 +157,7 @@ export function traceColumns(agentNames: Record<string, string>, q = "") {
         row.original.toolsUsed.length === 0 ? (
           <span className="text-slate-500 dark:text-slate-400">–</span>
         ) : (
-          <span
-            title={`${formatInt(row.original.toolCalls)} tool calls`}
-            className="block max-w-48 truncate font-mono text-[11.5px]"
-          >
+          <span title={`${row.original.toolsUsed.join(", ")} · ${formatInt(row.original.toolCalls)} tool calls`} className="block max-w-24 truncate font-mono text-[11.5px]">
             {row.original.toolsUsed.join(", ")}
           </span>
         ),

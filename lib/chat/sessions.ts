@@ -4,6 +4,7 @@ import { sessionEndingSchema } from "../db/rpc/rows";
 import { logSessionEnded } from "./endings";
 import { buttonsOf, retryableOf, type MessageRow, type SessionRow } from "./stored";
 import type { HistoryMessage, SessionHistory, SessionList } from "./wire";
+import { visitorRef } from "../visitors/reference";
 
 // A visitor's own sessions: history, end, feedback. Ownership is checked in SQL (404 otherwise).
 
@@ -13,6 +14,7 @@ function sessionView(s: SessionRow) {
   return {
     sessionId: s.id,
     sessionTag: s.session_tag,
+    visitorRef: visitorRef(s.user_id),
     traceId: s.trace_id,
     isActive: s.is_active,
     trackingEnabled: s.tracking_enabled,

@@ -11,6 +11,7 @@ import { chatModelFor, hasModel } from "./available-models";
 import { buttonsOf, retryableOf, type MessageRow, type SessionRow } from "./stored";
 import type { Button, ButtonAction, ChatModel } from "./types";
 import type { TurnReply, TurnResult, TurnSession } from "./wire";
+import { visitorRef } from "../visitors/reference";
 
 // One chat turn (docs/architecture.md "A chat turn"): begin_turn (round trip 1) → the
 // session's agent runs the AI SDK tool loop (and, after a handoff, the new agent runs on
@@ -34,6 +35,7 @@ function sessionOf(s: SessionRow, newSession: boolean, agent: { key: string; nam
     sessionId: s.id,
     newSession,
     sessionTag: s.session_tag,
+    visitorRef: visitorRef(s.user_id),
     traceId: s.trace_id,
     agent: { key: agent.key, name: agent.name },
     model: { key: s.model.key, name: s.model.name },

@@ -61,6 +61,8 @@ export const turnSessionSchema = z.object({
   sessionId: z.string(),
   newSession: z.boolean(),
   sessionTag: z.string(),
+  /** the visitor's reference, shown and copied next to the tag (lib/visitors/reference.ts) */
+  visitorRef: z.string().optional(),
   traceId: z.string().nullable(),
   agent: agentRefSchema,
   model: modelRefSchema,
@@ -111,6 +113,7 @@ export type HistoryMessage = z.infer<typeof historyMessageSchema>;
 export const sessionHistorySchema = z.object({
   sessionId: z.string(),
   sessionTag: z.string(),
+  visitorRef: z.string().optional(),
   traceId: z.string().nullable(),
   isActive: z.boolean(),
   trackingEnabled: z.boolean(),

@@ -1770,6 +1770,15 @@ export type Database = {
         Args: { p_limit?: number; p_user_id: string }
         Returns: Json
       }
+      list_visitors: {
+        Args: {
+          p_after_session?: string
+          p_after_started?: string
+          p_limit?: number
+          p_q?: string
+        }
+        Returns: Json
+      }
       maintenance_scheduler: { Args: Record<PropertyKey, never>; Returns: Json }
       mask_pii: { Args: { p_text: string }; Returns: string }
       message_json: {
@@ -1989,6 +1998,7 @@ export type Database = {
         Returns: Json
       }
       turn_endings: { Args: { p_session_id: string }; Returns: Json }
+      visitor_detail: { Args: { p_user_id: string }; Returns: Json }
       voice_allowance: {
         Args: {
           p_client_ip?: string

@@ -6,6 +6,7 @@ import { chatFunctions } from "./rpc/chat";
 import { operatorFunctions } from "./rpc/operators";
 import { scoreFunctions } from "./rpc/scores";
 import { queueFunctions } from "./rpc/queues";
+import { visitorFunctions } from "./rpc/visitors";
 
 // The one registry of the SQL functions the app calls: name → zod schema of the named arguments →
 // zod schema of the jsonb result. `Database.rpc` is typed from it, and its results are checked
@@ -13,7 +14,10 @@ import { queueFunctions } from "./rpc/queues";
 // exists in the migrated database with those argument names, and that every public function is
 // here or in `notCalledByApp`.
 
-export const rpcRegistry = { ...chatFunctions, ...operatorFunctions, ...appFunctions, ...channelFunctions, ...scoreFunctions, ...agentFunctions, ...queueFunctions };
+export const rpcRegistry = {
+  ...chatFunctions, ...operatorFunctions, ...appFunctions, ...channelFunctions, ...scoreFunctions, ...agentFunctions,
+  ...queueFunctions, ...visitorFunctions,
+};
 
 /** Public functions the app never calls by name: triggers, and helpers called by other SQL functions. */
 export const notCalledByApp = [

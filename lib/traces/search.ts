@@ -4,6 +4,7 @@ import type { TraceRow } from "../db/rpc/rows";
 import type { Database } from "../db/types";
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { TraceQuery } from "./query";
+import { withVisitorRef } from "./visitor-filter";
 
 // Trace search through search_traces(): rows in the API's shape and the next cursor.
 
@@ -58,7 +59,9 @@ function matchView(m: SearchMatch) {
 
 export type SearchRowView = ReturnType<typeof searchRowView>;
 
-export async function searchTraces(db: Database, q: TraceQuery): Promise<{ traces: SearchRowView[]; nextCursor: string | null }> {
+export async function searchTraces(db: Database, query: TraceQuery): Promise<{ traces: SearchRowView[]; nextCursor: string | null }> {
+  const q = await withVisitorRef(db, query);
+  if (!q) return { traces: [], nextCursor: null };
   const after = q.cursor ? decodeCursor(q.cursor, q.sort, q.dir) : null;
   const r = await db.rpc("search_traces", {
     p_session_tag: q.sessionTag,

@@ -45,6 +45,12 @@ CREATE INDEX conversation_sessions_user_started ON public.conversation_sessions 
 -- for the foreign key to llm_models(id): deleting a model finds its sessions by index, not by a scan
 CREATE INDEX conversation_sessions_model ON public.conversation_sessions USING btree (model_id);
 
+-- The Visitors page: visitors by their newest session (list_visitors), and a search by id prefix
+-- (byte-wise, whatever the database's collation).
+CREATE INDEX conversation_sessions_started ON public.conversation_sessions USING btree (started_at DESC, id DESC);
+
+CREATE INDEX conversation_sessions_user_prefix ON public.conversation_sessions USING btree (user_id text_pattern_ops);
+
 ALTER TABLE ONLY public.conversation_sessions
     ADD CONSTRAINT conversation_sessions_model_id_fkey FOREIGN KEY (model_id) REFERENCES public.llm_models(id) ON DELETE CASCADE;
 
@@ -143,6 +149,43 @@ GRANT SELECT ON TABLE public.conversation_messages TO authenticated;
 GRANT ALL ON TABLE public.conversation_messages TO service_role;
 
 GRANT SELECT,USAGE ON SEQUENCE public.conversation_messages_seq_seq TO service_role;
+
+-- A reply that "Try again" replaced keeps the visitor's vote on it (the trace detail shows it), but
+-- the trace's votes stop counting it: the reply shown in its place has no vote (issue 22, item 7).
+CREATE FUNCTION private.uncount_replaced_vote() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  update public.llm_traces t
+     set votes_up = greatest(t.votes_up - (new.vote = 'up')::int, 0),
+         votes_down = greatest(t.votes_down - (new.vote = 'down')::int, 0),
+         updated_at = now()
+   where t.session_id = new.session_id;
+  return null;
+end
+$$;
+
+REVOKE ALL ON FUNCTION private.uncount_replaced_vote() FROM PUBLIC;
+GRANT ALL ON FUNCTION private.uncount_replaced_vote() TO service_role;
+
+CREATE TRIGGER conversation_messages_uncount_replaced_vote AFTER UPDATE OF superseded_at ON public.conversation_messages FOR EACH ROW WHEN (((old.superseded_at IS NULL) AND (new.superseded_at IS NOT NULL) AND (new.vote IS NOT NULL))) EXECUTE FUNCTION private.uncount_replaced_vote();
+
+-- A replaced reply takes no new vote (a stale page): 409, and the vote's score is not written either.
+CREATE FUNCTION private.refuse_replaced_vote() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  raise exception using errcode = 'PT409', message = 'conflict:vote',
+    detail = '"Try again" replaced this reply: vote on the reply shown in its place.';
+end
+$$;
+
+REVOKE ALL ON FUNCTION private.refuse_replaced_vote() FROM PUBLIC;
+GRANT ALL ON FUNCTION private.refuse_replaced_vote() TO service_role;
+
+CREATE TRIGGER conversation_messages_refuse_replaced_vote BEFORE UPDATE OF vote ON public.conversation_messages FOR EACH ROW WHEN (((old.superseded_at IS NOT NULL) AND (new.vote IS DISTINCT FROM old.vote))) EXECUTE FUNCTION private.refuse_replaced_vote();
 
 -- Multi-step flow state, per (session, flow).
 CREATE TABLE public.flow_states (

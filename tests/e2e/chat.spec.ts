@@ -58,7 +58,7 @@ test("a bulk order continues across a page reload", async ({ page, sql }) => {
   expect(flow.status).toBe("confirmed");
 });
 
-test("a product button answers from the same session; the tag copies to the clipboard", async ({ page, sql }) => {
+test("a product button answers from the same session; the tag and the visitor's reference copy to the clipboard", async ({ page, sql }) => {
   const chat = await ChatWidget.withAgent(page, "product_recommendation");
   await chat.sendAndWait("a waterproof rain jacket");
   const labels = await chat.replyButtonLabels();
@@ -68,9 +68,11 @@ test("a product button answers from the same session; the tag copies to the clip
   const sessionId = await chat.storedSessionId();
   const rows = await sql("select count(distinct session_id)::int as n from conversation_messages where user_id = $1", [await visitorOf(sql, sessionId)]);
   expect(rows[0].n).toBe(1);
-  const tag = await chat.copySessionTag();
-  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(tag);
-  expect(tag).toMatch(/^chat_model_[0-9a-f]{6}_\d{3}$/);
+  const copied = await chat.copySessionTag();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(copied);
+  expect(await chat.sessionTag()).toMatch(/^chat_model_[0-9a-f]{6}_\d{3}$/);
+  // the reference is the visitor id's first 8 characters
+  expect(copied).toBe(`${await chat.sessionTag()} · v:${(await visitorOf(sql, sessionId)).slice(0, 8)}`);
 });
 
 test("tracking off: the next session has no trace", async ({ page, sql }) => {

@@ -106,7 +106,7 @@ for (const view of views) {
       expect(await chat.messageTexts("user")).toEqual(["why should I buy the Ridgeline tent?"]);
     });
 
-    test("the badge keeps its #number: a long model name ends in an ellipsis, the full tag is in the tooltip and the copy", async ({ page }) => {
+    test("the badge keeps its #number: a long model name ends in an ellipsis, the full tag and the visitor's reference are in the tooltip and the copy", async ({ page }) => {
       standIn.words = ["Sure, ", "happy ", "to ", "help."];
       const chat = await ChatWidget.withAgent(page, "product_recommendation", modelApp.url);
       expect(await chat.badgeText()).toBe(`[${LONG_MODEL} #001]`);
@@ -126,9 +126,11 @@ for (const view of views) {
         expect(nameCut).toBe(true);
       }
       const tag = await chat.sessionTag();
-      expect(await chat.badge.getAttribute("title")).toContain(tag);
-      expect(await chat.copySessionTag()).toBe(tag);
-      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(tag);
+      const copied = `${tag} · v:${await chat.visitorRef()}`;
+      expect(await chat.visitorRef()).toMatch(/^[0-9a-f-]{8}$/);
+      expect(await chat.badge.getAttribute("title")).toContain(copied);
+      expect(await chat.copySessionTag()).toBe(copied);
+      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(copied);
 
       // the agent's name in the header is never cut (it wraps); the full name is in the tooltip too
       await expect(chat.title).toHaveAttribute("title", "Product Recommendation");

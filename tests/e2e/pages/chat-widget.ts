@@ -187,11 +187,16 @@ export class ChatWidget {
     return (await this.badge.getAttribute("data-session-tag")) ?? "";
   }
 
-  /** Clicks the badge and waits for the "Copied" confirmation; returns the tag. */
+  /** The visitor's reference the badge shows next to the tag (the first 8 characters of the visitor id). */
+  async visitorRef(): Promise<string> {
+    return (await this.badge.getAttribute("data-visitor-ref")) ?? "";
+  }
+
+  /** Clicks the badge and waits for the "Copied" confirmation; returns what it copies: "tag · v:ref". */
   async copySessionTag(): Promise<string> {
     await this.badge.click();
     await expect(this.copyConfirmation).toBeVisible();
-    return this.sessionTag();
+    return `${await this.sessionTag()} · v:${await this.visitorRef()}`;
   }
 
   /** Opens the header's ⋯ settings menu (analytics tracking, "Delete my chat history"). */
