@@ -662,7 +662,8 @@ begin
   get diagnostics v_n = row_count; v_counts := v_counts || v_n;
   delete from public.otlp_outbox o where o.user_id = p_user_id;
   get diagnostics v_n = row_count; v_counts := v_counts || v_n;
-  delete from public.rate_limit_buckets b where b.bucket = 'chat:' || p_user_id;
+  -- the visitor's own rate-limit windows (chat, voice, score writes): their id is in the bucket name
+  delete from public.rate_limit_buckets b where b.bucket in ('chat:' || p_user_id, 'voice:' || p_user_id, 'score:' || p_user_id);
   update public.llm_observations o set user_id = p_opaque, arguments = null, result = null, error = null
    where o.user_id = p_user_id;
   get diagnostics v_n = row_count; v_counts := v_counts || v_n;
@@ -702,7 +703,7 @@ begin
   update public.otlp_outbox o
      set user_id = p_to, payload = replace(o.payload::text, '"' || p_from || '"', '"' || p_to || '"')::jsonb
    where o.user_id = p_from;
-  delete from public.rate_limit_buckets b where b.bucket = 'chat:' || p_from;
+  delete from public.rate_limit_buckets b where b.bucket in ('chat:' || p_from, 'voice:' || p_from, 'score:' || p_from);
 end
 $$;
 revoke all on function private.rekey_visitor(p_from text, p_to text) from public;

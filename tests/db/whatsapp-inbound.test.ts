@@ -46,8 +46,10 @@ describe.each(backends)("WhatsApp inbound on $name", ({ open }) => {
     graph.addMedia(mediaId, new Uint8Array(3000).fill(5), "audio/ogg");
     stt.transcript = "do you have camp mugs";
     const row = { id: `wamid.${randomUUID()}`, from, message: { type: "audio" as const, mediaId, mimeType: "audio/ogg" } };
+    // the sender's visitor is the keyed hash of the number (docs/privacy.md)
+    const { user_id: user } = await t.db.rpc("whatsapp_visitor", { p_wa_id: from });
     // the sender is over the chat limit in this minute
-    const over = () => t.sql("insert into rate_limit_buckets (bucket, window_start, hits) values ($1, date_trunc('minute', now()), 100000) on conflict (bucket, window_start) do update set hits = 100000", [`chat:${from}`]);
+    const over = () => t.sql("insert into rate_limit_buckets (bucket, window_start, hits) values ($1, date_trunc('minute', now()), 100000) on conflict (bucket, window_start) do update set hits = 100000", [`chat:${user}`]);
     await over();
     const before = stt.transcriptions.length;
     const filesBefore = readdirSync(audioDir).length;
@@ -57,28 +59,29 @@ describe.each(backends)("WhatsApp inbound on $name", ({ open }) => {
     }
     expect(stt.transcriptions.length - before).toBe(1);
     expect(readdirSync(audioDir).length - filesBefore).toBe(1);
-    await t.sql("delete from rate_limit_buckets where bucket = $1", [`chat:${from}`]);
+    await t.sql("delete from rate_limit_buckets where bucket = $1", [`chat:${user}`]);
     expect(await handleInbound(t.db, config(), row)).toEqual({ kind: "turn" });
     expect(stt.transcriptions.length - before).toBe(1);
     const [question] = await t.sql<{ content: string; audio_url: string | null }>(
-      "select content, audio_url from conversation_messages where user_id = $1 and role = 'user'", [from]);
+      "select content, audio_url from conversation_messages where user_id = $1 and role = 'user'", [user]);
     expect(question.content).toBe("do you have camp mugs");
     expect(question.audio_url).toMatch(/^\/api\/audio\/.+\.ogg$/);
     // the transcription step kept beside the registration reached the trace
-    const steps = await t.sql<{ kind: string }>("select kind from llm_observations where user_id = $1 and kind = 'transcription'", [from]);
+    const steps = await t.sql<{ kind: string }>("select kind from llm_observations where user_id = $1 and kind = 'transcription'", [user]);
     expect(steps).toHaveLength(1);
   });
 
   it("a tapped list row is recorded with its own label, also when the rows share one action", async () => {
     const from = waId();
-    const talk = await begin(t.db, from, { p_message: "mugs please", p_channel: "whatsapp", p_client_message_id: randomUUID() });
+    const { user_id: user } = await t.db.rpc("whatsapp_visitor", { p_wa_id: from });
+    const talk = await begin(t.db, user, { p_message: "mugs please", p_channel: "whatsapp", p_client_message_id: randomUUID() });
     const labels = ["10 mugs", "20 mugs", "50 mugs", "100 mugs"];
     const done = await finish(t.db, talk.user_message.id, {
       p_content: "How many?", p_metadata: { buttons: labels.map((label) => ({ label, action: { id: "quantity" } })) },
     });
     const row = { id: `wamid.${randomUUID()}`, from, message: { type: "button" as const, buttonId: `tl:${done.reply.id}:2`, title: "50 mugs" } };
     expect(await handleInbound(t.db, config(), row)).toEqual({ kind: "turn" });
-    const questions = await t.sql<{ content: string }>("select content from conversation_messages where user_id = $1 and role = 'user' order by seq", [from]);
+    const questions = await t.sql<{ content: string }>("select content from conversation_messages where user_id = $1 and role = 'user' order by seq", [user]);
     expect(questions.map((q) => q.content)).toEqual(["mugs please", "50 mugs"]);
   });
 });
