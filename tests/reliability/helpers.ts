@@ -44,6 +44,11 @@ export const appTables = [
   "dashboard_channel_rollup",
   "audio_deletions",
   "retention_settings",
+  "maintenance_settings",
+  "whatsapp_contacts",
+  "score_configs",
+  "scores",
+  "trace_comments",
 ] as const;
 
 export type TableCounts = Record<(typeof appTables)[number], number>;
