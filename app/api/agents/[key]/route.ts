@@ -2,7 +2,6 @@ import { agentChangesSchema, agentDetail, saveAgent } from "@/lib/agents/editor"
 import { agentKeyParam } from "@/lib/http/params";
 import { otherMethods } from "@/lib/http/methods";
 import { operatorRoute } from "@/lib/http/route";
-import { operatorIdentity } from "@/lib/operators/identity";
 
 export const dynamic = "force-dynamic";
 
@@ -19,7 +18,7 @@ export const PUT = operatorRoute({
   params: { key: agentKeyParam },
   body: agentChangesSchema,
   maxBytes: 64 * 1024,
-  handler: async ({ db, params, body, request }) => saveAgent(db, params.key, body, await operatorIdentity(request)),
+  handler: async ({ db, params, body, operator }) => saveAgent(db, params.key, body, operator.author),
 });
 
 export const { POST, PATCH, DELETE } = otherMethods("GET", "PUT");

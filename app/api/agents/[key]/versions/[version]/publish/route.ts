@@ -2,7 +2,6 @@ import { publishAgentVersion } from "@/lib/agents/editor";
 import { agentKeyParam, agentVersionParam } from "@/lib/http/params";
 import { otherMethods } from "@/lib/http/methods";
 import { operatorRoute } from "@/lib/http/route";
-import { operatorIdentity } from "@/lib/operators/identity";
 
 export const dynamic = "force-dynamic";
 
@@ -10,7 +9,7 @@ export const dynamic = "force-dynamic";
 export const POST = operatorRoute({
   surface: "agent",
   params: { key: agentKeyParam, version: agentVersionParam },
-  handler: async ({ db, params, request }) => publishAgentVersion(db, params.key, params.version, await operatorIdentity(request)),
+  handler: async ({ db, params, operator }) => publishAgentVersion(db, params.key, params.version, operator.author),
 });
 
 export const { GET, HEAD, PUT, PATCH, DELETE } = otherMethods("POST");
