@@ -1,16 +1,15 @@
+import { feedbackRequest } from "@/lib/http/feedback";
 import { traceIdParam } from "@/lib/http/params";
 import { operatorRoute } from "@/lib/http/route";
 import { setTraceFeedback } from "@/lib/traces/detail";
-import { traceFeedbackSchema } from "./schema";
 import { otherMethods } from "@/lib/http/methods";
 
 export const dynamic = "force-dynamic";
 
+// An operator sets a rating, or clears it with "pending".
 export const POST = operatorRoute({
-  surface: "feedback",
+  ...feedbackRequest(["positive", "negative", "pending"]),
   params: { id: traceIdParam },
-  body: traceFeedbackSchema,
-  maxBytes: 8 * 1024,
   handler: async ({ db, operator, params, body }) => setTraceFeedback(db, operator, params.id, body.rating, body.comment),
 });
 
