@@ -1,7 +1,6 @@
 import { mkdirSync } from "node:fs";
-import AxeBuilder from "@axe-core/playwright";
-import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
+import { seriousViolations, viewports } from "./support/axe";
 import { ChatWidget } from "./pages/chat-widget";
 import { Dashboard, loginAsOperator, TraceExplorer } from "./pages/explorer";
 
@@ -12,19 +11,7 @@ import { Dashboard, loginAsOperator, TraceExplorer } from "./pages/explorer";
 
 mkdirSync("test-results/screenshots", { recursive: true });
 
-async function seriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  return results.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map((n) => n.target.join(" ")) }));
-}
-
-const views = [
-  { name: "desktop", viewport: { width: 1280, height: 800 } },
-  { name: "phone", viewport: { width: 375, height: 740 } },
-] as const;
-
-for (const view of views) {
+for (const view of viewports) {
   test.describe(`accessibility at ${view.name}`, () => {
     test.use({ viewport: view.viewport });
 
@@ -58,7 +45,6 @@ for (const view of views) {
       const explorer = new TraceExplorer(page);
       await expect(explorer.rows.first()).toBeVisible();
       expect(await seriousViolations(page)).toEqual([]);
-
 
       const dashboard = new Dashboard(page);
       await dashboard.goto();

@@ -1,8 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { randomUUID } from "node:crypto";
-import AxeBuilder from "@axe-core/playwright";
-import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
+import { seriousViolations } from "./support/axe";
 import { loginAsOperator } from "./pages/explorer";
 
 // The Agents page: an operator saves instructions as a draft (the live version stays), publishes
@@ -11,13 +10,6 @@ import { loginAsOperator } from "./pages/explorer";
 // other specs is unchanged).
 
 mkdirSync("test-results/screenshots", { recursive: true });
-
-async function seriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  return results.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map((n) => n.target.join(" ")) }));
-}
 
 const views = [
   { name: "desktop", viewport: { width: 1280, height: 900 } },

@@ -1,7 +1,8 @@
 import { mkdir } from "node:fs/promises";
 import type { APIRequestContext } from "@playwright/test";
 import { expect, test } from "./fixtures";
-import { axeViolations, Dashboard, loginAsOperator, TraceDetail, TraceExplorer } from "./pages/explorer";
+import { seriousViolations } from "./support/axe";
+import { Dashboard, loginAsOperator, TraceDetail, TraceExplorer } from "./pages/explorer";
 
 // The operator screens on a real production server: traffic goes through the
 // chat API, then the explorer finds, filters, pages, opens and exports it.
@@ -346,7 +347,7 @@ test.describe.serial("trace explorer and dashboard", () => {
     await tools.nth(1).getByTestId("step-result").locator("summary").click();
     await expect(tools.nth(1).getByTestId("step-result").locator("pre")).toContainText('"orderId": "ord-1"');
     await expect(page.getByTestId("message-vote").first()).toHaveAttribute("data-vote", "down");
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: `${shots}/trace-steps.png`, fullPage: true });
   });
@@ -405,7 +406,7 @@ test.describe.serial("trace explorer and dashboard", () => {
       await expect(page.getByTestId(id).locator(".recharts-bar-rectangle").first(), id).toBeVisible();
     }
     await expect(page.getByTestId("kpi-cost").getByTestId("kpi-value")).not.toHaveText("$0.00");
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
     expect(Number((await dashboard.kpi("traces")).replace(/,/g, ""))).toBeGreaterThanOrEqual(8);
     await expect(dashboard.comparison).toBeVisible();
     await page.screenshot({ path: `${shots}/dashboard.png`, fullPage: true });

@@ -1,6 +1,5 @@
-import AxeBuilder from "@axe-core/playwright";
-import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
+import { seriousViolations, viewports } from "./support/axe";
 import { ChatWidget } from "./pages/chat-widget";
 import { loginAsOperator } from "./pages/explorer";
 
@@ -8,19 +7,7 @@ import { loginAsOperator } from "./pages/explorer";
 // reference the widget's badge copies finding exactly their trace in the explorer, erase behind a
 // confirmation, and no serious or critical axe-core finding.
 
-async function seriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  return results.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map((n) => n.target.join(" ")) }));
-}
-
-const views = [
-  { name: "desktop", viewport: { width: 1280, height: 800 } },
-  { name: "phone", viewport: { width: 375, height: 740 } },
-] as const;
-
-for (const view of views) {
+for (const view of viewports) {
   test.describe(`visitors at ${view.name}`, () => {
     test.use({ viewport: view.viewport });
 

@@ -1,5 +1,4 @@
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { expect, type Locator, type Page } from "@playwright/test";
 
 /**
@@ -220,13 +219,3 @@ export class Dashboard {
   }
 }
 
-/** axe-core's serious and critical WCAG 2.1 A/AA violations on the page (rule id: how many nodes). */
-export async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: join(process.cwd(), "node_modules/axe-core/axe.min.js") });
-  const found = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] }> } }).axe;
-    const r = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => JSON.stringify(n.target)) }));
-  });
-  return found.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.join(" ")}`);
-}
