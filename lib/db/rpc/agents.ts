@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { agentContent } from "./rows";
 
 // The Agents page's SQL functions: one agent, its versions, saving and publishing
 // (supabase/schemas/02_models_and_agents.sql; docs/architecture.md, "Agents"; lib/db/registry.ts).
@@ -8,13 +9,7 @@ const versionStatus = z.enum(["draft", "published"]);
 export const agentVersionSchema = z.object({
   version: z.number(),
   status: versionStatus,
-  name: z.string(),
-  description: z.string(),
-  instructions: z.string(),
-  greeting: z.string().nullable(),
-  model_key: z.string().nullable(),
-  tools: z.array(z.string()),
-  handoffs: z.array(z.string()),
+  ...agentContent,
   saved_by: z.string().nullable(),
   created_at: z.string(),
   published_at: z.string().nullable(),
@@ -23,13 +18,7 @@ export const agentVersionSchema = z.object({
 
 export const agentDetailSchema = z.object({
   key: z.string(),
-  name: z.string(),
-  description: z.string(),
-  instructions: z.string(),
-  greeting: z.string().nullable(),
-  model_key: z.string().nullable(),
-  tools: z.array(z.string()),
-  handoffs: z.array(z.string()),
+  ...agentContent,
   is_enabled: z.boolean(),
   menu_position: z.number(),
   version: z.number(),

@@ -65,16 +65,23 @@ export const sessionRowSchema = z.object({
   trace_id: z.string().nullable(),
 });
 
-export const agentDefinitionSchema = z.object({
-  key: z.string(),
+/** What an agent, each of its versions and its definition for a turn hold alike (lib/db/rpc/agents.ts). */
+export const agentContent = {
   name: z.string(),
   description: z.string(),
   instructions: z.string(),
-  greeting: z.string().nullish(),
+  greeting: z.string().nullable(),
+  model_key: z.string().nullable(),
   tools: z.array(z.string()),
   handoffs: z.array(z.string()),
-  version: z.number(),
+};
+
+export const agentDefinitionSchema = z.object({
+  key: z.string(),
+  ...agentContent,
+  greeting: z.string().nullish(),
   model_key: z.string().nullish(),
+  version: z.number(),
 });
 
 export const traceRowSchema = z.object({
