@@ -1,8 +1,8 @@
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startApp, type App } from "../support/app";
+import type { App } from "../support/app";
 import { Visitor } from "../support/client";
-import { freshPostgresUrl } from "../support/databases";
+import { startAppOnFreshDatabase, stopAppAndPool } from "../support/databases";
 
 // The Agents page's API (docs/architecture.md, "Agents"): operators read an agent, save versions
 // published or as drafts, list them and publish one; visitors keep the published version.
@@ -13,14 +13,9 @@ const auth = { authorization: `Bearer ${token}` };
 const json = { "content-type": "application/json" };
 
 beforeAll(async () => {
-  const url = await freshPostgresUrl();
-  db = new pg.Pool({ connectionString: url, max: 2 });
-  app = await startApp({ DATABASE_URL: url, ADMIN_TOKEN: token });
+  ({ app, db } = await startAppOnFreshDatabase({ ADMIN_TOKEN: token }));
 });
-afterAll(async () => {
-  await app?.stop();
-  await db?.end();
-});
+afterAll(() => stopAppAndPool(app, db));
 
 const call = (path: string, init: RequestInit = {}) => fetch(app.url + path, { ...init, headers: { ...auth, ...(init.headers as Record<string, string>) } });
 const put = (key: string, body: unknown) => call(`/api/agents/${key}`, { method: "PUT", headers: json, body: JSON.stringify(body) });

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signVisitor } from "@/lib/http/visitor-cookie";
-import { startApp, type App } from "../support/app";
+import type { App } from "../support/app";
 import { Visitor } from "../support/client";
-import { freshPostgresUrl } from "../support/databases";
+import { startAppOnFreshDatabase, stopAppAndPool } from "../support/databases";
 
 // The rule codes in the test names (R1–R11, T1–T3) are defined in docs/rules.md.
 
@@ -14,14 +14,9 @@ let db: pg.Pool;
 const secret = "test-session-secret";
 
 beforeAll(async () => {
-  const url = await freshPostgresUrl();
-  db = new pg.Pool({ connectionString: url, max: 3 });
-  app = await startApp({ DATABASE_URL: url, SESSION_SECRET: secret });
+  ({ app, db } = await startAppOnFreshDatabase({ SESSION_SECRET: secret }, 3));
 });
-afterAll(async () => {
-  await app?.stop();
-  await db?.end();
-});
+afterAll(() => stopAppAndPool(app, db));
 
 const q = async <R = Record<string, unknown>>(text: string, params: unknown[] = []) => (await db.query(text, params)).rows as R[];
 

@@ -1,8 +1,8 @@
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startApp, type App } from "../support/app";
+import type { App } from "../support/app";
 import { Visitor } from "../support/client";
-import { freshPostgresUrl } from "../support/databases";
+import { startAppOnFreshDatabase, stopAppAndPool } from "../support/databases";
 
 // GET /api/traces?q=<words>: a q that does not read as a tag searches what was said
 // (docs/architecture.md, "Search box"); retention's removed conversations are not found.
@@ -19,9 +19,7 @@ async function traceOf(sessionId: string) {
 }
 
 beforeAll(async () => {
-  const url = await freshPostgresUrl();
-  db = new pg.Pool({ connectionString: url, max: 2 });
-  app = await startApp({ DATABASE_URL: url, ADMIN_TOKEN: token });
+  ({ app, db } = await startAppOnFreshDatabase({ ADMIN_TOKEN: token }));
   const a = await new Visitor(app.url).chat({ message: "I want a refund for my tent", agent: "order_assistant" });
   tent = await traceOf(a.sessionId);
   const b = await new Visitor(app.url).chat({ message: "Can I get a refund on this old stove?", agent: "order_assistant" });
@@ -36,10 +34,7 @@ beforeAll(async () => {
   for (let i = 0; i < 10 && (await db.query("select public.apply_retention() as r")).rows[0].r.more; i++);
   await db.query("select public.configure_retention(p_days => null)");
 });
-afterAll(async () => {
-  await app?.stop();
-  await db?.end();
-});
+afterAll(() => stopAppAndPool(app, db));
 
 const get = (path: string) => fetch(app.url + path, { headers: auth });
 

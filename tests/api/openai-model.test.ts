@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startApp, type App } from "../support/app";
+import type { App } from "../support/app";
 import { Visitor } from "../support/client";
-import { freshPostgresUrl } from "../support/databases";
+import { startAppOnFreshDatabase, stopAppAndPool } from "../support/databases";
 import { startOpenAIServer, type OpenAIServer } from "../support/openai-server";
 import { readAll } from "../support/sse";
 
@@ -13,14 +13,11 @@ let llm: OpenAIServer;
 let db: pg.Pool;
 beforeAll(async () => {
   llm = await startOpenAIServer();
-  const url = await freshPostgresUrl();
-  db = new pg.Pool({ connectionString: url, max: 2 });
-  app = await startApp({ DATABASE_URL: url, LLM_BASE_URL: llm.baseURL, LLM_API_KEY: "sk-test", LLM_MODEL: "tiny-gpt", LLM_EXPERIMENT_NAME: "exp-a" });
+  ({ app, db } = await startAppOnFreshDatabase({ LLM_BASE_URL: llm.baseURL, LLM_API_KEY: "sk-test", LLM_MODEL: "tiny-gpt", LLM_EXPERIMENT_NAME: "exp-a" }));
 });
 afterAll(async () => {
-  await app?.stop();
+  await stopAppAndPool(app, db);
   await llm?.close();
-  await db?.end();
 });
 
 it("answers with the remote model's words and puts its usage on the trace", async () => {

@@ -1,8 +1,8 @@
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startApp, type App } from "../support/app";
+import type { App } from "../support/app";
 import { Visitor } from "../support/client";
-import { freshPostgresUrl } from "../support/databases";
+import { startAppOnFreshDatabase, stopAppAndPool } from "../support/databases";
 import { startOtlpReceiver, type OtlpReceiver } from "../support/otlp-receiver";
 
 // Privacy over HTTP (docs/privacy.md): the running app exports each turn to an OTLP
@@ -17,10 +17,7 @@ const auth = { authorization: `Bearer ${token}` };
 
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
-  const url = await freshPostgresUrl();
-  db = new pg.Pool({ connectionString: url, max: 2 });
-  app = await startApp({
-    DATABASE_URL: url,
+  ({ app, db } = await startAppOnFreshDatabase({
     ADMIN_TOKEN: token,
     PII_MASKING: "export",
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${receiver.url}/v1/traces`,
@@ -33,11 +30,10 @@ beforeAll(async () => {
     OTLP_OUTBOX_LEASE_SECONDS: "5",
     OTLP_RETRY_BASE_MS: "200",
     OTLP_RETRY_MAX_MS: "1000",
-  });
+  }));
 });
 afterAll(async () => {
-  await app?.stop();
-  await db?.end();
+  await stopAppAndPool(app, db);
   await receiver?.stop();
 });
 

@@ -1,8 +1,8 @@
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startApp, type App } from "../support/app";
+import type { App } from "../support/app";
 import { Visitor } from "../support/client";
-import { freshPostgresUrl } from "../support/databases";
+import { startAppOnFreshDatabase, stopAppAndPool } from "../support/databases";
 
 // RETENTION_DAYS end to end (docs/performance.md, "Retention"): the server writes the limit into
 // the database at start, its maintenance timer removes the old conversation, and the explorer's
@@ -13,14 +13,9 @@ const token = "operator-token-for-tests-of-32-characters";
 const auth = { authorization: `Bearer ${token}` };
 
 beforeAll(async () => {
-  const url = await freshPostgresUrl();
-  db = new pg.Pool({ connectionString: url, max: 2 });
-  app = await startApp({ DATABASE_URL: url, ADMIN_TOKEN: token, RETENTION_DAYS: "30", MAINTENANCE_INTERVAL_SECONDS: "1" });
+  ({ app, db } = await startAppOnFreshDatabase({ ADMIN_TOKEN: token, RETENTION_DAYS: "30", MAINTENANCE_INTERVAL_SECONDS: "1" }));
 });
-afterAll(async () => {
-  await app?.stop();
-  await db?.end();
-});
+afterAll(() => stopAppAndPool(app, db));
 
 const detail = async (traceId: string) => {
   const res = await fetch(`${app.url}/api/traces/${traceId}`, { headers: auth });

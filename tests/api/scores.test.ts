@@ -1,8 +1,8 @@
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startApp, type App } from "../support/app";
-import { Visitor } from "../support/client";
-import { freshPostgresUrl } from "../support/databases";
+import type { App } from "../support/app";
+import { cookieOf, operatorLogin, Visitor } from "../support/client";
+import { startAppOnFreshDatabase, stopAppAndPool } from "../support/databases";
 
 // Scores and comments over HTTP (docs/rules.md, "Scores and comments"): the old feedback routes write
 // scores of their own source, the scores and comments API with the Bearer token (source `api`) and
@@ -18,22 +18,16 @@ let traceId: string;
 let replyId: string;
 
 beforeAll(async () => {
-  const url = await freshPostgresUrl();
-  db = new pg.Pool({ connectionString: url, max: 2 });
-  app = await startApp({ DATABASE_URL: url, ADMIN_TOKEN: token });
+  ({ app, db } = await startAppOnFreshDatabase({ ADMIN_TOKEN: token }));
   visitor = new Visitor(app.url);
   const turn = await visitor.chat({ message: "a tent for two", agent: "product_recommendation" });
   sessionId = turn.sessionId;
   const [row] = (await db.query("select t.id, m.id as reply_id from llm_traces t join conversation_messages m on m.session_id = t.session_id and m.role = 'agent' where t.session_id = $1", [sessionId])).rows;
   traceId = row.id;
   replyId = row.reply_id;
-  const login = await fetch(`${app.url}/api/operator/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token }) });
-  cookie = { cookie: login.headers.get("set-cookie")!.split(";")[0] };
+  cookie = { cookie: cookieOf(await operatorLogin(app.url, token)) };
 });
-afterAll(async () => {
-  await app?.stop();
-  await db?.end();
-});
+afterAll(() => stopAppAndPool(app, db));
 
 const call = (path: string, method: string, headers: Record<string, string>, body?: unknown) =>
   fetch(app.url + path, { method, headers: { ...headers, ...(body === undefined ? {} : { "content-type": "application/json" }) }, body: body === undefined ? undefined : JSON.stringify(body) });

@@ -1,8 +1,8 @@
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startApp, type App } from "../support/app";
+import type { App } from "../support/app";
 import { Visitor } from "../support/client";
-import { freshPostgresUrl } from "../support/databases";
+import { startAppOnFreshDatabase, stopAppAndPool } from "../support/databases";
 
 // Endings through HTTP against `next start`: a new chat ends the session as `new_chat`, every ending
 // is one `session.ended` log line with its figures, and the app's maintenance job (no pg_cron in this
@@ -11,14 +11,9 @@ let app: App;
 let db: pg.Pool;
 
 beforeAll(async () => {
-  const url = await freshPostgresUrl();
-  db = new pg.Pool({ connectionString: url, max: 3 });
-  app = await startApp({ DATABASE_URL: url, SESSION_SECRET: "test-session-secret", MAINTENANCE_INTERVAL_SECONDS: "3600", SESSION_IDLE_MINUTES: "60" });
+  ({ app, db } = await startAppOnFreshDatabase({ SESSION_SECRET: "test-session-secret", MAINTENANCE_INTERVAL_SECONDS: "3600", SESSION_IDLE_MINUTES: "60" }, 3));
 });
-afterAll(async () => {
-  await app?.stop();
-  await db?.end();
-});
+afterAll(() => stopAppAndPool(app, db));
 
 const logLines = () => app.logs.flatMap((line) => {
   try {

@@ -1,8 +1,8 @@
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startApp, type App } from "../support/app";
-import { Visitor } from "../support/client";
-import { freshPostgresUrl } from "../support/databases";
+import type { App } from "../support/app";
+import { cookieOf, operatorLogin, Visitor } from "../support/client";
+import { startAppOnFreshDatabase, stopAppAndPool } from "../support/databases";
 
 // The operator API: search, detail, feedback, CSV, and who may call it.
 let app: App;
@@ -13,9 +13,7 @@ let visitor: Visitor;
 let tags: string[] = [];
 
 beforeAll(async () => {
-  const url = await freshPostgresUrl();
-  db = new pg.Pool({ connectionString: url, max: 2 });
-  app = await startApp({ DATABASE_URL: url, ADMIN_TOKEN: token });
+  ({ app, db } = await startAppOnFreshDatabase({ ADMIN_TOKEN: token }));
   // a scripted conversation: 3 sessions (recommendation ×2 calls, pitch ×1, order ×2)
   visitor = new Visitor(app.url);
   const a = await visitor.chat({ message: "a tent", agent: "product_recommendation" });
@@ -25,10 +23,7 @@ beforeAll(async () => {
   await visitor.chat({ message: "I'm Ana", sessionId: c.sessionId });
   tags = [a.sessionTag, b.sessionTag, c.sessionTag];
 });
-afterAll(async () => {
-  await app?.stop();
-  await db?.end();
-});
+afterAll(() => stopAppAndPool(app, db));
 
 const get = (path: string, headers: Record<string, string> = auth) => fetch(app.url + path, { headers });
 
@@ -171,10 +166,10 @@ it("a trace's detail lists its steps and its messages' votes", async () => {
 });
 
 it("the login form sets an operator cookie; a wrong token is 401", async () => {
-  const bad = await fetch(`${app.url}/api/operator/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token: "wrong" }) });
+  const bad = await operatorLogin(app.url, "wrong");
   expect(bad.status).toBe(401);
-  const ok = await fetch(`${app.url}/api/operator/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token }) });
-  const cookie = ok.headers.get("set-cookie")!.split(";")[0];
+  const ok = await operatorLogin(app.url, token);
+  const cookie = cookieOf(ok);
   expect(ok.headers.get("set-cookie")).toMatch(/HttpOnly/);
   expect((await get("/api/traces", { cookie })).status).toBe(200);
 });

@@ -1,8 +1,8 @@
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startApp, type App } from "../support/app";
+import type { App } from "../support/app";
 import { Visitor } from "../support/client";
-import { freshPostgresUrl } from "../support/databases";
+import { startAppOnFreshDatabase, stopAppAndPool } from "../support/databases";
 
 // GET /api/visitors and GET /api/visitors/{id} (the Visitors page's API), and the visitor reference
 // the widget's badge copies: the explorer's search box finds exactly one trace with "tag · v:ref".
@@ -13,14 +13,9 @@ const token = "operator-token-for-visitor-tests";
 const auth = { authorization: `Bearer ${token}` };
 
 beforeAll(async () => {
-  const url = await freshPostgresUrl();
-  db = new pg.Pool({ connectionString: url, max: 2 });
-  app = await startApp({ DATABASE_URL: url, ADMIN_TOKEN: token });
+  ({ app, db } = await startAppOnFreshDatabase({ ADMIN_TOKEN: token }));
 });
-afterAll(async () => {
-  await app?.stop();
-  await db?.end();
-});
+afterAll(() => stopAppAndPool(app, db));
 
 const idOf = (v: Visitor) => v.cookie.split("=")[1].split(".")[0];
 const get = (path: string, headers: Record<string, string> = auth) => fetch(`${app.url}${path}`, { headers });

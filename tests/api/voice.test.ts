@@ -1,13 +1,13 @@
 import { mkdtempSync, readdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { sign } from "@/lib/channels/whatsapp/signature";
-import { startApp, type App } from "../support/app";
+import type { App } from "../support/app";
 import { startAudioServer, type AudioServer } from "../support/audio-server";
 import { Visitor } from "../support/client";
-import { freshPostgresUrl } from "../support/databases";
+import { startAppOnFreshDatabase, stopAppAndPool } from "../support/databases";
 import { startGraphServer, type GraphServer } from "../support/graph-server";
 
 // Voice messages against `next start` and stand-ins for the OpenAI audio endpoints and the
@@ -22,12 +22,9 @@ const adminToken = "operator-token-for-voice-tests-32-chars";
 const operator = { authorization: `Bearer ${adminToken}` };
 
 beforeAll(async () => {
-  const url = await freshPostgresUrl();
-  db = new pg.Pool({ connectionString: url, max: 3 });
   audio = await startAudioServer();
   graph = await startGraphServer({ token: "tok", phoneNumberId: "42" });
-  app = await startApp({
-    DATABASE_URL: url,
+  ({ app, db } = await startAppOnFreshDatabase({
     SESSION_SECRET: "test-session-secret",
     ADMIN_TOKEN: adminToken,
     STT_BASE_URL: audio.baseURL,
@@ -41,13 +38,12 @@ beforeAll(async () => {
     WHATSAPP_PHONE_NUMBER_ID: "42",
     WHATSAPP_GRAPH_URL: graph.url,
     WHATSAPP_POLL_MS: "200",
-  });
+  }, 3));
 });
 afterAll(async () => {
-  await app?.stop();
+  await stopAppAndPool(app, db);
   await audio?.close();
   await graph?.stop();
-  await db?.end();
 });
 
 const recording = (size: number, type = "audio/webm") => new Blob([new Uint8Array(size).fill(7)], { type });

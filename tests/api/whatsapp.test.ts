@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sign } from "@/lib/channels/whatsapp/signature";
-import { startApp, type App } from "../support/app";
-import { freshPostgresUrl } from "../support/databases";
+import type { App } from "../support/app";
+import { startAppOnFreshDatabase, stopAppAndPool } from "../support/databases";
 import { startGraphServer, type GraphServer, type SentMessage } from "../support/graph-server";
 import { startOtlpReceiver, type OtlpReceiver } from "../support/otlp-receiver";
 
@@ -20,12 +20,9 @@ const adminToken = "operator-token-for-whatsapp-tests";
 let seq = 0;
 
 beforeAll(async () => {
-  const url = await freshPostgresUrl();
-  db = new pg.Pool({ connectionString: url, max: 3 });
   graph = await startGraphServer({ token, phoneNumberId });
   receiver = await startOtlpReceiver();
-  app = await startApp({
-    DATABASE_URL: url,
+  ({ app, db } = await startAppOnFreshDatabase({
     ADMIN_TOKEN: adminToken,
     // a WhatsApp visitor's number must not leave the channel (docs/privacy.md): outputs masked, spans exported
     PII_MASKING: "export",
@@ -43,13 +40,12 @@ beforeAll(async () => {
     WHATSAPP_RETRY_BASE_MS: "100",
     WHATSAPP_RETRY_MAX_MS: "400",
     WHATSAPP_MAX_ATTEMPTS: "4",
-  });
+  }, 3));
 });
 afterAll(async () => {
-  await app?.stop();
+  await stopAppAndPool(app, db);
   await graph?.stop();
   await receiver?.stop();
-  await db?.end();
 });
 
 const newWaId = () => `1555${String(Date.now() % 1_000_000).padStart(6, "0")}${String(++seq).padStart(2, "0")}`;

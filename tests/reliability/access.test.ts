@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApp, type App } from "../support/app";
-import { Visitor, type ChatReply } from "../support/client";
+import { type ChatReply, cookieOf, operatorLogin, Visitor } from "../support/client";
 import { freshPostgresUrl } from "../support/databases";
 import { appTables, figure, tableCounts, visitorCookieFor } from "./helpers";
 
@@ -116,9 +116,9 @@ describe("HTTP: a visitor never reaches another visitor's session", () => {
 
     // control: the operator gets in with the token and with the login cookie
     expect((await fetch(`${app.url}/api/traces`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
-    const login = await fetch(`${app.url}/api/operator/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token }) });
+    const login = await operatorLogin(app.url, token);
     expect(login.status).toBe(200);
-    const operatorCookie = login.headers.get("set-cookie")!.split(";")[0];
+    const operatorCookie = cookieOf(login);
     expect(login.headers.get("set-cookie")).toMatch(/HttpOnly/i);
     expect((await fetch(`${app.url}/api/dashboard`, { headers: { cookie: operatorCookie } })).status).toBe(200);
     // the operator cookie is not a visitor: it cannot read the visitor's session

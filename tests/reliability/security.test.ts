@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApp, type App } from "../support/app";
-import { Visitor } from "../support/client";
+import { cookieOf, operatorLogin, Visitor } from "../support/client";
 import { freshPostgresUrl } from "../support/databases";
 import { figure, visitorCookieFor } from "./helpers";
 
@@ -70,8 +70,7 @@ describe("cross-site requests (CSRF)", () => {
   const evil = { origin: "https://evil.example", "sec-fetch-site": "cross-site" };
 
   it("another site cannot end an operator's login, end or rate a visitor's session, or rate a trace", async () => {
-    const login = await fetch(`${app.url}/api/operator/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token }) });
-    const operator = login.headers.get("set-cookie")!.split(";")[0];
+    const operator = cookieOf(await operatorLogin(app.url, token));
     const visitor = new Visitor(app.url);
     const { sessionId, traceId } = await visitor.chat({ message: "hello" });
     const json = { "content-type": "application/json" };

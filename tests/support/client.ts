@@ -32,3 +32,11 @@ export class Visitor {
     return json as ChatReply;
   }
 }
+
+/** An operator's sign-in with a token (POST /api/operator/login), as the login page sends it. */
+export function operatorLogin(baseUrl: string, token: string): Promise<Response> {
+  return fetch(`${baseUrl}/api/operator/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token }) });
+}
+
+/** The `name=value` of the cookie an answer sets (an operator's login cookie). */
+export const cookieOf = (res: Response): string => res.headers.get("set-cookie")!.split(";")[0];

@@ -76,10 +76,13 @@ export const backends = [
   { name: "postgres", open: openPostgres },
 ] as const;
 
-/** A production app on its own freshly migrated PostgreSQL database, and a pool on it for assertions. */
-export async function startAppOnFreshDatabase(env: Record<string, string | undefined> = {}): Promise<{ app: App; db: pg.Pool }> {
+/**
+ * A production app on its own freshly migrated PostgreSQL database, and a pool on it for assertions
+ * (docs/architecture.md, "Test helpers"): `beforeAll(async () => { ({ app, db } = await startAppOnFreshDatabase(env)); })`.
+ */
+export async function startAppOnFreshDatabase(env: Record<string, string | undefined> = {}, poolMax = 2): Promise<{ app: App; db: pg.Pool }> {
   const url = await freshPostgresUrl();
-  return { db: new pg.Pool({ connectionString: url, max: 2 }), app: await startApp({ DATABASE_URL: url, ...env }) };
+  return { db: new pg.Pool({ connectionString: url, max: poolMax }), app: await startApp({ DATABASE_URL: url, ...env }) };
 }
 
 /** Stops what startAppOnFreshDatabase() started (either may be missing when the start failed). */
