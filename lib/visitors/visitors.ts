@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { agentNameMap, operatorAgents } from "../agents/names";
 import type { RpcResultOf } from "../db/registry";
 import type { Database } from "../db/types";
 import { AppError } from "../errors";
@@ -40,13 +39,13 @@ function summaryView(v: Summary) {
 }
 export type VisitorSummary = ReturnType<typeof summaryView>;
 
-function sessionView(s: SessionRow, agentNames: Record<string, string>) {
+function sessionView(s: SessionRow) {
   return {
     sessionId: s.session_id,
     sessionTag: s.session_tag,
     channel: s.channel,
-    // an agent added by SQL or since removed shows its key (lib/agents/names.ts)
-    agent: { key: s.agent_type, name: agentNames[s.agent_type] ?? s.agent_type },
+    // an agent since removed shows its key (visitor_detail's agent_name; lib/agents/names.ts)
+    agent: { key: s.agent_type, name: s.agent_name },
     agentVersion: s.agent_version,
     model: { key: s.model_key, name: s.model_name },
     isActive: s.is_active,
@@ -97,8 +96,7 @@ export async function listVisitors(db: Database, q: VisitorQuery): Promise<{ vis
 
 export async function visitorDetail(db: Database, userId: string): Promise<{ visitor: VisitorSummary; sessions: VisitorSession[] }> {
   const r = await db.rpc("visitor_detail", { p_user_id: userId });
-  const agentNames = agentNameMap(await operatorAgents(db));
-  return { visitor: summaryView(r.visitor), sessions: r.sessions.map((s) => sessionView(s, agentNames)) };
+  return { visitor: summaryView(r.visitor), sessions: r.sessions.map(sessionView) };
 }
 
 /** The visitors whose id starts with a reference (normally one; at most `limit`). */

@@ -81,7 +81,8 @@ COMMENT ON FUNCTION public.list_visitors(p_q text, p_after_started timestamp wit
 REVOKE ALL ON FUNCTION public.list_visitors(p_q text, p_after_started timestamp with time zone, p_after_session uuid, p_limit integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.list_visitors(p_q text, p_after_started timestamp with time zone, p_after_session uuid, p_limit integer) TO service_role;
 
--- A visitor's page: their figures and every session in order, with its tag, agent, model, how it
+-- A visitor's page: their figures and every session in order, with its tag, agent (and its name, or its
+-- key when no agent has it any more), model, how it
 -- ended (its last ended/expired event), its trace's figures and scores. 404 when nothing is stored.
 CREATE FUNCTION public.visitor_detail(p_user_id text) RETURNS jsonb
     LANGUAGE plpgsql STABLE
@@ -96,7 +97,7 @@ begin
   return jsonb_build_object('visitor', v_visitor, 'sessions', coalesce((
     select jsonb_agg(jsonb_build_object(
              'session_id', s.id, 'session_tag', s.session_tag, 'channel', s.channel, 'agent_type', s.agent_type,
-             'agent_version', s.agent_version, 'model_key', m.key, 'model_name', m.name, 'is_active', s.is_active,
+             'agent_name', coalesce(a.name, s.agent_type), 'agent_version', s.agent_version, 'model_key', m.key, 'model_name', m.name, 'is_active', s.is_active,
              'started_at', s.started_at, 'last_activity_at', s.last_activity_at, 'ended_at', s.ended_at,
              'end_reason', s.end_reason, 'ending', e.ending, 'tracking_enabled', s.tracking_enabled,
              'messages', (select count(*) from public.conversation_messages x where x.session_id = s.id),
@@ -111,6 +112,7 @@ begin
            order by s.started_at, s.id)
       from public.conversation_sessions s
       join public.llm_models m on m.id = s.model_id
+      left join public.agents a on a.key = s.agent_type
       left join public.llm_traces t on t.session_id = s.id
       left join lateral (select jsonb_build_object('event', ev.event, 'reason', ev.reason, 'at', ev.created_at) as ending
                            from public.session_events ev

@@ -46,6 +46,9 @@ describe.each(backends)("visitors on $name", ({ open }) => {
     expect(detail.sessions[0].scores).toEqual([{ name: "helpful", source: "visitor", author: user, value: false }]);
     expect(detail.sessions[1]).toMatchObject({ trace_id: second.traceId, ending: null, agent_type: expect.any(String) });
     expect(detail.sessions[1].scores).toEqual([{ name: "quality", source: "operator", author: "op-a", value: "good" }]);
+    // each session names its agent (agents.name), so the page needs no second read of the agents
+    const [agent] = await t.sql<{ name: string }>("select name from agents where key = $1", [detail.sessions[0].agent_type]);
+    expect(detail.sessions.map((s) => s.agent_name)).toEqual([agent.name, agent.name]);
   });
 
   it("pages newest visitor first by keyset, and finds a visitor by the first 8 characters of the id", async () => {

@@ -36,6 +36,8 @@ export const visitorSessionSchema = z.object({
   session_tag: z.string(),
   channel: z.string(),
   agent_type: z.string(),
+  /** the agent's name (agents.name), or its key when no agent has it any more */
+  agent_name: z.string(),
   agent_version: z.number().nullable(),
   model_key: z.string(),
   model_name: z.string(),
