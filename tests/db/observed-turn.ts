@@ -74,3 +74,32 @@ export async function finishObserved(t: TestDatabase, questionId: string, conten
   );
   return { ...row.result, observationIds: rows.map((r) => r.id) };
 }
+
+/**
+ * What finish_turn's p_handoff stores, in one transaction (the chat turn's contract): the handoff note and
+ * its tool observation in the old session, the switch to the Order Assistant, the question copied into the
+ * new session and the new agent's reply; with `replyGeneration`, the reply's generation on the new trace
+ * (message_id = the visitor's original question).
+ */
+export async function storeHandoff(t: TestDatabase, questionId: string, { replyGeneration = false } = {}): Promise<void> {
+  const generation = `
+        select t.id into v_new_trace from public.llm_traces t where t.session_id = v_new;
+        insert into public.llm_observations (trace_id, session_id, user_id, message_id, position, kind, name, started_at, ended_at, duration_ms, model, input_tokens, output_tokens)
+        values (v_new_trace, v_new, v_q.user_id, v_q.id, 0, 'generation', 'offline', now(), now(), 0, 'offline', 70, 9);`;
+  await t.sql(`do $$
+      declare v_q public.conversation_messages; v_new uuid; v_copy uuid; v_trace uuid; v_new_trace uuid; v_model uuid;
+      begin
+        select * into v_q from public.conversation_messages where id = '${questionId}';
+        select t.id, t.model_id into v_trace, v_model from public.llm_traces t where t.session_id = v_q.session_id;
+        insert into public.conversation_messages (session_id, user_id, role, content, reply_to)
+        values (v_q.session_id, v_q.user_id, 'agent', 'Handing you to the Order Assistant.', v_q.id);
+        insert into public.llm_observations (trace_id, session_id, user_id, message_id, position, kind, name, started_at, ended_at, duration_ms, tool_call_id)
+        values (v_trace, v_q.session_id, v_q.user_id, v_q.id, 0, 'tool', 'handoff', now(), now(), 0, 'call_h');
+        perform public.close_session(v_q.session_id, 'agent_switch', 'ended');
+        v_new := public.start_session(v_q.user_id, 'web', 'order_assistant', v_model, true, 'agent_switch', v_q.session_id);
+        insert into public.conversation_messages (session_id, user_id, role, content, metadata)
+        values (v_new, v_q.user_id, 'user', v_q.content, jsonb_build_object('handoff_from', v_q.id)) returning id into v_copy;
+        insert into public.conversation_messages (session_id, user_id, role, content, reply_to)
+        values (v_new, v_q.user_id, 'agent', '40 sleeping bags: which model?', v_copy);${replyGeneration ? generation : ""}
+      end $$`);
+}

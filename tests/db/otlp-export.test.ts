@@ -5,7 +5,7 @@ import { createDrainer, type Drainer } from "@/lib/telemetry/drainer";
 import { createExporter, telemetryResource } from "@/lib/telemetry/exporter";
 import { backends, type TestDatabase } from "../support/databases";
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "../support/otlp-receiver";
-import { finishObserved } from "./observed-turn";
+import { finishObserved, storeHandoff } from "./observed-turn";
 import { begin, visitor } from "./turn-helpers";
 import type { Tables } from "@/lib/db/database.types";
 import { expectLogs } from "../support/logs";
@@ -184,28 +184,7 @@ describe.each(cases)("OTLP export on $name over $protocol", ({ open, protocol })
     const bo = visitor();
     const q = await begin(t.db, bo, { p_message: "I want 40 sleeping bags" });
     const old = q.session.id;
-    // what finish_turn's p_handoff stores, in one transaction (the chat turn's contract): the note and its
-    // observations in the old session, the switch, the question copied into the new session, the new reply
-    // and its observations on the new trace (message_id = the visitor's original question)
-    await t.sql(`do $$
-      declare v_q public.conversation_messages; v_new uuid; v_copy uuid; v_trace uuid; v_new_trace uuid; v_model uuid;
-      begin
-        select * into v_q from public.conversation_messages where id = '${q.user_message.id}';
-        select t.id, t.model_id into v_trace, v_model from public.llm_traces t where t.session_id = v_q.session_id;
-        insert into public.conversation_messages (session_id, user_id, role, content, reply_to)
-        values (v_q.session_id, v_q.user_id, 'agent', 'Handing you to the Order Assistant.', v_q.id);
-        insert into public.llm_observations (trace_id, session_id, user_id, message_id, position, kind, name, started_at, ended_at, duration_ms, tool_call_id)
-        values (v_trace, v_q.session_id, v_q.user_id, v_q.id, 0, 'tool', 'handoff', now(), now(), 0, 'call_h');
-        perform public.close_session(v_q.session_id, 'agent_switch', 'ended');
-        v_new := public.start_session(v_q.user_id, 'web', 'order_assistant', v_model, true, 'agent_switch', v_q.session_id);
-        insert into public.conversation_messages (session_id, user_id, role, content, metadata)
-        values (v_new, v_q.user_id, 'user', v_q.content, jsonb_build_object('handoff_from', v_q.id)) returning id into v_copy;
-        insert into public.conversation_messages (session_id, user_id, role, content, reply_to)
-        values (v_new, v_q.user_id, 'agent', '40 sleeping bags: which model?', v_copy);
-        select t.id into v_new_trace from public.llm_traces t where t.session_id = v_new;
-        insert into public.llm_observations (trace_id, session_id, user_id, message_id, position, kind, name, started_at, ended_at, duration_ms, model, input_tokens, output_tokens)
-        values (v_new_trace, v_new, v_q.user_id, v_q.id, 0, 'generation', 'offline', now(), now(), 0, 'offline', 70, 9);
-      end $$`);
+    await storeHandoff(t, q.user_message.id, { replyGeneration: true });
     const before = receiver.spans().length;
     expect(await drainer.drain()).toMatchObject({ sent: 2 });
     const spans = receiver.spans().slice(before);

@@ -6,7 +6,7 @@ import { createExporter, telemetryResource } from "@/lib/telemetry/exporter";
 import { backends, type TestDatabase } from "../support/databases";
 import { decodeSpans, type WireSpan } from "../support/otlp-proto";
 import { startOtlpReceiver, type OtlpReceiver } from "../support/otlp-receiver";
-import { finishObserved } from "./observed-turn";
+import { finishObserved, storeHandoff } from "./observed-turn";
 import { begin, visitor } from "./turn-helpers";
 
 // The spans the drainer builds in TypeScript (lib/telemetry/attributes.ts), decoded from the exported
@@ -89,22 +89,7 @@ describe.each(backends)("GenAI spans on $name, decoded with the official .proto"
 
   it("links a handoff's two traces", async () => {
     const q = await begin(t.db, visitor(), { p_message: "I want 40 sleeping bags" });
-    await t.sql(`do $$
-      declare v_q public.conversation_messages; v_new uuid; v_copy uuid; v_trace uuid; v_new_trace uuid; v_model uuid;
-      begin
-        select * into v_q from public.conversation_messages where id = '${q.user_message.id}';
-        select t.id, t.model_id into v_trace, v_model from public.llm_traces t where t.session_id = v_q.session_id;
-        insert into public.conversation_messages (session_id, user_id, role, content, reply_to)
-        values (v_q.session_id, v_q.user_id, 'agent', 'Handing you to the Order Assistant.', v_q.id);
-        insert into public.llm_observations (trace_id, session_id, user_id, message_id, position, kind, name, started_at, ended_at, duration_ms, tool_call_id)
-        values (v_trace, v_q.session_id, v_q.user_id, v_q.id, 0, 'tool', 'handoff', now(), now(), 0, 'call_h');
-        perform public.close_session(v_q.session_id, 'agent_switch', 'ended');
-        v_new := public.start_session(v_q.user_id, 'web', 'order_assistant', v_model, true, 'agent_switch', v_q.session_id);
-        insert into public.conversation_messages (session_id, user_id, role, content, metadata)
-        values (v_new, v_q.user_id, 'user', v_q.content, jsonb_build_object('handoff_from', v_q.id)) returning id into v_copy;
-        insert into public.conversation_messages (session_id, user_id, role, content, reply_to)
-        values (v_new, v_q.user_id, 'agent', '40 sleeping bags: which model?', v_copy);
-      end $$`);
+    await storeHandoff(t, q.user_message.id);
     const spans = await exported();
     const from = spans.find((s) => s.name === "invoke_agent Product Recommendation")!;
     const to = spans.find((s) => s.name === "invoke_agent Order Assistant")!;
