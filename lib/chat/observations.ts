@@ -41,11 +41,21 @@ export function capPayload(value: unknown, cap = PAYLOAD_CAP_BYTES): { value: un
   return { value: text.replace(/\uFFFD$/, ""), truncated: true };
 }
 
-const span = (start: Date, end: Date) => ({
-  started_at: start.toISOString(),
-  ended_at: end.toISOString(),
-  duration_ms: Math.max(0, end.getTime() - start.getTime()),
-});
+/** What every step has: a new id, its parent, kind and name, ok or its error (cut), its time span. */
+function step(kind: Observation["kind"], name: string, parentId: string | null, start: Date, end: Date, error: string | null | undefined) {
+  return {
+    id: randomUUID(),
+    parent_id: parentId,
+    position: 0,
+    kind,
+    name,
+    status: error ? ("error" as const) : ("ok" as const),
+    started_at: start.toISOString(),
+    ended_at: end.toISOString(),
+    duration_ms: Math.max(0, end.getTime() - start.getTime()),
+    error: error ? error.slice(0, 4000) : null,
+  };
+}
 
 export function generationObservation(g: {
   start: Date;
@@ -60,20 +70,13 @@ export function generationObservation(g: {
   error?: string | null;
 }): Observation {
   return {
-    id: randomUUID(),
-    parent_id: null,
-    position: 0,
-    kind: "generation",
-    name: g.agent,
-    status: g.error ? "error" : "ok",
-    ...span(g.start, g.end),
+    ...step("generation", g.agent, null, g.start, g.end, g.error),
     model: g.model,
     input_tokens: g.inputTokens,
     output_tokens: g.outputTokens,
     cached_input_tokens: g.cachedInputTokens,
     time_to_first_token_ms: g.timeToFirstTokenMs,
     finish_reason: g.finishReason,
-    error: g.error ? g.error.slice(0, 4000) : null,
   };
 }
 
@@ -90,19 +93,12 @@ export function toolObservation(t: {
   const args = capPayload(t.input);
   const result = capPayload(t.error ? null : t.output);
   return {
-    id: randomUUID(),
-    parent_id: t.parentId,
-    position: 0,
-    kind: "tool",
-    name: t.name,
-    status: t.error ? "error" : "ok",
-    ...span(t.start, t.end),
+    ...step("tool", t.name, t.parentId, t.start, t.end, t.error),
     tool_call_id: t.toolCallId,
     arguments: args.value,
     result: result.value,
     payload_cap_bytes: PAYLOAD_CAP_BYTES,
     truncated: args.truncated || result.truncated,
-    error: t.error ? t.error.slice(0, 4000) : null,
   };
 }
 
