@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { backends, type TestDatabase } from "../support/databases";
+import { describe, expect, it } from "vitest";
+import { backends, databaseFor } from "../support/databases";
 import { begin, finish, visitor } from "./turn-helpers";
 
 // The model's context begin_turn returns (docs/performance.md, "The turn-cost change"): who said
 // what, the newest messages first bounded by count and by size, nothing the agents do not read.
 
 describe.each(backends)("the model's context on $name", ({ open }) => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await open();
-  });
-  afterAll(() => t?.close());
+  const t = databaseFor(open);
 
   it("holds each message's id, seq, role and words, not its metadata (buttons, tool outputs)", async () => {
     const u = visitor();

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { backends, type TestDatabase } from "../support/databases";
+import { backends, databaseFor, type TestDatabase } from "../support/databases";
 import { finishObserved } from "./observed-turn";
 import { begin, finish, rpcAs, visitor } from "./turn-helpers";
 import type { Tables } from "@/lib/db/database.types";
@@ -165,11 +165,7 @@ describe.each(backends)("a visitor's data on $name", ({ open }) => {
 // Issue 23 item 9: a visitor whose only data is a voice transcription, and a WhatsApp sender with
 // only a pending message, are found by export and erase, and nothing of them is left after.
 describe.each(backends)("export and erasure beyond conversations on $name", ({ open }) => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await open();
-  });
-  afterAll(() => t?.close());
+  const t = databaseFor(open);
 
   it("a visitor with only a voice transcription: exported, erased, the recording queued for deletion", async () => {
     const v = visitor();
@@ -208,11 +204,7 @@ describe.each(backends)("export and erasure beyond conversations on $name", ({ o
 // Issue 23 item 10: a WhatsApp visitor's number stays in the channel's own tables; traces, spans,
 // the explorer and the export carry a keyed hash of it.
 describe.each(backends)("a WhatsApp visitor's number on $name", ({ open }) => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await open();
-  });
-  afterAll(() => t?.close());
+  const t = databaseFor(open);
 
   it("with PII_MASKING=export no trace, span, explorer answer or export carries the number", async () => {
     await t.db.rpc("configure_privacy", { p_pii_masking: "export", p_otlp_enabled: true, p_capture_content: true });
