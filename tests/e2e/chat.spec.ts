@@ -76,12 +76,7 @@ test("a product button answers from the same session; the tag and the visitor's 
 });
 
 test("tracking off: the next session has no trace", async ({ page, sql }) => {
-  const chat = new ChatWidget(page);
-  await chat.goto();
-  await chat.open();
-  await chat.setTracking(false);
-  await chat.chooseAgent("sales_pitch");
-  await chat.waitForReply();
+  const chat = await ChatWidget.withAgent(page, "sales_pitch", "/", { tracking: false });
   const sessionId = await chat.storedSessionId();
   expect(await sql("select 1 from llm_traces where session_id = $1", [sessionId])).toHaveLength(0);
   const [s] = await sql("select tracking_enabled from conversation_sessions where id = $1", [sessionId]);

@@ -114,12 +114,7 @@ test("a handoff shows the previous agent's note and a divider, and both are stil
 });
 
 test("tracking off: no badge, since the tag would name no trace", async ({ page }) => {
-  const chat = new ChatWidget(page);
-  await chat.goto();
-  await chat.open();
-  await chat.setTracking(false);
-  await chat.chooseAgent("sales_pitch");
-  await chat.waitForReply();
+  const chat = await ChatWidget.withAgent(page, "sales_pitch", "/", { tracking: false });
   await expect(chat.panel.getByText("We usually reply in seconds")).toBeVisible();
   await expect(chat.badge).toHaveCount(0);
   await page.reload();

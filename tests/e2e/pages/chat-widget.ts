@@ -62,10 +62,12 @@ export class ChatWidget {
   }
 
   /** A widget on `path`, opened, with `agent` chosen and its greeting shown. */
-  static async withAgent(page: Page, agent: AgentKey, path = "/"): Promise<ChatWidget> {
+  static async withAgent(page: Page, agent: AgentKey, path = "/", { tracking = true } = {}): Promise<ChatWidget> {
     const chat = new ChatWidget(page);
     await chat.goto(path);
     await chat.open();
+    // tracking off (the settings menu) before the session starts: it gets no trace
+    if (!tracking) await chat.setTracking(false);
     await chat.chooseAgent(agent);
     await chat.waitForReply();
     return chat;
