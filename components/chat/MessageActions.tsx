@@ -48,34 +48,30 @@ interface VoteButtonsProps {
   onVote: (vote: Vote | null) => void;
 }
 
+const voteChoices = [
+  { vote: "up", label: "Good reply", Icon: ThumbUpIcon },
+  { vote: "down", label: "Bad reply", Icon: ThumbDownIcon },
+] as const;
+
 /** Thumbs up/down on one agent message; pressing the chosen one again clears it. */
 export function VoteButtons({ vote, disabled, onVote }: VoteButtonsProps) {
   return (
     <span role="group" aria-label="Rate this reply" className="inline-flex items-center">
-      <button
-        type="button"
-        data-testid="vote-up"
-        aria-label="Good reply"
-        title="Good reply"
-        aria-pressed={vote === "up"}
-        disabled={disabled}
-        onClick={() => onVote(vote === "up" ? null : "up")}
-        className={vote === "up" ? chosen : base}
-      >
-        <ThumbUpIcon />
-      </button>
-      <button
-        type="button"
-        data-testid="vote-down"
-        aria-label="Bad reply"
-        title="Bad reply"
-        aria-pressed={vote === "down"}
-        disabled={disabled}
-        onClick={() => onVote(vote === "down" ? null : "down")}
-        className={vote === "down" ? chosen : base}
-      >
-        <ThumbDownIcon />
-      </button>
+      {voteChoices.map(({ vote: choice, label, Icon }) => (
+        <button
+          key={choice}
+          type="button"
+          data-testid={`vote-${choice}`}
+          aria-label={label}
+          title={label}
+          aria-pressed={vote === choice}
+          disabled={disabled}
+          onClick={() => onVote(vote === choice ? null : choice)}
+          className={vote === choice ? chosen : base}
+        >
+          <Icon />
+        </button>
+      ))}
     </span>
   );
 }
