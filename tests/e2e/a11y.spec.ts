@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
-import { expect, test } from "./fixtures";
-import { seriousViolations, viewports } from "./support/axe";
+import { expect, test, viewports } from "./fixtures";
+import { seriousViolations } from "./support/axe";
 import { ChatWidget } from "./pages/chat-widget";
 import { Dashboard, loginAsOperator, TraceExplorer } from "./pages/explorer";
 

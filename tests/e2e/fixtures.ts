@@ -19,6 +19,12 @@ export const test = base.extend<{ sql: <R = Record<string, unknown>>(text: strin
 
 export { expect };
 
+/** The desktop and phone sizes a spec runs at (`for (const view of viewports) test.describe(…, () => test.use({ viewport: view.viewport }))`). */
+export const viewports = [
+  { name: "desktop", viewport: { width: 1280, height: 800 } },
+  { name: "phone", viewport: { width: 375, height: 740 } },
+] as const;
+
 /** A new, migrated database on the test PostgreSQL server, for a spec's own app instance. */
 export async function migratedDatabaseUrl(prefix: string): Promise<string> {
   const pgUrl = process.env.THREADLINE_TEST_PG_URL!;

@@ -1,5 +1,5 @@
 import { mkdirSync } from "node:fs";
-import { expect, test } from "./fixtures";
+import { expect, test, viewports } from "./fixtures";
 import { ChatWidget } from "./pages/chat-widget";
 import { loginAsOperator, TraceDetail } from "./pages/explorer";
 
@@ -9,12 +9,7 @@ import { loginAsOperator, TraceDetail } from "./pages/explorer";
 
 mkdirSync("test-results/screenshots", { recursive: true });
 
-const views = [
-  { name: "desktop", viewport: { width: 1280, height: 800 } },
-  { name: "phone", viewport: { width: 375, height: 740 } },
-] as const;
-
-for (const view of views) {
+for (const view of viewports) {
   test.describe(`Try again at ${view.name} (${view.viewport.width} px)`, () => {
     test.use({ viewport: view.viewport });
 

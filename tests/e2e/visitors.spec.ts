@@ -1,5 +1,5 @@
-import { expect, test } from "./fixtures";
-import { seriousViolations, viewports } from "./support/axe";
+import { expect, test, viewports } from "./fixtures";
+import { seriousViolations } from "./support/axe";
 import { ChatWidget } from "./pages/chat-widget";
 import { loginAsOperator } from "./pages/explorer";
 

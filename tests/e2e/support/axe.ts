@@ -7,12 +7,6 @@ import type { Page } from "@playwright/test";
 /** The WCAG 2.1 A and AA rules every spec checks. */
 export const wcagTags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
-/** The desktop and phone sizes the accessibility checks run at. */
-export const viewports = [
-  { name: "desktop", viewport: { width: 1280, height: 800 } },
-  { name: "phone", viewport: { width: 375, height: 740 } },
-] as const;
-
 /**
  * axe-core's serious and critical violations on the page (or inside `include`, a CSS selector),
  * each with its rule, help text and first five targets: `[]` when clean.
