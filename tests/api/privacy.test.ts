@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { App } from "../support/app";
 import { Visitor } from "../support/client";
 import { startAppOnFreshDatabase, stopAppAndPool } from "../support/databases";
-import { startOtlpReceiver, type OtlpReceiver } from "../support/otlp-receiver";
+import { maskedExportEnv, startOtlpReceiver, type OtlpReceiver } from "../support/otlp-receiver";
 
 // Privacy over HTTP (docs/privacy.md): the running app exports each turn to an OTLP
 // collector, shows the outbox in /api/health, masks what it exports, and erases a
@@ -19,13 +19,8 @@ beforeAll(async () => {
   receiver = await startOtlpReceiver();
   ({ app, db } = await startAppOnFreshDatabase({
     ADMIN_TOKEN: token,
-    PII_MASKING: "export",
-    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${receiver.url}/v1/traces`,
-    // the bundled app speaks protobuf here; tests/db/otlp-export.test.ts covers both protocols
-    OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf",
-    OTEL_GENAI_CAPTURE_CONTENT: "true",
+    ...maskedExportEnv(receiver),
     OTEL_SERVICE_NAME: "threadline-http-test",
-    OTLP_OUTBOX_POLL_MS: "100",
     OTEL_EXPORTER_OTLP_TIMEOUT: "1000",
     OTLP_OUTBOX_LEASE_SECONDS: "5",
     OTLP_RETRY_BASE_MS: "200",

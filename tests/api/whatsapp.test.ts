@@ -5,7 +5,7 @@ import { sign } from "@/lib/channels/whatsapp/signature";
 import type { App } from "../support/app";
 import { startAppOnFreshDatabase, stopAppAndPool } from "../support/databases";
 import { startGraphServer, type GraphServer, type SentMessage } from "../support/graph-server";
-import { startOtlpReceiver, type OtlpReceiver } from "../support/otlp-receiver";
+import { maskedExportEnv, startOtlpReceiver, type OtlpReceiver } from "../support/otlp-receiver";
 
 // The WhatsApp channel against `next start` and a Graph API stand-in (docs/channels.md):
 // signed deliveries only, the same turn as the web, replies through the Postgres outbox.
@@ -25,11 +25,7 @@ beforeAll(async () => {
   ({ app, db } = await startAppOnFreshDatabase({
     ADMIN_TOKEN: adminToken,
     // a WhatsApp visitor's number must not leave the channel (docs/privacy.md): outputs masked, spans exported
-    PII_MASKING: "export",
-    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${receiver.url}/v1/traces`,
-    OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf",
-    OTEL_GENAI_CAPTURE_CONTENT: "true",
-    OTLP_OUTBOX_POLL_MS: "100",
+    ...maskedExportEnv(receiver),
     SESSION_SECRET: "test-session-secret",
     WHATSAPP_VERIFY_TOKEN: "verify-me",
     WHATSAPP_APP_SECRET: secret,

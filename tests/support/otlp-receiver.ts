@@ -173,3 +173,18 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     },
   };
 }
+
+/**
+ * The app's environment for exporting every turn to `receiver` as the HTTP tests check it: protobuf with
+ * the conversation's content, masked (PII_MASKING=export), the outbox polled every 100 ms.
+ */
+export function maskedExportEnv(receiver: OtlpReceiver): Record<string, string> {
+  return {
+    PII_MASKING: "export",
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${receiver.url}/v1/traces`,
+    // the bundled app speaks protobuf here; tests/db/otlp-export.test.ts covers both protocols
+    OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf",
+    OTEL_GENAI_CAPTURE_CONTENT: "true",
+    OTLP_OUTBOX_POLL_MS: "100",
+  };
+}
