@@ -24,8 +24,11 @@ describe.each(backends)("the WhatsApp channel's queues on $name", ({ open }) => 
     expect(first.stored).toEqual([message.id]);
     expect(again.stored).toEqual([]);
     const inbox = { p_queue: "whatsapp_inbox" as const, p_ids: [message.id] };
-    const claimed = await rpcAs<{ id: string }[]>(t.db, "queue_claim", inbox);
+    const claimed = await rpcAs<{ id: string; user_id: string }[]>(t.db, "queue_claim", inbox);
     expect(claimed.map((r) => r.id)).toEqual([message.id]);
+    // the claim names the sender's keyed-hash visitor: the message's turn needs no whatsapp_visitor round trip
+    expect(claimed[0].user_id).toMatch(/^wa_[0-9a-f]{32}$/);
+    expect(claimed[0].user_id).toBe(await visitorOf(t.db, from));
     // leased: a second worker gets nothing until it is settled or the lease ends
     expect(await t.db.rpc("queue_claim", inbox)).toEqual([]);
     await t.db.rpc("queue_fail", { ...inbox, p_error: "model down", p_base_ms: 1, p_max_ms: 1 });
