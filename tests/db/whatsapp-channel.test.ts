@@ -64,6 +64,23 @@ describe.each(backends)("the WhatsApp channel's queues on $name", ({ open }) => 
     expect(sent.sent).toBe(true);
   });
 
+  it("a web visitor's reply fires no WhatsApp trigger at commit; a WhatsApp visitor's does", async () => {
+    if (t.db.backend !== "postgres") return; // function call counts need PostgreSQL's statistics
+    const user = await visitorOf(t.db, waId());
+    // the deferred trigger made immediate and its function calls counted inside one rolled-back block
+    const calls = async (visitorId: string, channel: string) => {
+      const error = await t.sql(`do $$ begin
+          perform set_config('track_functions', 'pl', true);
+          set constraints all immediate;
+          perform public.begin_turn(p_user_id => '${visitorId}', p_message => 'menu', p_channel => '${channel}');
+          raise exception 'calls=%', coalesce(pg_stat_get_xact_function_calls('private.whatsapp_on_reply'::regproc), 0);
+        end $$`).catch((e: Error) => e.message);
+      return Number(/calls=(\d+)/.exec(String(error))?.[1]);
+    };
+    expect(await calls(`web-${randomUUID()}`, "web")).toBe(0);
+    expect(await calls(user, "whatsapp")).toBe(1);
+  });
+
   it("a tapped button is found only in a reply sent to that WhatsApp user", async () => {
     const from = waId();
     const menu = await begin(t.db, await visitorOf(t.db, from), { p_message: "menu", p_channel: "whatsapp", p_client_message_id: randomUUID() });
