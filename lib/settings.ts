@@ -8,7 +8,18 @@ import { log } from "./log";
 // every restart shares them. The env var wins when set. The admin token is
 // stored only as a hash (README "Operators").
 
-const cache = new Map<string, Promise<string>>();
+// Settled once per process and database: kept on globalThis, since Next.js may bundle this module once per
+// route, and a per-bundle cache cost a chat route's first turn an ensure_setting round trip (docs/performance.md).
+const cacheKey = Symbol.for("threadline.settings");
+type Holder = { [cacheKey]?: WeakMap<Database, Map<string, Promise<string>>> };
+
+function settled(db: Database): Map<string, Promise<string>> {
+  const holder = globalThis as Holder;
+  const byDb = (holder[cacheKey] ??= new WeakMap());
+  let cache = byDb.get(db);
+  if (!cache) byDb.set(db, (cache = new Map()));
+  return cache;
+}
 
 async function ensureSetting(db: Database, key: string, onCreate?: (value: string) => void): Promise<string> {
   const result = await db.rpc("ensure_setting", {
@@ -19,7 +30,8 @@ async function ensureSetting(db: Database, key: string, onCreate?: (value: strin
   return result.value;
 }
 
-function once(key: string, make: () => Promise<string>): Promise<string> {
+function once(db: Database, key: string, make: () => Promise<string>): Promise<string> {
+  const cache = settled(db);
   let value = cache.get(key);
   if (!value) {
     value = make();
@@ -31,7 +43,7 @@ function once(key: string, make: () => Promise<string>): Promise<string> {
 
 export function sessionSecret(db: Database): Promise<string> {
   const configured = env().SESSION_SECRET;
-  return configured ? Promise.resolve(configured) : once("session_secret", () => ensureSetting(db, "session_secret"));
+  return configured ? Promise.resolve(configured) : once(db, "session_secret", () => ensureSetting(db, "session_secret"));
 }
 
 /** sha256 in hex: how the admin token and operator login ids are stored. */
@@ -46,7 +58,7 @@ export function secretHash(value: string): string {
  */
 export function adminTokenReady(db: Database): Promise<void> {
   const configured = env().ADMIN_TOKEN;
-  return once("admin_token", async () => {
+  return once(db, "admin_token", async () => {
     if (configured) {
       await db.rpc("set_admin_token_hash", { p_hash: secretHash(configured) });
       return "";

@@ -22,6 +22,8 @@ export interface TurnRequest {
   rateLimit: number;
   clientIp?: string;
   ipRateLimit: number;
+  /** A new visitor (a fresh cookie): begin_turn counts them against this limit per address and minute. */
+  newVisitorLimit?: number;
   /** 'web' unless a channel (lib/channels) runs the turn; one active session per visitor and channel. */
   channel?: string;
   /** Steps before the agent ran (a voice message's transcription), stored with the turn's own. */
@@ -50,6 +52,7 @@ export function beginTurn(db: Database, r: TurnRequest): Promise<BeginResult> {
     p_client_ip: r.clientIp,
     p_ip_rate_limit: r.ipRateLimit,
     p_request_id: r.requestId,
+    ...(r.newVisitorLimit ? { p_new_visitor_limit: r.newVisitorLimit } : {}),
     ...(r.channel ? { p_channel: r.channel } : {}),
   });
 }

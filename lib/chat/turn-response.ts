@@ -20,7 +20,8 @@ export type ChatBody = ChatRequest & { observations?: Observation[] };
 /** `db`: the database the route wrapper handed the route. `known`: the visitor a caller already resolved (POST /api/chat/voice stored the recording under it). */
 export async function chatTurn(db: Database, request: Request, body: ChatBody, known?: Visitor): Promise<Response> {
   if (body.model) assertModelAvailable(body.model);
-  const [visitor] = await Promise.all([known ?? visitorFor(request, db), ensureModels(db)]);
+  // a new visitor is counted by begin_turn itself (one round trip fewer)
+  const [visitor] = await Promise.all([known ?? visitorFor(request, db, { countInTurn: true }), ensureModels(db)]);
   const e = env();
   const turn: TurnRequest = {
     visitorId: visitor.id,
@@ -38,10 +39,15 @@ export async function chatTurn(db: Database, request: Request, body: ChatBody, k
     clientIp: clientIp(request),
     ipRateLimit: e.CHAT_RATE_LIMIT_PER_IP_PER_MINUTE,
     observations: body.observations,
+    newVisitorLimit: visitor.newVisitorLimit,
   };
   const headers = new Headers({ "Cache-Control": "no-store", "X-Request-Id": turn.requestId });
   if (visitor.setCookie) headers.set("Set-Cookie", visitor.setCookie);
 
+  return noCookieIfLimited(await answer(db, request, turn, headers));
+}
+
+async function answer(db: Database, request: Request, turn: TurnRequest, headers: Headers): Promise<Response> {
   if (!(request.headers.get("accept") ?? "").includes("text/event-stream")) {
     try {
       return Response.json(await runTurn(db, turn), { headers });
@@ -50,4 +56,10 @@ export async function chatTurn(db: Database, request: Request, body: ChatBody, k
     }
   }
   return streamTurn(db, turn, headers, request.signal);
+}
+
+/** A rate-limited turn hands out no visitor: a new visitor refused keeps no cookie to come back with. */
+function noCookieIfLimited(response: Response): Response {
+  if (response.status === 429) response.headers.delete("Set-Cookie");
+  return response;
 }

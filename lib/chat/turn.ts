@@ -12,6 +12,7 @@ import { buttonsOf, retryableOf, type MessageRow, type SessionRow } from "./stor
 import type { Button, ButtonAction, ChatModel } from "./types";
 import type { TurnReply, TurnResult, TurnSession } from "./wire";
 import { visitorRef } from "../visitors/reference";
+import { newVisitorRefused } from "../http/visitor";
 
 // One chat turn (docs/architecture.md "A chat turn"): begin_turn (round trip 1) → the
 // session's agent runs the AI SDK tool loop (and, after a handoff, the new agent runs on
@@ -74,6 +75,7 @@ export async function runTurn(db: Database, request: TurnRequest, hooks: TurnHoo
   // 1. begin: the session and agent are decided and the question stored before any model call
   const begun = await beginTurn(db, request);
   if (begun.status === "rate_limited") {
+    if (begun.scope === "new_visitor") throw newVisitorRefused(begun.retry_after);
     throw new AppError("rate_limit:chat", "You are sending messages too quickly. Wait a moment and try again.", {
       retryAfter: begun.retry_after,
     });

@@ -1423,6 +1423,7 @@ export type Database = {
           p_ip_rate_limit?: number
           p_message?: string
           p_model_key?: string
+          p_new_visitor_limit?: number
           p_rate_limit?: number
           p_request_id?: string
           p_session_id?: string

@@ -12,6 +12,8 @@ export interface Visitor {
   id: string;
   /** Set-Cookie header value when the visitor is new (or their cookie was forged). */
   setCookie?: string;
+  /** A new visitor whose count is left to begin_turn: their address's limit per minute. */
+  newVisitorLimit?: number;
 }
 
 /** The known visitor, or null (routes that only serve existing visitors answer 404). */
@@ -19,13 +21,25 @@ export async function knownVisitor(request: Request, db: Database): Promise<stri
   return verifyVisitor(cookieValue(request, visitorCookie), await sessionSecret(db));
 }
 
-export async function visitorFor(request: Request, db: Database): Promise<Visitor> {
+/**
+ * The visitor of a request that may start a new one. A new visitor is counted against their address's
+ * limit here, or, with `countInTurn`, by the caller's begin_turn (its `p_new_visitor_limit`: no extra
+ * round trip); then `newVisitorLimit` says the limit to pass.
+ */
+export async function visitorFor(request: Request, db: Database, options: { countInTurn?: boolean } = {}): Promise<Visitor> {
   const secret = await sessionSecret(db);
   const id = verifyVisitor(cookieValue(request, visitorCookie), secret);
   if (id) return { id };
-  await countNewVisitor(request, db);
   const fresh = newVisitorId();
-  return { id: fresh, setCookie: visitorSetCookie(request, fresh, secret) };
+  const visitor = { id: fresh, setCookie: visitorSetCookie(request, fresh, secret) };
+  if (options.countInTurn) return { ...visitor, newVisitorLimit: env().NEW_VISITORS_PER_IP_PER_MINUTE };
+  await countNewVisitor(request, db);
+  return visitor;
+}
+
+/** begin_turn refused a new visitor: too many from their address (no cookie is handed out then). */
+export function newVisitorRefused(retryAfter: number): AppError {
+  return new AppError("rate_limit:chat", "Too many new visitors from this address. Wait a moment and try again.", { retryAfter });
 }
 
 export { clientIp } from "../request/client-address";
@@ -36,7 +50,5 @@ async function countNewVisitor(request: Request, db: Database): Promise<void> {
   const ip = clientIp(request);
   if (limit <= 0 || !ip) return;
   const hit = await db.rpc("count_new_visitor", { p_client_ip: ip, p_limit: limit });
-  if (hit.limited) {
-    throw new AppError("rate_limit:chat", "Too many new visitors from this address. Wait a moment and try again.", { retryAfter: hit.retry_after });
-  }
+  if (hit.limited) throw newVisitorRefused(hit.retry_after);
 }

@@ -2,7 +2,8 @@
 //
 // Builds when needed, starts a throwaway PostgreSQL, migrates it, starts the
 // production server (offline model, THREADLINE_BENCH=1) and drives it over
-// loopback with autocannon from this process: the no-database baseline route,
+// loopback with autocannon from this process: the no-database baseline route, the floor (the chat
+// route without Threadline: the AI SDK tool loop on an in-memory catalog, lib/chat/floor.ts),
 // chat turns continuing sessions, turns starting new sessions (new visitors),
 // and agent switches, each at 1, 8 and 32 connections, bounded in time; then the
 // peer scenario (vercel/ai-chatbot's statements per turn, scripts/bench/peer.ts)
@@ -18,7 +19,7 @@ import { createDatabase } from "../../tests/support/postgres";
 import { report, scenarios, type PeerRow, type Row, type Scenario } from "./chat-report";
 import { loadavg, machine, progress } from "./common";
 import { measureCpu, postmasterPid } from "./cpu";
-import { continueRequests, createSessions, load, newSessionRequests, newVisitor, pingRequests, switchRequests } from "./http";
+import { continueRequests, createSessions, floorRequests, load, newSessionRequests, newVisitor, pingRequests, switchRequests } from "./http";
 import { peerTurn, preparePeer, runTurns, sampleSizes, threadlineTurn } from "./peer";
 import { pgbench, pgbenchInit, type PgbenchResult } from "./pgbench";
 import { Monitor } from "./roundtrips";
@@ -37,6 +38,8 @@ async function main(stops: Stops) {
   stops.add(() => monitor.close());
   const ping = await fetch(`${app.url}/api/bench/ping`);
   if (!ping.ok) throw new Error(`GET /api/bench/ping answered ${ping.status}: rebuild (the build predates the route)`);
+  const floor = await fetch(`${app.url}/api/bench/floor`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ message: "a light tent" }) });
+  if (!floor.ok) throw new Error(`POST /api/bench/floor answered ${floor.status}: rebuild (the build predates the route)`);
 
   const maxConnections = Math.max(...connectionsList);
   const continuePool = Array.from({ length: Math.max(256, maxConnections * 8) }, () => newVisitor(secret));
@@ -47,6 +50,7 @@ async function main(stops: Stops) {
 
   const requestsFor = (s: Scenario): Request[] =>
     s === "baseline" ? pingRequests()
+    : s === "floor" ? floorRequests()
     : s === "continue" ? continueRequests(continuePool)
     : s === "new session" ? newSessionRequests(secret)
     : switchRequests(switchPool);

@@ -40,14 +40,21 @@ export async function load(url: string, connections: number, seconds: number, re
   };
 }
 
-const messages = [
-  "I need a light tent for backpacking",
-  "Do you have a waterproof jacket for hiking?",
-  "What would keep me warm in winter?",
-  "Something for my daily commute with a laptop",
-  "Show me trail running shoes",
-  "I want a gift for my team",
-];
+// The workload's messages vary their search text, as visitors do, so the catalog tool's one-minute
+// cache rarely holds the search and the run reports the real distribution of round trips per turn:
+// one turn in four says something with no product words (no tool call: 2 round trips), the others
+// ask for a thing with two needs and a trip (a catalog search: 3 round trips unless cached).
+const things = ["tent", "jacket", "backpack", "hiking boots", "trail shoes", "sleeping bag", "headlamp", "camp stove", "mug", "water bottle", "fleece", "trekking poles", "sleeping pad", "daypack"];
+const needs = ["light", "waterproof", "warm", "cheap", "small", "family", "winter", "summer", "travel", "trail", "camping", "running", "gift", "rain", "night", "laptop"];
+const trips = ["Alps", "Rockies", "Andes", "Highlands", "Dolomites", "Cascades", "Sierra", "Pyrenees", "Tatras", "Atlas", "Yukon", "Patagonia", "Lapland", "Olympics", "Ozarks", "Catskills", "Smokies", "Adirondacks", "Pennines", "Cairngorms"];
+const smallTalk = ["thanks!", "ok, thank you", "hello again", "hi there"];
+const pick = <T,>(list: readonly T[]) => list[Math.floor(Math.random() * list.length)];
+
+/** The n-th message of the workload: small talk every fourth, else a search worded anew. */
+export function workloadMessage(n: number): string {
+  if (n % 4 === 3) return smallTalk[(n >> 2) % smallTalk.length];
+  return `I need a ${pick(needs)} ${pick(needs)} ${pick(things)} for the ${pick(trips)}`;
+}
 
 export interface Visitor {
   id: string;
@@ -68,6 +75,20 @@ export function pingRequests(): Request[] {
   return [{ method: "GET", path: "/api/bench/ping" }];
 }
 
+/** POST /api/bench/floor: the chat route without Threadline (no database), with the workload's messages. */
+export function floorRequests(): Request[] {
+  let n = 0;
+  return [
+    {
+      method: "POST",
+      path: "/api/bench/floor",
+      setupRequest(req) {
+        return { ...req, headers: { "content-type": "application/json", accept: "application/json" }, body: JSON.stringify({ message: workloadMessage(n++) }) };
+      },
+    },
+  ];
+}
+
 /** POST /api/chat for the next visitor of a pool, round robin, with one of the benchmark's messages. */
 function roundRobin(pool: Visitor[], body: (v: Visitor, message: string) => Record<string, unknown>): Request[] {
   let n = 0;
@@ -77,7 +98,7 @@ function roundRobin(pool: Visitor[], body: (v: Visitor, message: string) => Reco
       path: "/api/chat",
       setupRequest(req) {
         const v = pool[n % pool.length];
-        const message = messages[n++ % messages.length];
+        const message = workloadMessage(n++);
         return { ...req, headers: jsonHeaders(v.cookie), body: JSON.stringify(body(v, message)) };
       },
     },
@@ -98,7 +119,7 @@ export function newSessionRequests(secret: string): Request[] {
       path: "/api/chat",
       setupRequest(req) {
         const v = newVisitor(secret);
-        return { ...req, headers: jsonHeaders(v.cookie), body: JSON.stringify({ message: messages[n++ % messages.length] }) };
+        return { ...req, headers: jsonHeaders(v.cookie), body: JSON.stringify({ message: workloadMessage(n++) }) };
       },
     },
   ];

@@ -8,10 +8,12 @@ import { progress } from "./common";
 // match. Visitors are skewed (a few heavy, most light), so low counters
 // (_001…) are shared by thousands of visitors and heavy visitors reach 4 digits.
 //
-// Fast path that changes no semantics: the llm_traces and
-// conversation_sessions indexes that back no constraint are dropped for the
-// load and recreated from their own definitions (checked identical after);
-// constraints, foreign keys and triggers stay on.
+// Fast path that changes no semantics, as any bulk load does: the llm_traces and
+// conversation_sessions indexes that back no constraint, and their unique keys and foreign keys
+// (but the sessions' primary key, which the traces' trigger reads), are dropped for the load and
+// rebuilt after it from their own definitions (checked identical after; re-adding a key or a foreign
+// key checks every row, so nothing unchecked gets in); triggers stay on. The rows carry the agent
+// version the pinning trigger would look up (the agent's current one), so it has nothing to do.
 
 export const benchModels = [
   { key: "offline", name: "Threadline Offline", provider: "offline", experiment: null, share: 0.5 },
@@ -24,6 +26,26 @@ async function timed(client: pg.Client, label: string, sql: string, params: unkn
   const started = performance.now();
   await client.query(sql, params);
   progress(`${label}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/**
+ * The constraints a bulk load builds after the rows rather than row by row: the foreign keys from and to
+ * llm_traces and from conversation_sessions (each row's check also locks the row it points to), and the
+ * unique and primary keys of llm_traces and conversation_sessions' (user_id, session_tag). Only
+ * conversation_sessions' primary key stays: the traces' insert trigger (private.trace_channel) reads the
+ * session by it.
+ */
+async function constraintDefs(client: pg.Client): Promise<{ table: string; name: string; type: string; def: string }[]> {
+  const { rows } = await client.query(
+    `select c.conrelid::regclass::text as table, c.conname as name, c.contype::text as type, pg_get_constraintdef(c.oid) as def
+       from pg_constraint c
+      where c.contype in ('f', 'p', 'u')
+        and (c.conrelid in ('public.llm_traces'::regclass, 'public.conversation_sessions'::regclass)
+             or c.confrelid = 'public.llm_traces'::regclass)
+        and not (c.conrelid = 'public.conversation_sessions'::regclass and c.contype = 'p')
+      order by (c.contype = 'f') desc, 1, 2`,
+  );
+  return rows;
 }
 
 async function indexDefs(client: pg.Client): Promise<{ name: string; def: string }[]> {
@@ -49,6 +71,9 @@ export async function seedTraces(client: pg.Client, traces: number, visitors: nu
   await client.query("set max_parallel_maintenance_workers = 2");
   const indexes = await indexDefs(client);
   for (const ix of indexes) await client.query(`drop index ${ix.name}`);
+  // foreign keys first (they depend on the keys), then the keys; rebuilt in the reverse order after the load
+  const constraints = await constraintDefs(client);
+  for (const c of constraints) await client.query(`alter table ${c.table} drop constraint ${c.name}`);
 
   // ~180 days of history; model by share, agent 50/30/20, sessions 30 s–30 min.
   const [m0, m1] = [benchModels[0].share, benchModels[0].share + benchModels[1].share];
@@ -56,9 +81,9 @@ export async function seedTraces(client: pg.Client, traces: number, visitors: nu
     client,
     `${traces.toLocaleString("en")} sessions`,
     `insert into public.conversation_sessions
-       (user_id, channel, agent_type, model_id, session_tag, is_active, started_at, last_activity_at, ended_at,
+       (user_id, channel, agent_type, agent_version, model_id, session_tag, is_active, started_at, last_activity_at, ended_at,
         end_reason, duration_seconds, tracking_enabled)
-     select g.user_id, 'web', g.agent, g.model_id,
+     select g.user_id, 'web', g.agent, (select a.version from public.agents a where a.key = g.agent), g.model_id,
             'chat_model_' || left(replace(g.model_id::text, '-', ''), 6) || '_' || case when g.n < 1000 then lpad(g.n::text, 3, '0') else g.n::text end,
             false, g.started, g.started + g.dur, g.started + g.dur, g.reason, extract(epoch from g.dur)::int, true
        from (
@@ -95,9 +120,9 @@ export async function seedTraces(client: pg.Client, traces: number, visitors: nu
       client,
       `traces, slice ${i + 1}/${edges.length - 1}`,
       `insert into public.llm_traces
-         (session_id, session_tag, user_id, agent_type, model_id, experiment_name, llm_calls, input_tokens,
+         (session_id, session_tag, user_id, agent_type, agent_version, model_id, experiment_name, llm_calls, input_tokens,
           output_tokens, latency_ms, status, last_error, feedback, feedback_comment, created_at, updated_at)
-       select s.id, s.session_tag, s.user_id, s.agent_type, s.model_id, m.experiment_name, s.calls,
+       select s.id, s.session_tag, s.user_id, s.agent_type, s.agent_version, s.model_id, m.experiment_name, s.calls,
               s.calls * (150 + floor(random() * 900)::int), s.calls * (60 + floor(random() * 400)::int),
               s.calls * (250 + floor(random() * 2500)::int),
               case when s.fe < 0.01 then 'error' else 'ok' end,
@@ -121,8 +146,11 @@ export async function seedTraces(client: pg.Client, traces: number, visitors: nu
      on conflict (user_id, model_id) do update set last_value = excluded.last_value`,
   );
 
+  for (const c of [...constraints].reverse()) await timed(client, `re-add ${c.name}`, `alter table ${c.table} add constraint ${c.name} ${c.def}`);
   for (const ix of indexes) await timed(client, `recreate ${ix.name}`, ix.def);
   const after = await indexDefs(client);
   if (JSON.stringify(after) !== JSON.stringify(indexes)) throw new Error("recreated indexes differ from the migration's");
+  const sorted = (list: { name: string; def: string }[]) => JSON.stringify(list.map((c) => `${c.name} ${c.def}`).sort());
+  if (sorted(await constraintDefs(client)) !== sorted(constraints)) throw new Error("re-added constraints differ from the migration's");
   await timed(client, "vacuum (analyze)", "vacuum (analyze) public.llm_traces, public.conversation_sessions, public.session_tag_counters");
 }

@@ -529,7 +529,7 @@ GRANT ALL ON FUNCTION private.store_question(p_session_id uuid, p_user_id text, 
 
 -- begin_turn's first steps: the visitor's lock, then a turn that ends before any session is
 -- chosen (a replay, a rate limit, a regenerate) returns its answer here; null means go on.
-CREATE FUNCTION private.turn_gate(p_user_id text, p_client_message_id uuid, p_action jsonb, p_rate_limit integer, p_client_ip text, p_ip_rate_limit integer, p_history_limit integer) RETURNS jsonb
+CREATE FUNCTION private.turn_gate(p_user_id text, p_client_message_id uuid, p_action jsonb, p_rate_limit integer, p_client_ip text, p_ip_rate_limit integer, p_history_limit integer, p_new_visitor_limit integer DEFAULT 0) RETURNS jsonb
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
@@ -542,6 +542,11 @@ begin
   v_replayed := private.replayed_turn(p_user_id, p_client_message_id, p_history_limit);
   if v_replayed is not null then
     return v_replayed;
+  end if;
+  -- a new visitor (a fresh cookie) counts against their address's new-visitor limit, in this statement
+  if p_new_visitor_limit > 0 and p_client_ip is not null
+     and private.hit_rate_limit('visitors:' || left(p_client_ip, 64), p_new_visitor_limit) then
+    return jsonb_build_object('status', 'rate_limited', 'scope', 'new_visitor', 'retry_after', public.rate_limit_retry_after());
   end if;
   -- rate limits, counted in the database so every instance shares them
   if private.over_rate_limits(p_user_id, p_rate_limit, p_client_ip, p_ip_rate_limit) then
@@ -556,8 +561,8 @@ begin
 end
 $$;
 
-REVOKE ALL ON FUNCTION private.turn_gate(p_user_id text, p_client_message_id uuid, p_action jsonb, p_rate_limit integer, p_client_ip text, p_ip_rate_limit integer, p_history_limit integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION private.turn_gate(p_user_id text, p_client_message_id uuid, p_action jsonb, p_rate_limit integer, p_client_ip text, p_ip_rate_limit integer, p_history_limit integer) TO service_role;
+REVOKE ALL ON FUNCTION private.turn_gate(p_user_id text, p_client_message_id uuid, p_action jsonb, p_rate_limit integer, p_client_ip text, p_ip_rate_limit integer, p_history_limit integer, p_new_visitor_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.turn_gate(p_user_id text, p_client_message_id uuid, p_action jsonb, p_rate_limit integer, p_client_ip text, p_ip_rate_limit integer, p_history_limit integer, p_new_visitor_limit integer) TO service_role;
 
 -- The answer of begin_turn: the session, its pinned agent and handoff targets, the messages, history and flows.
 CREATE FUNCTION private.turn_json(p_status text, p_choice text, p_new boolean, p_reason text, p_previous uuid, p_session_id uuid, p_user_message public.conversation_messages, p_reply public.conversation_messages, p_source jsonb, p_history_limit integer) RETURNS jsonb
@@ -606,11 +611,12 @@ $$;
 REVOKE ALL ON FUNCTION private.turn_kind(p_message text, p_action jsonb, p_choice text) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.turn_kind(p_message text, p_action jsonb, p_choice text) TO service_role;
 
--- Round trip 1 of a chat turn: the visitor's lock, replays and rate limits (turn_gate), the session
+-- Round trip 1 of a chat turn: the visitor's lock, replays and rate limits (turn_gate; a new visitor's
+-- p_new_visitor_limit per address and minute too, so a first turn needs no count_new_visitor), the session
 -- (resolve_session, choose_agent, open_session), the question stored before any model runs
 -- (store_question; a menu's answer store_answer), and what the agent run needs (turn_json).
 -- docs/architecture.md, "SQL functions".
-CREATE FUNCTION public.begin_turn(p_user_id text, p_message text DEFAULT NULL::text, p_session_id uuid DEFAULT NULL::uuid, p_agent text DEFAULT NULL::text, p_default_agent text DEFAULT 'product_recommendation'::text, p_model_key text DEFAULT 'offline'::text, p_tracking boolean DEFAULT true, p_client_message_id uuid DEFAULT NULL::uuid, p_action jsonb DEFAULT NULL::jsonb, p_channel text DEFAULT 'web'::text, p_idle_minutes integer DEFAULT 1440, p_rate_limit integer DEFAULT 0, p_client_ip text DEFAULT NULL::text, p_ip_rate_limit integer DEFAULT 0, p_history_limit integer DEFAULT 20, p_request_id text DEFAULT NULL::text) RETURNS jsonb
+CREATE FUNCTION public.begin_turn(p_user_id text, p_message text DEFAULT NULL::text, p_session_id uuid DEFAULT NULL::uuid, p_agent text DEFAULT NULL::text, p_default_agent text DEFAULT 'product_recommendation'::text, p_model_key text DEFAULT 'offline'::text, p_tracking boolean DEFAULT true, p_client_message_id uuid DEFAULT NULL::uuid, p_action jsonb DEFAULT NULL::jsonb, p_channel text DEFAULT 'web'::text, p_idle_minutes integer DEFAULT 1440, p_rate_limit integer DEFAULT 0, p_client_ip text DEFAULT NULL::text, p_ip_rate_limit integer DEFAULT 0, p_history_limit integer DEFAULT 20, p_request_id text DEFAULT NULL::text, p_new_visitor_limit integer DEFAULT 0) RETURNS jsonb
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
@@ -626,7 +632,8 @@ declare
   v_reply public.conversation_messages;
 begin
   -- 1-3. the visitor's lock; a replay, a rate limit or a regenerate answers here
-  v_early := private.turn_gate(p_user_id, p_client_message_id, p_action, p_rate_limit, p_client_ip, p_ip_rate_limit, p_history_limit);
+  v_early := private.turn_gate(p_user_id, p_client_message_id, p_action, p_rate_limit, p_client_ip, p_ip_rate_limit,
+                              p_history_limit, p_new_visitor_limit);
   if v_early is not null then
     return v_early;
   end if;
@@ -658,8 +665,8 @@ begin
 end
 $$;
 
-REVOKE ALL ON FUNCTION public.begin_turn(p_user_id text, p_message text, p_session_id uuid, p_agent text, p_default_agent text, p_model_key text, p_tracking boolean, p_client_message_id uuid, p_action jsonb, p_channel text, p_idle_minutes integer, p_rate_limit integer, p_client_ip text, p_ip_rate_limit integer, p_history_limit integer, p_request_id text) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.begin_turn(p_user_id text, p_message text, p_session_id uuid, p_agent text, p_default_agent text, p_model_key text, p_tracking boolean, p_client_message_id uuid, p_action jsonb, p_channel text, p_idle_minutes integer, p_rate_limit integer, p_client_ip text, p_ip_rate_limit integer, p_history_limit integer, p_request_id text) TO service_role;
+REVOKE ALL ON FUNCTION public.begin_turn(p_user_id text, p_message text, p_session_id uuid, p_agent text, p_default_agent text, p_model_key text, p_tracking boolean, p_client_message_id uuid, p_action jsonb, p_channel text, p_idle_minutes integer, p_rate_limit integer, p_client_ip text, p_ip_rate_limit integer, p_history_limit integer, p_request_id text, p_new_visitor_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.begin_turn(p_user_id text, p_message text, p_session_id uuid, p_agent text, p_default_agent text, p_model_key text, p_tracking boolean, p_client_message_id uuid, p_action jsonb, p_channel text, p_idle_minutes integer, p_rate_limit integer, p_client_ip text, p_ip_rate_limit integer, p_history_limit integer, p_request_id text, p_new_visitor_limit integer) TO service_role;
 
 -- Round trip 2 of a chat turn: the reply, its steps and flows, and a handoff, with one current reply per
 -- question (a regenerate's new reply is stored beside the superseded one, which then points to it)

@@ -125,7 +125,9 @@ $$;
 revoke all on function private.whatsapp_on_reply() from public;
 grant execute on function private.whatsapp_on_reply() to service_role;
 
-CREATE CONSTRAINT TRIGGER conversation_messages_whatsapp_reply AFTER INSERT ON public.conversation_messages DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN ((new.role = 'agent'::text)) EXECUTE FUNCTION private.whatsapp_on_reply();
+-- Only a WhatsApp visitor's reply fires it (their id is wa_ and a keyed hash; a message carries its
+-- session's visitor): a web turn queues no commit-time statement for a channel it does not use.
+CREATE CONSTRAINT TRIGGER conversation_messages_whatsapp_reply AFTER INSERT ON public.conversation_messages DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (((new.role = 'agent'::text) AND (new.user_id ~~ 'wa\_%'::text))) EXECUTE FUNCTION private.whatsapp_on_reply();
 
 -- The stored button a WhatsApp button reply names, only from a reply sent to that number's visitor.
 create function public.whatsapp_button(p_wa_id text, p_message_id uuid, p_index integer) returns jsonb

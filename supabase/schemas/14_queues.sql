@@ -183,8 +183,11 @@ as $$
 begin
   case p_queue
     when 'whatsapp_inbox' then
+      -- user_id: the sender's keyed-hash visitor (the inbox's insert made its contact row), so a
+      -- message's turn needs no whatsapp_visitor round trip
       return (select coalesce(jsonb_agg(jsonb_build_object('id', i.wa_message_id, 'wa_id', i.wa_id, 'message', i.message,
-                                                           'attempts', i.attempts) order by k.n), '[]'::jsonb)
+                                                           'attempts', i.attempts, 'user_id', private.whatsapp_user_id(i.wa_id))
+                                        order by k.n), '[]'::jsonb)
                 from unnest(p_keys) with ordinality as k (key, n) join public.whatsapp_inbox i on i.wa_message_id = k.key);
     when 'whatsapp_outbox' then
       return private.whatsapp_outbox_rows(p_keys);

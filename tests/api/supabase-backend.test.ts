@@ -9,7 +9,12 @@ let app: App;
 let rest: PostgrestStandIn;
 beforeAll(async () => {
   rest = await startPostgrest(await freshPostgresUrl());
-  app = await startApp({ NEXT_PUBLIC_SUPABASE_URL: rest.url, SUPABASE_SERVICE_ROLE_KEY: "service-role-key", DATABASE_URL: "" });
+  // no SESSION_SECRET (settled in the database once per process) and new visitors counted per address:
+  // the round trips a visitor meets are counted with both on (docs/architecture.md, "A chat turn")
+  app = await startApp({
+    NEXT_PUBLIC_SUPABASE_URL: rest.url, SUPABASE_SERVICE_ROLE_KEY: "service-role-key", DATABASE_URL: "",
+    SESSION_SECRET: "", NEW_VISITORS_PER_IP_PER_MINUTE: "1000",
+  });
 });
 afterAll(async () => {
   await app?.stop();
@@ -21,6 +26,23 @@ it("health reports the supabase backend to an operator", async () => {
   const token = decodeURIComponent(/\/login\?token=([^"&\s]+)/.exec(created ?? "")?.[1] ?? "");
   const body = await (await fetch(`${app.url}/api/health`, { headers: { authorization: `Bearer ${token}` } })).json();
   expect(body).toMatchObject({ ok: true, database: { backend: "supabase", up: true, migrationVersion: expect.stringMatching(/^\d{14}$/) } });
+});
+
+it("round trips as a visitor meets them: 2 for a turn without a tool call, 3 with a catalog search, 2 when the search is cached", async () => {
+  const v = new Visitor(app.url);
+  const calls = async (turn: () => Promise<unknown>) => {
+    const before = rest.calls.length;
+    await turn();
+    return rest.calls.slice(before).map((c) => c.fn);
+  };
+  // a new visitor's first turn: begin_turn counts the new visitor, the session secret was settled at startup
+  expect(await calls(() => v.chat({ message: "hello" }))).toEqual(["begin_turn", "finish_turn"]);
+  // a continued turn whose search the catalog cache has not seen: one more
+  expect(await calls(() => v.chat({ message: "a light trekking pole" }))).toEqual(["begin_turn", "search_catalog", "finish_turn"]);
+  expect(await calls(() => v.chat({ message: "thanks!" }))).toEqual(["begin_turn", "finish_turn"]);
+  expect(await calls(() => v.chat({ message: "a light trekking pole" }))).toEqual(["begin_turn", "finish_turn"]);
+  // another new visitor, whose first turn searches: 3
+  expect(await calls(() => new Visitor(app.url).chat({ message: "a warm fleece for the Alps" }))).toEqual(["begin_turn", "search_catalog", "finish_turn"]);
 });
 
 it("a chat turn is two rpc() calls, with the service role key (catalog reads warm)", async () => {

@@ -128,6 +128,23 @@ describe.each(backends)("session rules on $name", ({ open }) => {
     expect((limited as unknown as { retry_after: number }).retry_after).toBeGreaterThanOrEqual(1);
   });
 
+  it("a new visitor is counted against their address by begin_turn itself (no count_new_visitor round trip)", async () => {
+    const ip = `198.51.100.${Math.floor(Math.random() * 200)}`;
+    const firsts = [];
+    for (let i = 0; i < 4; i++) firsts.push(await begin(t.db, visitor(), { p_client_ip: ip, p_new_visitor_limit: 3 }));
+    expect(firsts.map((r) => r.status)).toEqual(["started", "started", "started", "rate_limited"]);
+    expect(firsts[3]).toMatchObject({ scope: "new_visitor", retry_after: expect.any(Number) });
+    expect(firsts[3]).not.toHaveProperty("session");
+    // the refused visitor's turn stored nothing; the one counter holds the address's four new visitors
+    const [bucket] = await t.sql<{ hits: number }>("select hits from rate_limit_buckets where bucket = $1", [`visitors:${ip}`]);
+    expect(bucket.hits).toBe(4);
+    // a known visitor (no limit passed) from the same address is not counted, nor refused
+    expect((await begin(t.db, visitor(), { p_client_ip: ip })).status).toBe("started");
+    // an unknown address is never one shared bucket
+    expect((await begin(t.db, visitor(), { p_new_visitor_limit: 1 })).status).toBe("started");
+    expect((await begin(t.db, visitor(), { p_new_visitor_limit: 1 })).status).toBe("started");
+  });
+
   it("role CHECK rejects 'assistant'", async () => {
     const r = await begin(t.db, visitor());
     await expect(

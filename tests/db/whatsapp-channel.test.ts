@@ -24,8 +24,11 @@ describe.each(backends)("the WhatsApp channel's queues on $name", ({ open }) => 
     expect(first.stored).toEqual([message.id]);
     expect(again.stored).toEqual([]);
     const inbox = { p_queue: "whatsapp_inbox" as const, p_ids: [message.id] };
-    const claimed = await rpcAs<{ id: string }[]>(t.db, "queue_claim", inbox);
+    const claimed = await rpcAs<{ id: string; user_id: string }[]>(t.db, "queue_claim", inbox);
     expect(claimed.map((r) => r.id)).toEqual([message.id]);
+    // the claim names the sender's keyed-hash visitor: the message's turn needs no whatsapp_visitor round trip
+    expect(claimed[0].user_id).toMatch(/^wa_[0-9a-f]{32}$/);
+    expect(claimed[0].user_id).toBe(await visitorOf(t.db, from));
     // leased: a second worker gets nothing until it is settled or the lease ends
     expect(await t.db.rpc("queue_claim", inbox)).toEqual([]);
     await t.db.rpc("queue_fail", { ...inbox, p_error: "model down", p_base_ms: 1, p_max_ms: 1 });
@@ -59,6 +62,23 @@ describe.each(backends)("the WhatsApp channel's queues on $name", ({ open }) => 
     await t.db.rpc("queue_complete", { p_queue: "whatsapp_outbox", p_ids: [row.id] });
     const [sent] = await t.sql<{ sent: boolean }>("select sent_at is not null as sent from whatsapp_outbox where id = $1", [row.id]);
     expect(sent.sent).toBe(true);
+  });
+
+  it("a web visitor's reply fires no WhatsApp trigger at commit; a WhatsApp visitor's does", async () => {
+    if (t.db.backend !== "postgres") return; // function call counts need PostgreSQL's statistics
+    const user = await visitorOf(t.db, waId());
+    // the deferred trigger made immediate and its function calls counted inside one rolled-back block
+    const calls = async (visitorId: string, channel: string) => {
+      const error = await t.sql(`do $$ begin
+          perform set_config('track_functions', 'pl', true);
+          set constraints all immediate;
+          perform public.begin_turn(p_user_id => '${visitorId}', p_message => 'menu', p_channel => '${channel}');
+          raise exception 'calls=%', coalesce(pg_stat_get_xact_function_calls('private.whatsapp_on_reply'::regproc), 0);
+        end $$`).catch((e: Error) => e.message);
+      return Number(/calls=(\d+)/.exec(String(error))?.[1]);
+    };
+    expect(await calls(`web-${randomUUID()}`, "web")).toBe(0);
+    expect(await calls(user, "whatsapp")).toBe(1);
   });
 
   it("a tapped button is found only in a reply sent to that WhatsApp user", async () => {

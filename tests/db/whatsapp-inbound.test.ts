@@ -45,9 +45,9 @@ describe.each(backends)("WhatsApp inbound on $name", ({ open }) => {
     const mediaId = `media-${randomUUID()}`;
     graph.addMedia(mediaId, new Uint8Array(3000).fill(5), "audio/ogg");
     stt.transcript = "do you have camp mugs";
-    const row = { id: `wamid.${randomUUID()}`, from, message: { type: "audio" as const, mediaId, mimeType: "audio/ogg" } };
     // the sender's visitor is the keyed hash of the number (docs/privacy.md)
     const { user_id: user } = await t.db.rpc("whatsapp_visitor", { p_wa_id: from });
+    const row = { id: `wamid.${randomUUID()}`, from, visitorId: user, message: { type: "audio" as const, mediaId, mimeType: "audio/ogg" } };
     // the sender is over the chat limit in this minute
     const over = () => t.sql("insert into rate_limit_buckets (bucket, window_start, hits) values ($1, date_trunc('minute', now()), 100000) on conflict (bucket, window_start) do update set hits = 100000", [`chat:${user}`]);
     await over();
@@ -79,7 +79,7 @@ describe.each(backends)("WhatsApp inbound on $name", ({ open }) => {
     const done = await finish(t.db, talk.user_message.id, {
       p_content: "How many?", p_metadata: { buttons: labels.map((label) => ({ label, action: { id: "quantity" } })) },
     });
-    const row = { id: `wamid.${randomUUID()}`, from, message: { type: "button" as const, buttonId: `tl:${done.reply.id}:2`, title: "50 mugs" } };
+    const row = { id: `wamid.${randomUUID()}`, from, visitorId: user, message: { type: "button" as const, buttonId: `tl:${done.reply.id}:2`, title: "50 mugs" } };
     expect(await handleInbound(t.db, config(), row)).toEqual({ kind: "turn" });
     const questions = await t.sql<{ content: string }>("select content from conversation_messages where user_id = $1 and role = 'user' order by seq", [user]);
     expect(questions.map((q) => q.content)).toEqual(["mugs please", "50 mugs"]);

@@ -15,7 +15,7 @@ import { parseButtonId } from "./outgoing";
 import type { InboundMessage } from "./webhook";
 
 // One stored WhatsApp message through the SAME chat turn as the web (lib/chat/turn.ts):
-// the visitor is a keyed hash of the sender's number (whatsapp_visitor: the number never leaves the
+// the visitor is a keyed hash of the sender's number (the inbox claim's user_id: the number never leaves the
 // channel's own tables, docs/privacy.md), the channel 'whatsapp', and the WhatsApp message id
 // (as a uuid) the clientMessageId, so a message worked twice is answered once (R8).
 // The reply reaches the outbox from the transaction that stored it (whatsapp_on_reply).
@@ -85,9 +85,10 @@ async function turnFields(db: Database, config: WhatsAppConfig, row: { id: strin
   }
 }
 
-export async function handleInbound(db: Database, config: WhatsAppConfig, row: { id: string; from: string; message: InboundMessage }): Promise<InboundOutcome> {
-  const { user_id: visitorId } = await db.rpc("whatsapp_visitor", { p_wa_id: row.from });
-  const fields = await turnFields(db, config, { ...row, visitorId }, row.message);
+/** `visitorId`: the sender's keyed-hash visitor, as the inbox claim answers it (no whatsapp_visitor round trip). */
+export async function handleInbound(db: Database, config: WhatsAppConfig, row: { id: string; from: string; visitorId: string; message: InboundMessage }): Promise<InboundOutcome> {
+  const { visitorId } = row;
+  const fields = await turnFields(db, config, row, row.message);
   if ("notice" in fields) {
     await db.rpc("whatsapp_notice", { p_id: row.id, p_text: fields.notice });
     return { kind: "notice", text: fields.notice };

@@ -16,7 +16,7 @@ import { inboundMessageSchema } from "./webhook";
 // (each reply to the Graph API). The database holds every row until it is settled, so a crash or a
 // Graph outage loses nothing; a refusal (a Graph 4xx, an unknown media id) is a dead letter at once.
 
-const inboxRowSchema = z.object({ id: z.string(), wa_id: z.string(), message: inboundMessageSchema, attempts: z.number() });
+const inboxRowSchema = z.object({ id: z.string(), wa_id: z.string(), user_id: z.string(), message: inboundMessageSchema, attempts: z.number() });
 const outboxRowSchema = z.object({
   id: z.coerce.number().int(),
   wa_id: z.string(),
@@ -56,7 +56,7 @@ export function createWorker(db: Database, config: WhatsAppConfig): WhatsAppWork
   const inbox = createQueueWorker(db, {
     queue: "whatsapp_inbox", row: inboxRowSchema, batch: 20, leaseSeconds: 120, backoff,
     work: oneByOne(async (row: z.infer<typeof inboxRowSchema>) => {
-      await handleInbound(db, config, { id: row.id, from: row.wa_id, message: row.message });
+      await handleInbound(db, config, { id: row.id, from: row.wa_id, visitorId: row.user_id, message: row.message });
       return done;
     }, turnFailure),
   });

@@ -10,7 +10,7 @@ const opt = <T extends z.ZodType>(t: T) => t.nullish();
 const handoffAgentSchema = agentDefinitionSchema.partial().extend({ key: z.string(), name: z.string(), description: z.string() });
 
 export const beginTurnResultSchema = z.discriminatedUnion("status", [
-  z.object({ status: z.literal("rate_limited"), retry_after: z.number() }),
+  z.object({ status: z.literal("rate_limited"), retry_after: z.number(), scope: z.literal("new_visitor").optional() }),
   z.object({
     status: z.enum(["started", "resume", "replay", "answered"]),
     choice: z.enum(["explicit", "menu_pick", "handoff", "session", "default"]).nullable(),
@@ -41,7 +41,7 @@ export const chatFunctions = {
       p_default_agent: opt(z.string()), p_model_key: opt(z.string()), p_tracking: opt(z.boolean()),
       p_client_message_id: opt(uuid), p_action: opt(json), p_channel: opt(z.string()), p_idle_minutes: opt(z.number()),
       p_rate_limit: opt(z.number()), p_client_ip: opt(z.string()), p_ip_rate_limit: opt(z.number()),
-      p_history_limit: opt(z.number()), p_request_id: opt(z.string()),
+      p_history_limit: opt(z.number()), p_request_id: opt(z.string()), p_new_visitor_limit: opt(z.number()),
     }),
     result: beginTurnResultSchema,
   },
