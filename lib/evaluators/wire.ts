@@ -41,16 +41,3 @@ export const agentEvaluatorsBodySchema = z
   })
   .strict();
 export type AgentEvaluatorsBody = z.infer<typeof agentEvaluatorsBodySchema>;
-
-export const gradeBodySchema = z
-  .object({
-    traceId: z.uuid(),
-    evaluator: name,
-    expected: z
-      .object({
-        output: z.string().max(20_000).nullish(),
-        toolCalls: z.array(z.object({ name: z.string().min(1).max(200), args: z.unknown().optional() })).max(50).nullish(),
-      })
-      .optional(),
-  })
-  .strict();
