@@ -69,17 +69,19 @@ export function AgentEvaluators({ agentKey, evaluators, attached }: { agentKey: 
           const rateId = `evaluator-rate-${e.name}`;
           return (
             <li key={e.name} className="flex flex-wrap items-center gap-x-3 gap-y-1">
-              <label className="flex min-w-0 flex-1 items-center gap-2 text-sm">
-                <input type="checkbox" data-testid={`evaluator-on-${e.name}`} checked={on}
+              <label className="flex min-w-0 flex-1 basis-56 items-start gap-2 text-sm">
+                <input type="checkbox" className="mt-0.5" data-testid={`evaluator-on-${e.name}`} checked={on}
                   onChange={(ev) => {
                     const next = { ...rates };
                     if (ev.target.checked) next[e.name] = "1";
                     else delete next[e.name];
                     setRates(next);
                   }} />
-                <span className="font-mono text-xs">{e.name}</span>
-                <span className={cx("rounded px-1 text-xs", muted)}>{e.kind === "judge" ? "model-graded" : "rule"}</span>
-                <span className={cx("min-w-0 truncate text-xs", muted)}>{e.description}</span>
+                <span className="min-w-0">
+                  <span className="break-all font-mono text-xs">{e.name}</span>
+                  <span className={cx("ml-2 text-xs", muted)}>{e.kind === "judge" ? "model-graded" : "rule"}</span>
+                  {e.description && <span className={cx("block break-words text-xs", muted)}>{e.description}</span>}
+                </span>
               </label>
               {on && (
                 <span className="flex items-center gap-1">
