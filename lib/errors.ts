@@ -29,6 +29,7 @@ export const errorSurfaces = [
   "console",
   "dashboard",
   "database",
+  "evaluator",
   "feedback",
   "login",
   "maintenance",

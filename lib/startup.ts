@@ -9,6 +9,7 @@ import { env } from "./env";
 import { startTelemetry } from "./telemetry/start";
 import { whatsappWorker } from "./channels/whatsapp/start";
 import { startAudioDeletions } from "./voice/deletions";
+import { startEvaluations } from "./evaluators/worker";
 
 export async function startup(): Promise<void> {
   try {
@@ -28,6 +29,8 @@ export async function startup(): Promise<void> {
     whatsappWorker(db);
     // audio files of erased or deleted messages (lib/voice/deletions.ts)
     startAudioDeletions(db);
+    // online evaluation: grades the jobs new traces queued (lib/evaluators/worker.ts)
+    startEvaluations(db, env().EVALUATION_POLL_MS);
     const { migration_version } = await db.rpc("app_health");
     await checkDefaultAgent(db);
     log("server.started", { backend: db.backend, migrationVersion: migration_version });

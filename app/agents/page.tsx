@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AgentEditor } from "@/components/agents/AgentEditor";
+import { AgentEvaluators } from "@/components/agents/AgentEvaluators";
 import { VersionHistory } from "@/components/agents/VersionHistory";
 import { OperatorShell } from "@/components/operator/OperatorShell";
 import { StatusPanel } from "@/components/operator/StatusPanel";
@@ -8,6 +9,7 @@ import { describeError, type ShownError } from "@/components/operator/errors";
 import { card, cardTitle, cx, focusRing, muted } from "@/components/operator/ui";
 import { agentDetail, agentVersions, type AgentDetail, type AgentVersion } from "@/lib/agents/editor";
 import { operatorAgents } from "@/lib/agents/names";
+import { agentEvaluators, listEvaluators, type AgentEvaluatorsView, type EvaluatorView } from "@/lib/evaluators";
 import { operatorModels } from "@/lib/dashboard/model-options";
 import { operatorTools } from "@/lib/traces/tools";
 import { requireOperatorPage } from "@/lib/operators/pages";
@@ -24,12 +26,14 @@ export default async function AgentsPage({ searchParams }: { searchParams: Searc
   const db = await requireOperatorPage(`/agents${asked ? `?agent=${encodeURIComponent(asked)}` : ""}`);
   const [agents, models, tools] = await Promise.all([operatorAgents(db), operatorModels(db), operatorTools(db)]);
   const key = asked ?? agents[0]?.key;
-  let opened: { agent: AgentDetail; versions: AgentVersion[] } | null = null;
+  let opened: { agent: AgentDetail; versions: AgentVersion[]; evaluators: EvaluatorView[]; attached: AgentEvaluatorsView } | null = null;
   let error: ShownError | null = null;
   if (key) {
     try {
-      const [{ agent }, { versions }] = await Promise.all([agentDetail(db, key), agentVersions(db, key)]);
-      opened = { agent, versions };
+      const [{ agent }, { versions }, { evaluators }, attached] = await Promise.all([
+        agentDetail(db, key), agentVersions(db, key), listEvaluators(db), agentEvaluators(db, key),
+      ]);
+      opened = { agent, versions, evaluators, attached };
     } catch (e) {
       error = describeError(e);
     }
@@ -66,6 +70,8 @@ export default async function AgentsPage({ searchParams }: { searchParams: Searc
               </div>
               <AgentEditor agent={opened.agent} models={models.map((m) => ({ key: m.key, name: m.name }))}
                 tools={tools.map((t) => ({ key: t.name, name: t.description }))} agents={agents.map((a) => ({ key: a.key, name: a.name }))} />
+              <AgentEvaluators agentKey={opened.agent.key} attached={opened.attached.evaluators}
+                evaluators={opened.evaluators.filter((e) => !e.archived).map((e) => ({ name: e.name, kind: e.kind, description: e.description }))} />
               <VersionHistory agentKey={opened.agent.key} versions={opened.versions} />
             </>
           )}

@@ -11,10 +11,13 @@
 // Round trips per turn are counted by pg_stat_statements; pgbench on the same
 // server gives the reference. Prints Markdown tables; stops everything itself.
 //
-// BENCH_SECONDS (default 10) per scenario, BENCH_CONNECTIONS (default 1,8,32),
+// BENCH_SECONDS (default 10) per scenario, BENCH_CONNECTIONS (default 1,8,32), BENCH_EVALUATORS=1 to
+// attach every evaluator but expected_tool_calls to every agent at sample rate 1 (online evaluation on:
+// each new trace queues its jobs in finish_turn and the app's poller grades them during the runs),
 // BENCH_SKIP_BUILD=1 to use the existing .next build as is, BENCH_CPU_PROFILE=<dir>
 // to write the server's V8 CPU profile there (summarize: tsx scripts/bench/profile.ts <file>).
 import type { Request } from "autocannon";
+import pg from "pg";
 import { createDatabase } from "../../tests/support/postgres";
 import { report, scenarios, type PeerRow, type Row, type Scenario } from "./chat-report";
 import { loadavg, machine, progress } from "./common";
@@ -36,6 +39,15 @@ async function main(stops: Stops) {
   });
   const monitor = await Monitor.connect(dbUrl);
   stops.add(() => monitor.close());
+  if (process.env.BENCH_EVALUATORS === "1") {
+    const client = new pg.Client({ connectionString: dbUrl });
+    await client.connect();
+    await client.query(`insert into public.agent_evaluators (agent_key, evaluator_id, sample_rate, created_by)
+                        select a.key, e.id, 1, 'bench' from public.agents a, public.evaluators e
+                         where not e.archived and e.name <> 'expected_tool_calls'`);
+    await client.end();
+    progress("online evaluation on: every evaluator but expected_tool_calls attached to every agent at sample rate 1");
+  }
   const ping = await fetch(`${app.url}/api/bench/ping`);
   if (!ping.ok) throw new Error(`GET /api/bench/ping answered ${ping.status}: rebuild (the build predates the route)`);
   const floor = await fetch(`${app.url}/api/bench/floor`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ message: "a light tent" }) });

@@ -1,3 +1,4 @@
+import pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startApp, type App } from "../support/app";
 import { Visitor } from "../support/client";
@@ -7,13 +8,16 @@ import { startPostgrest, type PostgrestStandIn } from "../support/postgrest";
 // The Supabase backend: supabase-js rpc() against a local PostgREST-RPC stand-in over real PostgreSQL.
 let app: App;
 let rest: PostgrestStandIn;
+let url: string;
 beforeAll(async () => {
-  rest = await startPostgrest(await freshPostgresUrl());
+  url = await freshPostgresUrl();
+  rest = await startPostgrest(url);
   // no SESSION_SECRET (settled in the database once per process) and new visitors counted per address:
-  // the round trips a visitor meets are counted with both on (docs/architecture.md, "A chat turn")
+  // the round trips a visitor meets are counted with both on (docs/architecture.md, "A chat turn");
+  // no evaluation poller here: its claims would be calls of their own between a turn's two
   app = await startApp({
     NEXT_PUBLIC_SUPABASE_URL: rest.url, SUPABASE_SERVICE_ROLE_KEY: "service-role-key", DATABASE_URL: "",
-    SESSION_SECRET: "", NEW_VISITORS_PER_IP_PER_MINUTE: "1000",
+    SESSION_SECRET: "", NEW_VISITORS_PER_IP_PER_MINUTE: "1000", EVALUATION_POLL_MS: "0",
   });
 });
 afterAll(async () => {
@@ -54,6 +58,23 @@ it("a chat turn is two rpc() calls, with the service role key (catalog reads war
   expect(r.reply.content).toContain("Down Jacket");
   expect(rest.calls.slice(before).map((c) => c.fn)).toEqual(["begin_turn", "finish_turn"]);
   expect(rest.calls.every((c) => c.apikey === "service-role-key")).toBe(true);
+});
+
+it("with evaluators attached at sample rate 1, a new session's turn is still two rpc() calls and its jobs are queued by them", async () => {
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  try {
+    await pool.query(`insert into agent_evaluators (agent_key, evaluator_id, sample_rate, created_by)
+                      select 'product_recommendation', e.id, 1, 'test' from evaluators e where e.name in ('helpfulness_judge', 'reply_under_chars')`);
+    const v = new Visitor(app.url);
+    const before = rest.calls.length;
+    const r = await v.chat({ message: "a warm down jacket", agent: "product_recommendation" });
+    expect(rest.calls.slice(before).map((c) => c.fn)).toEqual(["begin_turn", "finish_turn"]);
+    const { rows } = await pool.query("select count(*)::int as n from evaluation_jobs j join llm_traces t on t.id = j.trace_id where t.session_id = $1", [r.sessionId]);
+    expect(rows[0].n).toBe(2);
+  } finally {
+    await pool.query("delete from agent_evaluators");
+    await pool.end();
+  }
 });
 
 it("typed errors pass through PostgREST: a foreign session is 404", async () => {

@@ -55,5 +55,30 @@ for (const view of views) {
         .toEqual([{ version: 2, draft_version: null, instructions: "You handle returns.\nBe brief and kind." }]);
       expect(await seriousViolations(page)).toEqual([]);
     });
+
+    test("attach evaluators with a sample rate (online evaluation)", async ({ page, sql }) => {
+      const key = `e2e_${randomUUID().slice(0, 8)}`;
+      await sql(`insert into agents (key, name, description, instructions, tools, handoffs, is_enabled)
+                 values ($1, 'Graded Desk', 'Graded answers', 'You answer.', '{search_catalog}', '{}', false)`, [key]);
+      await loginAsOperator(page, `/agents?agent=${key}`);
+      const section = page.getByTestId("agent-evaluators");
+      await expect(section).toContainText("Online evaluators");
+      await section.getByTestId("evaluator-on-helpfulness_judge").check();
+      await section.getByTestId("evaluator-rate-helpfulness_judge").fill("0.25");
+      await section.getByTestId("evaluator-on-reply_under_chars").check();
+      await section.getByTestId("agent-evaluators-save").click();
+      await expect(section.getByTestId("agent-evaluators-status")).toContainText("2 evaluators grade new traces.");
+      expect(await sql(`select e.name, ae.sample_rate::float8 as rate from agent_evaluators ae join evaluators e on e.id = ae.evaluator_id
+                         where ae.agent_key = $1 order by e.name`, [key]))
+        .toEqual([{ name: "helpfulness_judge", rate: 0.25 }, { name: "reply_under_chars", rate: 1 }]);
+      expect(await seriousViolations(page)).toEqual([]);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(view.viewport.width);
+      await section.screenshot({ path: `test-results/screenshots/agents-evaluators-${view.name}.png` });
+      // a rate out of range is refused on the page, nothing saved
+      await section.getByTestId("evaluator-rate-helpfulness_judge").fill("3");
+      await section.getByTestId("agent-evaluators-save").click();
+      await expect(section.getByTestId("agent-evaluators-status")).toContainText("must be a number from 0 to 1");
+      await sql("delete from agent_evaluators where agent_key = $1", [key]);
+    });
   });
 }

@@ -49,6 +49,9 @@ export const appTables = [
   "score_configs",
   "scores",
   "trace_comments",
+  "evaluators",
+  "agent_evaluators",
+  "evaluation_jobs",
 ] as const;
 
 export type TableCounts = Record<(typeof appTables)[number], number>;

@@ -19,8 +19,8 @@ const layers: readonly (readonly string[])[] = [
   ["lib/http/"],
   // 5 features
   ["lib/tools/", "lib/chat/", "lib/traces/", "lib/dashboard/", "lib/telemetry/", "lib/votes/", "lib/scores/", "lib/privacy/", "lib/voice/", "lib/visitors/"],
-  // 6 channels
-  ["lib/channels/"],
+  // 6 channels, and evaluators (they grade what the chat stored, with its models)
+  ["lib/channels/", "lib/evaluators/"],
   // 7 the process
   ["lib/startup.ts", "lib/health.ts"],
 ];
