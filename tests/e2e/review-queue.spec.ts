@@ -53,12 +53,13 @@ for (const view of views) {
       const first = await session.getAttribute("data-item-id");
       expect(await axeViolations(page)).toEqual([]);
 
-      // quality: 4 = good (then the next config is active); helpful: 2 = no
-      await page.keyboard.press("4");
-      await expect(page.getByTestId("score-quality")).toHaveAttribute("data-value", "good");
+      // the queue's configs in the form's order: helpful first (2 = no), then quality (4 = good)
       await expect(page.getByTestId("score-helpful")).toHaveAttribute("data-active", "true");
       await page.keyboard.press("2");
       await expect(page.getByTestId("score-helpful")).toHaveAttribute("data-value", "false");
+      await expect(page.getByTestId("score-quality")).toHaveAttribute("data-active", "true");
+      await page.keyboard.press("4");
+      await expect(page.getByTestId("score-quality")).toHaveAttribute("data-value", "good");
       await page.screenshot({ path: view.shot, fullPage: view.name === "phone" });
 
       await page.keyboard.press("Enter");
