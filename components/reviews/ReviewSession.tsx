@@ -22,8 +22,15 @@ async function fetchNext(queueId: string, seat: string): Promise<[Leased | null,
   return [next, next ? await traceOf(next.item.traceId) : null];
 }
 
+/** Keys typed into a text field or a select are theirs; a choice (radio) or a button keeps the shortcuts. */
 const typing = (t: EventTarget | null) =>
-  t instanceof HTMLElement && (t.isContentEditable || ["INPUT", "TEXTAREA", "SELECT", "BUTTON", "A"].includes(t.tagName));
+  t instanceof HTMLElement &&
+  (t.isContentEditable || ["TEXTAREA", "SELECT"].includes(t.tagName) ||
+    (t instanceof HTMLInputElement && !["radio", "checkbox", "button", "submit"].includes(t.type)));
+/** Enter on a focused button or link is that control's own; arrows on a choice move between choices. */
+const ownsKey = (t: EventTarget | null, key: string) =>
+  t instanceof HTMLElement &&
+  ((key === "Enter" && ["BUTTON", "A"].includes(t.tagName)) || (key.startsWith("Arrow") && t instanceof HTMLInputElement));
 
 export function ReviewSession({ initial }: { initial: ReviewQueueView }) {
   const [queue, setQueue] = useState(initial);
@@ -94,7 +101,7 @@ export function ReviewSession({ initial }: { initial: ReviewQueueView }) {
 
   useEffect(() => {
     function onKey(e: KeyboardEvent) {
-      if (e.ctrlKey || e.metaKey || e.altKey || typing(e.target)) return;
+      if (e.ctrlKey || e.metaKey || e.altKey || typing(e.target) || ownsKey(e.target, e.key)) return;
       const k = e.key;
       if (k === "k" || k === "ArrowLeft") return void (e.preventDefault(), goBack());
       if (k === "j" || k === "ArrowRight") {

@@ -80,7 +80,9 @@ for (const view of views) {
       await page.keyboard.press("j");
       await expect(page.getByTestId("conversation")).toContainText("The stove you sold me will not light");
 
-      // s skips the second: the queue is done
+      // a choice clicked with the mouse keeps the keys working; s skips the second: the queue is done
+      await page.getByTestId("score-helpful").getByText("yes").click();
+      await expect(page.getByTestId("score-helpful")).toHaveAttribute("data-value", "true");
       await page.keyboard.press("s");
       await expect(progress).toHaveAttribute("data-done", "2");
       await expect(page.getByTestId("review-empty")).toBeVisible();
