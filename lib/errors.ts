@@ -44,6 +44,8 @@ export const errorSurfaces = [
   "regenerate",
   "request",
   "retention",
+  "review_item",
+  "review_queue",
   "route",
   "score",
   "score_config",

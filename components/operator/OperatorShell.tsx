@@ -6,6 +6,7 @@ import { cx, focusRing } from "./ui";
 const sections = [
   { key: "traces", href: "/traces", label: "Traces" },
   { key: "visitors", href: "/visitors", label: "Visitors" },
+  { key: "review", href: "/review", label: "Review" },
   { key: "dashboard", href: "/dashboard", label: "Dashboard" },
   { key: "agents", href: "/agents", label: "Agents" },
 ] as const;
@@ -16,7 +17,7 @@ export function OperatorShell({ active, children }: { active: (typeof sections)[
     <div className="min-h-dvh bg-slate-50 text-slate-900 dark:bg-slate-950 dark:text-slate-100">
       <header className="sticky top-0 z-20 border-b border-slate-200 bg-white/90 backdrop-blur dark:border-slate-800 dark:bg-slate-950/90">
         <div className="mx-auto flex h-12 max-w-[1400px] items-center gap-2 px-4 sm:gap-6">
-          {/* below 640 px the navigation and Log out need the whole bar (four sections since the Visitors page) */}
+          {/* below 640 px the navigation and Log out need the whole bar (five sections since the Review page) */}
           <Link href="/traces" className={cx("hidden text-sm font-bold tracking-tight whitespace-nowrap sm:block", focusRing)}>
             Threadline <span className="hidden font-medium text-slate-500 sm:inline dark:text-slate-400">Operator</span>
           </Link>

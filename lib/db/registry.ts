@@ -7,6 +7,7 @@ import { evaluatorFunctions } from "./rpc/evaluators";
 import { operatorFunctions } from "./rpc/operators";
 import { scoreFunctions } from "./rpc/scores";
 import { queueFunctions } from "./rpc/queues";
+import { reviewFunctions } from "./rpc/reviews";
 import { visitorFunctions } from "./rpc/visitors";
 
 // The one registry of the SQL functions the app calls: name → zod schema of the named arguments →
@@ -17,7 +18,7 @@ import { visitorFunctions } from "./rpc/visitors";
 
 export const rpcRegistry = {
   ...chatFunctions, ...operatorFunctions, ...appFunctions, ...channelFunctions, ...scoreFunctions, ...agentFunctions,
-  ...queueFunctions, ...visitorFunctions, ...evaluatorFunctions,
+  ...queueFunctions, ...visitorFunctions, ...evaluatorFunctions, ...reviewFunctions,
 };
 
 /** Public functions the app never calls by name: triggers, and helpers called by other SQL functions. */

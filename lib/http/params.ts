@@ -22,3 +22,6 @@ export const visitorIdParam = pathParam(z.string().min(1).max(128).regex(/^[^\u0
 /** An agent's key (`agents.key`) and one of its saved versions (the Agents API). */
 export const agentKeyParam = pathParam(z.string().regex(/^[a-z][a-z0-9_]{0,63}$/), "not_found:agent", "No such agent.");
 export const agentVersionParam = pathParam(z.string().regex(/^[1-9][0-9]{0,8}$/).transform(Number), "not_found:agent", "No such agent version.");
+/** A review queue and one of its items (the review queues API). */
+export const reviewQueueIdParam = pathParam(z.uuid(), "not_found:review_queue", "No such review queue.");
+export const reviewItemIdParam = pathParam(z.uuid(), "not_found:review_item", "No such item in this queue.");

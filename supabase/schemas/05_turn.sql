@@ -117,6 +117,8 @@ begin
   end if;
 
   perform public.close_session(v_from.id, 'agent_switch', 'ended', v_request_id);
+  -- the trace that handed over enters the review queues fed by handoffs (docs/architecture.md, "Review queues")
+  perform private.review_feed(t, 'handoff') from public.llm_traces t where t.session_id = v_from.id;
   select m.id into v_model_id from public.agents a join public.llm_models m on m.key = a.model_key where a.key = v_target;
   v_session_id := public.start_session(v_from.user_id, v_from.channel, v_target, coalesce(v_model_id, v_from.model_id),
                                        v_from.tracking_enabled, 'agent_switch', v_from.id, v_request_id);

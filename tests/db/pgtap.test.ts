@@ -122,6 +122,7 @@ describe("pgTAP's invariants fail without their constraint", () => {
     ["conversation_messages_one_reply", "drop index public.conversation_messages_one_reply"],
     ["scores_one_per_author", "alter table public.scores drop constraint scores_one_per_author", "07_scores.test.sql"],
     ["evaluation_jobs_once", "alter table public.evaluation_jobs drop constraint evaluation_jobs_once", "08_evaluators.test.sql"],
+    ["review_queue_items_once", "alter table public.review_queue_items drop constraint review_queue_items_once", "08_review_queues.test.sql"],
   ])("without %s", async (_, drop, file = "03_invariants.test.sql") => {
     const { res, out } = pgProve(await pgtapDatabase(drop), file);
     expect(out).toContain("Result: FAIL");

@@ -18,7 +18,7 @@ const layers: readonly (readonly string[])[] = [
   // 4 request rules and the route wrapper
   ["lib/http/"],
   // 5 features
-  ["lib/tools/", "lib/chat/", "lib/traces/", "lib/dashboard/", "lib/telemetry/", "lib/votes/", "lib/scores/", "lib/privacy/", "lib/voice/", "lib/visitors/"],
+  ["lib/tools/", "lib/chat/", "lib/traces/", "lib/dashboard/", "lib/telemetry/", "lib/votes/", "lib/scores/", "lib/privacy/", "lib/voice/", "lib/visitors/", "lib/reviews/"],
   // 6 channels, and evaluators (they grade what the chat stored, with its models)
   ["lib/channels/", "lib/evaluators/"],
   // 7 the process
