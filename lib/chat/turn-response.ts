@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { Database } from "../db/types";
 import { env } from "../env";
 import { errorResponse } from "../http/respond";
-import { clientIp, visitorFor, type Visitor } from "../http/visitor";
+import { clientIp, newVisitor, visitorFor, type Visitor } from "../http/visitor";
 import type { TurnRequest } from "./begin";
 import { assertModelAvailable, defaultModelKey, ensureModels } from "./available-models";
 import { streamTurn } from "./stream";
@@ -22,6 +22,8 @@ export async function chatTurn(db: Database, request: Request, body: ChatBody, k
   if (body.model) assertModelAvailable(body.model);
   const [visitor] = await Promise.all([known ?? visitorFor(request, db), ensureModels(db)]);
   const e = env();
+  const headers = new Headers({ "Cache-Control": "no-store" });
+  if (visitor.setCookie) headers.set("Set-Cookie", visitor.setCookie);
   const turn: TurnRequest = {
     visitorId: visitor.id,
     requestId: request.headers.get("x-request-id")?.slice(0, 100) || randomUUID(),
@@ -38,9 +40,14 @@ export async function chatTurn(db: Database, request: Request, body: ChatBody, k
     clientIp: clientIp(request),
     ipRateLimit: e.CHAT_RATE_LIMIT_PER_IP_PER_MINUTE,
     observations: body.observations,
+    // a copy of a cookie whose history was deleted: the turn is a new visitor's (docs/privacy.md)
+    renewVisitor: async () => {
+      const fresh = await newVisitor(request, db);
+      headers.set("Set-Cookie", fresh.setCookie);
+      return fresh.id;
+    },
   };
-  const headers = new Headers({ "Cache-Control": "no-store", "X-Request-Id": turn.requestId });
-  if (visitor.setCookie) headers.set("Set-Cookie", visitor.setCookie);
+  headers.set("X-Request-Id", turn.requestId);
 
   if (!(request.headers.get("accept") ?? "").includes("text/event-stream")) {
     try {

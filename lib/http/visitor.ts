@@ -23,9 +23,17 @@ export async function visitorFor(request: Request, db: Database): Promise<Visito
   const secret = await sessionSecret(db);
   const id = verifyVisitor(cookieValue(request, visitorCookie), secret);
   if (id) return { id };
+  return newVisitor(request, db, secret);
+}
+
+/**
+ * A new visitor, counted as new, with its cookie: for a request whose cookie the database refused
+ * because an erasure retired its id (begin_turn, voice_allowance answer `retired`; docs/privacy.md).
+ */
+export async function newVisitor(request: Request, db: Database, secret?: string): Promise<Visitor & { setCookie: string }> {
   await countNewVisitor(request, db);
   const fresh = newVisitorId();
-  return { id: fresh, setCookie: visitorSetCookie(request, fresh, secret) };
+  return { id: fresh, setCookie: visitorSetCookie(request, fresh, secret ?? (await sessionSecret(db))) };
 }
 
 export { clientIp } from "../request/client-address";

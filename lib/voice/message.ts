@@ -50,6 +50,13 @@ function registered(r: { transcript?: string; audio_url?: string; transcription?
   return { transcript: r.transcript ?? "", audioUrl: r.audio_url ?? "", observation: step };
 }
 
+/** voice_allowance refused the visitor id: an erasure retired it (docs/privacy.md); the web route starts a new visitor. */
+export class RetiredVisitor extends AppError {
+  constructor() {
+    super("not_found:visitor", "This visitor's history was deleted.");
+  }
+}
+
 /**
  * Before a voice message's audio is read or transcribed (docs/channels.md, "Voice"): its registration
  * when it has one (no second transcription), else it counts against the voice limits —
@@ -60,6 +67,7 @@ export async function voiceAllowance(db: Database, limits: VoiceLimits): Promise
     p_user_id: limits.visitorId, p_client_message_id: limits.clientMessageId ?? null, p_rate_limit: limits.rateLimit,
     p_client_ip: limits.clientIp ?? null, p_ip_rate_limit: limits.ipRateLimit,
   });
+  if (r.status === "retired") throw new RetiredVisitor();
   if (r.status === "rate_limited") {
     throw new AppError("rate_limit:voice", "You are sending voice messages too quickly. Wait a moment and try again.", { retryAfter: r.retry_after });
   }

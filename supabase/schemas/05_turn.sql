@@ -538,6 +538,10 @@ declare
 begin
   -- one visitor's turns run one at a time, across every app instance
   perform pg_advisory_xact_lock(hashtextextended('threadline:visitor:' || p_user_id, 0));
+  -- an erased visitor's id is retired: the app starts a new visitor (docs/privacy.md)
+  if private.visitor_retired(p_user_id) then
+    return jsonb_build_object('status', 'retired');
+  end if;
   -- exactly once: a repeated client_message_id returns what the first attempt saw (R8)
   v_replayed := private.replayed_turn(p_user_id, p_client_message_id, p_history_limit);
   if v_replayed is not null then
