@@ -1,6 +1,7 @@
 // Observations: every step of a turn (a model generation, a tool call) as finish_turn
 // stores them under the session's trace (docs/architecture.md "Observations").
 import { randomUUID } from "node:crypto";
+import { isoMicros } from "../clock";
 
 /** Tool arguments and results are cut at this many bytes each; the cap is recorded. */
 export const PAYLOAD_CAP_BYTES = 8192;
@@ -16,6 +17,8 @@ export interface Observation {
   ended_at: string;
   duration_ms: number;
   model?: string;
+  /** The model the provider answered with (a dated snapshot of the one asked for, say); generations only. */
+  response_model?: string | null;
   input_tokens?: number;
   output_tokens?: number;
   cached_input_tokens?: number;
@@ -41,17 +44,19 @@ export function capPayload(value: unknown, cap = PAYLOAD_CAP_BYTES): { value: un
   return { value: text.replace(/\uFFFD$/, ""), truncated: true };
 }
 
-const span = (start: Date, end: Date) => ({
-  started_at: start.toISOString(),
-  ended_at: end.toISOString(),
-  duration_ms: Math.max(0, end.getTime() - start.getTime()),
+const span = (start: number, end: number) => ({
+  started_at: isoMicros(start),
+  ended_at: isoMicros(Math.max(start, end)),
+  duration_ms: Math.max(0, Math.round(end - start)),
 });
 
 export function generationObservation(g: {
-  start: Date;
-  end: Date;
+  /** epoch ms with a fraction (preciseNow) */
+  start: number;
+  end: number;
   agent: string;
   model: string;
+  responseModel?: string | null;
   inputTokens: number;
   outputTokens: number;
   cachedInputTokens: number;
@@ -68,6 +73,7 @@ export function generationObservation(g: {
     status: g.error ? "error" : "ok",
     ...span(g.start, g.end),
     model: g.model,
+    response_model: g.responseModel ?? null,
     input_tokens: g.inputTokens,
     output_tokens: g.outputTokens,
     cached_input_tokens: g.cachedInputTokens,
@@ -79,8 +85,8 @@ export function generationObservation(g: {
 
 export function toolObservation(t: {
   parentId: string;
-  start: Date;
-  end: Date;
+  start: number;
+  end: number;
   name: string;
   toolCallId: string;
   input: unknown;

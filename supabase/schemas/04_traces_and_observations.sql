@@ -132,6 +132,9 @@ CASE
     WHEN (kind = 'tool'::text) THEN (jsonb_to_tsvector('english'::regconfig, COALESCE(arguments, '{}'::jsonb), '["string"]'::jsonb) || jsonb_to_tsvector('english'::regconfig, COALESCE(result, '{}'::jsonb), '["string"]'::jsonb))
     ELSE NULL::tsvector
 END) STORED,
+    -- the model the provider answered with (a generation's gen_ai.response.model), which may differ from `model`, the one asked for
+    response_model text,
+    CONSTRAINT llm_observations_response_model_check CHECK ((length(response_model) <= 200)),
     CONSTRAINT llm_observations_cached_input_tokens_check CHECK ((cached_input_tokens >= 0)),
     CONSTRAINT llm_observations_cost_usd_check CHECK ((cost_usd >= (0)::numeric)),
     CONSTRAINT llm_observations_duration_ms_check CHECK ((duration_ms >= 0)),
