@@ -6,10 +6,6 @@ set lock_timeout = '5s';
 
 alter table "public"."llm_observations" add column "response_model" text;
 
-alter table "public"."llm_observations" add constraint "llm_observations_response_model_check" CHECK ((length(response_model) <= 200)) not valid;
-
-alter table "public"."llm_observations" validate constraint "llm_observations_response_model_check";
-
 set check_function_bodies = off;
 
 CREATE OR REPLACE FUNCTION private.otlp_turn_steps(p_trace_id uuid, p_question_ids text[], p_at timestamp with time zone, p_mask boolean, p_content boolean)
