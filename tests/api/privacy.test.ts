@@ -158,7 +158,7 @@ it("a copy of the old cookie after \"Delete my chat history\" is a new visitor: 
     expect((await fetch(`${app.url}/api/sessions/${session}/messages`, { headers })).status).toBe(404);
     const feedback = await fetch(`${app.url}/api/sessions/${session}/feedback`, { method: "POST", headers, body: JSON.stringify({ rating: "positive" }) });
     expect(feedback.status).toBe(404);
-    expect((await fetch(`${app.url}/api/sessions/${session}/end`, { method: "POST", headers })).status).toBe(404);
+    expect((await fetch(`${app.url}/api/sessions/${session}/end`, { method: "POST", headers: { cookie: old } })).status).toBe(404);
   }
   // and has nothing left to delete
   expect(await (await fetch(`${app.url}/api/visitor`, { method: "DELETE", headers })).json()).toMatchObject({ erased: false });
