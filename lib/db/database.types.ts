@@ -605,6 +605,7 @@ export type Database = {
           parent_id: string | null
           payload_cap_bytes: number | null
           position: number
+          response_model: string | null
           result: Json | null
           search_vector: unknown
           session_id: string
@@ -635,6 +636,7 @@ export type Database = {
           parent_id?: string | null
           payload_cap_bytes?: number | null
           position: number
+          response_model?: string | null
           result?: Json | null
           search_vector?: never
           session_id: string
@@ -665,6 +667,7 @@ export type Database = {
           parent_id?: string | null
           payload_cap_bytes?: number | null
           position?: number
+          response_model?: string | null
           result?: Json | null
           search_vector?: never
           session_id?: string
@@ -1004,6 +1007,18 @@ export type Database = {
           id?: boolean
           retention_days?: number | null
           updated_at?: string
+        }
+        Relationships: []
+      }
+      retired_visitors: {
+        Row: {
+          id_digest: string
+        }
+        Insert: {
+          id_digest: string
+        }
+        Update: {
+          id_digest?: string
         }
         Relationships: []
       }
