@@ -3,7 +3,7 @@
 -- privileges and by acting as each role.
 begin;
 set local search_path = extensions, public;
-select plan((select count(*)::int * 3 from pg_class c where c.relnamespace = 'public'::regnamespace and c.relkind = 'r') + 56);
+select plan((select count(*)::int * 3 from pg_class c where c.relnamespace = 'public'::regnamespace and c.relkind = 'r') + 57);
 
 -- Two visitors with a session, a message, a flow state and a trace each (their ids are auth.uid()s).
 do $$
