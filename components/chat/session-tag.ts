@@ -1,4 +1,4 @@
-// Session tags look like chat_model_{6 hex}_{counter}; the widget shows
+// Session tags are written by the database (private.session_tag: a model part, then a counter); the widget shows
 // "[Model Name #015]" and copies the full tag.
 
 /** The trailing counter of a tag, as written ("015", "1000"); null if the tag has none. */

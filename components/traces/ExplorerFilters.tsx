@@ -4,6 +4,7 @@ import { useState } from "react";
 import { button, card, cx } from "../operator/ui";
 import { channelValues, clearedFilters, feedbackValues, hasFilters, type ExplorerState } from "./explorer-state";
 import { CheckFilter, OptionFilter, TextFilter, type Option } from "./filter-fields";
+import type { SearchMode } from "@/lib/traces/search";
 import { TagSearch } from "./TagSearch";
 import { CustomRange, TimeFilter } from "./TimeFilter";
 import { useDebouncedText } from "./use-debounced-text";
@@ -21,13 +22,15 @@ interface ExplorerFiltersProps {
   models: Option[];
   tools: Option[];
   onChange: (patch: Partial<ExplorerState>) => void;
+  /** how search_traces read the search box on the last result */
+  searchMode: SearchMode;
 }
 
 const channelOptions = channelValues.map((key) => ({ key, name: { web: "Web", whatsapp: "WhatsApp" }[key] }));
 const feedbackOptions = feedbackValues.map((key) => ({ key, name: key }));
 
 /** Tag search and the filters: agent, model, feedback, time, channel, visitor, tool, cost, errors; and clearing them. */
-export function ExplorerFilters({ state, agents, models, tools, onChange }: ExplorerFiltersProps) {
+export function ExplorerFilters({ state, agents, models, tools, onChange, searchMode }: ExplorerFiltersProps) {
   const tag = useDebouncedText(state.tag, (v) => onChange({ tag: v }));
   const [customOpen, setCustomOpen] = useState(false);
   // on a phone the filters fold away under one button, so the results stay above the fold
@@ -37,7 +40,7 @@ export function ExplorerFilters({ state, agents, models, tools, onChange }: Expl
 
   return (
     <section aria-label="Search and filters" className={cx(card, "grid gap-3 p-3 md:grid-cols-12")}>
-      <TagSearch tag={tag} exact={state.exact} onExact={(exact) => onChange({ exact })}>
+      <TagSearch tag={tag} exact={state.exact} mode={tag.text.trim() === state.tag.trim() ? searchMode : null} onExact={(exact) => onChange({ exact })}>
         <button
           type="button"
           aria-expanded={filtersOpen}

@@ -2,24 +2,21 @@
 
 import type { ReactNode } from "react";
 import { cx, fieldLabel, input } from "../operator/ui";
-import { readsAsTag } from "@/lib/traces/search-mode";
-import { parseTagRef } from "@/lib/visitors/reference";
-import { isCompleteTag } from "./explorer-state";
+import type { SearchMode } from "@/lib/traces/search";
 import type { useDebouncedText } from "./use-debounced-text";
 
 /**
- * The session tag search: typed text (debounced by the caller), exact or substring, and which one it will run;
- * "tag · v:ref" (the widget badge's text) is an exact search. `children` sit under the box (the filters' toggle).
+ * The session tag search: typed text (debounced by the caller), exact or substring, and which one ran:
+ * `mode` is how search_traces read the text (a whole tag or "tag · v:ref" exact, a piece of a tag,
+ * or words said; docs/architecture.md, "Search box"). `children` sit under the box (the filters' toggle).
  */
-export function TagSearch({ tag, exact, onExact, children }: {
+export function TagSearch({ tag, exact, mode, onExact, children }: {
   tag: ReturnType<typeof useDebouncedText>;
   exact: boolean;
+  mode: SearchMode;
   onExact: (exact: boolean) => void;
   children?: ReactNode;
 }) {
-  const exactSearch = exact || isCompleteTag(tag.text.trim()) || parseTagRef(tag.text) !== null;
-  // docs/architecture.md, "Search box": text that does not read as a tag searches what was said
-  const mode = exactSearch ? "exact" : readsAsTag(tag.text.trim()) ? "contains" : "words";
   return (
     <div className="md:col-span-4">
       <label htmlFor="tag-search" className={fieldLabel}>
@@ -40,7 +37,7 @@ export function TagSearch({ tag, exact, onExact, children }: {
             data-testid="tag-search"
             className={cx(input, "pr-20 font-mono")}
           />
-          {tag.text.trim() && (
+          {tag.text.trim() && mode && (
             <span data-testid="search-mode" data-mode={mode} className="pointer-events-none absolute right-2 top-1/2 -translate-y-1/2 rounded bg-slate-100 px-1.5 text-[10px] font-medium text-slate-600 dark:bg-slate-800 dark:text-slate-300">
               {mode}
             </span>

@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useMemo, useOptimistic, useState, useTransition } from "react";
-import type { SearchRowView as TraceView } from "@/lib/traces/search";
+import type { SearchMode, SearchRowView as TraceView } from "@/lib/traces/search";
 import type { ShownError } from "../operator/errors";
 import { StatusPanel } from "../operator/StatusPanel";
 import { button, cx, input, link, muted } from "../operator/ui";
@@ -17,7 +17,7 @@ interface TraceExplorerProps {
   state: ExplorerState;
   /** The GET /api/traces parameters the server ran for this page. */
   api: Record<string, string>;
-  result: { traces: TraceView[]; nextCursor: string | null } | null;
+  result: { traces: TraceView[]; nextCursor: string | null; mode?: SearchMode } | null;
   error: ShownError | null;
   /** When the server ran the search (ISO): newer traces are "new". */
   loadedAt: string;
@@ -69,7 +69,7 @@ export function TraceExplorer({ state, api, result, error, loadedAt, agents, mod
         </div>
       </div>
 
-      <ExplorerFilters state={view} agents={agents} models={models} tools={tools} onChange={update} />
+      <ExplorerFilters state={view} agents={agents} models={models} tools={tools} onChange={update} searchMode={result?.mode ?? null} />
 
       <div className="flex min-h-8 flex-wrap items-center gap-3 text-sm">
         <span data-testid="result-summary" className={muted}>

@@ -74,10 +74,6 @@ export function parseExplorerState(params: Params): ExplorerState {
   };
 }
 
-/** A whole session tag (chat_model_{6 hex}_{counter}): searched exactly. */
-export function isCompleteTag(tag: string): boolean {
-  return /^chat_model_[0-9a-f]{6}_\d{3,}$/.test(tag);
-}
 
 /** The page's URL for a state (defaults left out). */
 export function explorerHref(s: ExplorerState): string {
@@ -111,7 +107,8 @@ export function explorerHref(s: ExplorerState): string {
 export function apiParams(s: ExplorerState, now: number): Record<string, string> {
   const out: Record<string, string> = {};
   const tag = s.tag.trim();
-  if (tag) out[s.exact || isCompleteTag(tag) ? "sessionTag" : "q"] = tag;
+  // a whole tag is searched exactly by search_traces itself (the tag format lives in SQL only)
+  if (tag) out[s.exact ? "sessionTag" : "q"] = tag;
   if (s.agent) out.agent = s.agent;
   if (s.model) out.model = s.model;
   if (s.channel) out.channel = s.channel;

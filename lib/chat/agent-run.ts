@@ -9,6 +9,7 @@ import { BULK_ORDER_FLOW, isOpen, readOrder } from "../orders/bulk-order";
 import { view } from "../tools/order";
 import { toolsFor, type ToolTiming } from "../tools/registry";
 import type { AgentDefinition, HandoffTarget, ToolRun } from "../tools/types";
+import { preciseNow } from "../clock";
 import { generationObservation, numbered, toolObservation, type Observation } from "./observations";
 import type { Button, ButtonAction, ChatModel, StoredMessage } from "./types";
 
@@ -113,18 +114,19 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
   let partial = false;
   let error: Error | null = null;
   // the generation in progress
-  let step: { start: Date; id: string | null; firstTokenMs: number | null; text: string; tools: Observation[] } | null = null;
-  const calls = new Map<string, { name: string; input: unknown; at: Date }>();
+  let step: { start: number; id: string | null; firstTokenMs: number | null; text: string; tools: Observation[] } | null = null;
+  const calls = new Map<string, { name: string; input: unknown; at: number }>();
 
-  const closeStep = (u: LanguageModelUsage | undefined, finishReason: string | null, failure?: string) => {
+  const closeStep = (u: LanguageModelUsage | undefined, finishReason: string | null, failure?: string, responseModel?: string) => {
     if (!step) return;
     const inputTokens = u?.inputTokens ?? estimatePrompt();
     const outputTokens = u?.outputTokens ?? countTokens(step.text);
     const generation = generationObservation({
       start: step.start,
-      end: new Date(),
+      end: preciseNow(),
       agent: agent.key,
       model: model.info.key,
+      responseModel,
       inputTokens,
       outputTokens,
       cachedInputTokens: u?.inputTokenDetails?.cacheReadTokens ?? 0,
@@ -155,11 +157,11 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
     for await (const part of result.stream) {
       switch (part.type) {
         case "start-step":
-          step = { start: new Date(), id: null, firstTokenMs: null, text: "", tools: [] };
+          step = { start: preciseNow(), id: null, firstTokenMs: null, text: "", tools: [] };
           break;
         case "text-delta": {
           if (!part.text) break;
-          if (step && step.firstTokenMs === null) step.firstTokenMs = Date.now() - step.start.getTime();
+          if (step && step.firstTokenMs === null) step.firstTokenMs = Math.round(preciseNow() - step.start);
           // text of an earlier step (a note before a tool call) is kept apart from the next
           const delta = step && !step.text && content && !/\s$/.test(content) ? `\n\n${part.text}` : part.text;
           if (step) step.text += part.text;
@@ -168,7 +170,7 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
           break;
         }
         case "tool-call":
-          calls.set(part.toolCallId, { name: part.toolName, input: part.input, at: new Date() });
+          calls.set(part.toolCallId, { name: part.toolName, input: part.input, at: preciseNow() });
           break;
         case "tool-result":
         case "tool-error": {
@@ -177,8 +179,8 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
           step?.tools.push(
             toolObservation({
               parentId: "",
-              start: timing?.startedAt ?? call?.at ?? new Date(),
-              end: timing?.endedAt ?? new Date(),
+              start: timing?.startedAt ?? call?.at ?? preciseNow(),
+              end: timing?.endedAt ?? preciseNow(),
               name: part.toolName,
               toolCallId: part.toolCallId,
               input: part.input ?? call?.input,
@@ -189,8 +191,8 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
           break;
         }
         case "finish-step":
-          if (step && step.firstTokenMs === null && calls.size > 0) step.firstTokenMs = Date.now() - step.start.getTime();
-          closeStep(part.usage, part.finishReason);
+          if (step && step.firstTokenMs === null && calls.size > 0) step.firstTokenMs = Math.round(preciseNow() - step.start);
+          closeStep(part.usage, part.finishReason, undefined, part.response?.modelId);
           break;
         case "error":
           throw asError(part.error);
@@ -205,7 +207,7 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
       closeStep(undefined, "aborted");
     } else {
       error = asError(e);
-      step ??= { start: new Date(), id: null, firstTokenMs: null, text: "", tools: [] };
+      step ??= { start: preciseNow(), id: null, firstTokenMs: null, text: "", tools: [] };
       closeStep(undefined, "error", error.message);
     }
   }

@@ -1,5 +1,6 @@
 import type { RpcResultOf } from "../db/registry";
 import type { Database } from "../db/types";
+import { AppError } from "../errors";
 import type { AgentDefinition, HandoffTarget } from "../tools/types";
 import type { Observation } from "./observations";
 import type { ButtonAction } from "./types";
@@ -28,15 +29,32 @@ export interface TurnRequest {
   channel?: string;
   /** Steps before the agent ran (a voice message's transcription), stored with the turn's own. */
   observations?: Observation[];
+  /** A new visitor's id (its cookie set) when begin_turn answers that this one was retired by an erasure. */
+  renewVisitor?: () => Promise<string>;
 }
 
 /** A handoff target: its summary, and (when begin_turn sends it) the agent itself. */
 export type HandoffAgent = HandoffTarget & Partial<AgentDefinition>;
 
-/** begin_turn's answer (its schema: lib/db/rpc/chat.ts). */
-export type BeginResult = RpcResultOf<"begin_turn">;
+/** begin_turn's answer (its schema: lib/db/rpc/chat.ts), once the visitor is one that may chat. */
+export type BeginResult = Exclude<RpcResultOf<"begin_turn">, { status: "retired" }>;
 
-export function beginTurn(db: Database, r: TurnRequest): Promise<BeginResult> {
+/**
+ * begin_turn; when an erasure retired the visitor's id (a copy of an old cookie, docs/privacy.md),
+ * nothing was written and the turn runs again for a new visitor (`renewVisitor`), whose id the
+ * request then carries.
+ */
+export async function beginTurn(db: Database, r: TurnRequest): Promise<BeginResult> {
+  const begun = await callBeginTurn(db, r);
+  if (begun.status !== "retired") return begun;
+  if (!r.renewVisitor) throw new AppError("not_found:visitor", "This visitor's history was deleted.");
+  r.visitorId = await r.renewVisitor();
+  const again = await callBeginTurn(db, r);
+  if (again.status === "retired") throw new AppError("internal:chat", "A new visitor id was refused as retired.");
+  return again;
+}
+
+function callBeginTurn(db: Database, r: TurnRequest) {
   return db.rpc("begin_turn", {
     p_user_id: r.visitorId,
     p_message: r.message ?? null,

@@ -1,6 +1,7 @@
 // Observations: every step of a turn (a model generation, a tool call) as finish_turn
 // stores them under the session's trace (docs/architecture.md "Observations").
 import { randomUUID } from "node:crypto";
+import { isoMicros } from "../clock";
 
 /** Tool arguments and results are cut at this many bytes each; the cap is recorded. */
 export const PAYLOAD_CAP_BYTES = 8192;
@@ -16,6 +17,8 @@ export interface Observation {
   ended_at: string;
   duration_ms: number;
   model?: string;
+  /** The model the provider answered with (a dated snapshot of the one asked for, say); generations only. */
+  response_model?: string | null;
   input_tokens?: number;
   output_tokens?: number;
   cached_input_tokens?: number;
@@ -41,8 +44,9 @@ export function capPayload(value: unknown, cap = PAYLOAD_CAP_BYTES): { value: un
   return { value: text.replace(/\uFFFD$/, ""), truncated: true };
 }
 
-/** What every step has: a new id, its parent, kind and name, ok or its error (cut), its time span. */
-function step(kind: Observation["kind"], name: string, parentId: string | null, start: Date, end: Date, error: string | null | undefined) {
+/** What every step has: a new id, its parent, kind and name, ok or its error (cut), its time span
+ * (epoch ms with a fraction, kept to the microsecond: lib/clock.ts). */
+function step(kind: Observation["kind"], name: string, parentId: string | null, start: number, end: number, error: string | null | undefined) {
   return {
     id: randomUUID(),
     parent_id: parentId,
@@ -50,18 +54,20 @@ function step(kind: Observation["kind"], name: string, parentId: string | null, 
     kind,
     name,
     status: error ? ("error" as const) : ("ok" as const),
-    started_at: start.toISOString(),
-    ended_at: end.toISOString(),
-    duration_ms: Math.max(0, end.getTime() - start.getTime()),
+    started_at: isoMicros(start),
+    ended_at: isoMicros(Math.max(start, end)),
+    duration_ms: Math.max(0, Math.round(end - start)),
     error: error ? error.slice(0, 4000) : null,
   };
 }
 
 export function generationObservation(g: {
-  start: Date;
-  end: Date;
+  /** epoch ms with a fraction (preciseNow) */
+  start: number;
+  end: number;
   agent: string;
   model: string;
+  responseModel?: string | null;
   inputTokens: number;
   outputTokens: number;
   cachedInputTokens: number;
@@ -72,6 +78,7 @@ export function generationObservation(g: {
   return {
     ...step("generation", g.agent, null, g.start, g.end, g.error),
     model: g.model,
+    response_model: g.responseModel ?? null,
     input_tokens: g.inputTokens,
     output_tokens: g.outputTokens,
     cached_input_tokens: g.cachedInputTokens,
@@ -82,8 +89,8 @@ export function generationObservation(g: {
 
 export function toolObservation(t: {
   parentId: string;
-  start: Date;
-  end: Date;
+  start: number;
+  end: number;
   name: string;
   toolCallId: string;
   input: unknown;

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { Database } from "../db/types";
 import { env } from "../env";
 import { errorResponse } from "../http/respond";
-import { clientIp, visitorFor, type Visitor } from "../http/visitor";
+import { clientIp, newVisitor, visitorFor, type Visitor } from "../http/visitor";
 import type { TurnRequest } from "./begin";
 import { assertModelAvailable, defaultModelKey, ensureModels } from "./available-models";
 import { streamTurn } from "./stream";
@@ -23,6 +23,8 @@ export async function chatTurn(db: Database, request: Request, body: ChatBody, k
   // a new visitor is counted by begin_turn itself (one round trip fewer)
   const [visitor] = await Promise.all([known ?? visitorFor(request, db, { countInTurn: true }), ensureModels(db)]);
   const e = env();
+  const headers = new Headers({ "Cache-Control": "no-store" });
+  if (visitor.setCookie) headers.set("Set-Cookie", visitor.setCookie);
   const turn: TurnRequest = {
     visitorId: visitor.id,
     requestId: request.headers.get("x-request-id")?.slice(0, 100) || randomUUID(),
@@ -40,9 +42,14 @@ export async function chatTurn(db: Database, request: Request, body: ChatBody, k
     ipRateLimit: e.CHAT_RATE_LIMIT_PER_IP_PER_MINUTE,
     observations: body.observations,
     newVisitorLimit: visitor.newVisitorLimit,
+    // a copy of a cookie whose history was deleted: the turn is a new visitor's (docs/privacy.md)
+    renewVisitor: async () => {
+      const fresh = await newVisitor(request, db);
+      headers.set("Set-Cookie", fresh.setCookie);
+      return fresh.id;
+    },
   };
-  const headers = new Headers({ "Cache-Control": "no-store", "X-Request-Id": turn.requestId });
-  if (visitor.setCookie) headers.set("Set-Cookie", visitor.setCookie);
+  headers.set("X-Request-Id", turn.requestId);
 
   return noCookieIfLimited(await answer(db, request, turn, headers));
 }

@@ -42,6 +42,16 @@ export function newVisitorRefused(retryAfter: number): AppError {
   return new AppError("rate_limit:chat", "Too many new visitors from this address. Wait a moment and try again.", { retryAfter });
 }
 
+/**
+ * A new visitor, counted as new, with its cookie: for a request whose cookie the database refused
+ * because an erasure retired its id (begin_turn, voice_allowance answer `retired`; docs/privacy.md).
+ */
+export async function newVisitor(request: Request, db: Database, secret?: string): Promise<Visitor & { setCookie: string }> {
+  await countNewVisitor(request, db);
+  const fresh = newVisitorId();
+  return { id: fresh, setCookie: visitorSetCookie(request, fresh, secret ?? (await sessionSecret(db))) };
+}
+
 export { clientIp } from "../request/client-address";
 
 /** Dropping the cookie must not escape the per-visitor limit: new visitors per address and minute are limited too. */

@@ -15,6 +15,8 @@ export const turnStepSchema = z.object({
   started_at: time,
   ended_at: time,
   model: text,
+  /** the model the provider answered with (gen_ai.response.model) */
+  response_model: text,
   provider: text,
   input_tokens: z.number().nullish(),
   output_tokens: z.number().nullish(),

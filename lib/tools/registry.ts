@@ -1,6 +1,7 @@
 // The one registry of tools. Agents name tools by these keys (agents.tools); the database
 // lists the same names in agent_tools so it can refuse an agent naming an unknown tool.
 import { tool, zodSchema, type ToolSet } from "ai";
+import { preciseNow } from "../clock";
 import { productDetails, searchCatalog } from "./catalog";
 import { offerChoices } from "./choices";
 import { handoff } from "./handoff";
@@ -28,9 +29,10 @@ export const toolNames: readonly string[] = definitions.map((d) => d.name);
 // (docs/performance.md, "The turn-cost change").
 const inputSchemas = new Map(definitions.map((d) => [d.name, zodSchema(d.input)]));
 
+/** When a tool ran, in epoch ms with a fraction (lib/clock.ts). */
 export interface ToolTiming {
-  startedAt: Date;
-  endedAt?: Date;
+  startedAt: number;
+  endedAt?: number;
 }
 
 /**
@@ -47,12 +49,12 @@ export function toolsFor(names: readonly string[], run: ToolRun, timings: Map<st
       description: typeof def.description === "function" ? def.description(run) : def.description,
       inputSchema: inputSchemas.get(name),
       execute: async (input: never, { toolCallId }: { toolCallId: string }) => {
-        const timing: ToolTiming = { startedAt: new Date() };
+        const timing: ToolTiming = { startedAt: preciseNow() };
         timings.set(toolCallId, timing);
         try {
           return await def.execute(input, run);
         } finally {
-          timing.endedAt = new Date();
+          timing.endedAt = preciseNow();
         }
       },
     } as never);

@@ -1,14 +1,6 @@
-// The explorer's search box (docs/architecture.md, "Search box"): text that reads as a session tag
-// (letters, digits and underscores, with a digit or an underscore, a piece of "chat_model_", or six hex
-// digits: a tag's model part) searches tags; anything else searches what was said. The same rule as private.search_is_tag.
-export function readsAsTag(q: string): boolean {
-  return (
-    /^[A-Za-z0-9_]+$/.test(q) &&
-    (/[0-9_]/.test(q) ||
-      "chat_model_".includes(q.toLowerCase()) ||
-      /^[0-9a-f]{6}$/i.test(q))
-  );
-}
+// The explorer's search box (docs/architecture.md, "Search box"): whether its text is a whole session
+// tag, a piece of one or words said is decided by search_traces alone (private.session_tag_pattern,
+// private.search_is_tag), which answers its `mode`; the app keeps no copy of the tag format.
 
 /** A snippet's pieces: the words search_traces marked (between \u0002 and \u0003) have `mark`. */
 export function snippetParts(

@@ -59,9 +59,12 @@ function matchView(m: SearchMatch) {
 
 export type SearchRowView = ReturnType<typeof searchRowView>;
 
-export async function searchTraces(db: Database, query: TraceQuery): Promise<{ traces: SearchRowView[]; nextCursor: string | null }> {
+/** How search_traces read the search box (it alone knows the session-tag format): exact, contains or words. */
+export type SearchMode = "exact" | "contains" | "words" | null;
+
+export async function searchTraces(db: Database, query: TraceQuery): Promise<{ traces: SearchRowView[]; nextCursor: string | null; mode: SearchMode }> {
   const q = await withVisitorRef(db, query);
-  if (!q) return { traces: [], nextCursor: null };
+  if (!q) return { traces: [], nextCursor: null, mode: "exact" };
   const after = q.cursor ? decodeCursor(q.cursor, q.sort, q.dir) : null;
   const r = await db.rpc("search_traces", {
     p_session_tag: q.sessionTag,
@@ -89,5 +92,6 @@ export async function searchTraces(db: Database, query: TraceQuery): Promise<{ t
   return {
     traces: r.traces.map(searchRowView),
     nextCursor: r.has_more && last ? encodeCursor({ s: q.sort, d: q.dir, v: last.sort_value, i: last.id }) : null,
+    mode: r.mode,
   };
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { isoMicros, preciseNow } from "../clock";
 import type { Observation } from "../chat/observations";
 import type { Database } from "../db/types";
 import { AppError } from "../errors";
@@ -50,6 +51,13 @@ function registered(r: { transcript?: string; audio_url?: string; transcription?
   return { transcript: r.transcript ?? "", audioUrl: r.audio_url ?? "", observation: step };
 }
 
+/** voice_allowance refused the visitor id: an erasure retired it (docs/privacy.md); the web route starts a new visitor. */
+export class RetiredVisitor extends AppError {
+  constructor() {
+    super("not_found:visitor", "This visitor's history was deleted.");
+  }
+}
+
 /**
  * Before a voice message's audio is read or transcribed (docs/channels.md, "Voice"): its registration
  * when it has one (no second transcription), else it counts against the voice limits —
@@ -60,6 +68,7 @@ export async function voiceAllowance(db: Database, limits: VoiceLimits): Promise
     p_user_id: limits.visitorId, p_client_message_id: limits.clientMessageId ?? null, p_rate_limit: limits.rateLimit,
     p_client_ip: limits.clientIp ?? null, p_ip_rate_limit: limits.ipRateLimit,
   });
+  if (r.status === "retired") throw new RetiredVisitor();
   if (r.status === "rate_limited") {
     throw new AppError("rate_limit:voice", "You are sending voice messages too quickly. Wait a moment and try again.", { retryAfter: r.retry_after });
   }
@@ -76,12 +85,12 @@ export async function prepareVoice(db: Database, config: VoiceConfig, input: Voi
   const type = checkAudio(config, input.bytes, input.mimeType);
   const before = await voiceAllowance(db, { visitorId: input.visitorId, clientMessageId: input.clientMessageId, rateLimit: 0, ipRateLimit: 0 });
   if (before) return before;
-  const started = new Date();
+  const started = preciseNow();
   const transcript = await transcribe(config, input.bytes, type);
-  const ended = new Date();
+  const ended = preciseNow();
   const observation: Observation = {
     id: randomUUID(), parent_id: null, position: 0, kind: "transcription", name: config.sttModel!, status: "ok",
-    started_at: started.toISOString(), ended_at: ended.toISOString(), duration_ms: ended.getTime() - started.getTime(),
+    started_at: isoMicros(started), ended_at: isoMicros(ended), duration_ms: Math.round(ended - started),
     arguments: { mime_type: type, bytes: input.bytes.byteLength },
   };
   if (!transcript) throw new AppError("bad_request:voice", "No speech was heard in the recording. Try again, or type your message.");
@@ -115,15 +124,15 @@ export async function prepareVoice(db: Database, config: VoiceConfig, input: Voi
 export async function speakReply(db: Database, config: VoiceConfig, reply: { id: string; content: string }): Promise<string | null> {
   if (!config.enabled || !config.ttsModel || !reply.content.trim()) return null;
   try {
-    const started = new Date();
+    const started = preciseNow();
     const audio = await speak(config, reply.content);
-    const ended = new Date();
+    const ended = preciseNow();
     const name = `${randomUUID()}.mp3`;
     const store = audioStore(config);
     await store.put(name, audio.bytes, audio.mimeType);
     const r = await db.rpc("record_reply_speech", {
-      p_message_id: reply.id, p_audio_url: audioUrl(name), p_model: config.ttsModel, p_started_at: started.toISOString(),
-      p_ended_at: ended.toISOString(), p_characters: spokenText(reply.content).length,
+      p_message_id: reply.id, p_audio_url: audioUrl(name), p_model: config.ttsModel, p_started_at: isoMicros(started),
+      p_ended_at: isoMicros(ended), p_characters: spokenText(reply.content).length,
     });
     if (r.set) return audioUrl(name);
     // spoken before (a replayed turn): this copy is nobody's

@@ -6,12 +6,12 @@ import type { Database } from "../db/types";
 import { AppError } from "../errors";
 import { readBytes } from "../http/body";
 import { pathParam } from "../http/params";
-import { clientIp, visitorFor } from "../http/visitor";
+import { clientIp, newVisitor, visitorFor, type Visitor } from "../http/visitor";
 import { env } from "../env";
 import { mayHearAudio } from "./access";
 import { audioName, audioStore } from "./store";
 import { voiceConfig } from "./config";
-import { prepareVoice, speakReply, voiceAllowance } from "./message";
+import { prepareVoice, RetiredVisitor, speakReply, voiceAllowance } from "./message";
 
 // POST /api/chat/voice: multipart/form-data with `audio` (the recording) and the chat body's
 // optional fields; the transcript becomes the message of the same turn as POST /api/chat.
@@ -37,9 +37,15 @@ export async function voiceTurn(db: Database, request: Request): Promise<Respons
   const type = request.headers.get("content-type") ?? "";
   if (!/^multipart\/form-data\b/i.test(type)) throw new AppError("unsupported_media_type:voice", "Send the recording as multipart/form-data with an `audio` file.");
   // the visitor and the voice limits before the upload is read (docs/channels.md, "Voice")
-  const visitor = await visitorFor(request, db);
+  let visitor: Visitor = await visitorFor(request, db);
   const e = env();
-  await voiceAllowance(db, { visitorId: visitor.id, rateLimit: e.CHAT_RATE_LIMIT_PER_MINUTE, clientIp: clientIp(request), ipRateLimit: e.CHAT_RATE_LIMIT_PER_IP_PER_MINUTE });
+  const limits = () => ({ visitorId: visitor.id, rateLimit: e.CHAT_RATE_LIMIT_PER_MINUTE, clientIp: clientIp(request), ipRateLimit: e.CHAT_RATE_LIMIT_PER_IP_PER_MINUTE });
+  await voiceAllowance(db, limits()).catch(async (error: unknown) => {
+    if (!(error instanceof RetiredVisitor)) throw error;
+    // a copy of a cookie whose history was deleted: a new visitor (docs/privacy.md)
+    visitor = await newVisitor(request, db);
+    await voiceAllowance(db, limits());
+  });
   const raw = await readBytes(request, config.maxBytes + 64 * 1024, "voice");
   let form: FormData;
   try {

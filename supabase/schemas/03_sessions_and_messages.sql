@@ -708,8 +708,31 @@ $$;
 REVOKE ALL ON FUNCTION private.end_sessions_before_start(p_user_id text, p_channel text, p_previous_session_id uuid, p_request_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.end_sessions_before_start(p_user_id text, p_channel text, p_previous_session_id uuid, p_request_id text) TO service_role;
 
--- The next session tag of a visitor for a model, from its counter, atomically:
+-- THE session-tag format (docs/architecture.md, "Session tags"), its one home:
 -- chat_model_<first 6 hex digits of the model id>_<001, 002, … 999, 1000, …>.
+create function private.session_tag(p_model_id uuid, p_n bigint) returns text
+  language sql immutable
+  set search_path = ''
+as $$
+  select 'chat_model_' || left(replace(p_model_id::text, '-', ''), 6) || '_'
+         || case when p_n < 1000 then lpad(p_n::text, 3, '0') else p_n::text end
+$$;
+
+revoke all on function private.session_tag(uuid, bigint) from public, anon, authenticated;
+grant all on function private.session_tag(uuid, bigint) to service_role;
+
+-- A whole session tag as private.session_tag writes it (search_traces searches such a text as that exact tag).
+create function private.session_tag_pattern() returns text
+  language sql immutable
+  set search_path = ''
+as $$
+  select '^chat_model_[0-9a-f]{6}_[0-9]{3,}$'
+$$;
+
+revoke all on function private.session_tag_pattern() from public, anon, authenticated;
+grant all on function private.session_tag_pattern() to service_role;
+
+-- The next session tag of a visitor for a model (private.session_tag), from its counter, atomically.
 CREATE FUNCTION private.next_session_tag(p_user_id text, p_model_id uuid) RETURNS text
     LANGUAGE sql
     SET search_path TO ''
@@ -721,9 +744,7 @@ CREATE FUNCTION private.next_session_tag(p_user_id text, p_model_id uuid) RETURN
     do update set last_value = c.last_value + 1, updated_at = now()
     returning c.last_value
   )
-  select 'chat_model_' || left(replace(p_model_id::text, '-', ''), 6) || '_'
-         || case when n.last_value < 1000 then lpad(n.last_value::text, 3, '0') else n.last_value::text end
-    from counter n
+  select private.session_tag(p_model_id, n.last_value) from counter n
 $$;
 
 REVOKE ALL ON FUNCTION private.next_session_tag(p_user_id text, p_model_id uuid) FROM PUBLIC;

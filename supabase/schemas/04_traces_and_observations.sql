@@ -132,6 +132,9 @@ CASE
     WHEN (kind = 'tool'::text) THEN (jsonb_to_tsvector('english'::regconfig, COALESCE(arguments, '{}'::jsonb), '["string"]'::jsonb) || jsonb_to_tsvector('english'::regconfig, COALESCE(result, '{}'::jsonb), '["string"]'::jsonb))
     ELSE NULL::tsvector
 END) STORED,
+    -- the model the provider answered with (a generation's gen_ai.response.model), which may differ from `model`, the one asked for
+    -- (at most 200 characters: store_steps cuts it; no check, so adding the column scans no rows)
+    response_model text,
     CONSTRAINT llm_observations_cached_input_tokens_check CHECK ((cached_input_tokens >= 0)),
     CONSTRAINT llm_observations_cost_usd_check CHECK ((cost_usd >= (0)::numeric)),
     CONSTRAINT llm_observations_duration_ms_check CHECK ((duration_ms >= 0)),
@@ -285,8 +288,7 @@ as $$
       from public.llm_models m
       cross join lateral generate_series(1, coalesce(
         (select max(c.last_value) from public.session_tag_counters c where c.model_id = m.id), 0)) n
-      cross join lateral (select 'chat_model_' || left(replace(m.id::text, '-', ''), 6) || '_'
-                                 || case when n < 1000 then lpad(n::text, 3, '0') else n::text end as tag) g
+      cross join lateral (select private.session_tag(m.id, n) as tag) g
      where g.tag ilike p_pattern
      limit 201) x
 $$;
@@ -403,18 +405,20 @@ declare
   v_where text;
   v_match text := '';
   v_limit integer := least(greatest(coalesce(p_limit, 50), 1), 200);
-  v_pattern text := '%' || replace(replace(replace(coalesce(p_q, ''), '\', '\\'), '%', '\%'), '_', '\_') || '%';
-  v_content boolean := p_q is not null and not private.search_is_tag(p_q);
+  v_tag text := coalesce(p_session_tag, substring(p_q from private.session_tag_pattern())); -- a whole tag: exact
+  v_q text := case when p_session_tag is not null or v_tag is null then p_q end;
+  v_pattern text := '%' || replace(replace(replace(coalesce(v_q, ''), '\', '\\'), '%', '\%'), '_', '\_') || '%';
+  v_content boolean := v_q is not null and not private.search_is_tag(v_q);
   v_tags text[];
   v_source text := 'public.llm_traces t';
   v_rows jsonb;
   v_count integer;
   -- read once per call, not per row (a function with its own search_path is never inlined)
   v_mask boolean := private.masking_outputs();
-  v_query tsquery := case when p_q is not null then websearch_to_tsquery('english', p_q) end;
+  v_query tsquery := case when v_q is not null then websearch_to_tsquery('english', v_q) end;
 begin
   -- a fragment under three characters has no trigram: words only (never a scan of every message)
-  if v_content and length(p_q) < 3 then v_pattern := null; end if;
+  if v_content and length(v_q) < 3 then v_pattern := null; end if;
   k := private.search_keyset(v_sort, v_dir);
   v_where := private.search_where(p_agent is not null, p_model is not null, p_user_id is not null, p_feedback is not null,
     p_from is not null, p_to is not null, p_tool is not null, p_has_error, p_min_cost is not null, p_channel is not null);
@@ -422,11 +426,11 @@ begin
   if p_after_id is not null and p_after_value is not null then
     v_where := v_where || format(' and (%s, t.id) %s (%s, $10)', k.keys, case when v_dir = 'desc' then '<' else '>' end, k.after);
   end if;
-  if p_session_tag is not null then v_match := v_match || ' and t.session_tag = $1'; end if;
+  if v_tag is not null then v_match := v_match || ' and t.session_tag = $1'; end if;
   if v_content then v_match := v_match || private.search_content_match();
-  elsif p_q is not null then v_match := v_match || ' and t.session_tag ilike $2'; end if;
+  elsif v_q is not null then v_match := v_match || ' and t.session_tag ilike $2'; end if;
   -- a substring matching few distinct tags: each tag's newest traces, merged (only equality on the tag inside)
-  if p_q is not null and not v_content and p_session_tag is null then
+  if v_q is not null and not v_content and v_tag is null then
     v_tags := private.search_tags(v_pattern);
     if v_tags is not null then
       v_match := '';
@@ -436,17 +440,18 @@ begin
   end if;
   execute private.search_query(k.value, k.ord, v_where || v_match, v_source)
   into v_rows, v_count
-  using p_session_tag, v_pattern, p_agent, p_model, p_user_id, p_feedback, p_from, p_to,
+  using v_tag, v_pattern, p_agent, p_model, p_user_id, p_feedback, p_from, p_to,
         p_after_value, p_after_id, v_limit + 1, v_tags, p_tool, p_min_cost, p_channel, v_mask, p_score, p_score_value, v_query;
   -- one row more than asked tells whether another page exists
   if v_count > v_limit then v_rows := v_rows - v_limit; end if;
   if v_content then v_rows := private.search_matches(v_rows, v_query, v_pattern, v_mask); end if;
-  return jsonb_build_object('traces', v_rows, 'has_more', v_count > v_limit);
+  return jsonb_build_object('traces', v_rows, 'has_more', v_count > v_limit,
+    'mode', case when v_tag is not null then 'exact' when v_content then 'words' when v_q is not null then 'contains' end);
 end
 $$;
 
 comment on function public.search_traces(text, text, text, text, text, text, timestamptz, timestamptz, text, text, text, uuid, integer, text, boolean, numeric, text, text, text, numeric) is
-  'The explorer''s page of traces: filters (tag, agent, model, visitor, feedback, time, tool, errors, cost, channel, a trace-level score), keyset paging; p_q is a tag substring when it reads as a tag, else words, phrases or a fragment of the conversation (each row then with its `match`).';
+  'The explorer''s page of traces: filters (tag, agent, model, visitor, feedback, time, tool, errors, cost, channel, a trace-level score), keyset paging; p_q is a whole tag (searched exactly), a tag substring when it reads as a tag, else words, phrases or a fragment of the conversation (each row then with its `match`); `mode` says which (exact, contains, words).';
 
 revoke all on function public.search_traces(text, text, text, text, text, text, timestamptz, timestamptz, text, text, text, uuid, integer, text, boolean, numeric, text, text, text, numeric) from public, anon, authenticated;
 grant all on function public.search_traces(text, text, text, text, text, text, timestamptz, timestamptz, text, text, text, uuid, integer, text, boolean, numeric, text, text, text, numeric) to service_role;

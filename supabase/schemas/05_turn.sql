@@ -234,7 +234,7 @@ begin
       id, trace_id, session_id, user_id, message_id, parent_id, position, kind, name, status,
       started_at, ended_at, duration_ms, model, input_tokens, output_tokens, cached_input_tokens,
       time_to_first_token_ms, finish_reason, cost_usd, tool_call_id, arguments, result,
-      payload_cap_bytes, truncated, error)
+      payload_cap_bytes, truncated, error, response_model)
     select coalesce((s.o ->> 'id')::uuid, gen_random_uuid()), p_trace_id, p_session_id, p_user_id, p_message_id,
            (s.o ->> 'parent_id')::uuid, coalesce((s.o ->> 'position')::int, s.ord::int - 1), s.kind,
            left(coalesce(nullif(s.o ->> 'name', ''), s.kind), 200),
@@ -252,7 +252,8 @@ begin
               + s.output_tokens * coalesce(m.output_price_per_million, 0)) / 1000000.0
            end,
            s.o ->> 'tool_call_id', s.o -> 'arguments', s.o -> 'result',
-           (s.o ->> 'payload_cap_bytes')::int, coalesce((s.o ->> 'truncated')::boolean, false), left(s.o ->> 'error', 4000)
+           (s.o ->> 'payload_cap_bytes')::int, coalesce((s.o ->> 'truncated')::boolean, false), left(s.o ->> 'error', 4000),
+           case when s.kind = 'generation' then left(s.o ->> 'response_model', 200) end
       from steps s
       left join public.llm_models m on m.key = coalesce(s.o ->> 'model', p_model_key)
     returning kind, name, status, input_tokens, output_tokens, cost_usd
@@ -540,6 +541,10 @@ declare
 begin
   -- one visitor's turns run one at a time, across every app instance
   perform pg_advisory_xact_lock(hashtextextended('threadline:visitor:' || p_user_id, 0));
+  -- an erased visitor's id is retired: the app starts a new visitor (docs/privacy.md)
+  if private.visitor_retired(p_user_id) then
+    return jsonb_build_object('status', 'retired');
+  end if;
   -- exactly once: a repeated client_message_id returns what the first attempt saw (R8)
   v_replayed := private.replayed_turn(p_user_id, p_client_message_id, p_history_limit);
   if v_replayed is not null then

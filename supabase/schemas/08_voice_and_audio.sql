@@ -256,6 +256,10 @@ as $$
 declare
   v_row public.voice_messages;
 begin
+  -- an erased visitor's id is retired: the app starts a new visitor (docs/privacy.md)
+  if private.visitor_retired(p_user_id) then
+    return jsonb_build_object('status', 'retired');
+  end if;
   if p_client_message_id is not null then
     select * into v_row from public.voice_messages v
      where v.user_id = p_user_id and v.client_message_id = p_client_message_id;

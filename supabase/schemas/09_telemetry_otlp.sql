@@ -146,7 +146,8 @@ create function private.otlp_turn_steps(p_trace_id uuid, p_question_ids text[], 
 as $$
   select coalesce(jsonb_agg(jsonb_build_object(
       'id', o.id, 'parent_id', o.parent_id, 'kind', o.kind, 'name', o.name, 'status', o.status,
-      'started_at', o.started_at, 'ended_at', o.ended_at, 'model', o.model, 'provider', m.provider,
+      'started_at', o.started_at, 'ended_at', o.ended_at, 'model', o.model, 'response_model', o.response_model,
+      'provider', m.provider,
       'input_tokens', o.input_tokens, 'output_tokens', o.output_tokens, 'cached_input_tokens', o.cached_input_tokens,
       'time_to_first_token_ms', o.time_to_first_token_ms, 'finish_reason', o.finish_reason, 'cost_usd', o.cost_usd,
       'tool_call_id', o.tool_call_id,

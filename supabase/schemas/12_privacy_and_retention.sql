@@ -27,6 +27,51 @@ ALTER TABLE public.erasures ENABLE ROW LEVEL SECURITY;
 
 GRANT ALL ON TABLE public.erasures TO service_role;
 
+-- Web visitor ids retired by an erasure ("Delete my chat history"): begin_turn and voice_allowance
+-- refuse them, so a copy of the old signed cookie starts a new visitor and reads nothing back.
+-- Only a digest of the id is kept (private.visitor_digest): the id itself is in no column afterwards.
+CREATE TABLE public.retired_visitors (
+    id_digest bytea NOT NULL,
+    CONSTRAINT retired_visitors_pkey PRIMARY KEY (id_digest)
+);
+
+ALTER TABLE public.retired_visitors ENABLE ROW LEVEL SECURITY;
+
+GRANT ALL ON TABLE public.retired_visitors TO service_role;
+
+-- The digest retired_visitors keeps for a visitor id.
+create function private.visitor_digest(p_user_id text) returns bytea
+  language sql immutable
+  set search_path = ''
+as $$
+  select sha256(convert_to('threadline:retired-visitor:' || p_user_id, 'UTF8'))
+$$;
+revoke all on function private.visitor_digest(text) from public, anon, authenticated;
+grant execute on function private.visitor_digest(text) to service_role;
+
+-- Whether an erasure retired this visitor id (begin_turn's gate and voice_allowance ask, under the visitor's lock).
+create function private.visitor_retired(p_user_id text) returns boolean
+  language sql stable
+  set search_path = ''
+as $$
+  select exists (select 1 from public.retired_visitors r where r.id_digest = private.visitor_digest(p_user_id))
+$$;
+revoke all on function private.visitor_retired(text) from public, anon, authenticated;
+grant execute on function private.visitor_retired(text) to service_role;
+
+-- An erasure retires a web visitor's cookie id (a uuid, lib/http/visitor-cookie.ts); a WhatsApp
+-- sender's keyed-hash id stays usable: their number writing again is a new conversation.
+create function private.retire_visitor(p_user_id text) returns void
+  language sql
+  set search_path = ''
+as $$
+  insert into public.retired_visitors (id_digest)
+  select private.visitor_digest(p_user_id) where p_user_id ~ '^[0-9a-f-]{36}$'
+  on conflict (id_digest) do nothing
+$$;
+revoke all on function private.retire_visitor(text) from public, anon, authenticated;
+grant execute on function private.retire_visitor(text) to service_role;
+
 -- One row: what every instance was configured with (the last instance to start wins).
 CREATE TABLE public.privacy_settings (
     id boolean DEFAULT true NOT NULL,
@@ -735,6 +780,8 @@ begin
   end loop;
   v_counts := private.erase_channels(v_user);
   v_counts := private.erase_conversations(v_user, v_opaque) || v_counts;
+  -- a copy of the old cookie starts a new visitor from now on
+  perform private.retire_visitor(v_user);
   if not exists (select 1 from jsonb_each_text(v_counts) c where c.key <> 'pending_exports' and c.value::integer > 0) then
     return jsonb_build_object('found', false, 'opaque_id', null, 'counts', v_counts);
   end if;

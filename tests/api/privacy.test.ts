@@ -125,6 +125,36 @@ it("a visitor deletes their own chat history and starts over as a new visitor", 
   expect((await none.json()).error.code).toBe("not_found:visitor");
 });
 
+it("a copy of the old cookie after \"Delete my chat history\" is a new visitor: it writes nothing under the old id and reads nothing back", async () => {
+  const visitor = new Visitor(app.url);
+  const first = await visitor.chat({ message: "my email is cy@example.org" });
+  const old = visitor.cookie;
+  const oldId = idOf(visitor);
+  expect((await visitor.request("/api/visitor", { method: "DELETE" })).status).toBe(200);
+  // the copy chats: answered, as a new visitor with a cookie of its own
+  const copy = new Visitor(app.url);
+  copy.cookie = old;
+  const turn = await copy.chat({ message: "hello again" });
+  expect(copy.cookie).not.toBe(old);
+  expect(idOf(copy)).not.toBe(oldId);
+  const owners = await db.query<{ user_id: string }>("select user_id from conversation_sessions where id = $1", [turn.sessionId]);
+  expect(owners.rows).toEqual([{ user_id: idOf(copy) }]);
+  expect((await db.query("select 1 from conversation_sessions where user_id = $1", [oldId])).rowCount).toBe(0);
+  // the old cookie reads nothing: no sessions, no messages (old or new), no feedback, no end
+  const headers = { cookie: old, "content-type": "application/json" };
+  const list = await fetch(`${app.url}/api/sessions`, { headers });
+  expect(list.status).toBe(200);
+  expect(JSON.stringify(await list.json())).not.toContain(turn.sessionId);
+  for (const session of [first.sessionId, turn.sessionId]) {
+    expect((await fetch(`${app.url}/api/sessions/${session}/messages`, { headers })).status).toBe(404);
+    const feedback = await fetch(`${app.url}/api/sessions/${session}/feedback`, { method: "POST", headers, body: JSON.stringify({ rating: "positive" }) });
+    expect(feedback.status).toBe(404);
+    expect((await fetch(`${app.url}/api/sessions/${session}/end`, { method: "POST", headers: { cookie: old } })).status).toBe(404);
+  }
+  // and has nothing left to delete
+  expect(await (await fetch(`${app.url}/api/visitor`, { method: "DELETE", headers })).json()).toMatchObject({ erased: false });
+});
+
 // the explorer's outputs follow PII_MASKING=export: the list and detail JSON and the CSV export
 it.each([
   { kind: "email", raw: "ana.lopez@example.com", mark: "[email]" },

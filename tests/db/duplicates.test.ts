@@ -31,6 +31,26 @@ async function duplicates(t: TestDatabase, user: string, clientMessageId: string
   return { settled, counts };
 }
 
+/** `copies` different first messages sent at once: into `sessionId` (opened before), or with no session (a new visitor's first). */
+async function firstTurns(t: TestDatabase, user: string, sessionId?: string) {
+  const settled = await Promise.allSettled(
+    Array.from({ length: copies }, async (_, i) => {
+      const r = await begin(t.db, user, { p_client_message_id: randomUUID(), p_message: `question ${i}`, ...(sessionId ? { p_session_id: sessionId } : {}) });
+      if (r.status === "started" || r.status === "resume") await finish(t.db, r.user_message.id, { p_content: `answer ${i}` });
+      return r;
+    }),
+  );
+  const [counts] = await t.sql<{ sessions: number; traces: number; per_session: number; questions: number; unanswered: number; llm_calls: number }>(
+    `select (select count(*)::int from conversation_sessions where user_id = $1) as sessions,
+            (select count(*)::int from llm_traces where user_id = $1) as traces,
+            (select coalesce(max(n), 0)::int from (select count(*) as n from llm_traces where user_id = $1 group by session_id) x) as per_session,
+            (select count(*)::int from conversation_messages where user_id = $1 and role = 'user') as questions,
+            (select count(*)::int from conversation_messages q where q.user_id = $1 and q.role = 'user'
+                and not exists (select 1 from conversation_messages a where a.reply_to = q.id)) as unanswered,
+            (select coalesce(sum(llm_calls), 0)::int from llm_traces where user_id = $1) as llm_calls`, [user]);
+  return { settled, counts, stored: settled.filter((s) => s.status === "fulfilled").length };
+}
+
 describe.each(backends)("concurrent duplicate requests on $name", ({ open }) => {
   const t = databaseFor(open);
 
@@ -43,6 +63,20 @@ describe.each(backends)("concurrent duplicate requests on $name", ({ open }) => 
     expect(new Set(answered.map((r) => r.session.id)).size).toBe(1);
     // the one answer's generation, counted once (a duplicate finish counts nothing)
     expect(counts).toEqual({ questions: 1, replies: 1, sessions: 1, traces: 1, llm_calls: 1 });
+  });
+
+  it(`${copies} different first messages of a new visitor at once: one session with one trace, every message stored once and answered`, async () => {
+    const { settled, counts } = await firstTurns(t, visitor());
+    expect(settled.filter((s) => s.status === "rejected")).toEqual([]);
+    expect(counts).toEqual({ sessions: 1, traces: 1, per_session: 1, questions: copies, unanswered: 0, llm_calls: copies });
+  });
+
+  it(`the first ${copies} messages of a session opened by a greeting, at once: still its one trace`, async () => {
+    const u = visitor();
+    const greeted = await begin(t.db, u, { p_agent: "order_assistant", p_message: null });
+    const { settled, counts } = await firstTurns(t, u, greeted.session.id);
+    expect(settled.filter((s) => s.status === "rejected")).toEqual([]);
+    expect(counts).toEqual({ sessions: 1, traces: 1, per_session: 1, questions: copies, unanswered: 0, llm_calls: copies });
   });
 });
 
@@ -63,5 +97,12 @@ describe("concurrent duplicate requests without the visitor lock, on PostgreSQL:
     for (const s of settled) if (s.status === "rejected") expect(isAppError(s.reason) && s.reason.code).toBe("conflict:database");
     expect(settled.some((s) => s.status === "fulfilled")).toBe(true);
     expect(counts).toEqual({ questions: 1, replies: 1, sessions: 1, traces: 1, llm_calls: 1 });
+  });
+
+  it(`${copies} different first messages at once across connections: one session with one trace; the others refused, none half-stored`, async () => {
+    const { settled, counts, stored } = await firstTurns(t, visitor());
+    for (const s of settled) if (s.status === "rejected") expect(isAppError(s.reason) && s.reason.code).toBe("conflict:database");
+    expect(stored).toBeGreaterThan(0);
+    expect(counts).toEqual({ sessions: 1, traces: 1, per_session: 1, questions: stored, unanswered: 0, llm_calls: stored });
   });
 });

@@ -1,11 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runAgent } from "@/lib/chat/agent-run";
+import { createOpenAICompatibleModel } from "@/lib/models/openai-compatible";
+import type { AgentDefinition } from "@/lib/tools/types";
 import { telemetryConfig } from "@/lib/telemetry/config";
 import { createDrainer, type Drainer } from "@/lib/telemetry/drainer";
 import { createExporter, telemetryResource } from "@/lib/telemetry/exporter";
 import { backends, type TestDatabase } from "../support/databases";
 import { decodeSpans, type WireSpan } from "../support/otlp-proto";
 import { startOtlpReceiver, type OtlpReceiver } from "../support/otlp-receiver";
+import { answeredModel, startOpenAIServer, type OpenAIServer } from "../support/openai-server";
 import { finishObserved, storeHandoff } from "./observed-turn";
 import { begin, visitor } from "./turn-helpers";
 
@@ -17,11 +21,13 @@ describe.each(backends)("GenAI spans on $name, decoded with the official .proto"
   let t: TestDatabase;
   let receiver: OtlpReceiver;
   let drainer: Drainer;
+  let llm: OpenAIServer;
   const saved = { ...process.env };
 
   beforeAll(async () => {
     t = await open();
     receiver = await startOtlpReceiver();
+    llm = await startOpenAIServer();
     Object.assign(process.env, { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf" });
     const config = telemetryConfig(process.env);
     drainer = createDrainer(t.db, config, await createExporter(config.protocol), telemetryResource());
@@ -30,6 +36,7 @@ describe.each(backends)("GenAI spans on $name, decoded with the official .proto"
   afterAll(async () => {
     process.env = saved;
     await receiver?.stop();
+    await llm?.close();
     await t?.close();
   });
 
@@ -85,6 +92,34 @@ describe.each(backends)("GenAI spans on $name, decoded with the official .proto"
       "gen_ai.request.model": { stringValue: "whisper-1" },
       "gen_ai.provider.name": { stringValue: "offline" },
     });
+  });
+
+  it("a turn the app ran through an OpenAI-compatible provider: the answered model, no span of exactly 0 ms, every child inside its parent", async () => {
+    Object.assign(llm, { mode: "ok", brain: "script", words: ["The ", "TL-200 ", "it is."], toolCalls: [{ name: "search_catalog", arguments: { query: "headlamp" } }] });
+    const q = await begin(t.db, visitor(), { p_message: "a headlamp please" });
+    const run = await runAgent({
+      db: t.db, model: createOpenAICompatibleModel({ baseURL: llm.baseURL, apiKey: "test-key", model: "tiny-model", maxRetries: 0 }),
+      agent: q.agent as unknown as AgentDefinition, handoffTargets: [], sessionId: q.session.id, history: [],
+      message: "a headlamp please", action: null, flows: {},
+    });
+    expect(run.error).toBeNull();
+    await t.db.rpc("finish_turn", { p_user_message_id: q.user_message.id, p_content: run.content, p_observations: run.observations, p_latency_ms: 5 });
+    const spans = await exported();
+    expect(spans.map((s) => s.name).sort()).toEqual(["chat tiny-model", "chat tiny-model", "execute_tool search_catalog", "invoke_agent Product Recommendation"]);
+    const times = (s: WireSpan) => ({ start: BigInt(s.startTimeUnixNano), end: BigInt(s.endTimeUnixNano) });
+    for (const s of spans) {
+      // high-resolution times: a step of a few microseconds is not rounded to nothing
+      expect(times(s).end - times(s).start, `${s.name} lasts more than 0`).toBeGreaterThan(0n);
+      if (!s.parentSpanId) continue;
+      const parent = spans.find((p) => p.spanId === s.parentSpanId)!;
+      expect(parent, `${s.name} has its parent in the export`).toBeDefined();
+      expect(times(s).start >= times(parent).start && times(s).end <= times(parent).end, `${s.name} sits inside ${parent.name}`).toBe(true);
+    }
+    // the model asked for, and the one the provider answered with (a dated snapshot)
+    for (const chat of spans.filter((s) => s.name === "chat tiny-model")) {
+      expect(chat.attributes["gen_ai.request.model"]).toEqual({ stringValue: "tiny-model" });
+      expect(chat.attributes["gen_ai.response.model"]).toEqual({ stringValue: answeredModel("tiny-model") });
+    }
   });
 
   it("links a handoff's two traces", async () => {

@@ -32,6 +32,9 @@ interface ChatMessage {
   tool_call_id?: string;
 }
 
+/** The model the stand-in says it answered with: a dated snapshot of the one asked for, as real providers do. */
+export const answeredModel = (asked: string) => `${asked}-2026-11-20`;
+
 function chunk(model: string, delta: Record<string, unknown>, finish: string | null = null, usage?: unknown): string {
   const body = { id: "chatcmpl-1", object: "chat.completion.chunk", created: 1_760_000_000, model, choices: [{ index: 0, delta, finish_reason: finish }], ...(usage ? { usage } : {}) };
   return `data: ${JSON.stringify(body)}\n\n`;
@@ -101,7 +104,7 @@ export async function startOpenAIServer(): Promise<OpenAIServer> {
       res.writeHead(status, { "content-type": "application/json" });
       return void res.end(JSON.stringify({ error: { message: status === 401 ? "Invalid API key" : "overloaded", type: "server_error" } }));
     }
-    const model = String(body.model);
+    const model = answeredModel(String(body.model));
     const usage = state.mode === "no_usage" ? undefined : state.usage;
     const { words, calls } = answer(state, body);
     const ids = calls.map(() => `call_${++callCount}`);

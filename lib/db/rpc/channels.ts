@@ -38,6 +38,7 @@ export const channelFunctions = {
     }),
     result: z.discriminatedUnion("status", [
       z.object({ status: z.literal("ok") }),
+      z.object({ status: z.literal("retired") }),
       z.object({ status: z.literal("rate_limited"), retry_after: z.number() }),
       z.object({ status: z.literal("registered"), transcript: z.string(), audio_url: z.string(), transcription: json.nullable() }),
     ]),

@@ -11,6 +11,8 @@ const handoffAgentSchema = agentDefinitionSchema.partial().extend({ key: z.strin
 
 export const beginTurnResultSchema = z.discriminatedUnion("status", [
   z.object({ status: z.literal("rate_limited"), retry_after: z.number(), scope: z.literal("new_visitor").optional() }),
+  /** the visitor id was retired by an erasure: nothing was written (lib/chat/begin.ts starts a new visitor) */
+  z.object({ status: z.literal("retired") }),
   z.object({
     status: z.enum(["started", "resume", "replay", "answered"]),
     choice: z.enum(["explicit", "menu_pick", "handoff", "session", "default"]).nullable(),

@@ -80,7 +80,9 @@ export const operatorFunctions = {
       p_channel: opt(z.string()), p_score: opt(z.string()), p_score_op: opt(z.enum(["lt", "lte", "eq", "gte", "gt"])),
       p_score_value: opt(z.number()),
     }),
-    result: z.object({ traces: z.array(traceRowSchema.extend({ sort_value: z.string(), scores: z.array(traceScoreSchema), match: searchMatchSchema.nullish() })), has_more: z.boolean() }),
+    result: z.object({ traces: z.array(traceRowSchema.extend({ sort_value: z.string(), scores: z.array(traceScoreSchema), match: searchMatchSchema.nullish() })), has_more: z.boolean(),
+      /** how search_traces read the search box: a whole tag (exact), a tag substring (contains) or what was said (words) */
+      mode: z.enum(["exact", "contains", "words"]).nullable() }),
   },
   trace_detail: { args: z.object({ p_trace_id: uuid }), result: traceDetailSchema },
   set_trace_feedback: {

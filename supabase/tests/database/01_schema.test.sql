@@ -5,9 +5,9 @@
 -- Run with `pg_prove` on a migrated database with pgtap in the `extensions` schema (tests/db/pgtap.test.ts).
 begin;
 set local search_path = extensions, public;
-select plan(963);
+select plan(891);
 
-select tables_are('public', array['agent_tools', 'agent_versions', 'agents', 'app_settings', 'audio_deletions', 'conversation_messages', 'conversation_sessions', 'dashboard_channel_rollup', 'dashboard_rollup', 'dashboard_visitor_days', 'dashboard_visitors', 'erasures', 'flow_states', 'llm_models', 'llm_observations', 'llm_traces', 'maintenance_settings', 'operator_sessions', 'otlp_outbox', 'privacy_settings', 'products', 'rate_limit_buckets', 'retention_settings', 'review_queue_configs', 'review_queue_items', 'review_queues', 'score_configs', 'scores', 'session_events', 'session_tag_counters', 'trace_comments', 'voice_messages', 'whatsapp_contacts', 'whatsapp_inbox', 'whatsapp_outbox']::name[], 'public has exactly the contract''s tables');
+select tables_are('public', array['agent_tools', 'agent_versions', 'agents', 'app_settings', 'audio_deletions', 'conversation_messages', 'conversation_sessions', 'dashboard_channel_rollup', 'dashboard_rollup', 'dashboard_visitor_days', 'dashboard_visitors', 'erasures', 'flow_states', 'llm_models', 'llm_observations', 'llm_traces', 'maintenance_settings', 'operator_sessions', 'otlp_outbox', 'privacy_settings', 'products', 'rate_limit_buckets', 'retention_settings', 'retired_visitors', 'score_configs', 'scores', 'session_events', 'session_tag_counters', 'trace_comments', 'voice_messages', 'whatsapp_contacts', 'whatsapp_inbox', 'whatsapp_outbox']::name[], 'public has exactly the contract''s tables');
 
 select columns_are('public', x.tbl, x.cols, format('%s has exactly its columns', x.tbl))
   from (values
@@ -25,7 +25,7 @@ select columns_are('public', x.tbl, x.cols, format('%s has exactly its columns',
   ('erasures', array['id', 'opaque_id', 'requested_by', 'counts', 'erased_at']::name[]),
   ('flow_states', array['session_id', 'flow', 'state', 'updated_at']::name[]),
   ('llm_models', array['id', 'key', 'name', 'provider', 'experiment_name', 'created_at', 'input_price_per_million', 'output_price_per_million', 'cached_input_price_per_million']::name[]),
-  ('llm_observations', array['id', 'trace_id', 'session_id', 'user_id', 'message_id', 'parent_id', 'position', 'kind', 'name', 'status', 'started_at', 'ended_at', 'duration_ms', 'model', 'input_tokens', 'output_tokens', 'cached_input_tokens', 'time_to_first_token_ms', 'finish_reason', 'cost_usd', 'tool_call_id', 'arguments', 'result', 'payload_cap_bytes', 'truncated', 'error', 'created_at', 'search_vector']::name[]),
+  ('llm_observations', array['id', 'trace_id', 'session_id', 'user_id', 'message_id', 'parent_id', 'position', 'kind', 'name', 'status', 'started_at', 'ended_at', 'duration_ms', 'model', 'input_tokens', 'output_tokens', 'cached_input_tokens', 'time_to_first_token_ms', 'finish_reason', 'cost_usd', 'tool_call_id', 'arguments', 'result', 'payload_cap_bytes', 'truncated', 'error', 'created_at', 'search_vector', 'response_model']::name[]),
   ('llm_traces', array['id', 'session_id', 'session_tag', 'user_id', 'agent_type', 'model_id', 'experiment_name', 'llm_calls', 'input_tokens', 'output_tokens', 'total_tokens', 'latency_ms', 'status', 'last_error', 'feedback', 'feedback_comment', 'created_at', 'updated_at', 'agent_version', 'cost_usd', 'tool_calls', 'error_count', 'tools_used', 'votes_up', 'votes_down', 'channel', 'conversation_removed_at', 'comments_count']::name[]),
   ('maintenance_settings', array['id', 'session_idle_minutes', 'updated_at']::name[]),
   ('operator_sessions', array['id_hash', 'token_hash', 'issued_at', 'expires_at', 'revoked_at']::name[]),
@@ -34,9 +34,7 @@ select columns_are('public', x.tbl, x.cols, format('%s has exactly its columns',
   ('products', array['sku', 'name', 'category', 'description', 'price_cents', 'tags', 'pickup_location', 'created_at', 'search_vector', 'search_text']::name[]),
   ('rate_limit_buckets', array['bucket', 'window_start', 'hits']::name[]),
   ('retention_settings', array['id', 'retention_days', 'updated_at']::name[]),
-  ('review_queue_configs', array['queue_id', 'config_id', 'position']::name[]),
-  ('review_queue_items', array['id', 'queue_id', 'trace_id', 'reason', 'status', 'leased_to', 'leased_at', 'lease_until', 'completed_by', 'finished_at', 'created_at', 'updated_at']::name[]),
-  ('review_queues', array['id', 'name', 'feed_negative_visitor_score', 'feed_failed_step', 'feed_handoff', 'feed_min_cost', 'feed_agent', 'feed_sample_rate', 'archived', 'created_by', 'created_at']::name[]),
+  ('retired_visitors', array['id_digest']::name[]),
   ('score_configs', array['id', 'name', 'data_type', 'min_value', 'max_value', 'categories', 'description', 'archived', 'created_at', 'updated_at']::name[]),
   ('scores', array['id', 'trace_id', 'message_id', 'observation_id', 'config_id', 'value', 'string_value', 'comment', 'source', 'author', 'created_at', 'updated_at']::name[]),
   ('session_events', array['id', 'session_id', 'previous_session_id', 'user_id', 'event', 'reason', 'request_id', 'detail', 'created_at']::name[]),
@@ -211,6 +209,7 @@ select t.ok
   ('llm_observations', 'error', 'text', false),
   ('llm_observations', 'created_at', 'timestamp with time zone', true),
   ('llm_observations', 'search_vector', 'tsvector', false),
+  ('llm_observations', 'response_model', 'text', false),
   ('llm_traces', 'id', 'uuid', true),
   ('llm_traces', 'session_id', 'uuid', true),
   ('llm_traces', 'session_tag', 'text', true),
@@ -282,32 +281,7 @@ select t.ok
   ('retention_settings', 'id', 'boolean', true),
   ('retention_settings', 'retention_days', 'integer', false),
   ('retention_settings', 'updated_at', 'timestamp with time zone', true),
-  ('review_queue_configs', 'queue_id', 'uuid', true),
-  ('review_queue_configs', 'config_id', 'uuid', true),
-  ('review_queue_configs', 'position', 'integer', true),
-  ('review_queue_items', 'id', 'uuid', true),
-  ('review_queue_items', 'queue_id', 'uuid', true),
-  ('review_queue_items', 'trace_id', 'uuid', true),
-  ('review_queue_items', 'reason', 'text', true),
-  ('review_queue_items', 'status', 'text', true),
-  ('review_queue_items', 'leased_to', 'text', false),
-  ('review_queue_items', 'leased_at', 'timestamp with time zone', false),
-  ('review_queue_items', 'lease_until', 'timestamp with time zone', false),
-  ('review_queue_items', 'completed_by', 'text', false),
-  ('review_queue_items', 'finished_at', 'timestamp with time zone', false),
-  ('review_queue_items', 'created_at', 'timestamp with time zone', true),
-  ('review_queue_items', 'updated_at', 'timestamp with time zone', true),
-  ('review_queues', 'id', 'uuid', true),
-  ('review_queues', 'name', 'text', true),
-  ('review_queues', 'feed_negative_visitor_score', 'boolean', true),
-  ('review_queues', 'feed_failed_step', 'boolean', true),
-  ('review_queues', 'feed_handoff', 'boolean', true),
-  ('review_queues', 'feed_min_cost', 'numeric(16,8)', false),
-  ('review_queues', 'feed_agent', 'text', false),
-  ('review_queues', 'feed_sample_rate', 'numeric', false),
-  ('review_queues', 'archived', 'boolean', true),
-  ('review_queues', 'created_by', 'text', true),
-  ('review_queues', 'created_at', 'timestamp with time zone', true),
+  ('retired_visitors', 'id_digest', 'bytea', true),
   ('score_configs', 'id', 'uuid', true),
   ('score_configs', 'name', 'text', true),
   ('score_configs', 'data_type', 'text', true),
@@ -519,25 +493,7 @@ select ok(exists (select 1 from pg_constraint k where k.conrelid = ('public.' ||
   ('retention_settings', 'retention_settings_id_check', 'c', 'check constraint'),
   ('retention_settings', 'retention_settings_pkey', 'p', 'primary key'),
   ('retention_settings', 'retention_settings_retention_days_check', 'c', 'check constraint'),
-  ('review_queue_configs', 'review_queue_configs_config_id_fkey', 'f', 'foreign key'),
-  ('review_queue_configs', 'review_queue_configs_pkey', 'p', 'primary key'),
-  ('review_queue_configs', 'review_queue_configs_queue_id_fkey', 'f', 'foreign key'),
-  ('review_queue_items', 'review_queue_items_finished', 'c', 'check constraint'),
-  ('review_queue_items', 'review_queue_items_lease', 'c', 'check constraint'),
-  ('review_queue_items', 'review_queue_items_once', 'u', 'unique constraint'),
-  ('review_queue_items', 'review_queue_items_pkey', 'p', 'primary key'),
-  ('review_queue_items', 'review_queue_items_queue_id_fkey', 'f', 'foreign key'),
-  ('review_queue_items', 'review_queue_items_reason_check', 'c', 'check constraint'),
-  ('review_queue_items', 'review_queue_items_status_check', 'c', 'check constraint'),
-  ('review_queue_items', 'review_queue_items_trace_id_fkey', 'f', 'foreign key'),
-  ('review_queues', 'review_queues_created_by_check', 'c', 'check constraint'),
-  ('review_queues', 'review_queues_fed', 'c', 'check constraint'),
-  ('review_queues', 'review_queues_feed_agent_fkey', 'f', 'foreign key'),
-  ('review_queues', 'review_queues_min_cost_check', 'c', 'check constraint'),
-  ('review_queues', 'review_queues_name_check', 'c', 'check constraint'),
-  ('review_queues', 'review_queues_name_key', 'u', 'unique constraint'),
-  ('review_queues', 'review_queues_pkey', 'p', 'primary key'),
-  ('review_queues', 'review_queues_sample_rate_check', 'c', 'check constraint'),
+  ('retired_visitors', 'retired_visitors_pkey', 'p', 'primary key'),
   ('score_configs', 'score_configs_data_type_check', 'c', 'check constraint'),
   ('score_configs', 'score_configs_description_check', 'c', 'check constraint'),
   ('score_configs', 'score_configs_name_check', 'c', 'check constraint'),
@@ -615,9 +571,7 @@ select indexes_are('public', x.tbl, x.idx, format('%s has exactly its indexes', 
   ('products', array['products_pkey', 'products_search_vector']::name[]),
   ('rate_limit_buckets', array['rate_limit_buckets_pkey']::name[]),
   ('retention_settings', array['retention_settings_pkey']::name[]),
-  ('review_queue_configs', array['review_queue_configs_config', 'review_queue_configs_pkey']::name[]),
-  ('review_queue_items', array['review_queue_items_finished_by', 'review_queue_items_once', 'review_queue_items_open', 'review_queue_items_pkey', 'review_queue_items_trace']::name[]),
-  ('review_queues', array['review_queues_feed_agent', 'review_queues_name_key', 'review_queues_pkey']::name[]),
+  ('retired_visitors', array['retired_visitors_pkey']::name[]),
   ('score_configs', array['score_configs_name_key', 'score_configs_pkey']::name[]),
   ('scores', array['scores_config', 'scores_message', 'scores_observation', 'scores_one_per_author', 'scores_pkey']::name[]),
   ('session_events', array['session_events_pkey', 'session_events_previous_session', 'session_events_session']::name[]),
@@ -646,8 +600,6 @@ select index_is_unique('public', x.tbl, x.idx, format('%s is unique', x.idx))
   ('llm_traces', 'llm_traces_session_id_key'),
   ('llm_traces', 'llm_traces_user_tag'),
   ('otlp_outbox', 'otlp_outbox_dedupe_key_key'),
-  ('review_queue_items', 'review_queue_items_once'),
-  ('review_queues', 'review_queues_name_key'),
   ('score_configs', 'score_configs_name_key'),
   ('scores', 'scores_one_per_author'),
   ('whatsapp_contacts', 'whatsapp_contacts_wa_id_key'),
@@ -656,11 +608,11 @@ select index_is_unique('public', x.tbl, x.idx, format('%s is unique', x.idx))
 
 select set_eq($$select c.relname || '.' || g.tgname from pg_trigger g join pg_class c on c.oid = g.tgrelid
                   where c.relnamespace = 'public'::regnamespace and not g.tgisinternal$$,
-              array['agents.agents_bump_version', 'agents.agents_check_handoffs', 'agents.agents_check_tools', 'agents.agents_continue_version', 'agents.agents_snapshot_version', 'conversation_messages.conversation_messages_mask_pii', 'conversation_messages.conversation_messages_mask_voice', 'conversation_messages.conversation_messages_otlp_export', 'conversation_messages.conversation_messages_queue_audio', 'conversation_messages.conversation_messages_refuse_replaced_vote', 'conversation_messages.conversation_messages_uncount_replaced_vote', 'conversation_messages.conversation_messages_voice', 'conversation_messages.conversation_messages_whatsapp_reply', 'conversation_sessions.conversation_sessions_erase_channels', 'conversation_sessions.conversation_sessions_pin_agent_version', 'llm_observations.llm_observations_otlp_export', 'llm_traces.llm_traces_channel', 'llm_traces.llm_traces_dashboard_channel_delete', 'llm_traces.llm_traces_dashboard_channel_insert', 'llm_traces.llm_traces_dashboard_channel_truncate', 'llm_traces.llm_traces_dashboard_channel_update', 'llm_traces.llm_traces_dashboard_delete', 'llm_traces.llm_traces_dashboard_insert', 'llm_traces.llm_traces_dashboard_truncate', 'llm_traces.llm_traces_dashboard_update', 'llm_traces.llm_traces_erase_scores', 'llm_traces.llm_traces_otlp_feedback', 'llm_traces.llm_traces_pin_agent_version', 'llm_traces.llm_traces_review_feed', 'scores.scores_check', 'scores.scores_counters', 'scores.scores_review_feed', 'trace_comments.trace_comments_counter', 'trace_comments.trace_comments_keep_author', 'voice_messages.voice_messages_queue_audio', 'whatsapp_inbox.whatsapp_inbox_contact', 'whatsapp_inbox.whatsapp_inbox_mask_processed'], 'public has exactly the contract''s triggers');
+              array['agents.agents_bump_version', 'agents.agents_check_handoffs', 'agents.agents_check_tools', 'agents.agents_continue_version', 'agents.agents_snapshot_version', 'conversation_messages.conversation_messages_mask_pii', 'conversation_messages.conversation_messages_mask_voice', 'conversation_messages.conversation_messages_otlp_export', 'conversation_messages.conversation_messages_queue_audio', 'conversation_messages.conversation_messages_refuse_replaced_vote', 'conversation_messages.conversation_messages_uncount_replaced_vote', 'conversation_messages.conversation_messages_voice', 'conversation_messages.conversation_messages_whatsapp_reply', 'conversation_sessions.conversation_sessions_erase_channels', 'conversation_sessions.conversation_sessions_pin_agent_version', 'llm_observations.llm_observations_otlp_export', 'llm_traces.llm_traces_channel', 'llm_traces.llm_traces_dashboard_channel_delete', 'llm_traces.llm_traces_dashboard_channel_insert', 'llm_traces.llm_traces_dashboard_channel_truncate', 'llm_traces.llm_traces_dashboard_channel_update', 'llm_traces.llm_traces_dashboard_delete', 'llm_traces.llm_traces_dashboard_insert', 'llm_traces.llm_traces_dashboard_truncate', 'llm_traces.llm_traces_dashboard_update', 'llm_traces.llm_traces_erase_scores', 'llm_traces.llm_traces_otlp_feedback', 'llm_traces.llm_traces_pin_agent_version', 'scores.scores_check', 'scores.scores_counters', 'trace_comments.trace_comments_counter', 'trace_comments.trace_comments_keep_author', 'voice_messages.voice_messages_queue_audio', 'whatsapp_inbox.whatsapp_inbox_contact', 'whatsapp_inbox.whatsapp_inbox_mask_processed'], 'public has exactly the contract''s triggers');
 
-select functions_are('public', array['add_trace_comment', 'agent_detail', 'agent_versions_list', 'agents_bump_version', 'agents_check_handoffs', 'agents_check_tools', 'agents_continue_version', 'agents_snapshot_version', 'app_health', 'apply_retention', 'audio_owned_by', 'begin_turn', 'catalog_products', 'close_idle_sessions', 'close_session', 'configure_maintenance', 'configure_privacy', 'configure_retention', 'count_new_visitor', 'count_request', 'create_review_queue', 'create_score_config', 'dashboard_channels', 'dashboard_daily', 'dashboard_experiments', 'dashboard_feedback_by_agent', 'dashboard_feedback_by_model', 'dashboard_figures', 'dashboard_llm_calls_distribution', 'dashboard_rollup_add', 'dashboard_rollup_of', 'dashboard_rollup_rebuild', 'dashboard_rollup_rows', 'dashboard_rollup_truncate', 'dashboard_rollup_update', 'dashboard_slices', 'dashboard_stats', 'dashboard_totals', 'dashboard_usage_by_agent', 'dashboard_usage_by_model', 'dashboard_visitor_pairs', 'dashboard_window', 'delete_score', 'delete_trace_comment', 'edit_trace_comment', 'end_session', 'ensure_admin_token_hash', 'ensure_setting', 'erase_visitor', 'export_visitor', 'finish_turn', 'flow_is_open', 'list_agents', 'list_visitor_sessions', 'list_visitors', 'maintenance_scheduler', 'mask_pii', 'message_json', 'operator_agents', 'operator_authenticate', 'operator_logout', 'operator_models', 'operator_session_valid', 'operator_tools', 'otlp_outbox_status', 'otlp_turn', 'pin_agent_version', 'product_cards', 'publish_agent_version', 'queue_claim', 'queue_complete', 'queue_fail', 'queue_status', 'queue_unnamed_audio', 'rate_limit_retry_after', 'record_reply_speech', 'record_voice_transcription', 'register_model', 'register_voice_message', 'review_queue', 'review_queue_complete', 'review_queue_next', 'review_queue_previous', 'review_queue_skip', 'review_queues', 'run_maintenance', 'save_agent', 'score_configs', 'search_catalog', 'search_traces', 'session_context', 'session_json', 'session_messages', 'set_admin_token_hash', 'set_feedback', 'set_message_vote', 'set_reply_audio', 'set_score', 'set_trace_feedback', 'start_session', 'trace_comments', 'trace_detail', 'trace_scores', 'turn_endings', 'visitor_detail', 'voice_allowance', 'voice_transcription', 'whatsapp_button', 'whatsapp_notice', 'whatsapp_part_sent', 'whatsapp_receive', 'whatsapp_visitor']::name[], 'public has exactly the contract''s functions');
+select functions_are('public', array['add_trace_comment', 'agent_detail', 'agent_versions_list', 'agents_bump_version', 'agents_check_handoffs', 'agents_check_tools', 'agents_continue_version', 'agents_snapshot_version', 'app_health', 'apply_retention', 'audio_owned_by', 'begin_turn', 'catalog_products', 'close_idle_sessions', 'close_session', 'configure_maintenance', 'configure_privacy', 'configure_retention', 'count_new_visitor', 'count_request', 'create_score_config', 'dashboard_channels', 'dashboard_daily', 'dashboard_experiments', 'dashboard_feedback_by_agent', 'dashboard_feedback_by_model', 'dashboard_figures', 'dashboard_llm_calls_distribution', 'dashboard_rollup_add', 'dashboard_rollup_of', 'dashboard_rollup_rebuild', 'dashboard_rollup_rows', 'dashboard_rollup_truncate', 'dashboard_rollup_update', 'dashboard_slices', 'dashboard_stats', 'dashboard_totals', 'dashboard_usage_by_agent', 'dashboard_usage_by_model', 'dashboard_visitor_pairs', 'dashboard_window', 'delete_score', 'delete_trace_comment', 'edit_trace_comment', 'end_session', 'ensure_admin_token_hash', 'ensure_setting', 'erase_visitor', 'export_visitor', 'finish_turn', 'flow_is_open', 'list_agents', 'list_visitor_sessions', 'list_visitors', 'maintenance_scheduler', 'mask_pii', 'message_json', 'operator_agents', 'operator_authenticate', 'operator_logout', 'operator_models', 'operator_session_valid', 'operator_tools', 'otlp_outbox_status', 'otlp_turn', 'pin_agent_version', 'product_cards', 'publish_agent_version', 'queue_claim', 'queue_complete', 'queue_fail', 'queue_status', 'queue_unnamed_audio', 'rate_limit_retry_after', 'record_reply_speech', 'record_voice_transcription', 'register_model', 'register_voice_message', 'run_maintenance', 'save_agent', 'score_configs', 'search_catalog', 'search_traces', 'session_context', 'session_json', 'session_messages', 'set_admin_token_hash', 'set_feedback', 'set_message_vote', 'set_reply_audio', 'set_score', 'set_trace_feedback', 'start_session', 'trace_comments', 'trace_detail', 'trace_scores', 'turn_endings', 'visitor_detail', 'voice_allowance', 'voice_transcription', 'whatsapp_button', 'whatsapp_notice', 'whatsapp_part_sent', 'whatsapp_receive', 'whatsapp_visitor']::name[], 'public has exactly the contract''s functions');
 
-select functions_are('private', array['action_source', 'agent_json', 'agent_version_json', 'audio_name', 'carry_open_flows', 'check_agent_version', 'check_score', 'check_score_target', 'choose_agent', 'comment_counter', 'comment_json', 'count_vote', 'dashboard_breakdowns_json', 'dashboard_channel_bump', 'dashboard_channel_rollup_of', 'dashboard_channel_rows', 'dashboard_channel_truncate', 'dashboard_channel_update', 'dashboard_groups', 'dashboard_per_day_json', 'dashboard_totals_json', 'end_sessions_before_start', 'epoch_ms', 'erase_channel_data', 'erase_channels', 'erase_conversations', 'erase_trace_scores', 'export_channels', 'export_conversations', 'export_flows', 'finished_turn', 'generic_lexemes', 'hand_off', 'handoff_agents', 'handoff_json', 'handoff_note', 'history_chars', 'hit_rate_limit', 'iban_ok', 'keep_comment_author', 'luhn_ok', 'mask_addresses', 'mask_emails', 'mask_matches', 'mask_pii', 'mask_pii_jsonb', 'mask_processed_inbox', 'mask_processed_voice', 'mask_run', 'mask_stored_message', 'masked', 'masked_jsonb', 'masking_all', 'masking_outputs', 'menu_pick', 'menu_reply', 'model_id', 'next_session_tag', 'open_session', 'otlp_append', 'otlp_enqueue_turn', 'otlp_on_feedback', 'otlp_on_observation', 'otlp_on_reply', 'otlp_replace', 'otlp_turn_steps', 'over_rate_limits', 'own_comment', 'phone_like', 'pii_normalized', 'product_hit', 'queue_backoff', 'queue_claim', 'queue_complete', 'queue_fail', 'queue_figures', 'queue_message_audio', 'queue_rows', 'queue_spec', 'queue_voice_audio', 'record_steps', 'refuse_replaced_vote', 'regenerate_turn', 'rekey_visitor', 'replayed_turn', 'reply_changed_state', 'resolve_session', 'retention_channels', 'retention_delete_messages', 'retention_delete_observations', 'retention_delete_voice_messages', 'retention_drop_observation_partitions', 'review_feed', 'review_feed_score', 'review_feed_turn', 'review_item_finish', 'review_item_held', 'review_item_json', 'review_queue_config_ids', 'review_queue_counts', 'review_queue_exists', 'review_queues_json', 'review_sample', 'save_flows', 'score_config_json', 'score_counters', 'score_fits', 'score_gate', 'score_json', 'score_value', 'score_writes_per_minute', 'search_content_match', 'search_is_tag', 'search_keyset', 'search_match', 'search_matches', 'search_query', 'search_score_filter', 'search_tags', 'search_where', 'store_answer', 'store_question', 'store_steps', 'tags_text', 'trace_channel', 'turn_gate', 'turn_json', 'turn_kind', 'uncount_replaced_vote', 'valid_categories', 'visitor_id_key', 'visitor_of', 'visitor_summary', 'voice_audio_url', 'whatsapp_contact', 'whatsapp_inbox_heads', 'whatsapp_on_reply', 'whatsapp_outbox_rows', 'whatsapp_user_id']::name[], 'private has exactly the contract''s functions');
+select functions_are('private', array['action_source', 'agent_json', 'agent_version_json', 'audio_name', 'carry_open_flows', 'check_agent_version', 'check_score', 'check_score_target', 'choose_agent', 'comment_counter', 'comment_json', 'count_vote', 'dashboard_breakdowns_json', 'dashboard_channel_bump', 'dashboard_channel_rollup_of', 'dashboard_channel_rows', 'dashboard_channel_truncate', 'dashboard_channel_update', 'dashboard_groups', 'dashboard_per_day_json', 'dashboard_totals_json', 'end_sessions_before_start', 'epoch_ms', 'erase_channel_data', 'erase_channels', 'erase_conversations', 'erase_trace_scores', 'export_channels', 'export_conversations', 'export_flows', 'finished_turn', 'generic_lexemes', 'hand_off', 'handoff_agents', 'handoff_json', 'handoff_note', 'history_chars', 'hit_rate_limit', 'iban_ok', 'keep_comment_author', 'luhn_ok', 'mask_addresses', 'mask_emails', 'mask_matches', 'mask_pii', 'mask_pii_jsonb', 'mask_processed_inbox', 'mask_processed_voice', 'mask_run', 'mask_stored_message', 'masked', 'masked_jsonb', 'masking_all', 'masking_outputs', 'menu_pick', 'menu_reply', 'model_id', 'next_session_tag', 'open_session', 'otlp_append', 'otlp_enqueue_turn', 'otlp_on_feedback', 'otlp_on_observation', 'otlp_on_reply', 'otlp_replace', 'otlp_turn_steps', 'over_rate_limits', 'own_comment', 'phone_like', 'pii_normalized', 'product_hit', 'queue_backoff', 'queue_claim', 'queue_complete', 'queue_fail', 'queue_figures', 'queue_message_audio', 'queue_rows', 'queue_spec', 'queue_voice_audio', 'record_steps', 'refuse_replaced_vote', 'regenerate_turn', 'rekey_visitor', 'replayed_turn', 'reply_changed_state', 'resolve_session', 'retention_channels', 'retention_delete_messages', 'retention_delete_observations', 'retention_delete_voice_messages', 'retention_drop_observation_partitions', 'retire_visitor', 'save_flows', 'score_config_json', 'score_counters', 'score_fits', 'score_gate', 'score_json', 'score_value', 'score_writes_per_minute', 'search_content_match', 'search_is_tag', 'search_keyset', 'search_match', 'search_matches', 'search_query', 'search_score_filter', 'search_tags', 'search_where', 'session_tag', 'session_tag_pattern', 'store_answer', 'store_question', 'store_steps', 'tags_text', 'trace_channel', 'turn_gate', 'turn_json', 'turn_kind', 'uncount_replaced_vote', 'valid_categories', 'visitor_digest', 'visitor_id_key', 'visitor_of', 'visitor_retired', 'visitor_summary', 'voice_audio_url', 'whatsapp_contact', 'whatsapp_inbox_heads', 'whatsapp_on_reply', 'whatsapp_outbox_rows', 'whatsapp_user_id']::name[], 'private has exactly the contract''s functions');
 
 -- every foreign key cascades or clears, so deleting a model or session never strands rows
 select is_empty($$

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 
 const layers: readonly (readonly string[])[] = [
   // 0 foundations: no lib imports but each other
-  ["lib/errors.ts", "lib/log.ts", "lib/env-fields.ts", "lib/env.ts", "lib/time-range.ts", "lib/http/json-bounds.ts"],
+  ["lib/errors.ts", "lib/log.ts", "lib/env-fields.ts", "lib/env.ts", "lib/time-range.ts", "lib/clock.ts", "lib/http/json-bounds.ts"],
   // 1 the database
   ["lib/db/"],
   // 2 what the database and the environment serve directly
