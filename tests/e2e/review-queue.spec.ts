@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { expect, test } from "./fixtures";
-import { axeViolations, loginAsOperator } from "./pages/explorer";
+import { loginAsOperator } from "./pages/explorer";
+import { seriousViolations } from "./support/axe";
 
 // A review queue session at 1280 and 375 px (docs/architecture.md, "Review queues"): the operator creates
 // a queue fed by visitors' negative ratings on the Review page, two visitors say "not helpful" (their
@@ -20,7 +21,7 @@ for (const view of views) {
     test("a review session driven by the keyboard", async ({ page, sql }) => {
       await loginAsOperator(page, "/review");
       await expect(page.getByTestId("create-queue")).toBeVisible();
-      expect(await axeViolations(page)).toEqual([]);
+      expect(await seriousViolations(page)).toEqual([]);
 
       const name = `Unhappy visitors ${view.name} ${randomUUID().slice(0, 6)}`;
       await page.getByTestId("queue-name").fill(name);
@@ -51,7 +52,7 @@ for (const view of views) {
       await expect(progress).toHaveAttribute("data-done", "0");
       await expect(page.getByTestId("conversation")).toContainText("My tent leaks at the seams");
       const first = await session.getAttribute("data-item-id");
-      expect(await axeViolations(page)).toEqual([]);
+      expect(await seriousViolations(page)).toEqual([]);
 
       // the queue's configs in the form's order: helpful first (2 = no), then quality (4 = good)
       await expect(page.getByTestId("score-helpful")).toHaveAttribute("data-active", "true");
@@ -86,7 +87,7 @@ for (const view of views) {
       await page.keyboard.press("s");
       await expect(progress).toHaveAttribute("data-done", "2");
       await expect(page.getByTestId("review-empty")).toBeVisible();
-      expect(await axeViolations(page)).toEqual([]);
+      expect(await seriousViolations(page)).toEqual([]);
 
       await page.getByRole("link", { name: "← All queues" }).click();
       const row = page.getByTestId("queue-row").filter({ hasText: name });
