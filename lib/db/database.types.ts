@@ -13,6 +13,48 @@ export type Json =
 export type Database = {
   public: {
     Tables: {
+      agent_evaluators: {
+        Row: {
+          agent_key: string
+          created_at: string
+          created_by: string
+          evaluator_id: string
+          sample_rate: number
+          updated_at: string
+        }
+        Insert: {
+          agent_key: string
+          created_at?: string
+          created_by: string
+          evaluator_id: string
+          sample_rate: number
+          updated_at?: string
+        }
+        Update: {
+          agent_key?: string
+          created_at?: string
+          created_by?: string
+          evaluator_id?: string
+          sample_rate?: number
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "agent_evaluators_agent_key_fkey"
+            columns: ["agent_key"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["key"]
+          },
+          {
+            foreignKeyName: "agent_evaluators_evaluator_id_fkey"
+            columns: ["evaluator_id"]
+            isOneToOne: false
+            referencedRelation: "evaluators"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       agent_tools: {
         Row: {
           created_at: string
@@ -520,6 +562,116 @@ export type Database = {
         }
         Relationships: []
       }
+      evaluation_jobs: {
+        Row: {
+          attempts: number
+          claimed_until: string | null
+          created_at: string
+          dead_at: string | null
+          done_at: string | null
+          evaluator_id: string
+          id: number
+          last_error: string | null
+          next_attempt_at: string
+          trace_id: string
+        }
+        Insert: {
+          attempts?: number
+          claimed_until?: string | null
+          created_at?: string
+          dead_at?: string | null
+          done_at?: string | null
+          evaluator_id: string
+          id?: never
+          last_error?: string | null
+          next_attempt_at?: string
+          trace_id: string
+        }
+        Update: {
+          attempts?: number
+          claimed_until?: string | null
+          created_at?: string
+          dead_at?: string | null
+          done_at?: string | null
+          evaluator_id?: string
+          id?: never
+          last_error?: string | null
+          next_attempt_at?: string
+          trace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "evaluation_jobs_evaluator_id_fkey"
+            columns: ["evaluator_id"]
+            isOneToOne: false
+            referencedRelation: "evaluators"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "evaluation_jobs_trace_id_fkey"
+            columns: ["trace_id"]
+            isOneToOne: false
+            referencedRelation: "llm_traces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      evaluators: {
+        Row: {
+          archived: boolean
+          config_id: string
+          created_at: string
+          created_by: string
+          description: string | null
+          id: string
+          kind: string
+          model_key: string | null
+          name: string
+          options: NonNullable<Json>
+          prompt_template: string | null
+          rule_key: string | null
+          updated_at: string
+        }
+        Insert: {
+          archived?: boolean
+          config_id: string
+          created_at?: string
+          created_by: string
+          description?: string | null
+          id?: string
+          kind: string
+          model_key?: string | null
+          name: string
+          options?: NonNullable<Json>
+          prompt_template?: string | null
+          rule_key?: string | null
+          updated_at?: string
+        }
+        Update: {
+          archived?: boolean
+          config_id?: string
+          created_at?: string
+          created_by?: string
+          description?: string | null
+          id?: string
+          kind?: string
+          model_key?: string | null
+          name?: string
+          options?: NonNullable<Json>
+          prompt_template?: string | null
+          rule_key?: string | null
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "evaluators_config_id_fkey"
+            columns: ["config_id"]
+            isOneToOne: false
+            referencedRelation: "score_configs"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       flow_states: {
         Row: {
           flow: string
@@ -1022,6 +1174,149 @@ export type Database = {
         }
         Relationships: []
       }
+      review_queue_configs: {
+        Row: {
+          config_id: string
+          position: number
+          queue_id: string
+        }
+        Insert: {
+          config_id: string
+          position: number
+          queue_id: string
+        }
+        Update: {
+          config_id?: string
+          position?: number
+          queue_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "review_queue_configs_config_id_fkey"
+            columns: ["config_id"]
+            isOneToOne: false
+            referencedRelation: "score_configs"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "review_queue_configs_queue_id_fkey"
+            columns: ["queue_id"]
+            isOneToOne: false
+            referencedRelation: "review_queues"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      review_queue_items: {
+        Row: {
+          completed_by: string | null
+          created_at: string
+          finished_at: string | null
+          id: string
+          lease_until: string | null
+          leased_at: string | null
+          leased_to: string | null
+          queue_id: string
+          reason: string
+          status: string
+          trace_id: string
+          updated_at: string
+        }
+        Insert: {
+          completed_by?: string | null
+          created_at?: string
+          finished_at?: string | null
+          id?: string
+          lease_until?: string | null
+          leased_at?: string | null
+          leased_to?: string | null
+          queue_id: string
+          reason: string
+          status?: string
+          trace_id: string
+          updated_at?: string
+        }
+        Update: {
+          completed_by?: string | null
+          created_at?: string
+          finished_at?: string | null
+          id?: string
+          lease_until?: string | null
+          leased_at?: string | null
+          leased_to?: string | null
+          queue_id?: string
+          reason?: string
+          status?: string
+          trace_id?: string
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "review_queue_items_queue_id_fkey"
+            columns: ["queue_id"]
+            isOneToOne: false
+            referencedRelation: "review_queues"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "review_queue_items_trace_id_fkey"
+            columns: ["trace_id"]
+            isOneToOne: false
+            referencedRelation: "llm_traces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      review_queues: {
+        Row: {
+          archived: boolean
+          created_at: string
+          created_by: string
+          feed_agent: string | null
+          feed_failed_step: boolean
+          feed_handoff: boolean
+          feed_min_cost: number | null
+          feed_negative_visitor_score: boolean
+          feed_sample_rate: number | null
+          id: string
+          name: string
+        }
+        Insert: {
+          archived?: boolean
+          created_at?: string
+          created_by: string
+          feed_agent?: string | null
+          feed_failed_step?: boolean
+          feed_handoff?: boolean
+          feed_min_cost?: number | null
+          feed_negative_visitor_score?: boolean
+          feed_sample_rate?: number | null
+          id?: string
+          name: string
+        }
+        Update: {
+          archived?: boolean
+          created_at?: string
+          created_by?: string
+          feed_agent?: string | null
+          feed_failed_step?: boolean
+          feed_handoff?: boolean
+          feed_min_cost?: number | null
+          feed_negative_visitor_score?: boolean
+          feed_sample_rate?: number | null
+          id?: string
+          name?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "review_queues_feed_agent_fkey"
+            columns: ["feed_agent"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["key"]
+          },
+        ]
+      }
       score_configs: {
         Row: {
           archived: boolean
@@ -1418,6 +1713,7 @@ export type Database = {
         Returns: Json
       }
       agent_detail: { Args: { p_key: string }; Returns: Json }
+      agent_evaluators: { Args: { p_agent: string }; Returns: Json }
       agent_versions_list: { Args: { p_key: string }; Returns: Json }
       app_health: { Args: Record<PropertyKey, never>; Returns: Json }
       apply_retention: { Args: { p_batch?: number }; Returns: Json }
@@ -1438,6 +1734,7 @@ export type Database = {
           p_ip_rate_limit?: number
           p_message?: string
           p_model_key?: string
+          p_new_visitor_limit?: number
           p_rate_limit?: number
           p_request_id?: string
           p_session_id?: string
@@ -1477,6 +1774,34 @@ export type Database = {
       }
       count_request: {
         Args: { p_key: string; p_kind: string; p_limit: number }
+        Returns: Json
+      }
+      create_evaluator: {
+        Args: {
+          p_created_by: string
+          p_description?: string
+          p_kind: string
+          p_model_key?: string
+          p_name: string
+          p_options?: Json
+          p_prompt_template?: string
+          p_rule_key?: string
+          p_score_config: string
+        }
+        Returns: Json
+      }
+      create_review_queue: {
+        Args: {
+          p_agent?: string
+          p_created_by: string
+          p_failed_step?: boolean
+          p_handoff?: boolean
+          p_min_cost?: number
+          p_name: string
+          p_negative_visitor_score?: boolean
+          p_sample_rate?: number
+          p_score_configs: Json
+        }
         Returns: Json
       }
       create_score_config: {
@@ -1759,6 +2084,11 @@ export type Database = {
         Args: { p_requested_by?: string; p_user_id: string }
         Returns: Json
       }
+      evaluation_input: {
+        Args: { p_evaluator: string; p_trace_id: string }
+        Returns: Json
+      }
+      evaluators_list: { Args: Record<PropertyKey, never>; Returns: Json }
       export_visitor: {
         Args: { p_mask?: boolean; p_user_id: string }
         Returns: Json
@@ -1859,6 +2189,16 @@ export type Database = {
         Args: Record<PropertyKey, never>
         Returns: number
       }
+      record_evaluation: {
+        Args: {
+          p_comment?: string
+          p_evaluator: string
+          p_observation?: Json
+          p_trace_id: string
+          p_value: string
+        }
+        Returns: Json
+      }
       record_reply_speech: {
         Args: {
           p_audio_url: string
@@ -1892,6 +2232,35 @@ export type Database = {
         }
         Returns: Json
       }
+      review_queue: { Args: { p_queue_id: string }; Returns: Json }
+      review_queue_complete: {
+        Args: {
+          p_author?: string
+          p_item_id: string
+          p_queue_id: string
+          p_reviewer: string
+          p_scores?: Json
+          p_source?: string
+        }
+        Returns: Json
+      }
+      review_queue_next: {
+        Args: {
+          p_lease_seconds?: number
+          p_queue_id: string
+          p_reviewer: string
+        }
+        Returns: Json
+      }
+      review_queue_previous: {
+        Args: { p_before?: string; p_queue_id: string; p_reviewer: string }
+        Returns: Json
+      }
+      review_queue_skip: {
+        Args: { p_item_id: string; p_queue_id: string; p_reviewer: string }
+        Returns: Json
+      }
+      review_queues: { Args: Record<PropertyKey, never>; Returns: Json }
       run_maintenance: {
         Args: { p_batch?: number; p_idle_minutes?: number }
         Returns: Json
@@ -1945,6 +2314,10 @@ export type Database = {
         Returns: Json
       }
       set_admin_token_hash: { Args: { p_hash: string }; Returns: Json }
+      set_agent_evaluators: {
+        Args: { p_agent: string; p_author: string; p_evaluators: Json }
+        Returns: Json
+      }
       set_feedback: {
         Args: {
           p_comment?: string
