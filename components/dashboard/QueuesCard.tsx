@@ -7,6 +7,7 @@ const labels: Record<string, string> = {
   whatsapp_outbox: "WhatsApp replies",
   otlp_outbox: "OpenTelemetry export",
   audio_deletions: "Audio deletions",
+  experiment_items: "Experiment replays",
 };
 
 /** The queues right now (docs/architecture.md, "Queues"): open rows, retrying, dead letters and the newest one. */

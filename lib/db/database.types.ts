@@ -280,6 +280,7 @@ export type Database = {
           duration_seconds: number | null
           end_reason: string | null
           ended_at: string | null
+          experiment_id: string | null
           id: string
           is_active: boolean
           last_activity_at: string
@@ -297,6 +298,7 @@ export type Database = {
           duration_seconds?: number | null
           end_reason?: string | null
           ended_at?: string | null
+          experiment_id?: string | null
           id?: string
           is_active?: boolean
           last_activity_at?: string
@@ -314,6 +316,7 @@ export type Database = {
           duration_seconds?: number | null
           end_reason?: string | null
           ended_at?: string | null
+          experiment_id?: string | null
           id?: string
           is_active?: boolean
           last_activity_at?: string
@@ -496,6 +499,103 @@ export type Database = {
         }
         Relationships: []
       }
+      dataset_items: {
+        Row: {
+          agent_key: string | null
+          agent_version: number | null
+          archived: boolean
+          created_at: string
+          dataset_id: string
+          expected_output: string | null
+          expected_tool_calls: Json | null
+          flows: NonNullable<Json>
+          id: string
+          messages: NonNullable<Json>
+          source_message_id: string | null
+          source_trace_id: string | null
+          updated_at: string
+        }
+        Insert: {
+          agent_key?: string | null
+          agent_version?: number | null
+          archived?: boolean
+          created_at?: string
+          dataset_id: string
+          expected_output?: string | null
+          expected_tool_calls?: Json | null
+          flows?: NonNullable<Json>
+          id?: string
+          messages: NonNullable<Json>
+          source_message_id?: string | null
+          source_trace_id?: string | null
+          updated_at?: string
+        }
+        Update: {
+          agent_key?: string | null
+          agent_version?: number | null
+          archived?: boolean
+          created_at?: string
+          dataset_id?: string
+          expected_output?: string | null
+          expected_tool_calls?: Json | null
+          flows?: NonNullable<Json>
+          id?: string
+          messages?: NonNullable<Json>
+          source_message_id?: string | null
+          source_trace_id?: string | null
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "dataset_items_dataset_id_fkey"
+            columns: ["dataset_id"]
+            isOneToOne: false
+            referencedRelation: "datasets"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "dataset_items_source_message_id_fkey"
+            columns: ["source_message_id"]
+            isOneToOne: false
+            referencedRelation: "conversation_messages"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "dataset_items_source_trace_id_fkey"
+            columns: ["source_trace_id"]
+            isOneToOne: false
+            referencedRelation: "llm_traces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      datasets: {
+        Row: {
+          created_at: string
+          created_by: string | null
+          description: string
+          id: string
+          name: string
+          updated_at: string
+        }
+        Insert: {
+          created_at?: string
+          created_by?: string | null
+          description?: string
+          id?: string
+          name: string
+          updated_at?: string
+        }
+        Update: {
+          created_at?: string
+          created_by?: string | null
+          description?: string
+          id?: string
+          name?: string
+          updated_at?: string
+        }
+        Relationships: []
+      }
       erasures: {
         Row: {
           counts: NonNullable<Json>
@@ -520,21 +620,166 @@ export type Database = {
         }
         Relationships: []
       }
+      experiment_items: {
+        Row: {
+          attempts: number
+          claimed_until: string | null
+          cost_usd: number
+          dead_at: string | null
+          error: string | null
+          experiment_id: string
+          finished_at: string | null
+          id: string
+          item_id: string
+          last_error: string | null
+          latency_ms: number | null
+          next_attempt_at: string
+          position: number
+          reply: string | null
+          scores: NonNullable<Json>
+          status: string
+          steps: NonNullable<Json>
+          trace_id: string | null
+          visitor_id: string
+        }
+        Insert: {
+          attempts?: number
+          claimed_until?: string | null
+          cost_usd?: number
+          dead_at?: string | null
+          error?: string | null
+          experiment_id: string
+          finished_at?: string | null
+          id?: string
+          item_id: string
+          last_error?: string | null
+          latency_ms?: number | null
+          next_attempt_at?: string
+          position: number
+          reply?: string | null
+          scores?: NonNullable<Json>
+          status?: string
+          steps?: NonNullable<Json>
+          trace_id?: string | null
+          visitor_id: string
+        }
+        Update: {
+          attempts?: number
+          claimed_until?: string | null
+          cost_usd?: number
+          dead_at?: string | null
+          error?: string | null
+          experiment_id?: string
+          finished_at?: string | null
+          id?: string
+          item_id?: string
+          last_error?: string | null
+          latency_ms?: number | null
+          next_attempt_at?: string
+          position?: number
+          reply?: string | null
+          scores?: NonNullable<Json>
+          status?: string
+          steps?: NonNullable<Json>
+          trace_id?: string | null
+          visitor_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "experiment_items_experiment_id_fkey"
+            columns: ["experiment_id"]
+            isOneToOne: false
+            referencedRelation: "experiments"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "experiment_items_item_id_fkey"
+            columns: ["item_id"]
+            isOneToOne: false
+            referencedRelation: "dataset_items"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "experiment_items_trace_id_fkey"
+            columns: ["trace_id"]
+            isOneToOne: false
+            referencedRelation: "llm_traces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      experiments: {
+        Row: {
+          agent_key: string
+          agent_version: number
+          created_at: string
+          created_by: string | null
+          dataset_id: string
+          evaluators: string[]
+          finished_at: string | null
+          id: string
+          is_draft: boolean
+          status: string
+        }
+        Insert: {
+          agent_key: string
+          agent_version: number
+          created_at?: string
+          created_by?: string | null
+          dataset_id: string
+          evaluators?: string[]
+          finished_at?: string | null
+          id?: string
+          is_draft?: boolean
+          status?: string
+        }
+        Update: {
+          agent_key?: string
+          agent_version?: number
+          created_at?: string
+          created_by?: string | null
+          dataset_id?: string
+          evaluators?: string[]
+          finished_at?: string | null
+          id?: string
+          is_draft?: boolean
+          status?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "experiments_agent_version_fkey"
+            columns: ["agent_key", "agent_version"]
+            isOneToOne: false
+            referencedRelation: "agent_versions"
+            referencedColumns: ["agent_key", "version"]
+          },
+          {
+            foreignKeyName: "experiments_dataset_id_fkey"
+            columns: ["dataset_id"]
+            isOneToOne: false
+            referencedRelation: "datasets"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       flow_states: {
         Row: {
           flow: string
+          is_experiment: boolean
           session_id: string
           state: NonNullable<Json>
           updated_at: string
         }
         Insert: {
           flow: string
+          is_experiment?: boolean
           session_id: string
           state: NonNullable<Json>
           updated_at?: string
         }
         Update: {
           flow?: string
+          is_experiment?: boolean
           session_id?: string
           state?: NonNullable<Json>
           updated_at?: string
@@ -717,6 +962,7 @@ export type Database = {
           cost_usd: number
           created_at: string
           error_count: number
+          experiment_id: string | null
           experiment_name: string | null
           feedback: string
           feedback_comment: string | null
@@ -747,6 +993,7 @@ export type Database = {
           cost_usd?: number
           created_at?: string
           error_count?: number
+          experiment_id?: string | null
           experiment_name?: string | null
           feedback?: string
           feedback_comment?: string | null
@@ -777,6 +1024,7 @@ export type Database = {
           cost_usd?: number
           created_at?: string
           error_count?: number
+          experiment_id?: string | null
           experiment_name?: string | null
           feedback?: string
           feedback_comment?: string | null
@@ -1393,6 +1641,20 @@ export type Database = {
       [_ in never]: never
     }
     Functions: {
+      add_dataset_item_from_trace: {
+        Args: {
+          p_dataset: string
+          p_expected_output?: string
+          p_expected_tool_calls?: Json
+          p_message_id: string
+          p_trace_id: string
+        }
+        Returns: Json
+      }
+      add_dataset_items: {
+        Args: { p_dataset: string; p_items: Json }
+        Returns: Json
+      }
       add_trace_comment: {
         Args: {
           p_author: string
@@ -1408,6 +1670,10 @@ export type Database = {
       apply_retention: { Args: { p_batch?: number }; Returns: Json }
       audio_owned_by: {
         Args: { p_audio_url: string; p_user_id: string }
+        Returns: Json
+      }
+      begin_experiment_item: {
+        Args: { p_id: string; p_model_key?: string }
         Returns: Json
       }
       begin_turn: {
@@ -1462,6 +1728,21 @@ export type Database = {
       }
       count_request: {
         Args: { p_key: string; p_kind: string; p_limit: number }
+        Returns: Json
+      }
+      create_dataset: {
+        Args: { p_author?: string; p_description?: string; p_name: string }
+        Returns: Json
+      }
+      create_experiment: {
+        Args: {
+          p_agent: string
+          p_author?: string
+          p_dataset: string
+          p_draft?: boolean
+          p_evaluators?: Json
+          p_version?: number
+        }
         Returns: Json
       }
       create_score_config: {
@@ -1714,6 +1995,10 @@ export type Database = {
         Args: { p_from: string; p_to: string }
         Returns: Record<string, unknown>
       }
+      dataset_items: {
+        Args: { p_archived?: boolean; p_dataset: string }
+        Returns: Json
+      }
       delete_score: {
         Args: { p_author: string; p_score_id: string; p_source: string }
         Returns: Json
@@ -1744,8 +2029,20 @@ export type Database = {
         Args: { p_requested_by?: string; p_user_id: string }
         Returns: Json
       }
+      experiment_detail: { Args: { p_id: string }; Returns: Json }
       export_visitor: {
         Args: { p_mask?: boolean; p_user_id: string }
+        Returns: Json
+      }
+      finish_experiment_item: {
+        Args: {
+          p_error?: string
+          p_id: string
+          p_latency_ms?: number
+          p_reply?: string
+          p_scores?: Json
+          p_trace_id?: string
+        }
         Returns: Json
       }
       finish_turn: {
@@ -1766,6 +2063,11 @@ export type Database = {
       }
       flow_is_open: { Args: { p_state: Json }; Returns: boolean }
       list_agents: { Args: Record<PropertyKey, never>; Returns: Json }
+      list_datasets: { Args: Record<PropertyKey, never>; Returns: Json }
+      list_experiments: {
+        Args: { p_dataset?: string; p_limit?: number }
+        Returns: Json
+      }
       list_visitor_sessions: {
         Args: { p_limit?: number; p_user_id: string }
         Returns: Json
@@ -1998,6 +2300,10 @@ export type Database = {
         Returns: Json
       }
       turn_endings: { Args: { p_session_id: string }; Returns: Json }
+      update_dataset_item: {
+        Args: { p_changes: Json; p_item_id: string }
+        Returns: Json
+      }
       visitor_detail: { Args: { p_user_id: string }; Returns: Json }
       voice_allowance: {
         Args: {

@@ -18,9 +18,9 @@ const layers: readonly (readonly string[])[] = [
   // 4 request rules and the route wrapper
   ["lib/http/"],
   // 5 features
-  ["lib/tools/", "lib/chat/", "lib/traces/", "lib/dashboard/", "lib/telemetry/", "lib/votes/", "lib/scores/", "lib/privacy/", "lib/voice/", "lib/visitors/"],
-  // 6 channels
-  ["lib/channels/"],
+  ["lib/tools/", "lib/chat/", "lib/traces/", "lib/dashboard/", "lib/telemetry/", "lib/votes/", "lib/scores/", "lib/privacy/", "lib/voice/", "lib/visitors/", "lib/datasets/"],
+  // 6 channels, and experiments (which replay conversations through the chat turn)
+  ["lib/channels/", "lib/experiments/"],
   // 7 the process
   ["lib/startup.ts", "lib/health.ts"],
 ];
