@@ -9,6 +9,7 @@ import { env } from "./env";
 import { startTelemetry } from "./telemetry/start";
 import { whatsappWorker } from "./channels/whatsapp/start";
 import { startAudioDeletions } from "./voice/deletions";
+import { startExperiments } from "./experiments/worker";
 
 export async function startup(): Promise<void> {
   try {
@@ -28,6 +29,8 @@ export async function startup(): Promise<void> {
     whatsappWorker(db);
     // audio files of erased or deleted messages (lib/voice/deletions.ts)
     startAudioDeletions(db);
+    // experiments' replays (lib/experiments/worker.ts), in the background on the one queue mechanism
+    startExperiments(db);
     const { migration_version } = await db.rpc("app_health");
     await checkDefaultAgent(db);
     log("server.started", { backend: db.backend, migrationVersion: migration_version });

@@ -22,3 +22,7 @@ export const visitorIdParam = pathParam(z.string().min(1).max(128).regex(/^[^\u0
 /** An agent's key (`agents.key`) and one of its saved versions (the Agents API). */
 export const agentKeyParam = pathParam(z.string().regex(/^[a-z][a-z0-9_]{0,63}$/), "not_found:agent", "No such agent.");
 export const agentVersionParam = pathParam(z.string().regex(/^[1-9][0-9]{0,8}$/).transform(Number), "not_found:agent", "No such agent version.");
+/** A dataset's name, an item of a dataset, an experiment (the datasets and experiments API). */
+export const datasetNameParam = pathParam(z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/), "not_found:dataset", "No such dataset.");
+export const datasetItemIdParam = pathParam(z.uuid(), "not_found:dataset", "No such dataset item.");
+export const experimentIdParam = pathParam(z.uuid(), "not_found:experiment", "No such experiment.");
