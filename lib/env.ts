@@ -23,6 +23,8 @@ const schema = z.object({
   SESSION_IDLE_MINUTES: intWithDefault(1440, 1),
   // seconds between the app's runs of the session maintenance job where pg_cron does not run it; 0 = off
   MAINTENANCE_INTERVAL_SECONDS: intWithDefault(60, 0),
+  // ms between the app's claims of the online evaluation queue (docs/architecture.md, "Evaluators"); 0 = this instance grades nothing
+  EVALUATION_POLL_MS: intWithDefault(5000, 0),
   // messages and observations older than this many days are removed (docs/performance.md, "Retention"); unset = keep everything
   RETENTION_DAYS: z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.coerce.number().int().min(1).max(36500).optional()),
   CHAT_RATE_LIMIT_PER_MINUTE: intWithDefault(60, 0),

@@ -31,6 +31,7 @@ export const errorSurfaces = [
   "database",
   "dataset",
   "experiment",
+  "evaluator",
   "feedback",
   "login",
   "maintenance",

@@ -9,6 +9,7 @@ import { env } from "./env";
 import { startTelemetry } from "./telemetry/start";
 import { whatsappWorker } from "./channels/whatsapp/start";
 import { startAudioDeletions } from "./voice/deletions";
+import { startEvaluations } from "./evaluators/worker";
 import { startExperiments } from "./experiments/worker";
 
 export async function startup(): Promise<void> {
@@ -29,6 +30,8 @@ export async function startup(): Promise<void> {
     whatsappWorker(db);
     // audio files of erased or deleted messages (lib/voice/deletions.ts)
     startAudioDeletions(db);
+    // online evaluation: grades the jobs new traces queued (lib/evaluators/worker.ts)
+    startEvaluations(db, env().EVALUATION_POLL_MS);
     // experiments' replays (lib/experiments/worker.ts), in the background on the one queue mechanism
     startExperiments(db);
     const { migration_version } = await db.rpc("app_health");

@@ -7,6 +7,7 @@ const labels: Record<string, string> = {
   whatsapp_outbox: "WhatsApp replies",
   otlp_outbox: "OpenTelemetry export",
   audio_deletions: "Audio deletions",
+  evaluation_jobs: "Online evaluations",
   experiment_items: "Experiment replays",
 };
 

@@ -13,6 +13,48 @@ export type Json =
 export type Database = {
   public: {
     Tables: {
+      agent_evaluators: {
+        Row: {
+          agent_key: string
+          created_at: string
+          created_by: string
+          evaluator_id: string
+          sample_rate: number
+          updated_at: string
+        }
+        Insert: {
+          agent_key: string
+          created_at?: string
+          created_by: string
+          evaluator_id: string
+          sample_rate: number
+          updated_at?: string
+        }
+        Update: {
+          agent_key?: string
+          created_at?: string
+          created_by?: string
+          evaluator_id?: string
+          sample_rate?: number
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "agent_evaluators_agent_key_fkey"
+            columns: ["agent_key"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["key"]
+          },
+          {
+            foreignKeyName: "agent_evaluators_evaluator_id_fkey"
+            columns: ["evaluator_id"]
+            isOneToOne: false
+            referencedRelation: "evaluators"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       agent_tools: {
         Row: {
           created_at: string
@@ -619,6 +661,116 @@ export type Database = {
           requested_by?: string
         }
         Relationships: []
+      }
+      evaluation_jobs: {
+        Row: {
+          attempts: number
+          claimed_until: string | null
+          created_at: string
+          dead_at: string | null
+          done_at: string | null
+          evaluator_id: string
+          id: number
+          last_error: string | null
+          next_attempt_at: string
+          trace_id: string
+        }
+        Insert: {
+          attempts?: number
+          claimed_until?: string | null
+          created_at?: string
+          dead_at?: string | null
+          done_at?: string | null
+          evaluator_id: string
+          id?: never
+          last_error?: string | null
+          next_attempt_at?: string
+          trace_id: string
+        }
+        Update: {
+          attempts?: number
+          claimed_until?: string | null
+          created_at?: string
+          dead_at?: string | null
+          done_at?: string | null
+          evaluator_id?: string
+          id?: never
+          last_error?: string | null
+          next_attempt_at?: string
+          trace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "evaluation_jobs_evaluator_id_fkey"
+            columns: ["evaluator_id"]
+            isOneToOne: false
+            referencedRelation: "evaluators"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "evaluation_jobs_trace_id_fkey"
+            columns: ["trace_id"]
+            isOneToOne: false
+            referencedRelation: "llm_traces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      evaluators: {
+        Row: {
+          archived: boolean
+          config_id: string
+          created_at: string
+          created_by: string
+          description: string | null
+          id: string
+          kind: string
+          model_key: string | null
+          name: string
+          options: NonNullable<Json>
+          prompt_template: string | null
+          rule_key: string | null
+          updated_at: string
+        }
+        Insert: {
+          archived?: boolean
+          config_id: string
+          created_at?: string
+          created_by: string
+          description?: string | null
+          id?: string
+          kind: string
+          model_key?: string | null
+          name: string
+          options?: NonNullable<Json>
+          prompt_template?: string | null
+          rule_key?: string | null
+          updated_at?: string
+        }
+        Update: {
+          archived?: boolean
+          config_id?: string
+          created_at?: string
+          created_by?: string
+          description?: string | null
+          id?: string
+          kind?: string
+          model_key?: string | null
+          name?: string
+          options?: NonNullable<Json>
+          prompt_template?: string | null
+          rule_key?: string | null
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "evaluators_config_id_fkey"
+            columns: ["config_id"]
+            isOneToOne: false
+            referencedRelation: "score_configs"
+            referencedColumns: ["id"]
+          },
+        ]
       }
       experiment_items: {
         Row: {
@@ -1665,6 +1817,7 @@ export type Database = {
         Returns: Json
       }
       agent_detail: { Args: { p_key: string }; Returns: Json }
+      agent_evaluators: { Args: { p_agent: string }; Returns: Json }
       agent_versions_list: { Args: { p_key: string }; Returns: Json }
       app_health: { Args: Record<PropertyKey, never>; Returns: Json }
       apply_retention: { Args: { p_batch?: number }; Returns: Json }
@@ -1732,6 +1885,20 @@ export type Database = {
       }
       create_dataset: {
         Args: { p_author?: string; p_description?: string; p_name: string }
+        Returns: Json
+      }
+      create_evaluator: {
+        Args: {
+          p_created_by: string
+          p_description?: string
+          p_kind: string
+          p_model_key?: string
+          p_name: string
+          p_options?: Json
+          p_prompt_template?: string
+          p_rule_key?: string
+          p_score_config: string
+        }
         Returns: Json
       }
       create_experiment: {
@@ -2029,6 +2196,11 @@ export type Database = {
         Args: { p_requested_by?: string; p_user_id: string }
         Returns: Json
       }
+      evaluation_input: {
+        Args: { p_evaluator: string; p_trace_id: string }
+        Returns: Json
+      }
+      evaluators_list: { Args: Record<PropertyKey, never>; Returns: Json }
       experiment_detail: { Args: { p_id: string }; Returns: Json }
       export_visitor: {
         Args: { p_mask?: boolean; p_user_id: string }
@@ -2146,6 +2318,16 @@ export type Database = {
         Args: Record<PropertyKey, never>
         Returns: number
       }
+      record_evaluation: {
+        Args: {
+          p_comment?: string
+          p_evaluator: string
+          p_observation?: Json
+          p_trace_id: string
+          p_value: string
+        }
+        Returns: Json
+      }
       record_reply_speech: {
         Args: {
           p_audio_url: string
@@ -2232,6 +2414,10 @@ export type Database = {
         Returns: Json
       }
       set_admin_token_hash: { Args: { p_hash: string }; Returns: Json }
+      set_agent_evaluators: {
+        Args: { p_agent: string; p_author: string; p_evaluators: Json }
+        Returns: Json
+      }
       set_feedback: {
         Args: {
           p_comment?: string

@@ -4,6 +4,7 @@ import { appFunctions } from "./rpc/app";
 import { channelFunctions } from "./rpc/channels";
 import { chatFunctions } from "./rpc/chat";
 import { datasetFunctions } from "./rpc/datasets";
+import { evaluatorFunctions } from "./rpc/evaluators";
 import { operatorFunctions } from "./rpc/operators";
 import { scoreFunctions } from "./rpc/scores";
 import { queueFunctions } from "./rpc/queues";
@@ -17,7 +18,7 @@ import { visitorFunctions } from "./rpc/visitors";
 
 export const rpcRegistry = {
   ...chatFunctions, ...operatorFunctions, ...appFunctions, ...channelFunctions, ...scoreFunctions, ...agentFunctions,
-  ...queueFunctions, ...visitorFunctions, ...datasetFunctions,
+  ...queueFunctions, ...visitorFunctions, ...datasetFunctions, ...evaluatorFunctions,
 };
 
 /** Public functions the app never calls by name: triggers, and helpers called by other SQL functions. */

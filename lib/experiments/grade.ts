@@ -1,8 +1,8 @@
 import type { Database } from "../db/types";
-import { AppError } from "../errors";
+import { gradeTrace, listEvaluators } from "../evaluators";
 
-// How an experiment's reply is graded: by evaluators, each writing a score with source `evaluator`
-// on the replay's trace (docs/architecture.md, "Datasets and experiments").
+// How an experiment's reply is graded: by the evaluators (lib/evaluators), each writing a score with
+// source `evaluator` on the replay's trace (docs/architecture.md, "Datasets and experiments").
 
 export interface GradeInput {
   traceId: string;
@@ -23,10 +23,7 @@ export interface Grading {
   grade(db: Database, input: GradeInput): Promise<Grade>;
 }
 
-/** No evaluator registry in this build: an experiment names none. */
 export const grading: Grading = {
-  names: async () => [],
-  grade: async (_db, input) => {
-    throw new AppError("bad_request:experiment", `No evaluator named ${input.evaluator}.`);
-  },
+  names: async (db) => (await listEvaluators(db)).evaluators.map((e) => e.name),
+  grade: (db, input) => gradeTrace(db, input),
 };

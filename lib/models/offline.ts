@@ -9,6 +9,7 @@ import type {
   LanguageModelV4StreamPart,
   LanguageModelV4Usage,
 } from "@ai-sdk/provider";
+import { judgeOffline, readJudgeData } from "./offline-judge";
 import { decideStep, type OfflinePrompt, type OfflineStep, type PastCall } from "./offline-rules";
 import { countTokens, countTokensOnce } from "./tokens";
 
@@ -85,6 +86,8 @@ function usage(options: LanguageModelV4CallOptions, step: OfflineStep): Language
 
 function decide(options: LanguageModelV4CallOptions): OfflineStep {
   const prompt = readPrompt(options);
+  // asked for a JSON object (a judge's structured output): graded by the judge's rules
+  if (options.responseFormat?.type === "json") return { text: JSON.stringify(judgeOffline(readJudgeData(prompt.system))), toolCalls: [] };
   const step = decideStep(prompt);
   // a forced choice of tools is honoured: "none" drops tool calls
   if (options.toolChoice?.type === "none" || prompt.tools.length === 0) return { text: step.text || "How can I help?", toolCalls: [] };

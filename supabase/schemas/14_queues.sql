@@ -1,5 +1,5 @@
--- The one queue mechanism of the four queues (whatsapp_inbox, whatsapp_outbox, otlp_outbox,
--- audio_deletions): claim with a lease, complete, fail with the one backoff up to an attempt cap, the
+-- The one queue mechanism of the six queues (whatsapp_inbox, whatsapp_outbox, otlp_outbox,
+-- audio_deletions, evaluation_jobs, experiment_items): claim with a lease, complete, fail with the one backoff up to an attempt cap, the
 -- dead letter, the figures per queue. docs/architecture.md, "Queues".
 
 -- Function bodies are checked when they first run, not here (as in any pg_dump): a function may
@@ -18,6 +18,7 @@ begin
                  ('whatsapp_outbox', 'id', 'bigint', 'sent_at', 8, 'id'),
                  ('otlp_outbox', 'id', 'bigint', null, 10, 'id'),
                  ('audio_deletions', 'name', 'text', null, 20, 'name'),
+                 ('evaluation_jobs', 'id', 'bigint', 'done_at', 5, 'id'),
                  ('experiment_items', 'id', 'uuid', 'finished_at', 3, 'position')) as s (q, k, t, d, m, o)
    where s.q = p_queue;
   if key_col is null then
@@ -26,7 +27,7 @@ begin
 end
 $$;
 comment on function private.queue_spec(text) is
-  'The queues: key column and type, the column a finished row is marked in (null: deleted), the default attempt cap, the order among rows due at once.';
+  'The six queues: key column and type, the column a finished row is marked in (null: deleted), the default attempt cap, the order among rows due at once.';
 
 -- The one backoff: base * 2^(attempts - 1), at most max, with ±20% jitter so retries spread out.
 create function private.queue_backoff(p_attempts integer, p_base_ms integer, p_max_ms integer) returns timestamptz
@@ -189,6 +190,11 @@ begin
                 from unnest(p_keys) with ordinality as k (key, n) join public.whatsapp_inbox i on i.wa_message_id = k.key);
     when 'whatsapp_outbox' then
       return private.whatsapp_outbox_rows(p_keys);
+    when 'evaluation_jobs' then
+      return (select coalesce(jsonb_agg(jsonb_build_object('id', j.id, 'trace_id', j.trace_id, 'evaluator', e.name,
+                                                           'attempts', j.attempts) order by k.n), '[]'::jsonb)
+                from unnest(p_keys) with ordinality as k (key, n) join public.evaluation_jobs j on j.id = k.key::bigint
+                join public.evaluators e on e.id = j.evaluator_id);
     when 'otlp_outbox' then
       return (select coalesce(jsonb_agg(jsonb_build_object('id', o.id, 'kind', o.kind, 'payload', o.payload,
                                                            'attempts', o.attempts) order by k.n), '[]'::jsonb)
@@ -280,7 +286,7 @@ create function public.queue_status() returns jsonb
   set search_path = ''
 as $$
   select jsonb_object_agg(q, private.queue_figures(q))
-    from unnest(array['whatsapp_inbox', 'whatsapp_outbox', 'otlp_outbox', 'audio_deletions', 'experiment_items']) q
+    from unnest(array['whatsapp_inbox', 'whatsapp_outbox', 'otlp_outbox', 'audio_deletions', 'evaluation_jobs', 'experiment_items']) q
 $$;
 comment on function public.queue_status() is 'Every queue now: open, retrying, dead letters (per queue) and the newest dead letter.';
 

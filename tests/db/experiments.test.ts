@@ -63,7 +63,7 @@ describe.each(backends)("experiments on $name", ({ open }) => {
     const before = await outside();
     expect(before.orders).toBe(1);
 
-    const { id } = await startExperiment(t.db, { dataset: "bulk-orders", agent: "order_assistant", version: 1 }, "admin");
+    const { id } = await startExperiment(t.db, { dataset: "bulk-orders", agent: "order_assistant", version: 1, evaluators: ["order_confirmed_with_contact"] }, "admin");
     expect((await experimentDetail(t.db, id)).status).toBe("running");
     const run = await experimentWorker(t.db).run();
     expect(run).toMatchObject({ claimed: 1, done: 1, dead: 0 });
@@ -74,6 +74,11 @@ describe.each(backends)("experiments on $name", ({ open }) => {
     expect(replayed.reply).toMatch(/confirmed.*BO-[0-9A-F]{10}/s);
     expect(replayed.steps.map((s) => s.name)).toContain("confirm_order");
     expect(replayed.latencyMs).toBeGreaterThan(0);
+    // graded by the order rule: a score with source evaluator on the replay's trace
+    expect(replayed.scores).toEqual([{ name: "order_confirmed_with_contact", value: true, comment: expect.any(String) }]);
+    expect(x.totals.scores).toEqual({ order_confirmed_with_contact: 1 });
+    const [score] = await t.sql<{ source: string; trace_id: string }>("select source, trace_id from scores where trace_id = $1", [replayed.traceId]);
+    expect(score).toEqual({ source: "evaluator", trace_id: replayed.traceId });
 
     // the replay's sessions and trace: channel experiment, the experiment's id, the version asked for
     const sessions = await t.sql<{ channel: string; experiment_id: string; agent_version: number }>(

@@ -121,6 +121,7 @@ describe("pgTAP's invariants fail without their constraint", () => {
     ["conversation_messages_client_id_per_session", "alter table public.conversation_messages drop constraint conversation_messages_client_id_per_session"],
     ["conversation_messages_one_reply", "drop index public.conversation_messages_one_reply"],
     ["scores_one_per_author", "alter table public.scores drop constraint scores_one_per_author", "07_scores.test.sql"],
+    ["evaluation_jobs_once", "alter table public.evaluation_jobs drop constraint evaluation_jobs_once", "08_evaluators.test.sql"],
   ])("without %s", async (_, drop, file = "03_invariants.test.sql") => {
     const { res, out } = pgProve(await pgtapDatabase(drop), file);
     expect(out).toContain("Result: FAIL");

@@ -5,12 +5,13 @@
 -- Run with `pg_prove` on a migrated database with pgtap in the `extensions` schema (tests/db/pgtap.test.ts).
 begin;
 set local search_path = extensions, public;
-select plan(1027);
+select plan(1114);
 
-select tables_are('public', array['agent_tools', 'agent_versions', 'agents', 'app_settings', 'audio_deletions', 'conversation_messages', 'conversation_sessions', 'dashboard_channel_rollup', 'dashboard_rollup', 'dashboard_visitor_days', 'dashboard_visitors', 'dataset_items', 'datasets', 'erasures', 'experiment_items', 'experiments', 'flow_states', 'llm_models', 'llm_observations', 'llm_traces', 'maintenance_settings', 'operator_sessions', 'otlp_outbox', 'privacy_settings', 'products', 'rate_limit_buckets', 'retention_settings', 'score_configs', 'scores', 'session_events', 'session_tag_counters', 'trace_comments', 'voice_messages', 'whatsapp_contacts', 'whatsapp_inbox', 'whatsapp_outbox']::name[], 'public has exactly the contract''s tables');
+select tables_are('public', array['agent_evaluators', 'agent_tools', 'agent_versions', 'agents', 'app_settings', 'audio_deletions', 'conversation_messages', 'conversation_sessions', 'dashboard_channel_rollup', 'dashboard_rollup', 'dashboard_visitor_days', 'dashboard_visitors', 'dataset_items', 'datasets', 'erasures', 'evaluation_jobs', 'evaluators', 'experiment_items', 'experiments', 'flow_states', 'llm_models', 'llm_observations', 'llm_traces', 'maintenance_settings', 'operator_sessions', 'otlp_outbox', 'privacy_settings', 'products', 'rate_limit_buckets', 'retention_settings', 'score_configs', 'scores', 'session_events', 'session_tag_counters', 'trace_comments', 'voice_messages', 'whatsapp_contacts', 'whatsapp_inbox', 'whatsapp_outbox']::name[], 'public has exactly the contract''s tables');
 
 select columns_are('public', x.tbl, x.cols, format('%s has exactly its columns', x.tbl))
   from (values
+  ('agent_evaluators', array['agent_key', 'evaluator_id', 'sample_rate', 'created_by', 'created_at', 'updated_at']::name[]),
   ('agent_tools', array['name', 'description', 'created_at']::name[]),
   ('agent_versions', array['agent_key', 'version', 'name', 'description', 'instructions', 'greeting', 'model_key', 'tools', 'handoffs', 'created_at', 'published_at', 'published_by', 'saved_by', 'status']::name[]),
   ('agents', array['key', 'name', 'description', 'instructions', 'greeting', 'model_key', 'tools', 'handoffs', 'version', 'is_enabled', 'menu_position', 'created_at', 'updated_at', 'draft_version']::name[]),
@@ -25,6 +26,8 @@ select columns_are('public', x.tbl, x.cols, format('%s has exactly its columns',
   ('dataset_items', array['id', 'dataset_id', 'messages', 'flows', 'agent_key', 'agent_version', 'expected_output', 'expected_tool_calls', 'source_trace_id', 'source_message_id', 'archived', 'created_at', 'updated_at']::name[]),
   ('datasets', array['id', 'name', 'description', 'created_by', 'created_at', 'updated_at']::name[]),
   ('erasures', array['id', 'opaque_id', 'requested_by', 'counts', 'erased_at']::name[]),
+  ('evaluation_jobs', array['id', 'trace_id', 'evaluator_id', 'attempts', 'next_attempt_at', 'claimed_until', 'last_error', 'dead_at', 'done_at', 'created_at']::name[]),
+  ('evaluators', array['id', 'name', 'kind', 'config_id', 'rule_key', 'options', 'prompt_template', 'model_key', 'description', 'created_by', 'archived', 'created_at', 'updated_at']::name[]),
   ('experiment_items', array['id', 'experiment_id', 'item_id', 'position', 'visitor_id', 'status', 'trace_id', 'reply', 'steps', 'cost_usd', 'latency_ms', 'scores', 'error', 'attempts', 'next_attempt_at', 'claimed_until', 'last_error', 'dead_at', 'finished_at']::name[]),
   ('experiments', array['id', 'dataset_id', 'agent_key', 'agent_version', 'is_draft', 'evaluators', 'status', 'created_by', 'created_at', 'finished_at']::name[]),
   ('flow_states', array['session_id', 'flow', 'state', 'updated_at', 'is_experiment']::name[]),
@@ -51,6 +54,12 @@ select columns_are('public', x.tbl, x.cols, format('%s has exactly its columns',
 
 select t.ok
   from (values
+  ('agent_evaluators', 'agent_key', 'text', true),
+  ('agent_evaluators', 'evaluator_id', 'uuid', true),
+  ('agent_evaluators', 'sample_rate', 'numeric', true),
+  ('agent_evaluators', 'created_by', 'text', true),
+  ('agent_evaluators', 'created_at', 'timestamp with time zone', true),
+  ('agent_evaluators', 'updated_at', 'timestamp with time zone', true),
   ('agent_tools', 'name', 'text', true),
   ('agent_tools', 'description', 'text', true),
   ('agent_tools', 'created_at', 'timestamp with time zone', true),
@@ -191,6 +200,29 @@ select t.ok
   ('erasures', 'requested_by', 'text', true),
   ('erasures', 'counts', 'jsonb', true),
   ('erasures', 'erased_at', 'timestamp with time zone', true),
+  ('evaluation_jobs', 'id', 'bigint', true),
+  ('evaluation_jobs', 'trace_id', 'uuid', true),
+  ('evaluation_jobs', 'evaluator_id', 'uuid', true),
+  ('evaluation_jobs', 'attempts', 'integer', true),
+  ('evaluation_jobs', 'next_attempt_at', 'timestamp with time zone', true),
+  ('evaluation_jobs', 'claimed_until', 'timestamp with time zone', false),
+  ('evaluation_jobs', 'last_error', 'text', false),
+  ('evaluation_jobs', 'dead_at', 'timestamp with time zone', false),
+  ('evaluation_jobs', 'done_at', 'timestamp with time zone', false),
+  ('evaluation_jobs', 'created_at', 'timestamp with time zone', true),
+  ('evaluators', 'id', 'uuid', true),
+  ('evaluators', 'name', 'text', true),
+  ('evaluators', 'kind', 'text', true),
+  ('evaluators', 'config_id', 'uuid', true),
+  ('evaluators', 'rule_key', 'text', false),
+  ('evaluators', 'options', 'jsonb', true),
+  ('evaluators', 'prompt_template', 'text', false),
+  ('evaluators', 'model_key', 'text', false),
+  ('evaluators', 'description', 'text', false),
+  ('evaluators', 'created_by', 'text', true),
+  ('evaluators', 'archived', 'boolean', true),
+  ('evaluators', 'created_at', 'timestamp with time zone', true),
+  ('evaluators', 'updated_at', 'timestamp with time zone', true),
   ('experiment_items', 'id', 'uuid', true),
   ('experiment_items', 'experiment_id', 'uuid', true),
   ('experiment_items', 'item_id', 'uuid', true),
@@ -417,6 +449,11 @@ select t.ok
 select ok(exists (select 1 from pg_constraint k where k.conrelid = ('public.' || x.tbl)::regclass and k.conname = x.con and k.contype = x.contype),
           format('%s has %s %s', x.tbl, x.kind, x.con))
   from (values
+  ('agent_evaluators', 'agent_evaluators_agent_key_fkey', 'f', 'foreign key'),
+  ('agent_evaluators', 'agent_evaluators_created_by_check', 'c', 'check constraint'),
+  ('agent_evaluators', 'agent_evaluators_evaluator_id_fkey', 'f', 'foreign key'),
+  ('agent_evaluators', 'agent_evaluators_pkey', 'p', 'primary key'),
+  ('agent_evaluators', 'agent_evaluators_sample_rate_check', 'c', 'check constraint'),
   ('agent_tools', 'agent_tools_name_check', 'c', 'check constraint'),
   ('agent_tools', 'agent_tools_pkey', 'p', 'primary key'),
   ('agent_versions', 'agent_versions_pkey', 'p', 'primary key'),
@@ -485,6 +522,22 @@ select ok(exists (select 1 from pg_constraint k where k.conrelid = ('public.' ||
   ('erasures', 'erasures_opaque_id_key', 'u', 'unique constraint'),
   ('erasures', 'erasures_pkey', 'p', 'primary key'),
   ('erasures', 'erasures_requested_by_check', 'c', 'check constraint'),
+  ('evaluation_jobs', 'evaluation_jobs_attempts_check', 'c', 'check constraint'),
+  ('evaluation_jobs', 'evaluation_jobs_evaluator_id_fkey', 'f', 'foreign key'),
+  ('evaluation_jobs', 'evaluation_jobs_once', 'u', 'unique constraint'),
+  ('evaluation_jobs', 'evaluation_jobs_pkey', 'p', 'primary key'),
+  ('evaluation_jobs', 'evaluation_jobs_trace_id_fkey', 'f', 'foreign key'),
+  ('evaluators', 'evaluators_config_id_fkey', 'f', 'foreign key'),
+  ('evaluators', 'evaluators_created_by_check', 'c', 'check constraint'),
+  ('evaluators', 'evaluators_description_check', 'c', 'check constraint'),
+  ('evaluators', 'evaluators_kind_check', 'c', 'check constraint'),
+  ('evaluators', 'evaluators_model_key_check', 'c', 'check constraint'),
+  ('evaluators', 'evaluators_name_check', 'c', 'check constraint'),
+  ('evaluators', 'evaluators_name_key', 'u', 'unique constraint'),
+  ('evaluators', 'evaluators_options_check', 'c', 'check constraint'),
+  ('evaluators', 'evaluators_pkey', 'p', 'primary key'),
+  ('evaluators', 'evaluators_rule_key_check', 'c', 'check constraint'),
+  ('evaluators', 'evaluators_shape', 'c', 'check constraint'),
   ('experiment_items', 'experiment_items_error_check', 'c', 'check constraint'),
   ('experiment_items', 'experiment_items_experiment_id_fkey', 'f', 'foreign key'),
   ('experiment_items', 'experiment_items_item_id_fkey', 'f', 'foreign key'),
@@ -629,6 +682,7 @@ select ok(exists (select 1 from pg_constraint k where k.conrelid = ('public.' ||
 
 select indexes_are('public', x.tbl, x.idx, format('%s has exactly its indexes', x.tbl))
   from (values
+  ('agent_evaluators', array['agent_evaluators_evaluator', 'agent_evaluators_pkey']::name[]),
   ('agent_tools', array['agent_tools_pkey']::name[]),
   ('agent_versions', array['agent_versions_pkey']::name[]),
   ('agents', array['agents_menu_position', 'agents_model_key', 'agents_pkey']::name[]),
@@ -643,6 +697,8 @@ select indexes_are('public', x.tbl, x.idx, format('%s has exactly its indexes', 
   ('dataset_items', array['dataset_items_dataset', 'dataset_items_pkey', 'dataset_items_source_message', 'dataset_items_source_trace']::name[]),
   ('datasets', array['datasets_name_key', 'datasets_pkey']::name[]),
   ('erasures', array['erasures_opaque_id_key', 'erasures_pkey']::name[]),
+  ('evaluation_jobs', array['evaluation_jobs_due', 'evaluation_jobs_evaluator', 'evaluation_jobs_once', 'evaluation_jobs_pkey']::name[]),
+  ('evaluators', array['evaluators_config', 'evaluators_name_key', 'evaluators_pkey']::name[]),
   ('experiment_items', array['experiment_items_due', 'experiment_items_item', 'experiment_items_one_per_item', 'experiment_items_pkey', 'experiment_items_trace', 'experiment_items_visitor_key']::name[]),
   ('experiments', array['experiments_agent_version', 'experiments_created', 'experiments_dataset', 'experiments_pkey']::name[]),
   ('flow_states', array['flow_states_pkey']::name[]),
@@ -681,6 +737,8 @@ select index_is_unique('public', x.tbl, x.idx, format('%s is unique', x.idx))
   ('dashboard_visitors', 'dashboard_visitors_key'),
   ('datasets', 'datasets_name_key'),
   ('erasures', 'erasures_opaque_id_key'),
+  ('evaluation_jobs', 'evaluation_jobs_once'),
+  ('evaluators', 'evaluators_name_key'),
   ('experiment_items', 'experiment_items_one_per_item'),
   ('experiment_items', 'experiment_items_visitor_key'),
   ('llm_models', 'llm_models_key_key'),
@@ -695,11 +753,11 @@ select index_is_unique('public', x.tbl, x.idx, format('%s is unique', x.idx))
 
 select set_eq($$select c.relname || '.' || g.tgname from pg_trigger g join pg_class c on c.oid = g.tgrelid
                   where c.relnamespace = 'public'::regnamespace and not g.tgisinternal$$,
-              array['agents.agents_bump_version', 'agents.agents_check_handoffs', 'agents.agents_check_tools', 'agents.agents_continue_version', 'agents.agents_snapshot_version', 'conversation_messages.conversation_messages_mask_pii', 'conversation_messages.conversation_messages_mask_voice', 'conversation_messages.conversation_messages_otlp_export', 'conversation_messages.conversation_messages_queue_audio', 'conversation_messages.conversation_messages_refuse_replaced_vote', 'conversation_messages.conversation_messages_uncount_replaced_vote', 'conversation_messages.conversation_messages_voice', 'conversation_messages.conversation_messages_whatsapp_reply', 'conversation_sessions.conversation_sessions_erase_channels', 'conversation_sessions.conversation_sessions_experiment', 'conversation_sessions.conversation_sessions_pin_agent_version', 'experiment_items.experiment_items_dead', 'flow_states.flow_states_experiment', 'llm_observations.llm_observations_otlp_export', 'llm_traces.llm_traces_channel', 'llm_traces.llm_traces_dashboard_channel_delete', 'llm_traces.llm_traces_dashboard_channel_insert', 'llm_traces.llm_traces_dashboard_channel_truncate', 'llm_traces.llm_traces_dashboard_channel_update', 'llm_traces.llm_traces_dashboard_delete', 'llm_traces.llm_traces_dashboard_insert', 'llm_traces.llm_traces_dashboard_truncate', 'llm_traces.llm_traces_dashboard_update', 'llm_traces.llm_traces_erase_scores', 'llm_traces.llm_traces_otlp_feedback', 'llm_traces.llm_traces_pin_agent_version', 'scores.scores_check', 'scores.scores_counters', 'trace_comments.trace_comments_counter', 'trace_comments.trace_comments_keep_author', 'voice_messages.voice_messages_queue_audio', 'whatsapp_inbox.whatsapp_inbox_contact', 'whatsapp_inbox.whatsapp_inbox_mask_processed'], 'public has exactly the contract''s triggers');
+              array['agents.agents_bump_version', 'agents.agents_check_handoffs', 'agents.agents_check_tools', 'agents.agents_continue_version', 'agents.agents_snapshot_version', 'conversation_messages.conversation_messages_mask_pii', 'conversation_messages.conversation_messages_mask_voice', 'conversation_messages.conversation_messages_otlp_export', 'conversation_messages.conversation_messages_queue_audio', 'conversation_messages.conversation_messages_refuse_replaced_vote', 'conversation_messages.conversation_messages_uncount_replaced_vote', 'conversation_messages.conversation_messages_voice', 'conversation_messages.conversation_messages_whatsapp_reply', 'conversation_sessions.conversation_sessions_erase_channels', 'conversation_sessions.conversation_sessions_experiment', 'conversation_sessions.conversation_sessions_pin_agent_version', 'experiment_items.experiment_items_dead', 'flow_states.flow_states_experiment', 'llm_observations.llm_observations_otlp_export', 'llm_traces.llm_traces_channel', 'llm_traces.llm_traces_dashboard_channel_delete', 'llm_traces.llm_traces_dashboard_channel_insert', 'llm_traces.llm_traces_dashboard_channel_truncate', 'llm_traces.llm_traces_dashboard_channel_update', 'llm_traces.llm_traces_dashboard_delete', 'llm_traces.llm_traces_dashboard_insert', 'llm_traces.llm_traces_dashboard_truncate', 'llm_traces.llm_traces_dashboard_update', 'llm_traces.llm_traces_enqueue_evaluations', 'llm_traces.llm_traces_erase_scores', 'llm_traces.llm_traces_otlp_feedback', 'llm_traces.llm_traces_pin_agent_version', 'scores.scores_check', 'scores.scores_counters', 'trace_comments.trace_comments_counter', 'trace_comments.trace_comments_keep_author', 'voice_messages.voice_messages_queue_audio', 'whatsapp_inbox.whatsapp_inbox_contact', 'whatsapp_inbox.whatsapp_inbox_mask_processed'], 'public has exactly the contract''s triggers');
 
-select functions_are('public', array['add_dataset_item_from_trace', 'add_dataset_items', 'add_trace_comment', 'agent_detail', 'agent_versions_list', 'agents_bump_version', 'agents_check_handoffs', 'agents_check_tools', 'agents_continue_version', 'agents_snapshot_version', 'app_health', 'apply_retention', 'audio_owned_by', 'begin_experiment_item', 'begin_turn', 'catalog_products', 'close_idle_sessions', 'close_session', 'configure_maintenance', 'configure_privacy', 'configure_retention', 'count_new_visitor', 'count_request', 'create_dataset', 'create_experiment', 'create_score_config', 'dashboard_channels', 'dashboard_daily', 'dashboard_experiments', 'dashboard_feedback_by_agent', 'dashboard_feedback_by_model', 'dashboard_figures', 'dashboard_llm_calls_distribution', 'dashboard_rollup_add', 'dashboard_rollup_of', 'dashboard_rollup_rebuild', 'dashboard_rollup_rows', 'dashboard_rollup_truncate', 'dashboard_rollup_update', 'dashboard_slices', 'dashboard_stats', 'dashboard_totals', 'dashboard_usage_by_agent', 'dashboard_usage_by_model', 'dashboard_visitor_pairs', 'dashboard_window', 'dataset_items', 'delete_score', 'delete_trace_comment', 'edit_trace_comment', 'end_session', 'ensure_admin_token_hash', 'ensure_setting', 'erase_visitor', 'experiment_detail', 'export_visitor', 'finish_experiment_item', 'finish_turn', 'flow_is_open', 'list_agents', 'list_datasets', 'list_experiments', 'list_visitor_sessions', 'list_visitors', 'maintenance_scheduler', 'mask_pii', 'message_json', 'operator_agents', 'operator_authenticate', 'operator_logout', 'operator_models', 'operator_session_valid', 'operator_tools', 'otlp_outbox_status', 'otlp_turn', 'pin_agent_version', 'product_cards', 'publish_agent_version', 'queue_claim', 'queue_complete', 'queue_fail', 'queue_status', 'queue_unnamed_audio', 'rate_limit_retry_after', 'record_reply_speech', 'record_voice_transcription', 'register_model', 'register_voice_message', 'run_maintenance', 'save_agent', 'score_configs', 'search_catalog', 'search_traces', 'session_context', 'session_json', 'session_messages', 'set_admin_token_hash', 'set_feedback', 'set_message_vote', 'set_reply_audio', 'set_score', 'set_trace_feedback', 'start_session', 'trace_comments', 'trace_detail', 'trace_scores', 'turn_endings', 'update_dataset_item', 'visitor_detail', 'voice_allowance', 'voice_transcription', 'whatsapp_button', 'whatsapp_notice', 'whatsapp_part_sent', 'whatsapp_receive', 'whatsapp_visitor']::name[], 'public has exactly the contract''s functions');
+select functions_are('public', array['add_dataset_item_from_trace', 'add_dataset_items', 'add_trace_comment', 'agent_detail', 'agent_evaluators', 'agent_versions_list', 'agents_bump_version', 'agents_check_handoffs', 'agents_check_tools', 'agents_continue_version', 'agents_snapshot_version', 'app_health', 'apply_retention', 'audio_owned_by', 'begin_experiment_item', 'begin_turn', 'catalog_products', 'close_idle_sessions', 'close_session', 'configure_maintenance', 'configure_privacy', 'configure_retention', 'count_new_visitor', 'count_request', 'create_dataset', 'create_evaluator', 'create_experiment', 'create_score_config', 'dashboard_channels', 'dashboard_daily', 'dashboard_experiments', 'dashboard_feedback_by_agent', 'dashboard_feedback_by_model', 'dashboard_figures', 'dashboard_llm_calls_distribution', 'dashboard_rollup_add', 'dashboard_rollup_of', 'dashboard_rollup_rebuild', 'dashboard_rollup_rows', 'dashboard_rollup_truncate', 'dashboard_rollup_update', 'dashboard_slices', 'dashboard_stats', 'dashboard_totals', 'dashboard_usage_by_agent', 'dashboard_usage_by_model', 'dashboard_visitor_pairs', 'dashboard_window', 'dataset_items', 'delete_score', 'delete_trace_comment', 'edit_trace_comment', 'end_session', 'ensure_admin_token_hash', 'ensure_setting', 'erase_visitor', 'evaluation_input', 'evaluators_list', 'experiment_detail', 'export_visitor', 'finish_experiment_item', 'finish_turn', 'flow_is_open', 'list_agents', 'list_datasets', 'list_experiments', 'list_visitor_sessions', 'list_visitors', 'maintenance_scheduler', 'mask_pii', 'message_json', 'operator_agents', 'operator_authenticate', 'operator_logout', 'operator_models', 'operator_session_valid', 'operator_tools', 'otlp_outbox_status', 'otlp_turn', 'pin_agent_version', 'product_cards', 'publish_agent_version', 'queue_claim', 'queue_complete', 'queue_fail', 'queue_status', 'queue_unnamed_audio', 'rate_limit_retry_after', 'record_evaluation', 'record_reply_speech', 'record_voice_transcription', 'register_model', 'register_voice_message', 'run_maintenance', 'save_agent', 'score_configs', 'search_catalog', 'search_traces', 'session_context', 'session_json', 'session_messages', 'set_admin_token_hash', 'set_agent_evaluators', 'set_feedback', 'set_message_vote', 'set_reply_audio', 'set_score', 'set_trace_feedback', 'start_session', 'trace_comments', 'trace_detail', 'trace_scores', 'turn_endings', 'update_dataset_item', 'visitor_detail', 'voice_allowance', 'voice_transcription', 'whatsapp_button', 'whatsapp_notice', 'whatsapp_part_sent', 'whatsapp_receive', 'whatsapp_visitor']::name[], 'public has exactly the contract''s functions');
 
-select functions_are('private', array['action_source', 'agent_json', 'agent_version_json', 'audio_name', 'carry_open_flows', 'check_agent_version', 'check_score', 'check_score_target', 'choose_agent', 'comment_counter', 'comment_json', 'count_vote', 'dashboard_breakdowns_json', 'dashboard_channel_bump', 'dashboard_channel_rollup_of', 'dashboard_channel_rows', 'dashboard_channel_truncate', 'dashboard_channel_update', 'dashboard_groups', 'dashboard_per_day_json', 'dashboard_totals_json', 'dataset_item_json', 'dataset_json', 'dataset_named', 'end_sessions_before_start', 'epoch_ms', 'erase_channel_data', 'erase_channels', 'erase_conversations', 'erase_trace_scores', 'experiment_item_dead', 'experiment_item_figures', 'experiment_json', 'experiment_version', 'export_channels', 'export_conversations', 'export_flows', 'finished_turn', 'flow_experiment', 'generic_lexemes', 'hand_off', 'handoff_agents', 'handoff_json', 'handoff_note', 'history_chars', 'hit_rate_limit', 'iban_ok', 'keep_comment_author', 'luhn_ok', 'mask_addresses', 'mask_emails', 'mask_matches', 'mask_pii', 'mask_pii_jsonb', 'mask_processed_inbox', 'mask_processed_voice', 'mask_run', 'mask_stored_message', 'masked', 'masked_jsonb', 'masking_all', 'masking_outputs', 'menu_pick', 'menu_reply', 'model_id', 'next_session_tag', 'open_session', 'otlp_append', 'otlp_enqueue_turn', 'otlp_on_feedback', 'otlp_on_observation', 'otlp_on_reply', 'otlp_replace', 'otlp_turn_steps', 'over_rate_limits', 'own_comment', 'phone_like', 'pii_normalized', 'product_hit', 'queue_backoff', 'queue_claim', 'queue_complete', 'queue_fail', 'queue_figures', 'queue_message_audio', 'queue_rows', 'queue_spec', 'queue_voice_audio', 'record_steps', 'refuse_replaced_vote', 'regenerate_turn', 'rekey_visitor', 'replayed_turn', 'reply_changed_state', 'resolve_session', 'retention_channels', 'retention_delete_messages', 'retention_delete_observations', 'retention_delete_voice_messages', 'retention_drop_observation_partitions', 'save_flows', 'score_config_json', 'score_counters', 'score_fits', 'score_gate', 'score_json', 'score_value', 'score_writes_per_minute', 'search_content_match', 'search_is_tag', 'search_keyset', 'search_match', 'search_matches', 'search_query', 'search_score_filter', 'search_tags', 'search_where', 'session_experiment', 'settle_experiment', 'store_answer', 'store_question', 'store_steps', 'tags_text', 'trace_channel', 'trace_conversation', 'turn_gate', 'turn_json', 'turn_kind', 'uncount_replaced_vote', 'valid_categories', 'valid_conversation', 'visitor_id_key', 'visitor_of', 'visitor_summary', 'voice_audio_url', 'whatsapp_contact', 'whatsapp_inbox_heads', 'whatsapp_on_reply', 'whatsapp_outbox_rows', 'whatsapp_user_id']::name[], 'private has exactly the contract''s functions');
+select functions_are('private', array['action_source', 'agent_json', 'agent_version_json', 'audio_name', 'carry_open_flows', 'check_agent_version', 'check_score', 'check_score_target', 'choose_agent', 'comment_counter', 'comment_json', 'count_vote', 'dashboard_breakdowns_json', 'dashboard_channel_bump', 'dashboard_channel_rollup_of', 'dashboard_channel_rows', 'dashboard_channel_truncate', 'dashboard_channel_update', 'dashboard_groups', 'dashboard_per_day_json', 'dashboard_totals_json', 'dataset_item_json', 'dataset_json', 'dataset_named', 'end_sessions_before_start', 'enqueue_evaluations', 'epoch_ms', 'erase_channel_data', 'erase_channels', 'erase_conversations', 'erase_trace_scores', 'evaluation_sampled', 'evaluation_turn', 'evaluator_json', 'experiment_item_dead', 'experiment_item_figures', 'experiment_json', 'experiment_version', 'export_channels', 'export_conversations', 'export_flows', 'finished_turn', 'flow_experiment', 'generic_lexemes', 'hand_off', 'handoff_agents', 'handoff_json', 'handoff_note', 'history_chars', 'hit_rate_limit', 'iban_ok', 'keep_comment_author', 'luhn_ok', 'mask_addresses', 'mask_emails', 'mask_matches', 'mask_pii', 'mask_pii_jsonb', 'mask_processed_inbox', 'mask_processed_voice', 'mask_run', 'mask_stored_message', 'masked', 'masked_jsonb', 'masking_all', 'masking_outputs', 'menu_pick', 'menu_reply', 'model_id', 'next_session_tag', 'open_session', 'otlp_append', 'otlp_enqueue_turn', 'otlp_on_feedback', 'otlp_on_observation', 'otlp_on_reply', 'otlp_replace', 'otlp_turn_steps', 'over_rate_limits', 'own_comment', 'phone_like', 'pii_normalized', 'product_hit', 'queue_backoff', 'queue_claim', 'queue_complete', 'queue_fail', 'queue_figures', 'queue_message_audio', 'queue_rows', 'queue_spec', 'queue_voice_audio', 'record_steps', 'refuse_replaced_vote', 'regenerate_turn', 'rekey_visitor', 'replayed_turn', 'reply_changed_state', 'resolve_session', 'retention_channels', 'retention_delete_messages', 'retention_delete_observations', 'retention_delete_voice_messages', 'retention_drop_observation_partitions', 'save_flows', 'score_config_json', 'score_counters', 'score_fits', 'score_gate', 'score_json', 'score_value', 'score_writes_per_minute', 'search_content_match', 'search_is_tag', 'search_keyset', 'search_match', 'search_matches', 'search_query', 'search_score_filter', 'search_tags', 'search_where', 'session_experiment', 'settle_experiment', 'store_answer', 'store_question', 'store_steps', 'tags_text', 'trace_channel', 'trace_conversation', 'turn_gate', 'turn_json', 'turn_kind', 'uncount_replaced_vote', 'valid_categories', 'valid_conversation', 'visitor_id_key', 'visitor_of', 'visitor_summary', 'voice_audio_url', 'whatsapp_contact', 'whatsapp_inbox_heads', 'whatsapp_on_reply', 'whatsapp_outbox_rows', 'whatsapp_user_id']::name[], 'private has exactly the contract''s functions');
 
 -- every foreign key cascades or clears, so deleting a model or session never strands rows
 select is_empty($$
