@@ -8,6 +8,8 @@ const sections = [
   { key: "visitors", href: "/visitors", label: "Visitors" },
   { key: "dashboard", href: "/dashboard", label: "Dashboard" },
   { key: "agents", href: "/agents", label: "Agents" },
+  { key: "datasets", href: "/datasets", label: "Datasets" },
+  { key: "experiments", href: "/experiments", label: "Experiments" },
 ] as const;
 
 /** The operator screens' frame: top bar with navigation, then the page. */
