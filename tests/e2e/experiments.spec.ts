@@ -35,6 +35,23 @@ for (const view of views) {
   test.describe(`datasets and experiments at ${view.name}`, () => {
     test.use({ viewport: view.viewport });
 
+    test("Add to dataset on a visitor message of a trace: a new dataset, the expected answer prefilled from the reply", async ({ page, playwright, baseURL, sql }) => {
+      const visitor = await playwright.request.newContext({ baseURL });
+      const turn = (await (await visitor.post("/api/chat", { data: { message: "I need a tent for two", agent: "product_recommendation" } })).json()) as { traceId: string; reply: { content: string } };
+      await visitor.dispose();
+      const name = `e2e-add-${randomUUID().slice(0, 8)}`;
+      await loginAsOperator(page, `/traces/${turn.traceId}`);
+      await page.getByTestId("add-to-dataset-open").first().click();
+      await expect(page.getByTestId("add-to-dataset-expected")).toHaveValue(turn.reply.content);
+      await page.getByTestId("add-to-dataset-name").fill(name);
+      await page.getByTestId("add-to-dataset-expected").fill("A two-person tent, with its price.");
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.getByTestId("add-to-dataset-save").click();
+      await expect(page.getByTestId("add-to-dataset").first().getByRole("status")).toHaveText(`Added to ${name}.`);
+      expect(await sql("select i.expected_output, i.messages, i.source_trace_id from dataset_items i join datasets d on d.id = i.dataset_id where d.name = $1", [name]))
+        .toEqual([{ expected_output: "A two-person tent, with its price.", messages: [{ role: "user", content: "I need a tent for two" }], source_trace_id: turn.traceId }]);
+    });
+
     test("a dataset page, an experiment run from it, and the comparison of two runs", async ({ page, sql }) => {
       test.setTimeout(120_000);
       const name = `e2e-${randomUUID().slice(0, 8)}`;
