@@ -9,6 +9,7 @@ import { existsSync } from "node:fs";
 import type { Database } from "../lib/db/types";
 import { compareExperiments, experimentDetail, regressions, startExperiment, type ExperimentComparison, type ExperimentDetail } from "../lib/experiments/experiments";
 import { experimentWorker } from "../lib/experiments/worker";
+import { captureLogs } from "../lib/log";
 
 for (const file of [".env.local", ".env"]) {
   if (existsSync(file)) process.loadEnvFile(file);
@@ -64,12 +65,14 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c])).join("  ")).join("\n");
 }
 
+/** The item's first visitor message: what tells the items apart (they often end alike, "yes"). */
+const opening = (input: readonly { role: string; content: string }[]) => input.find((m) => m.role === "user")?.content;
+
 function printRun(x: ExperimentDetail): void {
   const names = Object.keys(x.totals.scores);
-  const rows = [["#", "question", "reply", ...names, "cost $", "ms"]];
+  const rows = [["#", "conversation", "reply", ...names, "cost $", "ms"]];
   for (const i of x.items) {
-    const question = [...i.input].reverse().find((m) => m.role === "user")?.content;
-    rows.push([String(i.position), cut(question, 32), i.error ? `ERROR ${cut(i.error, 40)}` : cut(i.reply, 48),
+    rows.push([String(i.position), cut(opening(i.input), 32), i.error ? `ERROR ${cut(i.error, 40)}` : cut(i.reply, 48),
       ...names.map((n) => fmt(i.scores.find((s) => s.name === n)?.value)), fmt(i.costUsd), fmt(i.latencyMs)]);
   }
   rows.push(["", "mean", "", ...names.map((n) => fmt(x.totals.scores[n])), fmt(x.totals.costUsd), fmt(x.totals.avgLatencyMs)]);
@@ -78,10 +81,9 @@ function printRun(x: ExperimentDetail): void {
 
 function printComparison(c: ExperimentComparison): void {
   const names = Object.keys(c.totals.scores);
-  const rows = [["#", "question", ...names.flatMap((n) => [`${n} base`, "cand", "Δ"]), "cost Δ $", "ms Δ"]];
+  const rows = [["#", "conversation", ...names.flatMap((n) => [`${n} base`, "cand", "Δ"]), "cost Δ $", "ms Δ"]];
   for (const [k, i] of c.items.entries()) {
-    const question = [...i.input].reverse().find((m) => m.role === "user")?.content;
-    rows.push([String(k + 1), cut(question, 32),
+    rows.push([String(k + 1), cut(opening(i.input), 32),
       ...names.flatMap((n) => [fmt(i.base?.scores.find((s) => s.name === n)?.value), fmt(i.other?.scores.find((s) => s.name === n)?.value), signed(i.deltas.scores[n] ?? null)]),
       signed(i.deltas.costUsd), signed(i.deltas.latencyMs)]);
   }
@@ -93,6 +95,8 @@ function printComparison(c: ExperimentComparison): void {
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const db = await open();
+  // the app's own log lines (a session started, continued) stay out of the table; warnings go to stderr
+  const logs = captureLogs();
   try {
     const baseline = args.baseline ? await experimentDetail(db, args.baseline) : null;
     const evaluators = args.evaluators ?? baseline?.evaluators ?? [];
@@ -119,6 +123,8 @@ async function main(): Promise<number> {
     if (fallen.length === 0) console.log(`no score fell more than ${args.maxRegression} below the baseline`);
     return fallen.length ? 1 : 0;
   } finally {
+    logs.release();
+    for (const line of logs.lines) if (line.level !== "info") console.error(JSON.stringify(line));
     await (db as { close?: () => Promise<void> }).close?.();
   }
 }
