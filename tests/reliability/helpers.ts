@@ -49,6 +49,13 @@ export const appTables = [
   "score_configs",
   "scores",
   "trace_comments",
+  "evaluators",
+  "agent_evaluators",
+  "evaluation_jobs",
+  "datasets",
+  "dataset_items",
+  "experiments",
+  "experiment_items",
 ] as const;
 
 export type TableCounts = Record<(typeof appTables)[number], number>;
