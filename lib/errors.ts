@@ -29,6 +29,8 @@ export const errorSurfaces = [
   "console",
   "dashboard",
   "database",
+  "dataset",
+  "experiment",
   "evaluator",
   "feedback",
   "login",

@@ -10,6 +10,7 @@ import { startTelemetry } from "./telemetry/start";
 import { whatsappWorker } from "./channels/whatsapp/start";
 import { startAudioDeletions } from "./voice/deletions";
 import { startEvaluations } from "./evaluators/worker";
+import { startExperiments } from "./experiments/worker";
 
 export async function startup(): Promise<void> {
   try {
@@ -31,6 +32,8 @@ export async function startup(): Promise<void> {
     startAudioDeletions(db);
     // online evaluation: grades the jobs new traces queued (lib/evaluators/worker.ts)
     startEvaluations(db, env().EVALUATION_POLL_MS);
+    // experiments' replays (lib/experiments/worker.ts), in the background on the one queue mechanism
+    startExperiments(db);
     const { migration_version } = await db.rpc("app_health");
     await checkDefaultAgent(db);
     log("server.started", { backend: db.backend, migrationVersion: migration_version });

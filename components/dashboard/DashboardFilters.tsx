@@ -15,7 +15,7 @@ interface DashboardFiltersProps {
 
 const select = `${input} pr-7`;
 
-/** Time range and the two compared experiments, kept in the URL. */
+/** Time range and the two compared A/B variants (experiment_names), kept in the URL. */
 export function DashboardFilters({ state, experiments, compared }: DashboardFiltersProps) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
@@ -64,9 +64,9 @@ export function DashboardFilters({ state, experiments, compared }: DashboardFilt
       )}
       {(["a", "b"] as const).map((slot, i) => (
         <label key={slot} className="block w-52">
-          <span className={fieldLabel}>Experiment {slot.toUpperCase()}</span>
+          <span className={fieldLabel}>A/B variant {slot.toUpperCase()}</span>
           <select value={(slot === "a" ? view.a : view.b) ?? compared[i] ?? ""} onChange={(e) => go({ [slot]: e.target.value || undefined })} data-testid={`experiment-${slot}`} disabled={names.length === 0} className={cx(select, "mt-1")}>
-            {names.length === 0 && <option value="">No experiments</option>}
+            {names.length === 0 && <option value="">No A/B variants</option>}
             {names.map((n) => (
               <option key={n} value={n}>{n}</option>
             ))}

@@ -66,7 +66,7 @@ export function DashboardView({ state, stats }: { state: DashboardState; stats: 
       <ChartCard title="By channel" subtitle="Traces, model calls and cost of the range per channel (web widget, WhatsApp)" testId="channel-split">
         <ChannelSplit channels={stats.channels} from={stats.from} to={stats.to} />
       </ChartCard>
-      <ChartCard title="Experiments side by side" subtitle="experiment_name of the traces; the better value of each pair is highlighted" testId="experiment-comparison">
+      <ChartCard title="A/B comparison" subtitle="live traffic split by the model's experiment_name (not the dataset runs of Experiments); the better value of each pair is highlighted" testId="experiment-comparison">
         <ExperimentComparison comparison={stats.comparison} />
       </ChartCard>
       <OutboxCard outbox={stats.outbox} />

@@ -19,11 +19,11 @@ const metrics: Metric[] = [
   { label: "Errors", value: (e) => e.errors, format: formatInt, better: "lower" },
 ];
 
-/** Two experiment_names side by side: each metric with a bar scaled to the larger of the two. */
+/** The A/B comparison: two experiment_names of live traffic side by side, each metric with a bar scaled to the larger of the two (docs/glossary.md). */
 export function ExperimentComparison({ comparison }: { comparison: ExperimentStats[] }) {
   if (comparison.length === 0) {
     return (
-      <StatusPanel kind="empty" title="No experiments in this range" testId="experiments-empty">
+      <StatusPanel kind="empty" title="No A/B variants in this range" testId="experiments-empty">
         <p>Traces carry the experiment_name of their model (set LLM_EXPERIMENT_NAME for the OpenAI-compatible model).</p>
       </StatusPanel>
     );

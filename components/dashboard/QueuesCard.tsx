@@ -8,6 +8,7 @@ const labels: Record<string, string> = {
   otlp_outbox: "OpenTelemetry export",
   audio_deletions: "Audio deletions",
   evaluation_jobs: "Online evaluations",
+  experiment_items: "Experiment replays",
 };
 
 /** The queues right now (docs/architecture.md, "Queues"): open rows, retrying, dead letters and the newest one. */

@@ -9,6 +9,8 @@ const sections = [
   { key: "review", href: "/review", label: "Review" },
   { key: "dashboard", href: "/dashboard", label: "Dashboard" },
   { key: "agents", href: "/agents", label: "Agents" },
+  { key: "datasets", href: "/datasets", label: "Datasets" },
+  { key: "experiments", href: "/experiments", label: "Experiments" },
 ] as const;
 
 /** The operator screens' frame: top bar with navigation, then the page. */

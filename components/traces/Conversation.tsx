@@ -1,13 +1,18 @@
 import { Fragment } from "react";
 import { stepTurns, type Step } from "@/lib/traces/steps";
+import { AddToDataset } from "../datasets/AddToDataset";
 import { card, cardTitle, cx, muted } from "../operator/ui";
 import { MessageCard, type DetailMessage } from "./MessageCard";
 import { StepTimeline } from "./StepTimeline";
 
 /** The session's messages in stored order; under each visitor message, the steps of its turn. */
 export function Conversation({
-  messages, steps = [], removedAt = null,
-}: { messages: DetailMessage[]; steps?: Step[]; /** when retention removed messages or steps (RETENTION_DAYS) */ removedAt?: string | null }) {
+  messages, steps = [], removedAt = null, dataset,
+}: {
+  messages: DetailMessage[]; steps?: Step[]; /** when retention removed messages or steps (RETENTION_DAYS) */ removedAt?: string | null;
+  /** "Add to dataset" under each visitor message: the trace and the datasets to choose from */
+  dataset?: { traceId: string; names: string[] };
+}) {
   const turns = stepTurns(steps);
   const known = new Set(messages.map((m) => m.id));
   const turnOf = new Map(turns.map((t) => [t.messageId, t]));
@@ -28,12 +33,15 @@ export function Conversation({
         <p data-testid="conversation-empty" className={cx("mt-3 text-sm", muted)}>No messages stored for this session.</p>
       ) : (
         <ol className="mt-3 space-y-2">
-          {messages.map((m) => {
+          {messages.map((m, i) => {
             const turn = m.role === "user" ? turnOf.get(m.id) : undefined;
             return (
               <Fragment key={m.id}>
                 <MessageCard message={m} />
                 {turn && <StepTimeline turn={turn} />}
+                {dataset && m.role === "user" && (
+                  <AddToDataset traceId={dataset.traceId} messageId={m.id} reply={replyTo(messages, i)} datasets={dataset.names} />
+                )}
               </Fragment>
             );
           })}
@@ -44,4 +52,11 @@ export function Conversation({
       )}
     </section>
   );
+}
+
+/** The real reply to the visitor message at `i`: the agent messages after it, up to the next visitor message. */
+function replyTo(messages: DetailMessage[], i: number): string {
+  const after = messages.slice(i + 1);
+  const end = after.findIndex((m) => m.role === "user");
+  return (end < 0 ? after : after.slice(0, end)).filter((m) => m.role === "agent" && !m.supersededAt).map((m) => m.content).join("\n\n");
 }

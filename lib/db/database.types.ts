@@ -322,6 +322,7 @@ export type Database = {
           duration_seconds: number | null
           end_reason: string | null
           ended_at: string | null
+          experiment_id: string | null
           id: string
           is_active: boolean
           last_activity_at: string
@@ -339,6 +340,7 @@ export type Database = {
           duration_seconds?: number | null
           end_reason?: string | null
           ended_at?: string | null
+          experiment_id?: string | null
           id?: string
           is_active?: boolean
           last_activity_at?: string
@@ -356,6 +358,7 @@ export type Database = {
           duration_seconds?: number | null
           end_reason?: string | null
           ended_at?: string | null
+          experiment_id?: string | null
           id?: string
           is_active?: boolean
           last_activity_at?: string
@@ -538,6 +541,103 @@ export type Database = {
         }
         Relationships: []
       }
+      dataset_items: {
+        Row: {
+          agent_key: string | null
+          agent_version: number | null
+          archived: boolean
+          created_at: string
+          dataset_id: string
+          expected_output: string | null
+          expected_tool_calls: Json | null
+          flows: NonNullable<Json>
+          id: string
+          messages: NonNullable<Json>
+          source_message_id: string | null
+          source_trace_id: string | null
+          updated_at: string
+        }
+        Insert: {
+          agent_key?: string | null
+          agent_version?: number | null
+          archived?: boolean
+          created_at?: string
+          dataset_id: string
+          expected_output?: string | null
+          expected_tool_calls?: Json | null
+          flows?: NonNullable<Json>
+          id?: string
+          messages: NonNullable<Json>
+          source_message_id?: string | null
+          source_trace_id?: string | null
+          updated_at?: string
+        }
+        Update: {
+          agent_key?: string | null
+          agent_version?: number | null
+          archived?: boolean
+          created_at?: string
+          dataset_id?: string
+          expected_output?: string | null
+          expected_tool_calls?: Json | null
+          flows?: NonNullable<Json>
+          id?: string
+          messages?: NonNullable<Json>
+          source_message_id?: string | null
+          source_trace_id?: string | null
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "dataset_items_dataset_id_fkey"
+            columns: ["dataset_id"]
+            isOneToOne: false
+            referencedRelation: "datasets"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "dataset_items_source_message_id_fkey"
+            columns: ["source_message_id"]
+            isOneToOne: false
+            referencedRelation: "conversation_messages"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "dataset_items_source_trace_id_fkey"
+            columns: ["source_trace_id"]
+            isOneToOne: false
+            referencedRelation: "llm_traces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      datasets: {
+        Row: {
+          created_at: string
+          created_by: string | null
+          description: string
+          id: string
+          name: string
+          updated_at: string
+        }
+        Insert: {
+          created_at?: string
+          created_by?: string | null
+          description?: string
+          id?: string
+          name: string
+          updated_at?: string
+        }
+        Update: {
+          created_at?: string
+          created_by?: string | null
+          description?: string
+          id?: string
+          name?: string
+          updated_at?: string
+        }
+        Relationships: []
+      }
       erasures: {
         Row: {
           counts: NonNullable<Json>
@@ -672,21 +772,166 @@ export type Database = {
           },
         ]
       }
+      experiment_items: {
+        Row: {
+          attempts: number
+          claimed_until: string | null
+          cost_usd: number
+          dead_at: string | null
+          error: string | null
+          experiment_id: string
+          finished_at: string | null
+          id: string
+          item_id: string
+          last_error: string | null
+          latency_ms: number | null
+          next_attempt_at: string
+          position: number
+          reply: string | null
+          scores: NonNullable<Json>
+          status: string
+          steps: NonNullable<Json>
+          trace_id: string | null
+          visitor_id: string
+        }
+        Insert: {
+          attempts?: number
+          claimed_until?: string | null
+          cost_usd?: number
+          dead_at?: string | null
+          error?: string | null
+          experiment_id: string
+          finished_at?: string | null
+          id?: string
+          item_id: string
+          last_error?: string | null
+          latency_ms?: number | null
+          next_attempt_at?: string
+          position: number
+          reply?: string | null
+          scores?: NonNullable<Json>
+          status?: string
+          steps?: NonNullable<Json>
+          trace_id?: string | null
+          visitor_id: string
+        }
+        Update: {
+          attempts?: number
+          claimed_until?: string | null
+          cost_usd?: number
+          dead_at?: string | null
+          error?: string | null
+          experiment_id?: string
+          finished_at?: string | null
+          id?: string
+          item_id?: string
+          last_error?: string | null
+          latency_ms?: number | null
+          next_attempt_at?: string
+          position?: number
+          reply?: string | null
+          scores?: NonNullable<Json>
+          status?: string
+          steps?: NonNullable<Json>
+          trace_id?: string | null
+          visitor_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "experiment_items_experiment_id_fkey"
+            columns: ["experiment_id"]
+            isOneToOne: false
+            referencedRelation: "experiments"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "experiment_items_item_id_fkey"
+            columns: ["item_id"]
+            isOneToOne: false
+            referencedRelation: "dataset_items"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "experiment_items_trace_id_fkey"
+            columns: ["trace_id"]
+            isOneToOne: false
+            referencedRelation: "llm_traces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      experiments: {
+        Row: {
+          agent_key: string
+          agent_version: number
+          created_at: string
+          created_by: string | null
+          dataset_id: string
+          evaluators: string[]
+          finished_at: string | null
+          id: string
+          is_draft: boolean
+          status: string
+        }
+        Insert: {
+          agent_key: string
+          agent_version: number
+          created_at?: string
+          created_by?: string | null
+          dataset_id: string
+          evaluators?: string[]
+          finished_at?: string | null
+          id?: string
+          is_draft?: boolean
+          status?: string
+        }
+        Update: {
+          agent_key?: string
+          agent_version?: number
+          created_at?: string
+          created_by?: string | null
+          dataset_id?: string
+          evaluators?: string[]
+          finished_at?: string | null
+          id?: string
+          is_draft?: boolean
+          status?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "experiments_agent_version_fkey"
+            columns: ["agent_key", "agent_version"]
+            isOneToOne: false
+            referencedRelation: "agent_versions"
+            referencedColumns: ["agent_key", "version"]
+          },
+          {
+            foreignKeyName: "experiments_dataset_id_fkey"
+            columns: ["dataset_id"]
+            isOneToOne: false
+            referencedRelation: "datasets"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       flow_states: {
         Row: {
           flow: string
+          is_experiment: boolean
           session_id: string
           state: NonNullable<Json>
           updated_at: string
         }
         Insert: {
           flow: string
+          is_experiment?: boolean
           session_id: string
           state: NonNullable<Json>
           updated_at?: string
         }
         Update: {
           flow?: string
+          is_experiment?: boolean
           session_id?: string
           state?: NonNullable<Json>
           updated_at?: string
@@ -757,7 +1002,6 @@ export type Database = {
           parent_id: string | null
           payload_cap_bytes: number | null
           position: number
-          response_model: string | null
           result: Json | null
           search_vector: unknown
           session_id: string
@@ -788,7 +1032,6 @@ export type Database = {
           parent_id?: string | null
           payload_cap_bytes?: number | null
           position: number
-          response_model?: string | null
           result?: Json | null
           search_vector?: never
           session_id: string
@@ -819,7 +1062,6 @@ export type Database = {
           parent_id?: string | null
           payload_cap_bytes?: number | null
           position?: number
-          response_model?: string | null
           result?: Json | null
           search_vector?: never
           session_id?: string
@@ -872,6 +1114,7 @@ export type Database = {
           cost_usd: number
           created_at: string
           error_count: number
+          experiment_id: string | null
           experiment_name: string | null
           feedback: string
           feedback_comment: string | null
@@ -902,6 +1145,7 @@ export type Database = {
           cost_usd?: number
           created_at?: string
           error_count?: number
+          experiment_id?: string | null
           experiment_name?: string | null
           feedback?: string
           feedback_comment?: string | null
@@ -932,6 +1176,7 @@ export type Database = {
           cost_usd?: number
           created_at?: string
           error_count?: number
+          experiment_id?: string | null
           experiment_name?: string | null
           feedback?: string
           feedback_comment?: string | null
@@ -1161,161 +1406,6 @@ export type Database = {
           updated_at?: string
         }
         Relationships: []
-      }
-      retired_visitors: {
-        Row: {
-          id_digest: string
-        }
-        Insert: {
-          id_digest: string
-        }
-        Update: {
-          id_digest?: string
-        }
-        Relationships: []
-      }
-      review_queue_configs: {
-        Row: {
-          config_id: string
-          position: number
-          queue_id: string
-        }
-        Insert: {
-          config_id: string
-          position: number
-          queue_id: string
-        }
-        Update: {
-          config_id?: string
-          position?: number
-          queue_id?: string
-        }
-        Relationships: [
-          {
-            foreignKeyName: "review_queue_configs_config_id_fkey"
-            columns: ["config_id"]
-            isOneToOne: false
-            referencedRelation: "score_configs"
-            referencedColumns: ["id"]
-          },
-          {
-            foreignKeyName: "review_queue_configs_queue_id_fkey"
-            columns: ["queue_id"]
-            isOneToOne: false
-            referencedRelation: "review_queues"
-            referencedColumns: ["id"]
-          },
-        ]
-      }
-      review_queue_items: {
-        Row: {
-          completed_by: string | null
-          created_at: string
-          finished_at: string | null
-          id: string
-          lease_until: string | null
-          leased_at: string | null
-          leased_to: string | null
-          queue_id: string
-          reason: string
-          status: string
-          trace_id: string
-          updated_at: string
-        }
-        Insert: {
-          completed_by?: string | null
-          created_at?: string
-          finished_at?: string | null
-          id?: string
-          lease_until?: string | null
-          leased_at?: string | null
-          leased_to?: string | null
-          queue_id: string
-          reason: string
-          status?: string
-          trace_id: string
-          updated_at?: string
-        }
-        Update: {
-          completed_by?: string | null
-          created_at?: string
-          finished_at?: string | null
-          id?: string
-          lease_until?: string | null
-          leased_at?: string | null
-          leased_to?: string | null
-          queue_id?: string
-          reason?: string
-          status?: string
-          trace_id?: string
-          updated_at?: string
-        }
-        Relationships: [
-          {
-            foreignKeyName: "review_queue_items_queue_id_fkey"
-            columns: ["queue_id"]
-            isOneToOne: false
-            referencedRelation: "review_queues"
-            referencedColumns: ["id"]
-          },
-          {
-            foreignKeyName: "review_queue_items_trace_id_fkey"
-            columns: ["trace_id"]
-            isOneToOne: false
-            referencedRelation: "llm_traces"
-            referencedColumns: ["id"]
-          },
-        ]
-      }
-      review_queues: {
-        Row: {
-          archived: boolean
-          created_at: string
-          created_by: string
-          feed_agent: string | null
-          feed_failed_step: boolean
-          feed_handoff: boolean
-          feed_min_cost: number | null
-          feed_negative_visitor_score: boolean
-          feed_sample_rate: number | null
-          id: string
-          name: string
-        }
-        Insert: {
-          archived?: boolean
-          created_at?: string
-          created_by: string
-          feed_agent?: string | null
-          feed_failed_step?: boolean
-          feed_handoff?: boolean
-          feed_min_cost?: number | null
-          feed_negative_visitor_score?: boolean
-          feed_sample_rate?: number | null
-          id?: string
-          name: string
-        }
-        Update: {
-          archived?: boolean
-          created_at?: string
-          created_by?: string
-          feed_agent?: string | null
-          feed_failed_step?: boolean
-          feed_handoff?: boolean
-          feed_min_cost?: number | null
-          feed_negative_visitor_score?: boolean
-          feed_sample_rate?: number | null
-          id?: string
-          name?: string
-        }
-        Relationships: [
-          {
-            foreignKeyName: "review_queues_feed_agent_fkey"
-            columns: ["feed_agent"]
-            isOneToOne: false
-            referencedRelation: "agents"
-            referencedColumns: ["key"]
-          },
-        ]
       }
       score_configs: {
         Row: {
@@ -1703,6 +1793,20 @@ export type Database = {
       [_ in never]: never
     }
     Functions: {
+      add_dataset_item_from_trace: {
+        Args: {
+          p_dataset: string
+          p_expected_output?: string
+          p_expected_tool_calls?: Json
+          p_message_id: string
+          p_trace_id: string
+        }
+        Returns: Json
+      }
+      add_dataset_items: {
+        Args: { p_dataset: string; p_items: Json }
+        Returns: Json
+      }
       add_trace_comment: {
         Args: {
           p_author: string
@@ -1721,6 +1825,10 @@ export type Database = {
         Args: { p_audio_url: string; p_user_id: string }
         Returns: Json
       }
+      begin_experiment_item: {
+        Args: { p_id: string; p_model_key?: string }
+        Returns: Json
+      }
       begin_turn: {
         Args: {
           p_action?: Json
@@ -1734,7 +1842,6 @@ export type Database = {
           p_ip_rate_limit?: number
           p_message?: string
           p_model_key?: string
-          p_new_visitor_limit?: number
           p_rate_limit?: number
           p_request_id?: string
           p_session_id?: string
@@ -1776,6 +1883,10 @@ export type Database = {
         Args: { p_key: string; p_kind: string; p_limit: number }
         Returns: Json
       }
+      create_dataset: {
+        Args: { p_author?: string; p_description?: string; p_name: string }
+        Returns: Json
+      }
       create_evaluator: {
         Args: {
           p_created_by: string
@@ -1790,17 +1901,14 @@ export type Database = {
         }
         Returns: Json
       }
-      create_review_queue: {
+      create_experiment: {
         Args: {
-          p_agent?: string
-          p_created_by: string
-          p_failed_step?: boolean
-          p_handoff?: boolean
-          p_min_cost?: number
-          p_name: string
-          p_negative_visitor_score?: boolean
-          p_sample_rate?: number
-          p_score_configs: Json
+          p_agent: string
+          p_author?: string
+          p_dataset: string
+          p_draft?: boolean
+          p_evaluators?: Json
+          p_version?: number
         }
         Returns: Json
       }
@@ -2054,6 +2162,10 @@ export type Database = {
         Args: { p_from: string; p_to: string }
         Returns: Record<string, unknown>
       }
+      dataset_items: {
+        Args: { p_archived?: boolean; p_dataset: string }
+        Returns: Json
+      }
       delete_score: {
         Args: { p_author: string; p_score_id: string; p_source: string }
         Returns: Json
@@ -2089,8 +2201,20 @@ export type Database = {
         Returns: Json
       }
       evaluators_list: { Args: Record<PropertyKey, never>; Returns: Json }
+      experiment_detail: { Args: { p_id: string }; Returns: Json }
       export_visitor: {
         Args: { p_mask?: boolean; p_user_id: string }
+        Returns: Json
+      }
+      finish_experiment_item: {
+        Args: {
+          p_error?: string
+          p_id: string
+          p_latency_ms?: number
+          p_reply?: string
+          p_scores?: Json
+          p_trace_id?: string
+        }
         Returns: Json
       }
       finish_turn: {
@@ -2111,6 +2235,11 @@ export type Database = {
       }
       flow_is_open: { Args: { p_state: Json }; Returns: boolean }
       list_agents: { Args: Record<PropertyKey, never>; Returns: Json }
+      list_datasets: { Args: Record<PropertyKey, never>; Returns: Json }
+      list_experiments: {
+        Args: { p_dataset?: string; p_limit?: number }
+        Returns: Json
+      }
       list_visitor_sessions: {
         Args: { p_limit?: number; p_user_id: string }
         Returns: Json
@@ -2232,35 +2361,6 @@ export type Database = {
         }
         Returns: Json
       }
-      review_queue: { Args: { p_queue_id: string }; Returns: Json }
-      review_queue_complete: {
-        Args: {
-          p_author?: string
-          p_item_id: string
-          p_queue_id: string
-          p_reviewer: string
-          p_scores?: Json
-          p_source?: string
-        }
-        Returns: Json
-      }
-      review_queue_next: {
-        Args: {
-          p_lease_seconds?: number
-          p_queue_id: string
-          p_reviewer: string
-        }
-        Returns: Json
-      }
-      review_queue_previous: {
-        Args: { p_before?: string; p_queue_id: string; p_reviewer: string }
-        Returns: Json
-      }
-      review_queue_skip: {
-        Args: { p_item_id: string; p_queue_id: string; p_reviewer: string }
-        Returns: Json
-      }
-      review_queues: { Args: Record<PropertyKey, never>; Returns: Json }
       run_maintenance: {
         Args: { p_batch?: number; p_idle_minutes?: number }
         Returns: Json
@@ -2386,6 +2486,10 @@ export type Database = {
         Returns: Json
       }
       turn_endings: { Args: { p_session_id: string }; Returns: Json }
+      update_dataset_item: {
+        Args: { p_changes: Json; p_item_id: string }
+        Returns: Json
+      }
       visitor_detail: { Args: { p_user_id: string }; Returns: Json }
       voice_allowance: {
         Args: {

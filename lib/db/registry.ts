@@ -3,6 +3,7 @@ import { agentFunctions } from "./rpc/agents";
 import { appFunctions } from "./rpc/app";
 import { channelFunctions } from "./rpc/channels";
 import { chatFunctions } from "./rpc/chat";
+import { datasetFunctions } from "./rpc/datasets";
 import { evaluatorFunctions } from "./rpc/evaluators";
 import { operatorFunctions } from "./rpc/operators";
 import { scoreFunctions } from "./rpc/scores";
@@ -18,7 +19,7 @@ import { visitorFunctions } from "./rpc/visitors";
 
 export const rpcRegistry = {
   ...chatFunctions, ...operatorFunctions, ...appFunctions, ...channelFunctions, ...scoreFunctions, ...agentFunctions,
-  ...queueFunctions, ...visitorFunctions, ...evaluatorFunctions, ...reviewFunctions,
+  ...queueFunctions, ...visitorFunctions, ...datasetFunctions, ...evaluatorFunctions, ...reviewFunctions,
 };
 
 /** Public functions the app never calls by name: triggers, and helpers called by other SQL functions. */

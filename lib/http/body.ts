@@ -84,3 +84,8 @@ export async function readBytes(request: Request, maxBytes: number, surface: Err
   }
   return Buffer.concat(chunks);
 }
+
+/** A text body (a JSONL import) under a size limit: 413 past it. */
+export function readText(request: Request, maxBytes: number, surface: ErrorSurface): Promise<string> {
+  return readLimited(request, maxBytes, surface);
+}

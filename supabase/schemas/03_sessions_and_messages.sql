@@ -23,6 +23,7 @@ CREATE TABLE public.conversation_sessions (
     tracking_enabled boolean DEFAULT true NOT NULL,
     metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
     agent_version integer,
+    experiment_id uuid, -- an experiment's replay (channel experiment; 17_datasets_and_experiments.sql)
     CONSTRAINT conversation_sessions_active_not_ended CHECK ((is_active = (ended_at IS NULL))),
     CONSTRAINT conversation_sessions_agent_type_check CHECK ((agent_type ~ '^[a-z][a-z0-9_]{0,63}$'::text)),
     CONSTRAINT conversation_sessions_channel_check CHECK ((channel ~ '^[a-z][a-z0-9_]{0,31}$'::text)),
@@ -193,6 +194,7 @@ CREATE TABLE public.flow_states (
     flow text NOT NULL,
     state jsonb NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    is_experiment boolean DEFAULT false NOT NULL, -- an experiment's order, never a real one (set from the session's channel)
     CONSTRAINT flow_states_flow_check CHECK ((flow ~ '^[a-z][a-z0-9_]{0,63}$'::text))
 );
 

@@ -35,6 +35,7 @@ CREATE TABLE public.llm_traces (
     channel text DEFAULT 'web'::text NOT NULL,
     conversation_removed_at timestamp with time zone,
     comments_count integer DEFAULT 0 NOT NULL,
+    experiment_id uuid, -- an experiment's replay (channel experiment), copied from its session
     CONSTRAINT llm_traces_channel_check CHECK ((channel ~ '^[a-z][a-z0-9_]{0,31}$'::text)),
     CONSTRAINT llm_traces_cost_usd_check CHECK ((cost_usd >= (0)::numeric)),
     CONSTRAINT llm_traces_comments_count_check CHECK ((comments_count >= 0)),
@@ -186,13 +187,13 @@ GRANT SELECT ON TABLE public.llm_observations TO anon;
 GRANT SELECT ON TABLE public.llm_observations TO authenticated;
 GRANT ALL ON TABLE public.llm_observations TO service_role;
 
--- A new trace takes its session's channel (web when the session has none).
+-- A new trace takes its session's channel (web when the session has none) and experiment.
 CREATE FUNCTION private.trace_channel() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 begin
-  select s.channel into new.channel from public.conversation_sessions s where s.id = new.session_id;
+  select s.channel, s.experiment_id into new.channel, new.experiment_id from public.conversation_sessions s where s.id = new.session_id;
   new.channel := coalesce(new.channel, 'web');
   return new;
 end
@@ -272,7 +273,8 @@ as $$
     -- the partial index's own predicate (llm_traces_errors_created)
     || case when p_has_error then ' and t.error_count > 0' when not p_has_error then ' and t.error_count = 0' else '' end
     || case when p_min_cost then ' and t.cost_usd >= $14' else '' end
-    || case when p_channel then ' and t.channel = $15' else '' end
+    -- an experiment's traces only when asked for by their channel (docs/architecture.md, "Datasets and experiments")
+    || case when p_channel then ' and t.channel = $15' else ' and t.channel <> ''experiment''' end
 $$;
 
 revoke all on function private.search_where(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) from public, anon, authenticated;

@@ -127,6 +127,7 @@ CREATE FUNCTION private.dashboard_channel_rollup_of(p_from timestamp with time z
          count(*), sum(t.llm_calls), sum(t.total_tokens), sum(t.cost_usd)
     from public.llm_traces t
    where t.created_at >= coalesce(p_from, '-infinity'::timestamptz) and t.created_at < coalesce(p_to, 'infinity'::timestamptz)
+     and t.channel <> 'experiment' -- an experiment's replays are not traffic (17_datasets_and_experiments.sql)
    group by 1, 2, 3
 $$;
 
@@ -146,7 +147,7 @@ begin
      from (select (t.created_at at time zone 'UTC')::date as day, t.channel, (get_byte(uuid_send(t.id), 15) % 8)::smallint as shard,
                   count(*) as traces, sum(t.llm_calls)::bigint as llm_calls, sum(t.total_tokens)::bigint as total_tokens,
                   sum(t.cost_usd) as cost_usd
-             from changed t group by 1, 2, 3 order by 1, 2, 3) g;
+             from changed t where t.channel <> 'experiment' group by 1, 2, 3 order by 1, 2, 3) g;
   if v_sign < 0 then
     delete from public.dashboard_channel_rollup r where r.traces = 0;
   end if;
@@ -187,6 +188,9 @@ declare
   v_new_day date := (new.created_at at time zone 'UTC')::date;
   v_shard smallint := (get_byte(uuid_send(new.id), 15) % 8)::smallint;
 begin
+  if new.channel = 'experiment' then
+    return null; -- an experiment's replay is never counted (a trace's channel never changes)
+  end if;
   if v_old_day = v_new_day and old.channel = new.channel then
     perform private.dashboard_channel_bump(v_new_day, new.channel, v_shard, 0, (new.llm_calls - old.llm_calls)::bigint,
                                            new.total_tokens - old.total_tokens, new.cost_usd - old.cost_usd);
@@ -394,9 +398,11 @@ CREATE FUNCTION private.dashboard_totals_json(p_groups private.dashboard_group[]
         'positive', a.positive, 'negative', a.negative, 'pending', a.pending, 'positive_ratio', a.positive_ratio, 'errors', a.errors,
         -- from the index on created_at: exact at any range
         'first_trace_at', (select min(t.created_at) from public.llm_traces t
-                            where t.created_at >= coalesce(p_from, '-infinity'::timestamptz) and t.created_at < coalesce(p_to, 'infinity'::timestamptz)),
+                            where t.created_at >= coalesce(p_from, '-infinity'::timestamptz) and t.created_at < coalesce(p_to, 'infinity'::timestamptz)
+                              and t.channel <> 'experiment'),
         'last_trace_at', (select max(t.created_at) from public.llm_traces t
-                           where t.created_at >= coalesce(p_from, '-infinity'::timestamptz) and t.created_at < coalesce(p_to, 'infinity'::timestamptz)),
+                           where t.created_at >= coalesce(p_from, '-infinity'::timestamptz) and t.created_at < coalesce(p_to, 'infinity'::timestamptz)
+                             and t.channel <> 'experiment'),
         'cost_usd', a.cost_usd, 'avg_cost_usd', a.avg_cost_usd, 'tool_calls', a.tool_calls,
         'traces_with_errors', a.traces_with_errors, 'votes_up', a.votes_up, 'votes_down', a.votes_down),
     -- how many sessions made how many LLM calls (every bucket, empty ones as zeros)
@@ -574,6 +580,7 @@ CREATE FUNCTION public.dashboard_rollup_of(p_from timestamp with time zone DEFAU
          count(*) filter (where t.llm_calls >= 21)
     from public.llm_traces t
    where t.created_at >= coalesce(p_from, '-infinity'::timestamptz) and t.created_at < coalesce(p_to, 'infinity'::timestamptz)
+     and t.channel <> 'experiment' -- an experiment's replays are not traffic (17_datasets_and_experiments.sql)
    group by 1, 2, 3, 4, 5
 $$;
 
@@ -593,9 +600,9 @@ begin
   insert into public.dashboard_rollup select * from public.dashboard_rollup_of(null, null);
   insert into public.dashboard_visitor_days (day, user_id, experiment_name, traces)
   select (t.created_at at time zone 'UTC')::date, t.user_id, t.experiment_name, count(*)
-    from public.llm_traces t group by 1, 2, 3;
+    from public.llm_traces t where t.channel <> 'experiment' group by 1, 2, 3;
   insert into public.dashboard_visitors (user_id, experiment_name, traces)
-  select t.user_id, t.experiment_name, count(*) from public.llm_traces t group by 1, 2;
+  select t.user_id, t.experiment_name, count(*) from public.llm_traces t where t.channel <> 'experiment' group by 1, 2;
 end
 $$;
 
@@ -624,7 +631,7 @@ begin
          v_sign * count(*) filter (where t.llm_calls = 4), v_sign * count(*) filter (where t.llm_calls = 5),
          v_sign * count(*) filter (where t.llm_calls between 6 and 10),
          v_sign * count(*) filter (where t.llm_calls between 11 and 20), v_sign * count(*) filter (where t.llm_calls >= 21)
-    from changed t
+    from changed t where t.channel <> 'experiment'
    group by 1, 2, 3, 4, 5
    order by 1, 2, 3, 4, 5
   on conflict (day, agent_type, model_id, experiment_name, shard) do update set
@@ -641,12 +648,12 @@ begin
 
   insert into public.dashboard_visitor_days as v (day, user_id, experiment_name, traces)
   select (t.created_at at time zone 'UTC')::date, t.user_id, t.experiment_name, v_sign * count(*)
-    from changed t group by 1, 2, 3 order by 1, 2, 3
+    from changed t where t.channel <> 'experiment' group by 1, 2, 3 order by 1, 2, 3
   on conflict (day, user_id, experiment_name) do update set traces = v.traces + excluded.traces;
 
   insert into public.dashboard_visitors as v (user_id, experiment_name, traces)
   select t.user_id, t.experiment_name, v_sign * count(*)
-    from changed t group by 1, 2 order by 1, 2
+    from changed t where t.channel <> 'experiment' group by 1, 2 order by 1, 2
   on conflict (user_id, experiment_name) do update set traces = v.traces + excluded.traces;
 
   if v_sign < 0 then
@@ -688,6 +695,9 @@ CREATE FUNCTION public.dashboard_rollup_update() RETURNS trigger
     SET search_path TO ''
     AS $$
 begin
+  if new.channel = 'experiment' then
+    return null; -- an experiment's replay is never counted (a trace's channel never changes)
+  end if;
   if (old.created_at at time zone 'UTC')::date = (new.created_at at time zone 'UTC')::date
      and old.agent_type = new.agent_type and old.model_id = new.model_id and old.user_id = new.user_id
      and old.experiment_name is not distinct from new.experiment_name then
@@ -870,11 +880,11 @@ CREATE FUNCTION public.dashboard_visitor_pairs(p_from timestamp with time zone, 
      and d.day >= coalesce(w.first_day, '-infinity'::date) and d.day < coalesce(w.end_day, 'infinity'::date)
   union all
   select t.user_id, t.experiment_name from public.llm_traces t
-   where not (select e.yes from every_trace e)
+   where not (select e.yes from every_trace e) and t.channel <> 'experiment'
      and t.created_at >= coalesce(p_from, '-infinity'::timestamptz) and t.created_at < (select w.edge_lo from w)
   union all
   select t.user_id, t.experiment_name from public.llm_traces t
-   where not (select e.yes from every_trace e)
+   where not (select e.yes from every_trace e) and t.channel <> 'experiment'
      and t.created_at >= (select w.edge_hi from w) and t.created_at < coalesce(p_to, 'infinity'::timestamptz)
 $$;
 

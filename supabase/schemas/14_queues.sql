@@ -1,5 +1,5 @@
--- The one queue mechanism of the five queues (whatsapp_inbox, whatsapp_outbox, otlp_outbox,
--- audio_deletions, evaluation_jobs): claim with a lease, complete, fail with the one backoff up to an attempt cap, the
+-- The one queue mechanism of the six queues (whatsapp_inbox, whatsapp_outbox, otlp_outbox,
+-- audio_deletions, evaluation_jobs, experiment_items): claim with a lease, complete, fail with the one backoff up to an attempt cap, the
 -- dead letter, the figures per queue. docs/architecture.md, "Queues".
 
 -- Function bodies are checked when they first run, not here (as in any pg_dump): a function may
@@ -18,7 +18,8 @@ begin
                  ('whatsapp_outbox', 'id', 'bigint', 'sent_at', 8, 'id'),
                  ('otlp_outbox', 'id', 'bigint', null, 10, 'id'),
                  ('audio_deletions', 'name', 'text', null, 20, 'name'),
-                 ('evaluation_jobs', 'id', 'bigint', 'done_at', 5, 'id')) as s (q, k, t, d, m, o)
+                 ('evaluation_jobs', 'id', 'bigint', 'done_at', 5, 'id'),
+                 ('experiment_items', 'id', 'uuid', 'finished_at', 3, 'position')) as s (q, k, t, d, m, o)
    where s.q = p_queue;
   if key_col is null then
     raise exception using errcode = 'PT400', message = 'bad_request:queue', detail = format('No queue named %s.', p_queue);
@@ -26,7 +27,7 @@ begin
 end
 $$;
 comment on function private.queue_spec(text) is
-  'The five queues: key column and type, the column a finished row is marked in (null: deleted), the default attempt cap, the order among rows due at once.';
+  'The six queues: key column and type, the column a finished row is marked in (null: deleted), the default attempt cap, the order among rows due at once.';
 
 -- The one backoff: base * 2^(attempts - 1), at most max, with ±20% jitter so retries spread out.
 create function private.queue_backoff(p_attempts integer, p_base_ms integer, p_max_ms integer) returns timestamptz
@@ -201,6 +202,10 @@ begin
       return (select coalesce(jsonb_agg(jsonb_build_object('id', o.id, 'kind', o.kind, 'payload', o.payload,
                                                            'attempts', o.attempts) order by k.n), '[]'::jsonb)
                 from unnest(p_keys) with ordinality as k (key, n) join public.otlp_outbox o on o.id = k.key::bigint);
+    when 'experiment_items' then
+      return (select coalesce(jsonb_agg(jsonb_build_object('id', e.id, 'experiment_id', e.experiment_id,
+                                                           'attempts', e.attempts) order by k.n), '[]'::jsonb)
+                from unnest(p_keys) with ordinality as k (key, n) join public.experiment_items e on e.id = k.key::uuid);
     else
       return (select coalesce(jsonb_agg(jsonb_build_object('id', d.name, 'attempts', d.attempts) order by k.n), '[]'::jsonb)
                 from unnest(p_keys) with ordinality as k (key, n) join public.audio_deletions d on d.name = k.key);
@@ -284,7 +289,7 @@ create function public.queue_status() returns jsonb
   set search_path = ''
 as $$
   select jsonb_object_agg(q, private.queue_figures(q))
-    from unnest(array['whatsapp_inbox', 'whatsapp_outbox', 'otlp_outbox', 'audio_deletions', 'evaluation_jobs']) q
+    from unnest(array['whatsapp_inbox', 'whatsapp_outbox', 'otlp_outbox', 'audio_deletions', 'evaluation_jobs', 'experiment_items']) q
 $$;
 comment on function public.queue_status() is 'Every queue now: open, retrying, dead letters (per queue) and the newest dead letter.';
 

@@ -231,7 +231,7 @@ describe("deliveries", () => {
     expect(graph.sent.filter((m) => m.to === from)).toHaveLength(0);
     const health = await (await fetch(`${app.url}/api/health`, { headers: { authorization: `Bearer ${adminToken}` } })).json();
     expect(health.queues.whatsapp_outbox.dead).toBeGreaterThanOrEqual(1);
-    expect(Object.keys(health.queues).sort()).toEqual(["audio_deletions", "evaluation_jobs", "otlp_outbox", "whatsapp_inbox", "whatsapp_outbox"]);
+    expect(Object.keys(health.queues).sort()).toEqual(["audio_deletions", "evaluation_jobs", "experiment_items", "otlp_outbox", "whatsapp_inbox", "whatsapp_outbox"]);
     expect(app.logs.some((l) => l.includes("queue.dead_letter") && l.includes("whatsapp_outbox"))).toBe(true);
   });
 

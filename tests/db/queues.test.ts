@@ -66,7 +66,7 @@ describe.each(backends)("the queue API on $name", ({ name, open }) => {
     const status = await t.db.rpc("queue_status");
     expect(status.audio_deletions.dead).toBeGreaterThanOrEqual(2);
     expect(status.audio_deletions.last_dead).toMatchObject({ id: transient[0], attempts: 3, error: "503" });
-    expect(Object.keys(status).sort()).toEqual(["audio_deletions", "evaluation_jobs", "otlp_outbox", "whatsapp_inbox", "whatsapp_outbox"]);
+    expect(Object.keys(status).sort()).toEqual(["audio_deletions", "evaluation_jobs", "experiment_items", "otlp_outbox", "whatsapp_inbox", "whatsapp_outbox"]);
   });
 
   it("backs off exponentially from the attempts; a deferred row is due then and its attempt is not counted", async () => {

@@ -52,6 +52,14 @@ export const appTables = [
   "evaluators",
   "agent_evaluators",
   "evaluation_jobs",
+  "datasets",
+  "dataset_items",
+  "experiments",
+  "experiment_items",
+  "review_queues",
+  "review_queue_configs",
+  "review_queue_items",
+  "retired_visitors",
 ] as const;
 
 export type TableCounts = Record<(typeof appTables)[number], number>;

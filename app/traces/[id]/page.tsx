@@ -16,6 +16,7 @@ import { agentNameMap, operatorAgents } from "@/lib/agents/names";
 import { isAppError } from "@/lib/errors";
 import { traceReview } from "@/lib/scores/review";
 import { traceDetail } from "@/lib/traces/detail";
+import { listDatasets } from "@/lib/datasets/datasets";
 
 export const metadata: Metadata = { title: "Trace", robots: { index: false } };
 export const dynamic = "force-dynamic";
@@ -29,7 +30,7 @@ export default async function TracePage({ params }: { params: Promise<{ id: stri
     throw e;
   });
   const agentNames = agentNameMap(await operatorAgents(db));
-  const review = await traceReview(db, id, operator);
+  const [review, { datasets }] = await Promise.all([traceReview(db, id, operator), listDatasets(db)]);
   const targets = detail.messages.map((m, i) => ({ id: m.id, label: `message ${i + 1} (${m.role}): ${m.content.slice(0, 40)}` }));
   return (
     <OperatorShell active="traces">
@@ -42,7 +43,8 @@ export default async function TracePage({ params }: { params: Promise<{ id: stri
         <TraceFigures detail={detail} />
         <div className="grid gap-4 lg:grid-cols-3">
           <div className="lg:col-span-2">
-            <Conversation messages={detail.messages} steps={detail.steps} removedAt={detail.trace.conversationRemovedAt} />
+            <Conversation messages={detail.messages} steps={detail.steps} removedAt={detail.trace.conversationRemovedAt}
+              dataset={{ traceId: detail.trace.id, names: datasets.map((d) => d.name) }} />
           </div>
           <div className="space-y-4">
             <FeedbackEditor traceId={detail.trace.id} feedback={review.ownFeedback.feedback} comment={review.ownFeedback.comment} />

@@ -3,7 +3,7 @@ import { z } from "zod";
 // The one queue mechanism (docs/architecture.md, "Queues"): claim, complete, fail and the status of
 // the five queues. Claimed rows differ per queue and are parsed where they are worked (lib/queue).
 
-export const queueNames = ["whatsapp_inbox", "whatsapp_outbox", "otlp_outbox", "audio_deletions", "evaluation_jobs"] as const;
+export const queueNames = ["whatsapp_inbox", "whatsapp_outbox", "otlp_outbox", "audio_deletions", "evaluation_jobs", "experiment_items"] as const;
 export type QueueName = (typeof queueNames)[number];
 
 const queue = z.enum(queueNames);

@@ -18,10 +18,12 @@ const layers: readonly (readonly string[])[] = [
   // 4 request rules and the route wrapper
   ["lib/http/"],
   // 5 features
-  ["lib/tools/", "lib/chat/", "lib/traces/", "lib/dashboard/", "lib/telemetry/", "lib/votes/", "lib/scores/", "lib/privacy/", "lib/voice/", "lib/visitors/", "lib/reviews/"],
+  ["lib/tools/", "lib/chat/", "lib/traces/", "lib/dashboard/", "lib/telemetry/", "lib/votes/", "lib/scores/", "lib/privacy/", "lib/voice/", "lib/visitors/", "lib/reviews/", "lib/datasets/"],
   // 6 channels, and evaluators (they grade what the chat stored, with its models)
   ["lib/channels/", "lib/evaluators/"],
-  // 7 the process
+  // 7 experiments: replays through the chat turn, graded by the evaluators
+  ["lib/experiments/"],
+  // 8 the process
   ["lib/startup.ts", "lib/health.ts"],
 ];
 
