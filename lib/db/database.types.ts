@@ -1002,6 +1002,7 @@ export type Database = {
           parent_id: string | null
           payload_cap_bytes: number | null
           position: number
+          response_model: string | null
           result: Json | null
           search_vector: unknown
           session_id: string
@@ -1032,6 +1033,7 @@ export type Database = {
           parent_id?: string | null
           payload_cap_bytes?: number | null
           position: number
+          response_model?: string | null
           result?: Json | null
           search_vector?: never
           session_id: string
@@ -1062,6 +1064,7 @@ export type Database = {
           parent_id?: string | null
           payload_cap_bytes?: number | null
           position?: number
+          response_model?: string | null
           result?: Json | null
           search_vector?: never
           session_id?: string
@@ -1406,6 +1409,161 @@ export type Database = {
           updated_at?: string
         }
         Relationships: []
+      }
+      retired_visitors: {
+        Row: {
+          id_digest: string
+        }
+        Insert: {
+          id_digest: string
+        }
+        Update: {
+          id_digest?: string
+        }
+        Relationships: []
+      }
+      review_queue_configs: {
+        Row: {
+          config_id: string
+          position: number
+          queue_id: string
+        }
+        Insert: {
+          config_id: string
+          position: number
+          queue_id: string
+        }
+        Update: {
+          config_id?: string
+          position?: number
+          queue_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "review_queue_configs_config_id_fkey"
+            columns: ["config_id"]
+            isOneToOne: false
+            referencedRelation: "score_configs"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "review_queue_configs_queue_id_fkey"
+            columns: ["queue_id"]
+            isOneToOne: false
+            referencedRelation: "review_queues"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      review_queue_items: {
+        Row: {
+          completed_by: string | null
+          created_at: string
+          finished_at: string | null
+          id: string
+          lease_until: string | null
+          leased_at: string | null
+          leased_to: string | null
+          queue_id: string
+          reason: string
+          status: string
+          trace_id: string
+          updated_at: string
+        }
+        Insert: {
+          completed_by?: string | null
+          created_at?: string
+          finished_at?: string | null
+          id?: string
+          lease_until?: string | null
+          leased_at?: string | null
+          leased_to?: string | null
+          queue_id: string
+          reason: string
+          status?: string
+          trace_id: string
+          updated_at?: string
+        }
+        Update: {
+          completed_by?: string | null
+          created_at?: string
+          finished_at?: string | null
+          id?: string
+          lease_until?: string | null
+          leased_at?: string | null
+          leased_to?: string | null
+          queue_id?: string
+          reason?: string
+          status?: string
+          trace_id?: string
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "review_queue_items_queue_id_fkey"
+            columns: ["queue_id"]
+            isOneToOne: false
+            referencedRelation: "review_queues"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "review_queue_items_trace_id_fkey"
+            columns: ["trace_id"]
+            isOneToOne: false
+            referencedRelation: "llm_traces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      review_queues: {
+        Row: {
+          archived: boolean
+          created_at: string
+          created_by: string
+          feed_agent: string | null
+          feed_failed_step: boolean
+          feed_handoff: boolean
+          feed_min_cost: number | null
+          feed_negative_visitor_score: boolean
+          feed_sample_rate: number | null
+          id: string
+          name: string
+        }
+        Insert: {
+          archived?: boolean
+          created_at?: string
+          created_by: string
+          feed_agent?: string | null
+          feed_failed_step?: boolean
+          feed_handoff?: boolean
+          feed_min_cost?: number | null
+          feed_negative_visitor_score?: boolean
+          feed_sample_rate?: number | null
+          id?: string
+          name: string
+        }
+        Update: {
+          archived?: boolean
+          created_at?: string
+          created_by?: string
+          feed_agent?: string | null
+          feed_failed_step?: boolean
+          feed_handoff?: boolean
+          feed_min_cost?: number | null
+          feed_negative_visitor_score?: boolean
+          feed_sample_rate?: number | null
+          id?: string
+          name?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "review_queues_feed_agent_fkey"
+            columns: ["feed_agent"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["key"]
+          },
+        ]
       }
       score_configs: {
         Row: {
@@ -1842,6 +2000,7 @@ export type Database = {
           p_ip_rate_limit?: number
           p_message?: string
           p_model_key?: string
+          p_new_visitor_limit?: number
           p_rate_limit?: number
           p_request_id?: string
           p_session_id?: string
@@ -1909,6 +2068,20 @@ export type Database = {
           p_draft?: boolean
           p_evaluators?: Json
           p_version?: number
+        }
+        Returns: Json
+      }
+      create_review_queue: {
+        Args: {
+          p_agent?: string
+          p_created_by: string
+          p_failed_step?: boolean
+          p_handoff?: boolean
+          p_min_cost?: number
+          p_name: string
+          p_negative_visitor_score?: boolean
+          p_sample_rate?: number
+          p_score_configs: Json
         }
         Returns: Json
       }
@@ -2361,6 +2534,35 @@ export type Database = {
         }
         Returns: Json
       }
+      review_queue: { Args: { p_queue_id: string }; Returns: Json }
+      review_queue_complete: {
+        Args: {
+          p_author?: string
+          p_item_id: string
+          p_queue_id: string
+          p_reviewer: string
+          p_scores?: Json
+          p_source?: string
+        }
+        Returns: Json
+      }
+      review_queue_next: {
+        Args: {
+          p_lease_seconds?: number
+          p_queue_id: string
+          p_reviewer: string
+        }
+        Returns: Json
+      }
+      review_queue_previous: {
+        Args: { p_before?: string; p_queue_id: string; p_reviewer: string }
+        Returns: Json
+      }
+      review_queue_skip: {
+        Args: { p_item_id: string; p_queue_id: string; p_reviewer: string }
+        Returns: Json
+      }
+      review_queues: { Args: Record<PropertyKey, never>; Returns: Json }
       run_maintenance: {
         Args: { p_batch?: number; p_idle_minutes?: number }
         Returns: Json
