@@ -31,8 +31,26 @@ export const numericColumns = new Set([
   "cost_usd",
 ]);
 
-export function traceColumns(agentNames: Record<string, string>, q = "") {
-  return helper.columns([
+/** The filtered score's values on a trace (every source and author), the sort key's column. */
+function scoreColumn(name: string) {
+  return helper.display({
+    id: "score",
+    header: name,
+    enableSorting: true,
+    cell: ({ row }) => {
+      const mine = row.original.scores.filter((s) => s.name === name);
+      if (mine.length === 0) return <span className="text-slate-500 dark:text-slate-400">–</span>;
+      return (
+        <span data-testid="trace-score" title={mine.map((s) => `${s.source} ${s.author}: ${String(s.value)}`).join("\n")} className="whitespace-nowrap">
+          {mine.map((s) => String(s.value)).join(" · ")}
+        </span>
+      );
+    },
+  });
+}
+
+export function traceColumns(agentNames: Record<string, string>, q = "", score?: string) {
+  const columns = helper.columns([
     helper.accessor("sessionTag", {
       id: "session_tag",
       header: "Session tag",
@@ -199,5 +217,7 @@ export function traceColumns(agentNames: Record<string, string>, q = "") {
         </time>
       ),
     }),
-  ]);
+    ]);
+  // the score column sits before the time column, shown while a score filters the page
+  return score ? [...columns.slice(0, -1), scoreColumn(score), ...columns.slice(-1)] : columns;
 }

@@ -219,6 +219,14 @@ begin
     after := 'split_part($9, ''|'', 1)::numeric, split_part($9, ''|'', 2)::timestamptz';
     ord := format('t.cost_usd %1$s, t.created_at %1$s, t.id %1$s', p_dir);
     value := 't.cost_usd::text || ''|'' || t.created_at::text';
+  elsif p_sort = 'score' then
+    -- the trace's mean of the filtered score (every source and author; $17 names its config)
+    keys := '(select avg(s.value) from public.scores s join public.score_configs c on c.id = s.config_id'
+         || ' where s.trace_id = t.id and c.name = $17)';
+    value := keys || '::text || ''|'' || t.created_at::text';
+    ord := format('%1$s %2$s, t.created_at %2$s, t.id %2$s', keys, p_dir);
+    keys := keys || ', t.created_at';
+    after := 'split_part($9, ''|'', 1)::numeric, split_part($9, ''|'', 2)::timestamptz';
   else
     keys := format('t.%I', p_sort);
     after := format('$9::%s', case when p_sort in ('created_at', 'updated_at') then 'timestamptz' else 'bigint' end);
@@ -397,7 +405,8 @@ create function public.search_traces(p_session_tag text default null, p_q text d
   set search_path = ''
 as $$
 declare
-  v_sort text := case when p_sort in ('created_at', 'updated_at', 'llm_calls', 'total_tokens', 'latency_ms', 'cost_usd') then p_sort else 'created_at' end;
+  v_sort text := case when p_sort in ('created_at', 'updated_at', 'llm_calls', 'total_tokens', 'latency_ms', 'cost_usd')
+                        or (p_sort = 'score' and p_score is not null) then p_sort else 'created_at' end;
   v_dir text := case when lower(p_dir) = 'asc' then 'asc' else 'desc' end;
   k record;
   v_where text;
