@@ -1598,6 +1598,10 @@ export type Database = {
         Args: Record<PropertyKey, never>
         Returns: undefined
       }
+      dashboard_scores: {
+        Args: { p_from?: string; p_to?: string }
+        Returns: Json
+      }
       dashboard_slices: {
         Args: { p_from: string; p_to: string }
         Returns: {

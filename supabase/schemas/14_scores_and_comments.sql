@@ -210,6 +210,69 @@ create trigger llm_traces_erase_scores after update of user_id on public.llm_tra
   for each row when (old.user_id is distinct from new.user_id and new.user_id like 'erased\_%')
   execute function private.erase_trace_scores();
 
+-- scores on the dashboard -----------------------------------------------------------------------
+-- The trace-level scores of the traces created in [p_from, p_to) (the dashboard's range, by the
+-- trace's creation like every dashboard figure), counted and averaged per config and source: in all,
+-- per UTC day, per agent, per agent and version, per model, and per category. Read from the scores
+-- themselves (exact at any range; docs/performance.md, "Dashboard scores").
+create function private.dashboard_score_groups(p_from timestamptz, p_to timestamptz)
+  returns table (dim text, name text, data_type text, source text, day date, agent_type text, agent_version integer,
+                 model_id uuid, category text, scores bigint, average numeric)
+  language sql stable
+  set search_path = ''
+as $$
+  select case when grouping(x.day) = 0 then 'day' when grouping(x.agent_version) = 0 then 'agent_version'
+              when grouping(x.agent_type) = 0 then 'agent' when grouping(x.model_id) = 0 then 'model'
+              when grouping(x.category) = 0 then 'category' else 'all' end,
+         x.name, x.data_type, x.source, x.day, x.agent_type, x.agent_version, x.model_id, x.category,
+         count(*), round(avg(x.value), 4)
+    from (select c.name, c.data_type, s.source, s.value, (t.created_at at time zone 'UTC')::date as day,
+                 t.agent_type, t.agent_version, t.model_id, case when c.data_type = 'categorical' then s.string_value end as category
+            from public.scores s
+            join public.llm_traces t on t.id = s.trace_id
+            join public.score_configs c on c.id = s.config_id
+           where t.created_at >= coalesce(p_from, '-infinity'::timestamptz)
+             and t.created_at < coalesce(p_to, 'infinity'::timestamptz)) x
+   group by grouping sets ((x.name, x.data_type, x.source), (x.name, x.data_type, x.source, x.day),
+                           (x.name, x.data_type, x.source, x.agent_type), (x.name, x.data_type, x.source, x.agent_type, x.agent_version),
+                           (x.name, x.data_type, x.source, x.model_id), (x.name, x.data_type, x.source, x.category))
+$$;
+
+revoke all on function private.dashboard_score_groups(timestamptz, timestamptz) from public, anon, authenticated;
+grant all on function private.dashboard_score_groups(timestamptz, timestamptz) to service_role;
+
+create function public.dashboard_scores(p_from timestamptz default null, p_to timestamptz default null) returns jsonb
+  language sql stable
+  set search_path = ''
+as $$
+  with g as materialized (select * from private.dashboard_score_groups(p_from, p_to)),
+  rows as (
+    select g.dim, jsonb_strip_nulls(jsonb_build_object(
+             'name', g.name, 'data_type', g.data_type, 'source', g.source, 'day', g.day, 'agent_type', g.agent_type,
+             'agent_version', g.agent_version, 'model_key', m.key, 'model_name', m.name, 'category', g.category))
+           || jsonb_build_object('scores', g.scores,
+                                 -- a category's position is no measure: categorical scores have counts only
+                                 'average', case when g.data_type <> 'categorical' then g.average end) as doc,
+           g.name, g.source, g.day, g.agent_type, g.agent_version, m.name as model_name, g.category
+      from g left join public.llm_models m on m.id = g.model_id
+     where g.dim <> 'category' or g.category is not null
+  )
+  select jsonb_build_object(
+    'totals', coalesce((select jsonb_agg(r.doc order by r.name, r.source) from rows r where r.dim = 'all'), '[]'::jsonb),
+    'per_day', coalesce((select jsonb_agg(r.doc order by r.day, r.name, r.source) from rows r where r.dim = 'day'), '[]'::jsonb),
+    'by_agent', coalesce((select jsonb_agg(r.doc order by r.agent_type, r.name, r.source) from rows r where r.dim = 'agent'), '[]'::jsonb),
+    'by_agent_version', coalesce((select jsonb_agg(r.doc order by r.agent_type, r.agent_version nulls first, r.name, r.source)
+                                    from rows r where r.dim = 'agent_version'), '[]'::jsonb),
+    'by_model', coalesce((select jsonb_agg(r.doc order by r.model_name, r.name, r.source) from rows r where r.dim = 'model'), '[]'::jsonb),
+    'categories', coalesce((select jsonb_agg(r.doc order by r.name, r.source, r.category) from rows r where r.dim = 'category'), '[]'::jsonb))
+$$;
+
+comment on function public.dashboard_scores(timestamptz, timestamptz) is
+  'The dashboard''s scores: the trace-level scores of the range''s traces, count and average (booleans as the share of true) per config and source, in all, per day, agent, agent version and model, and each category''s count.';
+
+revoke all on function public.dashboard_scores(timestamptz, timestamptz) from public, anon, authenticated;
+grant all on function public.dashboard_scores(timestamptz, timestamptz) to service_role;
+
 -- comments -------------------------------------------------------------------------------------
 
 create table public.trace_comments (
