@@ -1810,6 +1810,7 @@ export type Database = {
       }
       operator_tools: { Args: Record<PropertyKey, never>; Returns: Json }
       otlp_outbox_status: { Args: Record<PropertyKey, never>; Returns: Json }
+      otlp_score: { Args: { p_score_id: string }; Returns: Json }
       otlp_turn: {
         Args: { p_at: string; p_question_id: string }
         Returns: Json
