@@ -33,10 +33,10 @@ export const numericColumns = new Set([
 
 /** The filtered score's values on a trace (every source and author), the sort key's column. */
 function scoreColumn(name: string) {
-  return helper.display({
+  // an accessor (the count of values), so the column can sort: the server orders by the trace's mean
+  return helper.accessor((row) => row.scores.filter((s) => s.name === name).length, {
     id: "score",
     header: name,
-    enableSorting: true,
     cell: ({ row }) => {
       const mine = row.original.scores.filter((s) => s.name === name);
       if (mine.length === 0) return <span className="text-slate-500 dark:text-slate-400">–</span>;
@@ -50,7 +50,7 @@ function scoreColumn(name: string) {
 }
 
 export function traceColumns(agentNames: Record<string, string>, q = "", score?: string) {
-  const columns = helper.columns([
+  return helper.columns([
     helper.accessor("sessionTag", {
       id: "session_tag",
       header: "Session tag",
@@ -204,6 +204,8 @@ export function traceColumns(agentNames: Record<string, string>, q = "", score?:
         </span>
       ),
     }),
+    // the score column sits before the time column, shown while a score filters the page
+    ...(score ? [scoreColumn(score)] : []),
     helper.accessor("createdAt", {
       id: "created_at",
       header: "Created (UTC)",
@@ -218,6 +220,4 @@ export function traceColumns(agentNames: Record<string, string>, q = "", score?:
       ),
     }),
     ]);
-  // the score column sits before the time column, shown while a score filters the page
-  return score ? [...columns.slice(0, -1), scoreColumn(score), ...columns.slice(-1)] : columns;
 }
