@@ -42,7 +42,7 @@ export function ScoreCharts({ series }: { series: ScoreSeries[] }) {
           </select>
         </label>
         <p className="text-sm" data-testid="score-summary">
-          <span className="font-semibold tabular-nums" data-testid="score-count">{formatInt(s.scores)}</span> <span className={muted}>scores</span>
+          <span className="font-semibold tabular-nums" data-testid="score-count">{formatInt(s.scores)}</span> <span className={muted}>{s.scores === 1 ? "score" : "scores"}</span>
           {metric === "average" && (
             <>
               {" · "}

@@ -78,7 +78,11 @@ test.describe.serial("scores and comments in the trace detail", () => {
       await expect(operator).toContainText("Missed the budget question");
       await expect(scores.locator('[data-testid="score-group"][data-source="visitor"] [data-testid="score"]')).toHaveAttribute("data-value", "true");
       await expect(comments.getByTestId("comment").nth(before)).toContainText(`Catalog team told (${view.name})`);
-      if (view.name === "desktop") await page.screenshot({ path: `${shots}/trace-detail-scores.png`, fullPage: true });
+      if (view.name === "desktop") {
+        // the reload kept the scroll position: from the top, so the sticky bar sits where it belongs
+        await page.evaluate(() => window.scrollTo(0, 0));
+        await page.screenshot({ path: `${shots}/trace-detail-scores.png`, fullPage: true });
+      }
     });
   }
 
@@ -109,5 +113,6 @@ test.describe.serial("scores and comments in the trace detail", () => {
     await card.getByTestId("score-series").selectOption("helpful · visitor");
     await expect(card.getByTestId("score-average")).toContainText("% true");
     await expect(card.getByTestId("score-chart-agent")).toBeVisible();
+    await card.screenshot({ path: `${shots}/dashboard-scores.png` });
   });
 });
