@@ -10,6 +10,7 @@ import { operatorModels } from "@/lib/dashboard/model-options";
 import { parseWith } from "@/lib/http/body";
 import { traceQuerySchema } from "@/lib/traces/query";
 import { searchTraces } from "@/lib/traces/search";
+import { scoreConfigs } from "@/lib/scores/scores";
 import { operatorTools } from "@/lib/traces/tools";
 
 export const metadata: Metadata = { title: "Traces", robots: { index: false } };
@@ -30,7 +31,10 @@ export default async function TracesPage({ searchParams }: { searchParams: Searc
   } catch (e) {
     error = describeError(e);
   }
-  const [agents, models, tools] = await Promise.all([operatorAgents(db).catch(() => []), operatorModels(db).catch(() => []), operatorTools(db).catch(() => [])]);
+  const [agents, models, tools, configs] = await Promise.all([
+    operatorAgents(db).catch(() => []), operatorModels(db).catch(() => []), operatorTools(db).catch(() => []),
+    scoreConfigs(db).then((r) => r.configs).catch(() => []),
+  ]);
   return (
     <OperatorShell active="traces">
       <TraceExplorer
@@ -42,6 +46,7 @@ export default async function TracesPage({ searchParams }: { searchParams: Searc
         agents={agents.map((a) => ({ key: a.key, name: a.name }))}
         models={models.map((m) => ({ key: m.key, name: m.name }))}
         tools={tools.map((t) => ({ key: t.name, name: t.name }))}
+        scoreConfigs={configs.filter((c) => !c.archived || c.name === state.score).map((c) => ({ name: c.name, dataType: c.dataType, categories: c.categories }))}
       />
     </OperatorShell>
   );

@@ -12,6 +12,7 @@ import { KpiCards } from "./KpiCards";
 import { LlmCallsChart } from "./LlmCallsChart";
 import { OutboxCard } from "./OutboxCard";
 import { QueuesCard } from "./QueuesCard";
+import { ScoreCharts } from "./ScoreCharts";
 import { TracesPerDayChart } from "./TracesPerDayChart";
 import { UsageChart } from "./UsageChart";
 
@@ -63,6 +64,9 @@ export function DashboardView({ state, stats }: { state: DashboardState; stats: 
           <UsageChart groups={stats.usageByModel} metric="votes" />
         </ChartCard>
       </div>
+      <ChartCard title="Scores" subtitle="Trace scores of the range's traces, per score and source: how many, and their average (booleans: the share of true)" testId="chart-scores">
+        <ScoreCharts series={stats.scores} />
+      </ChartCard>
       <ChartCard title="By channel" subtitle="Traces, model calls and cost of the range per channel (web widget, WhatsApp)" testId="channel-split">
         <ChannelSplit channels={stats.channels} from={stats.from} to={stats.to} />
       </ChartCard>

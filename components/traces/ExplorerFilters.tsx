@@ -5,22 +5,25 @@ import { button, card, cx } from "../operator/ui";
 import { channelValues, clearedFilters, feedbackValues, hasFilters, type ExplorerState } from "./explorer-state";
 import { CheckFilter, OptionFilter, TextFilter, type Option } from "./filter-fields";
 import type { SearchMode } from "@/lib/traces/search";
+import { ScoreFilter, type ScoreOption } from "./ScoreFilter";
 import { TagSearch } from "./TagSearch";
 import { CustomRange, TimeFilter } from "./TimeFilter";
 import { useDebouncedText } from "./use-debounced-text";
 
 /** How many filters besides the tag search are set (the folded filters' button says so). */
 function activeFilterCount(s: ExplorerState): number {
-  return [s.agent, s.model, s.feedback, s.range || s.from || s.to, s.channel, s.user, s.tool, s.minCost, s.hasError].filter(Boolean).length;
+  return [s.agent, s.model, s.feedback, s.range || s.from || s.to, s.channel, s.user, s.tool, s.minCost, s.hasError, s.score].filter(Boolean).length;
 }
 
 export type { Option } from "./filter-fields";
+export type { ScoreOption } from "./ScoreFilter";
 
 interface ExplorerFiltersProps {
   state: ExplorerState;
   agents: Option[];
   models: Option[];
   tools: Option[];
+  scoreConfigs: ScoreOption[];
   onChange: (patch: Partial<ExplorerState>) => void;
   /** how search_traces read the search box on the last result */
   searchMode: SearchMode;
@@ -29,8 +32,8 @@ interface ExplorerFiltersProps {
 const channelOptions = channelValues.map((key) => ({ key, name: { web: "Web", whatsapp: "WhatsApp" }[key] }));
 const feedbackOptions = feedbackValues.map((key) => ({ key, name: key }));
 
-/** Tag search and the filters: agent, model, feedback, time, channel, visitor, tool, cost, errors; and clearing them. */
-export function ExplorerFilters({ state, agents, models, tools, onChange, searchMode }: ExplorerFiltersProps) {
+/** Tag search and the filters: agent, model, feedback, time, channel, visitor, tool, cost, errors, a score; and clearing them. */
+export function ExplorerFilters({ state, agents, models, tools, scoreConfigs, onChange, searchMode }: ExplorerFiltersProps) {
   const tag = useDebouncedText(state.tag, (v) => onChange({ tag: v }));
   const [customOpen, setCustomOpen] = useState(false);
   // on a phone the filters fold away under one button, so the results stay above the fold
@@ -62,8 +65,9 @@ export function ExplorerFilters({ state, agents, models, tools, onChange, search
       <OptionFilter label="Tool used" all="Any tool" value={state.tool} options={tools} onChange={(tool) => onChange({ tool })} testId="filter-tool" />
       <TextFilter label="Min. cost (USD)" value={state.minCost} onChange={(minCost) => onChange({ minCost })} testId="filter-min-cost" placeholder="e.g. 0.05" inputMode="decimal" className="tabular-nums" />
       <CheckFilter label="Has an error" checked={state.hasError} onChange={(hasError) => onChange({ hasError })} testId="filter-has-error" />
+      <ScoreFilter state={state} configs={scoreConfigs} onChange={onChange} />
       {custom && <CustomRange from={state.from} to={state.to} onChange={onChange} />}
-      <div className={cx("flex items-end", custom ? "md:col-span-6" : "md:col-span-2")}>
+      <div className={cx("flex items-end", custom ? "md:col-span-4" : "md:col-span-10")}>
         <button
           type="button"
           disabled={!hasFilters(state) && !tag.text}

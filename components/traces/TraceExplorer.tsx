@@ -8,7 +8,7 @@ import type { ShownError } from "../operator/errors";
 import { StatusPanel } from "../operator/StatusPanel";
 import { button, cx, input, link, muted } from "../operator/ui";
 import { clearedFilters, explorerHref, hasFilters, pageSizes, searchOnly, type ExplorerState, type SortKey } from "./explorer-state";
-import { ExplorerFilters, type Option } from "./ExplorerFilters";
+import { ExplorerFilters, type Option, type ScoreOption } from "./ExplorerFilters";
 import { ExplorerPager } from "./ExplorerPager";
 import { TraceTable } from "./TraceTable";
 import { useNewTraces } from "./use-new-traces";
@@ -24,10 +24,11 @@ interface TraceExplorerProps {
   agents: Option[];
   models: Option[];
   tools: Option[];
+  scoreConfigs: ScoreOption[];
 }
 
 /** The trace explorer: URL-driven search (the server renders each result), keyset pages, a live count of new traces. */
-export function TraceExplorer({ state, api, result, error, loadedAt, agents, models, tools }: TraceExplorerProps) {
+export function TraceExplorer({ state, api, result, error, loadedAt, agents, models, tools, scoreConfigs }: TraceExplorerProps) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   // the controls show the requested state at once; the rows follow when the server has rendered them
@@ -69,7 +70,7 @@ export function TraceExplorer({ state, api, result, error, loadedAt, agents, mod
         </div>
       </div>
 
-      <ExplorerFilters state={view} agents={agents} models={models} tools={tools} onChange={update} searchMode={result?.mode ?? null} />
+      <ExplorerFilters state={view} agents={agents} models={models} tools={tools} scoreConfigs={scoreConfigs} onChange={update} searchMode={result?.mode ?? null} />
 
       <div className="flex min-h-8 flex-wrap items-center gap-3 text-sm">
         <span data-testid="result-summary" className={muted}>
@@ -123,7 +124,7 @@ export function TraceExplorer({ state, api, result, error, loadedAt, agents, mod
         </StatusPanel>
       ) : result ? (
         <div className={cx("transition-opacity", pending && "opacity-60")}>
-          <TraceTable traces={result.traces} sort={view.sort} dir={view.dir} agentNames={agentNames} q={view.tag} onSort={(sort: SortKey, dir) => update({ sort, dir })} />
+          <TraceTable traces={result.traces} sort={view.sort} dir={view.dir} agentNames={agentNames} q={view.tag} score={state.score} onSort={(sort: SortKey, dir) => update({ sort, dir })} />
         </div>
       ) : null}
 

@@ -17,10 +17,12 @@ interface TraceTableProps {
   highlight?: ReadonlySet<string>;
   /** the search box's text: a fragment found by trigram is marked in the snippet */
   q?: string;
+  /** the filtered score's name: its column is shown and sortable */
+  score?: string;
 }
 
-export function TraceTable({ traces, sort, dir, agentNames, onSort, highlight, q = "" }: TraceTableProps) {
-  const columns = useMemo(() => traceColumns(agentNames, q), [agentNames, q]);
+export function TraceTable({ traces, sort, dir, agentNames, onSort, highlight, q = "", score }: TraceTableProps) {
+  const columns = useMemo(() => traceColumns(agentNames, q, score), [agentNames, q, score]);
   const sorting = useMemo<SortingState>(() => [{ id: sort, desc: dir === "desc" }], [sort, dir]);
 
   const table = useTable({

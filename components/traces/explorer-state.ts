@@ -5,7 +5,8 @@ import { isRangeKey, resolveRange, validTime, type RangeKey } from "@/lib/time-r
 //          &range=24h|from=&to=&sort=&dir=&limit=&cursor=
 // and maps onto GET /api/traces (sessionTag exact, or q substring).
 
-export const sortKeys = ["created_at", "updated_at", "llm_calls", "total_tokens", "latency_ms", "cost_usd"] as const;
+// "score": the trace's mean of the filtered score (only with a score filter)
+export const sortKeys = ["created_at", "updated_at", "llm_calls", "total_tokens", "latency_ms", "cost_usd", "score"] as const;
 export type SortKey = (typeof sortKeys)[number];
 export const feedbackValues = ["positive", "negative", "pending"] as const;
 export const channelValues = ["web", "whatsapp"] as const;
@@ -50,6 +51,7 @@ export function parseExplorerState(params: Params): ExplorerState {
   const channel = read(params, "channel");
   const range = read(params, "range");
   const limit = Number(read(params, "limit"));
+  const score = read(params, "score");
   return {
     tag: read(params, "tag") ?? "",
     exact: read(params, "exact") === "1",
@@ -61,13 +63,13 @@ export function parseExplorerState(params: Params): ExplorerState {
     tool: read(params, "tool"),
     hasError: read(params, "error") === "1",
     minCost: read(params, "minCost"),
-    score: read(params, "score"),
+    score,
     scoreOp: read(params, "scoreOp"),
     scoreValue: read(params, "scoreValue"),
     range: isRangeKey(range) ? range : undefined,
     from: isRangeKey(range) ? undefined : validTime(read(params, "from")),
     to: isRangeKey(range) ? undefined : validTime(read(params, "to")),
-    sort: sortKeys.find((k) => k === sort) ?? "created_at",
+    sort: sortKeys.find((k) => k === sort && (k !== "score" || score)) ?? "created_at",
     dir: read(params, "dir") === "asc" ? "asc" : "desc",
     limit: Number.isInteger(limit) && limit >= 1 && limit <= 200 ? limit : 50,
     cursor: read(params, "cursor"),
@@ -142,8 +144,9 @@ export function hasFilters(s: ExplorerState): boolean {
   return Boolean(s.tag.trim() || s.agent || s.model || s.channel || s.user || s.feedback || s.tool || s.hasError || s.minCost || s.score || s.range || s.from || s.to);
 }
 
-/** Every filter unset (the tag search too). */
+/** Every filter unset (the tag search too; a sort by the score goes back to time). */
 export const clearedFilters: Partial<ExplorerState> = {
+  sort: "created_at",
   tag: "", exact: false, agent: undefined, model: undefined, channel: undefined, user: undefined, feedback: undefined,
   tool: undefined, hasError: false, minCost: undefined, score: undefined, scoreOp: undefined, scoreValue: undefined, range: undefined, from: undefined, to: undefined,
 };

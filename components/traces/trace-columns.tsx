@@ -31,7 +31,25 @@ export const numericColumns = new Set([
   "cost_usd",
 ]);
 
-export function traceColumns(agentNames: Record<string, string>, q = "") {
+/** The filtered score's values on a trace (every source and author), the sort key's column. */
+function scoreColumn(name: string) {
+  // an accessor (the count of values), so the column can sort: the server orders by the trace's mean
+  return helper.accessor((row) => row.scores.filter((s) => s.name === name).length, {
+    id: "score",
+    header: name,
+    cell: ({ row }) => {
+      const mine = row.original.scores.filter((s) => s.name === name);
+      if (mine.length === 0) return <span className="text-slate-500 dark:text-slate-400">–</span>;
+      return (
+        <span data-testid="trace-score" title={mine.map((s) => `${s.source} ${s.author}: ${String(s.value)}`).join("\n")} className="whitespace-nowrap">
+          {mine.map((s) => String(s.value)).join(" · ")}
+        </span>
+      );
+    },
+  });
+}
+
+export function traceColumns(agentNames: Record<string, string>, q = "", score?: string) {
   return helper.columns([
     helper.accessor("sessionTag", {
       id: "session_tag",
@@ -186,6 +204,8 @@ export function traceColumns(agentNames: Record<string, string>, q = "") {
         </span>
       ),
     }),
+    // the score column sits before the time column, shown while a score filters the page
+    ...(score ? [scoreColumn(score)] : []),
     helper.accessor("createdAt", {
       id: "created_at",
       header: "Created (UTC)",
@@ -199,5 +219,5 @@ export function traceColumns(agentNames: Record<string, string>, q = "") {
         </time>
       ),
     }),
-  ]);
+    ]);
 }

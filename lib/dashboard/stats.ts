@@ -6,6 +6,7 @@ import type { Database } from "../db/types";
 import { queueStatus } from "../queue/status";
 import { outboxStatus } from "../telemetry/outbox-status";
 import type { DashboardQuery } from "./query";
+import { scoreSeries } from "./scores";
 
 // The dashboard's figures, computed by dashboard_stats() in SQL (never by loading rows),
 // in the API's camelCase shape.
@@ -29,7 +30,7 @@ export type UsageGroup = CamelKeys<UsageCounts> & { key: string; name: string };
 
 export async function dashboardStats(db: Database, q: DashboardQuery) {
   const range = { p_from: q.from?.toISOString(), p_to: q.to?.toISOString() };
-  const [r, channels, outbox, agents, queues] = await Promise.all([
+  const [r, channels, outbox, agents, queues, scores] = await Promise.all([
     db.rpc("dashboard_stats", {
       ...range,
       p_experiment_a: q.a,
@@ -42,6 +43,8 @@ export async function dashboardStats(db: Database, q: DashboardQuery) {
     operatorAgents(db),
     // the queues now, with their dead letters (docs/architecture.md, "Queues")
     queueStatus(db),
+    // the range's scores, per config and source (docs/performance.md, "Dashboard scores")
+    db.rpc("dashboard_scores", range),
   ]);
   const agentName = agentNameMap(agents);
   const group = ({ agent_type, model_key, model_name, ...counts }: FeedbackCounts & { agent_type?: string; model_key?: string; model_name?: string }): FeedbackGroup => {
@@ -68,6 +71,7 @@ export async function dashboardStats(db: Database, q: DashboardQuery) {
     channels: channels.map((c) => ({ ...camelKeys(c), costUsd: Number(c.cost_usd) })),
     outbox: outbox && camelKeys(outbox),
     queues,
+    scores: scoreSeries(scores, agentName),
   };
 }
 

@@ -2219,6 +2219,10 @@ export type Database = {
         Args: Record<PropertyKey, never>
         Returns: undefined
       }
+      dashboard_scores: {
+        Args: { p_from?: string; p_to?: string }
+        Returns: Json
+      }
       dashboard_slices: {
         Args: { p_from: string; p_to: string }
         Returns: {
@@ -2453,6 +2457,7 @@ export type Database = {
       }
       operator_tools: { Args: Record<PropertyKey, never>; Returns: Json }
       otlp_outbox_status: { Args: Record<PropertyKey, never>; Returns: Json }
+      otlp_score: { Args: { p_score_id: string }; Returns: Json }
       otlp_turn: {
         Args: { p_at: string; p_question_id: string }
         Returns: Json

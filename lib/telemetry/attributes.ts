@@ -2,12 +2,15 @@ import { createHash } from "node:crypto";
 import { SpanKind, type HrTime, type Link } from "@opentelemetry/api";
 import {
   ATTR_GEN_AI_AGENT_DESCRIPTION, ATTR_GEN_AI_AGENT_ID, ATTR_GEN_AI_AGENT_NAME, ATTR_GEN_AI_AGENT_VERSION,
-  ATTR_GEN_AI_CONVERSATION_ID, ATTR_GEN_AI_INPUT_MESSAGES, ATTR_GEN_AI_OPERATION_NAME, ATTR_GEN_AI_OUTPUT_MESSAGES,
+  ATTR_GEN_AI_CONVERSATION_ID, ATTR_GEN_AI_EVALUATION_EXPLANATION, ATTR_GEN_AI_EVALUATION_NAME, ATTR_GEN_AI_EVALUATION_SCORE_LABEL,
+  ATTR_GEN_AI_EVALUATION_SCORE_VALUE, ATTR_GEN_AI_INPUT_MESSAGES, ATTR_GEN_AI_OPERATION_NAME, ATTR_GEN_AI_OUTPUT_MESSAGES,
   ATTR_GEN_AI_PROVIDER_NAME, ATTR_GEN_AI_REQUEST_MODEL, ATTR_GEN_AI_RESPONSE_FINISH_REASONS, ATTR_GEN_AI_RESPONSE_MODEL, ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK,
   ATTR_GEN_AI_TOOL_CALL_ARGUMENTS, ATTR_GEN_AI_TOOL_CALL_ID, ATTR_GEN_AI_TOOL_CALL_RESULT, ATTR_GEN_AI_TOOL_NAME, ATTR_GEN_AI_TOOL_TYPE,
   ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, ATTR_GEN_AI_USAGE_INPUT_TOKENS, ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
-  GEN_AI_OPERATION_NAME_VALUE_CHAT, GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL, GEN_AI_OPERATION_NAME_VALUE_INVOKE_AGENT,
+  EVENT_GEN_AI_EVALUATION_RESULT, GEN_AI_OPERATION_NAME_VALUE_CHAT, GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL,
+  GEN_AI_OPERATION_NAME_VALUE_INVOKE_AGENT,
 } from "@opentelemetry/semantic-conventions/incubating";
+import type { ExportedScore, ScoreRef } from "./score";
 import type { Turn, TurnRef, TurnStep } from "./turn";
 
 // THE one mapping of a stored turn to OpenTelemetry spans and their GenAI attributes (the semantic
@@ -17,7 +20,7 @@ import type { Turn, TurnRef, TurnStep } from "./turn";
 /** Attribute keys the conventions define without an exported constant in this version. */
 const GEN_AI_USAGE_COST = "gen_ai.usage.cost";
 /** Numeric attributes that are always doubles on the wire, even when whole (lib/telemetry/doubles.ts). */
-export const doubleAttributes = new Set([ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, GEN_AI_USAGE_COST, "gen_ai.evaluation.score.value"]);
+export const doubleAttributes = new Set([ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, GEN_AI_USAGE_COST, ATTR_GEN_AI_EVALUATION_SCORE_VALUE]);
 
 type Value = string | number | boolean | string[];
 export type Attributes = Record<string, Value>;
@@ -33,6 +36,7 @@ export interface SpanSpec {
   attributes: Attributes;
   error?: string;
   links: Link[];
+  events?: { name: string; time: HrTime; attributes: Record<string, unknown> }[];
 }
 
 const md5 = (s: string) => createHash("md5").update(s).digest("hex");
@@ -170,4 +174,43 @@ export function turnSpans(ref: TurnRef, turn: Turn): SpanSpec[] {
     start, end, attributes: rootAttributes(turn, errorType), error: errorType ? (errorMessage ?? "") : undefined, links,
   };
   return [root, ...children];
+}
+
+/**
+ * One score as a `gen_ai.evaluation.result`: a span `evaluation {name}` in the trace's session (a turn's
+ * span ids come from the transaction that stored it, so a later score cannot be its child), carrying
+ * the result as its attributes and as the `gen_ai.evaluation.result` event, with who scored it.
+ */
+export function scoreSpans(ref: ScoreRef, s: ExportedScore): SpanSpec[] {
+  const { traceId, rootSpanId } = turnIds(`${ref.key}:${ref.tx}`);
+  const { score, session, trace } = s;
+  const time = hrTimeOf(score.updated_at);
+  const result = clean({
+    [ATTR_GEN_AI_EVALUATION_NAME]: score.name,
+    [ATTR_GEN_AI_EVALUATION_SCORE_VALUE]: score.value,
+    [ATTR_GEN_AI_EVALUATION_SCORE_LABEL]: score.label,
+    [ATTR_GEN_AI_EVALUATION_EXPLANATION]: score.comment,
+  });
+  const attributes = clean({
+    ...result,
+    [ATTR_GEN_AI_CONVERSATION_ID]: session.id,
+    [ATTR_GEN_AI_AGENT_ID]: trace.agent_type,
+    "session.id": session.id,
+    "user.id": session.user_id,
+    "threadline.session.tag": session.tag,
+    "threadline.trace.id": trace.id,
+    "threadline.channel": session.channel,
+    "threadline.score.id": score.id,
+    "threadline.score.source": score.source,
+    "threadline.score.author": score.author,
+    "threadline.message.id": score.message_id,
+    "threadline.observation.id": score.observation_id,
+    "langfuse.session.id": session.id,
+    "langfuse.user.id": session.user_id,
+    "langfuse.trace.tags": [session.tag, trace.agent_type, "score", `score:${score.source}`],
+  });
+  return [{
+    traceId, spanId: rootSpanId, name: `evaluation ${score.name}`, kind: SpanKind.INTERNAL, start: time, end: time, attributes, links: [],
+    events: [{ name: EVENT_GEN_AI_EVALUATION_RESULT, time, attributes: { ...result, "threadline.score.source": score.source, "threadline.score.author": score.author } }],
+  }];
 }

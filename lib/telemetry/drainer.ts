@@ -7,8 +7,9 @@ import { createQueueWorker, done, failure, permanentStatus, type Outcome, type Q
 import type { TelemetryConfig } from "./config";
 import { exportSpans } from "./exporter";
 import type { SpanSpec } from "./attributes";
-import { turnSpans } from "./attributes";
+import { scoreSpans, turnSpans } from "./attributes";
 import { outboxPayloadSchema, outboxRowSchema } from "./payload";
+import { scoreRefSchema, scoreSchema } from "./score";
 import { legacySpans, spanBuilder } from "./spans";
 import { turnRefSchema, turnSchema } from "./turn";
 
@@ -32,13 +33,17 @@ export interface Drainer {
 
 type Settings = Pick<TelemetryConfig, "batchSize" | "retryBaseMs" | "retryMaxMs" | "leaseSeconds" | "maxAttempts">;
 
-const rowSchema = outboxRowSchema.extend({ payload: z.union([turnRefSchema, outboxPayloadSchema]) });
+const rowSchema = outboxRowSchema.extend({ payload: z.union([turnRefSchema, scoreRefSchema, outboxPayloadSchema]) });
 type Row = z.infer<typeof rowSchema>;
 
-/** A row's spans: a turn is read now (public.otlp_turn) and mapped by lib/telemetry/attributes.ts;
- *  none when the turn is gone (erased, past retention). */
+/** A row's spans: a turn (public.otlp_turn) or a score (public.otlp_score) is read now and mapped by
+ *  lib/telemetry/attributes.ts; none when it is gone (erased, deleted, past retention). */
 async function rowSpans(db: Database, row: Row): Promise<SpanSpec[]> {
   if (!("key" in row.payload)) return legacySpans(row.payload);
+  if ("score_id" in row.payload) {
+    const raw = await db.rpc("otlp_score", { p_score_id: row.payload.score_id });
+    return raw === null ? [] : scoreSpans(row.payload, scoreSchema.parse(raw));
+  }
   const raw = await db.rpc("otlp_turn", { p_question_id: row.payload.question_id, p_at: row.payload.at });
   return raw === null ? [] : turnSpans(row.payload, turnSchema.parse(raw));
 }

@@ -1,7 +1,8 @@
 import { z } from "zod";
 
-// The finished spans of an outbox row written before spans were built in TypeScript, and of a feedback
-// row (`private.otlp_on_feedback`, docs/privacy.md). A turn's row now names the turn (lib/telemetry/turn.ts).
+// The finished spans of an outbox row written before spans were built in TypeScript (turns, and the
+// feedback rows queued before scores were; docs/privacy.md). A turn's row now names the turn
+// (lib/telemetry/turn.ts), a score's row the score (lib/telemetry/score.ts).
 
 const hex = (length: number) => z.string().regex(new RegExp(`^[0-9a-f]{${length}}$`));
 const attributeValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string()), z.array(z.number()), z.array(z.boolean())]);
@@ -22,7 +23,7 @@ export const outboxPayloadSchema = z.object({ trace_id: hex(32), spans: z.array(
 
 export const outboxRowSchema = z.object({
   id: z.union([z.number(), z.string()]).transform((v) => String(v)),
-  kind: z.enum(["turn", "feedback"]),
+  kind: z.enum(["turn", "feedback", "score"]),
   attempts: z.number(),
   payload: z.unknown(),
 });

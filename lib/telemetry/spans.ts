@@ -57,7 +57,7 @@ export function legacySpans(p: OutboxPayload): SpanSpec[] {
   }));
 }
 
-type Spec = SpanSpec & { events?: { name: string; time: HrTime; attributes: Record<string, unknown> }[] };
+type Spec = SpanSpec;
 
 export function spanBuilder(resource: Resource) {
   const ids = new ChosenIds();

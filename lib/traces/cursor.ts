@@ -11,8 +11,10 @@ const timestampText = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\
 const bigintText = /^-?\d{1,18}$/;
 // sorting by cost pages on (cost, created_at): "<numeric(16, 8)>|<timestamptz>"
 const costText = new RegExp(`^\\d{1,8}\\.\\d{8}\\|${timestampText.source.slice(1, -1)}$`);
+// sorting by a score pages on (the trace's mean of it, created_at): "<numeric>|<timestamptz>"
+const scoreText = new RegExp(`^-?\\d{1,30}(\\.\\d{1,30})?\\|${timestampText.source.slice(1, -1)}$`);
 const sortValue = (sort: string) =>
-  sort === "created_at" || sort === "updated_at" ? timestampText : sort === "cost_usd" ? costText : bigintText;
+  sort === "created_at" || sort === "updated_at" ? timestampText : sort === "cost_usd" ? costText : sort === "score" ? scoreText : bigintText;
 
 export function encodeCursor(c: Cursor): string {
   return Buffer.from(JSON.stringify(c)).toString("base64url");

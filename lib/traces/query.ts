@@ -6,7 +6,8 @@ import { blank, fromBeforeTo, fromBeforeToIssue, queryText as text, queryTime as
 /** The channels a trace can come from (docs/channels.md). */
 export const channels = ["web", "whatsapp"] as const;
 
-export const sortKeys = ["created_at", "updated_at", "llm_calls", "total_tokens", "latency_ms", "cost_usd"] as const;
+// "score" sorts by the trace's mean of the filtered score (needs `score`)
+export const sortKeys = ["created_at", "updated_at", "llm_calls", "total_tokens", "latency_ms", "cost_usd", "score"] as const;
 
 export const traceQuerySchema = z
   .object({
@@ -42,6 +43,7 @@ export const traceQuerySchema = z
   .refine(fromBeforeTo, fromBeforeToIssue)
   .refine((q) => q.score !== undefined || (q.scoreOp === undefined && q.scoreValue === undefined), {
     message: "scoreOp and scoreValue need score", path: ["score"],
-  });
+  })
+  .refine((q) => q.sort !== "score" || q.score !== undefined, { message: "sort=score needs score", path: ["sort"] });
 
 export type TraceQuery = z.infer<typeof traceQuerySchema>;

@@ -19,6 +19,7 @@ import { postmasterPid, treeCpuMs } from "./cpu";
 import { explainCall } from "./explain";
 import { cases, sample, time, type Case, type Samples, type Timing } from "./search-cases";
 import { seedMessages } from "./seed-messages";
+import { seedScores } from "./seed-scores";
 import { seedTraces } from "./seed-traces";
 import { runBenchmark, startDatabaseClient, type Stops } from "./stack";
 
@@ -78,6 +79,7 @@ async function main(stops: Stops) {
   const loadCpu0 = treeCpuMs(pgPid);
   await seedTraces(client, traces, visitors);
   await seedMessages(client, messagesPerTrace);
+  await seedScores(client);
   const loadSeconds = (performance.now() - loadStarted) / 1000;
   const loadCpuSeconds = (treeCpuMs(pgPid) - loadCpu0) / 1000;
   const { rows: facts } = await client.query(

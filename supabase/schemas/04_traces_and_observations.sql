@@ -223,6 +223,14 @@ begin
     after := 'split_part($9, ''|'', 1)::numeric, split_part($9, ''|'', 2)::timestamptz';
     ord := format('t.cost_usd %1$s, t.created_at %1$s, t.id %1$s', p_dir);
     value := 't.cost_usd::text || ''|'' || t.created_at::text';
+  elsif p_sort = 'score' then
+    -- the trace's mean of the filtered score (every source and author; $17 names its config)
+    keys := '(select avg(s.value) from public.scores s join public.score_configs c on c.id = s.config_id'
+         || ' where s.trace_id = t.id and c.name = $17)';
+    value := keys || '::text || ''|'' || t.created_at::text';
+    ord := format('%1$s %2$s, t.created_at %2$s, t.id %2$s', keys, p_dir);
+    keys := keys || ', t.created_at';
+    after := 'split_part($9, ''|'', 1)::numeric, split_part($9, ''|'', 2)::timestamptz';
   else
     keys := format('t.%I', p_sort);
     after := format('$9::%s', case when p_sort in ('created_at', 'updated_at') then 'timestamptz' else 'bigint' end);
@@ -341,18 +349,49 @@ grant all on function private.search_is_tag(text) to service_role;
 
 -- The traces whose conversation says $19 (a websearch tsquery: words, "phrases") or holds $2 (a
 -- fragment, trigram index): matching messages and tool steps first (GIN indexes), then their traces.
-create function private.search_content_match() returns text
+create function private.search_content_match(p_walk boolean) returns text
   language sql immutable
   set search_path = ''
 as $$
-  select ' and t.id in (select o.trace_id from public.llm_observations o'
+  select case when p_walk then
+    -- probed trace by trace (the newest few of the filters: private.search_walk_source)
+    ' and (exists (select 1 from public.conversation_messages m where m.session_id = t.session_id'
+      || ' and (m.search_vector @@ $19 or m.content ilike $2))'
+      || ' or exists (select 1 from public.llm_observations o where o.trace_id = t.id and o.kind = ''tool'' and o.search_vector @@ $19))'
+  else
+    -- every matching message's and step's trace, from the GIN indexes
+    ' and t.id in (select o.trace_id from public.llm_observations o'
       || ' where o.kind = ''tool'' and o.search_vector @@ $19'
       || ' union select c.id from public.conversation_messages m join public.llm_traces c on c.session_id = m.session_id'
-      || ' where m.search_vector @@ $19 or m.content ilike $2)'
+      || ' where m.search_vector @@ $19 or m.content ilike $2)' end
 $$;
 
-revoke all on function private.search_content_match() from public, anon, authenticated;
-grant all on function private.search_content_match() to service_role;
+revoke all on function private.search_content_match(boolean) from public, anon, authenticated;
+grant all on function private.search_content_match(boolean) to service_role;
+
+-- The newest 2,000 traces of the filters (in the page's order): a content search probes these one by
+-- one first; a common word fills its page there without reading all its matches.
+create function private.search_walk_source(p_where text, p_order text) returns text
+  language sql immutable
+  set search_path = ''
+as $$
+  select format('(select * from public.llm_traces t where %s order by %s limit 2000) t', p_where, p_order)
+$$;
+
+revoke all on function private.search_walk_source(text, text) from public, anon, authenticated;
+grant all on function private.search_walk_source(text, text) to service_role;
+
+-- A tag substring's few tags: each tag's newest traces of the filters, merged (only equality on the tag inside).
+create function private.search_tag_source(p_where text, p_order text) returns text
+  language sql immutable
+  set search_path = ''
+as $$
+  select format('(select l.* from unnest($12::text[]) g(tag) cross join lateral (
+            select * from public.llm_traces t where t.session_tag = g.tag and %1$s order by %2$s limit $11) l) t', p_where, p_order)
+$$;
+
+revoke all on function private.search_tag_source(text, text) from public, anon, authenticated;
+grant all on function private.search_tag_source(text, text) to service_role;
 
 -- A trace's first message (else tool step) that matches, with a snippet: the words between
 -- chr(2) and chr(3) (ts_headline), masked first when PII_MASKING masks outputs.
@@ -401,7 +440,8 @@ create function public.search_traces(p_session_tag text default null, p_q text d
   set search_path = ''
 as $$
 declare
-  v_sort text := case when p_sort in ('created_at', 'updated_at', 'llm_calls', 'total_tokens', 'latency_ms', 'cost_usd') then p_sort else 'created_at' end;
+  v_sort text := case when p_sort in ('created_at', 'updated_at', 'llm_calls', 'total_tokens', 'latency_ms', 'cost_usd')
+                        or (p_sort = 'score' and p_score is not null) then p_sort else 'created_at' end;
   v_dir text := case when lower(p_dir) = 'asc' then 'asc' else 'desc' end;
   k record;
   v_where text;
@@ -413,6 +453,7 @@ declare
   v_content boolean := v_q is not null and not private.search_is_tag(v_q);
   v_tags text[];
   v_source text := 'public.llm_traces t';
+  v_walk boolean;
   v_rows jsonb;
   v_count integer;
   -- read once per call, not per row (a function with its own search_path is never inlined)
@@ -429,21 +470,19 @@ begin
     v_where := v_where || format(' and (%s, t.id) %s (%s, $10)', k.keys, case when v_dir = 'desc' then '<' else '>' end, k.after);
   end if;
   if v_tag is not null then v_match := v_match || ' and t.session_tag = $1'; end if;
-  if v_content then v_match := v_match || private.search_content_match();
-  elsif v_q is not null then v_match := v_match || ' and t.session_tag ilike $2'; end if;
-  -- a substring matching few distinct tags: each tag's newest traces, merged (only equality on the tag inside)
-  if v_q is not null and not v_content and v_tag is null then
-    v_tags := private.search_tags(v_pattern);
-    if v_tags is not null then
-      v_match := '';
-      v_source := format('(select l.* from unnest($12::text[]) g(tag) cross join lateral (
-            select * from public.llm_traces t where t.session_tag = g.tag and %1$s order by %2$s limit $11) l) t', v_where, k.ord);
-    end if;
-  end if;
-  execute private.search_query(k.value, k.ord, v_where || v_match, v_source)
-  into v_rows, v_count
-  using v_tag, v_pattern, p_agent, p_model, p_user_id, p_feedback, p_from, p_to,
-        p_after_value, p_after_id, v_limit + 1, v_tags, p_tool, p_min_cost, p_channel, v_mask, p_score, p_score_value, v_query;
+  if v_q is not null and not v_content then v_match := v_match || ' and t.session_tag ilike $2'; end if;
+  v_tags := case when v_q is not null and not v_content and v_tag is null then private.search_tags(v_pattern) end;
+  if v_tags is not null then v_match := ''; v_source := private.search_tag_source(v_where, k.ord); end if;
+  -- words: the newest traces probed one by one first (a common word fills the page there), else every
+  -- match from the GIN indexes (a rare word); exact either way (docs/performance.md, "Content search")
+  foreach v_walk in array case when v_content then array[true, false] else array[false] end loop
+    execute private.search_query(k.value, k.ord, v_where || v_match || case when v_content then private.search_content_match(v_walk) else '' end,
+                                 case when v_walk then private.search_walk_source(v_where, k.ord) else v_source end)
+    into v_rows, v_count
+    using v_tag, v_pattern, p_agent, p_model, p_user_id, p_feedback, p_from, p_to,
+          p_after_value, p_after_id, v_limit + 1, v_tags, p_tool, p_min_cost, p_channel, v_mask, p_score, p_score_value, v_query;
+    exit when not v_walk or v_count > v_limit;
+  end loop;
   -- one row more than asked tells whether another page exists
   if v_count > v_limit then v_rows := v_rows - v_limit; end if;
   if v_content then v_rows := private.search_matches(v_rows, v_query, v_pattern, v_mask); end if;

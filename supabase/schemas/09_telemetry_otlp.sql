@@ -1,11 +1,11 @@
--- The OTLP outbox: each finished turn (and its feedback) queued once as OpenTelemetry spans for
+-- The OTLP outbox: each finished turn (and each score) queued once as OpenTelemetry spans for
 -- the app's exporter to send to a collector. docs/privacy.md, "OTLP export".
 
 -- Function bodies are checked when they first run, not here (as in any pg_dump): a function may
 -- read a table declared in a later file. Every name is schema-qualified.
 set check_function_bodies = off;
 
--- Finished turns and feedback waiting to be exported as OTLP spans, once each (dedupe_key), with a
+-- Finished turns and scores (rows of kind 'feedback' were queued before scores were) waiting to be exported as OTLP spans, once each (dedupe_key), with a
 -- lease, a backoff and a cap (privacy_settings.otlp_outbox_cap; dropped rows are counted there).
 CREATE TABLE public.otlp_outbox (
     id bigint NOT NULL,
@@ -21,7 +21,7 @@ CREATE TABLE public.otlp_outbox (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     dead_at timestamp with time zone,
     CONSTRAINT otlp_outbox_attempts_check CHECK ((attempts >= 0)),
-    CONSTRAINT otlp_outbox_kind_check CHECK ((kind = ANY (ARRAY['turn'::text, 'feedback'::text])))
+    CONSTRAINT otlp_outbox_kind_check CHECK ((kind = ANY (ARRAY['turn'::text, 'feedback'::text, 'score'::text])))
 );
 
 ALTER TABLE public.otlp_outbox ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
@@ -238,60 +238,7 @@ comment on function private.otlp_replace(text, text, text, uuid, jsonb, integer)
 revoke execute on function private.otlp_replace(text, text, text, uuid, jsonb, integer) from public, anon, authenticated;
 grant execute on function private.otlp_replace(text, text, text, uuid, jsonb, integer) to service_role;
 
--- A rating change: one pending export row per trace (key feedback:<trace id>); the span ids come from
--- the key and the transaction, so each exported change is its own span.
-create function private.otlp_on_feedback() returns trigger
-  language plpgsql
-  set search_path = ''
-as $$
-declare
-  v_cfg public.privacy_settings;
-  v_key text;
-  v_ids text;
-  v_comment text;
-begin
-  select * into v_cfg from public.privacy_settings s where s.id;
-  if not coalesce(v_cfg.otlp_enabled, false) then
-    return null;
-  end if;
-  v_key := 'feedback:' || new.id;
-  v_ids := v_key || ':' || txid_current();
-  v_comment := case when v_cfg.otlp_capture_content and new.feedback_comment is not null then
-                 case when v_cfg.pii_masking <> 'off' then private.mask_pii(new.feedback_comment) else new.feedback_comment end end;
-  perform private.otlp_replace(v_key, 'feedback', new.user_id, new.session_id, jsonb_build_object(
-    'trace_id', md5(v_ids),
-    'spans', jsonb_build_array(jsonb_build_object(
-      'span_id', left(md5('root:' || v_ids), 16),
-      'name', 'evaluation user_feedback',
-      'start_ms', private.epoch_ms(now()),
-      'end_ms', private.epoch_ms(now()),
-      'attributes', jsonb_build_object(
-        'gen_ai.operation.name', 'evaluation',
-        'gen_ai.conversation.id', new.session_id, 'session.id', new.session_id,
-        'gen_ai.agent.id', new.agent_type, 'user.id', new.user_id,
-        'threadline.session.tag', new.session_tag, 'threadline.trace.id', new.id,
-        'langfuse.session.id', new.session_id, 'langfuse.user.id', new.user_id,
-        'langfuse.trace.tags', jsonb_build_array(new.session_tag, new.agent_type, 'feedback')),
-      'events', jsonb_build_array(jsonb_build_object(
-        'name', 'gen_ai.evaluation.result',
-        'time_ms', private.epoch_ms(now()),
-        'attributes', jsonb_strip_nulls(jsonb_build_object(
-          'gen_ai.evaluation.name', 'user_feedback',
-          'gen_ai.evaluation.score.label', new.feedback,
-          'gen_ai.evaluation.score.value', case new.feedback when 'positive' then 1.0 else 0.0 end,
-          'gen_ai.evaluation.explanation', v_comment))))
-    ))
-  ), v_cfg.otlp_outbox_cap);
-  return null;
-end
-$$;
-comment on function private.otlp_on_feedback() is
-  'A trace''s rating changed: its one pending OTLP evaluation row, queued or replaced in place (docs/privacy.md).';
-
-REVOKE ALL ON FUNCTION private.otlp_on_feedback() FROM PUBLIC;
-GRANT ALL ON FUNCTION private.otlp_on_feedback() TO service_role;
-
-CREATE TRIGGER llm_traces_otlp_feedback AFTER UPDATE OF feedback ON public.llm_traces FOR EACH ROW WHEN (((old.feedback IS DISTINCT FROM new.feedback) AND (new.feedback <> 'pending'::text))) EXECUTE FUNCTION private.otlp_on_feedback();
+-- Scores are queued by triggers on public.scores (14_scores_and_comments.sql, "OTLP export of scores").
 
 -- An observation of a turn queues that turn for export when the transaction commits (a deferred
 -- constraint trigger; private.otlp_enqueue_turn decides what is queued).

@@ -210,6 +210,166 @@ create trigger llm_traces_erase_scores after update of user_id on public.llm_tra
   for each row when (old.user_id is distinct from new.user_id and new.user_id like 'erased\_%')
   execute function private.erase_trace_scores();
 
+-- OTLP export of scores ------------------------------------------------------------------------
+-- The trace a score is on: its own, its message's (through the session) or its step's.
+create function private.score_trace(p_score public.scores) returns public.llm_traces
+  language sql stable
+  set search_path = ''
+as $$
+  -- each branch one index probe (an `or` of the two would scan)
+  select x.* from (
+    select t.* from public.llm_traces t
+     where t.id = coalesce(p_score.trace_id, (select o.trace_id from public.llm_observations o where o.id = p_score.observation_id))
+    union all
+    select t.* from public.llm_traces t
+     where t.session_id = (select m.session_id from public.conversation_messages m where m.id = p_score.message_id)) x
+   limit 1
+$$;
+
+revoke execute on function private.score_trace(public.scores) from public, anon, authenticated;
+grant execute on function private.score_trace(public.scores) to service_role;
+
+-- A score set or changed: one pending export row per target, config and author (updated in place);
+-- it names the score and the transaction (the span ids), the drainer reads the score when it sends.
+create function private.otlp_on_score() returns trigger
+  language plpgsql
+  set search_path = ''
+as $$
+declare
+  v_cfg public.privacy_settings;
+  v_trace public.llm_traces;
+  v_key text;
+begin
+  select * into v_cfg from public.privacy_settings s where s.id;
+  if not coalesce(v_cfg.otlp_enabled, false) then
+    return null;
+  end if;
+  v_trace := private.score_trace(new);
+  if v_trace.id is null then
+    return null;
+  end if;
+  v_key := 'score:' || coalesce(new.trace_id, new.message_id, new.observation_id) || ':' || new.config_id || ':'
+        || new.source || ':' || md5(new.author);
+  perform private.otlp_replace(v_key, 'score', v_trace.user_id, v_trace.session_id,
+    jsonb_build_object('key', v_key, 'score_id', new.id, 'tx', txid_current()::text), v_cfg.otlp_outbox_cap);
+  return null;
+end
+$$;
+comment on function private.otlp_on_score() is
+  'A score was set or changed: its one pending OTLP row, queued or replaced in place (docs/privacy.md, "OTLP export").';
+
+revoke execute on function private.otlp_on_score() from public, anon, authenticated;
+grant execute on function private.otlp_on_score() to service_role;
+
+create trigger scores_otlp_insert after insert on public.scores
+  for each row execute function private.otlp_on_score();
+
+-- a change of value or comment by the same author (an erasure's rewrite of the author is not a new result)
+create trigger scores_otlp_update after update on public.scores
+  for each row when (old.author = new.author and (old.value is distinct from new.value or old.string_value is distinct from new.string_value
+                     or old.comment is distinct from new.comment))
+  execute function private.otlp_on_score();
+
+-- One score as its gen_ai.evaluation.result span needs it: the config, value and label, source and
+-- author, the comment (masked, only with content capture), its trace and session. Null when gone.
+create function public.otlp_score(p_score_id uuid) returns jsonb
+  language plpgsql stable
+  set search_path = ''
+as $$
+declare
+  v_cfg public.privacy_settings;
+  v_s public.scores;
+  v_c public.score_configs;
+  v_t public.llm_traces;
+begin
+  select * into v_cfg from public.privacy_settings x where x.id;
+  select * into v_s from public.scores x where x.id = p_score_id;
+  select * into v_c from public.score_configs x where x.id = v_s.config_id;
+  v_t := private.score_trace(v_s);
+  if v_s.id is null or v_t.id is null then
+    return null;
+  end if;
+  return jsonb_build_object(
+    'score', jsonb_build_object('id', v_s.id, 'name', v_c.name, 'data_type', v_c.data_type, 'value', v_s.value,
+      'label', case v_c.data_type when 'categorical' then v_s.string_value when 'boolean' then (v_s.value = 1)::text end,
+      'source', v_s.source, 'author', v_s.author, 'message_id', v_s.message_id, 'observation_id', v_s.observation_id,
+      'updated_at', v_s.updated_at,
+      'comment', case when v_cfg.otlp_capture_content then
+                   case when v_cfg.pii_masking <> 'off' then private.mask_pii(v_s.comment) else v_s.comment end end),
+    'trace', jsonb_build_object('id', v_t.id, 'agent_type', v_t.agent_type, 'agent_version', v_t.agent_version),
+    'session', (select jsonb_build_object('id', x.id, 'tag', x.session_tag, 'user_id', x.user_id, 'channel', x.channel)
+                  from public.conversation_sessions x where x.id = v_t.session_id));
+end
+$$;
+comment on function public.otlp_score(uuid) is
+  'One score queued for OTLP export, as the drainer builds its gen_ai.evaluation.result from it (comment masked, only with capture); null when gone.';
+
+revoke execute on function public.otlp_score(uuid) from public, anon, authenticated;
+grant execute on function public.otlp_score(uuid) to service_role;
+
+-- scores on the dashboard -----------------------------------------------------------------------
+-- The trace-level scores of the traces created in [p_from, p_to) (the dashboard's range, by the
+-- trace's creation like every dashboard figure), counted and averaged per config and source: in all,
+-- per UTC day, per agent, per agent and version, per model, and per category. Read from the scores
+-- themselves (exact at any range; docs/performance.md, "Dashboard scores").
+create function private.dashboard_score_groups(p_from timestamptz, p_to timestamptz)
+  returns table (dim text, name text, data_type text, source text, day date, agent_type text, agent_version integer,
+                 model_id uuid, category text, scores bigint, average numeric)
+  language sql stable
+  set search_path = ''
+as $$
+  select case when grouping(x.day) = 0 then 'day' when grouping(x.agent_version) = 0 then 'agent_version'
+              when grouping(x.agent_type) = 0 then 'agent' when grouping(x.model_id) = 0 then 'model'
+              when grouping(x.category) = 0 then 'category' else 'all' end,
+         x.name, x.data_type, x.source, x.day, x.agent_type, x.agent_version, x.model_id, x.category,
+         count(*), round(avg(x.value), 4)
+    from (select c.name, c.data_type, s.source, s.value, (t.created_at at time zone 'UTC')::date as day,
+                 t.agent_type, t.agent_version, t.model_id, case when c.data_type = 'categorical' then s.string_value end as category
+            from public.scores s
+            join public.llm_traces t on t.id = s.trace_id
+            join public.score_configs c on c.id = s.config_id
+           where t.created_at >= coalesce(p_from, '-infinity'::timestamptz)
+             and t.created_at < coalesce(p_to, 'infinity'::timestamptz)) x
+   group by grouping sets ((x.name, x.data_type, x.source), (x.name, x.data_type, x.source, x.day),
+                           (x.name, x.data_type, x.source, x.agent_type), (x.name, x.data_type, x.source, x.agent_type, x.agent_version),
+                           (x.name, x.data_type, x.source, x.model_id), (x.name, x.data_type, x.source, x.category))
+$$;
+
+revoke all on function private.dashboard_score_groups(timestamptz, timestamptz) from public, anon, authenticated;
+grant all on function private.dashboard_score_groups(timestamptz, timestamptz) to service_role;
+
+create function public.dashboard_scores(p_from timestamptz default null, p_to timestamptz default null) returns jsonb
+  language sql stable
+  set search_path = ''
+as $$
+  with g as materialized (select * from private.dashboard_score_groups(p_from, p_to)),
+  rows as (
+    select g.dim, jsonb_strip_nulls(jsonb_build_object(
+             'name', g.name, 'data_type', g.data_type, 'source', g.source, 'day', g.day, 'agent_type', g.agent_type,
+             'agent_version', g.agent_version, 'model_key', m.key, 'model_name', m.name, 'category', g.category))
+           || jsonb_build_object('scores', g.scores,
+                                 -- a category's position is no measure: categorical scores have counts only
+                                 'average', case when g.data_type <> 'categorical' then g.average end) as doc,
+           g.name, g.source, g.day, g.agent_type, g.agent_version, m.name as model_name, g.category
+      from g left join public.llm_models m on m.id = g.model_id
+     where g.dim <> 'category' or g.category is not null
+  )
+  select jsonb_build_object(
+    'totals', coalesce((select jsonb_agg(r.doc order by r.name, r.source) from rows r where r.dim = 'all'), '[]'::jsonb),
+    'per_day', coalesce((select jsonb_agg(r.doc order by r.day, r.name, r.source) from rows r where r.dim = 'day'), '[]'::jsonb),
+    'by_agent', coalesce((select jsonb_agg(r.doc order by r.agent_type, r.name, r.source) from rows r where r.dim = 'agent'), '[]'::jsonb),
+    'by_agent_version', coalesce((select jsonb_agg(r.doc order by r.agent_type, r.agent_version nulls first, r.name, r.source)
+                                    from rows r where r.dim = 'agent_version'), '[]'::jsonb),
+    'by_model', coalesce((select jsonb_agg(r.doc order by r.model_name, r.name, r.source) from rows r where r.dim = 'model'), '[]'::jsonb),
+    'categories', coalesce((select jsonb_agg(r.doc order by r.name, r.source, r.category) from rows r where r.dim = 'category'), '[]'::jsonb))
+$$;
+
+comment on function public.dashboard_scores(timestamptz, timestamptz) is
+  'The dashboard''s scores: the trace-level scores of the range''s traces, count and average (booleans as the share of true) per config and source, in all, per day, agent, agent version and model, and each category''s count.';
+
+revoke all on function public.dashboard_scores(timestamptz, timestamptz) from public, anon, authenticated;
+grant all on function public.dashboard_scores(timestamptz, timestamptz) to service_role;
+
 -- comments -------------------------------------------------------------------------------------
 
 create table public.trace_comments (

@@ -95,4 +95,27 @@ describe.each(backends)("content search on $name", ({ open }) => {
     await t.db.rpc("configure_privacy", { p_pii_masking: "off" });
     expect((await found("refund")).find((r) => r.id === ids.pii.trace)?.match?.snippet).toContain("ana.lopez@example.com");
   });
+
+  it("pages a word exactly, newest first, whether the newest traces fill the page or the GIN indexes are read", async () => {
+    // five chats with the word (one only in a tool step), three without, interleaved
+    const made: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const c = i % 3 === 2 ? await chat(`just browsing ${i}`) : i === 4 ? await chat(`looking around ${i}`, { note: "quokkaword" }) : await chat(`a quokkaword question ${i}`);
+      if (i % 3 !== 2) made.push(c.trace);
+    }
+    const newestFirst = [...made].reverse();
+    const seen: string[] = [];
+    let cursor: { v?: string; i?: string } = {};
+    // limit 2: pages 1 and 2 fill from the newest traces; page 3 (one left) falls back to the indexes
+    for (let page = 0; page < 4; page++) {
+      const r = await t.db.rpc("search_traces", { p_q: "quokkaword", p_limit: 2, p_after_value: cursor.v, p_after_id: cursor.i });
+      seen.push(...r.traces.map((x) => x.id));
+      if (!r.has_more) break;
+      const last = r.traces.at(-1)!;
+      cursor = { v: last.sort_value, i: last.id };
+    }
+    expect(seen).toEqual(newestFirst);
+    const [first] = (await t.db.rpc("search_traces", { p_q: "quokkaword", p_limit: 1 })).traces;
+    expect(first.match).toMatchObject({ kind: "message" });
+  });
 });

@@ -15,10 +15,13 @@ describe.each(backends)("the feedback flood on $name", ({ open }) => {
     await finishObserved(t, q.user_message.id, "hi", []);
     return q.session.id;
   }
+  // the visitor's rating is their helpful score: one pending row per score, naming it (the drainer reads
+  // the value when it sends); the label is the score's now
   const feedbackRows = async (session: string) =>
     t.sql<{ key: string; label: string }>(
-      `select dedupe_key as key, payload #>> '{spans,0,events,0,attributes,gen_ai.evaluation.score.label}' as label
-         from public.otlp_outbox where kind = 'feedback' and session_id = $1 order by id`, [session]);
+      `select o.dedupe_key as key, case s.value when 1 then 'positive' else 'negative' end as label
+         from public.otlp_outbox o join public.scores s on s.id = (o.payload ->> 'score_id')::uuid
+        where o.kind = 'score' and o.session_id = $1 order by o.id`, [session]);
 
   it("limits a visitor's ratings per minute; an operator and another visitor are not held back", async () => {
     await t.db.rpc("configure_privacy", { p_pii_masking: "off", p_otlp_enabled: true, p_capture_content: false, p_outbox_cap: 10_000 });
@@ -33,12 +36,13 @@ describe.each(backends)("the feedback flood on $name", ({ open }) => {
     expect(answers.slice(0, 20)).toEqual(Array(20).fill("ok"));
     expect(answers.slice(20)).toEqual(Array(10).fill("rate_limit:feedback"));
     // the flood left one pending row for the trace, with the last accepted rating
-    expect(await feedbackRows(session)).toEqual([{ key: expect.stringMatching(/^feedback:/), label: "negative" }]);
+    expect(await feedbackRows(session)).toEqual([{ key: expect.stringMatching(/^score:/), label: "negative" }]);
     // another visitor rates as usual; an operator (no visitor) too
     const ana = visitor();
     const other = await ratedSession(ana);
     await t.db.rpc("set_feedback", { p_session_id: other, p_rating: "positive", p_user_id: ana });
     await t.db.rpc("set_feedback", { p_session_id: session, p_rating: "positive" });
+    // the visitor's score changed again: still its one row, with the last rating
     expect((await feedbackRows(session)).map((r) => r.label)).toEqual(["positive"]);
     expect((await feedbackRows(other)).map((r) => r.label)).toEqual(["positive"]);
   });
@@ -47,11 +51,14 @@ describe.each(backends)("the feedback flood on $name", ({ open }) => {
     const bob = visitor();
     const session = await ratedSession(bob);
     await t.db.rpc("set_feedback", { p_session_id: session, p_rating: "positive", p_user_id: bob });
-    const [row] = await t.sql<{ id: string }>("select id::text from public.otlp_outbox where kind = 'feedback' and session_id = $1", [session]);
+    const [row] = await t.sql<{ id: string }>("select id::text from public.otlp_outbox where kind = 'score' and session_id = $1", [session]);
     await t.sql("update public.otlp_outbox set claimed_until = now() + interval '1 minute' where id = $1", [row.id]);
     for (const rating of ["negative", "positive", "negative"]) await t.db.rpc("set_feedback", { p_session_id: session, p_rating: rating, p_user_id: bob });
-    const rows = await feedbackRows(session);
-    expect(rows.map((r) => r.label)).toEqual(["positive", "negative"]);
-    expect(rows[1].key).toBe(rows[0].key.replace(/:\d+$/, ""));
+    const rows = await t.sql<{ id: string; key: string; tx: string }>(
+      "select id::text, dedupe_key as key, payload ->> 'tx' as tx from public.otlp_outbox where kind = 'score' and session_id = $1 order by id", [session]);
+    // the leased row keeps its payload (its span ids); the changes wait in one new row under the key
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatchObject({ id: row.id, key: `${rows[1].key}:${row.id}` });
+    expect(rows[1].tx).not.toBe(rows[0].tx);
   });
 });

@@ -154,17 +154,19 @@ describe.each(cases)("OTLP export on $name over $protocol", ({ open, protocol })
     expect(tool2.status).toEqual({ code: 2, message: "phone [phone] rejected" });
     expect(JSON.parse(String(tool2.attributes["gen_ai.tool.call.arguments"]))).toEqual({ phone: "[phone]" });
 
-    // feedback: a gen_ai.evaluation.result event grouped with the session
-    const [evaluation] = byName("evaluation user_feedback");
-    expect(evaluation.attributes).toMatchObject({ "gen_ai.conversation.id": second.session.id, "session.id": second.session.id });
+    // the visitor's rating is their helpful score: a gen_ai.evaluation.result grouped with the session
+    const [evaluation] = byName("evaluation helpful");
+    expect(evaluation.attributes).toMatchObject({ "gen_ai.conversation.id": second.session.id, "session.id": second.session.id, "threadline.score.source": "visitor" });
     expect(evaluation.events).toEqual([
       {
         name: "gen_ai.evaluation.result",
         attributes: {
-          "gen_ai.evaluation.name": "user_feedback",
-          "gen_ai.evaluation.score.label": "positive",
+          "gen_ai.evaluation.name": "helpful",
+          "gen_ai.evaluation.score.label": "true",
           "gen_ai.evaluation.score.value": 1,
           "gen_ai.evaluation.explanation": "great, email me at [email]",
+          "threadline.score.source": "visitor",
+          "threadline.score.author": ana,
         },
       },
     ]);

@@ -131,4 +131,50 @@ describe.each(backends)("GenAI spans on $name, decoded with the official .proto"
     expect(to.traceId).not.toBe(from.traceId);
     expect(to.links).toEqual([{ traceId: from.traceId, spanId: from.spanId }]);
   });
+
+  it("exports each score as a gen_ai.evaluation.result: the visitor's rating and an operator's score with comment, source and author", async () => {
+    await t.db.rpc("configure_privacy", { p_pii_masking: "export", p_otlp_enabled: true, p_capture_content: true });
+    const ana = visitor();
+    const q = await begin(t.db, ana, { p_message: "is the tent waterproof?" });
+    await finishObserved(t, q.user_message.id, "Yes, the TrailDome is.", []);
+    await exported();
+    await t.db.rpc("set_feedback", { p_session_id: q.session.id, p_rating: "positive", p_user_id: ana });
+    await t.db.rpc("set_score", { p_trace_id: q.session.trace_id!, p_name: "helpful", p_value: "false", p_source: "operator", p_author: "op-lea", p_comment: "wrong size, mail lea@example.com" });
+    // an edit before the export replaces the pending row: one result per score, its last value
+    await t.db.rpc("set_feedback", { p_session_id: q.session.id, p_rating: "negative", p_user_id: ana });
+    await t.db.rpc("set_feedback", { p_session_id: q.session.id, p_rating: "positive", p_user_id: ana });
+    expect((await t.sql<{ n: number }>("select count(*)::int as n from otlp_outbox where kind = 'score' and session_id = $1", [q.session.id]))[0].n).toBe(2);
+    const spans = (await exported()).filter((s) => s.name === "evaluation helpful");
+    expect(spans).toHaveLength(2);
+    const bySource = (source: string) => spans.find((s) => s.attributes["threadline.score.source"]?.stringValue === source)!;
+    const [mine, op] = [bySource("visitor"), bySource("operator")];
+    expect(mine.attributes).toMatchObject({
+      "gen_ai.evaluation.name": { stringValue: "helpful" },
+      "gen_ai.evaluation.score.value": { doubleValue: 1 },
+      "gen_ai.evaluation.score.label": { stringValue: "true" },
+      "threadline.score.author": { stringValue: ana },
+      "gen_ai.conversation.id": { stringValue: q.session.id },
+      "threadline.trace.id": { stringValue: q.session.trace_id },
+    });
+    expect(mine.attributes["gen_ai.evaluation.explanation"]).toBeUndefined();
+    expect(op.events).toEqual([{
+      name: "gen_ai.evaluation.result",
+      attributes: {
+        "gen_ai.evaluation.name": { stringValue: "helpful" },
+        "gen_ai.evaluation.score.value": { doubleValue: 0 },
+        "gen_ai.evaluation.score.label": { stringValue: "false" },
+        // masked as every exported text (PII_MASKING=export)
+        "gen_ai.evaluation.explanation": { stringValue: "wrong size, mail [email]" },
+        "threadline.score.source": { stringValue: "operator" },
+        "threadline.score.author": { stringValue: "op-lea" },
+      },
+    }]);
+    expect(op.traceId).not.toBe(mine.traceId);
+    // exactly once: nothing is left to send, and a later change is a new result
+    expect(await exported()).toEqual([]);
+    await t.db.rpc("set_score", { p_trace_id: q.session.trace_id!, p_name: "helpful", p_value: "true", p_source: "operator", p_author: "op-lea" });
+    const again = (await exported()).filter((s) => s.name === "evaluation helpful");
+    expect(again.map((s) => [s.attributes["threadline.score.source"]?.stringValue, s.attributes["gen_ai.evaluation.score.label"]?.stringValue])).toEqual([["operator", "true"]]);
+    await t.db.rpc("configure_privacy", { p_pii_masking: "export", p_otlp_enabled: true, p_capture_content: false });
+  });
 });

@@ -141,6 +141,29 @@ describe.each(backends)("scores and comments on $name", ({ open }) => {
     await expect(t.db.rpc("search_traces", { p_score: "quality", p_score_op: "near" as "eq", p_score_value: 1 })).rejects.toMatchObject({ code: "bad_request:traces" });
   });
 
+  it("sorts the explorer by the filtered score (the trace's mean over authors), both ways, paging by keyset", async () => {
+    const [a, b, c] = [await tracked(), await tracked(), await tracked()];
+    await t.db.rpc("create_score_config", { p_name: "sortable", p_data_type: "numeric", p_min: 0, p_max: 10 });
+    await score(a.traceId, "sortable", 2, "operator", "op-a");
+    await score(a.traceId, "sortable", 9, "operator", "op-b"); // mean 5.5
+    await score(b.traceId, "sortable", 7, "api", "script"); // 7
+    await score(c.traceId, "sortable", 1, "operator", "op-a"); // 1
+    const pageOf = (dir: string, after?: { v: string; i: string }) =>
+      t.db.rpc("search_traces", { p_score: "sortable", p_sort: "score", p_dir: dir, p_limit: 2, p_after_value: after?.v, p_after_id: after?.i });
+    const first = await pageOf("desc");
+    expect(first.traces.map((r) => r.id)).toEqual([b.traceId, a.traceId]);
+    expect(first.has_more).toBe(true);
+    const last = first.traces.at(-1)!;
+    expect(last.sort_value).toMatch(/^5\.5\d*\|/);
+    const second = await pageOf("desc", { v: last.sort_value, i: last.id });
+    expect(second.traces.map((r) => r.id)).toEqual([c.traceId]);
+    expect(second.has_more).toBe(false);
+    expect((await pageOf("asc")).traces.map((r) => r.id)).toEqual([c.traceId, a.traceId]);
+    // without a score to sort by, the sort falls back to time
+    const plain = await t.db.rpc("search_traces", { p_sort: "score", p_limit: 3 });
+    expect(plain.traces.map((r) => r.id)).toEqual([c.traceId, b.traceId, a.traceId]);
+  });
+
   it("comments: in order, on the trace or one of its messages; only the author edits or deletes; counted on the trace", async () => {
     const x = await tracked();
     const other = await tracked();

@@ -31,6 +31,7 @@ test("an operator finds a chat by the words the visitor wrote", async ({ page, p
   await expect(match).toContainText("I want a refund for my tent");
   expect(await seriousViolations(page)).toEqual([]);
   await page.screenshot({ path: `${shots}/content-search-desktop.png` });
+  await page.screenshot({ path: `${shots}/content-search.png` });
 
   const messageId = await match.getAttribute("data-message-id");
   await match.click();

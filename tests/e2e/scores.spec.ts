@@ -70,6 +70,50 @@ test.describe.serial("scores and comments in the trace detail", () => {
 
       expect(await seriousViolations(page)).toEqual([]);
       await page.screenshot({ path: `${shots}/trace-scores-${view.name}.png`, fullPage: true });
+
+      // everything survives a reload: each score under its source and author, the visitor's rating beside them
+      await page.reload();
+      const operator = scores.locator('[data-testid="score-group"][data-source="operator"]');
+      await expect(operator).toHaveAttribute("data-author", "admin");
+      await expect(operator.locator('[data-testid="score"][data-name="quality"]')).toHaveAttribute("data-value", view.name === "desktop" ? "poor" : "ok");
+      await expect(operator).toContainText("Missed the budget question");
+      await expect(scores.locator('[data-testid="score-group"][data-source="visitor"] [data-testid="score"]')).toHaveAttribute("data-value", "true");
+      await expect(comments.getByTestId("comment").nth(before)).toContainText(`Catalog team told (${view.name})`);
+      if (view.name === "desktop") {
+        // the reload kept the scroll position: from the top, so the sticky bar sits where it belongs
+        await page.evaluate(() => window.scrollTo(0, 0));
+        await page.screenshot({ path: `${shots}/trace-detail-scores.png`, fullPage: true });
+      }
     });
   }
+
+  test("the explorer filters and sorts by a score, kept in the URL; the dashboard charts it", async ({ page }) => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await loginAsOperator(page, "/traces");
+    await page.getByTestId("filter-score").selectOption("quality");
+    await expect(page).toHaveURL(/score=quality/);
+    await page.getByTestId("filter-score-op").selectOption("eq");
+    // a categorical score compares by its category (the API's value is its position)
+    await page.getByTestId("filter-score-value").selectOption({ label: "ok" });
+    await expect(page).toHaveURL(/score=quality&scoreOp=eq&scoreValue=2/);
+    const row = page.locator(`[data-testid="trace-row"][data-trace-id="${traceId}"]`);
+    await expect(row.getByTestId("trace-score")).toHaveText("ok");
+    for (const r of await page.getByTestId("trace-row").all()) await expect(r.getByTestId("trace-score")).toContainText("ok");
+    await page.getByTestId("sort-score").click();
+    await expect(page).toHaveURL(/sort=score/);
+    await page.reload();
+    await expect(page.getByTestId("filter-score")).toHaveValue("quality");
+    await expect(page.getByTestId("sort-score")).toHaveAttribute("data-sorted", /asc|desc/);
+    await expect(row).toBeVisible();
+
+    await page.goto("/dashboard");
+    const card = page.getByTestId("chart-scores");
+    await card.getByTestId("score-series").selectOption("quality · operator");
+    await expect(card.getByTestId("score-count")).not.toHaveText("0");
+    await expect(card.getByTestId("score-chart-categories")).toBeVisible();
+    await card.getByTestId("score-series").selectOption("helpful · visitor");
+    await expect(card.getByTestId("score-average")).toContainText("% true");
+    await expect(card.getByTestId("score-chart-agent")).toBeVisible();
+    await card.screenshot({ path: `${shots}/dashboard-scores.png` });
+  });
 });

@@ -28,6 +28,7 @@ export interface WireSpan {
   attributes: Record<string, WireValue>;
   links: { traceId: string; spanId: string }[];
   status: { code?: number; message?: string };
+  events: { name: string; attributes: Record<string, WireValue> }[];
 }
 
 const hex = (b64: string | undefined) => (b64 ? Buffer.from(b64, "base64").toString("hex") : "");
@@ -47,5 +48,8 @@ export async function decodeSpans(body: Uint8Array): Promise<WireSpan[]> {
     attributes: Object.fromEntries(((s.attributes as { key: string; value: WireValue }[]) ?? []).map((a) => [a.key, a.value])),
     links: ((s.links as { traceId: string; spanId: string }[]) ?? []).map((l) => ({ traceId: hex(l.traceId), spanId: hex(l.spanId) })),
     status: (s.status as WireSpan["status"]) ?? {},
+    events: ((s.events as { name: string; attributes?: { key: string; value: WireValue }[] }[]) ?? []).map((e) => ({
+      name: e.name, attributes: Object.fromEntries((e.attributes ?? []).map((a) => [a.key, a.value])),
+    })),
   }));
 }

@@ -59,4 +59,5 @@ export const appFunctions = {
   },
   otlp_outbox_status: { args: z.object({}), result: json },
   otlp_turn: { args: z.object({ p_question_id: z.string(), p_at: z.string() }), result: json.nullable() },
+  otlp_score: { args: z.object({ p_score_id: z.string() }), result: json.nullable() },
 } as const;

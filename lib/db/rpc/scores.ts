@@ -58,7 +58,24 @@ export type CommentRow = z.infer<typeof commentRowSchema>;
 
 const caller = { p_source: z.string(), p_author: z.string() };
 
+// one group of dashboard_scores(): a config and source, in all or per day, agent, version, model or category
+const dashboardScoreGroup = z.object({
+  name: z.string(), data_type: z.enum(scoreDataTypes), source: z.enum(scoreSources), scores: z.number(),
+  /** the mean value (booleans: the share of true); null for categorical configs */
+  average: numeric.nullable(),
+  day: z.string().optional(), agent_type: z.string().optional(), agent_version: z.number().optional(),
+  model_key: z.string().optional(), model_name: z.string().optional(), category: z.string().optional(),
+});
+export const dashboardScoresSchema = z.object({
+  totals: z.array(dashboardScoreGroup), per_day: z.array(dashboardScoreGroup), by_agent: z.array(dashboardScoreGroup),
+  by_agent_version: z.array(dashboardScoreGroup), by_model: z.array(dashboardScoreGroup), categories: z.array(dashboardScoreGroup),
+});
+
 export const scoreFunctions = {
+  dashboard_scores: {
+    args: z.object({ p_from: opt(z.string()), p_to: opt(z.string()) }),
+    result: dashboardScoresSchema,
+  },
   set_score: {
     args: z.object({
       p_name: z.string(), /** true/false, a number or a label, as text */ p_value: z.string(), ...caller,

@@ -21,10 +21,17 @@ describe("trace cursor", () => {
     [{ s: "llm_calls", d: "desc", v: "42", i: id }],
     [{ s: "total_tokens", d: "asc", v: "-1", i: id }],
     [{ s: "cost_usd", d: "desc", v: "0.01250000|2026-11-29 10:11:12.5+00", i: id }],
+    [{ s: "score", d: "desc", v: "5.5000000000000000|2026-11-29 10:11:12.5+00", i: id }],
+    [{ s: "score", d: "asc", v: "-2|2026-11-29 10:11:12+00", i: id }],
   ])("round-trips %j", (cursor) => {
     const raw = encodeCursor(cursor);
     expect(raw).toMatch(/^[A-Za-z0-9_-]+$/); // URL-safe, no padding
     expect(decodeCursor(raw, cursor.s, cursor.d)).toEqual(cursor);
+  });
+
+  it("refuses a score cursor that is not a number and a time", () => {
+    expect(refused(encodeCursor({ s: "score", d: "desc", v: "1); drop table x|2026-11-29 10:11:12+00", i: id }), "score")?.code).toBe("bad_request:traces");
+    expect(refused(encodeCursor({ s: "score", d: "desc", v: "5.5", i: id }), "score")?.code).toBe("bad_request:traces");
   });
 
   it("is only valid for the search that made it (sort and direction)", () => {

@@ -1,0 +1,29 @@
+import type pg from "pg";
+import { progress } from "./common";
+
+// Scores for `npm run bench:search`'s dashboard scores (docs/performance.md, "Dashboard scores"): a
+// visitor's `helpful` on one trace in five, an operator's numeric `bench-quality` on one in ten and a
+// categorical `bench-tone` on one in twenty, inserted as the app writes them (every trigger on).
+
+export async function seedScores(client: pg.Client): Promise<void> {
+  const { rows } = await client.query("select to_regclass('public.scores') is not null as present");
+  if (!rows[0].present) return;
+  progress("seeding scores");
+  await client.query(
+    `insert into public.score_configs (name, data_type, min_value, max_value, categories)
+     values ('bench-quality', 'numeric', 0, 5, null), ('bench-tone', 'categorical', null, null, array['calm', 'neutral', 'rude'])
+     on conflict do nothing`,
+  );
+  const insert = (name: string, every: number, source: string, value: string, label: string) =>
+    client.query(
+      `insert into public.scores (trace_id, config_id, value, string_value, source, author)
+       select t.id, c.id, ${value}, ${label}, '${source}', case '${source}' when 'visitor' then t.user_id else 'op-' || (abs(hashtext(t.id::text)) % 5) end
+         from public.llm_traces t, public.score_configs c
+        where c.name = '${name}' and abs(hashtext(t.id::text || '${name}')) % ${every} = 0
+       on conflict do nothing`,
+    );
+  await insert("helpful", 5, "visitor", "(abs(hashtext(t.id::text)) % 2)", "null");
+  await insert("bench-quality", 10, "operator", "(abs(hashtext(t.id::text)) % 6)", "null");
+  await insert("bench-tone", 20, "operator", "(abs(hashtext(t.id::text)) % 3)", "(array['calm', 'neutral', 'rude'])[abs(hashtext(t.id::text)) % 3 + 1]");
+  await client.query("analyze public.scores");
+}
