@@ -82,3 +82,62 @@ begin
 end
 $function$
 ;
+
+CREATE OR REPLACE FUNCTION public.search_traces(p_session_tag text DEFAULT NULL::text, p_q text DEFAULT NULL::text, p_agent text DEFAULT NULL::text, p_model text DEFAULT NULL::text, p_user_id text DEFAULT NULL::text, p_feedback text DEFAULT NULL::text, p_from timestamp with time zone DEFAULT NULL::timestamp with time zone, p_to timestamp with time zone DEFAULT NULL::timestamp with time zone, p_sort text DEFAULT 'created_at'::text, p_dir text DEFAULT 'desc'::text, p_after_value text DEFAULT NULL::text, p_after_id uuid DEFAULT NULL::uuid, p_limit integer DEFAULT 50, p_tool text DEFAULT NULL::text, p_has_error boolean DEFAULT NULL::boolean, p_min_cost numeric DEFAULT NULL::numeric, p_channel text DEFAULT NULL::text, p_score text DEFAULT NULL::text, p_score_op text DEFAULT NULL::text, p_score_value numeric DEFAULT NULL::numeric)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+declare
+  v_sort text := case when p_sort in ('created_at', 'updated_at', 'llm_calls', 'total_tokens', 'latency_ms', 'cost_usd')
+                        or (p_sort = 'score' and p_score is not null) then p_sort else 'created_at' end;
+  v_dir text := case when lower(p_dir) = 'asc' then 'asc' else 'desc' end;
+  k record;
+  v_where text;
+  v_match text := '';
+  v_limit integer := least(greatest(coalesce(p_limit, 50), 1), 200);
+  v_tag text := coalesce(p_session_tag, substring(p_q from private.session_tag_pattern())); -- a whole tag: exact
+  v_q text := case when p_session_tag is not null or v_tag is null then p_q end;
+  v_pattern text := '%' || replace(replace(replace(coalesce(v_q, ''), '\', '\\'), '%', '\%'), '_', '\_') || '%';
+  v_content boolean := v_q is not null and not private.search_is_tag(v_q);
+  v_tags text[];
+  v_source text := 'public.llm_traces t';
+  v_walk boolean;
+  v_rows jsonb;
+  v_count integer;
+  -- read once per call, not per row (a function with its own search_path is never inlined)
+  v_mask boolean := private.masking_outputs();
+  v_query tsquery := case when v_q is not null then websearch_to_tsquery('english', v_q) end;
+begin
+  -- a fragment under three characters has no trigram: words only (never a scan of every message)
+  if v_content and length(v_q) < 3 then v_pattern := null; end if;
+  k := private.search_keyset(v_sort, v_dir);
+  v_where := private.search_where(p_agent is not null, p_model is not null, p_user_id is not null, p_feedback is not null,
+    p_from is not null, p_to is not null, p_tool is not null, p_has_error, p_min_cost is not null, p_channel is not null);
+  if p_score is not null then v_where := v_where || private.search_score_filter(p_score_op, p_score_value is not null); end if;
+  if p_after_id is not null and p_after_value is not null then
+    v_where := v_where || format(' and (%s, t.id) %s (%s, $10)', k.keys, case when v_dir = 'desc' then '<' else '>' end, k.after);
+  end if;
+  if v_tag is not null then v_match := v_match || ' and t.session_tag = $1'; end if;
+  if v_q is not null and not v_content then v_match := v_match || ' and t.session_tag ilike $2'; end if;
+  v_tags := case when v_q is not null and not v_content and v_tag is null then private.search_tags(v_pattern) end;
+  if v_tags is not null then v_match := ''; v_source := private.search_tag_source(v_where, k.ord); end if;
+  -- words: the newest traces probed one by one first (a common word fills the page there), else every
+  -- match from the GIN indexes (a rare word); exact either way (docs/performance.md, "Content search")
+  foreach v_walk in array case when v_content then array[true, false] else array[false] end loop
+    execute private.search_query(k.value, k.ord, v_where || v_match || case when v_content then private.search_content_match(v_walk) else '' end,
+                                 case when v_walk then private.search_walk_source(v_where, k.ord) else v_source end)
+    into v_rows, v_count
+    using v_tag, v_pattern, p_agent, p_model, p_user_id, p_feedback, p_from, p_to,
+          p_after_value, p_after_id, v_limit + 1, v_tags, p_tool, p_min_cost, p_channel, v_mask, p_score, p_score_value, v_query;
+    exit when not v_walk or v_count > v_limit;
+  end loop;
+  -- one row more than asked tells whether another page exists
+  if v_count > v_limit then v_rows := v_rows - v_limit; end if;
+  if v_content then v_rows := private.search_matches(v_rows, v_query, v_pattern, v_mask); end if;
+  return jsonb_build_object('traces', v_rows, 'has_more', v_count > v_limit,
+    'mode', case when v_tag is not null then 'exact' when v_content then 'words' when v_q is not null then 'contains' end);
+end
+$function$
+;
