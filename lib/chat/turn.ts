@@ -12,7 +12,7 @@ import { buttonsOf, retryableOf, type MessageRow, type SessionRow } from "./stor
 import type { Button, ButtonAction, ChatModel } from "./types";
 import type { TurnReply, TurnResult, TurnSession } from "./wire";
 import { visitorRef } from "../visitors/reference";
-import { newVisitorRefused } from "../http/visitor";
+import { newVisitorRefused } from "../http/visitor-cookie";
 
 // One chat turn (docs/architecture.md "A chat turn"): begin_turn (round trip 1) → the
 // session's agent runs the AI SDK tool loop (and, after a handoff, the new agent runs on

@@ -1,4 +1,5 @@
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
+import { AppError } from "../errors";
 
 // The visitor cookie: a random id, signed with the session secret, in an httpOnly cookie
 // (lib/http/visitor.ts reads it from a request).
@@ -39,4 +40,10 @@ export function visitorSetCookie(request: Request, id: string, secret: string): 
 /** The Set-Cookie value that removes the visitor cookie: a partitioned cookie is only removed by a partitioned Set-Cookie. */
 export function forgetVisitorCookie(request: Request): string {
   return `${visitorCookie}=; Path=/; HttpOnly; ${siteAttributes(request)}; Max-Age=0`;
+}
+
+/** begin_turn refused a new visitor: too many from their address (no cookie is handed out then). Here, not
+ * in visitor.ts, so the chat turn (run by scripts too: npm run experiment) needs no server-only module. */
+export function newVisitorRefused(retryAfter: number): AppError {
+  return new AppError("rate_limit:chat", "Too many new visitors from this address. Wait a moment and try again.", { retryAfter });
 }

@@ -1,10 +1,9 @@
 import type { Database } from "../db/types";
 import { env } from "../env";
-import { AppError } from "../errors";
 import { sessionSecret } from "../settings";
 import { clientIp } from "../request/client-address";
 import { cookieValue } from "../request/cookies";
-import { newVisitorId, verifyVisitor, visitorCookie, visitorSetCookie } from "./visitor-cookie";
+import { newVisitorId, newVisitorRefused, verifyVisitor, visitorCookie, visitorSetCookie } from "./visitor-cookie";
 
 // The visitor behind a request: from the signed cookie, or a new one (and the cookie to set).
 
@@ -35,11 +34,6 @@ export async function visitorFor(request: Request, db: Database, options: { coun
   if (options.countInTurn) return { ...visitor, newVisitorLimit: env().NEW_VISITORS_PER_IP_PER_MINUTE };
   await countNewVisitor(request, db);
   return visitor;
-}
-
-/** begin_turn refused a new visitor: too many from their address (no cookie is handed out then). */
-export function newVisitorRefused(retryAfter: number): AppError {
-  return new AppError("rate_limit:chat", "Too many new visitors from this address. Wait a moment and try again.", { retryAfter });
 }
 
 /**
