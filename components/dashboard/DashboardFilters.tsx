@@ -8,15 +8,15 @@ import { dashboardHref, type DashboardState } from "./dashboard-state";
 
 interface DashboardFiltersProps {
   state: DashboardState;
-  experiments: string[];
-  /** The experiments actually compared (defaults chosen by the server). */
+  variants: string[];
+  /** The variants actually compared (defaults chosen by the server). */
   compared: [string | undefined, string | undefined];
 }
 
 const select = `${input} pr-7`;
 
 /** Time range and the two compared A/B variants (experiment_names), kept in the URL. */
-export function DashboardFilters({ state, experiments, compared }: DashboardFiltersProps) {
+export function DashboardFilters({ state, variants, compared }: DashboardFiltersProps) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   const [view, setView] = useOptimistic(state);
@@ -27,7 +27,7 @@ export function DashboardFilters({ state, experiments, compared }: DashboardFilt
       setView(next);
       router.replace(dashboardHref(next), { scroll: false });
     });
-  const names = [...new Set([...experiments, ...compared.filter((n): n is string => Boolean(n))])];
+  const names = [...new Set([...variants, ...compared.filter((n): n is string => Boolean(n))])];
 
   return (
     <section aria-label="Dashboard filters" data-testid="dashboard-filters" data-pending={pending ? "true" : "false"} className={cx(card, "flex flex-wrap items-end gap-3 p-3")}>

@@ -29,7 +29,7 @@ export function DashboardView({ state, stats }: { state: DashboardState; stats: 
       </div>
       <DashboardFilters
         state={state}
-        experiments={stats.experiments.map((e) => e.experimentName)}
+        variants={stats.abComparison.map((e) => e.experimentName)}
         compared={[stats.comparison[0]?.experimentName, stats.comparison[1]?.experimentName]}
       />
       <KpiCards totals={stats.totals} />

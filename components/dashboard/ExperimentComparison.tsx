@@ -69,7 +69,7 @@ export function ExperimentComparison({ comparison }: { comparison: ExperimentSta
           })}
         </tbody>
       </table>
-      {comparison.length === 1 && <p className={cx("mt-2 text-xs", muted)}>Only one experiment has traces in this range.</p>}
+      {comparison.length === 1 && <p className={cx("mt-2 text-xs", muted)}>Only one A/B variant has traces in this range.</p>}
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { isRangeKey, resolveRange, validTime, type RangeKey } from "@/lib/time-range";
 
-// The dashboard's URL state: /dashboard?range=7d|all  or  ?from=&to=  plus  &a=&b= (the compared experiments).
+// The dashboard's URL state: /dashboard?range=7d|all  or  ?from=&to=  plus  &a=&b= (the two compared A/B variants).
 // No range at all means the last 30 days.
 
 export interface DashboardState {

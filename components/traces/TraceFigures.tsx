@@ -51,7 +51,7 @@ export function TraceFigures({ detail }: { detail: TraceDetail }) {
           <dt>Channel</dt>
           <dd data-testid="trace-channel">{trace.channel}</dd>
         </div>
-        {trace.experimentName && <Meta label="Experiment" value={trace.experimentName} />}
+        {trace.experimentName && <Meta label="A/B variant" value={trace.experimentName} />}
         <div className="flex gap-1">
           <dt>Visitor</dt>
           <dd>

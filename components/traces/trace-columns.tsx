@@ -123,7 +123,7 @@ export function traceColumns(agentNames: Record<string, string>, q = "", score?:
       header: "Model",
       enableSorting: false,
       cell: ({ row }) => (
-        <span className="block max-w-28 truncate" title={`${row.original.modelName} (${row.original.model}${row.original.experimentName ? ` · experiment ${row.original.experimentName}` : ""})`}>{row.original.modelName}</span>
+        <span className="block max-w-28 truncate" title={`${row.original.modelName} (${row.original.model}${row.original.experimentName ? ` · A/B variant ${row.original.experimentName}` : ""})`}>{row.original.modelName}</span>
       ),
     }),
     helper.accessor("channel", {

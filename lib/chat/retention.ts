@@ -20,7 +20,7 @@ export async function runRetention(db: Database, maxBatches = 20): Promise<Reten
     runs.push(run);
     if (!run.more) break;
   }
-  const counts = ["messages_deleted", "observations_deleted", "voice_messages_deleted", "partitions_dropped",
+  const counts = ["messages_deleted", "observations_deleted", "voice_messages_deleted", "dataset_items_deleted", "partitions_dropped",
     "whatsapp_inbox_cleared", "whatsapp_outbox_deleted", "otlp_outbox_deleted"] as const;
   const totals = Object.fromEntries(counts.map((key) => [key.replace(/_(\w)/g, (_, c: string) => c.toUpperCase()), runs.reduce((sum, r) => sum + r[key], 0)]));
   if (Object.values(totals).some((n) => n > 0)) log("retention.ran", { retentionDays: runs[0].retention_days, ...totals });

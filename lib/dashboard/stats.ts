@@ -20,7 +20,7 @@ function camelKeys<T extends object>(row: T): CamelKeys<T> {
 
 // The shapes dashboard_stats returns (their schemas: lib/db/rpc/operators.ts).
 type StatsRow = RpcResultOf<"dashboard_stats">;
-type ExperimentRow = StatsRow["experiments"][number];
+type ExperimentRow = StatsRow["ab_comparison"][number];
 type FeedbackCounts = z.infer<typeof feedbackCountsSchema>;
 type UsageCounts = z.infer<typeof usageCountsSchema>;
 
@@ -66,7 +66,8 @@ export async function dashboardStats(db: Database, q: DashboardQuery) {
     feedbackByModel: r.feedback_by_model.map(group),
     usageByAgent: r.usage_by_agent.map(usage),
     usageByModel: r.usage_by_model.map(usage),
-    experiments: r.experiments.map(camelKeys),
+    // the A/B comparison's variants (a model's experiment_name; "experiments" are dataset runs: docs/glossary.md)
+    abComparison: r.ab_comparison.map(camelKeys),
     comparison: r.comparison.map(camelKeys),
     channels: channels.map((c) => ({ ...camelKeys(c), costUsd: Number(c.cost_usd) })),
     outbox: outbox && camelKeys(outbox),

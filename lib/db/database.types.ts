@@ -2096,25 +2096,7 @@ export type Database = {
         }
         Returns: Json
       }
-      dashboard_channels: {
-        Args: { p_from?: string; p_to?: string }
-        Returns: Json
-      }
-      dashboard_daily: {
-        Args: { p_from?: string; p_to?: string }
-        Returns: {
-          cost_usd: number
-          day: string
-          input_tokens: number
-          llm_calls: number
-          negative: number
-          output_tokens: number
-          positive: number
-          total_tokens: number
-          traces: number
-        }[]
-      }
-      dashboard_experiments: {
+      dashboard_ab_comparison: {
         Args: { p_from?: string; p_to?: string }
         Returns: {
           avg_latency_ms_per_call: number
@@ -2131,6 +2113,24 @@ export type Database = {
           total_tokens: number
           traces: number
           visitors: number
+        }[]
+      }
+      dashboard_channels: {
+        Args: { p_from?: string; p_to?: string }
+        Returns: Json
+      }
+      dashboard_daily: {
+        Args: { p_from?: string; p_to?: string }
+        Returns: {
+          cost_usd: number
+          day: string
+          input_tokens: number
+          llm_calls: number
+          negative: number
+          output_tokens: number
+          positive: number
+          total_tokens: number
+          traces: number
         }[]
       }
       dashboard_feedback_by_agent: {

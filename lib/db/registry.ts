@@ -26,7 +26,7 @@ export const rpcRegistry = {
 export const notCalledByApp = [
   "agents_bump_version", "agents_check_handoffs", "agents_check_tools", "agents_continue_version", "agents_snapshot_version",
   "pin_agent_version", "message_json", "session_json", "session_context", "flow_is_open", "mask_pii", "rate_limit_retry_after",
-  "start_session", "close_session", "dashboard_daily", "dashboard_experiments", "dashboard_feedback_by_agent",
+  "start_session", "close_session", "dashboard_daily", "dashboard_ab_comparison", "dashboard_feedback_by_agent",
   "dashboard_feedback_by_model", "dashboard_llm_calls_distribution", "dashboard_totals", "dashboard_usage_by_agent",
   "dashboard_usage_by_model",
   // the dashboard rollup's triggers and readers (docs/performance.md)

@@ -124,8 +124,8 @@ begin
   end if;
   v_key := 'turn:' || v_q.id || ':' || txid_current();
   select * into v_s from public.conversation_sessions s where s.id = v_q.session_id;
-  -- untracked sessions leave no trace anywhere
-  if not v_s.tracking_enabled or not exists (select 1 from public.llm_traces t where t.session_id = v_s.id) then
+  -- untracked sessions leave no trace anywhere; an experiment's replays are not live traffic
+  if not v_s.tracking_enabled or v_s.channel = 'experiment' or not exists (select 1 from public.llm_traces t where t.session_id = v_s.id) then
     return;
   end if;
   perform private.otlp_append(v_key, 'turn', v_s.user_id, v_s.id,

@@ -256,14 +256,15 @@ $$;
 REVOKE ALL ON FUNCTION public.dashboard_daily(p_from timestamp with time zone, p_to timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.dashboard_daily(p_from timestamp with time zone, p_to timestamp with time zone) TO service_role;
 
--- One row per experiment_name (traces without one are left out), most traces first.
-CREATE FUNCTION public.dashboard_experiments(p_from timestamp with time zone DEFAULT NULL::timestamp with time zone, p_to timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS TABLE(experiment_name text, traces bigint, visitors bigint, llm_calls bigint, total_tokens bigint, avg_llm_calls numeric, avg_tokens numeric, avg_tokens_per_call numeric, avg_latency_ms_per_call numeric, positive bigint, negative bigint, pending bigint, positive_ratio numeric, errors bigint)
+-- The A/B comparison's rows (docs/glossary.md): one per model experiment_name (traces without one are
+-- left out), most traces first. ("Experiments" are dataset runs: 17_datasets_and_experiments.sql.)
+CREATE FUNCTION public.dashboard_ab_comparison(p_from timestamp with time zone DEFAULT NULL::timestamp with time zone, p_to timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS TABLE(experiment_name text, traces bigint, visitors bigint, llm_calls bigint, total_tokens bigint, avg_llm_calls numeric, avg_tokens numeric, avg_tokens_per_call numeric, avg_latency_ms_per_call numeric, positive bigint, negative bigint, pending bigint, positive_ratio numeric, errors bigint)
     LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
   select x.experiment_name, x.traces, x.visitors, x.llm_calls, x.total_tokens, x.avg_llm_calls, x.avg_tokens, x.avg_tokens_per_call,
          x.avg_latency_ms_per_call, x.positive, x.negative, x.pending, x.positive_ratio, x.errors
-    from jsonb_array_elements(public.dashboard_figures(p_from, p_to) -> 'experiments') with ordinality e(doc, i)
+    from jsonb_array_elements(public.dashboard_figures(p_from, p_to) -> 'ab_comparison') with ordinality e(doc, i)
    cross join lateral jsonb_to_record(e.doc) as x(
      experiment_name text, traces bigint, visitors bigint, llm_calls bigint, total_tokens bigint,
      avg_llm_calls numeric, avg_tokens numeric, avg_tokens_per_call numeric, avg_latency_ms_per_call numeric,
@@ -271,8 +272,8 @@ CREATE FUNCTION public.dashboard_experiments(p_from timestamp with time zone DEF
    order by e.i
 $$;
 
-REVOKE ALL ON FUNCTION public.dashboard_experiments(p_from timestamp with time zone, p_to timestamp with time zone) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.dashboard_experiments(p_from timestamp with time zone, p_to timestamp with time zone) TO service_role;
+REVOKE ALL ON FUNCTION public.dashboard_ab_comparison(p_from timestamp with time zone, p_to timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.dashboard_ab_comparison(p_from timestamp with time zone, p_to timestamp with time zone) TO service_role;
 
 -- Feedback per agent; positive_ratio = positive / rated (null when nothing is rated).
 CREATE FUNCTION public.dashboard_feedback_by_agent(p_from timestamp with time zone DEFAULT NULL::timestamp with time zone, p_to timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS TABLE(agent_type text, traces bigint, positive bigint, negative bigint, pending bigint, positive_ratio numeric)
@@ -445,7 +446,7 @@ $$;
 REVOKE ALL ON FUNCTION private.dashboard_per_day_json(p_groups private.dashboard_group[], p_from timestamp with time zone, p_to timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.dashboard_per_day_json(p_groups private.dashboard_group[], p_from timestamp with time zone, p_to timestamp with time zone) TO service_role;
 
--- The dashboard's breakdowns (`feedback_by_*`, `usage_by_*`, `experiments`) from the range's
+-- The dashboard's breakdowns (`feedback_by_*`, `usage_by_*`, `ab_comparison`) from the range's
 -- agent, model and experiment groups.
 CREATE FUNCTION private.dashboard_breakdowns_json(p_groups private.dashboard_group[]) RETURNS jsonb
     LANGUAGE sql STABLE
@@ -476,8 +477,8 @@ CREATE FUNCTION private.dashboard_breakdowns_json(p_groups private.dashboard_gro
                                           'avg_cost_usd', x.avg_cost_usd, 'votes_up', x.votes_up, 'votes_down', x.votes_down)
                        order by x.cost_usd desc, x.traces desc, m.key)
         from f x join public.llm_models m on m.id = x.model_id where x.dim = 'model'), '[]'::jsonb),
-    -- one row per experiment_name (traces without one are left out), most traces first
-    'experiments', coalesce((
+    -- the A/B comparison: one row per experiment_name (traces without one are left out), most traces first
+    'ab_comparison', coalesce((
       select jsonb_agg(jsonb_build_object(
                'experiment_name', x.experiment_name, 'traces', x.traces, 'visitors', coalesce(x.visitors, 0),
                'llm_calls', x.llm_calls, 'total_tokens', x.total_tokens, 'avg_llm_calls', x.avg_llm_calls, 'avg_tokens', x.avg_tokens,
@@ -769,15 +770,15 @@ REVOKE ALL ON FUNCTION public.dashboard_slices(p_from timestamp with time zone, 
 GRANT ALL ON FUNCTION public.dashboard_slices(p_from timestamp with time zone, p_to timestamp with time zone) TO service_role;
 
 -- Everything the dashboard shows, in one document: dashboard_figures() plus the two
--- compared experiments (by default the two with the most traces in the range; a named
--- experiment without traces in the range compares as zeros).
+-- compared A/B variants, experiment_names of live traffic (by default the two with the most traces in
+-- the range; a named variant without traces in the range compares as zeros).
 CREATE FUNCTION public.dashboard_stats(p_from timestamp with time zone DEFAULT NULL::timestamp with time zone, p_to timestamp with time zone DEFAULT NULL::timestamp with time zone, p_experiment_a text DEFAULT NULL::text, p_experiment_b text DEFAULT NULL::text) RETURNS jsonb
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
 declare
   v_figures jsonb;
-  v_experiments jsonb;
+  v_variants jsonb;
   v_a text := nullif(btrim(p_experiment_a), '');
   v_b text := nullif(btrim(p_experiment_b), '');
 begin
@@ -785,13 +786,13 @@ begin
     raise exception using errcode = 'PT400', message = 'bad_request:dashboard', detail = 'from must be before to.';
   end if;
   v_figures := public.dashboard_figures(p_from, p_to);
-  v_experiments := v_figures -> 'experiments';
+  v_variants := v_figures -> 'ab_comparison';
   if v_a is null then
-    select e ->> 'experiment_name' into v_a from jsonb_array_elements(v_experiments) with ordinality x(e, i)
+    select e ->> 'experiment_name' into v_a from jsonb_array_elements(v_variants) with ordinality x(e, i)
      where e ->> 'experiment_name' is distinct from v_b order by i limit 1;
   end if;
   if v_b is null then
-    select e ->> 'experiment_name' into v_b from jsonb_array_elements(v_experiments) with ordinality x(e, i)
+    select e ->> 'experiment_name' into v_b from jsonb_array_elements(v_variants) with ordinality x(e, i)
      where e ->> 'experiment_name' is distinct from v_a order by i limit 1;
   end if;
   return v_figures || jsonb_build_object(
@@ -799,7 +800,7 @@ begin
     'to', p_to,
     'comparison', coalesce((
       select jsonb_agg(coalesce(
-               (select e from jsonb_array_elements(v_experiments) e where e ->> 'experiment_name' = n.name),
+               (select e from jsonb_array_elements(v_variants) e where e ->> 'experiment_name' = n.name),
                jsonb_build_object('experiment_name', n.name, 'traces', 0, 'visitors', 0, 'llm_calls', 0, 'total_tokens', 0,
                                   'positive', 0, 'negative', 0, 'pending', 0, 'errors', 0))
              order by n.ord)

@@ -585,6 +585,7 @@ declare
   v_observations integer := 0;
   v_messages integer := 0;
   v_voice integer := 0;
+  v_items integer := 0;
   v_channels jsonb := jsonb_build_object('whatsapp_inbox_cleared', 0, 'whatsapp_outbox_deleted', 0, 'otlp_outbox_deleted', 0);
 begin
   if p_batch is null or p_batch < 1 then
@@ -593,7 +594,7 @@ begin
   select r.retention_days into v_days from public.retention_settings r where r.id;
   if v_days is null then
     return jsonb_build_object('retention_days', null, 'cutoff', null, 'partitions_dropped', 0,
-      'observations_deleted', 0, 'messages_deleted', 0, 'voice_messages_deleted', 0, 'more', false) || v_channels;
+      'observations_deleted', 0, 'messages_deleted', 0, 'voice_messages_deleted', 0, 'dataset_items_deleted', 0, 'more', false) || v_channels;
   end if;
   v_cutoff := now() - make_interval(days => v_days);
 
@@ -602,11 +603,14 @@ begin
   v_observations := private.retention_delete_observations(v_cutoff, p_batch);
   v_messages := private.retention_delete_messages(v_cutoff, p_batch);
   v_voice := private.retention_delete_voice_messages(v_cutoff, p_batch);
+  -- dataset items made from those conversations (17_datasets_and_experiments.sql)
+  v_items := private.retention_delete_dataset_items(p_batch);
   v_channels := private.retention_channels(v_cutoff, p_batch);
 
   return jsonb_build_object('retention_days', v_days, 'cutoff', v_cutoff, 'partitions_dropped', v_partitions,
     'observations_deleted', v_observations, 'messages_deleted', v_messages, 'voice_messages_deleted', v_voice,
-    'more', v_observations = p_batch or v_messages = p_batch or v_voice = p_batch
+    'dataset_items_deleted', v_items,
+    'more', v_observations = p_batch or v_messages = p_batch or v_voice = p_batch or v_items = p_batch
             or exists (select 1 from jsonb_each(v_channels) c where c.value::int = p_batch)) || v_channels;
 end
 $$;
@@ -779,6 +783,8 @@ begin
     perform public.close_session(v_session, 'user', 'ended', null);
   end loop;
   v_counts := private.erase_channels(v_user);
+  -- dataset items copied from their traces (and the experiments' replays of them), before the messages go
+  v_counts := private.erase_dataset_items(v_user) || v_counts;
   v_counts := private.erase_conversations(v_user, v_opaque) || v_counts;
   -- a copy of the old cookie starts a new visitor from now on
   perform private.retire_visitor(v_user);

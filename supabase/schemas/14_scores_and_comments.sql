@@ -191,7 +191,8 @@ grant all on function private.score_counters() to service_role;
 create trigger scores_counters after insert or update or delete on public.scores
   for each row execute function private.score_counters();
 
--- An erased visitor's scores on their traces keep their value, not their id or their words.
+-- An erased visitor's scores on their traces keep their value, not their id or their words; an
+-- evaluator's score keeps its value, not its comment (a judge's reasoning may quote the visitor).
 create function private.erase_trace_scores() returns trigger
   language plpgsql
   set search_path = ''
@@ -199,6 +200,8 @@ as $$
 begin
   update public.scores s set author = new.user_id, comment = null, updated_at = now()
    where s.trace_id = new.id and s.source = 'visitor' and s.author = old.user_id;
+  update public.scores s set comment = null, updated_at = now()
+   where s.trace_id = new.id and s.source = 'evaluator' and s.comment is not null;
   return null;
 end
 $$;
@@ -245,7 +248,8 @@ begin
     return null;
   end if;
   v_trace := private.score_trace(new);
-  if v_trace.id is null then
+  -- an experiment's scores stay inside; an erased visitor's trace exports no new result
+  if v_trace.id is null or v_trace.channel = 'experiment' or v_trace.user_id like 'erased\_%' then
     return null;
   end if;
   v_key := 'score:' || coalesce(new.trace_id, new.message_id, new.observation_id) || ':' || new.config_id || ':'

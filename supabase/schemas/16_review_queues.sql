@@ -115,6 +115,8 @@ as $$
                                              or q.feed_min_cost is not null or q.feed_sample_rate is not null) then 'agent'
     end as reason) r
    where not q.archived and r.reason is not null and (q.feed_agent is null or q.feed_agent = p_trace.agent_type)
+     -- an experiment's replays are not live traffic
+     and p_trace.channel <> 'experiment'
   on conflict on constraint review_queue_items_once do nothing
 $$;
 

@@ -646,3 +646,59 @@ $$;
 comment on function public.list_experiments(text, integer) is 'The newest experiments (of one dataset when named) with their totals.';
 revoke all on function public.list_experiments(text, integer) from public, anon, authenticated;
 grant all on function public.list_experiments(text, integer) to service_role;
+
+-- erasure and retention (docs/privacy.md, "A visitor's data") -------------------------------------
+
+-- erase_visitor's dataset items: every item made from the visitor's traces or messages goes (its
+-- conversation and expected answer are copies of their words), and with it, by the foreign key's
+-- cascade, each experiment item that replayed it; the replay's own conversation (the same words,
+-- under the experiment's visitor) is erased as the visitor's is. Runs before their messages go.
+create function private.erase_dataset_items(p_user_id text) returns jsonb
+  language plpgsql
+  set search_path = ''
+as $$
+declare
+  v_items uuid[];
+  v_replay text;
+  v_replays integer := 0;
+  v_n integer;
+begin
+  select coalesce(array_agg(i.id), '{}') into v_items from public.dataset_items i
+   where i.source_trace_id in (select t.id from public.llm_traces t where t.user_id = p_user_id)
+      or i.source_message_id in (select m.id from public.conversation_messages m where m.user_id = p_user_id);
+  for v_replay in select e.visitor_id from public.experiment_items e where e.item_id = any (v_items) order by e.id loop
+    perform private.erase_conversations(v_replay, 'erased_' || replace(gen_random_uuid()::text, '-', ''));
+    v_replays := v_replays + 1;
+  end loop;
+  delete from public.dataset_items i where i.id = any (v_items);
+  get diagnostics v_n = row_count;
+  return jsonb_build_object('dataset_items', v_n, 'experiment_items', v_replays);
+end
+$$;
+
+comment on function private.erase_dataset_items(text) is
+  'erase_visitor''s step: the dataset items made from the visitor''s traces, their experiment items and replays.';
+revoke all on function private.erase_dataset_items(text) from public, anon, authenticated;
+grant all on function private.erase_dataset_items(text) to service_role;
+
+-- One bounded batch of retention: dataset items made from a trace whose conversation retention has
+-- removed (llm_traces.conversation_removed_at); their experiment items go by the cascade.
+create function private.retention_delete_dataset_items(p_batch integer) returns integer
+  language sql
+  set search_path = ''
+as $$
+  with old as (
+    select i.id from public.dataset_items i join public.llm_traces t on t.id = i.source_trace_id
+     where t.conversation_removed_at is not null
+     limit p_batch
+  ), gone as (
+    delete from public.dataset_items i using old where i.id = old.id
+    returning 1
+  )
+  select count(*)::int from gone
+$$;
+
+comment on function private.retention_delete_dataset_items(integer) is
+  'apply_retention''s step: dataset items whose source conversation retention removed.';
+revoke all on function private.retention_delete_dataset_items(integer) from public, anon, authenticated;
+grant all on function private.retention_delete_dataset_items(integer) to service_role;

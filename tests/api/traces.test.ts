@@ -197,4 +197,7 @@ it("filters by channel (validated), shows it on rows, the detail and the CSV; th
   const split = Object.fromEntries(dashboard.channels.map((c: { channel: string; traces: number }) => [c.channel, c.traces]));
   expect(split.whatsapp).toBe(1);
   expect(split.web).toBe(dashboard.totals.traces - 1);
+  // the A/B comparison's variants under their own word; "experiments" are dataset runs (docs/glossary.md)
+  expect(dashboard.abComparison).toEqual(expect.any(Array));
+  expect(dashboard).not.toHaveProperty("experiments");
 });

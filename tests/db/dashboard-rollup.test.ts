@@ -76,14 +76,14 @@ const RECOUNT = `
        select m.key as model_key, count(*) as traces, count(*) filter (where feedback = 'positive') as positive,
               sum(cost_usd) as cost_usd, sum(votes_down) as votes_down
          from r join public.llm_models m on m.id = r.model_id group by 1) x),
-    'experiments', (select coalesce(jsonb_agg(x order by x.experiment_name), '[]') from (
+    'variants', (select coalesce(jsonb_agg(x order by x.experiment_name), '[]') from (
        select experiment_name, count(*) as traces, count(distinct user_id) as visitors, sum(llm_calls) as llm_calls,
               sum(total_tokens) as total_tokens, count(*) filter (where status = 'error') as errors,
               round(sum(latency_ms)::numeric / nullif(sum(llm_calls), 0), 1) as avg_latency_ms_per_call
          from r where experiment_name is not null group by 1) x)) as doc`;
 
 type Row = Record<string, unknown>;
-interface Recount { totals: Row; days: Row[]; buckets: number[]; agents: Row[]; models: Row[]; experiments: Row[] }
+interface Recount { totals: Row; days: Row[]; buckets: number[]; agents: Row[]; models: Row[]; variants: Row[] }
 interface Stats {
   totals: Row;
   per_day: Row[];
@@ -92,7 +92,7 @@ interface Stats {
   usage_by_agent: Row[];
   feedback_by_model: Row[];
   usage_by_model: Row[];
-  experiments: Row[];
+  ab_comparison: Row[];
 }
 
 const pick = (row: Row, keys: string[]) => Object.fromEntries(keys.map((k) => [k, row[k]]));
@@ -264,7 +264,7 @@ describe.each(backends)("dashboard rollup on $name", ({ open }) => {
       expect(byKey(s.feedback_by_model, "model_key").map((m) => pick(m, ["model_key", "traces", "positive"])), range)
         .toEqual(doc.models.map((m) => pick(m, ["model_key", "traces", "positive"])));
       const exp = ["experiment_name", "traces", "visitors", "llm_calls", "total_tokens", "errors", "avg_latency_ms_per_call"];
-      expect(byKey(s.experiments, "experiment_name").map((e) => pick(e, exp)), range).toEqual(doc.experiments.map((e) => pick(e, exp)));
+      expect(byKey(s.ab_comparison, "experiment_name").map((e) => pick(e, exp)), range).toEqual(doc.variants.map((e) => pick(e, exp)));
     }
   });
 
@@ -309,7 +309,7 @@ describe.each(backends)("dashboard rollup on $name", ({ open }) => {
     expect(await part("dashboard_feedback_by_model")).toEqual(s.feedback_by_model);
     expect(await part("dashboard_usage_by_agent")).toEqual(s.usage_by_agent);
     expect(await part("dashboard_usage_by_model")).toEqual(s.usage_by_model);
-    expect(await part("dashboard_experiments")).toEqual(s.experiments);
+    expect(await part("dashboard_ab_comparison")).toEqual(s.ab_comparison);
     expect(s.feedback_by_agent.length).toBeGreaterThan(0);
   });
 

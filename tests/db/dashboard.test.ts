@@ -12,7 +12,7 @@ interface Stats {
   llm_calls_distribution: { bucket: string; min_calls: number; max_calls: number | null; sessions: number }[];
   feedback_by_agent: { agent_type: string; traces: number; positive: number; negative: number; pending: number; positive_ratio: number | null }[];
   feedback_by_model: { model_key: string; model_name: string; traces: number; positive: number; negative: number; pending: number; positive_ratio: number | null }[];
-  experiments: { experiment_name: string; traces: number }[];
+  ab_comparison: { experiment_name: string; traces: number }[];
   comparison: Record<string, number | string | null>[];
   usage_by_agent: { agent_type: string; traces: number; cost_usd: number; votes_up: number; votes_down: number }[];
   usage_by_model: { model_key: string; traces: number; cost_usd: number; votes_up: number; votes_down: number; traces_with_errors: number }[];
@@ -104,9 +104,9 @@ describe.each(backends)("dashboard_stats on $name", ({ open }) => {
     ]);
   });
 
-  it("compares the two biggest experiments side by side by default", async () => {
-    const { experiments, comparison } = await stats();
-    expect(experiments.map((e) => [e.experiment_name, e.traces])).toEqual([["exp-a", 3], ["exp-b", 2]]);
+  it("A/B comparison: the two biggest variants (experiment_names) side by side by default", async () => {
+    const { ab_comparison: variants, comparison } = await stats();
+    expect(variants.map((e) => [e.experiment_name, e.traces])).toEqual([["exp-a", 3], ["exp-b", 2]]);
     expect(comparison).toHaveLength(2);
     expect(comparison[0]).toMatchObject({ experiment_name: "exp-a", traces: 3, visitors: 1, llm_calls: 4, total_tokens: 60, positive: 1, negative: 1, errors: 0 });
     expect(Number(comparison[0].avg_tokens_per_call)).toBe(15);
@@ -117,7 +117,7 @@ describe.each(backends)("dashboard_stats on $name", ({ open }) => {
     expect(Number(comparison[1].avg_latency_ms_per_call)).toBe(7);
   });
 
-  it("named experiments, one without traces comparing as zeros", async () => {
+  it("named A/B variants, one without traces comparing as zeros", async () => {
     const { comparison } = await stats({ p_experiment_a: "exp-b", p_experiment_b: "nope" });
     expect(comparison.map((c) => [c.experiment_name, c.traces])).toEqual([["exp-b", 2], ["nope", 0]]);
     const one = await stats({ p_experiment_b: "exp-a" });
@@ -135,7 +135,8 @@ describe.each(backends)("dashboard_stats on $name", ({ open }) => {
     expect(past.per_day).toEqual([{ day: "2001-01-01", traces: 0, llm_calls: 0, input_tokens: 0, output_tokens: 0, total_tokens: 0, positive: 0, negative: 0, cost_usd: 0 }]);
     expect(past.usage_by_agent).toEqual([]);
     expect(past.totals).toMatchObject({ cost_usd: 0, votes_up: 0, votes_down: 0 });
-    expect(past.experiments).toEqual([]);
+    expect(past.ab_comparison).toEqual([]);
+    expect(past).not.toHaveProperty("experiments");
     expect(past.comparison).toEqual([]);
     await expect(stats({ p_from: "2001-01-02T00:00:00Z", p_to: "2001-01-01T00:00:00Z" })).rejects.toMatchObject({ code: "bad_request:dashboard" });
   });

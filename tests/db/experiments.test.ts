@@ -98,6 +98,45 @@ describe.each(backends)("experiments on $name", ({ open }) => {
     expect(asked.traces.map((r) => r.id)).toEqual([replayed.traceId]);
   });
 
+  it("stays inside: no OTLP export (turns or scores), no review queue item, no WhatsApp reply, no online evaluation", async () => {
+    await t.db.rpc("register_model", { p_key: "offline", p_name: "Threadline Offline", p_provider: "offline" });
+    await t.db.rpc("configure_privacy", { p_pii_masking: "off", p_otlp_enabled: true, p_capture_content: false });
+    const everything = await t.db.rpc("create_review_queue", {
+      p_name: `all-${randomUUID().slice(0, 8)}`, p_score_configs: ["quality"], p_created_by: "admin", p_sample_rate: 1, p_handoff: true, p_failed_step: true });
+    await t.db.rpc("set_agent_evaluators", { p_agent: "order_assistant", p_evaluators: [{ name: "reply_under_chars", sample_rate: 1 }], p_author: "admin" });
+    // live traffic is exported, fed to the queue and graded online (so the checks below are not vacuous)
+    const live = await converse(t.db, visitor(), bulkOrder, "sales_pitch");
+    const placed = live[live.length - 1];
+    const liveUser = (await t.sql<{ user_id: string }>("select user_id from llm_traces where id = $1", [placed.traceId]))[0].user_id;
+    const rows = async (user: string) => (await t.sql<{ kind: string }>(
+      "select kind from otlp_outbox where user_id = $1 or user_id in (select e.visitor_id from experiment_items e where e.experiment_id::text = $1)", [user])).map((r) => r.kind);
+    expect(await rows(liveUser)).toContain("turn");
+    const fed = async (traceId: string) => (await t.sql<{ n: number }>(
+      "select count(*)::int as n from review_queue_items where queue_id = $1 and trace_id = $2", [everything.id, traceId]))[0].n;
+    expect(await fed(placed.traceId!)).toBe(1);
+    const jobs = async (traceId: string) => (await t.sql<{ n: number }>("select count(*)::int as n from evaluation_jobs where trace_id = $1", [traceId]))[0].n;
+    expect(await jobs(placed.traceId!)).toBe(1);
+    const wa = async () => (await t.sql<{ n: number }>("select count(*)::int as n from whatsapp_outbox"))[0].n;
+    const waBefore = await wa();
+
+    // the same conversation replayed, graded by an evaluator: nothing of it leaves or enters a queue
+    const [question] = await t.sql<{ id: string }>("select id from conversation_messages where session_id = $1 and role = 'user' and content = 'yes'", [placed.sessionId]);
+    await createDataset(t.db, { name: "inside" }, "admin");
+    await addDatasetItem(t.db, "inside", { traceId: placed.traceId!, messageId: question.id });
+    const { id } = await startExperiment(t.db, { dataset: "inside", agent: "order_assistant", version: 1, evaluators: ["reply_under_chars"] }, "admin");
+    expect(await experimentWorker(t.db).run()).toMatchObject({ done: 1, dead: 0 });
+    const [replayed] = (await experimentDetail(t.db, id)).items;
+    expect(replayed.scores).toEqual([expect.objectContaining({ name: "reply_under_chars" })]);
+    const replayTraces = (await t.sql<{ id: string }>("select id from llm_traces where experiment_id = $1", [id])).map((r) => r.id);
+    expect(replayTraces.length).toBeGreaterThan(0);
+    expect(await rows(id)).toEqual([]);
+    for (const traceId of replayTraces) {
+      expect(await fed(traceId)).toBe(0);
+      expect(await jobs(traceId)).toBe(0);
+    }
+    expect(await wa()).toBe(waBefore);
+  });
+
   it("runs a draft: the replay's session pins the draft version, visitors keep the published one", async () => {
     await t.db.rpc("register_model", { p_key: "offline", p_name: "Threadline Offline", p_provider: "offline" });
     const saved = await t.db.rpc("save_agent", { p_key: "order_assistant", p_changes: { greeting: "Draft hello" }, p_draft: true, p_author: "admin" });

@@ -49,6 +49,14 @@ describe.each(backends)("retention on $name", ({ open }) => {
     sessions.young = await converse(young, 2);
     sessions.mixed = await converse(mixed, 3);
     sessions.edge = await converse(edge, 1);
+    // dataset items made from the old and the young conversation ("Add to dataset")
+    await t.db.rpc("create_dataset", { p_name: "retained", p_author: "admin" });
+    for (const key of ["old", "young"]) {
+      const [q] = await t.sql<{ trace_id: string; message_id: string }>(
+        `select t.id as trace_id, m.id as message_id from llm_traces t join conversation_messages m on m.session_id = t.session_id
+          where t.session_id = $1 and m.role = 'user' order by m.seq limit 1`, [sessions[key]]);
+      await t.db.rpc("add_dataset_item_from_trace", { p_dataset: "retained", p_trace_id: q.trace_id, p_message_id: q.message_id, p_expected_output: `${key} answer` });
+    }
     await age(sessions.old, LIMIT + 10);
     await age(sessions.young, LIMIT - 10);
     // the mixed session's first turn is old, its last two are recent
@@ -120,6 +128,9 @@ describe.each(backends)("retention on $name", ({ open }) => {
     expect(await count("conversation_messages", sessions.young)).toBe(4);
     expect(await count("conversation_messages", sessions.edge)).toBe(2);
     expect(await t.sql("select transcript from voice_messages where user_id = $1", [old])).toEqual([{ transcript: "new words" }]);
+    // a dataset item lives as long as the conversation it was made from
+    expect(runs.reduce((n, r) => n + r.dataset_items_deleted, 0)).toBe(1);
+    expect(await t.sql("select expected_output from dataset_items order by expected_output")).toEqual([{ expected_output: "young answer" }]);
     expect(await t.sql("select count(*)::int as n from conversation_messages where created_at < now() - make_interval(days => $1) and role = 'agent'", [LIMIT])).toEqual([{ n: 0 }]);
 
     // every trace keeps counters, cost, feedback, votes and tag; the ones that lost messages are marked

@@ -4,6 +4,9 @@ import { backends, databaseFor, type TestDatabase } from "../support/databases";
 import { finishObserved } from "./observed-turn";
 import { begin, finish, rpcAs, visitor } from "./turn-helpers";
 import type { Tables } from "@/lib/db/database.types";
+import { addDatasetItem, createDataset } from "@/lib/datasets/datasets";
+import { experimentDetail, startExperiment } from "@/lib/experiments/experiments";
+import { experimentWorker } from "@/lib/experiments/worker";
 
 // A visitor's data on request (docs/privacy.md): export_visitor returns everything
 // stored about them; erase_visitor leaves none of their text or contact details in
@@ -198,6 +201,65 @@ describe.each(backends)("export and erasure beyond conversations on $name", ({ o
     // the worker finds nothing to answer
     expect(await t.db.rpc("queue_claim", { p_queue: "whatsapp_inbox", p_ids: [id] })).toEqual([]);
     await expect(t.db.rpc("export_visitor", { p_user_id: number })).rejects.toMatchObject({ code: "not_found:visitor" });
+  });
+});
+
+// A dataset item made from a visitor's trace copies their words, an experiment replays them under a
+// visitor of its own, and a judge's reasoning may quote them: the erasure takes all of it
+// (docs/privacy.md, "A visitor's data").
+describe.each(backends)("erasure of dataset items, their experiments and judges' reasoning on $name", ({ open }) => {
+  const t = databaseFor(open);
+
+  it("deletes the items made from the visitor's traces, the experiment items and replays of them, and the judge's words", async () => {
+    await t.db.rpc("register_model", { p_key: "offline", p_name: "Threadline Offline", p_provider: "offline" });
+    const dana = visitor();
+    const words = { question: "Which kayak fits my cabin on Lake Wobegon", name: "Dana Quillfeather" };
+    const begun = await begin(t.db, dana, { p_agent: "product_recommendation", p_message: `${words.question}? I'm ${words.name}` });
+    await finishObserved(t, begun.user_message.id, `Hello ${words.name}, the TL-200 fits.`, [
+      { kind: "generation", name: "offline", model: "offline", input_tokens: 100, output_tokens: 20 },
+    ]);
+    const traceId = begun.session.trace_id!;
+    // a judge's grade on the visitor's trace, its reasoning quoting them (the step's result and the score's comment)
+    const reasoning = `The reply answers "${words.question}".`;
+    await t.db.rpc("record_evaluation", {
+      p_trace_id: traceId, p_evaluator: "helpfulness_judge", p_value: "0.9", p_comment: reasoning,
+      p_observation: { name: "judge:helpfulness_judge", model: "offline", input_tokens: 30, output_tokens: 10, result: { score: 0.9, reasoning } },
+    });
+    // "Add to dataset" on the visitor's message, and an item written by hand that stays
+    await createDataset(t.db, { name: "kayaks" }, "admin");
+    const item = await addDatasetItem(t.db, "kayaks", { traceId, messageId: begun.user_message.id, expectedOutput: `Hello ${words.name}` });
+    const kept = await addDatasetItem(t.db, "kayaks", { input: { messages: [{ role: "user", content: "Do you sell paddles?" }] } });
+    // an experiment replays both items: the replay's messages are the visitor's words again
+    const { id } = await startExperiment(t.db, { dataset: "kayaks", agent: "product_recommendation", version: 1, evaluators: ["reply_under_chars"] }, "admin");
+    expect(await experimentWorker(t.db).run()).toMatchObject({ done: 2, dead: 0 });
+    const ran = await experimentDetail(t.db, id);
+    expect(ran.items.map((x) => x.itemId).sort()).toEqual([item.id, kept.id].sort());
+    const replay = ran.items.find((x) => x.itemId === item.id)!;
+    expect(await whereFound(t, words.question)).toEqual(expect.arrayContaining([
+      "conversation_messages.content", "dataset_items.messages", "llm_observations.result", "scores.comment"]));
+    expect(await whereFound(t, words.name)).toEqual(expect.arrayContaining(["dataset_items.expected_output"]));
+
+    const erased = await t.db.rpc("erase_visitor", { p_user_id: dana, p_requested_by: "operator" });
+    expect(erased.counts).toMatchObject({ dataset_items: 1, experiment_items: 1, traces: 1 });
+    for (const needle of [dana, words.question, words.name, "Wobegon", "Quillfeather"]) {
+      expect({ needle, found: await whereFound(t, needle) }).toEqual({ needle, found: [] });
+    }
+    // the item made by hand and its replay stay; the run shows what is left, its totals from those items
+    const after = await experimentDetail(t.db, id);
+    expect(after.items.map((x) => x.itemId)).toEqual([kept.id]);
+    expect(after.totals).toMatchObject({ items: 1 });
+    // the replay's trace keeps its counters under an opaque id, its conversation gone
+    const [rt] = await t.sql<{ user_id: string; channel: string; messages: number }>(
+      "select t.user_id, t.channel, (select count(*)::int from conversation_messages m where m.session_id = t.session_id) as messages from llm_traces t where t.id = $1",
+      [replay.traceId]);
+    expect(rt).toEqual({ user_id: expect.stringMatching(/^erased_[0-9a-f]{32}$/), channel: "experiment", messages: 0 });
+    // the judge's step and score keep their figures, not their words
+    const [judge] = await t.sql<{ result: unknown; input_tokens: number }>(
+      "select result, input_tokens from llm_observations where trace_id = $1 and name = 'judge:helpfulness_judge'", [traceId]);
+    expect(judge).toEqual({ result: null, input_tokens: 30 });
+    const [score] = await t.sql<{ value: string; comment: string | null }>(
+      "select value::text, comment from scores where trace_id = $1 and source = 'evaluator'", [traceId]);
+    expect(score).toEqual({ value: "0.9", comment: null });
   });
 });
 

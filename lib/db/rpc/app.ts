@@ -35,7 +35,7 @@ export const appFunctions = {
     result: z.object({
       retention_days: z.number().nullable(), cutoff: z.string().nullable(), partitions_dropped: z.number().int().min(0),
       observations_deleted: z.number().int().min(0), messages_deleted: z.number().int().min(0),
-      voice_messages_deleted: z.number().int().min(0), whatsapp_inbox_cleared: z.number().int().min(0),
+      voice_messages_deleted: z.number().int().min(0), dataset_items_deleted: z.number().int().min(0), whatsapp_inbox_cleared: z.number().int().min(0),
       whatsapp_outbox_deleted: z.number().int().min(0), otlp_outbox_deleted: z.number().int().min(0), more: z.boolean(),
     }),
   },

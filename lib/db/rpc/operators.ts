@@ -41,7 +41,7 @@ export const dashboardStatsSchema = z.object({
   feedback_by_model: z.array(feedbackCounts.extend({ model_key: z.string(), model_name: z.string() })),
   usage_by_agent: z.array(usageCounts.extend({ agent_type: z.string() })),
   usage_by_model: z.array(usageCounts.extend({ model_key: z.string(), model_name: z.string() })),
-  experiments: z.array(experimentRowSchema),
+  ab_comparison: z.array(experimentRowSchema),
   comparison: z.array(experimentRowSchema),
 });
 
