@@ -25,7 +25,7 @@ for (const view of views) {
 
       const name = `Unhappy visitors ${view.name} ${randomUUID().slice(0, 6)}`;
       await page.getByTestId("queue-name").fill(name);
-      await page.getByLabel("helpful").check();
+      await page.getByRole("checkbox", { name: /^helpful \(/ }).check();
       await page.getByTestId("feed-negative").check();
       await page.getByTestId("create-queue-submit").click();
       await expect(page).toHaveURL(/\/review\/[0-9a-f-]{36}$/);
