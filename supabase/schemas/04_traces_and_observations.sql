@@ -354,10 +354,12 @@ create function private.search_content_match(p_walk boolean) returns text
   set search_path = ''
 as $$
   select case when p_walk then
-    -- probed trace by trace (the newest few of the filters: private.search_walk_source)
+    -- probed trace by trace (the newest few of the filters: private.search_walk_source); `offset 0` keeps
+    -- each probe an index lookup per trace: without it the planner may hash the whole match set first
+    -- (every message with the fragment or the phrase's words), which the walk exists to avoid
     ' and (exists (select 1 from public.conversation_messages m where m.session_id = t.session_id'
-      || ' and (m.search_vector @@ $19 or m.content ilike $2))'
-      || ' or exists (select 1 from public.llm_observations o where o.trace_id = t.id and o.kind = ''tool'' and o.search_vector @@ $19))'
+      || ' and (m.search_vector @@ $19 or m.content ilike $2) offset 0)'
+      || ' or exists (select 1 from public.llm_observations o where o.trace_id = t.id and o.kind = ''tool'' and o.search_vector @@ $19 offset 0))'
   else
     -- every matching message's and step's trace, from the GIN indexes
     ' and t.id in (select o.trace_id from public.llm_observations o'
@@ -369,17 +371,33 @@ $$;
 revoke all on function private.search_content_match(boolean) from public, anon, authenticated;
 grant all on function private.search_content_match(boolean) to service_role;
 
--- The newest 2,000 traces of the filters (in the page's order): a content search probes these one by
--- one first; a common word fills its page there without reading all its matches.
+-- The newest $20 traces of the filters (in the page's order; private.search_walk_deeper says how many): a
+-- content search probes these one by one first; a common word fills its page there without reading all its matches.
 create function private.search_walk_source(p_where text, p_order text) returns text
   language sql immutable
   set search_path = ''
 as $$
-  select format('(select * from public.llm_traces t where %s order by %s limit 2000) t', p_where, p_order)
+  select format('(select * from public.llm_traces t where %s order by %s limit $20) t', p_where, p_order)
 $$;
 
 revoke all on function private.search_walk_source(text, text) from public, anon, authenticated;
 grant all on function private.search_walk_source(text, text) to service_role;
+
+-- After a walk of p_depth traces found p_found matches, fewer than a page of p_limit: how many traces
+-- to walk next, 0 for the GIN indexes. The first walk is short (200); one that found nothing walks
+-- 2,000 (a rare word then goes to the indexes, which hand back few ids); one that found a few (a
+-- phrase, a fragment) walks twice as deep as its rate says a page needs, 2,000 to 10,000 (it stops
+-- as soon as the page is full, so depth only costs when the rate was a fluke).
+create function private.search_walk_deeper(p_depth integer, p_found integer, p_limit integer) returns integer
+  language sql immutable
+  set search_path = ''
+as $$
+  select case when p_depth <> 200 then 0 when p_found = 0 then 2000
+              else least(10000, greatest(2000, 2 * p_depth * (p_limit + 1) / p_found)) end
+$$;
+
+revoke all on function private.search_walk_deeper(integer, integer, integer) from public, anon, authenticated;
+grant all on function private.search_walk_deeper(integer, integer, integer) to service_role;
 
 -- A tag substring's few tags: each tag's newest traces of the filters, merged (only equality on the tag inside).
 create function private.search_tag_source(p_where text, p_order text) returns text
@@ -453,7 +471,7 @@ declare
   v_content boolean := v_q is not null and not private.search_is_tag(v_q);
   v_tags text[];
   v_source text := 'public.llm_traces t';
-  v_walk boolean;
+  v_depth integer := case when v_content then 200 else 0 end; -- newest traces probed one by one, else 0
   v_rows jsonb;
   v_count integer;
   -- read once per call, not per row (a function with its own search_path is never inlined)
@@ -473,15 +491,15 @@ begin
   if v_q is not null and not v_content then v_match := v_match || ' and t.session_tag ilike $2'; end if;
   v_tags := case when v_q is not null and not v_content and v_tag is null then private.search_tags(v_pattern) end;
   if v_tags is not null then v_match := ''; v_source := private.search_tag_source(v_where, k.ord); end if;
-  -- words: the newest traces probed one by one first (a common word fills the page there), else every
-  -- match from the GIN indexes (a rare word); exact either way (docs/performance.md, "Content search")
-  foreach v_walk in array case when v_content then array[true, false] else array[false] end loop
-    execute private.search_query(k.value, k.ord, v_where || v_match || case when v_content then private.search_content_match(v_walk) else '' end,
-                                 case when v_walk then private.search_walk_source(v_where, k.ord) else v_source end)
+  -- words: the newest traces probed first, else every match from the GIN indexes (docs/performance.md, "Content search")
+  loop
+    execute private.search_query(k.value, k.ord, v_where || v_match || case when v_content then private.search_content_match(v_depth > 0) else '' end,
+                                 case when v_depth > 0 then private.search_walk_source(v_where, k.ord) else v_source end)
     into v_rows, v_count
     using v_tag, v_pattern, p_agent, p_model, p_user_id, p_feedback, p_from, p_to,
-          p_after_value, p_after_id, v_limit + 1, v_tags, p_tool, p_min_cost, p_channel, v_mask, p_score, p_score_value, v_query;
-    exit when not v_walk or v_count > v_limit;
+          p_after_value, p_after_id, v_limit + 1, v_tags, p_tool, p_min_cost, p_channel, v_mask, p_score, p_score_value, v_query, v_depth;
+    exit when v_depth = 0 or v_count > v_limit;
+    v_depth := private.search_walk_deeper(v_depth, v_count, v_limit);
   end loop;
   -- one row more than asked tells whether another page exists
   if v_count > v_limit then v_rows := v_rows - v_limit; end if;

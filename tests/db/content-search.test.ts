@@ -118,4 +118,56 @@ describe.each(backends)("content search on $name", ({ open }) => {
     const [first] = (await t.db.rpc("search_traces", { p_q: "quokkaword", p_limit: 1 })).traces;
     expect(first.match).toMatchObject({ kind: "message" });
   });
+
+  it("pages a phrase and a fragment exactly through the short walk, the deeper walk and the GIN indexes", async () => {
+    // 2,500 newer traces, one message each: the phrase in every 40th, its words apart in every 7th
+    // (a decoy the phrase must not find), a fragment inside a longer word in every 30th
+    await t.sql(
+      `with s as (
+         insert into conversation_sessions (user_id, agent_type, model_id, session_tag, is_active, started_at, ended_at, duration_seconds, end_reason)
+         select 'walker', 'support', (select id from llm_models order by key limit 1), 'chat_walk_' || i, false,
+                now() + interval '1 hour' + make_interval(secs => i), now() + interval '1 hour' + make_interval(secs => i), 0, 'user'
+           from generate_series(1, 2500) i
+         returning id, session_tag, started_at),
+       tr as (
+         insert into llm_traces (session_id, session_tag, user_id, agent_type, model_id, created_at)
+         select s.id, s.session_tag, 'walker', 'support', (select id from llm_models order by key limit 1), s.started_at from s
+         returning session_id)
+       insert into conversation_messages (session_id, user_id, role, content, created_at)
+       select s.id, 'walker', 'user',
+              concat_ws(' ', 'hello', case when i % 40 = 0 then 'amber walrus' when i % 7 = 0 then 'walrus and amber' end,
+                        case when i % 30 = 0 then 'xqzfragmentx' end), s.started_at
+         from s cross join lateral (select substring(s.session_tag from 11)::int as i) n`,
+    );
+    const expected = async (where: string) =>
+      (await t.sql<{ id: string }>(
+        `select t.id from llm_traces t where exists (select 1 from conversation_messages m where m.session_id = t.session_id and ${where})
+          order by t.created_at desc, t.id desc`,
+      )).map((r) => r.id);
+    const pages = async (q: string, limit: number) => {
+      const seen: string[] = [];
+      let cursor: { v?: string; i?: string } = {};
+      for (let page = 0; page < 100; page++) {
+        const r = await t.db.rpc("search_traces", { p_q: q, p_limit: limit, p_after_value: cursor.v, p_after_id: cursor.i });
+        seen.push(...r.traces.map((x) => x.id));
+        if (!r.has_more) break;
+        const last = r.traces.at(-1)!;
+        cursor = { v: last.sort_value, i: last.id };
+      }
+      return seen;
+    };
+    const phrase = await expected("m.content like '%amber walrus%'");
+    const fragment = await expected("m.content like '%qzfra%'");
+    expect([phrase.length, fragment.length]).toEqual([62, 83]);
+    // limit 20: 5 phrases in the newest 200 → a walk of 2,000 fills the page; limits 50 and 200: a walk
+    // of 4,080 and 10,000 (all 2,500); the last pages of each fall back to the GIN and trigram indexes
+    for (const limit of [20, 50, 200]) {
+      expect(await pages('"amber walrus"', limit)).toEqual(phrase);
+      expect(await pages("qzfra", limit)).toEqual(fragment);
+    }
+    expect(await t.sql<{ n: number }>("select private.search_walk_deeper(200, 5, 20) as n")).toEqual([{ n: 2000 }]);
+    expect(await t.sql<{ n: number }>("select private.search_walk_deeper(200, 2, 50) as n")).toEqual([{ n: 10000 }]);
+    expect(await t.sql<{ n: number }>("select private.search_walk_deeper(200, 0, 50) as n")).toEqual([{ n: 2000 }]);
+    expect(await t.sql<{ n: number }>("select private.search_walk_deeper(2000, 30, 50) as n")).toEqual([{ n: 0 }]);
+  });
 });
