@@ -99,9 +99,15 @@ grant all on function private.review_sample(uuid, uuid) to service_role;
 -- The trace enters every queue whose rules it now matches (p_event: `turn` its steps and roll-ups were
 -- stored, `negative` a visitor's negative score, `handoff` its agent handed over), once per queue.
 create function private.review_feed(p_trace public.llm_traces, p_event text) returns void
-  language sql
+  language plpgsql
   set search_path = ''
 as $$
+begin
+  -- an experiment's replays are not live traffic; with no open queue a turn pays one small cached query,
+  -- not the planning of the insert below (plpgsql keeps its plans; a sql function plans at every call)
+  if p_trace.channel = 'experiment' or not exists (select from public.review_queues q where not q.archived) then
+    return;
+  end if;
   insert into public.review_queue_items (queue_id, trace_id, reason)
   select q.id, p_trace.id, r.reason
     from public.review_queues q
@@ -115,9 +121,8 @@ as $$
                                              or q.feed_min_cost is not null or q.feed_sample_rate is not null) then 'agent'
     end as reason) r
    where not q.archived and r.reason is not null and (q.feed_agent is null or q.feed_agent = p_trace.agent_type)
-     -- an experiment's replays are not live traffic
-     and p_trace.channel <> 'experiment'
-  on conflict on constraint review_queue_items_once do nothing
+  on conflict on constraint review_queue_items_once do nothing;
+end
 $$;
 
 revoke all on function private.review_feed(public.llm_traces, text) from public, anon, authenticated;
