@@ -11,6 +11,7 @@
 // the content search, default 10: 10,000,000 at 1,000,000 traces; scripts/bench/seed-messages.ts),
 // BENCH_APPLY_SQL=a.sql[,b.sql]: after timing the migrated schema, apply these
 // files to the same data and time again (before/after columns).
+// BENCH_CASES=text: time only the cases whose name contains it (e.g. "content:" for the content search).
 // Also prints the table and index sizes per 1,000,000 traces.
 import { readFileSync } from "node:fs";
 import pg from "pg";
@@ -28,6 +29,7 @@ const visitors = Number(process.env.BENCH_VISITORS ?? 8000);
 const repeat = Number(process.env.BENCH_REPEAT ?? 200);
 const messagesPerTrace = Number(process.env.BENCH_MESSAGES ?? 10);
 const applySql = (process.env.BENCH_APPLY_SQL ?? "").split(",").filter(Boolean);
+const only = process.env.BENCH_CASES ?? "";
 
 interface Result {
   c: Case;
@@ -37,7 +39,7 @@ interface Result {
 
 async function measure(client: pg.Client, samples: Samples, hasDashboard: boolean): Promise<Result[]> {
   const results: Result[] = [];
-  for (const c of cases(samples, repeat, hasDashboard)) {
+  for (const c of cases(samples, repeat, hasDashboard).filter((x) => x.name.includes(only))) {
     progress(c.name);
     const timings = await time(client, c);
     results.push({ c, timings, s: summarize(timings.map((t) => t.ms)) });

@@ -335,13 +335,16 @@ revoke all on function private.search_query(text, text, text, text) from public,
 grant all on function private.search_query(text, text, text, text) to service_role;
 
 -- Whether the search box's text reads as a session tag (docs/architecture.md, "Search box"): letters,
--- digits and underscores with a digit or an underscore in it, a piece of "chat_model_", or six hex
--- digits (a tag's model part). Anything else is searched in what was said.
+-- digits and underscores with a digit or an underscore in it, a piece of the tags' literal head (the
+-- letters and underscores private.session_tag_pattern starts with: "chat_model_"), or six hex digits (a
+-- tag's model part). Anything else is searched in what was said.
 create function private.search_is_tag(p_q text) returns boolean
   language sql immutable
   set search_path = ''
 as $$
-  select p_q ~ '^[A-Za-z0-9_]+$' and (p_q ~ '[0-9_]' or position(lower(p_q) in 'chat_model_') > 0 or p_q ~* '^[0-9a-f]{6}$')
+  select p_q ~ '^[A-Za-z0-9_]+$'
+     and (p_q ~ '[0-9_]' or position(lower(p_q) in substring(private.session_tag_pattern() from '^\^([a-z_]+)')) > 0
+          or p_q ~* '^[0-9a-f]{6}$')
 $$;
 
 revoke all on function private.search_is_tag(text) from public, anon, authenticated;
@@ -349,17 +352,24 @@ grant all on function private.search_is_tag(text) to service_role;
 
 -- The traces whose conversation says $19 (a websearch tsquery: words, "phrases") or holds $2 (a
 -- fragment, trigram index): matching messages and tool steps first (GIN indexes), then their traces.
-create function private.search_content_match(p_walk boolean) returns text
+-- p_literal: $22 is a character every fragment match holds as it is (private.search_literal), tested
+-- before the costlier `ilike` in the walk's probe; p_tools: $23 holds every trace whose tool steps say
+-- $19 (private.search_tool_traces), so the walk tests it instead of probing each trace's steps.
+create function private.search_content_match(p_walk boolean, p_literal boolean, p_tools boolean) returns text
   language sql immutable
   set search_path = ''
 as $$
   select case when p_walk then
-    -- probed trace by trace (the newest few of the filters: private.search_walk_source); `offset 0` keeps
-    -- each probe an index lookup per trace: without it the planner may hash the whole match set first
-    -- (every message with the fragment or the phrase's words), which the walk exists to avoid
+    -- probed trace by trace (the newest few of the filters: private.search_walk_source), one index scan
+    -- of the trace's messages in order each (docs/performance.md, "Content search"): `offset 0` keeps the
+    -- planner from hashing all matches first (every message with the fragment or the phrase's words),
+    -- which the walk exists to avoid; the `case` (selectivity unknown to the planner, so estimated at one
+    -- half) makes it read the few messages by the index rather than build a bitmap for each trace
     ' and (exists (select 1 from public.conversation_messages m where m.session_id = t.session_id'
-      || ' and (m.search_vector @@ $19 or m.content ilike $2) offset 0)'
-      || ' or exists (select 1 from public.llm_observations o where o.trace_id = t.id and o.kind = ''tool'' and o.search_vector @@ $19 offset 0))'
+      || ' and case when m.search_vector @@ $19 then true else '
+      || case when p_literal then 'strpos(m.content, $22) > 0 and ' else '' end || 'm.content ilike $2 end offset 0)'
+      || case when p_tools then ' or t.id = any($23))'
+              else ' or exists (select 1 from public.llm_observations o where o.trace_id = t.id and o.kind = ''tool'' and o.search_vector @@ $19 offset 0))' end
   else
     -- every matching message's and step's trace, from the GIN indexes
     ' and t.id in (select o.trace_id from public.llm_observations o'
@@ -368,16 +378,47 @@ as $$
       || ' where m.search_vector @@ $19 or m.content ilike $2)' end
 $$;
 
-revoke all on function private.search_content_match(boolean) from public, anon, authenticated;
-grant all on function private.search_content_match(boolean) to service_role;
+revoke all on function private.search_content_match(boolean, boolean, boolean) from public, anon, authenticated;
+grant all on function private.search_content_match(boolean, boolean, boolean) to service_role;
 
--- The newest $20 traces of the filters (in the page's order; private.search_walk_deeper says how many): a
--- content search probes these one by one first; a common word fills its page there without reading all its matches.
+-- The traces whose tool steps say p_query, from the partial GIN index llm_observations_search, when
+-- they are at most 1,000 (a word few tool steps hold: the walk then tests the list); else null (the
+-- walk probes each trace's steps, as a word in every tool result would make the list long).
+create function private.search_tool_traces(p_query tsquery) returns uuid[]
+  language sql stable
+  set search_path = ''
+as $$
+  select case when count(*) <= 1000 then coalesce(array_agg(x.trace_id), '{}') end
+    from (select distinct o.trace_id from public.llm_observations o
+           where o.kind = 'tool' and o.search_vector @@ p_query limit 1001) x
+$$;
+
+revoke all on function private.search_tool_traces(tsquery) from public, anon, authenticated;
+grant all on function private.search_tool_traces(tsquery) to service_role;
+
+-- A character that every text holding q (`ilike '%q%'`, any case) holds as it is: q's first ASCII
+-- character other than a letter, a digit or a space (lower() maps letters only, and nothing maps to
+-- such a character), else null. A quoted phrase's `"`: few messages hold one, so the walk's probe
+-- tests it (strpos) before the `ilike`, which lowercases every message it reads.
+create function private.search_literal(p_q text) returns text
+  language sql immutable
+  set search_path = ''
+as $$
+  select c from regexp_split_to_table(p_q, '') with ordinality x(c, n)
+   where ascii(c) between 33 and 126 and c !~ '[A-Za-z0-9]' order by n limit 1
+$$;
+
+revoke all on function private.search_literal(text) from public, anon, authenticated;
+grant all on function private.search_literal(text) to service_role;
+
+-- The newest $20 traces of the filters after the first $21 (in the page's order; private.search_walk_deeper
+-- says how many): a content search probes these one by one first; a common word fills its page there
+-- without reading all its matches. A deeper walk skips the traces the walk before it probed.
 create function private.search_walk_source(p_where text, p_order text) returns text
   language sql immutable
   set search_path = ''
 as $$
-  select format('(select * from public.llm_traces t where %s order by %s limit $20) t', p_where, p_order)
+  select format('(select * from public.llm_traces t where %s order by %s offset $21 limit $20) t', p_where, p_order)
 $$;
 
 revoke all on function private.search_walk_source(text, text) from public, anon, authenticated;
@@ -469,42 +510,42 @@ declare
   v_q text := case when p_session_tag is not null or v_tag is null then p_q end;
   v_pattern text := '%' || replace(replace(replace(coalesce(v_q, ''), '\', '\\'), '%', '\%'), '_', '\_') || '%';
   v_content boolean := v_q is not null and not private.search_is_tag(v_q);
-  v_tags text[];
-  v_source text := 'public.llm_traces t';
+  v_literal text := private.search_literal(v_q);
+  v_tags text[]; v_source text := 'public.llm_traces t';
   v_depth integer := case when v_content then 200 else 0 end; -- newest traces probed one by one, else 0
-  v_rows jsonb;
-  v_count integer;
-  -- read once per call, not per row (a function with its own search_path is never inlined)
-  v_mask boolean := private.masking_outputs();
+  v_skip integer := 0; -- of them, probed by the walk before
+  v_rows jsonb := '[]'; v_found integer := 0; v_page jsonb; v_count integer; -- the page so far, a query's rows
+  v_mask boolean := private.masking_outputs(); -- read once per call, not per row (never inlined: own search_path)
   v_query tsquery := case when v_q is not null then websearch_to_tsquery('english', v_q) end;
+  v_tools uuid[] := case when v_content then private.search_tool_traces(v_query) end; -- null: probed per trace
 begin
   -- a fragment under three characters has no trigram: words only (never a scan of every message)
   if v_content and length(v_q) < 3 then v_pattern := null; end if;
   k := private.search_keyset(v_sort, v_dir);
   v_where := private.search_where(p_agent is not null, p_model is not null, p_user_id is not null, p_feedback is not null,
-    p_from is not null, p_to is not null, p_tool is not null, p_has_error, p_min_cost is not null, p_channel is not null);
-  if p_score is not null then v_where := v_where || private.search_score_filter(p_score_op, p_score_value is not null); end if;
-  if p_after_id is not null and p_after_value is not null then
-    v_where := v_where || format(' and (%s, t.id) %s (%s, $10)', k.keys, case when v_dir = 'desc' then '<' else '>' end, k.after);
-  end if;
+    p_from is not null, p_to is not null, p_tool is not null, p_has_error, p_min_cost is not null, p_channel is not null)
+    || case when p_score is not null then private.search_score_filter(p_score_op, p_score_value is not null) else '' end
+    || case when p_after_id is not null and p_after_value is not null then format(' and (%s, t.id) %s (%s, $10)', k.keys, case when v_dir = 'desc' then '<' else '>' end, k.after) else '' end;
   if v_tag is not null then v_match := v_match || ' and t.session_tag = $1'; end if;
   if v_q is not null and not v_content then v_match := v_match || ' and t.session_tag ilike $2'; end if;
   v_tags := case when v_q is not null and not v_content and v_tag is null then private.search_tags(v_pattern) end;
   if v_tags is not null then v_match := ''; v_source := private.search_tag_source(v_where, k.ord); end if;
-  -- words: the newest traces probed first, else every match from the GIN indexes (docs/performance.md, "Content search")
+  -- words: the newest traces probed, a deeper walk after them, else the GIN indexes (docs/performance.md, "Content search")
   loop
-    execute private.search_query(k.value, k.ord, v_where || v_match || case when v_content then private.search_content_match(v_depth > 0) else '' end,
+    execute private.search_query(k.value, k.ord, v_where || v_match || case when v_content then private.search_content_match(v_depth > 0, v_literal is not null, v_tools is not null) else '' end,
                                  case when v_depth > 0 then private.search_walk_source(v_where, k.ord) else v_source end)
-    into v_rows, v_count
-    using v_tag, v_pattern, p_agent, p_model, p_user_id, p_feedback, p_from, p_to,
-          p_after_value, p_after_id, v_limit + 1, v_tags, p_tool, p_min_cost, p_channel, v_mask, p_score, p_score_value, v_query, v_depth;
-    exit when v_depth = 0 or v_count > v_limit;
-    v_depth := private.search_walk_deeper(v_depth, v_count, v_limit);
+    into v_page, v_count
+    using v_tag, v_pattern, p_agent, p_model, p_user_id, p_feedback, p_from, p_to, p_after_value, p_after_id, v_limit + 1 - v_found,
+          v_tags, p_tool, p_min_cost, p_channel, v_mask, p_score, p_score_value, v_query, v_depth - v_skip, v_skip, v_literal, v_tools;
+    v_rows := v_rows || v_page; v_found := v_found + v_count;
+    exit when v_depth = 0 or v_found > v_limit;
+    v_skip := v_depth; v_depth := private.search_walk_deeper(v_depth, v_found, v_limit);
+    if v_depth = 0 then v_rows := '[]'; v_found := 0; end if; -- the indexes' query starts again from the cursor
   end loop;
   -- one row more than asked tells whether another page exists
-  if v_count > v_limit then v_rows := v_rows - v_limit; end if;
+  if v_found > v_limit then v_rows := v_rows - v_limit; end if;
   if v_content then v_rows := private.search_matches(v_rows, v_query, v_pattern, v_mask); end if;
-  return jsonb_build_object('traces', v_rows, 'has_more', v_count > v_limit,
+  return jsonb_build_object('traces', v_rows, 'has_more', v_found > v_limit,
     'mode', case when v_tag is not null then 'exact' when v_content then 'words' when v_q is not null then 'contains' end);
 end
 $$;

@@ -121,7 +121,9 @@ describe.each(backends)("content search on $name", ({ open }) => {
 
   it("pages a phrase and a fragment exactly through the short walk, the deeper walk and the GIN indexes", async () => {
     // 2,500 newer traces, one message each: the phrase in every 40th, its words apart in every 7th
-    // (a decoy the phrase must not find), a fragment inside a longer word in every 30th
+    // (a decoy the phrase must not find), a fragment inside a longer word in every 30th, and in five the
+    // quoted phrase only inside an HTML tag, which the text parser swallows whole (not in the tsvector):
+    // found by the `ilike` half alone, behind its literal `"` (private.search_literal)
     await t.sql(
       `with s as (
          insert into conversation_sessions (user_id, agent_type, model_id, session_tag, is_active, started_at, ended_at, duration_seconds, end_reason)
@@ -136,7 +138,8 @@ describe.each(backends)("content search on $name", ({ open }) => {
        insert into conversation_messages (session_id, user_id, role, content, created_at)
        select s.id, 'walker', 'user',
               concat_ws(' ', 'hello', case when i % 40 = 0 then 'amber walrus' when i % 7 = 0 then 'walrus and amber' end,
-                        case when i % 30 = 0 then 'xqzfragmentx' end), s.started_at
+                        case when i % 30 = 0 then 'xqzfragmentx' end,
+                        case when i % 500 = 250 then '<b title="Amber Walrus">x</b>' end), s.started_at
          from s cross join lateral (select substring(s.session_tag from 11)::int as i) n`,
     );
     const expected = async (where: string) =>
@@ -156,18 +159,48 @@ describe.each(backends)("content search on $name", ({ open }) => {
       }
       return seen;
     };
-    const phrase = await expected("m.content like '%amber walrus%'");
+    const phrase = await expected("m.content ilike '%amber walrus%'");
     const fragment = await expected("m.content like '%qzfra%'");
-    expect([phrase.length, fragment.length]).toEqual([62, 83]);
+    expect([phrase.length, fragment.length]).toEqual([67, 83]);
+    const [tagged] = await t.sql<{ words: boolean }>(
+      `select to_tsvector('english', '<b title="Amber Walrus">x</b>') @@ websearch_to_tsquery('english', '"amber walrus"') as words`);
+    expect(tagged.words).toBe(false);
     // limit 20: 5 phrases in the newest 200 → a walk of 2,000 fills the page; limits 50 and 200: a walk
     // of 4,080 and 10,000 (all 2,500); the last pages of each fall back to the GIN and trigram indexes
     for (const limit of [20, 50, 200]) {
       expect(await pages('"amber walrus"', limit)).toEqual(phrase);
       expect(await pages("qzfra", limit)).toEqual(fragment);
     }
+    // tool steps: a word in the steps of 25 of those traces (the walk tests their list, private.search_tool_traces)
+    // and one in the steps of 1,250 (over 1,000: the walk probes each trace's steps), paged exactly either way
+    await t.sql(
+      `insert into llm_observations (trace_id, session_id, user_id, position, kind, name, started_at, ended_at, duration_ms, arguments, result)
+       select t.id, t.session_id, t.user_id, 1, 'tool', 'lookup', t.created_at, t.created_at, 0,
+              jsonb_build_object('q', concat_ws(' ', case when n.i % 100 = 0 then 'fewtoolword' end, case when n.i % 2 = 0 then 'manytoolword' end)), '{}'
+         from llm_traces t cross join lateral (select substring(t.session_tag from 11)::int as i) n
+        where t.session_tag like 'chat_walk_%' and (n.i % 100 = 0 or n.i % 2 = 0)`,
+    );
+    const tooled = async (word: string) =>
+      (await t.sql<{ id: string }>(
+        `select t.id from llm_traces t where exists (select 1 from llm_observations o where o.trace_id = t.id and o.kind = 'tool' and o.arguments->>'q' like $1)
+          order by t.created_at desc, t.id desc`, [`%${word}%`])).map((r) => r.id);
+    const [lists] = await t.sql<{ few: number | null; many: number | null }>(
+      `select cardinality(private.search_tool_traces(to_tsquery('english', 'fewtoolword'))) as few,
+              cardinality(private.search_tool_traces(to_tsquery('english', 'manytoolword'))) as many`);
+    expect(lists).toEqual({ few: 25, many: null });
+    for (const limit of [20, 200]) {
+      expect(await pages("fewtoolword", limit)).toEqual(await tooled("fewtoolword"));
+      expect(await pages("manytoolword", limit)).toEqual(await tooled("manytoolword"));
+    }
     expect(await t.sql<{ n: number }>("select private.search_walk_deeper(200, 5, 20) as n")).toEqual([{ n: 2000 }]);
     expect(await t.sql<{ n: number }>("select private.search_walk_deeper(200, 2, 50) as n")).toEqual([{ n: 10000 }]);
     expect(await t.sql<{ n: number }>("select private.search_walk_deeper(200, 0, 50) as n")).toEqual([{ n: 2000 }]);
     expect(await t.sql<{ n: number }>("select private.search_walk_deeper(2000, 30, 50) as n")).toEqual([{ n: 0 }]);
+  });
+
+  it("tests a fragment's literal character before its ilike: only an ASCII character that is no letter, digit or space", async () => {
+    const literal = async (q: string | null) => (await t.sql<{ c: string | null }>("select private.search_literal($1) as c", [q]))[0].c;
+    expect([await literal('"refund tent"'), await literal("tent-stove"), await literal("50% off"), await literal("refund tent"),
+      await literal("ÉCRAN 4k"), await literal("«tente»"), await literal(null)]).toEqual(['"', "-", "%", null, null, null, null]);
   });
 });
