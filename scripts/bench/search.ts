@@ -12,6 +12,8 @@
 // BENCH_APPLY_SQL=a.sql[,b.sql]: after timing the migrated schema, apply these
 // files to the same data and time again (before/after columns).
 // BENCH_CASES=text: time only the cases whose name contains it (e.g. "content:" for the content search).
+// Each case also reports its PostgreSQL backend's CPU per call (Linux), which the machine's load moves far
+// less than the wall times: compare before and after by it on a busy machine.
 // Also prints the table and index sizes per 1,000,000 traces.
 import { readFileSync } from "node:fs";
 import pg from "pg";
@@ -35,14 +37,28 @@ interface Result {
   c: Case;
   timings: Timing[];
   s: ReturnType<typeof summarize>;
+  /** the backend's CPU ms per call (the unmeasured first call included), NaN off Linux */
+  cpu: number;
+}
+
+/** CPU ms a PostgreSQL backend has used so far (/proc/<pid>/schedstat: nanoseconds on a CPU), NaN where unreadable. */
+function backendCpuMs(pid: number): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/schedstat`, "utf8").split(" ")[0]) / 1e6;
+  } catch {
+    return NaN;
+  }
 }
 
 async function measure(client: pg.Client, samples: Samples, hasDashboard: boolean): Promise<Result[]> {
   const results: Result[] = [];
+  const { rows } = await client.query<{ pid: number }>("select pg_backend_pid() as pid");
   for (const c of cases(samples, repeat, hasDashboard).filter((x) => x.name.includes(only))) {
     progress(c.name);
+    const cpu0 = backendCpuMs(rows[0].pid);
     const timings = await time(client, c);
-    results.push({ c, timings, s: summarize(timings.map((t) => t.ms)) });
+    const cpu = (backendCpuMs(rows[0].pid) - cpu0) / (timings.length + 1);
+    results.push({ c, timings, s: summarize(timings.map((t) => t.ms)), cpu });
   }
   return results;
 }
@@ -160,11 +176,13 @@ async function main(stops: Stops) {
   const verdict = (r: Result) => (r.c.goal ? (r.s.p99 <= r.c.goal ? "met" : "MISSED") : "");
   console.log(
     table(
-      after ? ["query", "n", "p50 before", "p99 before", "p50 after", "p99 after", "goal p99", "after"] : ["query", "n", "p50", "p99", "max", "goal p99", ""],
+      after ? ["query", "n", "p50 before", "p99 before", "CPU/call before", "p50 after", "p99 after", "CPU/call after", "goal p99", "after"]
+        : ["query", "n", "p50", "p99", "max", "CPU/call", "goal p99", ""],
       before.map((b, i) => {
         const a = final[i];
         const head = [b.c.name, b.s.n, fmt(b.s.p50), fmt(b.s.p99)];
-        return after ? [...head, fmt(a.s.p50), fmt(a.s.p99), b.c.goal ? `≤ ${b.c.goal}` : "", verdict(a)] : [...head, fmt(b.s.max), b.c.goal ? `≤ ${b.c.goal}` : "", verdict(b)];
+        return after ? [...head, fmt(b.cpu), fmt(a.s.p50), fmt(a.s.p99), fmt(a.cpu), b.c.goal ? `≤ ${b.c.goal}` : "", verdict(a)]
+          : [...head, fmt(b.s.max), fmt(b.cpu), b.c.goal ? `≤ ${b.c.goal}` : "", verdict(b)];
       }),
     ),
   );
