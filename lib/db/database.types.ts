@@ -2703,6 +2703,7 @@ export type Database = {
           p_client_ip?: string
           p_client_message_id?: string
           p_ip_rate_limit?: number
+          p_new_visitor_limit?: number
           p_rate_limit?: number
           p_user_id: string
         }
