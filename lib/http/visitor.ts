@@ -1,7 +1,6 @@
 import type { Database } from "../db/types";
 import { env } from "../env";
 import { sessionSecret } from "../settings";
-import { clientIp } from "../request/client-address";
 import { cookieValue } from "../request/cookies";
 import { newVisitorId, verifyVisitor, visitorCookie, visitorSetCookie } from "./visitor-cookie";
 
@@ -24,25 +23,25 @@ export async function knownVisitor(request: Request, db: Database): Promise<stri
 }
 
 /**
- * The visitor of a request that may start a new one. Dropping the cookie must not escape the per-visitor
- * limit: a new visitor carries `newVisitorLimit`, which the caller passes to its first database call.
+ * The visitor of a request that may start a new one: the cookie's, else a new visitor (`newVisitor`).
  */
 export async function visitorFor(request: Request, db: Database): Promise<Visitor> {
   const secret = await sessionSecret(db);
   const id = verifyVisitor(cookieValue(request, visitorCookie), secret);
-  if (id) return { id };
-  const fresh = newVisitorId();
-  return { id: fresh, setCookie: visitorSetCookie(request, fresh, secret), newVisitorLimit: env().NEW_VISITORS_PER_IP_PER_MINUTE };
+  return id ? { id } : newVisitor(request, db, secret);
 }
 
 /**
- * A new visitor with its cookie and `newVisitorLimit` (the caller's next call counts them): for a request
- * whose cookie the database refused because an erasure retired its id (begin_turn, voice_allowance answer
+ * A new visitor: a random id, the cookie that gives it to the client, and `newVisitorLimit`. Dropping the
+ * cookie must not escape the per-visitor limit, so the caller passes that limit to its first database call
+ * (begin_turn's or voice_allowance's `p_new_visitor_limit`: no extra round trip). Also for a request whose
+ * cookie the database refused because an erasure retired its id (begin_turn, voice_allowance answer
  * `retired`; docs/privacy.md).
  */
 export async function newVisitor(request: Request, db: Database, secret?: string): Promise<Visitor & { setCookie: string }> {
-  const fresh = newVisitorId();
-  return { id: fresh, setCookie: visitorSetCookie(request, fresh, secret ?? (await sessionSecret(db))), newVisitorLimit: env().NEW_VISITORS_PER_IP_PER_MINUTE };
+  const id = newVisitorId();
+  const setCookie = visitorSetCookie(request, id, secret ?? (await sessionSecret(db)));
+  return { id, setCookie, newVisitorLimit: env().NEW_VISITORS_PER_IP_PER_MINUTE };
 }
 
 export { clientIp } from "../request/client-address";
