@@ -297,11 +297,12 @@ expected_functions(schema, fn) as (values
   ('public','review_queue_previous'),('public','review_queue_skip'),('public','review_queues'),('public','run_maintenance'),
   ('public','save_agent'),('public','score_configs'),('public','search_catalog'),('public','search_traces'),
   ('public','session_context'),('public','session_json'),('public','session_messages'),('public','set_admin_token_hash'),
-  ('public','set_agent_evaluators'),('public','set_feedback'),('public','set_message_vote'),('public','set_reply_audio'),
-  ('public','set_score'),('public','set_trace_feedback'),('public','start_session'),('public','trace_comments'),
-  ('public','trace_detail'),('public','trace_scores'),('public','turn_endings'),('public','update_dataset_item'),
-  ('public','visitor_detail'),('public','voice_allowance'),('public','voice_transcription'),('public','whatsapp_button'),
-  ('public','whatsapp_notice'),('public','whatsapp_part_sent'),('public','whatsapp_receive'),('public','whatsapp_visitor')
+  ('public','set_agent_evaluators'),('public','set_evaluator_archived'),('public','set_feedback'),('public','set_message_vote'),
+  ('public','set_reply_audio'),('public','set_review_queue_archived'),('public','set_score'),('public','set_trace_feedback'),
+  ('public','start_session'),('public','trace_comments'),('public','trace_detail'),('public','trace_scores'),
+  ('public','turn_endings'),('public','update_dataset_item'),('public','visitor_detail'),('public','voice_allowance'),
+  ('public','voice_transcription'),('public','whatsapp_button'),('public','whatsapp_notice'),('public','whatsapp_part_sent'),
+  ('public','whatsapp_receive'),('public','whatsapp_visitor')
 )
 -- end of the generated lists
 select 'column' as check, tbl || '.' || col as object,

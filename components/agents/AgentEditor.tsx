@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import type { AgentDetail } from "@/lib/agents/editor";
 import { button, card, cardTitle, cx, fieldLabel, input, muted, primaryButton } from "../operator/ui";
+import { sendJson } from "../operator/send-json";
 
 export interface Option {
   key: string;
@@ -55,9 +56,7 @@ export function AgentEditor({ agent, tools, models, agents }: { agent: AgentDeta
         modelKey: form.modelKey || null, tools: form.tools, handoffs: form.handoffs, draft,
         ...(draft || form.isEnabled === agent.isEnabled ? {} : { isEnabled: form.isEnabled }),
       };
-      const res = await fetch(`/api/agents/${agent.key}`, { method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
-      const answer = (await res.json().catch(() => null)) as { version?: number; error?: { message?: string } } | null;
-      if (!res.ok) throw new Error(answer?.error?.message ?? `Saving failed (${res.status}).`);
+      const answer = await sendJson<{ version?: number } | null>(`/api/agents/${agent.key}`, "PUT", body, "Saving failed");
       setStatus({ kind: "saved", message: draft ? `Saved as draft version ${answer?.version}: visitors keep version ${agent.version}.` : `Published version ${answer?.version}.` });
       startTransition(() => router.refresh());
     } catch (error) {

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { button, card, cardTitle, cx, fieldLabel, input, muted, primaryButton } from "../operator/ui";
+import { sendJson } from "../operator/send-json";
 
 export interface EvaluatorOption {
   name: string;
@@ -40,11 +41,7 @@ export function AgentEvaluators({ agentKey, evaluators, attached }: { agentKey: 
       const list = Object.entries(rates).map(([name, rate]) => ({ name, sampleRate: Number(rate) }));
       const bad = list.find((e) => !Number.isFinite(e.sampleRate) || e.sampleRate < 0 || e.sampleRate > 1);
       if (bad) throw new Error(`The sample rate of ${bad.name} must be a number from 0 to 1.`);
-      const res = await fetch(`/api/agents/${agentKey}/evaluators`, {
-        method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ evaluators: list }),
-      });
-      const answer = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-      if (!res.ok) throw new Error(answer?.error?.message ?? `Saving failed (${res.status}).`);
+      await sendJson(`/api/agents/${agentKey}/evaluators`, "PUT", { evaluators: list }, "Saving failed");
       setStatus({ kind: "saved", message: list.length ? `${list.length} evaluator${list.length === 1 ? "" : "s"} grade new traces.` : "No evaluator grades new traces." });
       startTransition(() => router.refresh());
     } catch (error) {

@@ -5,6 +5,7 @@ import { useState, useTransition } from "react";
 import type { AgentVersion } from "@/lib/agents/editor";
 import { lineDiff, versionText } from "@/lib/agents/line-diff";
 import { button, card, cardTitle, cx, muted } from "../operator/ui";
+import { sendJson } from "../operator/send-json";
 
 function Diff({ before, after }: { before: AgentVersion | undefined; after: AgentVersion }) {
   if (!before) return <p className={cx("text-xs", muted)}>The first version.</p>;
@@ -39,9 +40,7 @@ export function VersionHistory({ agentKey, versions }: { agentKey: string; versi
     setBusy(version);
     setError(null);
     try {
-      const res = await fetch(`/api/agents/${agentKey}/versions/${version}/publish`, { method: "POST" });
-      const answer = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-      if (!res.ok) throw new Error(answer?.error?.message ?? `Publishing failed (${res.status}).`);
+      await sendJson(`/api/agents/${agentKey}/versions/${version}/publish`, "POST", undefined, "Publishing failed");
       startTransition(() => router.refresh());
     } catch (e) {
       setError((e as Error).message || "Publishing failed.");

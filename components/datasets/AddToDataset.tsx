@@ -2,7 +2,7 @@
 
 import { useId, useState } from "react";
 import { button, cx, fieldLabel, input, muted, primaryButton } from "../operator/ui";
-import { sendJson } from "../traces/send-json";
+import { sendJson } from "../operator/send-json";
 
 /**
  * "Add to dataset" under a visitor message of the trace detail: the conversation up to this message

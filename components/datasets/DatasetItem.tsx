@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { DatasetItemView } from "@/lib/datasets/datasets";
 import { button, card, cx, fieldLabel, input, link, muted } from "../operator/ui";
-import { sendJson } from "../traces/send-json";
+import { sendJson } from "../operator/send-json";
 
 /** One item: its conversation, the expected answer (edited in place) and Archive (PATCH /api/datasets/{name}/items/{id}). */
 export function DatasetItem({ dataset, item, index }: { dataset: string; item: DatasetItemView; index: number }) {

@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { cx, fieldLabel, input, primaryButton } from "../operator/ui";
-import { sendJson } from "../traces/send-json";
+import { sendJson } from "../operator/send-json";
 
 /** Creates a dataset (POST /api/datasets) and opens it. */
 export function NewDatasetForm() {

@@ -3,7 +3,8 @@ import type { ReactNode } from "react";
 import { LogoutButton } from "./LogoutButton";
 import { cx, focusRing } from "./ui";
 
-const sections = [
+/** The operator navigation: the one list every operator page shows (tests/unit/operator/navigation.test.ts). */
+export const operatorSections = [
   { key: "traces", href: "/traces", label: "Traces" },
   { key: "visitors", href: "/visitors", label: "Visitors" },
   { key: "review", href: "/review", label: "Review" },
@@ -14,7 +15,7 @@ const sections = [
 ] as const;
 
 /** The operator screens' frame: top bar with navigation, then the page. */
-export function OperatorShell({ active, children }: { active: (typeof sections)[number]["key"]; children: ReactNode }) {
+export function OperatorShell({ active, children }: { active: (typeof operatorSections)[number]["key"]; children: ReactNode }) {
   return (
     <div className="min-h-dvh bg-slate-50 text-slate-900 dark:bg-slate-950 dark:text-slate-100">
       <header className="sticky top-0 z-20 border-b border-slate-200 bg-white/90 backdrop-blur dark:border-slate-800 dark:bg-slate-950/90">
@@ -25,7 +26,7 @@ export function OperatorShell({ active, children }: { active: (typeof sections)[
           </Link>
           {/* on a phone the sections scroll sideways rather than push Log out off the screen */}
           <nav aria-label="Operator" data-testid="operator-nav" className="flex min-w-0 items-center gap-1 overflow-x-auto">
-            {sections.map((s) => (
+            {operatorSections.map((s) => (
               <Link
                 key={s.key}
                 href={s.href}

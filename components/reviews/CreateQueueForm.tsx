@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import type { ScoreConfigView } from "@/lib/scores/scores";
 import { card, cardTitle, cx, fieldLabel, input, muted, primaryButton } from "../operator/ui";
-import { sendJson } from "../traces/send-json";
+import { sendJson } from "../operator/send-json";
 
 // A new review queue (POST /api/review-queues): its name, the score configs a reviewer fills, what feeds it.
 

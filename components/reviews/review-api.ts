@@ -1,6 +1,6 @@
 import type { ReviewItemView, ReviewQueueView } from "@/lib/reviews/queues";
 import type { TraceDetail } from "../traces/detail-types";
-import { sendJson } from "../traces/send-json";
+import { sendJson } from "../operator/send-json";
 
 // The reviewing screen's calls to the review queues API (docs/architecture.md, "Review queues").
 

@@ -5,7 +5,7 @@ import { useState, useTransition } from "react";
 import type { CommentView } from "@/lib/scores/comments";
 import { formatDateTime } from "../operator/format";
 import { button, card, cardTitle, cx, input, muted, primaryButton } from "../operator/ui";
-import { sendJson } from "./send-json";
+import { sendJson } from "../operator/send-json";
 
 // Operators' comments on the trace or on one message, oldest first; the author edits or deletes their own
 // (POST/PATCH/DELETE /api/traces/{id}/comments; the rule lives in SQL, docs/rules.md).

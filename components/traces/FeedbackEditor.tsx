@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition, type ReactNode } from "react";
 import { ThumbDownIcon, ThumbUpIcon } from "../operator/icons";
 import { button, card, cardTitle, cx, input, muted, primaryButton } from "../operator/ui";
+import { sendJson } from "../operator/send-json";
 
 type Rating = "positive" | "negative" | "pending";
 
@@ -38,13 +39,7 @@ export function FeedbackEditor({ traceId, feedback, comment }: { traceId: string
     setBusy(true);
     setStatus(null);
     try {
-      const res = await fetch(`/api/traces/${traceId}/feedback`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify(text.trim() ? { rating, comment: text.trim() } : { rating }),
-      });
-      const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-      if (!res.ok) throw new Error(body?.error?.message ?? `Saving failed (${res.status}).`);
+      await sendJson(`/api/traces/${traceId}/feedback`, "POST", text.trim() ? { rating, comment: text.trim() } : { rating }, "Saving failed");
       setStatus({ kind: "saved", message: rating === "pending" ? "Feedback cleared." : "Feedback saved." });
       if (rating === "pending") setText("");
       startTransition(() => router.refresh());

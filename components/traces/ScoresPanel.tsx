@@ -5,7 +5,7 @@ import { useState, useTransition } from "react";
 import type { ScoreConfigView, ScoreView } from "@/lib/scores/scores";
 import { formatDateTime } from "../operator/format";
 import { button, card, cardTitle, cx, fieldLabel, input, muted, primaryButton } from "../operator/ui";
-import { sendJson } from "./send-json";
+import { sendJson } from "../operator/send-json";
 
 // The trace's scores grouped by source and author (docs/rules.md, "Scores and comments"), and the
 // operator's own score of a config: set, replace or delete it (POST /api/scores, DELETE /api/scores/{id}).

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useId, useRef, useState } from "react";
 import { button, cx } from "../operator/ui";
+import { sendJson } from "../operator/send-json";
 
 const dangerButton = cx(
   "inline-flex h-8 shrink-0 items-center justify-center rounded-md bg-rose-700 px-3 text-sm font-medium text-white hover:bg-rose-600",
@@ -22,11 +23,7 @@ export function EraseVisitor({ visitorId }: { visitorId: string }) {
     setBusy(true);
     setFailure(null);
     try {
-      const res = await fetch(`/api/visitors/${encodeURIComponent(visitorId)}`, { method: "DELETE" });
-      if (!res.ok) {
-        const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-        throw new Error(body?.error?.message ?? `The erasure failed (${res.status}).`);
-      }
+      await sendJson(`/api/visitors/${encodeURIComponent(visitorId)}`, "DELETE", undefined, "The erasure failed");
       router.push("/visitors?erased=1");
       router.refresh();
     } catch (e) {

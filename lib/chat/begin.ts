@@ -29,8 +29,11 @@ export interface TurnRequest {
   channel?: string;
   /** Steps before the agent ran (a voice message's transcription), stored with the turn's own. */
   observations?: Observation[];
-  /** A new visitor's id (its cookie set) when begin_turn answers that this one was retired by an erasure. */
-  renewVisitor?: () => Promise<string>;
+  /**
+   * A new visitor (its cookie set) when begin_turn answers that this one was retired by an erasure; the
+   * retried begin_turn counts them against `newVisitorLimit` (no count_new_visitor round trip).
+   */
+  renewVisitor?: () => Promise<{ id: string; newVisitorLimit?: number }>;
 }
 
 /** A handoff target: its summary, and (when begin_turn sends it) the agent itself. */
@@ -48,7 +51,9 @@ export async function beginTurn(db: Database, r: TurnRequest): Promise<BeginResu
   const begun = await callBeginTurn(db, r);
   if (begun.status !== "retired") return begun;
   if (!r.renewVisitor) throw new AppError("not_found:visitor", "This visitor's history was deleted.");
-  r.visitorId = await r.renewVisitor();
+  const fresh = await r.renewVisitor();
+  r.visitorId = fresh.id;
+  r.newVisitorLimit = fresh.newVisitorLimit;
   const again = await callBeginTurn(db, r);
   if (again.status === "retired") throw new AppError("internal:chat", "A new visitor id was refused as retired.");
   return again;

@@ -21,7 +21,7 @@ export type ChatBody = ChatRequest & { observations?: Observation[] };
 export async function chatTurn(db: Database, request: Request, body: ChatBody, known?: Visitor): Promise<Response> {
   if (body.model) assertModelAvailable(body.model);
   // a new visitor is counted by begin_turn itself (one round trip fewer)
-  const [visitor] = await Promise.all([known ?? visitorFor(request, db, { countInTurn: true }), ensureModels(db)]);
+  const [visitor] = await Promise.all([known ?? visitorFor(request, db), ensureModels(db)]);
   const e = env();
   const headers = new Headers({ "Cache-Control": "no-store" });
   if (visitor.setCookie) headers.set("Set-Cookie", visitor.setCookie);
@@ -46,7 +46,7 @@ export async function chatTurn(db: Database, request: Request, body: ChatBody, k
     renewVisitor: async () => {
       const fresh = await newVisitor(request, db);
       headers.set("Set-Cookie", fresh.setCookie);
-      return fresh.id;
+      return fresh;
     },
   };
   headers.set("X-Request-Id", turn.requestId);

@@ -2377,7 +2377,7 @@ export type Database = {
         Args: { p_evaluator: string; p_trace_id: string }
         Returns: Json
       }
-      evaluators_list: { Args: Record<PropertyKey, never>; Returns: Json }
+      evaluators_list: { Args: { p_archived?: boolean }; Returns: Json }
       experiment_detail: { Args: { p_id: string }; Returns: Json }
       export_visitor: {
         Args: { p_mask?: boolean; p_user_id: string }
@@ -2567,7 +2567,7 @@ export type Database = {
         Args: { p_item_id: string; p_queue_id: string; p_reviewer: string }
         Returns: Json
       }
-      review_queues: { Args: Record<PropertyKey, never>; Returns: Json }
+      review_queues: { Args: { p_archived?: boolean }; Returns: Json }
       run_maintenance: {
         Args: { p_batch?: number; p_idle_minutes?: number }
         Returns: Json
@@ -2625,6 +2625,10 @@ export type Database = {
         Args: { p_agent: string; p_author: string; p_evaluators: Json }
         Returns: Json
       }
+      set_evaluator_archived: {
+        Args: { p_archived: boolean; p_evaluator_id: string }
+        Returns: Json
+      }
       set_feedback: {
         Args: {
           p_comment?: string
@@ -2645,6 +2649,10 @@ export type Database = {
       }
       set_reply_audio: {
         Args: { p_audio_url: string; p_message_id: string }
+        Returns: Json
+      }
+      set_review_queue_archived: {
+        Args: { p_archived: boolean; p_queue_id: string }
         Returns: Json
       }
       set_score: {
@@ -2703,6 +2711,7 @@ export type Database = {
           p_client_ip?: string
           p_client_message_id?: string
           p_ip_rate_limit?: number
+          p_new_visitor_limit?: number
           p_rate_limit?: number
           p_user_id: string
         }

@@ -27,9 +27,15 @@ export function evaluatorView(e: EvaluatorRow) {
 
 export type EvaluatorView = ReturnType<typeof evaluatorView>;
 
-export async function listEvaluators(db: Database): Promise<{ evaluators: EvaluatorView[] }> {
-  const r = await db.rpc("evaluators_list", {});
+/** The evaluators in use; with `archived` the archived ones too. */
+export async function listEvaluators(db: Database, archived = false): Promise<{ evaluators: EvaluatorView[] }> {
+  const r = await db.rpc("evaluators_list", { p_archived: archived });
   return { evaluators: r.evaluators.map(evaluatorView) };
+}
+
+/** Archives an evaluator (no new evaluation jobs, not attachable, left out of the list; its scores stay) or brings it back. */
+export async function setEvaluatorArchived(db: Database, evaluatorId: string, archived: boolean): Promise<EvaluatorView> {
+  return evaluatorView(await db.rpc("set_evaluator_archived", { p_evaluator_id: evaluatorId, p_archived: archived }));
 }
 
 export async function createEvaluator(db: Database, who: OperatorIdentity, body: EvaluatorBody): Promise<EvaluatorView> {

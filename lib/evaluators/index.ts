@@ -3,7 +3,7 @@
 import type { Database } from "../db/types";
 import { gradeTrace as grade, type GradeResult } from "./grade";
 
-export { listEvaluators, createEvaluator, agentEvaluators, setAgentEvaluators, type EvaluatorView, type AgentEvaluatorsView } from "./evaluators";
+export { listEvaluators, createEvaluator, setEvaluatorArchived, agentEvaluators, setAgentEvaluators, type EvaluatorView, type AgentEvaluatorsView } from "./evaluators";
 export { ruleRegistry, ruleKeys } from "./rules";
 export type { EvaluationInput, Expected, ExpectedToolCall, Grade, RuleDefinition } from "./types";
 export type { GradeResult } from "./grade";

@@ -32,6 +32,12 @@ const ruleBody = z
 export const evaluatorBodySchema = z.discriminatedUnion("kind", [judgeBody, ruleBody], { error: "kind must be judge or rule" });
 export type EvaluatorBody = z.infer<typeof evaluatorBodySchema>;
 
+/** PATCH /api/evaluators/{id}: archives an evaluator (`{archived: true}`: no new jobs, not attachable, left out of the list) or brings it back. */
+export const evaluatorPatchSchema = z.object({ archived: z.boolean({ error: "archived must be true or false" }) }).strict();
+
+/** GET /api/evaluators?archived=true: the archived evaluators too. */
+export const evaluatorsQuerySchema = z.object({ archived: z.enum(["true", "false"]).optional() });
+
 export const agentEvaluatorsBodySchema = z
   .object({
     evaluators: z

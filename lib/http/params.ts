@@ -25,6 +25,8 @@ export const agentVersionParam = pathParam(z.string().regex(/^[1-9][0-9]{0,8}$/)
 /** A review queue and one of its items (the review queues API). */
 export const reviewQueueIdParam = pathParam(z.uuid(), "not_found:review_queue", "No such review queue.");
 export const reviewItemIdParam = pathParam(z.uuid(), "not_found:review_item", "No such item in this queue.");
+/** An evaluator (the evaluators API). */
+export const evaluatorIdParam = pathParam(z.uuid(), "not_found:evaluator", "No such evaluator.");
 /** A dataset's name, an item of a dataset, an experiment (the datasets and experiments API). */
 export const datasetNameParam = pathParam(z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/), "not_found:dataset", "No such dataset.");
 export const datasetItemIdParam = pathParam(z.uuid(), "not_found:dataset", "No such dataset item.");

@@ -54,8 +54,14 @@ export function reviewerOf(who: OperatorIdentity, seat?: string): string {
   return seat ? `${who.author}#${seat}` : who.author;
 }
 
-export async function reviewQueues(db: Database): Promise<{ queues: ReviewQueueView[] }> {
-  return { queues: (await db.rpc("review_queues", {})).queues.map(reviewQueueView) };
+/** The queues in use, newest first; with `archived` the archived ones too (after them). */
+export async function reviewQueues(db: Database, archived = false): Promise<{ queues: ReviewQueueView[] }> {
+  return { queues: (await db.rpc("review_queues", { p_archived: archived })).queues.map(reviewQueueView) };
+}
+
+/** Archives a queue (fed no more, left out of the list; its items and scores stay) or brings it back. */
+export async function setReviewQueueArchived(db: Database, queueId: string, archived: boolean): Promise<ReviewQueueView> {
+  return reviewQueueView(await db.rpc("set_review_queue_archived", { p_queue_id: queueId, p_archived: archived }));
 }
 
 export async function reviewQueue(db: Database, queueId: string): Promise<ReviewQueueView> {

@@ -45,5 +45,11 @@ export const reviewCompleteBodySchema = z.object({ seat, scores: z.array(reviewS
 
 export const reviewPreviousBodySchema = z.object({ seat, before: z.uuid().optional() }).strict();
 
+/** PATCH /api/review-queues/{id}: archives a queue (`{archived: true}`: fed no more, left out of the list) or brings it back. */
+export const reviewQueuePatchSchema = z.object({ archived: z.boolean({ error: "archived must be true or false" }) }).strict();
+
+/** GET /api/review-queues?archived=true: the archived queues too. */
+export const reviewQueuesQuerySchema = z.object({ archived: z.enum(["true", "false"]).optional() });
+
 export type ReviewQueueBody = z.infer<typeof reviewQueueBodySchema>;
 export type ReviewScore = z.infer<typeof reviewScoreSchema>;

@@ -3,6 +3,7 @@ import { isoMicros, preciseNow } from "../clock";
 import type { Observation } from "../chat/observations";
 import type { Database } from "../db/types";
 import { AppError } from "../errors";
+import { newVisitorRefused } from "../http/visitor-cookie";
 import { log } from "../log";
 import { acceptedType, extensionOf, type VoiceConfig } from "./config";
 import { speak, spokenText, transcribe } from "./speech";
@@ -43,6 +44,8 @@ export interface VoiceLimits {
   rateLimit: number;
   clientIp?: string;
   ipRateLimit: number;
+  /** A new visitor (a fresh cookie): counted against this limit per address and minute, in the same call. */
+  newVisitorLimit?: number;
 }
 
 /** A registration as voice_allowance answers it: its step gets a new id (a retried turn stores it again). */
@@ -67,8 +70,11 @@ export async function voiceAllowance(db: Database, limits: VoiceLimits): Promise
   const r = await db.rpc("voice_allowance", {
     p_user_id: limits.visitorId, p_client_message_id: limits.clientMessageId ?? null, p_rate_limit: limits.rateLimit,
     p_client_ip: limits.clientIp ?? null, p_ip_rate_limit: limits.ipRateLimit,
+    ...(limits.newVisitorLimit ? { p_new_visitor_limit: limits.newVisitorLimit } : {}),
   });
   if (r.status === "retired") throw new RetiredVisitor();
+  // the same answer as a new visitor's refused chat turn (no cookie is handed out)
+  if (r.status === "rate_limited" && r.scope === "new_visitor") throw newVisitorRefused(r.retry_after);
   if (r.status === "rate_limited") {
     throw new AppError("rate_limit:voice", "You are sending voice messages too quickly. Wait a moment and try again.", { retryAfter: r.retry_after });
   }

@@ -39,13 +39,19 @@ export async function voiceTurn(db: Database, request: Request): Promise<Respons
   // the visitor and the voice limits before the upload is read (docs/channels.md, "Voice")
   let visitor: Visitor = await visitorFor(request, db);
   const e = env();
-  const limits = () => ({ visitorId: visitor.id, rateLimit: e.CHAT_RATE_LIMIT_PER_MINUTE, clientIp: clientIp(request), ipRateLimit: e.CHAT_RATE_LIMIT_PER_IP_PER_MINUTE });
+  // a new visitor is counted against their address's limit by voice_allowance itself (no extra round trip)
+  const limits = () => ({
+    visitorId: visitor.id, rateLimit: e.CHAT_RATE_LIMIT_PER_MINUTE, clientIp: clientIp(request), ipRateLimit: e.CHAT_RATE_LIMIT_PER_IP_PER_MINUTE,
+    newVisitorLimit: visitor.newVisitorLimit,
+  });
   await voiceAllowance(db, limits()).catch(async (error: unknown) => {
     if (!(error instanceof RetiredVisitor)) throw error;
     // a copy of a cookie whose history was deleted: a new visitor (docs/privacy.md)
     visitor = await newVisitor(request, db);
     await voiceAllowance(db, limits());
   });
+  // counted once: the turn below does not count this new visitor again
+  visitor = { id: visitor.id, setCookie: visitor.setCookie };
   const raw = await readBytes(request, config.maxBytes + 64 * 1024, "voice");
   let form: FormData;
   try {

@@ -246,10 +246,12 @@ grant execute on function public.queue_unnamed_audio(jsonb) to service_role;
 -- registered under (visitor, clientMessageId) is answered as it is (no new transcription, nothing
 -- counted); else the request counts against the visitor's and the address's voice limits (their own
 -- fixed windows of private.hit_rate_limit, the same sizes as the chat limits, so a voice message's
--- turn is not counted twice). A limit of 0 counts nothing: with limits 0 this is only the look-up.
+-- turn is not counted twice). A new visitor (a fresh cookie) also counts against their address's
+-- new-visitor limit (p_new_visitor_limit, the `visitors:<ip>` bucket begin_turn's gate counts), in this
+-- statement: no count_new_visitor round trip. A limit of 0 counts nothing: with limits 0 this is only the look-up.
 create function public.voice_allowance(p_user_id text, p_client_message_id uuid default null,
                                        p_rate_limit integer default 0, p_client_ip text default null,
-                                       p_ip_rate_limit integer default 0) returns jsonb
+                                       p_ip_rate_limit integer default 0, p_new_visitor_limit integer default 0) returns jsonb
   language plpgsql
   set search_path = ''
 as $$
@@ -268,6 +270,11 @@ begin
                                 'audio_url', v_row.audio_url, 'transcription', v_row.transcription);
     end if;
   end if;
+  -- a new visitor counts against their address's new-visitor limit, as begin_turn's gate counts them
+  if p_new_visitor_limit > 0 and p_client_ip is not null
+     and private.hit_rate_limit('visitors:' || left(p_client_ip, 64), p_new_visitor_limit) then
+    return jsonb_build_object('status', 'rate_limited', 'scope', 'new_visitor', 'retry_after', public.rate_limit_retry_after());
+  end if;
   if private.hit_rate_limit('voice:' || p_user_id, p_rate_limit)
      or (p_client_ip is not null and private.hit_rate_limit('voice-ip:' || left(p_client_ip, 64), p_ip_rate_limit)) then
     return jsonb_build_object('status', 'rate_limited', 'retry_after', public.rate_limit_retry_after());
@@ -276,8 +283,8 @@ begin
 end
 $$;
 
-revoke execute on function public.voice_allowance(text, uuid, integer, text, integer) from public, anon, authenticated;
-grant execute on function public.voice_allowance(text, uuid, integer, text, integer) to service_role;
+revoke execute on function public.voice_allowance(text, uuid, integer, text, integer, integer) from public, anon, authenticated;
+grant execute on function public.voice_allowance(text, uuid, integer, text, integer, integer) to service_role;
 
 -- Sets a reply's audio URL once (a second call changes nothing).
 CREATE FUNCTION public.set_reply_audio(p_message_id uuid, p_audio_url text) RETURNS jsonb

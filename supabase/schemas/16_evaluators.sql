@@ -81,15 +81,40 @@ $$;
 
 comment on function private.evaluator_json(public.evaluators) is 'An evaluator with its score config (name, data type, range).';
 
-create function public.evaluators_list() returns jsonb
+create function public.evaluators_list(p_archived boolean default false) returns jsonb
   language sql stable
   set search_path = ''
 as $$
   select jsonb_build_object('evaluators', coalesce(
-    (select jsonb_agg(private.evaluator_json(e) order by e.kind desc, e.name) from public.evaluators e), '[]'::jsonb))
+    (select jsonb_agg(private.evaluator_json(e) order by e.kind desc, e.name)
+       from public.evaluators e where p_archived or not e.archived), '[]'::jsonb))
 $$;
 
-comment on function public.evaluators_list() is 'Every evaluator, rules first, by name.';
+comment on function public.evaluators_list(boolean) is 'Every evaluator in use (the archived ones too when p_archived), rules first, by name.';
+
+-- Archives an evaluator (or brings it back). An archived one queues no new evaluation jobs
+-- (private.enqueue_evaluations), cannot be attached again (set_agent_evaluators) and is left out of the
+-- list; its scores, its attachments and the jobs already queued stay.
+create function public.set_evaluator_archived(p_evaluator_id uuid, p_archived boolean) returns jsonb
+  language plpgsql
+  set search_path = ''
+as $$
+declare
+  v_evaluator public.evaluators;
+begin
+  update public.evaluators e set archived = p_archived,
+         updated_at = case when e.archived is distinct from p_archived then now() else e.updated_at end
+   where e.id = p_evaluator_id
+  returning e.* into v_evaluator;
+  if not found then
+    raise exception using errcode = 'PT404', message = 'not_found:evaluator', detail = 'No such evaluator.';
+  end if;
+  return private.evaluator_json(v_evaluator);
+end
+$$;
+
+comment on function public.set_evaluator_archived(uuid, boolean) is
+  'Archives an evaluator (no new evaluation jobs, not attachable, hidden from the list) or brings it back; its scores stay.';
 
 -- A new evaluator: a judge (prompt template and model) or a rule (a registry key and its options).
 -- A judge's score config must be boolean or numeric (its structured output is a number).
@@ -369,11 +394,11 @@ revoke all on function private.evaluator_json(public.evaluators), private.evalua
 grant all on function private.evaluator_json(public.evaluators), private.evaluation_sampled(uuid, uuid, numeric),
   private.enqueue_evaluations(), private.evaluation_turn(uuid)
   to service_role;
-revoke all on function public.evaluators_list(), public.create_evaluator(text, text, text, text, text, jsonb, text, text, text),
+revoke all on function public.evaluators_list(boolean), public.set_evaluator_archived(uuid, boolean), public.create_evaluator(text, text, text, text, text, jsonb, text, text, text),
   public.agent_evaluators(text), public.set_agent_evaluators(text, jsonb, text), public.evaluation_input(uuid, text),
   public.record_evaluation(uuid, text, text, text, jsonb)
   from public, anon, authenticated;
-grant all on function public.evaluators_list(), public.create_evaluator(text, text, text, text, text, jsonb, text, text, text),
+grant all on function public.evaluators_list(boolean), public.set_evaluator_archived(uuid, boolean), public.create_evaluator(text, text, text, text, text, jsonb, text, text, text),
   public.agent_evaluators(text), public.set_agent_evaluators(text, jsonb, text), public.evaluation_input(uuid, text),
   public.record_evaluation(uuid, text, text, text, jsonb)
   to service_role;

@@ -234,17 +234,40 @@ $$;
 revoke all on function private.review_item_json(public.review_queue_items) from public, anon, authenticated;
 grant all on function private.review_item_json(public.review_queue_items) to service_role;
 
-create function public.review_queues() returns jsonb
+create function public.review_queues(p_archived boolean default false) returns jsonb
   language sql stable
   set search_path = ''
 as $$
-  select jsonb_build_object('queues', private.review_queues_json(array(select q.id from public.review_queues q)))
+  select jsonb_build_object('queues', private.review_queues_json(
+    array(select q.id from public.review_queues q where p_archived or not q.archived)))
 $$;
 
-comment on function public.review_queues() is 'Every review queue with its feed, score configs and counts (pending, in review, completed, skipped).';
+comment on function public.review_queues(boolean) is
+  'Every review queue in use (the archived ones too when p_archived) with its feed, score configs and counts (pending, in review, completed, skipped).';
 
-revoke all on function public.review_queues() from public, anon, authenticated;
-grant all on function public.review_queues() to service_role;
+revoke all on function public.review_queues(boolean) from public, anon, authenticated;
+grant all on function public.review_queues(boolean) to service_role;
+
+-- Archives a queue (or brings it back). An archived queue is fed no more (private.review_feed reads the
+-- queues not archived) and is left out of the list; its items, their leases and scores stay.
+create function public.set_review_queue_archived(p_queue_id uuid, p_archived boolean) returns jsonb
+  language plpgsql
+  set search_path = ''
+as $$
+begin
+  update public.review_queues q set archived = p_archived where q.id = p_queue_id;
+  if not found then
+    raise exception using errcode = 'PT404', message = 'not_found:review_queue', detail = 'No such review queue.';
+  end if;
+  return private.review_queues_json(array[p_queue_id]) -> 0;
+end
+$$;
+
+comment on function public.set_review_queue_archived(uuid, boolean) is
+  'Archives a review queue (fed no more, hidden from the list; its items and scores stay) or brings it back.';
+
+revoke all on function public.set_review_queue_archived(uuid, boolean) from public, anon, authenticated;
+grant all on function public.set_review_queue_archived(uuid, boolean) to service_role;
 
 create function public.review_queue(p_queue_id uuid) returns jsonb
   language plpgsql stable

@@ -100,3 +100,25 @@ it("a new trace of the agent is graded by the app's poller after the turn; /api/
   const jobs = (await db.query("select count(*)::int as n from evaluation_jobs j join llm_traces t on t.id = j.trace_id where t.session_id = $1", [next.sessionId])).rows;
   expect(jobs[0].n).toBe(0);
 });
+
+it("PATCH /api/evaluators/{id} {archived}: an archived evaluator is left out of the list (listed with ?archived=true) and cannot be attached; typed errors", async () => {
+  const created = (await (await call("/api/evaluators", "POST", bearer, { kind: "rule", name: "old_rule", rule: "reply_under_chars" })).json()).evaluator;
+  const path = `/api/evaluators/${created.id}`;
+  const archived = await call(path, "PATCH", bearer, { archived: true });
+  expect(archived.status).toBe(200);
+  expect((await archived.json()).evaluator).toMatchObject({ id: created.id, name: "old_rule", archived: true });
+  const names = async (query = "") => ((await (await call(`/api/evaluators${query}`, "GET", bearer)).json()).evaluators as { name: string }[]).map((e) => e.name);
+  expect(await names()).not.toContain("old_rule");
+  expect(await names("?archived=true")).toContain("old_rule");
+  const attach = await call("/api/agents/order_assistant/evaluators", "PUT", bearer, { evaluators: [{ name: "old_rule", sampleRate: 1 }] });
+  expect([attach.status, (await attach.json()).error.code]).toEqual([400, "bad_request:evaluator"]);
+  expect((await (await call(path, "PATCH", cookie, { archived: false })).json()).evaluator).toMatchObject({ archived: false });
+  expect(await names()).toContain("old_rule");
+
+  const codes = async (r: Response) => [r.status, (await r.json()).error.code];
+  expect(await codes(await call(path, "PATCH", bearer, {}))).toEqual([400, "bad_request:evaluator"]);
+  expect(await codes(await call("/api/evaluators/00000000-0000-4000-8000-000000000000", "PATCH", bearer, { archived: true }))).toEqual([404, "not_found:evaluator"]);
+  expect(await codes(await call(path, "PATCH", {}, { archived: true }))).toEqual([401, "unauthorized:operator"]);
+  expect(await codes(await call(path, "PATCH", { ...cookie, origin: "https://evil.example", "sec-fetch-site": "cross-site" }, { archived: true })))
+    .toEqual([403, "forbidden:origin"]);
+});

@@ -90,3 +90,31 @@ it("typed errors: a taken name 409, no feed rule or a bad body 400, an unknown q
   expect(await codes(await call(a, "/api/review-queues", "POST", { ...bearer, origin: "https://evil.example", "sec-fetch-site": "cross-site" }, { ...body, name: "w" })))
     .toEqual([403, "forbidden:origin"]);
 });
+
+it("PATCH {archived}: an archived queue is fed no more and left out of the list (listed with ?archived=true), its items stay; typed errors", async () => {
+  const created = await (await call(a, "/api/review-queues", "POST", bearer, { name: "Everything", scoreConfigs: ["quality"], feed: { sampleRate: 1 } })).json();
+  const path = `/api/review-queues/${created.id}`;
+  await new Visitor(a.url).chat({ message: "hello" });
+  const archived = await call(b, path, "PATCH", bearer, { archived: true });
+  expect(archived.status).toBe(200);
+  expect(await archived.json()).toMatchObject({ id: created.id, archived: true, counts: { total: 1 } });
+  await new Visitor(a.url).chat({ message: "hello again" });
+  expect(await (await call(a, path, "GET", bearer)).json()).toMatchObject({ archived: true, counts: { total: 1 } });
+  const ids = async (query = "") => ((await (await call(a, `/api/review-queues${query}`, "GET", bearer)).json()).queues as { id: string }[]).map((q) => q.id);
+  expect(await ids()).not.toContain(created.id);
+  expect(await ids("?archived=true")).toContain(created.id);
+  // brought back: listed and fed again
+  expect(await (await call(a, path, "PATCH", bearer, { archived: false })).json()).toMatchObject({ archived: false });
+  await new Visitor(a.url).chat({ message: "and again" });
+  expect(await (await call(a, path, "GET", bearer)).json()).toMatchObject({ counts: { total: 2 } });
+  expect(await ids()).toContain(created.id);
+
+  const codes = async (r: Response) => [r.status, (await r.json()).error.code];
+  expect(await codes(await call(a, path, "PATCH", bearer, { archived: "yes" }))).toEqual([400, "bad_request:review_queue"]);
+  expect(await codes(await call(a, path, "PATCH", bearer, { archived: true, name: "x" }))).toEqual([400, "bad_request:review_queue"]);
+  expect(await codes(await call(a, "/api/review-queues/00000000-0000-4000-8000-000000000000", "PATCH", bearer, { archived: true }))).toEqual([404, "not_found:review_queue"]);
+  expect(await codes(await call(a, path, "PATCH", {}, { archived: true }))).toEqual([401, "unauthorized:operator"]);
+  expect(await codes(await call(a, path, "PATCH", { ...bearer, origin: "https://evil.example", "sec-fetch-site": "cross-site" }, { archived: true })))
+    .toEqual([403, "forbidden:origin"]);
+  expect(await (await call(a, path, "GET", bearer)).json()).toMatchObject({ archived: false });
+});

@@ -18,6 +18,8 @@ beforeAll(async () => {
   app = await startApp({
     NEXT_PUBLIC_SUPABASE_URL: rest.url, SUPABASE_SERVICE_ROLE_KEY: "service-role-key", DATABASE_URL: "",
     SESSION_SECRET: "", NEW_VISITORS_PER_IP_PER_MINUTE: "1000", EVALUATION_POLL_MS: "0",
+    // voice on (its speech-to-text is never reached below: only the calls before a recording is read are counted)
+    STT_BASE_URL: "http://127.0.0.1:9/v1", STT_MODEL: "whisper-1",
   });
 });
 afterAll(async () => {
@@ -86,4 +88,28 @@ it("typed errors pass through PostgREST: a foreign session is 404", async () => 
   expect((await res.json()).error.code).toBe("not_found:session");
   const history = await owner.request(`/api/sessions/${mine.sessionId}/messages`);
   expect((await history.json()).messages).toHaveLength(2);
+});
+
+// last: the erasure below wakes a poller whose calls would land in a later test
+it("a new visitor is counted in the call the route makes anyway: voice_allowance for a voice message, the retried begin_turn for a retired cookie", async () => {
+  const calls = async (turn: () => Promise<unknown>) => {
+    const before = rest.calls.length;
+    await turn();
+    return rest.calls.slice(before).map((c) => c.fn);
+  };
+  // a new visitor's voice message: its limits (the new visitor's among them) in one call before the upload is read
+  const form = new FormData();
+  form.set("audio", new Blob([], { type: "audio/webm" }), "voice.webm");
+  const empty = async () => expect((await new Visitor(app.url).request("/api/chat/voice", { method: "POST", body: form })).status).toBe(400);
+  expect(await calls(empty)).toEqual(["voice_allowance"]);
+  // a copy of a cookie whose history was deleted: the retried begin_turn counts the new visitor it becomes
+  const v = new Visitor(app.url);
+  await v.chat({ message: "hello" });
+  const copy = new Visitor(app.url);
+  const old = (copy.cookie = v.cookie);
+  expect((await v.request("/api/visitor", { method: "DELETE" })).status).toBe(200);
+  // (the erasure wakes the audio deletions poller: its queue_* claims are its own, not the turn's)
+  const turn = (await calls(() => copy.chat({ message: "hello" }))).filter((fn) => !fn.startsWith("queue_"));
+  expect(turn).toEqual(["begin_turn", "begin_turn", "finish_turn"]);
+  expect(copy.cookie).not.toBe(old);
 });

@@ -46,7 +46,7 @@ describe.each(backends)("a retired visitor id on $name", ({ open }) => {
     const fresh = randomUUID();
     const turn: TurnRequest = {
       visitorId: id, requestId: randomUUID(), message: "hello again", modelKey: "offline", defaultAgent: "product_recommendation",
-      idleMinutes: 1440, rateLimit: 0, ipRateLimit: 0, renewVisitor: async () => fresh,
+      idleMinutes: 1440, rateLimit: 0, ipRateLimit: 0, renewVisitor: async () => ({ id: fresh }),
     };
     const begun = await beginTurn(t.db, turn);
     expect(turn.visitorId).toBe(fresh);

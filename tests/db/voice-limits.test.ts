@@ -77,6 +77,27 @@ describe.each(backends)("voice limits on $name", ({ open }) => {
     expect(results).toEqual(["ok", "ok", "ok", "rate_limit:voice"]);
   });
 
+  it("a new visitor's voice message is counted against their address's new-visitor limit by voice_allowance itself, in the bucket begin_turn counts", async () => {
+    await freshWindow();
+    const ip = `192.0.2.${Math.floor(Math.random() * 200)}`;
+    const outcomes: string[] = [];
+    const voiceOf = (limit?: number) =>
+      voiceAllowance(t.db, { visitorId: visitor(), rateLimit: 100, clientIp: ip, ipRateLimit: 100, newVisitorLimit: limit }).then(() => "ok", (e) => e.code);
+    outcomes.push(await voiceOf(3), await voiceOf(3));
+    // the chat turn's count shares the `visitors:<ip>` bucket
+    outcomes.push((await begin(t.db, visitor(), { p_client_ip: ip, p_new_visitor_limit: 3 })).status);
+    // the fourth new visitor gets the chat's new-visitor answer (429 rate_limit:chat), not the voice limit's
+    const refused = await voiceAllowance(t.db, { visitorId: visitor(), rateLimit: 100, clientIp: ip, ipRateLimit: 100, newVisitorLimit: 3 }).catch((e: unknown) => e);
+    expect(isAppError(refused) && { code: refused.code, status: refused.status }).toEqual({ code: "rate_limit:chat", status: 429 });
+    expect(outcomes).toEqual(["ok", "ok", "started"]);
+    const hits = async (bucket: string) => (await t.sql<{ hits: number }>("select hits from rate_limit_buckets where bucket = $1", [bucket]))[0]?.hits ?? 0;
+    expect(await hits(`visitors:${ip}`)).toBe(4);
+    // the refused one counted nothing against the voice limits; a known visitor (no limit passed) is not counted
+    expect(await hits(`voice-ip:${ip}`)).toBe(2);
+    expect(await voiceOf()).toBe("ok");
+    expect(await hits(`visitors:${ip}`)).toBe(4);
+  });
+
   it("a retried or concurrent recording with one clientMessageId is transcribed once and leaves one file; a retry over the limit still gets its registration", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "threadline-voice-retry-"));
     const config = configIn(dir);

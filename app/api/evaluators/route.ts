@@ -1,14 +1,15 @@
 import { createEvaluator, listEvaluators } from "@/lib/evaluators";
-import { evaluatorBodySchema } from "@/lib/evaluators/wire";
+import { evaluatorBodySchema, evaluatorsQuerySchema } from "@/lib/evaluators/wire";
 import { otherMethods } from "@/lib/http/methods";
 import { operatorRoute } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
-/** Every evaluator: the rules of the registry and the model-graded judges (docs/architecture.md, "Evaluators"). */
+/** The evaluators in use: the rules of the registry and the model-graded judges (docs/architecture.md, "Evaluators"); `?archived=true` lists the archived ones too. */
 export const GET = operatorRoute({
   surface: "evaluator",
-  handler: async ({ db }) => listEvaluators(db),
+  query: evaluatorsQuerySchema,
+  handler: async ({ db, query }) => listEvaluators(db, query.archived === "true"),
 });
 
 /** A new judge (prompt template with {reply}, a model, a boolean or numeric score config) or a rule with its options. */

@@ -1,13 +1,15 @@
 import { otherMethods } from "@/lib/http/methods";
 import { operatorRoute } from "@/lib/http/route";
 import { createReviewQueue, reviewQueues } from "@/lib/reviews/queues";
-import { reviewQueueBodySchema } from "@/lib/reviews/wire";
+import { reviewQueueBodySchema, reviewQueuesQuerySchema } from "@/lib/reviews/wire";
 
 export const dynamic = "force-dynamic";
 
+/** The queues in use; `?archived=true` lists the archived ones too. */
 export const GET = operatorRoute({
   surface: "review_queue",
-  handler: async ({ db }) => reviewQueues(db),
+  query: reviewQueuesQuerySchema,
+  handler: async ({ db, query }) => reviewQueues(db, query.archived === "true"),
 });
 
 export const POST = operatorRoute({

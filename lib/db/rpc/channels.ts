@@ -35,11 +35,12 @@ export const channelFunctions = {
   voice_allowance: {
     args: z.object({
       p_user_id: z.string(), p_client_message_id: opt(uuid), p_rate_limit: opt(z.number()), p_client_ip: opt(z.string()), p_ip_rate_limit: opt(z.number()),
+      p_new_visitor_limit: opt(z.number()),
     }),
     result: z.discriminatedUnion("status", [
       z.object({ status: z.literal("ok") }),
       z.object({ status: z.literal("retired") }),
-      z.object({ status: z.literal("rate_limited"), retry_after: z.number() }),
+      z.object({ status: z.literal("rate_limited"), retry_after: z.number(), scope: z.literal("new_visitor").optional() }),
       z.object({ status: z.literal("registered"), transcript: z.string(), audio_url: z.string(), transcription: json.nullable() }),
     ]),
   },

@@ -42,7 +42,8 @@ const attached = z.object({
 });
 
 export const evaluatorFunctions = {
-  evaluators_list: { args: z.object({}), result: z.object({ evaluators: z.array(evaluatorRowSchema) }) },
+  evaluators_list: { args: z.object({ p_archived: opt(z.boolean()) }), result: z.object({ evaluators: z.array(evaluatorRowSchema) }) },
+  set_evaluator_archived: { args: z.object({ p_evaluator_id: z.string(), p_archived: z.boolean() }), result: evaluatorRowSchema },
   create_evaluator: {
     args: z.object({
       p_name: z.string(), p_kind: z.string(), p_score_config: z.string(), p_created_by: z.string(),

@@ -52,7 +52,8 @@ const held = { p_queue_id: z.string(), p_item_id: z.string(), p_reviewer: z.stri
 const itemAndQueue = z.object({ item: reviewItemRowSchema, queue: reviewQueueRowSchema });
 
 export const reviewFunctions = {
-  review_queues: { args: z.object({}), result: z.object({ queues: z.array(reviewQueueRowSchema) }) },
+  review_queues: { args: z.object({ p_archived: opt(z.boolean()) }), result: z.object({ queues: z.array(reviewQueueRowSchema) }) },
+  set_review_queue_archived: { args: z.object({ p_queue_id: z.string(), p_archived: z.boolean() }), result: reviewQueueRowSchema },
   review_queue: { args: z.object({ p_queue_id: z.string() }), result: reviewQueueRowSchema },
   create_review_queue: {
     args: z.object({

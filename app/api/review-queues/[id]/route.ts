@@ -1,7 +1,8 @@
 import { otherMethods } from "@/lib/http/methods";
 import { reviewQueueIdParam } from "@/lib/http/params";
 import { operatorRoute } from "@/lib/http/route";
-import { reviewQueue } from "@/lib/reviews/queues";
+import { reviewQueue, setReviewQueueArchived } from "@/lib/reviews/queues";
+import { reviewQueuePatchSchema } from "@/lib/reviews/wire";
 
 export const dynamic = "force-dynamic";
 
@@ -12,4 +13,13 @@ export const GET = operatorRoute({
   handler: async ({ db, params }) => reviewQueue(db, params.id),
 });
 
-export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
+/** `{archived: true}` archives the queue (fed no more, left out of the list; its items and scores stay), `false` brings it back. */
+export const PATCH = operatorRoute({
+  surface: "review_queue",
+  params: { id: reviewQueueIdParam },
+  body: reviewQueuePatchSchema,
+  maxBytes: 1024,
+  handler: async ({ db, params, body }) => setReviewQueueArchived(db, params.id, body.archived),
+});
+
+export const { POST, PUT, DELETE } = otherMethods("GET", "PATCH");
