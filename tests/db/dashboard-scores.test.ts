@@ -322,16 +322,25 @@ describe.each(backends)("dashboard scores rollup on $name", ({ open }) => {
   });
 
   it("stays exact under concurrent scores on the same day, agent, model and config", async () => {
-    const [{ id }] = await t.sql<{ id: string }>("select id from llm_traces order by created_at desc limit 1");
+    const before = new Set(await ids("llm_traces"));
     await insertTraces(3);
-    const traces = (await t.sql<{ id: string }>("select id from llm_traces order by created_at desc limit 6")).map((r) => r.id);
-    await Promise.all(Array.from({ length: 24 }, (_, i) => score(traces[i % traces.length] ?? id, "sr-num", "operator", `c${i % 8}`)));
-    await Promise.all(traces.slice(0, 3).map((trace) => t.sql("delete from scores where trace_id = $1 and author in ('c1', 'c2')", [trace])));
+    const traces = (await ids("llm_traces")).filter((id) => !before.has(id));
+    // the three new traces on one key (moved there: the move trigger too), then 24 scores at once on it
+    await t.sql("update llm_traces set created_at = now(), agent_type = 'sales_pitch', agent_version = 1, model_id = $2 where id = any(array(select jsonb_array_elements_text($1::jsonb)::uuid))",
+      [JSON.stringify(traces), models[0]]);
+    await Promise.all(Array.from({ length: 24 }, (_, i) => score(traces[i % 3], "sr-num", "operator", `c${i % 8}`)));
+    const [{ n }] = await t.sql<{ n: number }>(
+      "select r.scores::int as n from dashboard_score_rollup r join score_configs c on c.id = r.config_id where c.name = 'sr-num' and r.source = 'operator' and r.day = (now() at time zone 'UTC')::date and r.agent_type = 'sales_pitch' and r.agent_version = 1 and r.model_id = $1",
+      [models[0]]);
+    expect(n).toBeGreaterThanOrEqual(24);
+    await Promise.all(traces.map((trace) => t.sql("delete from scores where trace_id = $1 and author in ('c1', 'c2')", [trace])));
     expect(await mismatches()).toEqual([]);
   });
 
   it("the rebuild gives the same rollup, and truncating scores empties it", async () => {
-    const order = "select * from dashboard_score_rollup order by day, agent_type, agent_version, model_id, config_id, source, category";
+    // (a stored sum keeps the display scale of every value it ever held, 7.50 for 7.5: compared as numbers)
+    const order = `select day, agent_type, agent_version, model_id, config_id, source, category, scores, trim_scale(value_sum) as value_sum
+                     from dashboard_score_rollup order by day, agent_type, agent_version, model_id, config_id, source, category`;
     const before = await t.sql(order);
     await t.sql("select private.dashboard_score_rollup_rebuild()");
     expect(await t.sql(order)).toEqual(before);
