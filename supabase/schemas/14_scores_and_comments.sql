@@ -341,7 +341,9 @@ revoke all on table public.dashboard_score_rollup from anon, authenticated;
 grant all on table public.dashboard_score_rollup to service_role;
 
 -- The rollup rows of the traces created in [p_from, p_to) (null: unbounded), counted from scores ⨝
--- llm_traces: the rebuild, a range's partial edge days, and the recount the tests compare with.
+-- llm_traces: the rebuild, a range's partial edge days, and the recount the tests compare with. The
+-- range's traces by llm_traces_created, each one's scores by their index on trace_id (a lateral subquery
+-- kept apart by `offset 0`: joined, the planner hashed a day's traces and scanned every score).
 create function private.dashboard_score_rollup_of(p_from timestamptz, p_to timestamptz)
   returns setof public.dashboard_score_rollup
   language sql stable
@@ -350,7 +352,7 @@ as $$
   select (t.created_at at time zone 'UTC')::date, t.agent_type, t.agent_version, t.model_id, s.config_id, s.source, s.string_value,
          count(*), sum(s.value)
     from public.llm_traces t
-    join public.scores s on s.trace_id = t.id
+   cross join lateral (select x.config_id, x.source, x.string_value, x.value from public.scores x where x.trace_id = t.id offset 0) s
    where t.created_at >= coalesce(p_from, '-infinity'::timestamptz) and t.created_at < coalesce(p_to, 'infinity'::timestamptz)
    group by 1, 2, 3, 4, 5, 6, 7
 $$;
@@ -376,7 +378,9 @@ grant all on function private.dashboard_score_rollup_rebuild() to service_role;
 -- is one aggregate). Each score counts under its trace's keys, read from llm_traces; a score whose trace
 -- is gone is skipped: the trace's delete trigger below subtracted it before the cascade removed it.
 -- An update subtracts the old rows and adds the new ones; keys whose net change is nothing are left
--- alone (an erasure rewriting authors and comments writes no rollup row).
+-- alone (an erasure rewriting authors and comments writes no rollup row). Each score's trace is one
+-- index probe (a lateral subquery kept apart by `offset 0`): the statement's plan is cached with the row
+-- count of its first call, and a join planned for a bulk insert would scan llm_traces for every later score.
 create function private.dashboard_score_rows() returns trigger
   language plpgsql
   set search_path = ''
@@ -387,7 +391,9 @@ begin
     insert into public.dashboard_score_rollup as r
     select (t.created_at at time zone 'UTC')::date, t.agent_type, t.agent_version, t.model_id, s.config_id, s.source, s.string_value,
            count(*), sum(s.value)
-      from new_scores s join public.llm_traces t on t.id = s.trace_id
+      from new_scores s
+     cross join lateral (select x.created_at, x.agent_type, x.agent_version, x.model_id
+                                 from public.llm_traces x where x.id = s.trace_id offset 0) t
      group by 1, 2, 3, 4, 5, 6, 7 order by 1, 2, 3, 4, 5, 6, 7
     on conflict (day, agent_type, agent_version, model_id, config_id, source, category) do update
       set scores = r.scores + excluded.scores, value_sum = r.value_sum + excluded.value_sum;
@@ -396,7 +402,9 @@ begin
     insert into public.dashboard_score_rollup as r
     select (t.created_at at time zone 'UTC')::date, t.agent_type, t.agent_version, t.model_id, s.config_id, s.source, s.string_value,
            -count(*), -sum(s.value)
-      from old_scores s join public.llm_traces t on t.id = s.trace_id
+      from old_scores s
+     cross join lateral (select x.created_at, x.agent_type, x.agent_version, x.model_id
+                                 from public.llm_traces x where x.id = s.trace_id offset 0) t
      group by 1, 2, 3, 4, 5, 6, 7 order by 1, 2, 3, 4, 5, 6, 7
     on conflict (day, agent_type, agent_version, model_id, config_id, source, category) do update
       set scores = r.scores + excluded.scores, value_sum = r.value_sum + excluded.value_sum;
@@ -407,7 +415,8 @@ begin
       from (select n.trace_id, n.config_id, n.source, n.string_value, n.value, 1 as sign from new_scores n
             union all
             select o.trace_id, o.config_id, o.source, o.string_value, o.value, -1 from old_scores o) s
-      join public.llm_traces t on t.id = s.trace_id
+     cross join lateral (select x.created_at, x.agent_type, x.agent_version, x.model_id
+                                 from public.llm_traces x where x.id = s.trace_id offset 0) t
      group by 1, 2, 3, 4, 5, 6, 7
     having sum(s.sign) <> 0 or sum(s.sign * s.value) <> 0
      order by 1, 2, 3, 4, 5, 6, 7
