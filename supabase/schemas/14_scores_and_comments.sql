@@ -524,48 +524,65 @@ create trigger llm_traces_dashboard_scores_move after update of created_at, agen
                      or old.model_id is distinct from new.model_id)
   execute function private.dashboard_score_trace_move();
 
--- The rollup rows of [p_from, p_to): stored rows for its whole UTC days, rows counted from scores ⨝
--- llm_traces for its partial edges (at most two days; a range inside one day is all edge), as
--- public.dashboard_slices reads the traces' rollup.
-create function private.dashboard_score_slices(p_from timestamptz, p_to timestamptz)
-  returns setof public.dashboard_score_rollup
-  language sql stable
-  set search_path = ''
-as $$
-  select r.* from public.dashboard_window(p_from, p_to) w
-    join public.dashboard_score_rollup r
-      on r.day >= coalesce(w.first_day, '-infinity'::date) and r.day < coalesce(w.end_day, 'infinity'::date)
-  union all
-  select e.* from public.dashboard_window(p_from, p_to) w cross join lateral private.dashboard_score_rollup_of(p_from, w.edge_lo) e
-  union all
-  select e.* from public.dashboard_window(p_from, p_to) w cross join lateral private.dashboard_score_rollup_of(w.edge_hi, p_to) e
-$$;
-
-revoke all on function private.dashboard_score_slices(timestamptz, timestamptz) from public, anon, authenticated;
-grant all on function private.dashboard_score_slices(timestamptz, timestamptz) to service_role;
-
 -- The trace-level scores of the traces created in [p_from, p_to) (the dashboard's range, by the
 -- trace's creation like every dashboard figure), counted and averaged per config and source: in all,
--- per UTC day, per agent, per agent and version, per model, and per category. One pass over the
--- range's rollup rows (average = sum / count, as avg() computes it).
+-- per UTC day, per agent, per agent and version, per model, and per category (average = sum / count,
+-- as avg() computes it). The range's whole UTC days are read from the rollup, its partial edges (at most
+-- two days; a range inside one day is all edge) from scores ⨝ llm_traces, as public.dashboard_slices reads
+-- the traces' rollup. Two passes: the rows summed per config, source and day and per config, source,
+-- agent, version, model and label, then the six groupings from those few hundred sums. plpgsql so its
+-- plan is cached on a connection (a SQL function with `set search_path` is planned at every call).
 create function private.dashboard_score_groups(p_from timestamptz, p_to timestamptz)
   returns table (dim text, name text, data_type text, source text, day date, agent_type text, agent_version integer,
                  model_id uuid, category text, scores bigint, average numeric)
-  language sql stable
+  language plpgsql stable
   set search_path = ''
 as $$
-  select case when grouping(x.day) = 0 then 'day' when grouping(x.agent_version) = 0 then 'agent_version'
-              when grouping(x.agent_type) = 0 then 'agent' when grouping(x.model_id) = 0 then 'model'
-              when grouping(x.category) = 0 then 'category' else 'all' end,
-         x.name, x.data_type, x.source, x.day, x.agent_type, x.agent_version, x.model_id, x.category,
-         sum(x.scores)::bigint, round(sum(x.value_sum) / sum(x.scores), 4)
-    from (select c.name, c.data_type, r.source, r.scores, r.value_sum, r.day, r.agent_type, r.agent_version, r.model_id,
-                 case when c.data_type = 'categorical' then r.category end as category
-            from private.dashboard_score_slices(p_from, p_to) r
-            join public.score_configs c on c.id = r.config_id) x
-   group by grouping sets ((x.name, x.data_type, x.source), (x.name, x.data_type, x.source, x.day),
-                           (x.name, x.data_type, x.source, x.agent_type), (x.name, x.data_type, x.source, x.agent_type, x.agent_version),
-                           (x.name, x.data_type, x.source, x.model_id), (x.name, x.data_type, x.source, x.category))
+#variable_conflict use_column
+declare
+  w record;
+begin
+  select * into w from public.dashboard_window(p_from, p_to);
+  return query
+  with slices as (
+    select r.day, r.agent_type, r.agent_version, r.model_id, r.config_id, r.source, r.category, r.scores, r.value_sum
+      from public.dashboard_score_rollup r
+     where r.day >= coalesce(w.first_day, '-infinity'::date) and r.day < coalesce(w.end_day, 'infinity'::date)
+    union all
+    select (t.created_at at time zone 'UTC')::date, t.agent_type, t.agent_version, t.model_id, s.config_id, s.source, s.string_value, 1::bigint, s.value
+      from public.llm_traces t
+     cross join lateral (select x.config_id, x.source, x.string_value, x.value from public.scores x where x.trace_id = t.id offset 0) s
+     where t.created_at >= coalesce(p_from, '-infinity'::timestamptz) and t.created_at < w.edge_lo
+    union all
+    select (t.created_at at time zone 'UTC')::date, t.agent_type, t.agent_version, t.model_id, s.config_id, s.source, s.string_value, 1::bigint, s.value
+      from public.llm_traces t
+     cross join lateral (select x.config_id, x.source, x.string_value, x.value from public.scores x where x.trace_id = t.id offset 0) s
+     where t.created_at >= w.edge_hi and t.created_at < coalesce(p_to, 'infinity'::timestamptz)
+  ),
+  sums as (
+    select c.name, c.data_type, x.source, x.day, x.agent_type, x.agent_version, x.model_id,
+           case when c.data_type = 'categorical' then x.category end as label, x.per_day, x.n, x.v
+      from (select y.config_id, y.source, y.day, y.agent_type, y.agent_version, y.model_id, y.category,
+                   grouping(y.day) = 0 as per_day, sum(y.scores) as n, sum(y.value_sum) as v
+              from slices y
+             group by grouping sets ((y.config_id, y.source, y.day),
+                                     (y.config_id, y.source, y.agent_type, y.agent_version, y.model_id, y.category))) x
+      join public.score_configs c on c.id = x.config_id
+  )
+  select 'day'::text, u.name, u.data_type, u.source, u.day, null::text, null::integer, null::uuid, null::text,
+         sum(u.n)::bigint, round(sum(u.v) / sum(u.n), 4)
+    from sums u where u.per_day
+   group by u.name, u.data_type, u.source, u.day
+  union all
+  select case when grouping(u.agent_version) = 0 then 'agent_version' when grouping(u.agent_type) = 0 then 'agent'
+              when grouping(u.model_id) = 0 then 'model' when grouping(u.label) = 0 then 'category' else 'all' end,
+         u.name, u.data_type, u.source, null::date, u.agent_type, u.agent_version, u.model_id, u.label,
+         sum(u.n)::bigint, round(sum(u.v) / sum(u.n), 4)
+    from sums u where not u.per_day
+   group by grouping sets ((u.name, u.data_type, u.source), (u.name, u.data_type, u.source, u.agent_type),
+                           (u.name, u.data_type, u.source, u.agent_type, u.agent_version),
+                           (u.name, u.data_type, u.source, u.model_id), (u.name, u.data_type, u.source, u.label));
+end
 $$;
 
 revoke all on function private.dashboard_score_groups(timestamptz, timestamptz) from public, anon, authenticated;
