@@ -502,6 +502,42 @@ export type Database = {
         }
         Relationships: []
       }
+      dashboard_score_rollup: {
+        Row: {
+          agent_type: string
+          agent_version: number | null
+          category: string | null
+          config_id: string
+          day: string
+          model_id: string
+          scores: number
+          source: string
+          value_sum: number
+        }
+        Insert: {
+          agent_type: string
+          agent_version?: number | null
+          category?: string | null
+          config_id: string
+          day: string
+          model_id: string
+          scores?: number
+          source: string
+          value_sum?: number
+        }
+        Update: {
+          agent_type?: string
+          agent_version?: number | null
+          category?: string | null
+          config_id?: string
+          day?: string
+          model_id?: string
+          scores?: number
+          source?: string
+          value_sum?: number
+        }
+        Relationships: []
+      }
       dashboard_visitor_days: {
         Row: {
           day: string

@@ -96,9 +96,11 @@ export function cases(s: Samples, repeat: number, hasDashboard: boolean): Case[]
       dash("dashboard_stats, a 90-day window, partial edges", (i) => ({ p_from: ago(i, 120), p_to: ago(i, 30) })),
       dash("dashboard_stats, all time", () => ({})),
       dash("dashboard_stats, all time, two experiments named", () => ({ p_experiment_a: benchModels[1].experiment!, p_experiment_b: benchModels[2].experiment! })),
-      // the scores card (docs/performance.md, "Dashboard scores"): read from the range's scores at each call
+      // the scores card (docs/performance.md, "Dashboard scores"): whole days from its rollup, partial edge days from the scores
+      { ...dash("dashboard_scores, last 24 h", (i) => ({ p_from: ago(i, 1) })), fn: "dashboard_scores" },
       { ...dash("dashboard_scores, last 7 days", (i) => ({ p_from: ago(i, 7) })), fn: "dashboard_scores" },
       { ...dash("dashboard_scores, last 30 days", (i) => ({ p_from: ago(i, 30) })), fn: "dashboard_scores" },
+      { ...dash("dashboard_scores, a 90-day window, partial edges", (i) => ({ p_from: ago(i, 120), p_to: ago(i, 30) })), fn: "dashboard_scores" },
       { ...dash("dashboard_scores, all time", () => ({})), fn: "dashboard_scores" },
     );
   }

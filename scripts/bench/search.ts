@@ -147,6 +147,18 @@ async function main(stops: Stops) {
     );
     console.log(`- dashboard rollup: ${r[0].rollup.toLocaleString("en")} rows, visitor days ${r[0].visitor_days.toLocaleString("en")}, visitors ${r[0].visitors.toLocaleString("en")} (${r[0].size} with indexes)`);
   }
+  const { rows: scoreRollup } = await client.query("select to_regclass('public.dashboard_score_rollup') is not null as present");
+  if (scoreRollup[0].present) {
+    // the seed's bulk inserts went through the scores' statement triggers: the rollup must equal a recount
+    const { rows: r } = await client.query(
+      `select (select count(*) from public.scores where trace_id is not null)::int as scores, (select count(*) from public.dashboard_score_rollup)::int as rows,
+              pg_size_pretty(pg_total_relation_size('public.dashboard_score_rollup')) as size,
+              (select count(*) from (select * from public.dashboard_score_rollup except all select * from private.dashboard_score_rollup_of(null, null)
+                                     union all
+                                     select * from private.dashboard_score_rollup_of(null, null) except all select * from public.dashboard_score_rollup) x)::int as mismatches`,
+    );
+    console.log(`- dashboard score rollup: ${r[0].rows.toLocaleString("en")} rows for ${r[0].scores.toLocaleString("en")} trace scores (${r[0].size} with indexes), ${r[0].mismatches} rows differing from a recount`);
+  }
   if (applySql.length) console.log(`- "after": the same data with ${applySql.join(", ")} applied`);
 
   section(`Table and index sizes (MB, and MB per 1,000,000 traces, at ${f.traces.toLocaleString("en")} traces)`);

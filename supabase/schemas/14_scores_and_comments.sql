@@ -312,31 +312,277 @@ revoke execute on function public.otlp_score(uuid) from public, anon, authentica
 grant execute on function public.otlp_score(uuid) to service_role;
 
 -- scores on the dashboard -----------------------------------------------------------------------
--- The trace-level scores of the traces created in [p_from, p_to) (the dashboard's range, by the
--- trace's creation like every dashboard figure), counted and averaged per config and source: in all,
--- per UTC day, per agent, per agent and version, per model, and per category. Read from the scores
--- themselves (exact at any range; docs/performance.md, "Dashboard scores").
-create function private.dashboard_score_groups(p_from timestamptz, p_to timestamptz)
-  returns table (dim text, name text, data_type text, source text, day date, agent_type text, agent_version integer,
-                 model_id uuid, category text, scores bigint, average numeric)
+-- The dashboard's Scores card counts and averages the trace-level scores of the traces created in its
+-- range. It reads a rollup kept by triggers (docs/performance.md, "Dashboard scores"): per UTC day of the
+-- trace's creation, agent, agent version, model, score config, source and label (a score's
+-- `string_value`): the number of scores and the sum of their values (a boolean's sum is its count of
+-- true). A range reads its whole days from here and its partial edge days from scores ⨝ llm_traces.
+create table public.dashboard_score_rollup (
+  day date not null,
+  agent_type text not null,
+  agent_version integer,
+  model_id uuid not null,
+  config_id uuid not null,
+  source text not null,
+  category text,
+  scores bigint not null default 0,
+  value_sum numeric not null default 0,
+  constraint dashboard_score_rollup_key unique nulls not distinct (day, agent_type, agent_version, model_id, config_id, source, category)
+);
+
+-- the rows whose scores are all gone, deleted after each subtraction
+create index dashboard_score_rollup_empty on public.dashboard_score_rollup (day) where scores = 0;
+
+comment on table public.dashboard_score_rollup is
+  'Trace-level scores per UTC day, agent, agent version, model, config, source and label: count and sum, kept by triggers on scores and llm_traces (docs/performance.md, "Dashboard scores").';
+
+alter table public.dashboard_score_rollup enable row level security;
+revoke all on table public.dashboard_score_rollup from anon, authenticated;
+grant all on table public.dashboard_score_rollup to service_role;
+
+-- The rollup rows of the traces created in [p_from, p_to) (null: unbounded), counted from scores ⨝
+-- llm_traces: the rebuild, a range's partial edge days, and the recount the tests compare with. The
+-- range's traces by llm_traces_created, each one's scores by their index on trace_id (a lateral subquery
+-- kept apart by `offset 0`: joined, the planner hashed a day's traces and scanned every score).
+create function private.dashboard_score_rollup_of(p_from timestamptz, p_to timestamptz)
+  returns setof public.dashboard_score_rollup
   language sql stable
   set search_path = ''
 as $$
-  select case when grouping(x.day) = 0 then 'day' when grouping(x.agent_version) = 0 then 'agent_version'
-              when grouping(x.agent_type) = 0 then 'agent' when grouping(x.model_id) = 0 then 'model'
-              when grouping(x.category) = 0 then 'category' else 'all' end,
-         x.name, x.data_type, x.source, x.day, x.agent_type, x.agent_version, x.model_id, x.category,
-         count(*), round(avg(x.value), 4)
-    from (select c.name, c.data_type, s.source, s.value, (t.created_at at time zone 'UTC')::date as day,
-                 t.agent_type, t.agent_version, t.model_id, case when c.data_type = 'categorical' then s.string_value end as category
-            from public.scores s
-            join public.llm_traces t on t.id = s.trace_id
-            join public.score_configs c on c.id = s.config_id
-           where t.created_at >= coalesce(p_from, '-infinity'::timestamptz)
-             and t.created_at < coalesce(p_to, 'infinity'::timestamptz)) x
-   group by grouping sets ((x.name, x.data_type, x.source), (x.name, x.data_type, x.source, x.day),
-                           (x.name, x.data_type, x.source, x.agent_type), (x.name, x.data_type, x.source, x.agent_type, x.agent_version),
-                           (x.name, x.data_type, x.source, x.model_id), (x.name, x.data_type, x.source, x.category))
+  select (t.created_at at time zone 'UTC')::date, t.agent_type, t.agent_version, t.model_id, s.config_id, s.source, s.string_value,
+         count(*), sum(s.value)
+    from public.llm_traces t
+   cross join lateral (select x.config_id, x.source, x.string_value, x.value from public.scores x where x.trace_id = t.id offset 0) s
+   where t.created_at >= coalesce(p_from, '-infinity'::timestamptz) and t.created_at < coalesce(p_to, 'infinity'::timestamptz)
+   group by 1, 2, 3, 4, 5, 6, 7
+$$;
+
+revoke all on function private.dashboard_score_rollup_of(timestamptz, timestamptz) from public, anon, authenticated;
+grant all on function private.dashboard_score_rollup_of(timestamptz, timestamptz) to service_role;
+
+-- Recompute the rollup from the scores (the migration's backfill; also a repair for an operator).
+create function private.dashboard_score_rollup_rebuild() returns void
+  language plpgsql
+  set search_path = ''
+as $$
+begin
+  delete from public.dashboard_score_rollup;
+  insert into public.dashboard_score_rollup select * from private.dashboard_score_rollup_of(null, null);
+end
+$$;
+
+revoke all on function private.dashboard_score_rollup_rebuild() from public, anon, authenticated;
+grant all on function private.dashboard_score_rollup_rebuild() to service_role;
+
+-- Scores inserted, updated or deleted: one grouped upsert per statement, in key order (a bulk insert
+-- is one aggregate). Each score counts under its trace's keys, read from llm_traces; a score whose trace
+-- is gone is skipped: the trace's delete trigger below subtracted it before the cascade removed it.
+-- An update subtracts the old rows and adds the new ones; keys whose net change is nothing are left
+-- alone (an erasure rewriting authors and comments writes no rollup row). Each score's trace is one
+-- index probe (a lateral subquery kept apart by `offset 0`): the statement's plan is cached with the row
+-- count of its first call, and a join planned for a bulk insert would scan llm_traces for every later score.
+create function private.dashboard_score_rows() returns trigger
+  language plpgsql
+  set search_path = ''
+as $$
+begin
+  -- (each branch reads its own transition tables: an insert has no old rows, a delete no new ones)
+  if tg_op = 'INSERT' then
+    insert into public.dashboard_score_rollup as r
+    select (t.created_at at time zone 'UTC')::date, t.agent_type, t.agent_version, t.model_id, s.config_id, s.source, s.string_value,
+           count(*), sum(s.value)
+      from new_scores s
+     cross join lateral (select x.created_at, x.agent_type, x.agent_version, x.model_id
+                                 from public.llm_traces x where x.id = s.trace_id offset 0) t
+     group by 1, 2, 3, 4, 5, 6, 7 order by 1, 2, 3, 4, 5, 6, 7
+    on conflict (day, agent_type, agent_version, model_id, config_id, source, category) do update
+      set scores = r.scores + excluded.scores, value_sum = r.value_sum + excluded.value_sum;
+    return null;
+  elsif tg_op = 'DELETE' then
+    insert into public.dashboard_score_rollup as r
+    select (t.created_at at time zone 'UTC')::date, t.agent_type, t.agent_version, t.model_id, s.config_id, s.source, s.string_value,
+           -count(*), -sum(s.value)
+      from old_scores s
+     cross join lateral (select x.created_at, x.agent_type, x.agent_version, x.model_id
+                                 from public.llm_traces x where x.id = s.trace_id offset 0) t
+     group by 1, 2, 3, 4, 5, 6, 7 order by 1, 2, 3, 4, 5, 6, 7
+    on conflict (day, agent_type, agent_version, model_id, config_id, source, category) do update
+      set scores = r.scores + excluded.scores, value_sum = r.value_sum + excluded.value_sum;
+  else
+    insert into public.dashboard_score_rollup as r
+    select (t.created_at at time zone 'UTC')::date, t.agent_type, t.agent_version, t.model_id, s.config_id, s.source, s.string_value,
+           sum(s.sign), sum(s.sign * s.value)
+      from (select n.trace_id, n.config_id, n.source, n.string_value, n.value, 1 as sign from new_scores n
+            union all
+            select o.trace_id, o.config_id, o.source, o.string_value, o.value, -1 from old_scores o) s
+     cross join lateral (select x.created_at, x.agent_type, x.agent_version, x.model_id
+                                 from public.llm_traces x where x.id = s.trace_id offset 0) t
+     group by 1, 2, 3, 4, 5, 6, 7
+    having sum(s.sign) <> 0 or sum(s.sign * s.value) <> 0
+     order by 1, 2, 3, 4, 5, 6, 7
+    on conflict (day, agent_type, agent_version, model_id, config_id, source, category) do update
+      set scores = r.scores + excluded.scores, value_sum = r.value_sum + excluded.value_sum;
+  end if;
+  if found then
+    delete from public.dashboard_score_rollup r where r.scores = 0;
+  end if;
+  return null;
+end
+$$;
+
+revoke all on function private.dashboard_score_rows() from public, anon, authenticated;
+grant all on function private.dashboard_score_rows() to service_role;
+
+-- (transition tables allow one event per trigger: three triggers, one function)
+create trigger scores_dashboard_insert after insert on public.scores
+  referencing new table as new_scores for each statement execute function private.dashboard_score_rows();
+create trigger scores_dashboard_update after update on public.scores
+  referencing old table as old_scores new table as new_scores for each statement execute function private.dashboard_score_rows();
+create trigger scores_dashboard_delete after delete on public.scores
+  referencing old table as old_scores for each statement execute function private.dashboard_score_rows();
+
+-- Truncating scores (or llm_traces or score_configs, with cascade) empties the rollup.
+create function private.dashboard_score_truncate() returns trigger
+  language plpgsql
+  set search_path = ''
+as $$
+begin
+  truncate public.dashboard_score_rollup;
+  return null;
+end
+$$;
+
+revoke all on function private.dashboard_score_truncate() from public, anon, authenticated;
+grant all on function private.dashboard_score_truncate() to service_role;
+
+create trigger scores_dashboard_truncate after truncate on public.scores
+  for each statement execute function private.dashboard_score_truncate();
+
+-- A trace about to be deleted takes its scores out of the rollup first: the cascade deletes them after
+-- the trace row is gone, when the scores' trigger can no longer read the trace's day and agent (it
+-- skips them). A before-row trigger runs on the locked row that is then deleted; one index probe of
+-- scores per deleted trace, nothing more when it has none.
+create function private.dashboard_score_trace_delete() returns trigger
+  language plpgsql
+  set search_path = ''
+as $$
+begin
+  insert into public.dashboard_score_rollup as r
+  select (old.created_at at time zone 'UTC')::date, old.agent_type, old.agent_version, old.model_id, s.config_id, s.source, s.string_value,
+         -count(*), -sum(s.value)
+    from public.scores s
+   where s.trace_id = old.id
+   group by s.config_id, s.source, s.string_value order by s.config_id, s.source, s.string_value
+  on conflict (day, agent_type, agent_version, model_id, config_id, source, category) do update
+    set scores = r.scores + excluded.scores, value_sum = r.value_sum + excluded.value_sum;
+  if found then
+    delete from public.dashboard_score_rollup r where r.scores = 0;
+  end if;
+  return old;
+end
+$$;
+
+revoke all on function private.dashboard_score_trace_delete() from public, anon, authenticated;
+grant all on function private.dashboard_score_trace_delete() to service_role;
+
+create trigger llm_traces_dashboard_scores_delete before delete on public.llm_traces
+  for each row execute function private.dashboard_score_trace_delete();
+
+-- A trace moved to another day, agent, agent version or model: its scores leave the old keys and join
+-- the new ones (one grouped upsert). A turn's update of its counters changes none of these columns and
+-- does not fire it.
+create function private.dashboard_score_trace_move() returns trigger
+  language plpgsql
+  set search_path = ''
+as $$
+begin
+  insert into public.dashboard_score_rollup as r
+  select k.day, k.agent_type, k.agent_version, k.model_id, s.config_id, s.source, s.string_value, sum(k.sign), sum(k.sign * s.value)
+    from public.scores s
+   cross join (values ((old.created_at at time zone 'UTC')::date, old.agent_type, old.agent_version, old.model_id, -1),
+                      ((new.created_at at time zone 'UTC')::date, new.agent_type, new.agent_version, new.model_id, 1))
+               k (day, agent_type, agent_version, model_id, sign)
+   where s.trace_id = new.id
+   group by 1, 2, 3, 4, 5, 6, 7
+  having sum(k.sign) <> 0 or sum(k.sign * s.value) <> 0
+   order by 1, 2, 3, 4, 5, 6, 7
+  on conflict (day, agent_type, agent_version, model_id, config_id, source, category) do update
+    set scores = r.scores + excluded.scores, value_sum = r.value_sum + excluded.value_sum;
+  if found then
+    delete from public.dashboard_score_rollup r where r.scores = 0;
+  end if;
+  return null;
+end
+$$;
+
+revoke all on function private.dashboard_score_trace_move() from public, anon, authenticated;
+grant all on function private.dashboard_score_trace_move() to service_role;
+
+create trigger llm_traces_dashboard_scores_move after update of created_at, agent_type, agent_version, model_id on public.llm_traces
+  for each row when ((old.created_at at time zone 'UTC')::date <> (new.created_at at time zone 'UTC')::date
+                     or old.agent_type is distinct from new.agent_type or old.agent_version is distinct from new.agent_version
+                     or old.model_id is distinct from new.model_id)
+  execute function private.dashboard_score_trace_move();
+
+-- The trace-level scores of the traces created in [p_from, p_to) (the dashboard's range, by the
+-- trace's creation like every dashboard figure), counted and averaged per config and source: in all,
+-- per UTC day, per agent, per agent and version, per model, and per category (average = sum / count,
+-- as avg() computes it). The range's whole UTC days are read from the rollup, its partial edges (at most
+-- two days; a range inside one day is all edge) from scores ⨝ llm_traces, as public.dashboard_slices reads
+-- the traces' rollup. Two passes: the rows summed per config, source and day and per config, source,
+-- agent, version, model and label, then the six groupings from those few hundred sums. plpgsql so its
+-- plan is cached on a connection (a SQL function with `set search_path` is planned at every call).
+create function private.dashboard_score_groups(p_from timestamptz, p_to timestamptz)
+  returns table (dim text, name text, data_type text, source text, day date, agent_type text, agent_version integer,
+                 model_id uuid, category text, scores bigint, average numeric)
+  language plpgsql stable
+  set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+  w record;
+begin
+  select * into w from public.dashboard_window(p_from, p_to);
+  return query
+  with slices as (
+    select r.day, r.agent_type, r.agent_version, r.model_id, r.config_id, r.source, r.category, r.scores, r.value_sum
+      from public.dashboard_score_rollup r
+     where r.day >= coalesce(w.first_day, '-infinity'::date) and r.day < coalesce(w.end_day, 'infinity'::date)
+    union all
+    select (t.created_at at time zone 'UTC')::date, t.agent_type, t.agent_version, t.model_id, s.config_id, s.source, s.string_value, 1::bigint, s.value
+      from public.llm_traces t
+     cross join lateral (select x.config_id, x.source, x.string_value, x.value from public.scores x where x.trace_id = t.id offset 0) s
+     where t.created_at >= coalesce(p_from, '-infinity'::timestamptz) and t.created_at < w.edge_lo
+    union all
+    select (t.created_at at time zone 'UTC')::date, t.agent_type, t.agent_version, t.model_id, s.config_id, s.source, s.string_value, 1::bigint, s.value
+      from public.llm_traces t
+     cross join lateral (select x.config_id, x.source, x.string_value, x.value from public.scores x where x.trace_id = t.id offset 0) s
+     where t.created_at >= w.edge_hi and t.created_at < coalesce(p_to, 'infinity'::timestamptz)
+  ),
+  sums as (
+    select c.name, c.data_type, x.source, x.day, x.agent_type, x.agent_version, x.model_id,
+           case when c.data_type = 'categorical' then x.category end as label, x.per_day, x.n, x.v
+      from (select y.config_id, y.source, y.day, y.agent_type, y.agent_version, y.model_id, y.category,
+                   grouping(y.day) = 0 as per_day, sum(y.scores) as n, sum(y.value_sum) as v
+              from slices y
+             group by grouping sets ((y.config_id, y.source, y.day),
+                                     (y.config_id, y.source, y.agent_type, y.agent_version, y.model_id, y.category))) x
+      join public.score_configs c on c.id = x.config_id
+  )
+  select 'day'::text, u.name, u.data_type, u.source, u.day, null::text, null::integer, null::uuid, null::text,
+         sum(u.n)::bigint, round(sum(u.v) / sum(u.n), 4)
+    from sums u where u.per_day
+   group by u.name, u.data_type, u.source, u.day
+  union all
+  select case when grouping(u.agent_version) = 0 then 'agent_version' when grouping(u.agent_type) = 0 then 'agent'
+              when grouping(u.model_id) = 0 then 'model' when grouping(u.label) = 0 then 'category' else 'all' end,
+         u.name, u.data_type, u.source, null::date, u.agent_type, u.agent_version, u.model_id, u.label,
+         sum(u.n)::bigint, round(sum(u.v) / sum(u.n), 4)
+    from sums u where not u.per_day
+   group by grouping sets ((u.name, u.data_type, u.source), (u.name, u.data_type, u.source, u.agent_type),
+                           (u.name, u.data_type, u.source, u.agent_type, u.agent_version),
+                           (u.name, u.data_type, u.source, u.model_id), (u.name, u.data_type, u.source, u.label));
+end
 $$;
 
 revoke all on function private.dashboard_score_groups(timestamptz, timestamptz) from public, anon, authenticated;

@@ -49,6 +49,7 @@ export const appTables = [
   "score_configs",
   "scores",
   "trace_comments",
+  "dashboard_score_rollup",
   "evaluators",
   "agent_evaluators",
   "evaluation_jobs",
