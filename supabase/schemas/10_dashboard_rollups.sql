@@ -945,6 +945,30 @@ $$;
 REVOKE ALL ON FUNCTION private.dashboard_visitor_gaps_of() FROM PUBLIC;
 GRANT ALL ON FUNCTION private.dashboard_visitor_gaps_of() TO service_role;
 
+-- Two transactions writing days of one visitor must not each count the visitor's days without the
+-- other's (two experiments' first traces of a day would both count the day for every visitor): the
+-- trigger first takes the visitor lock of each visitor it changes (the turn's own, already held by a
+-- turn; in user_id order) and a shared lock on the gap counts, or, for more than 64 visitors (a bulk
+-- load, a retention pass), that lock exclusively instead of one lock per visitor. Its next statement
+-- (read committed) then sees what the lock's previous holder committed.
+CREATE FUNCTION private.dashboard_visitor_gaps_lock(p_users text[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if cardinality(p_users) > 64 then
+    perform pg_advisory_xact_lock(hashtextextended('threadline:visitor_gaps', 0));
+    return;
+  end if;
+  perform pg_advisory_xact_lock_shared(hashtextextended('threadline:visitor_gaps', 0));
+  perform pg_advisory_xact_lock(hashtextextended('threadline:visitor:' || u.user_id, 0))
+     from (select x as user_id from unnest(p_users) x order by x) u;
+end
+$$;
+
+REVOKE ALL ON FUNCTION private.dashboard_visitor_gaps_lock(p_users text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.dashboard_visitor_gaps_lock(p_users text[]) TO service_role;
+
 -- Inserted or deleted visitor days (`changed`, the statement's transition table): the gap counts of
 -- the visitors they belong to are counted over those visitors' days after the statement (+1) and
 -- before it (-1: without the inserted days, with the deleted ones), and the difference added in one
@@ -958,6 +982,7 @@ begin
   if not exists (select from changed) then
     return null; -- an upsert that only updated counts
   end if;
+  perform private.dashboard_visitor_gaps_lock(array(select distinct c.user_id from changed c));
   insert into public.dashboard_visitor_gaps as g (day, prev_day, experiment_name, visitors)
   with after_days as (
     select d.user_id, d.experiment_name, d.day

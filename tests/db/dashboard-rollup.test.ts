@@ -171,6 +171,17 @@ describe.each(backends)("dashboard rollup on $name", ({ open }) => {
     );
   }
 
+  /** One trace of `user` on `model`, `daysAgo` days back (a session and its trace in one statement). */
+  const insertAt = (user: string, daysAgo: number, model: { id: string; experiment: string | null }, tag: string) =>
+    t.sql(
+      `with s as (insert into conversation_sessions (user_id, channel, agent_type, model_id, session_tag, is_active, started_at,
+                                                     ended_at, duration_seconds, end_reason)
+                  select $1, 'web', 'sales_pitch', $2, $3, false, x.at, x.at, 0, 'user'
+                    from (select now() - make_interval(days => $4) as at) x returning id, started_at)
+       insert into llm_traces (session_id, session_tag, user_id, agent_type, model_id, experiment_name, created_at)
+       select s.id, $3, $1, 'sales_pitch', $2, $5, s.started_at from s`,
+      [user, model.id, tag, daysAgo, model.experiment]);
+
   const ops: Record<string, (ids: string[]) => Promise<unknown>> = {
     insertOne: () => insertTraces(1),
     insertMany: () => insertTraces(2 + int(4)),
@@ -337,23 +348,27 @@ describe.each(backends)("dashboard rollup on $name", ({ open }) => {
     }
   });
 
+  it("stays exact when concurrent transactions write days of one visitor (other days, other experiments)", async () => {
+    for (let round = 0; round < 4; round++) {
+      const user = visitor();
+      await insertAt(user, 6, models[0], `chat_race_${round}_base`);
+      await Promise.all(Array.from({ length: 12 }, (_, i) => insertAt(user, i % 4, models[i % models.length], `chat_race_${round}_${i}`)));
+      await Promise.all([
+        t.sql("delete from llm_traces where user_id = $1 and (created_at at time zone 'UTC')::date = (now() at time zone 'UTC')::date - 2", [user]),
+        insertAt(user, 5, models[1], `chat_race_${round}_late`),
+        insertAt(user, 1, models[2], `chat_race_${round}_later`),
+      ]);
+    }
+    expect(await mismatches()).toEqual([]);
+  });
+
   it("the gap counts go wrong without their triggers, and their rebuild repairs them", async () => {
     // a visitor day inserted between two others (a backfill) and one deleted, with the maintenance off
     await t.sql("alter table dashboard_visitor_days disable trigger dashboard_visitor_days_gaps_insert");
     await t.sql("alter table dashboard_visitor_days disable trigger dashboard_visitor_days_gaps_delete");
     try {
       const user = visitor();
-      const m = models[0];
-      for (const daysAgo of [4, 0, 2]) {
-        await t.sql(
-          `with s as (insert into conversation_sessions (user_id, channel, agent_type, model_id, session_tag, is_active, started_at,
-                                                         ended_at, duration_seconds, end_reason)
-                      select $1, 'web', 'sales_pitch', $2, $3, false, x.at, x.at, 0, 'user'
-                        from (select now() - make_interval(days => $4) as at) x returning id, started_at)
-           insert into llm_traces (session_id, session_tag, user_id, agent_type, model_id, experiment_name, created_at)
-           select s.id, $3, $1, 'sales_pitch', $2, $5, s.started_at from s`,
-          [user, m.id, `chat_gap_${daysAgo}`, daysAgo, m.experiment]);
-      }
+      for (const daysAgo of [4, 0, 2]) await insertAt(user, daysAgo, models[0], `chat_gap_${daysAgo}`);
       await t.sql("delete from llm_traces where user_id = $1 and session_tag = 'chat_gap_2'", [user]);
       expect((await mismatches()).map((r) => r.side)).toContain("visitor gaps counted");
     } finally {
