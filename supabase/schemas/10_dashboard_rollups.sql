@@ -639,6 +639,8 @@ CREATE FUNCTION public.dashboard_rollup_rows() RETURNS trigger
 declare
   v_sign integer := case tg_op when 'INSERT' then 1 else -1 end;
 begin
+  -- the visitor locks the gap counts take, first: before any rollup row (the order a turn takes them in)
+  perform private.dashboard_visitor_gaps_lock(array(select distinct c.user_id from changed c where c.channel <> 'experiment'));
   insert into public.dashboard_rollup as r
   select (t.created_at at time zone 'UTC')::date, t.agent_type, t.model_id, t.experiment_name,
          (get_byte(uuid_send(t.id), 15) % 8)::smallint,
@@ -900,12 +902,11 @@ CREATE FUNCTION private.dashboard_visitor_counts(p_from timestamp with time zone
        and (g.prev_day is null or g.prev_day < (select w.lo from w))
      group by g.experiment_name
   ),
-  edge as materialized ( -- the (visitor, experiment) pairs of the edges not counted among the whole days
-    select e.user_id, e.experiment_name,
-           exists (select from public.dashboard_visitor_days d where d.user_id = e.user_id
-                      and d.day >= (select w.lo from w) and d.day < (select w.hi from w)) as seen,
-           exists (select from public.dashboard_visitor_days d where d.user_id = e.user_id and d.experiment_name = e.experiment_name
-                      and d.day >= (select w.lo from w) and d.day < (select w.hi from w)) as seen_in_experiment
+  -- the (visitor, experiment) pairs of the edges, each probed for a visitor day among the whole days
+  -- (a lateral limit 1, one index probe per pair: an exists() here became a hash of every visitor day
+  -- of the range)
+  edge as materialized (
+    select e.user_id, e.experiment_name, s.hit is not null as seen, x.hit is not null as seen_in_experiment
       from (select t.user_id, t.experiment_name from public.llm_traces t
              where t.channel <> 'experiment' and t.created_at >= coalesce(p_from, '-infinity'::timestamptz)
                and t.created_at < (select w.edge_lo from w)
@@ -913,6 +914,11 @@ CREATE FUNCTION private.dashboard_visitor_counts(p_from timestamp with time zone
             select t.user_id, t.experiment_name from public.llm_traces t
              where t.channel <> 'experiment' and t.created_at >= (select w.edge_hi from w)
                and t.created_at < coalesce(p_to, 'infinity'::timestamptz)) e
+      left join lateral (select true as hit from public.dashboard_visitor_days d where d.user_id = e.user_id
+                            and d.day >= (select w.lo from w) and d.day < (select w.hi from w) limit 1) s on true
+      left join lateral (select true as hit from public.dashboard_visitor_days d
+                          where d.user_id = e.user_id and d.experiment_name = e.experiment_name
+                            and d.day >= (select w.lo from w) and d.day < (select w.hi from w) limit 1) x on true
   )
   select x.experiment_name, sum(x.visitors)::bigint from (
     select * from whole
@@ -947,10 +953,11 @@ GRANT ALL ON FUNCTION private.dashboard_visitor_gaps_of() TO service_role;
 
 -- Two transactions writing days of one visitor must not each count the visitor's days without the
 -- other's (two experiments' first traces of a day would both count the day for every visitor): the
--- trigger first takes the visitor lock of each visitor it changes (the turn's own, already held by a
--- turn; in user_id order) and a shared lock on the gap counts, or, for more than 64 visitors (a bulk
--- load, a retention pass), that lock exclusively instead of one lock per visitor. Its next statement
--- (read committed) then sees what the lock's previous holder committed.
+-- writers of llm_traces (dashboard_rollup_rows, and before a move dashboard_visitor_lock_move) first
+-- take the visitor lock of each visitor they change (a turn's own, already held by the turn; in user_id
+-- order) and a shared lock on the gap counts, or, for more than 64 visitors (a bulk load, a retention
+-- pass), that lock exclusively instead of one lock per visitor; the gap trigger takes them again (held:
+-- no wait). Its next statement (read committed) then sees what the lock's previous holder committed.
 CREATE FUNCTION private.dashboard_visitor_gaps_lock(p_users text[]) RETURNS void
     LANGUAGE plpgsql
     SET search_path TO ''
@@ -962,12 +969,32 @@ begin
   end if;
   perform pg_advisory_xact_lock_shared(hashtextextended('threadline:visitor_gaps', 0));
   perform pg_advisory_xact_lock(hashtextextended('threadline:visitor:' || u.user_id, 0))
-     from (select x as user_id from unnest(p_users) x order by x) u;
+     from (select distinct x as user_id from unnest(p_users) x order by x) u;
 end
 $$;
 
 REVOKE ALL ON FUNCTION private.dashboard_visitor_gaps_lock(p_users text[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.dashboard_visitor_gaps_lock(p_users text[]) TO service_role;
+
+-- A trace about to move to another day, visitor or experiment: the visitor locks the gap counts will
+-- take (private.dashboard_visitor_gaps_lock), taken before the rollup rows the move updates, as the
+-- insert and delete triggers take them first (two writers of one visitor would otherwise deadlock).
+CREATE FUNCTION private.dashboard_visitor_lock_move() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if new.channel <> 'experiment' then
+    perform private.dashboard_visitor_gaps_lock(array[old.user_id, new.user_id]);
+  end if;
+  return new;
+end
+$$;
+
+REVOKE ALL ON FUNCTION private.dashboard_visitor_lock_move() FROM PUBLIC;
+GRANT ALL ON FUNCTION private.dashboard_visitor_lock_move() TO service_role;
+
+CREATE TRIGGER llm_traces_dashboard_visitor_lock BEFORE UPDATE OF created_at, user_id, experiment_name ON public.llm_traces FOR EACH ROW WHEN ((((old.created_at AT TIME ZONE 'UTC'::text))::date IS DISTINCT FROM ((new.created_at AT TIME ZONE 'UTC'::text))::date) OR (old.user_id IS DISTINCT FROM new.user_id) OR (old.experiment_name IS DISTINCT FROM new.experiment_name)) EXECUTE FUNCTION private.dashboard_visitor_lock_move();
 
 -- Inserted or deleted visitor days (`changed`, the statement's transition table): the gap counts of
 -- the visitors they belong to are counted over those visitors' days after the statement (+1) and
