@@ -53,6 +53,9 @@ async function main(stops: Stops) {
   const rebuild = performance.now() - t0;
   await client.query("analyze public.dashboard_visitor_days; analyze public.dashboard_visitor_gaps");
   const [{ rows: gaps }] = [await client.query("select count(*)::int as n from public.dashboard_visitor_gaps")];
+  const { rows: [mb] } = await client.query(`select (pg_total_relation_size('public.dashboard_visitor_gaps') / 1048576.0)::float8 as gaps,
+    (pg_relation_size('public.dashboard_visitor_days_visitor') / 1048576.0)::float8 as idx, (pg_total_relation_size('public.dashboard_visitor_days') / 1048576.0)::float8 as days`);
+  console.log(`- sizes: dashboard_visitor_gaps ${fmt(mb.gaps, 1)} MB with indexes; dashboard_visitor_days ${fmt(mb.days, 1)} MB with indexes, of which dashboard_visitor_days_visitor ${fmt(mb.idx, 1)} MB`);
   console.log(`- bulk insert of ${visitors * (history / 2)} visitor days (gaps kept by the trigger): ${fmt(bulk)} ms; rebuild: ${fmt(rebuild)} ms; ${gaps[0].n} gap rows`);
   const legs: [string, boolean][] = [["gaps kept", true], ["gaps triggers disabled", false]];
   const results = new Map<string, Record<string, number>[]>();

@@ -996,6 +996,37 @@ GRANT ALL ON FUNCTION private.dashboard_visitor_lock_move() TO service_role;
 
 CREATE TRIGGER llm_traces_dashboard_visitor_lock BEFORE UPDATE OF created_at, user_id, experiment_name ON public.llm_traces FOR EACH ROW WHEN ((((old.created_at AT TIME ZONE 'UTC'::text))::date IS DISTINCT FROM ((new.created_at AT TIME ZONE 'UTC'::text))::date) OR (old.user_id IS DISTINCT FROM new.user_id) OR (old.experiment_name IS DISTINCT FROM new.experiment_name)) EXECUTE FUNCTION private.dashboard_visitor_lock_move();
 
+-- One visitor day inserted after every other day of its visitor (live traffic: their first trace of
+-- today): it only adds itself at (day, the visitor's previous day), for every visitor unless the visitor
+-- already has the day in another experiment, and for its experiment; no later day's gap moves. A few
+-- index probes instead of the general count. False (nothing done) when the visitor has a later day.
+CREATE FUNCTION private.dashboard_visitor_gaps_append(p_day date, p_user text, p_experiment text) RETURNS boolean
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if exists (select from public.dashboard_visitor_days d where d.user_id = p_user and d.day > p_day) then
+    return false;
+  end if;
+  if not exists (select from public.dashboard_visitor_days d
+                  where d.user_id = p_user and d.day = p_day and d.experiment_name is distinct from p_experiment) then
+    insert into public.dashboard_visitor_gaps as g (day, prev_day, experiment_name, visitors)
+    values (p_day, (select max(d.day) from public.dashboard_visitor_days d where d.user_id = p_user and d.day < p_day), null, 1)
+    on conflict (day, prev_day, experiment_name) do update set visitors = g.visitors + 1;
+  end if;
+  if p_experiment is not null then
+    insert into public.dashboard_visitor_gaps as g (day, prev_day, experiment_name, visitors)
+    values (p_day, (select max(d.day) from public.dashboard_visitor_days d
+                     where d.user_id = p_user and d.experiment_name = p_experiment and d.day < p_day), p_experiment, 1)
+    on conflict (day, prev_day, experiment_name) do update set visitors = g.visitors + 1;
+  end if;
+  return true;
+end
+$$;
+
+REVOKE ALL ON FUNCTION private.dashboard_visitor_gaps_append(p_day date, p_user text, p_experiment text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.dashboard_visitor_gaps_append(p_day date, p_user text, p_experiment text) TO service_role;
+
 -- Inserted or deleted visitor days (`changed`, the statement's transition table): the gap counts of
 -- the visitors they belong to are counted over those visitors' days after the statement (+1) and
 -- before it (-1: without the inserted days, with the deleted ones), and the difference added in one
@@ -1005,11 +1036,23 @@ CREATE FUNCTION private.dashboard_visitor_gaps_rows() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
+declare
+  v_n bigint;
+  v_day date;
+  v_user text;
+  v_experiment text;
 begin
-  if not exists (select from changed) then
+  select count(*), min(c.day), min(c.user_id), min(c.experiment_name) into v_n, v_day, v_user, v_experiment from changed c;
+  if v_n = 0 then
     return null; -- an upsert that only updated counts
+  elsif v_n = 1 then -- live traffic: a visitor's first trace of the day
+    perform private.dashboard_visitor_gaps_lock(array[v_user]);
+    if tg_op = 'INSERT' and private.dashboard_visitor_gaps_append(v_day, v_user, v_experiment) then
+      return null;
+    end if;
+  else
+    perform private.dashboard_visitor_gaps_lock(array(select distinct c.user_id from changed c));
   end if;
-  perform private.dashboard_visitor_gaps_lock(array(select distinct c.user_id from changed c));
   insert into public.dashboard_visitor_gaps as g (day, prev_day, experiment_name, visitors)
   with after_days as (
     select d.user_id, d.experiment_name, d.day
