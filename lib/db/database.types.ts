@@ -559,6 +559,27 @@ export type Database = {
         }
         Relationships: []
       }
+      dashboard_visitor_gaps: {
+        Row: {
+          day: string
+          experiment_name: string | null
+          prev_day: string | null
+          visitors: number
+        }
+        Insert: {
+          day: string
+          experiment_name?: string | null
+          prev_day?: string | null
+          visitors: number
+        }
+        Update: {
+          day?: string
+          experiment_name?: string | null
+          prev_day?: string | null
+          visitors?: number
+        }
+        Relationships: []
+      }
       dashboard_visitors: {
         Row: {
           experiment_name: string | null
@@ -2364,12 +2385,9 @@ export type Database = {
           votes_up: number
         }[]
       }
-      dashboard_visitor_pairs: {
-        Args: { p_from: string; p_to: string }
-        Returns: {
-          experiment_name: string
-          user_id: string
-        }[]
+      dashboard_visitor_gaps_rebuild: {
+        Args: Record<PropertyKey, never>
+        Returns: undefined
       }
       dashboard_window: {
         Args: { p_from: string; p_to: string }

@@ -31,7 +31,7 @@ export const notCalledByApp = [
   "dashboard_usage_by_model",
   // the dashboard rollup's triggers and readers (docs/performance.md)
   "dashboard_figures", "dashboard_rollup_add", "dashboard_rollup_of", "dashboard_rollup_rebuild", "dashboard_rollup_rows",
-  "dashboard_rollup_truncate", "dashboard_rollup_update", "dashboard_slices", "dashboard_visitor_pairs", "dashboard_window",
+  "dashboard_rollup_truncate", "dashboard_rollup_update", "dashboard_slices", "dashboard_visitor_gaps_rebuild", "dashboard_window",
 ] as const;
 
 type Registry = typeof rpcRegistry;

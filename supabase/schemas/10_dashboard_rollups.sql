@@ -82,6 +82,10 @@ ALTER TABLE ONLY public.dashboard_visitor_days
 
 CREATE INDEX dashboard_visitor_days_empty ON public.dashboard_visitor_days USING btree (day) WHERE (traces = 0);
 
+-- A visitor's days in order: the gap counts' neighbours (each visitor day's previous day) and the
+-- dashboard's edge visitors (seen on a whole day of the range?).
+CREATE INDEX dashboard_visitor_days_visitor ON public.dashboard_visitor_days USING btree (user_id, day, experiment_name);
+
 ALTER TABLE public.dashboard_visitor_days ENABLE ROW LEVEL SECURITY;
 
 GRANT ALL ON TABLE public.dashboard_visitor_days TO service_role;
@@ -101,6 +105,29 @@ CREATE INDEX dashboard_visitors_empty ON public.dashboard_visitors USING btree (
 ALTER TABLE public.dashboard_visitors ENABLE ROW LEVEL SECURITY;
 
 GRANT ALL ON TABLE public.dashboard_visitors TO service_role;
+
+-- Distinct visitors over whole days without reading the visitor days (docs/performance.md, "Distinct
+-- visitors over any range"): every visitor day counted at (day, the visitor's previous day with traffic,
+-- null for their first). A visitor is counted once in [a, b], on their first day in it, so the visitors
+-- of whole days [a, b] = sum(visitors) where day between a and b and (prev_day < a or prev_day is null).
+-- experiment_name null: every visitor (whatever the experiment); otherwise that experiment's visitors.
+-- Kept from dashboard_visitor_days by its triggers (private.dashboard_visitor_gaps_rows).
+CREATE TABLE public.dashboard_visitor_gaps (
+    day date NOT NULL,
+    prev_day date,
+    experiment_name text,
+    visitors bigint NOT NULL,
+    CONSTRAINT dashboard_visitor_gaps_order CHECK ((prev_day < day))
+);
+
+ALTER TABLE ONLY public.dashboard_visitor_gaps
+    ADD CONSTRAINT dashboard_visitor_gaps_key UNIQUE NULLS NOT DISTINCT (day, prev_day, experiment_name);
+
+CREATE INDEX dashboard_visitor_gaps_empty ON public.dashboard_visitor_gaps USING btree (day) WHERE (visitors = 0);
+
+ALTER TABLE public.dashboard_visitor_gaps ENABLE ROW LEVEL SECURITY;
+
+GRANT ALL ON TABLE public.dashboard_visitor_gaps TO service_role;
 
 -- Add signed counts to one key (the one upsert every path uses).
 CREATE FUNCTION private.dashboard_channel_bump(p_day date, p_channel text, p_shard smallint, p_traces bigint, p_llm_calls bigint, p_total_tokens bigint, p_cost_usd numeric) RETURNS void
@@ -339,7 +366,8 @@ CREATE TYPE private.dashboard_group AS (
 );
 
 -- The groups of [p_from, p_to): one pass over the range's rollup rows (grouping sets: all, per day,
--- per agent, per model, per experiment) and one over its visitors.
+-- per agent, per model, per experiment) and the range's distinct visitors (none for the traces
+-- without an experiment_name, which the A/B comparison leaves out).
 CREATE FUNCTION private.dashboard_groups(p_from timestamp with time zone, p_to timestamp with time zone) RETURNS SETOF private.dashboard_group
     LANGUAGE sql STABLE
     SET search_path TO ''
@@ -363,23 +391,15 @@ CREATE FUNCTION private.dashboard_groups(p_from timestamp with time zone, p_to t
       from public.dashboard_slices(p_from, p_to) s
      group by grouping sets ((), (s.day), (s.agent_type), (s.model_id), (s.experiment_name))
   ),
-  -- distinct (visitor, experiment) pairs by hashing (a count(distinct) would sort them by collation)
-  pairs as materialized (
-    select p.user_id, p.experiment_name from public.dashboard_visitor_pairs(p_from, p_to) p group by p.user_id, p.experiment_name
-  ),
-  v as (
-    select true as everyone, null::text as experiment_name,
-           (select count(*) from (select x.user_id from pairs x group by x.user_id) u) as visitors
-    union all
-    select false, x.experiment_name, count(*) from pairs x group by x.experiment_name
-  )
+  -- distinct visitors: experiment_name null for every visitor, else per experiment
+  v as materialized (select c.experiment_name, c.visitors from private.dashboard_visitor_counts(p_from, p_to) c)
   -- ratios shared by the groups (positive_ratio = positive / rated, null when nothing is rated)
   select g.*, round(g.positive::numeric / nullif(g.positive + g.negative, 0), 4),
          round(g.cost_usd / nullif(g.traces, 0), 8), round(g.llm_calls::numeric / nullif(g.traces, 0), 2),
          round(g.total_tokens::numeric / nullif(g.traces, 0), 1), round(g.total_tokens::numeric / nullif(g.llm_calls, 0), 1),
          round(g.latency_ms::numeric / nullif(g.llm_calls, 0), 1),
-         case g.dim when 'all' then (select v.visitors from v where v.everyone)
-                    when 'experiment' then (select v.visitors from v where not v.everyone and v.experiment_name = g.experiment_name) end
+         case g.dim when 'all' then (select v.visitors from v where v.experiment_name is null)
+                    when 'experiment' then (select v.visitors from v where v.experiment_name = g.experiment_name) end
     from g
 $$;
 
@@ -619,6 +639,8 @@ CREATE FUNCTION public.dashboard_rollup_rows() RETURNS trigger
 declare
   v_sign integer := case tg_op when 'INSERT' then 1 else -1 end;
 begin
+  -- the visitor locks the gap counts take, first: before any rollup row (the order a turn takes them in)
+  perform private.dashboard_visitor_gaps_lock(array(select distinct c.user_id from changed c where c.channel <> 'experiment'));
   insert into public.dashboard_rollup as r
   select (t.created_at at time zone 'UTC')::date, t.agent_type, t.model_id, t.experiment_name,
          (get_byte(uuid_send(t.id), 15) % 8)::smallint,
@@ -678,7 +700,7 @@ CREATE FUNCTION public.dashboard_rollup_truncate() RETURNS trigger
     SET search_path TO ''
     AS $$
 begin
-  truncate public.dashboard_rollup, public.dashboard_visitor_days, public.dashboard_visitors;
+  truncate public.dashboard_rollup, public.dashboard_visitor_days, public.dashboard_visitors, public.dashboard_visitor_gaps;
   return null;
 end
 $$;
@@ -860,37 +882,230 @@ $$;
 REVOKE ALL ON FUNCTION public.dashboard_usage_by_model(p_from timestamp with time zone, p_to timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.dashboard_usage_by_model(p_from timestamp with time zone, p_to timestamp with time zone) TO service_role;
 
--- The visitors of a range's partial edge days are read from llm_traces by created_at. Written as
--- a join with the window's row, the bound was a join clause the planner could not estimate: at
--- 10,000,000 traces it chose a sequential scan of the whole table for a 24-hour range (4.9 s;
--- docs/performance.md, "10,000,000 traces"). As scalar subqueries the bounds are parameters of
--- one index range on created_at, as in dashboard_rollup_of.
-CREATE FUNCTION public.dashboard_visitor_pairs(p_from timestamp with time zone, p_to timestamp with time zone) RETURNS TABLE(user_id text, experiment_name text)
+-- Distinct visitors of [p_from, p_to): every visitor (experiment_name null) and per experiment. Its
+-- whole days are summed from the gap counts (a few thousand rows whatever the traffic); the visitors of
+-- its partial edge days (at most two, read from llm_traces by created_at) are added only when they have
+-- no visitor day among the whole days, so a visitor seen on an edge and inside counts once. The bounds
+-- are scalar subqueries: parameters of index ranges (a join with the window's row is a clause the
+-- planner cannot estimate; docs/performance.md, "10,000,000 traces").
+CREATE FUNCTION private.dashboard_visitor_counts(p_from timestamp with time zone, p_to timestamp with time zone) RETURNS TABLE(experiment_name text, visitors bigint)
     LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
-  with every_trace as (
-    select (p_from is null or p_from <= (select min(t.created_at) from public.llm_traces t))
-       and (p_to is null or p_to > (select max(t.created_at) from public.llm_traces t)) as yes
+  with w as materialized (
+    select coalesce(x.first_day, '-infinity'::date) as lo, coalesce(x.end_day, 'infinity'::date) as hi, x.edge_lo, x.edge_hi
+      from public.dashboard_window(p_from, p_to) x
   ),
-  w as (select * from public.dashboard_window(p_from, p_to))
-  select v.user_id, v.experiment_name from public.dashboard_visitors v where (select e.yes from every_trace e)
-  union all
-  select d.user_id, d.experiment_name from public.dashboard_visitor_days d, w
-   where not (select e.yes from every_trace e)
-     and d.day >= coalesce(w.first_day, '-infinity'::date) and d.day < coalesce(w.end_day, 'infinity'::date)
-  union all
-  select t.user_id, t.experiment_name from public.llm_traces t
-   where not (select e.yes from every_trace e) and t.channel <> 'experiment'
-     and t.created_at >= coalesce(p_from, '-infinity'::timestamptz) and t.created_at < (select w.edge_lo from w)
-  union all
-  select t.user_id, t.experiment_name from public.llm_traces t
-   where not (select e.yes from every_trace e) and t.channel <> 'experiment'
-     and t.created_at >= (select w.edge_hi from w) and t.created_at < coalesce(p_to, 'infinity'::timestamptz)
+  whole as (
+    select g.experiment_name, sum(g.visitors) as visitors from public.dashboard_visitor_gaps g
+     where g.day >= (select w.lo from w) and g.day < (select w.hi from w)
+       and (g.prev_day is null or g.prev_day < (select w.lo from w))
+     group by g.experiment_name
+  ),
+  -- the (visitor, experiment) pairs of the edges, each probed for a visitor day among the whole days
+  -- (a lateral limit 1, one index probe per pair: an exists() here became a hash of every visitor day
+  -- of the range)
+  edge as materialized (
+    select e.user_id, e.experiment_name, s.hit is not null as seen, x.hit is not null as seen_in_experiment
+      from (select t.user_id, t.experiment_name from public.llm_traces t
+             where t.channel <> 'experiment' and t.created_at >= coalesce(p_from, '-infinity'::timestamptz)
+               and t.created_at < (select w.edge_lo from w)
+            union
+            select t.user_id, t.experiment_name from public.llm_traces t
+             where t.channel <> 'experiment' and t.created_at >= (select w.edge_hi from w)
+               and t.created_at < coalesce(p_to, 'infinity'::timestamptz)) e
+      left join lateral (select true as hit from public.dashboard_visitor_days d where d.user_id = e.user_id
+                            and d.day >= (select w.lo from w) and d.day < (select w.hi from w) limit 1) s on true
+      left join lateral (select true as hit from public.dashboard_visitor_days d
+                          where d.user_id = e.user_id and d.experiment_name = e.experiment_name
+                            and d.day >= (select w.lo from w) and d.day < (select w.hi from w) limit 1) x on true
+  )
+  select x.experiment_name, sum(x.visitors)::bigint from (
+    select * from whole
+    union all
+    select null, count(*) from (select e.user_id from edge e group by e.user_id having not bool_or(e.seen)) u
+    union all
+    select e.experiment_name, count(*) from edge e where e.experiment_name is not null and not e.seen_in_experiment group by 1
+  ) x group by x.experiment_name
 $$;
 
-REVOKE ALL ON FUNCTION public.dashboard_visitor_pairs(p_from timestamp with time zone, p_to timestamp with time zone) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.dashboard_visitor_pairs(p_from timestamp with time zone, p_to timestamp with time zone) TO service_role;
+REVOKE ALL ON FUNCTION private.dashboard_visitor_counts(p_from timestamp with time zone, p_to timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.dashboard_visitor_counts(p_from timestamp with time zone, p_to timestamp with time zone) TO service_role;
+
+-- The gap counts recounted from the visitor days (the rebuild and the migration's backfill): each
+-- visitor day at (day, the visitor's previous day), every visitor and per experiment.
+CREATE FUNCTION private.dashboard_visitor_gaps_of() RETURNS SETOF public.dashboard_visitor_gaps
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select x.day, x.prev_day, x.experiment_name, count(*) from (
+    select a.day, lag(a.day) over (partition by a.user_id order by a.day) as prev_day, null::text as experiment_name
+      from (select d.user_id, d.day from public.dashboard_visitor_days d group by 1, 2) a
+    union all
+    select d.day, lag(d.day) over (partition by d.user_id, d.experiment_name order by d.day), d.experiment_name
+      from public.dashboard_visitor_days d where d.experiment_name is not null
+  ) x
+   group by 1, 2, 3
+$$;
+
+REVOKE ALL ON FUNCTION private.dashboard_visitor_gaps_of() FROM PUBLIC;
+GRANT ALL ON FUNCTION private.dashboard_visitor_gaps_of() TO service_role;
+
+-- Two transactions writing days of one visitor must not each count the visitor's days without the
+-- other's (two experiments' first traces of a day would both count the day for every visitor): the
+-- writers of llm_traces (dashboard_rollup_rows, and before a move dashboard_visitor_lock_move) first
+-- take the visitor lock of each visitor they change (a turn's own, already held by the turn; in user_id
+-- order) and a shared lock on the gap counts, or, for more than 64 visitors (a bulk load, a retention
+-- pass), that lock exclusively instead of one lock per visitor; the gap trigger takes them again (held:
+-- no wait). Its next statement (read committed) then sees what the lock's previous holder committed.
+CREATE FUNCTION private.dashboard_visitor_gaps_lock(p_users text[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if cardinality(p_users) > 64 then
+    perform pg_advisory_xact_lock(hashtextextended('threadline:visitor_gaps', 0));
+    return;
+  end if;
+  perform pg_advisory_xact_lock_shared(hashtextextended('threadline:visitor_gaps', 0));
+  perform pg_advisory_xact_lock(hashtextextended('threadline:visitor:' || u.user_id, 0))
+     from (select distinct x as user_id from unnest(p_users) x order by x) u;
+end
+$$;
+
+REVOKE ALL ON FUNCTION private.dashboard_visitor_gaps_lock(p_users text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.dashboard_visitor_gaps_lock(p_users text[]) TO service_role;
+
+-- A trace about to move to another day, visitor or experiment: the visitor locks the gap counts will
+-- take (private.dashboard_visitor_gaps_lock), taken before the rollup rows the move updates, as the
+-- insert and delete triggers take them first (two writers of one visitor would otherwise deadlock).
+CREATE FUNCTION private.dashboard_visitor_lock_move() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if new.channel <> 'experiment' then
+    perform private.dashboard_visitor_gaps_lock(array[old.user_id, new.user_id]);
+  end if;
+  return new;
+end
+$$;
+
+REVOKE ALL ON FUNCTION private.dashboard_visitor_lock_move() FROM PUBLIC;
+GRANT ALL ON FUNCTION private.dashboard_visitor_lock_move() TO service_role;
+
+CREATE TRIGGER llm_traces_dashboard_visitor_lock BEFORE UPDATE OF created_at, user_id, experiment_name ON public.llm_traces FOR EACH ROW WHEN ((((old.created_at AT TIME ZONE 'UTC'::text))::date IS DISTINCT FROM ((new.created_at AT TIME ZONE 'UTC'::text))::date) OR (old.user_id IS DISTINCT FROM new.user_id) OR (old.experiment_name IS DISTINCT FROM new.experiment_name)) EXECUTE FUNCTION private.dashboard_visitor_lock_move();
+
+-- One visitor day inserted after every other day of its visitor (live traffic: their first trace of
+-- today): it only adds itself at (day, the visitor's previous day), for every visitor unless the visitor
+-- already has the day in another experiment, and for its experiment; no later day's gap moves. A few
+-- index probes instead of the general count. False (nothing done) when the visitor has a later day.
+CREATE FUNCTION private.dashboard_visitor_gaps_append(p_day date, p_user text, p_experiment text) RETURNS boolean
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if exists (select from public.dashboard_visitor_days d where d.user_id = p_user and d.day > p_day) then
+    return false;
+  end if;
+  if not exists (select from public.dashboard_visitor_days d
+                  where d.user_id = p_user and d.day = p_day and d.experiment_name is distinct from p_experiment) then
+    insert into public.dashboard_visitor_gaps as g (day, prev_day, experiment_name, visitors)
+    values (p_day, (select max(d.day) from public.dashboard_visitor_days d where d.user_id = p_user and d.day < p_day), null, 1)
+    on conflict (day, prev_day, experiment_name) do update set visitors = g.visitors + 1;
+  end if;
+  if p_experiment is not null then
+    insert into public.dashboard_visitor_gaps as g (day, prev_day, experiment_name, visitors)
+    values (p_day, (select max(d.day) from public.dashboard_visitor_days d
+                     where d.user_id = p_user and d.experiment_name = p_experiment and d.day < p_day), p_experiment, 1)
+    on conflict (day, prev_day, experiment_name) do update set visitors = g.visitors + 1;
+  end if;
+  return true;
+end
+$$;
+
+REVOKE ALL ON FUNCTION private.dashboard_visitor_gaps_append(p_day date, p_user text, p_experiment text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.dashboard_visitor_gaps_append(p_day date, p_user text, p_experiment text) TO service_role;
+
+-- Inserted or deleted visitor days (`changed`, the statement's transition table): the gap counts of
+-- the visitors they belong to are counted over those visitors' days after the statement (+1) and
+-- before it (-1: without the inserted days, with the deleted ones), and the difference added in one
+-- grouped upsert. Only the changed days and the day after each move; the rest cancels. A bulk load
+-- or a retention delete is one pass; live traffic adds a visitor's first trace of the day once.
+CREATE FUNCTION private.dashboard_visitor_gaps_rows() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_n bigint;
+  v_day date;
+  v_user text;
+  v_experiment text;
+begin
+  select count(*), min(c.day), min(c.user_id), min(c.experiment_name) into v_n, v_day, v_user, v_experiment from changed c;
+  if v_n = 0 then
+    return null; -- an upsert that only updated counts
+  elsif v_n = 1 then -- live traffic: a visitor's first trace of the day
+    perform private.dashboard_visitor_gaps_lock(array[v_user]);
+    if tg_op = 'INSERT' and private.dashboard_visitor_gaps_append(v_day, v_user, v_experiment) then
+      return null;
+    end if;
+  else
+    perform private.dashboard_visitor_gaps_lock(array(select distinct c.user_id from changed c));
+  end if;
+  insert into public.dashboard_visitor_gaps as g (day, prev_day, experiment_name, visitors)
+  with after_days as (
+    select d.user_id, d.experiment_name, d.day
+      from (select distinct c.user_id from changed c) u
+     cross join lateral (select d.user_id, d.experiment_name, d.day from public.dashboard_visitor_days d
+                          where d.user_id = u.user_id) d
+  ),
+  before_days as (
+    select a.user_id, a.experiment_name, a.day from after_days a
+    except all
+    select c.user_id, c.experiment_name, c.day from changed c where tg_op = 'INSERT'
+    union all
+    select c.user_id, c.experiment_name, c.day from changed c where tg_op = 'DELETE'
+  ),
+  states as (
+    select 1 as sign, a.* from after_days a
+    union all
+    select -1, b.* from before_days b
+  ),
+  gaps as (
+    select s.sign, s.day, lag(s.day) over (partition by s.sign, s.user_id order by s.day) as prev_day, null::text as experiment_name
+      from (select s.sign, s.user_id, s.day from states s group by 1, 2, 3) s
+    union all
+    select s.sign, s.day, lag(s.day) over (partition by s.sign, s.user_id, s.experiment_name order by s.day), s.experiment_name
+      from states s where s.experiment_name is not null
+  )
+  select x.day, x.prev_day, x.experiment_name, sum(x.sign) from gaps x
+   group by 1, 2, 3 having sum(x.sign) <> 0 order by 1, 2, 3
+  on conflict (day, prev_day, experiment_name) do update set visitors = g.visitors + excluded.visitors;
+  delete from public.dashboard_visitor_gaps g where g.visitors = 0;
+  return null;
+end
+$$;
+
+REVOKE ALL ON FUNCTION private.dashboard_visitor_gaps_rows() FROM PUBLIC;
+GRANT ALL ON FUNCTION private.dashboard_visitor_gaps_rows() TO service_role;
+
+CREATE TRIGGER dashboard_visitor_days_gaps_delete AFTER DELETE ON public.dashboard_visitor_days REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION private.dashboard_visitor_gaps_rows();
+CREATE TRIGGER dashboard_visitor_days_gaps_insert AFTER INSERT ON public.dashboard_visitor_days REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION private.dashboard_visitor_gaps_rows();
+
+-- Recompute the gap counts from the visitor days (a repair for an operator; the migration's backfill).
+CREATE FUNCTION public.dashboard_visitor_gaps_rebuild() RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  delete from public.dashboard_visitor_gaps;
+  insert into public.dashboard_visitor_gaps select * from private.dashboard_visitor_gaps_of();
+end
+$$;
+
+REVOKE ALL ON FUNCTION public.dashboard_visitor_gaps_rebuild() FROM PUBLIC;
+GRANT ALL ON FUNCTION public.dashboard_visitor_gaps_rebuild() TO service_role;
 
 -- The whole UTC days inside [p_from, p_to) as [first_day, end_day) (null: unbounded),
 -- and the partial edges [p_from, edge_lo) and [edge_hi, p_to). A range inside one

@@ -19,17 +19,44 @@ const MISMATCH = `
   vd_counted as (select (created_at at time zone 'UTC')::date as day, user_id, experiment_name, count(*) as traces
                    from public.llm_traces group by 1, 2, 3),
   v as (select user_id, experiment_name, traces from public.dashboard_visitors),
-  v_counted as (select user_id, experiment_name, count(*) as traces from public.llm_traces group by 1, 2)
+  v_counted as (select user_id, experiment_name, count(*) as traces from public.llm_traces group by 1, 2),
+  -- each visitor day at (day, the visitor's previous day): every visitor (experiment null) and per experiment
+  g as (select day, prev_day, experiment_name, visitors from public.dashboard_visitor_gaps),
+  g_counted as (
+    select day, prev_day, experiment_name, count(*) as visitors from (
+      select day, lag(day) over (partition by user_id order by day) as prev_day, null::text as experiment_name
+        from (select distinct (created_at at time zone 'UTC')::date as day, user_id from public.llm_traces) a
+      union all
+      select day, lag(day) over (partition by user_id, experiment_name order by day), experiment_name
+        from (select distinct (created_at at time zone 'UTC')::date as day, user_id, experiment_name from public.llm_traces
+               where experiment_name is not null) b) x
+     group by 1, 2, 3)
   select 'rollup stored' as side, to_jsonb(x) as row from (select * from stored except all select * from counted) x
   union all select 'rollup counted', to_jsonb(x) from (select * from counted except all select * from stored) x
   union all select 'visitor days stored', to_jsonb(x) from (select * from vd except all select * from vd_counted) x
   union all select 'visitor days counted', to_jsonb(x) from (select * from vd_counted except all select * from vd) x
   union all select 'visitors stored', to_jsonb(x) from (select * from v except all select * from v_counted) x
   union all select 'visitors counted', to_jsonb(x) from (select * from v_counted except all select * from v) x
+  union all select 'visitor gaps stored', to_jsonb(x) from (select * from g except all select * from g_counted) x
+  union all select 'visitor gaps counted', to_jsonb(x) from (select * from g_counted except all select * from g) x
   union all select 'channels stored', to_jsonb(x) from (select * from public.dashboard_channel_rollup
                                                         except all select * from private.dashboard_channel_rollup_of(null, null)) x
   union all select 'channels counted', to_jsonb(x) from (select * from private.dashboard_channel_rollup_of(null, null)
                                                          except all select * from public.dashboard_channel_rollup) x`;
+
+/** Distinct visitors of [from, to) counted from llm_traces: everyone (experiment null) and per experiment. */
+const VISITOR_RECOUNT = `
+  with r as (select * from public.llm_traces t
+              where t.created_at >= coalesce($1::timestamptz, '-infinity') and t.created_at < coalesce($2::timestamptz, 'infinity'))
+  select null as experiment_name, count(distinct user_id)::int as visitors from r having count(*) > 0
+  union all
+  select experiment_name, count(distinct user_id)::int from r where experiment_name is not null group by 1
+  order by 1 nulls first`;
+
+/** The same from the dashboard's visitor counts (whole days from the gap counts, edges from the traces). */
+const VISITOR_COUNTS = `
+  select experiment_name, visitors::int from private.dashboard_visitor_counts($1::timestamptz, $2::timestamptz)
+   where visitors > 0 order by 1 nulls first`;
 
 /** The per-channel split for [from, to) counted straight from llm_traces and the sessions' channel. */
 const CHANNEL_RECOUNT = `
@@ -144,6 +171,17 @@ describe.each(backends)("dashboard rollup on $name", ({ open }) => {
     );
   }
 
+  /** One trace of `user` on `model`, `daysAgo` days back (a session and its trace in one statement). */
+  const insertAt = (user: string, daysAgo: number, model: { id: string; experiment: string | null }, tag: string) =>
+    t.sql(
+      `with s as (insert into conversation_sessions (user_id, channel, agent_type, model_id, session_tag, is_active, started_at,
+                                                     ended_at, duration_seconds, end_reason)
+                  select $1, 'web', 'sales_pitch', $2, $3, false, x.at, x.at, 0, 'user'
+                    from (select now() - make_interval(days => $4) as at) x returning id, started_at)
+       insert into llm_traces (session_id, session_tag, user_id, agent_type, model_id, experiment_name, created_at)
+       select s.id, $3, $1, 'sales_pitch', $2, $5, s.started_at from s`,
+      [user, model.id, tag, daysAgo, model.experiment]);
+
   const ops: Record<string, (ids: string[]) => Promise<unknown>> = {
     insertOne: () => insertTraces(1),
     insertMany: () => insertTraces(2 + int(4)),
@@ -178,6 +216,12 @@ describe.each(backends)("dashboard rollup on $name", ({ open }) => {
     noop: (ids) => t.sql("update llm_traces set llm_calls = llm_calls, updated_at = now() where id = $1", [one(ids)]),
     deleteOne: (ids) => t.sql("delete from llm_traces where id = $1", [one(ids)]),
     deleteVisitor: () => t.sql("delete from llm_traces where user_id = $1 and agent_type = $2", [one(users), one(AGENTS)]),
+    // every trace of one visitor on one day (an erasure of a day: their next day's previous day moves back)
+    deleteDay: () =>
+      t.sql("delete from llm_traces where user_id = $1 and (created_at at time zone 'UTC')::date = (now() at time zone 'UTC')::date - $2::int",
+        [one(users), int(5)]),
+    // a bulk load: many traces of every visitor over every day in one statement
+    insertBulk: () => insertTraces(20 + int(20)),
     deleteSession: (ids) => t.sql("delete from conversation_sessions where id = (select session_id from llm_traces where id = $1)", [one(ids)]),
     turn: async () => {
       // a real session: start_session inserts the trace, each finish_turn updates its counters
@@ -192,7 +236,7 @@ describe.each(backends)("dashboard rollup on $name", ({ open }) => {
   const weights: [string, number][] = [
     ["insertOne", 6], ["insertMany", 4], ["counters", 10], ["feedback", 4], ["feedbackRpc", 2], ["votes", 4], ["moveDay", 3],
     ["moveAgent", 2], ["moveModel", 2], ["moveVisitor", 2], ["bulkUpdate", 2], ["bulkMove", 1], ["noop", 2], ["deleteOne", 3],
-    ["deleteVisitor", 1], ["deleteSession", 1], ["turn", 2],
+    ["deleteVisitor", 1], ["deleteSession", 1], ["turn", 2], ["deleteDay", 2], ["insertBulk", 1],
   ];
   const total = weights.reduce((s, [, w]) => s + w, 0);
   const nextOp = () => {
@@ -268,6 +312,73 @@ describe.each(backends)("dashboard rollup on $name", ({ open }) => {
     }
   });
 
+  it("distinct visitors over any range (whole days, partial edges, one day, unbounded, per experiment) equal a recount", async () => {
+    const [{ lo, hi }] = await t.sql<{ lo: Date; hi: Date }>("select min(created_at) as lo, max(created_at) as hi from llm_traces");
+    const DAY = 86_400_000;
+    const first = Math.floor(lo.getTime() / DAY) * DAY;
+    const days = Math.ceil((hi.getTime() - first) / DAY) + 1;
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const midnight = () => first + (int(days + 2) - 1) * DAY;
+    const inside = () => first - DAY / 2 + random() * (days + 1) * DAY;
+    const ranges: [string | null, string | null][] = [[null, null]];
+    for (let d = 0; d < days; d++) ranges.push([iso(first + d * DAY), iso(first + (d + 1) * DAY)]); // each single whole day
+    for (let i = 0; i < 80; i++) {
+      const kind = i % 8;
+      let a = kind < 2 ? midnight() : inside();
+      let b = kind === 0 || kind === 2 ? midnight() : kind === 5 ? a + random() * DAY / 3 : inside(); // 5: within one day
+      if (a > b) [a, b] = [b, a];
+      if (a === b) b += DAY;
+      // 6 and 7: unbounded on one side
+      ranges.push([kind === 6 ? null : iso(a), kind === 7 ? null : iso(b)]);
+    }
+    for (const [from, to] of ranges) {
+      expect(await t.sql(VISITOR_COUNTS, [from, to]), `[${from}, ${to})`).toEqual(await t.sql(VISITOR_RECOUNT, [from, to]));
+    }
+    // the whole days alone: sum(visitors) where day in [a, b) and (prev_day < a or null) is count(distinct)
+    for (let i = 0; i < 10; i++) {
+      const a = midnight();
+      const b = a + (1 + int(days)) * DAY;
+      const [{ gaps }] = await t.sql<{ gaps: number }>(
+        `select coalesce(sum(visitors), 0)::int as gaps from dashboard_visitor_gaps
+          where experiment_name is null and day >= $1::date and day < $2::date and (prev_day < $1::date or prev_day is null)`,
+        [iso(a).slice(0, 10), iso(b).slice(0, 10)]);
+      const [{ n }] = await t.sql<{ n: number }>(
+        "select count(distinct user_id)::int as n from llm_traces where created_at >= $1 and created_at < $2", [iso(a), iso(b)]);
+      expect(gaps).toBe(n);
+    }
+  });
+
+  it("stays exact when concurrent transactions write days of one visitor (other days, other experiments)", async () => {
+    for (let round = 0; round < 4; round++) {
+      const user = visitor();
+      await insertAt(user, 6, models[0], `chat_race_${round}_base`);
+      await Promise.all(Array.from({ length: 12 }, (_, i) => insertAt(user, i % 4, models[i % models.length], `chat_race_${round}_${i}`)));
+      await Promise.all([
+        t.sql("delete from llm_traces where user_id = $1 and (created_at at time zone 'UTC')::date = (now() at time zone 'UTC')::date - 2", [user]),
+        insertAt(user, 5, models[1], `chat_race_${round}_late`),
+        insertAt(user, 1, models[2], `chat_race_${round}_later`),
+      ]);
+    }
+    expect(await mismatches()).toEqual([]);
+  });
+
+  it("the gap counts go wrong without their triggers, and their rebuild repairs them", async () => {
+    // a visitor day inserted between two others (a backfill) and one deleted, with the maintenance off
+    await t.sql("alter table dashboard_visitor_days disable trigger dashboard_visitor_days_gaps_insert");
+    await t.sql("alter table dashboard_visitor_days disable trigger dashboard_visitor_days_gaps_delete");
+    try {
+      const user = visitor();
+      for (const daysAgo of [4, 0, 2]) await insertAt(user, daysAgo, models[0], `chat_gap_${daysAgo}`);
+      await t.sql("delete from llm_traces where user_id = $1 and session_tag = 'chat_gap_2'", [user]);
+      expect((await mismatches()).map((r) => r.side)).toContain("visitor gaps counted");
+    } finally {
+      await t.sql("alter table dashboard_visitor_days enable trigger dashboard_visitor_days_gaps_insert");
+      await t.sql("alter table dashboard_visitor_days enable trigger dashboard_visitor_days_gaps_delete");
+    }
+    await t.sql("select dashboard_visitor_gaps_rebuild()");
+    expect(await mismatches()).toEqual([]);
+  });
+
   it("counts WhatsApp turns under whatsapp and web turns under web", async () => {
     const split = async () => Object.fromEntries((await t.db.rpc("dashboard_channels", {})).map((c) => [c.channel, c]));
     const before = await split();
@@ -319,7 +430,7 @@ describe.each(backends)("dashboard rollup on $name", ({ open }) => {
     expect(await t.sql("select * from dashboard_rollup order by day, agent_type, model_id, experiment_name, shard")).toEqual(before);
     expect(await mismatches()).toEqual([]);
     await t.sql("truncate llm_traces cascade");
-    const [{ n }] = await t.sql<{ n: number }>("select ((select count(*) from dashboard_rollup) + (select count(*) from dashboard_visitor_days) + (select count(*) from dashboard_visitors) + (select count(*) from dashboard_channel_rollup))::int as n");
+    const [{ n }] = await t.sql<{ n: number }>("select ((select count(*) from dashboard_rollup) + (select count(*) from dashboard_visitor_days) + (select count(*) from dashboard_visitors) + (select count(*) from dashboard_channel_rollup) + (select count(*) from dashboard_visitor_gaps))::int as n");
     expect(n).toBe(0);
   });
 });

@@ -38,6 +38,7 @@ export const appTables = [
   "dashboard_rollup",
   "dashboard_visitor_days",
   "dashboard_visitors",
+  "dashboard_visitor_gaps",
   "whatsapp_inbox",
   "whatsapp_outbox",
   "voice_messages",

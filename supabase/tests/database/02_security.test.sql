@@ -3,7 +3,7 @@
 -- privileges and by acting as each role.
 begin;
 set local search_path = extensions, public;
-select plan((select count(*)::int * 3 from pg_class c where c.relnamespace = 'public'::regnamespace and c.relkind = 'r') + 57);
+select plan((select count(*)::int * 3 from pg_class c where c.relnamespace = 'public'::regnamespace and c.relkind = 'r') + 58);
 
 -- Two visitors with a session, a message, a flow state and a trace each (their ids are auth.uid()s).
 do $$
@@ -71,7 +71,7 @@ select policies_are('public', 'llm_models', array['models are readable by signed
 select policies_are('public', 'products', array['the catalog is public']);
 select policies_are('public', t, '{}'::name[], format('%s has no policy', t))
   from unnest(array['agent_tools', 'agent_versions', 'agents', 'app_settings', 'erasures', 'operator_sessions', 'otlp_outbox', 'retired_visitors',
-                    'privacy_settings', 'rate_limit_buckets', 'session_tag_counters']) t;
+                    'privacy_settings', 'rate_limit_buckets', 'session_tag_counters', 'dashboard_visitor_gaps']) t;
 
 -- the private schema (begin_turn's steps, the rate-limit counter, masking): the API cannot reach it
 select ok(not has_schema_privilege(r, 'private', 'USAGE'), format('%s may not use the private schema', r))
