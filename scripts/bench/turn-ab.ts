@@ -6,7 +6,8 @@
 // turns/s, each round's figure and the median. Legs: a continued turn (Threadline's two calls as
 // scripts/bench/peer.ts replays them) at 1 and 8 clients, a new visitor's first turn (a new session and
 // trace) at 1 client. BENCH_SECONDS per leg (default 4), BENCH_ROUNDS (default 3).
-// TURN_AB_PROFILE=1 prints the head's profile at 1 client instead (scripts/bench/sql-profile.ts).
+// TURN_AB_PROFILE=1 prints the head's profile at 1 client instead (scripts/bench/sql-profile.ts; TURN_AB_PROFILE_TURN=new:
+// of a new visitor's first turn).
 // Make the base folder with: git archive <commit> supabase | tar -x -C <folder>.
 import { readFileSync } from "node:fs";
 import pg from "pg";
@@ -144,7 +145,7 @@ async function main(stops: Stops) {
   const head = await migrated(server, "head");
   const headSessions = await sessionsOf(head);
   if (process.env.TURN_AB_PROFILE === "1") {
-    const p = await profileTurn(head, seconds, pgPid, threadlineTurn(headSessions, sizes));
+    const p = await profileTurn(head, seconds, pgPid, process.env.TURN_AB_PROFILE_TURN === "new" ? newVisitorTurn("profile") : threadlineTurn(headSessions, sizes));
     console.log(`load ${loadavg()}; ${p.turns} turns`);
     for (const f of p.functions) console.log(`${fmt(f.calls, 2)}\t${fmt(f.selfMs, 3)}\t${fmt(f.totalMs, 3)}\t${f.name}`);
     for (const s of p.statements) console.log(`${fmt(s.calls, 2)}\t${fmt(s.ms, 3)}\t${s.query.slice(0, 160)}`);
