@@ -7,7 +7,7 @@
 // scripts/bench/peer.ts replays them) at 1 and 8 clients, a new visitor's first turn (a new session and
 // trace) at 1 client. BENCH_SECONDS per leg (default 4), BENCH_ROUNDS (default 3).
 // TURN_AB_PROFILE=1 prints the head's profile at 1 client instead (scripts/bench/sql-profile.ts; TURN_AB_PROFILE_TURN=new:
-// of a new visitor's first turn).
+// of a new visitor's first turn, =steps: of a continued turn with its steps).
 // Make the base folder with: git archive <commit> supabase | tar -x -C <folder>.
 import { readFileSync } from "node:fs";
 import pg from "pg";
@@ -133,6 +133,27 @@ async function functionTimes(url: string): Promise<{ name: string; total: number
   }
 }
 
+/** A continued turn as the chat route stores it: with its steps (two generations and a tool call) as p_observations. */
+function steppedTurn(sessions: { userId: string; sessionId: string }[]): Turn {
+  return async (c, i) => {
+    const s = sessions[i % sessions.length];
+    const { rows } = await c.query("select public.begin_turn(p_user_id => $1, p_message => $2, p_session_id => $3) as result",
+      [s.userId, sizes.userMessages[i % sizes.userMessages.length], s.sessionId]);
+    const at = Date.now();
+    const step = (n: number, o: Record<string, unknown>) => ({ started_at: new Date(at + n * 100).toISOString(), ended_at: new Date(at + n * 100 + 90).toISOString(), duration_ms: 90, ...o });
+    const observations = [
+      step(0, { kind: "generation", name: "generation", model: "offline", input_tokens: 300, output_tokens: 20, finish_reason: "tool-calls" }),
+      step(1, { kind: "tool", name: "search_catalog", tool_call_id: `call-${i}`, arguments: { query: "light tent" }, result: { items: [{ id: 1, name: "Ridge 2" }, { id: 2, name: "Trail Lite" }] } }),
+      step(2, { kind: "generation", name: "generation", model: "offline", input_tokens: 412, output_tokens: 96, finish_reason: "stop" }),
+    ];
+    await c.query(
+      "select public.finish_turn(p_user_message_id => $1, p_content => $2, p_metadata => $3, p_latency_ms => $4, p_observations => $5) as result",
+      [rows[0].result.user_message.id, sizes.reply, JSON.stringify(sizes.replyMetadata), 250, JSON.stringify(observations)],
+    );
+    return 2;
+  };
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(stops: Stops) {
@@ -145,7 +166,8 @@ async function main(stops: Stops) {
   const head = await migrated(server, "head");
   const headSessions = await sessionsOf(head);
   if (process.env.TURN_AB_PROFILE === "1") {
-    const p = await profileTurn(head, seconds, pgPid, process.env.TURN_AB_PROFILE_TURN === "new" ? newVisitorTurn("profile") : threadlineTurn(headSessions, sizes));
+    const p = await profileTurn(head, seconds, pgPid, process.env.TURN_AB_PROFILE_TURN === "new" ? newVisitorTurn("profile")
+      : process.env.TURN_AB_PROFILE_TURN === "steps" ? steppedTurn(headSessions) : threadlineTurn(headSessions, sizes));
     console.log(`load ${loadavg()}; ${p.turns} turns`);
     for (const f of p.functions) console.log(`${fmt(f.calls, 2)}\t${fmt(f.selfMs, 3)}\t${fmt(f.totalMs, 3)}\t${f.name}`);
     for (const s of p.statements) console.log(`${fmt(s.calls, 2)}\t${fmt(s.ms, 3)}\t${s.query.slice(0, 160)}`);
@@ -180,9 +202,10 @@ async function main(stops: Stops) {
   const legs: { name: string; clients: number; turn: (v: Variant, round: number) => Turn }[] = [
     { name: "continued", clients: 1, turn: (v) => threadlineTurn(v.sessions, sizes) },
     { name: "continued", clients: 8, turn: (v) => threadlineTurn(v.sessions, sizes) },
+    { name: "continued with steps", clients: 1, turn: (v) => steppedTurn(v.sessions) },
     { name: "new visitor", clients: 1, turn: (v, round) => newVisitorTurn(`${v.name.slice(0, 4)}-${round}`) },
   ];
-  // BENCH_LEGS: a comma-separated subset of "continued×1,continued×8,new visitor×1"; BENCH_PEER=0 skips the peer
+  // BENCH_LEGS: a comma-separated subset of "continued×1,continued×8,continued with steps×1,new visitor×1"; BENCH_PEER=0 skips the peer
   const only = process.env.BENCH_LEGS?.split(",");
   const chosen = legs.filter((l) => !only || only.includes(`${l.name}×${l.clients}`));
   const results = new Map<string, { cpu: number[]; tps: number[] }>();
