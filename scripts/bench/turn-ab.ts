@@ -1,13 +1,17 @@
 // BENCH_BASE_ROOT=<folder holding a base commit's supabase/> npx tsx scripts/bench/turn-ab.ts — the turn's SQL
-// before and after a change, statements only (docs/performance.md, "Chat turns"): one PostgreSQL server, one
-// database migrated from the base's migrations and one from this tree's, and the peer's (vercel/ai-chatbot,
-// scripts/bench/peer.ts) beside them. Each round runs every leg on base and head, alternating which goes first
-// (AB BA AB), so a shared machine's drift hits both alike; reported per leg: PostgreSQL CPU ms per turn and
-// turns/s, each round's figure and the median. Legs: a continued turn (Threadline's two calls as
-// scripts/bench/peer.ts replays them) at 1 and 8 clients, a new visitor's first turn (a new session and
-// trace) at 1 client. BENCH_SECONDS per leg (default 4), BENCH_ROUNDS (default 3).
-// TURN_AB_PROFILE=1 prints the head's profile at 1 client instead (scripts/bench/sql-profile.ts; TURN_AB_PROFILE_TURN=new:
-// of a new visitor's first turn, =steps: of a continued turn with its steps).
+// before and after a change, statements only (docs/performance.md, "Chat turns", "What a turn costs PostgreSQL"):
+// one PostgreSQL server, one database migrated from the base's migrations and one from this tree's, and the
+// peer's (vercel/ai-chatbot, scripts/bench/peer.ts) beside them. Or TURN_AB_SQL_A / TURN_AB_SQL_B: two SQL files
+// (a function's old and new definitions) applied in turn to this tree's database before each of their legs.
+// Each round runs every leg on both, alternating which goes first (AB BA AB), so a shared machine's drift hits
+// both alike; reported per leg: PostgreSQL CPU ms per turn (1 client: the backend's own CPU; 8: the server's
+// process tree) and turns/s, each round's figure and the median, and at 1 client the function clocks
+// (track_functions = all) of begin_turn, finish_turn and TURN_AB_FUNCS (comma-separated names), ms per turn.
+// Legs: a continued turn (Threadline's two calls as scripts/bench/peer.ts replays them, no steps) at 1 and 8
+// clients, the same with three steps at 1 client, a new visitor's first turn (a new session and trace) at 1
+// client; BENCH_LEGS picks some, BENCH_PEER=0 leaves the peer out. BENCH_SECONDS per leg (default 4),
+// BENCH_ROUNDS (default 3). TURN_AB_PROFILE=1 prints this tree's profile at 1 client instead
+// (scripts/bench/sql-profile.ts; TURN_AB_PROFILE_TURN=new: a new visitor's first turn, =steps: with steps).
 // Make the base folder with: git archive <commit> supabase | tar -x -C <folder>.
 import { readFileSync } from "node:fs";
 import pg from "pg";
