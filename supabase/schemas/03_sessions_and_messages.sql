@@ -735,18 +735,22 @@ revoke all on function private.session_tag_pattern() from public, anon, authenti
 grant all on function private.session_tag_pattern() to service_role;
 
 -- The next session tag of a visitor for a model (private.session_tag), from its counter, atomically.
+-- plpgsql: its plan is kept for the connection (a `language sql` function with `set search_path`
+-- is planned again on every call, and every new session calls it).
 CREATE FUNCTION private.next_session_tag(p_user_id text, p_model_id uuid) RETURNS text
-    LANGUAGE sql
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
-  with counter as (
-    insert into public.session_tag_counters as c (user_id, model_id, last_value)
-    values (p_user_id, p_model_id, 1)
-    on conflict (user_id, model_id)
-    do update set last_value = c.last_value + 1, updated_at = now()
-    returning c.last_value
-  )
-  select private.session_tag(p_model_id, n.last_value) from counter n
+declare
+  v_n bigint;
+begin
+  insert into public.session_tag_counters as c (user_id, model_id, last_value)
+  values (p_user_id, p_model_id, 1)
+  on conflict (user_id, model_id)
+  do update set last_value = c.last_value + 1, updated_at = now()
+  returning c.last_value into v_n;
+  return private.session_tag(p_model_id, v_n);
+end
 $$;
 
 REVOKE ALL ON FUNCTION private.next_session_tag(p_user_id text, p_model_id uuid) FROM PUBLIC;
@@ -822,16 +826,19 @@ REVOKE ALL ON FUNCTION public.start_session(p_user_id text, p_channel text, p_ag
 GRANT ALL ON FUNCTION public.start_session(p_user_id text, p_channel text, p_agent text, p_model_id uuid, p_tracking boolean, p_reason text, p_previous_session_id uuid, p_request_id text) TO service_role;
 
 -- The sessions that ended so that this one could start (agent switch, idle, superseded), with their
--- figures: what begin_turn returns as `ended` for the `session.ended` log lines.
+-- figures: what begin_turn returns as `ended` for the `session.ended` log lines. plpgsql, as
+-- next_session_tag: every new session's first turn asks.
 CREATE FUNCTION public.turn_endings(p_session_id uuid) RETURNS jsonb
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
-  select coalesce((
+begin
+  return coalesce((
     select e.detail -> 'ended' from public.session_events e
      where e.session_id = p_session_id and e.event = 'started'
      order by e.id limit 1
-  ), '[]'::jsonb)
+  ), '[]'::jsonb);
+end
 $$;
 
 REVOKE ALL ON FUNCTION public.turn_endings(p_session_id uuid) FROM PUBLIC;

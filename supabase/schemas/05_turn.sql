@@ -220,6 +220,10 @@ CREATE FUNCTION private.store_steps(p_trace_id uuid, p_session_id uuid, p_user_i
     AS $$
 #variable_conflict use_column
 begin
+  if jsonb_array_length(p_steps) = 0 then -- no steps: no insert statement, nor its statement triggers
+    return query select 0::bigint, 0::bigint, 0::bigint, 0::bigint, 0::bigint, 0::numeric, '{}'::text[];
+    return;
+  end if;
   return query
   with steps as (
     select o, ord,

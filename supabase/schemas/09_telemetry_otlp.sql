@@ -240,14 +240,21 @@ grant execute on function private.otlp_replace(text, text, text, uuid, jsonb, in
 
 -- Scores are queued by triggers on public.scores (14_scores_and_comments.sql, "OTLP export of scores").
 
--- An observation of a turn queues that turn for export when the transaction commits (a deferred
--- constraint trigger; private.otlp_enqueue_turn decides what is queued).
+-- The observations of a turn queue that turn for export (private.otlp_enqueue_turn decides what is
+-- queued): once per statement and turn, and while export is off nothing but one look at the setting,
+-- where a deferred trigger ran per step at commit (docs/performance.md, "Chat turns"). A turn with a
+-- reply is queued again by the reply's trigger at commit under the same key (still one outbox row);
+-- this one covers a failed turn, which has no reply.
 CREATE FUNCTION private.otlp_on_observation() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 begin
-  perform private.otlp_enqueue_turn(new.session_id, new.message_id);
+  if not exists (select 1 from public.privacy_settings s where s.id and s.otlp_enabled) then
+    return null;
+  end if;
+  perform private.otlp_enqueue_turn(a.session_id, a.message_id)
+     from (select distinct o.session_id, o.message_id from added o where o.message_id is not null) a;
   return null;
 end
 $$;
@@ -255,7 +262,7 @@ $$;
 REVOKE ALL ON FUNCTION private.otlp_on_observation() FROM PUBLIC;
 GRANT ALL ON FUNCTION private.otlp_on_observation() TO service_role;
 
-CREATE CONSTRAINT TRIGGER llm_observations_otlp_export AFTER INSERT ON public.llm_observations DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN ((new.message_id IS NOT NULL)) EXECUTE FUNCTION private.otlp_on_observation();
+CREATE TRIGGER llm_observations_otlp_export AFTER INSERT ON public.llm_observations REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION private.otlp_on_observation();
 
 -- At commit: an agent reply to a visitor's question, or an observation of a turn (a failed turn has no reply).
 CREATE FUNCTION private.otlp_on_reply() RETURNS trigger

@@ -129,16 +129,19 @@ ALTER TABLE public.dashboard_visitor_gaps ENABLE ROW LEVEL SECURITY;
 
 GRANT ALL ON TABLE public.dashboard_visitor_gaps TO service_role;
 
--- Add signed counts to one key (the one upsert every path uses).
+-- Add signed counts to one key (the one upsert every path uses). plpgsql: its plan is kept for the
+-- connection (a `language sql` function with `set search_path` is planned again on every call).
 CREATE FUNCTION private.dashboard_channel_bump(p_day date, p_channel text, p_shard smallint, p_traces bigint, p_llm_calls bigint, p_total_tokens bigint, p_cost_usd numeric) RETURNS void
-    LANGUAGE sql
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
+begin
   insert into public.dashboard_channel_rollup as r (day, channel, shard, traces, llm_calls, total_tokens, cost_usd)
   values (p_day, p_channel, p_shard, p_traces, p_llm_calls, p_total_tokens, p_cost_usd)
   on conflict (day, channel, shard) do update set
     traces = r.traces + excluded.traces, llm_calls = r.llm_calls + excluded.llm_calls,
     total_tokens = r.total_tokens + excluded.total_tokens, cost_usd = r.cost_usd + excluded.cost_usd;
+end
 $$;
 
 REVOKE ALL ON FUNCTION private.dashboard_channel_bump(p_day date, p_channel text, p_shard smallint, p_traces bigint, p_llm_calls bigint, p_total_tokens bigint, p_cost_usd numeric) FROM PUBLIC;
@@ -205,7 +208,8 @@ GRANT ALL ON FUNCTION private.dashboard_channel_truncate() TO service_role;
 CREATE TRIGGER llm_traces_dashboard_channel_truncate AFTER TRUNCATE ON public.llm_traces FOR EACH STATEMENT EXECUTE FUNCTION private.dashboard_channel_truncate();
 
 -- One trace's counted columns changed: the old figures leave their key, the new join theirs
--- (the same row when only the counters moved).
+-- (the same row when only the counters moved: every turn, so one plain update of the row the
+-- trace's insert counted it in, the upsert only if that row is missing).
 CREATE FUNCTION private.dashboard_channel_update() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO ''
@@ -219,8 +223,14 @@ begin
     return null; -- an experiment's replay is never counted (a trace's channel never changes)
   end if;
   if v_old_day = v_new_day and old.channel = new.channel then
-    perform private.dashboard_channel_bump(v_new_day, new.channel, v_shard, 0, (new.llm_calls - old.llm_calls)::bigint,
-                                           new.total_tokens - old.total_tokens, new.cost_usd - old.cost_usd);
+    update public.dashboard_channel_rollup r
+       set llm_calls = r.llm_calls + (new.llm_calls - old.llm_calls), total_tokens = r.total_tokens + (new.total_tokens - old.total_tokens),
+           cost_usd = r.cost_usd + (new.cost_usd - old.cost_usd)
+     where r.day = v_new_day and r.channel = new.channel and r.shard = v_shard;
+    if not found then
+      perform private.dashboard_channel_bump(v_new_day, new.channel, v_shard, 0, (new.llm_calls - old.llm_calls)::bigint,
+                                             new.total_tokens - old.total_tokens, new.cost_usd - old.cost_usd);
+    end if;
   else
     perform private.dashboard_channel_bump(v_old_day, old.channel, v_shard, -1, -old.llm_calls::bigint, -old.total_tokens, -old.cost_usd);
     perform private.dashboard_channel_bump(v_new_day, new.channel, v_shard, 1, new.llm_calls::bigint, new.total_tokens, new.cost_usd);

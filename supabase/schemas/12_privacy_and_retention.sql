@@ -39,22 +39,28 @@ ALTER TABLE public.retired_visitors ENABLE ROW LEVEL SECURITY;
 
 GRANT ALL ON TABLE public.retired_visitors TO service_role;
 
--- The digest retired_visitors keeps for a visitor id.
+-- The digest retired_visitors keeps for a visitor id. plpgsql: a `language sql` function with
+-- `set search_path` is never inlined and plans its body again on every call (every turn asks).
 create function private.visitor_digest(p_user_id text) returns bytea
-  language sql immutable
+  language plpgsql immutable
   set search_path = ''
 as $$
-  select sha256(convert_to('threadline:retired-visitor:' || p_user_id, 'UTF8'))
+begin
+  return sha256(convert_to('threadline:retired-visitor:' || p_user_id, 'UTF8'));
+end
 $$;
 revoke all on function private.visitor_digest(text) from public, anon, authenticated;
 grant execute on function private.visitor_digest(text) to service_role;
 
 -- Whether an erasure retired this visitor id (begin_turn's gate and voice_allowance ask, under the visitor's lock).
+-- plpgsql, so its plan is kept for the connection (docs/performance.md, "Chat turns").
 create function private.visitor_retired(p_user_id text) returns boolean
-  language sql stable
+  language plpgsql stable
   set search_path = ''
 as $$
-  select exists (select 1 from public.retired_visitors r where r.id_digest = private.visitor_digest(p_user_id))
+begin
+  return exists (select 1 from public.retired_visitors r where r.id_digest = private.visitor_digest(p_user_id));
+end
 $$;
 revoke all on function private.visitor_retired(text) from public, anon, authenticated;
 grant execute on function private.visitor_retired(text) to service_role;

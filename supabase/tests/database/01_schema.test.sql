@@ -5,7 +5,7 @@
 -- Run with `pg_prove` on a migrated database with pgtap in the `extensions` schema (tests/db/pgtap.test.ts).
 begin;
 set local search_path = extensions, public;
-select plan(1235);
+select plan(1234);
 
 select tables_are('public', array['agent_evaluators', 'agent_tools', 'agent_versions', 'agents', 'app_settings', 'audio_deletions', 'conversation_messages', 'conversation_sessions', 'dashboard_channel_rollup', 'dashboard_rollup', 'dashboard_score_rollup', 'dashboard_visitor_days', 'dashboard_visitor_gaps', 'dashboard_visitors', 'dataset_items', 'datasets', 'erasures', 'evaluation_jobs', 'evaluators', 'experiment_items', 'experiments', 'flow_states', 'llm_models', 'llm_observations', 'llm_traces', 'maintenance_settings', 'operator_sessions', 'otlp_outbox', 'privacy_settings', 'products', 'rate_limit_buckets', 'retention_settings', 'retired_visitors', 'review_queue_configs', 'review_queue_items', 'review_queues', 'score_configs', 'scores', 'session_events', 'session_tag_counters', 'trace_comments', 'voice_messages', 'whatsapp_contacts', 'whatsapp_inbox', 'whatsapp_outbox']::name[], 'public has exactly the contract''s tables');
 
@@ -627,7 +627,6 @@ select ok(exists (select 1 from pg_constraint k where k.conrelid = ('public.' ||
   ('llm_observations', 'llm_observations_kind_check', 'c', 'check constraint'),
   ('llm_observations', 'llm_observations_message_id_fkey', 'f', 'foreign key'),
   ('llm_observations', 'llm_observations_name_check', 'c', 'check constraint'),
-  ('llm_observations', 'llm_observations_otlp_export', 't', 'constraint trigger'),
   ('llm_observations', 'llm_observations_output_tokens_check', 'c', 'check constraint'),
   ('llm_observations', 'llm_observations_parent_id_fkey', 'f', 'foreign key'),
   ('llm_observations', 'llm_observations_pkey', 'p', 'primary key'),
