@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import pg from "pg";
 import { progress } from "./common";
 
@@ -8,10 +9,30 @@ import { progress } from "./common";
 // triggers it switches off (by name, only those whose work it replaces; any other trigger stays on).
 // docs/performance.md, "10 million traces".
 
+const backends = new WeakMap<pg.Client, number>();
+
+/** CPU seconds its backend process has used so far (Linux /proc; NaN elsewhere): a step's own cost on a busy machine. */
+async function backendCpu(client: pg.Client): Promise<number> {
+  let pid = backends.get(client);
+  if (pid === undefined) {
+    pid = Number((await client.query<{ pid: number }>("select pg_backend_pid() as pid")).rows[0].pid);
+    backends.set(client, pid);
+  }
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Runs one statement and reports its wall time and its backend's CPU time (progress, stderr). */
 export async function timed(client: pg.Client, label: string, sql: string, params: unknown[] = []): Promise<void> {
+  const cpu0 = await backendCpu(client);
   const started = performance.now();
   await client.query(sql, params);
-  progress(`${label}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const cpu = (await backendCpu(client)) - cpu0;
+  progress(`${label}: ${((performance.now() - started) / 1000).toFixed(1)} s (CPU ${cpu.toFixed(1)} s)`);
 }
 
 /** A second connection to the same database, with the same load settings, closed by the caller. */
@@ -26,14 +47,36 @@ export interface Task {
   label: string;
   sql: string;
   params?: unknown[];
+  /** Labels of tasks that must have finished first. */
+  needs?: string[];
 }
 
-/** Runs the tasks on the given connections, each connection taking the next task when it is free (longest first is the caller's order). */
+/**
+ * Runs the tasks on the given connections: each free connection takes the first task in the list whose
+ * `needs` have finished (so the list's order is the priority: the longest first), or waits for one.
+ */
 export async function runPool(clients: pg.Client[], tasks: Task[]): Promise<void> {
   const queue = [...tasks];
+  const done = new Set<string>();
+  let wake: () => void = () => {};
+  let changed = new Promise<void>((resolve) => (wake = resolve));
+  const finished = (label: string) => {
+    done.add(label);
+    wake();
+    changed = new Promise<void>((resolve) => (wake = resolve));
+  };
   await Promise.all(
     clients.map(async (c) => {
-      for (let t = queue.shift(); t; t = queue.shift()) await timed(c, t.label, t.sql, t.params ?? []);
+      while (queue.length) {
+        const i = queue.findIndex((t) => (t.needs ?? []).every((n) => done.has(n)));
+        if (i < 0) {
+          await changed;
+          continue;
+        }
+        const [t] = queue.splice(i, 1);
+        await timed(c, t.label, t.sql, t.params ?? []);
+        finished(t.label);
+      }
     }),
   );
 }
@@ -43,6 +86,8 @@ export interface Constraint {
   name: string;
   type: string;
   def: string;
+  /** A key's index (built like any index, then attached: USING INDEX). */
+  index: string | null;
 }
 
 /**
@@ -52,7 +97,8 @@ export interface Constraint {
  */
 export async function constraintDefs(client: pg.Client, tables: string[]): Promise<Constraint[]> {
   const { rows } = await client.query<Constraint>(
-    `select c.conrelid::regclass::text as table, c.conname as name, c.contype::text as type, pg_get_constraintdef(c.oid) as def
+    `select c.conrelid::regclass::text as table, c.conname as name, c.contype::text as type, pg_get_constraintdef(c.oid) as def,
+            case when c.contype in ('p', 'u') then pg_get_indexdef(c.conindid) end as index
        from pg_constraint c
       where c.contype in ('f', 'p', 'u')
         and (c.conrelid = any($1::regclass[]) or (c.contype = 'f' and c.confrelid = any($1::regclass[])))
@@ -62,7 +108,7 @@ export async function constraintDefs(client: pg.Client, tables: string[]): Promi
   return rows;
 }
 
-/** The indexes of the given tables that back no constraint, largest build first (GIN, then multi-column). */
+/** The indexes of the given tables that back no constraint. */
 export async function indexDefs(client: pg.Client, tables: string[]): Promise<{ name: string; def: string }[]> {
   const { rows } = await client.query<{ name: string; def: string }>(
     `select i.indexrelid::regclass::text as name, pg_get_indexdef(i.indexrelid) as def
@@ -75,13 +121,12 @@ export async function indexDefs(client: pg.Client, tables: string[]): Promise<{ 
   return rows;
 }
 
-/** The order a build queue takes them in: GIN first (the longest, single-threaded), then by name. */
-export function longestFirst<T extends { def: string }>(list: T[]): T[] {
-  const weight = (d: string) => (/using gin/i.test(d) ? 0 : /using brin/i.test(d) ? 2 : 1);
-  return [...list].sort((a, b) => weight(a.def) - weight(b.def));
+export interface Dropped {
+  constraints: Constraint[];
+  indexes: { name: string; def: string }[];
 }
 
-export async function dropForLoad(client: pg.Client, tables: string[]): Promise<{ constraints: Constraint[]; indexes: { name: string; def: string }[] }> {
+export async function dropForLoad(client: pg.Client, tables: string[]): Promise<Dropped> {
   const indexes = await indexDefs(client, tables);
   for (const ix of indexes) await client.query(`drop index ${ix.name}`);
   const constraints = await constraintDefs(client, tables);
@@ -89,35 +134,41 @@ export async function dropForLoad(client: pg.Client, tables: string[]): Promise<
   return { constraints, indexes };
 }
 
+/** A key whose index can be built first and attached after (not deferrable, index named as the key). */
+const attachable = (c: Constraint) => c.type !== "f" && c.index !== null && !/deferrable/i.test(c.def) && c.index.includes(` ${c.name} ON `);
+
 /**
- * After the rows: the keys (one table at a time per connection: adding a key locks its table), the
- * indexes and the extra tasks (recounts) on the pool, then the foreign keys; definitions compared with
- * the ones dropped.
+ * The index builds after a load, as pool tasks (labels `index <name>`): every dropped index and every
+ * attachable key's index; GIN first (the longest, and single-threaded), then the others.
  */
-export async function rebuildAfterLoad(
-  clients: pg.Client[],
-  tables: string[],
-  dropped: { constraints: Constraint[]; indexes: { name: string; def: string }[] },
-  extra: Task[] = [],
-): Promise<void> {
-  const keys = dropped.constraints.filter((c) => c.type !== "f");
-  const byTable = new Map<string, Constraint[]>();
-  for (const k of keys) byTable.set(k.table, [...(byTable.get(k.table) ?? []), k]);
-  // one task per table (its keys in a row), so two connections never lock the same table at once
-  await runPool(clients, [...byTable.entries()].map(([table, list]) => ({
-    label: `keys of ${table}`,
-    sql: list.map((k) => `alter table ${k.table} add constraint ${k.name} ${k.def};`).join("\n"),
-  })));
-  await runPool(clients, [
-    ...longestFirst(dropped.indexes).map((ix) => ({ label: `recreate ${ix.name}`, sql: ix.def })),
-    ...extra,
-  ]);
+export function indexTasks(dropped: Dropped, table: string, needs?: string[]): Task[] {
+  const defs = [
+    ...dropped.indexes.filter((ix) => ix.def.includes(` ON ${table} `)),
+    ...dropped.constraints.filter((c) => attachable(c) && c.table === tableName(table)).map((c) => ({ name: c.name, def: c.index as string })),
+  ];
+  const weight = (d: string) => (/using gin/i.test(d) ? 0 : /using brin/i.test(d) ? 2 : 1);
+  return defs.sort((a, b) => weight(a.def) - weight(b.def)).map((ix) => ({ label: `index ${ix.name}`, sql: ix.def, needs }));
+}
+
+/** "public.llm_traces" as pg_constraint's conrelid::regclass::text prints it (search_path has public). */
+const tableName = (t: string) => t.replace(/^public\./, "");
+
+/**
+ * After the index builds: the keys attached to their indexes (or added), then the foreign keys (each
+ * checks every row); definitions compared with the ones dropped.
+ */
+export async function finishAfterLoad(client: pg.Client, tables: string[], dropped: Dropped): Promise<void> {
+  for (const c of dropped.constraints.filter((c) => c.type !== "f")) {
+    const how = attachable(c) ? `${c.type === "p" ? "primary key" : "unique"} using index ${c.name}` : c.def;
+    await timed(client, `key ${c.name}`, `alter table ${c.table} add constraint ${c.name} ${how}`);
+  }
   for (const c of dropped.constraints.filter((c) => c.type === "f").reverse()) {
-    await timed(clients[0], `re-add ${c.name}`, `alter table ${c.table} add constraint ${c.name} ${c.def}`);
+    await timed(client, `re-add ${c.name}`, `alter table ${c.table} add constraint ${c.name} ${c.def}`);
   }
   const sorted = (list: { name: string; def: string }[]) => JSON.stringify(list.map((c) => `${c.name} ${c.def}`).sort());
-  if (sorted(await indexDefs(clients[0], tables)) !== sorted(dropped.indexes)) throw new Error("recreated indexes differ from the migration's");
-  if (sorted(await constraintDefs(clients[0], tables)) !== sorted(dropped.constraints)) throw new Error("re-added constraints differ from the migration's");
+  if (sorted(await indexDefs(client, tables)) !== sorted(dropped.indexes)) throw new Error("recreated indexes differ from the migration's");
+  const cons = (list: Constraint[]) => JSON.stringify(list.map((c) => `${c.table} ${c.name} ${c.def} ${c.index}`).sort());
+  if (cons(await constraintDefs(client, tables)) !== cons(dropped.constraints)) throw new Error("re-added constraints differ from the migration's");
 }
 
 /**

@@ -36,7 +36,7 @@ async function main(stops: Stops) {
   if (check) {
     checked = await checkAgainstTriggers(client, reloadedTables);
   }
-  await part("scores", () => seedScores(client));
+  await part("scores", () => seedScores(client, messageTraces));
   progress("done");
   const { rows: [n] } = await client.query<{ messages: string }>("select count(*)::text as messages from public.conversation_messages");
   const wall = parts.reduce((a, p) => a + p[1], 0);

@@ -83,7 +83,7 @@ async function main(stops: Stops) {
   const loadCpu0 = treeCpuMs(pgPid);
   await seedTraces(client, traces, visitors, { perTrace: messagesPerTrace, maxTraces: messageTraces });
   if (process.env.BENCH_CHECK === "1") await checkAgainstTriggers(client, reloadedTables);
-  await seedScores(client);
+  await seedScores(client, messageTraces);
   const loadSeconds = (performance.now() - loadStarted) / 1000;
   const loadCpuSeconds = (treeCpuMs(pgPid) - loadCpu0) / 1000;
   const { rows: facts } = await client.query(

@@ -28,7 +28,7 @@ export const benchWords = (
 
 export const messageTable = "public.conversation_messages";
 /** Texts in the pool per message position. */
-const POOL = 50_000;
+const POOL = 20_000;
 
 /** The insert trigger the message load switches off: the PII masking, when PII_MASKING is not `all` (it then does nothing). */
 export async function replacedMessageTriggers(client: pg.Client): Promise<Record<string, string[]>> {

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { dropForLoad, rebuildAfterLoad, runPool, sibling, timed, triggersOff } from "./bulk";
+import { dropForLoad, finishAfterLoad, indexTasks, runPool, sibling, timed, triggersOff, type Task } from "./bulk";
 import { insertMessages, messageTable, replacedMessageTriggers } from "./seed-messages";
 
 // Bulk load for `npm run bench:search`: N ended sessions of V visitors on three models, then one trace
@@ -82,7 +82,7 @@ export async function seedTraces(client: pg.Client, traces: number, visitors: nu
   try {
     // The plan of every session (visitor, model, agent, end reason, start, duration, and its number among
     // the visitor's sessions on that model), in one narrow scratch table; two connections then insert the
-    // sessions and traces of the even and the odd visitors at once, each in time order.
+    // sessions of the even and the odd visitors at once, each in time order.
     // ~180 days of history; visitors skewed; model by share, agent 50/30/20, sessions 30 s–30 min.
     const [m0, m1] = [benchModels[0].share, benchModels[0].share + benchModels[1].share];
     await client.query("drop table if exists public.bench_load_plan");
@@ -102,52 +102,67 @@ export async function seedTraces(client: pg.Client, traces: number, visitors: nu
          ) x`,
       [traces, visitors, m0, m1],
     );
-    // Calls: geometric, mean ~3; tokens and latency per call; 1 % errors; 8 % positive, 3 % negative.
-    const insert = (c: pg.Client, half: number) =>
+    const sessions = (c: pg.Client, half: number) =>
       timed(
         c,
-        `sessions and traces of the ${half ? "odd" : "even"} visitors`,
-        `with s as (
-           insert into public.conversation_sessions
-             (user_id, channel, agent_type, agent_version, model_id, session_tag, is_active, started_at, last_activity_at, ended_at,
-              end_reason, duration_seconds, tracking_enabled)
-           select md5('bench-visitor-' || g.u)::uuid::text, 'web', ($1::text[])[g.a], ($4::int[])[g.a], ($2::uuid[])[g.m],
-                  'chat_model_' || ($3::text[])[g.m] || '_' || case when g.n < 1000 then lpad(g.n::text, 3, '0') else g.n::text end,
-                  false, g.started, g.started + g.dur, g.started + g.dur,
-                  (array['idle', 'user', 'agent_switch'])[g.r], extract(epoch from g.dur)::int, true
-             from public.bench_load_plan g
-            where g.u % 2 = $6
-            order by g.started
-           returning id, session_tag, user_id, agent_type, agent_version, model_id, started_at, ended_at
-         )
-         insert into public.llm_traces
-           (session_id, session_tag, user_id, agent_type, agent_version, model_id, experiment_name, llm_calls, input_tokens,
-            output_tokens, latency_ms, status, last_error, feedback, feedback_comment, created_at, updated_at, channel)
-         select t.id, t.session_tag, t.user_id, t.agent_type, t.agent_version, t.model_id, ($5::text[])[array_position($2::uuid[], t.model_id)],
-                t.calls, t.calls * (150 + floor(random() * 900)::int), t.calls * (60 + floor(random() * 400)::int),
-                t.calls * (250 + floor(random() * 2500)::int),
-                case when t.fe < 0.01 then 'error' else 'ok' end,
-                case when t.fe < 0.01 then 'model timed out' end,
-                case when t.fb < 0.08 then 'positive' when t.fb < 0.11 then 'negative' else 'pending' end,
-                case when t.fb < 0.02 then 'helpful, found what I needed' when t.fb between 0.08 and 0.09 then 'wrong product' end,
-                t.started_at, t.ended_at, 'web'
-           from (select s.*, 1 + floor(-ln(1 - random()) * 2.5)::int as calls, random() as fe, random() as fb from s) t`,
-        [benchAgents, ref.models, ref.prefixes, ref.versions, ref.experiments, half],
+        `sessions of the ${half ? "odd" : "even"} visitors`,
+        `insert into public.conversation_sessions
+           (user_id, channel, agent_type, agent_version, model_id, session_tag, is_active, started_at, last_activity_at, ended_at,
+            end_reason, duration_seconds, tracking_enabled)
+         select md5('bench-visitor-' || g.u)::uuid::text, 'web', ($1::text[])[g.a], ($4::int[])[g.a], ($2::uuid[])[g.m],
+                'chat_model_' || ($3::text[])[g.m] || '_' || case when g.n < 1000 then lpad(g.n::text, 3, '0') else g.n::text end,
+                false, g.started, g.started + g.dur, g.started + g.dur,
+                (array['idle', 'user', 'agent_switch'])[g.r], extract(epoch from g.dur)::int, true
+           from public.bench_load_plan g
+          where g.u % 2 = $5
+          order by g.started`,
+        [benchAgents, ref.models, ref.prefixes, ref.versions, half],
       );
-    await Promise.all([insert(client, 0), insert(second, 1)]);
+    await Promise.all([sessions(client, 0), sessions(second, 1)]);
     await client.query("drop table public.bench_load_plan");
     if (withMessages) await insertMessages(clients, withMessages);
-    for (const t of switched) await t.on();
 
-    await runPool(clients, loaded.map((t) => ({ label: `vacuum (analyze) ${t}`, sql: `vacuum (analyze) ${t}` })));
+    // One trace per session, in time order, in two halves (older, newer); run in the pool below, beside
+    // the message indexes. Calls: geometric, mean ~3; tokens and latency per call; 1 % errors; 8 %
+    // positive, 3 % negative.
+    const { rows: [mid] } = await client.query<{ at: string }>(
+      "select percentile_disc(0.5) within group (order by started_at)::text as at from public.conversation_sessions",
+    );
+    const traceTask = (label: string, where: string): Task => ({
+      label,
+      sql: `insert into public.llm_traces
+              (session_id, session_tag, user_id, agent_type, agent_version, model_id, experiment_name, llm_calls, input_tokens,
+               output_tokens, latency_ms, status, last_error, feedback, feedback_comment, created_at, updated_at, channel)
+            select t.id, t.session_tag, t.user_id, t.agent_type, t.agent_version, t.model_id, ($1::text[])[array_position($2::uuid[], t.model_id)],
+                   t.calls, t.calls * (150 + floor(random() * 900)::int), t.calls * (60 + floor(random() * 400)::int),
+                   t.calls * (250 + floor(random() * 2500)::int),
+                   case when t.fe < 0.01 then 'error' else 'ok' end,
+                   case when t.fe < 0.01 then 'model timed out' end,
+                   case when t.fb < 0.08 then 'positive' when t.fb < 0.11 then 'negative' else 'pending' end,
+                   case when t.fb < 0.02 then 'helpful, found what I needed' when t.fb between 0.08 and 0.09 then 'wrong product' end,
+                   t.started_at, t.ended_at, 'web'
+              from (select s.*, 1 + floor(-ln(1 - random()) * 2.5)::int as calls, random() as fe, random() as fb
+                      from public.conversation_sessions s where ${where} order by s.started_at offset 0) t`,
+      params: [ref.experiments, ref.models, mid.at],
+    });
+    const traced = ["traces, older half", "traces, newer half"];
     // The derived tables the switched-off triggers keep, recounted by the project's own functions, and
     // the tag counters start_session() keeps (no trigger: its recount is here), beside the index builds.
-    await rebuildAfterLoad(clients, loaded, dropped, [
-      { label: "dashboard rollups (dashboard_rollup_rebuild)", sql: "select public.dashboard_rollup_rebuild()" },
+    // The message indexes first (the trigram GIN is the longest single task), the traces' own after them.
+    const [messageGin, ...messageRest] = withMessages ? indexTasks(dropped, messageTable) : [];
+    await runPool(clients, [
+      ...(messageGin ? [messageGin] : []),
+      traceTask(traced[0], "s.started_at < $3::timestamptz"),
+      traceTask(traced[1], "s.started_at >= $3::timestamptz"),
+      ...indexTasks(dropped, "public.llm_traces", traced),
+      { label: "dashboard rollups (dashboard_rollup_rebuild)", sql: "select public.dashboard_rollup_rebuild()", needs: traced },
+      ...messageRest,
+      ...indexTasks(dropped, "public.conversation_sessions"),
       {
         label: "channel rollup (dashboard_channel_rollup_of)",
         sql: `delete from public.dashboard_channel_rollup;
               insert into public.dashboard_channel_rollup select * from private.dashboard_channel_rollup_of(null, null)`,
+        needs: traced,
       },
       {
         label: "tag counters",
@@ -156,6 +171,10 @@ export async function seedTraces(client: pg.Client, traces: number, visitors: nu
               on conflict (user_id, model_id) do update set last_value = excluded.last_value`,
       },
     ]);
+    for (const t of switched) await t.on();
+    await finishAfterLoad(client, loaded, dropped);
+    // hint bits, the visibility map and the planner's statistics (the new indexes need no cleanup)
+    await runPool(clients, loaded.map((t) => ({ label: `vacuum (analyze) ${t}`, sql: `vacuum (analyze, index_cleanup off) ${t}` })));
     await timed(client, "analyze (derived)", "analyze public.dashboard_rollup, public.dashboard_visitor_days, public.dashboard_visitors, public.dashboard_channel_rollup, public.session_tag_counters");
   } finally {
     await second.end();
