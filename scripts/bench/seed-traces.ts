@@ -1,6 +1,7 @@
 import type pg from "pg";
 import { dropForLoad, finishAfterLoad, indexTasks, runPool, sibling, timed, triggersOff, type Task } from "./bulk";
 import { insertMessages, messageTable, replacedMessageTriggers } from "./seed-messages";
+import { scoreConfigs, scoreTasks } from "./seed-scores";
 
 // Bulk load for `npm run bench:search`: N ended sessions of V visitors on three models, then one trace
 // per session, each in time order as a live system appends them. Tags follow start_session():
@@ -54,7 +55,18 @@ export interface MessageLoad {
   maxTraces: number;
 }
 
-export async function seedTraces(client: pg.Client, traces: number, visitors: number, messages?: MessageLoad): Promise<void> {
+/**
+ * The bulk load. `messages`: also the messages. `scores`: also the scores (scripts/bench/seed-scores.ts)
+ * on the newest `scores.maxTraces` traces, inserted with every trigger on once the traces have their
+ * primary key's index and before their other indexes (a visitor's `helpful` updates its trace).
+ */
+export async function seedTraces(
+  client: pg.Client,
+  traces: number,
+  visitors: number,
+  messages?: MessageLoad,
+  scores?: { maxTraces: number },
+): Promise<void> {
   for (const m of benchModels) {
     await client.query(
       `insert into public.llm_models (key, name, provider, experiment_name) values ($1, $2, $3, $4)
@@ -146,23 +158,44 @@ export async function seedTraces(client: pg.Client, traces: number, visitors: nu
       params: [ref.experiments, ref.models, mid.at],
     });
     const traced = ["traces, older half", "traces, newer half"];
+    const scoring = scores && (await scoreConfigs(client))
+      ? scoreTasks(
+          (await client.query<{ edge: string | null }>(
+            "select min(started_at)::text as edge from (select s.started_at from public.conversation_sessions s order by s.started_at desc limit $1) x",
+            [scores.maxTraces],
+          )).rows[0].edge ?? "-infinity",
+        )
+      : [];
+    // The keys the score triggers look rows up by are built first: the trace by id (score_counters), and
+    // private.review_feed_score()'s `t.id = … or t.session_id = (the message's session)` needs the traces'
+    // id and session_id indexes and the messages' primary key, or it reads whole tables per score. Then the
+    // scores, then every other index of the traces (a trace a score updates costs no index entry yet).
+    const keyFirst = ["index llm_traces_pkey", "index llm_traces_session_id_key", "index conversation_messages_pkey"];
+    const traceIndexes = indexTasks(dropped, "public.llm_traces", traced);
+    const messageIndexes = withMessages ? indexTasks(dropped, messageTable) : [];
+    const early = [...traceIndexes, ...messageIndexes].filter((t) => scoring.length && keyFirst.includes(t.label));
+    if (scoring.length && !early.some((t) => t.label === keyFirst[0])) throw new Error("llm_traces_pkey not found: the score triggers need it");
+    const scored = scoring.map((t) => ({ ...t, needs: early.map((e) => e.label) }));
+    const afterScores = [...traced, ...scored.map((t) => t.label)];
     // The derived tables the switched-off triggers keep, recounted by the project's own functions, and
     // the tag counters start_session() keeps (no trigger: its recount is here), beside the index builds.
     // The message indexes first (the trigram GIN is the longest single task), the traces' own after them.
-    const [messageGin, ...messageRest] = withMessages ? indexTasks(dropped, messageTable) : [];
+    const [messageGin, ...messageRest] = messageIndexes.filter((t) => !early.includes(t));
     await runPool(clients, [
       ...(messageGin ? [messageGin] : []),
       traceTask(traced[0], "s.started_at < $3::timestamptz"),
       traceTask(traced[1], "s.started_at >= $3::timestamptz"),
-      ...indexTasks(dropped, "public.llm_traces", traced),
-      { label: "dashboard rollups (dashboard_rollup_rebuild)", sql: "select public.dashboard_rollup_rebuild()", needs: traced },
+      ...early,
+      ...scored,
+      ...traceIndexes.filter((t) => !early.includes(t)).map((t) => ({ ...t, needs: afterScores })),
+      { label: "dashboard rollups (dashboard_rollup_rebuild)", sql: "select public.dashboard_rollup_rebuild()", needs: afterScores },
       ...messageRest,
       ...indexTasks(dropped, "public.conversation_sessions"),
       {
         label: "channel rollup (dashboard_channel_rollup_of)",
         sql: `delete from public.dashboard_channel_rollup;
               insert into public.dashboard_channel_rollup select * from private.dashboard_channel_rollup_of(null, null)`,
-        needs: traced,
+        needs: afterScores,
       },
       {
         label: "tag counters",
@@ -175,7 +208,8 @@ export async function seedTraces(client: pg.Client, traces: number, visitors: nu
     await finishAfterLoad(client, loaded, dropped);
     // hint bits, the visibility map and the planner's statistics (the new indexes need no cleanup)
     await runPool(clients, loaded.map((t) => ({ label: `vacuum (analyze) ${t}`, sql: `vacuum (analyze, index_cleanup off) ${t}` })));
-    await timed(client, "analyze (derived)", "analyze public.dashboard_rollup, public.dashboard_visitor_days, public.dashboard_visitors, public.dashboard_channel_rollup, public.session_tag_counters");
+    await timed(client, "analyze (derived)", `analyze public.dashboard_rollup, public.dashboard_visitor_days, public.dashboard_visitors, public.dashboard_channel_rollup,
+                                                public.session_tag_counters${scored.length ? ", public.scores" : ""}`);
   } finally {
     await second.end();
   }
