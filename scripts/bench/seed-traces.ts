@@ -10,20 +10,22 @@ import { scoreConfigs, scoreTasks } from "./seed-scores";
 // of visitors and heavy visitors reach 4 digits.
 //
 // As any bulk load does, and with the data the app's own code would have written
-// (docs/performance.md, "10 million traces"):
-// - the rows are generated inside PostgreSQL, sessions and traces in one statement (the traces read the
-//   sessions' RETURNING rows: one pass, nothing sent), from arrays of visitor ids, models and versions
-//   computed once (no lookup per row);
-// - the llm_traces and conversation_sessions indexes, keys and foreign keys (also those pointing to
-//   them) are dropped for the load and rebuilt after it, two at a time on two connections; re-adding a
-//   key or a foreign key checks every row, and the definitions are compared with the migration's;
+// (docs/performance.md, "10 million traces", "The load with the triggers' work recounted"):
+// - the rows are generated inside PostgreSQL (nothing is sent): a narrow plan of every session in a
+//   scratch table, then the sessions of the even and the odd visitors on two connections at once, the
+//   messages (seed-messages.ts), then the traces from the sessions, with ids, models and versions from
+//   arrays computed once (no lookup per row);
+// - the indexes, keys and foreign keys of the loaded tables (also those pointing to them) are dropped
+//   for the load and rebuilt after it by a pool of two connections, longest first (bulk.ts); re-adding
+//   a key or a foreign key checks every row, and the definitions are compared with the migration's;
 // - the insert triggers whose work the rows or a recount replace are off for the load (by name, so a
 //   trigger added later stays on): the agent-version pinning (the rows carry the agent's current
 //   version), the traces' channel (the sessions are web sessions of no experiment: channel 'web', no
 //   experiment id), the dashboard rollups (rebuilt after by public.dashboard_rollup_rebuild() and
 //   private.dashboard_channel_rollup_of()), the sessions' experiment trigger (acts on experiment
 //   sessions only). `npx tsx scripts/bench/load-only.ts` checks at a small size that every table then
-//   equals what the triggers produce (scripts/bench/load-check.ts).
+//   equals what the triggers produce (scripts/bench/load-check.ts);
+// - the scores (seed-scores.ts) go in with every trigger on, inside the pool (below).
 
 /** The insert triggers the loader switches off, per table, and what does their work instead (above). */
 export const replacedTriggers: Record<string, string[]> = {
@@ -45,7 +47,6 @@ export const benchModels = [
   { key: "llama-3.1-8b", name: "Llama 3.1 8B", provider: "openai_compatible", experiment: "prompt-v3", share: 0.15 },
 ];
 export const benchAgents = ["product_recommendation", "sales_pitch", "order_assistant"];
-
 
 const tables = ["public.conversation_sessions", "public.llm_traces"];
 
