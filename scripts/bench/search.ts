@@ -6,9 +6,12 @@
 // and prints p50/p99 against the goals, with EXPLAIN (ANALYZE, BUFFERS) of the
 // exact tag search, the slowest substring search and the slowest query.
 //
-// BENCH_TRACES (default 1000000; 10000000 loads in ten time slices), BENCH_VISITORS (default 8000),
+// BENCH_TRACES (default 1000000; the load: scripts/bench/seed-traces.ts), BENCH_VISITORS (default 8000),
 // BENCH_REPEAT (default 200 per query; the dashboard runs fewer), BENCH_MESSAGES (messages per trace for
 // the content search, default 10: 10,000,000 at 1,000,000 traces; scripts/bench/seed-messages.ts),
+// BENCH_MESSAGE_TRACES (the newest traces that get messages, default 1,000,000: 10,000,000 messages at
+// 10,000,000 traces too), BENCH_CHECK=1: check after the load that every table equals what the triggers
+// produce (scripts/bench/load-check.ts; for small sizes),
 // BENCH_APPLY_SQL=a.sql[,b.sql]: after timing the migrated schema, apply these
 // files to the same data and time again (before/after columns).
 // BENCH_CASES=text: time only the cases whose name contains it (e.g. "content:" for the content search).
@@ -20,16 +23,17 @@ import pg from "pg";
 import { fmt, loadavg, machine, progress, section, summarize, table } from "./common";
 import { postmasterPid, treeCpuMs } from "./cpu";
 import { explainCall } from "./explain";
+import { checkAgainstTriggers, reloadedTables } from "./load-check";
 import { cases, sample, time, type Case, type Samples, type Timing } from "./search-cases";
-import { seedMessages } from "./seed-messages";
 import { seedScores } from "./seed-scores";
 import { seedTraces } from "./seed-traces";
-import { runBenchmark, startDatabaseClient, type Stops } from "./stack";
+import { describeSettings, productionSettings, runBenchmark, startDatabaseClient, throwawaySettings, type Stops } from "./stack";
 
 const traces = Number(process.env.BENCH_TRACES ?? 1_000_000);
 const visitors = Number(process.env.BENCH_VISITORS ?? 8000);
 const repeat = Number(process.env.BENCH_REPEAT ?? 200);
 const messagesPerTrace = Number(process.env.BENCH_MESSAGES ?? 10);
+const messageTraces = Number(process.env.BENCH_MESSAGE_TRACES ?? 1_000_000);
 const applySql = (process.env.BENCH_APPLY_SQL ?? "").split(",").filter(Boolean);
 const only = process.env.BENCH_CASES ?? "";
 
@@ -89,15 +93,18 @@ async function explainSlowest(url: string, results: Result[], label: string): Pr
 
 async function main(stops: Stops) {
   const host = machine();
-  const { postgres: server, dbUrl: url, client } = await startDatabaseClient(stops, "bench-search");
+  const { postgres: server, dbUrl: url, client } = await startDatabaseClient(stops, "bench-search", { production: true });
 
   // wall time depends on what else the machine runs; PostgreSQL's CPU time for the load much less
   const pgPid = postmasterPid(server.dir);
   const loadStarted = performance.now();
   const loadCpu0 = treeCpuMs(pgPid);
-  await seedTraces(client, traces, visitors);
-  await seedMessages(client, messagesPerTrace);
-  await seedScores(client);
+  const check = process.env.BENCH_CHECK === "1"; // the scores come after the check (scripts/bench/load-only.ts)
+  await seedTraces(client, traces, visitors, { perTrace: messagesPerTrace, maxTraces: messageTraces }, check ? undefined : { maxTraces: messageTraces });
+  if (check) {
+    await checkAgainstTriggers(client, reloadedTables);
+    await seedScores(client, messageTraces);
+  }
   const loadSeconds = (performance.now() - loadStarted) / 1000;
   const loadCpuSeconds = (treeCpuMs(pgPid) - loadCpu0) / 1000;
   const { rows: facts } = await client.query(
@@ -108,7 +115,7 @@ async function main(stops: Stops) {
             (select max(c) from (select count(*) c from public.llm_traces group by user_id) x)::int as heaviest_visitor,
             pg_size_pretty(pg_table_size('public.llm_traces')) as table_size,
             pg_size_pretty(pg_indexes_size('public.llm_traces')) as index_size,
-            current_setting('server_version') as version, current_setting('shared_buffers') as shared_buffers`,
+            current_setting('server_version') as version, (select count(*) from public.conversation_messages)::text as messages`,
   );
   const f = facts[0];
   const { rows: dash } = await client.query("select to_regproc('public.dashboard_stats') is not null as present");
@@ -131,8 +138,9 @@ async function main(stops: Stops) {
 
   section("Machine and data");
   for (const [k, v] of Object.entries({ ...host, "load after": loadavg() })) console.log(`- ${k}: ${v}`);
-  console.log(`- postgres: ${f.version} (throwaway server: fsync=off, shared_buffers ${f.shared_buffers})`);
-  console.log(`- loaded ${f.traces.toLocaleString("en")} traces (and sessions) of ${f.visitors.toLocaleString("en")} visitors in ${fmt(loadSeconds, 0)} s, incl. index rebuild and VACUUM ANALYZE (PostgreSQL CPU ${fmt(loadCpuSeconds, 0)} s, all processes)`);
+  console.log(`- postgres: ${f.version}, throwaway server with a production server's settings for this machine's size: ${Object.keys(productionSettings).join(", ")}; ` +
+    `throwaway only: fsync, ${Object.keys(throwawaySettings).join(", ")} (scripts/bench/stack.ts). As run: ${await describeSettings(client)}`);
+  console.log(`- loaded ${f.traces.toLocaleString("en")} traces (and sessions) of ${f.visitors.toLocaleString("en")} visitors and ${Number(f.messages).toLocaleString("en")} messages (on the newest ${Math.min(traces, messageTraces).toLocaleString("en")} traces) in ${fmt(loadSeconds, 0)} s (${fmt(loadSeconds / 60, 1)} min, goal at 10,000,000 traces ≤ 15 min), incl. index rebuilds, recounts, scores and VACUUM ANALYZE (PostgreSQL CPU ${fmt(loadCpuSeconds, 0)} s, all processes)`);
   console.log(`- llm_traces: table ${f.table_size}, indexes ${f.index_size}; ${f.tags.toLocaleString("en")} distinct tags; the most shared tag is on ${f.most_shared_tag} traces (one per visitor); the heaviest visitor has ${f.heaviest_visitor}`);
   if (!hasDashboard) console.log("- public.dashboard_stats does not exist in this schema: dashboard aggregates skipped");
   const { rows: rollup } = await client.query(

@@ -28,9 +28,81 @@ export async function startDatabase(stops: Stops): Promise<{ postgres: PostgresS
   return { postgres, dbUrl };
 }
 
-/** The same, with one connected client (closed when the benchmark ends). */
-export async function startDatabaseClient(stops: Stops, applicationName: string): Promise<{ postgres: PostgresServer; dbUrl: string; client: pg.Client }> {
+/**
+ * The settings a production PostgreSQL for 10,000,000 traces would have on this machine's size (24 GiB,
+ * 2 vCPUs, SSD), which bench:search's server runs with (docs/performance.md, "10 million traces").
+ */
+export const productionSettings: Record<string, string> = {
+  shared_buffers: "6GB", // a quarter of RAM (Supabase's and the usual default)
+  effective_cache_size: "18GB", // shared_buffers + the OS cache the rest of RAM gives
+  work_mem: "32MB", // per sort or hash; the dashboard's aggregations stay in memory, 100 connections fit
+  maintenance_work_mem: "1GB", // index builds, VACUUM; a bulk load's own session raises it to 2 GB
+  random_page_cost: "1.1", // SSD: a random page costs about what a sequential one does
+  effective_io_concurrency: "200",
+  max_wal_size: "16GB", // no checkpoint forced by WAL volume during a busy hour or a bulk load
+  min_wal_size: "1GB",
+  checkpoint_timeout: "15min",
+  checkpoint_completion_target: "0.9",
+  jit: "off", // the app's statements are short; JIT compilation costs more than it saves on them
+  max_parallel_workers_per_gather: "1", // 2 vCPUs: one worker beside the leader
+  max_parallel_maintenance_workers: "1",
+  max_parallel_workers: "2",
+};
+
+/**
+ * What only a throwaway server may run with (never in production: a crash loses or corrupts data).
+ * fsync is already off on every test and bench server (tests/support/postgres.ts).
+ */
+export const throwawaySettings: Record<string, string> = {
+  full_page_writes: "off",
+  synchronous_commit: "off",
+  wal_level: "minimal", // index builds and new tables skip the WAL
+  max_wal_senders: "0",
+};
+
+/** One line for a bench's output: the server's settings as they are (a new session's, not a load's). */
+export async function describeSettings(client: pg.Client): Promise<string> {
+  const names = [...Object.keys(productionSettings), ...Object.keys(throwawaySettings), "fsync"];
+  const fresh = new pg.Client({ host: client.host, port: client.port, database: client.database, user: client.user, password: client.password });
+  await fresh.connect();
+  try {
+    const { rows } = await fresh.query<{ name: string; setting: string }>(
+      `select name, current_setting(name) as setting from pg_settings where name = any($1::text[]) order by array_position($1::text[], name)`,
+      [names],
+    );
+    return rows.map((r) => `${r.name}=${r.setting}`).join(", ");
+  } finally {
+    await fresh.end();
+  }
+}
+
+/** ALTER SYSTEM for each setting, then a restart (shared_buffers and wal_level need one). */
+async function applySettings(postgres: PostgresServer, dbUrl: string, settings: Record<string, string>): Promise<void> {
+  const client = new pg.Client({ connectionString: dbUrl });
+  await client.connect();
+  try {
+    for (const [name, value] of Object.entries(settings)) await client.query(`alter system set ${name} = '${value}'`);
+  } finally {
+    await client.end();
+  }
+  postgres.pause();
+  postgres.resume();
+}
+
+/**
+ * The same, with one connected client (closed when the benchmark ends). `production`: the server runs
+ * with productionSettings and throwawaySettings (restarted after the migration).
+ */
+export async function startDatabaseClient(
+  stops: Stops,
+  applicationName: string,
+  options: { production?: boolean } = {},
+): Promise<{ postgres: PostgresServer; dbUrl: string; client: pg.Client }> {
   const { postgres, dbUrl } = await startDatabase(stops);
+  if (options.production) {
+    progress("restarting PostgreSQL with the production settings");
+    await applySettings(postgres, dbUrl, { ...productionSettings, ...throwawaySettings });
+  }
   const client = new pg.Client({ connectionString: dbUrl, application_name: applicationName });
   await client.connect();
   stops.add(() => client.end());
