@@ -95,6 +95,25 @@ $$;
 REVOKE ALL ON FUNCTION public.app_health() FROM PUBLIC;
 GRANT ALL ON FUNCTION public.app_health() TO service_role;
 
+-- A new visitor (a fresh cookie) counted against their address's new-visitor limit per minute, the
+-- `visitors:<ip>` bucket: null when let through (also with no limit or no address), else the answer
+-- begin_turn's gate and voice_allowance return. The one home of that count for both.
+CREATE FUNCTION private.new_visitor_refusal(p_client_ip text, p_limit integer) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if p_limit > 0 and p_client_ip is not null
+     and private.hit_rate_limit('visitors:' || left(p_client_ip, 64), p_limit) then
+    return jsonb_build_object('status', 'rate_limited', 'scope', 'new_visitor', 'retry_after', public.rate_limit_retry_after());
+  end if;
+  return null;
+end
+$$;
+
+REVOKE ALL ON FUNCTION private.new_visitor_refusal(p_client_ip text, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.new_visitor_refusal(p_client_ip text, p_limit integer) TO service_role;
+
 -- New visitors (a fresh cookie) per client address and minute: {limited, retry_after}. An unknown
 -- address is not counted, as in private.over_rate_limits.
 CREATE FUNCTION public.count_new_visitor(p_client_ip text, p_limit integer) RETURNS jsonb

@@ -542,6 +542,7 @@ CREATE FUNCTION private.turn_gate(p_user_id text, p_client_message_id uuid, p_ac
     AS $$
 declare
   v_replayed jsonb;
+  v_refused jsonb;
 begin
   -- one visitor's turns run one at a time, across every app instance
   perform pg_advisory_xact_lock(hashtextextended('threadline:visitor:' || p_user_id, 0));
@@ -555,9 +556,9 @@ begin
     return v_replayed;
   end if;
   -- a new visitor (a fresh cookie) counts against their address's new-visitor limit, in this statement
-  if p_new_visitor_limit > 0 and p_client_ip is not null
-     and private.hit_rate_limit('visitors:' || left(p_client_ip, 64), p_new_visitor_limit) then
-    return jsonb_build_object('status', 'rate_limited', 'scope', 'new_visitor', 'retry_after', public.rate_limit_retry_after());
+  v_refused := private.new_visitor_refusal(p_client_ip, p_new_visitor_limit);
+  if v_refused is not null then
+    return v_refused;
   end if;
   -- rate limits, counted in the database so every instance shares them
   if private.over_rate_limits(p_user_id, p_rate_limit, p_client_ip, p_ip_rate_limit) then

@@ -257,6 +257,7 @@ create function public.voice_allowance(p_user_id text, p_client_message_id uuid 
 as $$
 declare
   v_row public.voice_messages;
+  v_refused jsonb;
 begin
   -- an erased visitor's id is retired: the app starts a new visitor (docs/privacy.md)
   if private.visitor_retired(p_user_id) then
@@ -271,9 +272,9 @@ begin
     end if;
   end if;
   -- a new visitor counts against their address's new-visitor limit, as begin_turn's gate counts them
-  if p_new_visitor_limit > 0 and p_client_ip is not null
-     and private.hit_rate_limit('visitors:' || left(p_client_ip, 64), p_new_visitor_limit) then
-    return jsonb_build_object('status', 'rate_limited', 'scope', 'new_visitor', 'retry_after', public.rate_limit_retry_after());
+  v_refused := private.new_visitor_refusal(p_client_ip, p_new_visitor_limit);
+  if v_refused is not null then
+    return v_refused;
   end if;
   if private.hit_rate_limit('voice:' || p_user_id, p_rate_limit)
      or (p_client_ip is not null and private.hit_rate_limit('voice-ip:' || left(p_client_ip, 64), p_ip_rate_limit)) then
