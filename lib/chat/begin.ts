@@ -31,7 +31,7 @@ export interface TurnRequest {
   observations?: Observation[];
   /**
    * A new visitor (its cookie set) when begin_turn answers that this one was retired by an erasure; the
-   * retried begin_turn counts them against `newVisitorLimit` (no count_new_visitor round trip).
+   * retried begin_turn counts them against `newVisitorLimit` (no separate round trip).
    */
   renewVisitor?: () => Promise<{ id: string; newVisitorLimit?: number }>;
 }

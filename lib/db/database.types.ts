@@ -2091,10 +2091,6 @@ export type Database = {
         Returns: Json
       }
       configure_retention: { Args: { p_days: number }; Returns: Json }
-      count_new_visitor: {
-        Args: { p_client_ip: string; p_limit: number }
-        Returns: Json
-      }
       count_request: {
         Args: { p_key: string; p_kind: string; p_limit: number }
         Returns: Json

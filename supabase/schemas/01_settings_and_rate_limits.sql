@@ -114,28 +114,6 @@ $$;
 REVOKE ALL ON FUNCTION private.new_visitor_refusal(p_client_ip text, p_limit integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.new_visitor_refusal(p_client_ip text, p_limit integer) TO service_role;
 
--- New visitors (a fresh cookie) per client address and minute: {limited, retry_after}. An unknown
--- address is not counted, as in private.over_rate_limits.
-CREATE FUNCTION public.count_new_visitor(p_client_ip text, p_limit integer) RETURNS jsonb
-    LANGUAGE plpgsql
-    SET search_path TO ''
-    AS $$
-declare
-  v_limited boolean;
-begin
-  -- one bucket for every visitor without an address would limit them all together
-  if p_client_ip is null then
-    return jsonb_build_object('limited', false, 'retry_after', 0);
-  end if;
-  v_limited := private.hit_rate_limit('visitors:' || left(p_client_ip, 64), p_limit);
-  return jsonb_build_object('limited', v_limited,
-    'retry_after', case when v_limited then public.rate_limit_retry_after() else 0 end);
-end
-$$;
-
-REVOKE ALL ON FUNCTION public.count_new_visitor(p_client_ip text, p_limit integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.count_new_visitor(p_client_ip text, p_limit integer) TO service_role;
-
 -- One more request of a kind from one key (an address) in this minute, counted by the one fixed-window
 -- counter: limited once over p_limit. Used for the WhatsApp webhook's verification handshake.
 create function public.count_request(p_kind text, p_key text, p_limit integer) returns jsonb

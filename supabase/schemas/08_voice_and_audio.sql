@@ -284,6 +284,9 @@ begin
 end
 $$;
 
+comment on function public.voice_allowance(text, uuid, integer, text, integer, integer) is
+  'What a voice message may do before its audio is read: retired (an erased visitor), registered (the recording of this clientMessageId, answered as it is), rate_limited (voice, address or new-visitor limits) or ok. A pre-check only: the turn itself is gated again by begin_turn under the visitor''s lock.';
+
 revoke execute on function public.voice_allowance(text, uuid, integer, text, integer, integer) from public, anon, authenticated;
 grant execute on function public.voice_allowance(text, uuid, integer, text, integer, integer) to service_role;
 

@@ -85,21 +85,23 @@ describe.each(backends)("operator sessions and throttling on $name", ({ open }) 
     expect(await t.sql("select 1 from rate_limit_buckets where bucket = $1", [`auth:${other}`])).toEqual([]);
   });
 
-  it("count_new_visitor counts an address per minute with the one private counter; 0 turns it off", async () => {
+  it("a new visitor is counted per address and minute by the one private counter (new_visitor_refusal); 0 turns it off", async () => {
     const ip = `198.51.100.${Math.floor(Math.random() * 200)}`;
-    const hits = [];
-    for (let i = 0; i < 4; i++) hits.push((await t.db.rpc("count_new_visitor", { p_client_ip: ip, p_limit: 3 })).limited);
-    expect(hits).toEqual([false, false, false, true]);
-    expect(await t.db.rpc("count_new_visitor", { p_client_ip: ip, p_limit: 0 })).toMatchObject({ limited: false });
+    const refusal = async (address: string | null, limit: number) =>
+      (await t.sql<{ r: { status: string; scope: string; retry_after: number } | null }>("select private.new_visitor_refusal($1, $2) as r", [address, limit]))[0].r;
+    const answers = [];
+    for (let i = 0; i < 4; i++) answers.push(await refusal(ip, 3));
+    expect(answers.slice(0, 3)).toEqual([null, null, null]);
+    expect(answers[3]).toMatchObject({ status: "rate_limited", scope: "new_visitor" });
+    expect(answers[3]!.retry_after).toBeGreaterThan(0);
+    expect(await refusal(ip, 0)).toBeNull();
     const [bucket] = await t.sql<Pick<Tables<"rate_limit_buckets">, "hits">>("select hits from rate_limit_buckets where bucket = $1", [`visitors:${ip}`]);
     expect(bucket.hits).toBe(4);
     // an unknown address is not counted: one shared bucket would limit every such visitor together
-    for (let i = 0; i < 2; i++) {
-      expect(await t.sql("select public.count_new_visitor(null, 1) as r")).toEqual([{ r: { limited: false, retry_after: 0 } }]);
-    }
+    for (let i = 0; i < 2; i++) expect(await refusal(null, 1)).toBeNull();
     expect(await t.sql("select 1 from rate_limit_buckets where bucket = 'visitors:'")).toEqual([]);
-    // one counter: the public copy is gone
-    expect(await t.sql("select 1 from pg_proc where proname = 'hit_rate_limit' and pronamespace = 'public'::regnamespace")).toEqual([]);
+    // one counter: no public copy of it, and no public count_new_visitor beside begin_turn's and voice_allowance's count
+    expect(await t.sql("select proname from pg_proc where proname in ('hit_rate_limit', 'count_new_visitor') and pronamespace = 'public'::regnamespace")).toEqual([]);
   });
 
   it("the API roles cannot read operator sessions or call the new functions", async () => {

@@ -93,10 +93,6 @@ export const chatFunctions = {
     args: z.object({ p_user_id: z.string(), p_message_id: uuid, p_vote: z.enum(["up", "down"]).nullable(), p_session_id: opt(uuid) }),
     result: z.object({ message_id: z.string(), session_id: z.string(), vote: z.enum(["up", "down"]).nullable(), trace_id: z.string().nullable() }),
   },
-  count_new_visitor: {
-    args: z.object({ p_client_ip: z.string(), p_limit: z.number() }),
-    result: z.object({ limited: z.boolean(), retry_after: z.number() }),
-  },
   count_request: {
     args: z.object({ p_kind: z.string(), p_key: z.string(), p_limit: z.number() }),
     result: z.object({ limited: z.boolean(), retry_after: z.number() }),
