@@ -1149,13 +1149,6 @@ export type Database = {
             referencedColumns: ["id"]
           },
           {
-            foreignKeyName: "llm_observations_session_id_fkey"
-            columns: ["session_id"]
-            isOneToOne: false
-            referencedRelation: "conversation_sessions"
-            referencedColumns: ["id"]
-          },
-          {
             foreignKeyName: "llm_observations_trace_id_fkey"
             columns: ["trace_id"]
             isOneToOne: false

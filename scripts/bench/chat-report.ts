@@ -1,6 +1,6 @@
 import { fmt, section, table } from "./common";
 import type { LoadResult } from "./http";
-import type { PeerResult } from "./peer";
+import { replaySteps, type PeerResult } from "./peer";
 import type { PgbenchResult } from "./pgbench";
 import type { RoundTrips } from "./roundtrips";
 import type { SqlProfile } from "./sql-profile";
@@ -90,6 +90,9 @@ export function report(facts: Record<string, string>, rows: Row[], reference: Pg
 
   if (peers.length) {
     section("Against the usual pattern: one turn's statements through node-postgres, no HTTP (turns/s, ms)");
+    console.log(replaySteps
+      ? "Each turn stores its three steps (two generations and a search_catalog call with its arguments and result): Threadline as finish_turn's p_observations rows, the peer inside the reply's parts. BENCH_STEPS=0: the older replay without steps.\n"
+      : "BENCH_STEPS=0: turns replayed without steps (a chat turn over HTTP stores two or three).\n");
     const http = (c: number) => rows.find((r) => r.scenario === "continue" && r.connections === c);
     console.log(
       table(

@@ -7,7 +7,8 @@
 // chat turns continuing sessions, turns starting new sessions (new visitors),
 // and agent switches, each at 1, 8 and 32 connections, bounded in time; then the
 // peer scenario (vercel/ai-chatbot's statements per turn, scripts/bench/peer.ts)
-// next to Threadline's two SQL calls, through the same driver.
+// next to Threadline's two SQL calls, through the same driver, each storing the turn's three steps
+// (BENCH_STEPS=0: without them, as before 2026-12-07 evening).
 // Round trips per turn are counted by pg_stat_statements; pgbench on the same
 // server gives the reference. Prints Markdown tables; stops everything itself.
 //

@@ -20,6 +20,12 @@ import { treeCpuMs } from "./cpu";
 // The "+ trace" variant adds one upsert of a per-chat trace row (calls, tokens,
 // latency), so both sides keep the same data. For comparison, "Threadline, SQL only"
 // replays Threadline's own two calls (begin_turn, finish_turn) the same way.
+// Steps: a chat turn of the offline model stores three (a generation that calls search_catalog, the
+// tool call with its arguments and result, the generation that answers). Both designs write them by
+// default, each its own way: Threadline as finish_turn's p_observations (the rows lib/chat/observations.ts
+// makes), the peer as ai-chatbot stores a tool loop, inside the assistant message's `parts`
+// (step-start, a `tool-search_catalog` part with input and output, step-start, the text).
+// BENCH_STEPS=0 replays the older turn without steps on both sides (the figures before 2026-12-07 evening).
 
 const SCHEMA = `
 create table "User" (id uuid primary key default gen_random_uuid(), email varchar(64) not null, password varchar(64));
@@ -60,6 +66,45 @@ export interface TurnSizes {
   userMessages: string[];
   reply: string;
   replyMetadata: unknown;
+  /** The turn's tool call (search_catalog's arguments and result), stored as a step by both designs. */
+  tool?: { name: string; arguments: unknown; result: unknown };
+}
+
+/** Whether the replayed turns store their steps (default) or not (BENCH_STEPS=0, the older replay). */
+export const replaySteps = process.env.BENCH_STEPS !== "0";
+
+/** A search_catalog call and its answer as the offline model makes them, from the catalog of `url`. */
+export async function catalogTool(url: string, query = "tent"): Promise<NonNullable<TurnSizes["tool"]>> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows: [{ products }] } = await client.query("select public.search_catalog(p_query => $1, p_limit => 3) as products", [query]);
+    return { name: "search_catalog", arguments: { query, limit: 3 }, result: { query, products: products ?? [] } };
+  } finally {
+    await client.end();
+  }
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** A turn's three steps as lib/chat/agent-run.ts sends them to finish_turn (ids, parent, positions, tokens). */
+export function turnSteps(sizes: TurnSizes, i: number): unknown[] {
+  const tool = sizes.tool!;
+  const at = Date.now() - 400;
+  const first = randomUUID();
+  const base = (kind: string, name: string, position: number, from: number, to: number, parent: string | null = null) => ({
+    id: position === 0 ? first : randomUUID(), parent_id: parent, position, kind, name, status: "ok",
+    started_at: iso(at + from), ended_at: iso(at + to), duration_ms: to - from, error: null,
+  });
+  const generation = (position: number, from: number, to: number, input: number, output: number, finish: string) => ({
+    ...base("generation", "product_recommendation", position, from, to), model: "offline", response_model: null,
+    input_tokens: input, output_tokens: output, cached_input_tokens: 0, time_to_first_token_ms: 12, finish_reason: finish,
+  });
+  return [
+    generation(0, 0, 120, 300, 20, "tool-calls"),
+    { ...base("tool", tool.name, 1, 120, 160, first), tool_call_id: `call-${i}`, arguments: tool.arguments, result: tool.result, payload_cap_bytes: 8192, truncated: false },
+    generation(2, 160, 400, 412, 96, "stop"),
+  ];
 }
 
 export async function sampleSizes(url: string): Promise<TurnSizes> {
@@ -72,7 +117,14 @@ export async function sampleSizes(url: string): Promise<TurnSizes> {
       `with a as (select content, metadata, length(content) + length(metadata::text) as size from public.conversation_messages where role = 'agent')
        select content, metadata from a order by abs(size - (select avg(size) from a)) limit 1`,
     );
-    return { userMessages: users.map((r) => r.content as string), reply: agent?.content ?? "", replyMetadata: agent?.metadata ?? {} };
+    // the search_catalog step closest to the average size, as the HTTP runs stored it
+    const { rows: [step] } = await client.query(
+      `with o as (select arguments, result, length(arguments::text) + length(result::text) as size from public.llm_observations
+                   where kind = 'tool' and name = 'search_catalog' and result is not null limit 2000)
+       select arguments, result from o order by abs(size - (select avg(size) from o)) limit 1`,
+    );
+    const tool = step ? { name: "search_catalog", arguments: step.arguments, result: step.result } : await catalogTool(url);
+    return { userMessages: users.map((r) => r.content as string), reply: agent?.content ?? "", replyMetadata: agent?.metadata ?? {}, tool };
   } finally {
     await client.end();
   }
@@ -102,9 +154,13 @@ export async function preparePeer(url: string, chats: number, sizes: TurnSizes):
   }
 }
 
-/** The reply as the peer stores it: its text, and Threadline's metadata as a data part (same size). */
-function replyParts(sizes: TurnSizes) {
-  return [{ type: "text", text: sizes.reply }, { type: "data-metadata", data: sizes.replyMetadata }];
+/** The reply as the peer stores it: its text, and Threadline's metadata as a data part (same size); with steps,
+ * the tool loop before it as the AI SDK's UI message parts (what ai-chatbot's onFinish saves). */
+function replyParts(sizes: TurnSizes, steps = false, i = 0) {
+  const text = [{ type: "text", text: sizes.reply }, { type: "data-metadata", data: sizes.replyMetadata }];
+  if (!steps || !sizes.tool) return text;
+  const tool = { type: `tool-${sizes.tool.name}`, toolCallId: `call-${i}`, state: "output-available", input: sizes.tool.arguments, output: sizes.tool.result };
+  return [{ type: "step-start" }, tool, { type: "step-start" }, ...text];
 }
 
 export interface PeerResult {
@@ -159,9 +215,8 @@ export async function runTurns(url: string, clients: number, seconds: number, pg
 }
 
 /** One turn of vercel/ai-chatbot on an existing chat (optionally with the trace upsert). */
-export function peerTurn(chats: { chatId: string; userId: string }[], sizes: TurnSizes, withTrace: boolean): Turn {
-  const reply = JSON.stringify(replyParts(sizes));
-  const usage = { inputTokens: 412, outputTokens: 96, totalTokens: 508, modelId: "offline" };
+export function peerTurn(chats: { chatId: string; userId: string }[], sizes: TurnSizes, withTrace: boolean, steps = replaySteps): Turn {
+  const usage = steps ? { inputTokens: 712, outputTokens: 116, totalTokens: 828, modelId: "offline" } : { inputTokens: 412, outputTokens: 96, totalTokens: 508, modelId: "offline" };
   return async (c, i) => {
     const chat = chats[i % chats.length];
     const q = (name: keyof typeof STATEMENTS, values: unknown[]) => c.query({ name: `peer_${name}`, text: STATEMENTS[name], values });
@@ -173,7 +228,7 @@ export function peerTurn(chats: { chatId: string; userId: string }[], sizes: Tur
     const text = sizes.userMessages[i % sizes.userMessages.length] ?? "hello";
     await q("save", [randomUUID(), chat.chatId, "user", JSON.stringify([{ type: "text", text }]), "[]", now]);
     await q("stream", [randomUUID(), chat.chatId, now]);
-    await q("save", [randomUUID(), chat.chatId, "assistant", reply, "[]", new Date()]);
+    await q("save", [randomUUID(), chat.chatId, "assistant", JSON.stringify(replyParts(sizes, steps, i)), "[]", new Date()]);
     await q("context", [JSON.stringify(usage), chat.chatId]);
     if (!withTrace) return 7;
     await q("trace", [chat.chatId, chat.userId, usage.inputTokens, usage.outputTokens, 250, new Date()]);
@@ -181,13 +236,21 @@ export function peerTurn(chats: { chatId: string; userId: string }[], sizes: Tur
   };
 }
 
-/** Threadline's two calls for a continued session, as lib/chat sends them (named arguments, unnamed statements). */
-export function threadlineTurn(sessions: { userId: string; sessionId: string }[], sizes: TurnSizes): Turn {
+/** Threadline's two calls for a continued session, as lib/chat sends them (named arguments, unnamed statements);
+ * with steps, finish_turn gets the turn's three (p_observations) and the tokens they sum to. */
+export function threadlineTurn(sessions: { userId: string; sessionId: string }[], sizes: TurnSizes, steps = replaySteps): Turn {
   return async (c, i) => {
     const s = sessions[i % sessions.length];
     const text = sizes.userMessages[i % sizes.userMessages.length] ?? "hello";
     const { rows } = await c.query("select public.begin_turn(p_user_id => $1, p_message => $2, p_session_id => $3) as result", [s.userId, text, s.sessionId]);
     const begun = rows[0].result as { user_message: { id: string } };
+    if (steps && sizes.tool) {
+      await c.query(
+        "select public.finish_turn(p_user_message_id => $1, p_content => $2, p_metadata => $3, p_input_tokens => $4, p_output_tokens => $5, p_latency_ms => $6, p_partial => $7, p_observations => $8, p_handoff => $9) as result",
+        [begun.user_message.id, sizes.reply, JSON.stringify(sizes.replyMetadata), 712, 116, 400, false, JSON.stringify(turnSteps(sizes, i)), null],
+      );
+      return 2;
+    }
     await c.query(
       "select public.finish_turn(p_user_message_id => $1, p_content => $2, p_metadata => $3, p_input_tokens => $4, p_output_tokens => $5, p_latency_ms => $6) as result",
       [begun.user_message.id, sizes.reply, JSON.stringify(sizes.replyMetadata), 412, 96, 250],

@@ -7,11 +7,13 @@
 // both alike; reported per leg: PostgreSQL CPU ms per turn (1 client: the backend's own CPU; 8: the server's
 // process tree) and turns/s, each round's figure and the median, and at 1 client the function clocks
 // (track_functions = all) of begin_turn, finish_turn and TURN_AB_FUNCS (comma-separated names), ms per turn.
-// Legs: a continued turn (Threadline's two calls as scripts/bench/peer.ts replays them, no steps) at 1 and 8
-// clients, the same with three steps at 1 client, a new visitor's first turn (a new session and trace) at 1
-// client; BENCH_LEGS picks some, BENCH_PEER=0 leaves the peer out. BENCH_SECONDS per leg (default 4),
+// Legs: a continued turn (Threadline's two calls as scripts/bench/peer.ts replays them, with the turn's three
+// steps: two generations and a search_catalog call whose result comes from this tree's catalog; the peer stores
+// the same in its message parts) at 1 and 8 clients, the same without steps at 1 client, a new visitor's first
+// turn (a new session and trace, with its steps) at 1 client; BENCH_LEGS picks some, BENCH_PEER=0 leaves the
+// peer out, BENCH_STEPS=0 replays every leg without steps (the older figures). BENCH_SECONDS per leg (default 4),
 // BENCH_ROUNDS (default 3). TURN_AB_PROFILE=1 prints this tree's profile at 1 client instead
-// (scripts/bench/sql-profile.ts; TURN_AB_PROFILE_TURN=new: a new visitor's first turn, =steps: with steps).
+// (scripts/bench/sql-profile.ts; TURN_AB_PROFILE_TURN=new: a new visitor's first turn, =nosteps: without steps).
 // Make the base folder with: git archive <commit> supabase | tar -x -C <folder>.
 import { readFileSync } from "node:fs";
 import pg from "pg";
@@ -19,7 +21,7 @@ import { migratePostgres } from "../../lib/db/postgres-migrate";
 import { createDatabase, startPostgres } from "../../tests/support/postgres";
 import { fmt, loadavg, progress } from "./common";
 import { postmasterPid } from "./cpu";
-import { peerTurn, preparePeer, runTurns, threadlineTurn, type Turn, type TurnSizes } from "./peer";
+import { catalogTool, peerTurn, preparePeer, replaySteps, runTurns, threadlineTurn, turnSteps, type Turn, type TurnSizes } from "./peer";
 import { profileTurn } from "./sql-profile";
 import { runBenchmark, type Stops } from "./stack";
 
@@ -68,13 +70,13 @@ async function sessionsOf(url: string): Promise<{ userId: string; sessionId: str
   }
 }
 
-/** A new visitor's first turn: begin_turn opens their session and trace, finish_turn stores the reply. */
+/** A new visitor's first turn: begin_turn opens their session and trace, finish_turn stores the reply (and its steps). */
 function newVisitorTurn(tag: string): Turn {
   return async (c, i) => {
     const { rows } = await c.query("select public.begin_turn(p_user_id => $1, p_message => $2) as result", [`new-${tag}-${i}`, sizes.userMessages[0]]);
     await c.query(
-      "select public.finish_turn(p_user_message_id => $1, p_content => $2, p_metadata => $3, p_input_tokens => $4, p_output_tokens => $5, p_latency_ms => $6) as result",
-      [rows[0].result.user_message.id, sizes.reply, JSON.stringify(sizes.replyMetadata), 412, 96, 250],
+      "select public.finish_turn(p_user_message_id => $1, p_content => $2, p_metadata => $3, p_input_tokens => $4, p_output_tokens => $5, p_latency_ms => $6, p_observations => $7) as result",
+      [rows[0].result.user_message.id, sizes.reply, JSON.stringify(sizes.replyMetadata), 412, 96, 250, JSON.stringify(replaySteps ? turnSteps(sizes, i) : [])],
     );
     return 2;
   };
@@ -137,27 +139,6 @@ async function functionTimes(url: string): Promise<{ name: string; total: number
   }
 }
 
-/** A continued turn as the chat route stores it: with its steps (two generations and a tool call) as p_observations. */
-function steppedTurn(sessions: { userId: string; sessionId: string }[]): Turn {
-  return async (c, i) => {
-    const s = sessions[i % sessions.length];
-    const { rows } = await c.query("select public.begin_turn(p_user_id => $1, p_message => $2, p_session_id => $3) as result",
-      [s.userId, sizes.userMessages[i % sizes.userMessages.length], s.sessionId]);
-    const at = Date.now();
-    const step = (n: number, o: Record<string, unknown>) => ({ started_at: new Date(at + n * 100).toISOString(), ended_at: new Date(at + n * 100 + 90).toISOString(), duration_ms: 90, ...o });
-    const observations = [
-      step(0, { kind: "generation", name: "generation", model: "offline", input_tokens: 300, output_tokens: 20, finish_reason: "tool-calls" }),
-      step(1, { kind: "tool", name: "search_catalog", tool_call_id: `call-${i}`, arguments: { query: "light tent" }, result: { items: [{ id: 1, name: "Ridge 2" }, { id: 2, name: "Trail Lite" }] } }),
-      step(2, { kind: "generation", name: "generation", model: "offline", input_tokens: 412, output_tokens: 96, finish_reason: "stop" }),
-    ];
-    await c.query(
-      "select public.finish_turn(p_user_message_id => $1, p_content => $2, p_metadata => $3, p_latency_ms => $4, p_observations => $5) as result",
-      [rows[0].result.user_message.id, sizes.reply, JSON.stringify(sizes.replyMetadata), 250, JSON.stringify(observations)],
-    );
-    return 2;
-  };
-}
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(stops: Stops) {
@@ -168,10 +149,11 @@ async function main(stops: Stops) {
   stops.add(() => server.stop());
   const pgPid = postmasterPid(server.dir);
   const head = await migrated(server, "head");
+  sizes.tool = await catalogTool(head);
   const headSessions = await sessionsOf(head);
   if (process.env.TURN_AB_PROFILE === "1") {
     const p = await profileTurn(head, seconds, pgPid, process.env.TURN_AB_PROFILE_TURN === "new" ? newVisitorTurn("profile")
-      : process.env.TURN_AB_PROFILE_TURN === "steps" ? steppedTurn(headSessions) : threadlineTurn(headSessions, sizes));
+      : threadlineTurn(headSessions, sizes, process.env.TURN_AB_PROFILE_TURN !== "nosteps" && replaySteps));
     console.log(`load ${loadavg()}; ${p.turns} turns`);
     for (const f of p.functions) console.log(`${fmt(f.calls, 2)}\t${fmt(f.selfMs, 3)}\t${fmt(f.totalMs, 3)}\t${f.name}`);
     for (const s of p.statements) console.log(`${fmt(s.calls, 2)}\t${fmt(s.ms, 3)}\t${s.query.slice(0, 160)}`);
@@ -206,10 +188,10 @@ async function main(stops: Stops) {
   const legs: { name: string; clients: number; turn: (v: Variant, round: number) => Turn }[] = [
     { name: "continued", clients: 1, turn: (v) => threadlineTurn(v.sessions, sizes) },
     { name: "continued", clients: 8, turn: (v) => threadlineTurn(v.sessions, sizes) },
-    { name: "continued with steps", clients: 1, turn: (v) => steppedTurn(v.sessions) },
+    { name: "continued without steps", clients: 1, turn: (v) => threadlineTurn(v.sessions, sizes, false) },
     { name: "new visitor", clients: 1, turn: (v, round) => newVisitorTurn(`${v.name.slice(0, 4)}-${round}`) },
   ];
-  // BENCH_LEGS: a comma-separated subset of "continued×1,continued×8,continued with steps×1,new visitor×1"; BENCH_PEER=0 skips the peer
+  // BENCH_LEGS: a comma-separated subset of "continued×1,continued×8,continued without steps×1,new visitor×1"; BENCH_PEER=0 skips the peer
   const only = process.env.BENCH_LEGS?.split(",");
   const chosen = legs.filter((l) => !only || only.includes(`${l.name}×${l.clients}`));
   const results = new Map<string, { cpu: number[]; tps: number[] }>();

@@ -100,6 +100,10 @@ GRANT ALL ON TABLE public.llm_traces TO service_role;
 CREATE TRIGGER llm_traces_pin_agent_version BEFORE INSERT ON public.llm_traces FOR EACH ROW EXECUTE FUNCTION public.pin_agent_version();
 
 -- Observations: every step of every turn (Langfuse-style), under the session's trace.
+-- session_id is the trace's session, written from the trace row by the two writers (private.store_steps,
+-- public.record_reply_speech); no foreign key or index of its own: a session's deletion reaches its steps
+-- through llm_traces (trace_id, on delete cascade), and no query reads steps by session
+-- (docs/performance.md, "What a turn's steps cost").
 CREATE TABLE public.llm_observations (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     trace_id uuid NOT NULL,
@@ -163,8 +167,6 @@ CREATE INDEX llm_observations_message ON public.llm_observations USING btree (me
 
 CREATE INDEX llm_observations_parent ON public.llm_observations USING btree (parent_id) WHERE (parent_id IS NOT NULL);
 
-CREATE INDEX llm_observations_session ON public.llm_observations USING btree (session_id);
-
 CREATE INDEX llm_observations_trace ON public.llm_observations USING btree (trace_id, started_at, "position");
 
 ALTER TABLE ONLY public.llm_observations
@@ -172,9 +174,6 @@ ALTER TABLE ONLY public.llm_observations
 
 ALTER TABLE ONLY public.llm_observations
     ADD CONSTRAINT llm_observations_parent_id_fkey FOREIGN KEY (parent_id) REFERENCES public.llm_observations(id) ON DELETE CASCADE;
-
-ALTER TABLE ONLY public.llm_observations
-    ADD CONSTRAINT llm_observations_session_id_fkey FOREIGN KEY (session_id) REFERENCES public.conversation_sessions(id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY public.llm_observations
     ADD CONSTRAINT llm_observations_trace_id_fkey FOREIGN KEY (trace_id) REFERENCES public.llm_traces(id) ON DELETE CASCADE;

@@ -54,6 +54,20 @@ describe.each(backends)("observations, cost and handoff in finish_turn on $name"
     });
   });
 
+  it("steps carry their trace's session and leave with it through the trace (no key or index of their own on session_id)", async () => {
+    const r = await begin(t.db, visitor(), { p_message: "a tent" });
+    const g = step("generation", { position: 0, finish_reason: "tool-calls" });
+    await finish(t.db, r.user_message.id, { p_observations: [g, step("tool", { position: 1, parent_id: g.id, name: "search_catalog", arguments: { query: "tent" }, result: { products: [] } })] });
+    const rows = await t.sql<{ same: boolean }>(
+      "select o.session_id = tr.session_id as same from llm_observations o join llm_traces tr on tr.id = o.trace_id where o.message_id = $1", [r.user_message.id]);
+    expect(rows).toEqual([{ same: true }, { same: true }]);
+    // the indexes a step's insert writes: each one has a reader (docs/performance.md, "What a turn's steps cost")
+    const indexes = await t.sql<{ name: string }>("select indexname as name from pg_indexes where schemaname = 'public' and tablename = 'llm_observations' order by 1");
+    expect(indexes.map((i) => i.name)).toEqual(["llm_observations_created", "llm_observations_message", "llm_observations_parent", "llm_observations_pkey", "llm_observations_search", "llm_observations_trace"]);
+    await t.sql("delete from conversation_sessions where id = $1", [r.session.id]);
+    expect(await t.sql("select 1 from llm_observations where session_id = $1", [r.session.id])).toHaveLength(0);
+  });
+
   it("a finish without observations adds its tokens but no llm_call (T2: generations only)", async () => {
     const r = await begin(t.db, visitor());
     await finish(t.db, r.user_message.id, { p_observations: [], p_input_tokens: 12, p_output_tokens: 3 });

@@ -5,7 +5,7 @@
 -- Run with `pg_prove` on a migrated database with pgtap in the `extensions` schema (tests/db/pgtap.test.ts).
 begin;
 set local search_path = extensions, public;
-select plan(1234);
+select plan(1233);
 
 select tables_are('public', array['agent_evaluators', 'agent_tools', 'agent_versions', 'agents', 'app_settings', 'audio_deletions', 'conversation_messages', 'conversation_sessions', 'dashboard_channel_rollup', 'dashboard_rollup', 'dashboard_score_rollup', 'dashboard_visitor_days', 'dashboard_visitor_gaps', 'dashboard_visitors', 'dataset_items', 'datasets', 'erasures', 'evaluation_jobs', 'evaluators', 'experiment_items', 'experiments', 'flow_states', 'llm_models', 'llm_observations', 'llm_traces', 'maintenance_settings', 'operator_sessions', 'otlp_outbox', 'privacy_settings', 'products', 'rate_limit_buckets', 'retention_settings', 'retired_visitors', 'review_queue_configs', 'review_queue_items', 'review_queues', 'score_configs', 'scores', 'session_events', 'session_tag_counters', 'trace_comments', 'voice_messages', 'whatsapp_contacts', 'whatsapp_inbox', 'whatsapp_outbox']::name[], 'public has exactly the contract''s tables');
 
@@ -631,7 +631,6 @@ select ok(exists (select 1 from pg_constraint k where k.conrelid = ('public.' ||
   ('llm_observations', 'llm_observations_parent_id_fkey', 'f', 'foreign key'),
   ('llm_observations', 'llm_observations_pkey', 'p', 'primary key'),
   ('llm_observations', 'llm_observations_position_check', 'c', 'check constraint'),
-  ('llm_observations', 'llm_observations_session_id_fkey', 'f', 'foreign key'),
   ('llm_observations', 'llm_observations_status_check', 'c', 'check constraint'),
   ('llm_observations', 'llm_observations_time_to_first_token_ms_check', 'c', 'check constraint'),
   ('llm_observations', 'llm_observations_trace_id_fkey', 'f', 'foreign key'),
@@ -774,7 +773,7 @@ select indexes_are('public', x.tbl, x.idx, format('%s has exactly its indexes', 
   ('experiments', array['experiments_agent_version', 'experiments_created', 'experiments_dataset', 'experiments_pkey']::name[]),
   ('flow_states', array['flow_states_pkey']::name[]),
   ('llm_models', array['llm_models_key_key', 'llm_models_pkey']::name[]),
-  ('llm_observations', array['llm_observations_created', 'llm_observations_message', 'llm_observations_parent', 'llm_observations_pkey', 'llm_observations_search', 'llm_observations_session', 'llm_observations_trace']::name[]),
+  ('llm_observations', array['llm_observations_created', 'llm_observations_message', 'llm_observations_parent', 'llm_observations_pkey', 'llm_observations_search', 'llm_observations_trace']::name[]),
   ('llm_traces', array['llm_traces_agent_created', 'llm_traces_channel_created', 'llm_traces_cost_created', 'llm_traces_created', 'llm_traces_errors_created', 'llm_traces_feedback_created', 'llm_traces_model_created', 'llm_traces_pkey', 'llm_traces_session_id_key', 'llm_traces_session_tag', 'llm_traces_session_tag_trgm', 'llm_traces_tools_used', 'llm_traces_user_created', 'llm_traces_user_tag']::name[]),
   ('maintenance_settings', array['maintenance_settings_pkey']::name[]),
   ('operator_sessions', array['operator_sessions_expires_idx', 'operator_sessions_pkey']::name[]),
