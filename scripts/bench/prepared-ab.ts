@@ -24,7 +24,7 @@ const selfCpuMs = () => {
 };
 
 async function main(stops: Stops) {
-  process.env.NODE_ENV = "production"; // results unchecked, as in the server (lib/db/registry.ts)
+  (process.env as Record<string, string>).NODE_ENV = "production"; // results unchecked, as in the server (lib/db/registry.ts)
   const server = await startPostgres();
   stops.add(() => server.stop());
   const url = await createDatabase(server, "prepared_ab");
