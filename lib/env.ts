@@ -7,6 +7,8 @@ const intWithDefault = (fallback: number, min: number) =>
 
 const schema = z.object({
   DATABASE_URL: optional,
+  // off: DATABASE_URL's calls are sent unnamed, for a pooler in transaction mode without prepared statements (lib/db/postgres.ts)
+  DATABASE_PREPARED_STATEMENTS: z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.enum(["on", "off"]).default("on")),
   NEXT_PUBLIC_SUPABASE_URL: optional,
   SUPABASE_SERVICE_ROLE_KEY: optional,
   NEXT_PUBLIC_SUPABASE_ANON_KEY: optional,

@@ -30,7 +30,7 @@ async function open(): Promise<Database> {
   }
   if (e.DATABASE_URL) {
     const { createPostgresDatabase } = await import("./postgres");
-    return createPostgresDatabase(e.DATABASE_URL);
+    return createPostgresDatabase(e.DATABASE_URL, { prepared: e.DATABASE_PREPARED_STATEMENTS === "on" });
   }
   const { createPgliteDatabase } = await import("./pglite");
   return createPgliteDatabase(e.PGLITE_DIR);

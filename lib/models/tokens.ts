@@ -12,8 +12,16 @@ export function countTokens(text: string): number {
 
 // Texts a conversation sends again and again (an agent's instructions and tools, the session's
 // earlier messages): counted once, then remembered. Bounded by entries and by characters, so
-// memory does not grow with traffic (docs/performance.md, "Memory").
-const known = new LRUCache<string, number>({ max: 4096, maxSize: 8_000_000, sizeCalculation: (_n, text) => Math.max(1, text.length) });
+// memory does not grow with traffic (docs/performance.md, "Memory"). Room for the histories of a few
+// thousand active sessions (20 messages each): with 4,096 entries, 256 sessions answered in turn
+// (the bench's continued turns) pushed every message out before its session's next turn, and each
+// turn tokenized its whole history again (docs/performance.md, "What the chat route adds over the floor").
+const known = new LRUCache<string, number>({ max: 32_768, maxSize: 8_000_000, sizeCalculation: (_n, text) => Math.max(1, text.length) });
+
+/** Whether a text's count is remembered (tests). */
+export function tokenCountRemembered(text: string): boolean {
+  return known.has(text);
+}
 
 /** countTokens, remembering the count of a text seen before (only new text is tokenized). */
 export function countTokensOnce(text: string): number {

@@ -112,8 +112,8 @@ export function report(facts: Record<string, string>, rows: Row[], reference: Pg
 
   if (profile) profileTables(profile);
 
-  section("pgbench on the same PostgreSQL server (scale 10), for reference");
-  console.log(
+  if (reference.length) section("pgbench on the same PostgreSQL server (scale 10), for reference");
+  if (reference.length) console.log(
     table(
       ["pgbench", "clients", "tps", "p50 ms", "p99 ms"],
       reference.map((r) => [r.name, r.clients, fmt(r.tps, 0), fmt(r.p50, 3), fmt(r.p99, 3)]),

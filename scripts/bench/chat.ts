@@ -16,7 +16,11 @@
 // attach every evaluator but expected_tool_calls to every agent at sample rate 1 (online evaluation on:
 // each new trace queues its jobs in finish_turn and the app's poller grades them during the runs),
 // BENCH_SKIP_BUILD=1 to use the existing .next build as is, BENCH_CPU_PROFILE=<dir>
-// to write the server's V8 CPU profile there (summarize: tsx scripts/bench/profile.ts <file>).
+// to write the server's V8 CPU profile there (summarize: tsx scripts/bench/profile.ts <file>; the
+// scenarios' time windows go to <dir>/windows.json, so profile.ts can split the profile per scenario),
+// BENCH_SCENARIOS=continue,… to run only those chat scenarios (the baseline and the floor always run),
+// BENCH_PEER=0 to skip the statements-only comparison, the SQL profile and pgbench.
+import { mkdirSync, writeFileSync } from "node:fs";
 import type { Request } from "autocannon";
 import pg from "pg";
 import { createDatabase } from "../../tests/support/postgres";
@@ -32,6 +36,9 @@ import { runBenchmark, startStack, type Stops } from "./stack";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connectionsList = (process.env.BENCH_CONNECTIONS ?? "1,8,32").split(",").map(Number);
+const only = process.env.BENCH_SCENARIOS?.split(",").map((s) => s.trim());
+const chosen = scenarios.filter((s) => !only || s === "baseline" || s === "floor" || only.includes(s));
+const withPeer = process.env.BENCH_PEER !== "0";
 
 async function main(stops: Stops) {
   const host = machine();
@@ -69,21 +76,32 @@ async function main(stops: Stops) {
     : switchRequests(switchPool);
 
   progress("warming up (3 s per scenario, not reported)");
-  for (const s of scenarios) await load(app.url, 8, 3, requestsFor(s));
+  for (const s of chosen) await load(app.url, 8, 3, requestsFor(s));
 
   const pgPid = postmasterPid(server.dir);
   const rows: Row[] = [];
+  // each scenario's window on the monotonic clock V8's profiler stamps its samples with (µs)
+  const micros = () => Number(process.hrtime.bigint() / 1000n);
+  const windows: { scenario: Scenario; connections: number; startUs: number; endUs: number; requests: number }[] = [];
   for (const connections of connectionsList) {
-    for (const scenario of scenarios) {
+    for (const scenario of chosen) {
       progress(`${scenario} × ${connections} connections, ${seconds} s`);
       const before = await monitor.reset();
+      const startUs = micros();
       const { result: http, ...cpu } = await measureCpu(app.pid, pgPid, () => load(app.url, connections, seconds, requestsFor(scenario)));
+      windows.push({ scenario, connections, startUs, endUs: micros(), requests: http.ok + http.failed });
       rows.push({ scenario, connections, http, cpu, db: await monitor.read(before) });
     }
   }
+  if (process.env.BENCH_CPU_PROFILE) mkdirSync(process.env.BENCH_CPU_PROFILE, { recursive: true });
+  if (process.env.BENCH_CPU_PROFILE) writeFileSync(`${process.env.BENCH_CPU_PROFILE}/windows.json`, JSON.stringify(windows, null, 1));
   const pgVersion = await monitor.serverVersion();
   const loadAfterHttp = loadavg();
   await app.stop();
+  if (!withPeer) {
+    report({ ...host, "load after the HTTP runs": loadAfterHttp, postgres: pgVersion }, rows, []);
+    return;
+  }
 
   // The peer's statements and Threadline's two calls, SQL only, same driver, same message sizes.
   progress("peer scenario: vercel/ai-chatbot's statements per turn, on its own schema");

@@ -3,8 +3,11 @@
 // build's source maps, then time is summed per source: self time (where the
 // CPU was) and inclusive time (a sample counts once for each source on its
 // stack: "time spent in or under lib/chat/turn.ts"). Profiles come from
-// BENCH_CPU_PROFILE=<dir> npm run bench.
+// BENCH_CPU_PROFILE=<dir> npm run bench. With the run's windows.json beside the profile (chat.ts
+// writes it), each scenario's samples are also summed on their own, in ms per request, and every
+// scenario is compared with the floor at the same connections (ms per request over the floor's, by source).
 import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { SourceMap } from "node:module";
 import { fileURLToPath } from "node:url";
 
@@ -14,6 +17,7 @@ interface ProfileNode {
   children?: number[];
 }
 interface Profile {
+  startTime: number;
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
@@ -92,3 +96,53 @@ const top = (m: Map<string, number>, n: number, of: number) =>
 console.log(`${(total / 1e6).toFixed(1)} s profiled, ${(busy / 1e6).toFixed(1)} s busy (percentages are of busy time)\n`);
 console.log(`self time by source:\n${top(self, 20, busy).join("\n")}\n`);
 console.log(`inclusive time by source (in or under it):\n${top(inclusive, 30, busy).join("\n")}`);
+
+interface Window {
+  scenario: string;
+  connections: number;
+  startUs: number;
+  endUs: number;
+  requests: number;
+}
+const windowsFile = join(dirname(file), "windows.json");
+if (existsSync(windowsFile)) {
+  const windows = JSON.parse(readFileSync(windowsFile, "utf8")) as Window[];
+  const perWindow = windows.map(() => ({ self: new Map<string, number>(), inclusive: new Map<string, number>(), busy: 0 }));
+  let at = profile.startTime;
+  profile.samples.forEach((id, i) => {
+    at += profile.timeDeltas[i] ?? 0;
+    const w = windows.findIndex((x) => at >= x.startUs && at < x.endUs);
+    if (w < 0) return;
+    const own = source(id);
+    if (own === "(idle)") return;
+    const into = perWindow[w];
+    into.busy += profile.timeDeltas[i] ?? 0;
+    into.self.set(own, (into.self.get(own) ?? 0) + (profile.timeDeltas[i] ?? 0));
+    const seen = new Set<string>();
+    for (let up: number | undefined = id; up !== undefined; up = parent.get(up)) seen.add(source(up));
+    for (const s of seen) into.inclusive.set(s, (into.inclusive.get(s) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
+  const perRequest = (w: number, us: number) => us / 1000 / Math.max(windows[w].requests, 1);
+  console.log("\nper scenario (profiled CPU ms per request; self time by source, top 25, and the difference to the floor's):");
+  windows.forEach((win, w) => {
+    const floor = windows.findIndex((x) => x.scenario === "floor" && x.connections === win.connections);
+    const f = floor >= 0 ? perWindow[floor] : undefined;
+    const diff = (k: string, us: number) => (f && floor !== w ? perRequest(w, us) - perRequest(floor, f.self.get(k) ?? 0) : 0);
+    console.log(`\n${win.scenario} × ${win.connections}: ${win.requests} requests, ${perRequest(w, perWindow[w].busy).toFixed(3)} ms busy per request` +
+      (f && floor !== w ? ` (floor ${perRequest(floor, f.busy).toFixed(3)}, + ${(perRequest(w, perWindow[w].busy) - perRequest(floor, f.busy)).toFixed(3)})` : ""));
+    for (const kind of ["self", "inclusive"] as const) {
+      const mine = perWindow[w][kind];
+      const theirs = f && floor !== w ? f[kind] : undefined;
+      const keys = new Set([...mine.keys(), ...(theirs ? theirs.keys() : [])]);
+      const rowsOut = [...keys].filter((k) => k !== "(root)").map((k) => {
+        const ms = perRequest(w, mine.get(k) ?? 0);
+        return { k, ms, over: theirs ? ms - perRequest(floor, theirs.get(k) ?? 0) : 0 };
+      });
+      rowsOut.sort((a, b) => (theirs ? b.over - a.over : b.ms - a.ms));
+      console.log(`  ${kind} time:`);
+      for (const r of rowsOut.slice(0, 25)) {
+        console.log(`${r.ms.toFixed(3).padStart(8)} ms${theirs ? `  ${(r.over >= 0 ? "+" : "") + r.over.toFixed(3)}` : ""}  ${r.k.length > 100 ? `${r.k.slice(0, 97)}…` : r.k}`);
+      }
+    }
+  });
+}
