@@ -14,7 +14,7 @@
 // produce (scripts/bench/load-check.ts; for small sizes),
 // BENCH_APPLY_SQL=a.sql[,b.sql]: after timing the migrated schema, apply these
 // files to the same data and time again (before/after columns).
-// BENCH_CASES=text: time only the cases whose name contains it (e.g. "content:" for the content search).
+// BENCH_CASES=text: time only the cases whose name contains it (e.g. "content:" for the content search; a|b: either).
 // Each case also reports its PostgreSQL backend's CPU per call (Linux), which the machine's load moves far
 // less than the wall times: compare before and after by it on a busy machine.
 // Also prints the table and index sizes per 1,000,000 traces.
@@ -57,7 +57,7 @@ function backendCpuMs(pid: number): number {
 async function measure(client: pg.Client, samples: Samples, hasDashboard: boolean): Promise<Result[]> {
   const results: Result[] = [];
   const { rows } = await client.query<{ pid: number }>("select pg_backend_pid() as pid");
-  for (const c of cases(samples, repeat, hasDashboard).filter((x) => x.name.includes(only))) {
+  for (const c of cases(samples, repeat, hasDashboard).filter((x) => only.split("|").some((o) => x.name.includes(o)))) {
     progress(c.name);
     const cpu0 = backendCpuMs(rows[0].pid);
     const timings = await time(client, c);

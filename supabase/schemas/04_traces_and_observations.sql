@@ -287,19 +287,25 @@ $$;
 revoke all on function private.search_where(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) from public, anon, authenticated;
 grant all on function private.search_where(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) to service_role;
 
--- A substring of few distinct tags: those tags (at most 200), else null (the search scans with ilike).
-create function private.search_tags(p_pattern text) returns text[]
+-- A tag substring's tags (q: letters, digits, underscores; private.search_is_tag), when at most 2,000, else
+-- null (the search walks llm_traces_created with ilike). Tags are derived, not read: each model's
+-- private.session_tag prefix, then its numbers 1 … its highest counter (the format's number part as
+-- private.session_tag writes it; tests/db/tag-search.test.ts compares them), matched without a call per
+-- tag (docs/performance.md, "Tag search at scale"): in the prefix, or across its last length(q) - 1
+-- characters and the number (tags are lowercase, so a case-insensitive match is strpos of lower(q)).
+create function private.search_tags(p_q text) returns text[]
   language sql stable
   set search_path = ''
 as $$
-  select case when count(*) <= 200 then coalesce(array_agg(x.tag), '{}') end from (
-    select g.tag
-      from public.llm_models m
-      cross join lateral generate_series(1, coalesce(
-        (select max(c.last_value) from public.session_tag_counters c where c.model_id = m.id), 0)) n
-      cross join lateral (select private.session_tag(m.id, n) as tag) g
-     where g.tag ilike p_pattern
-     limit 201) x
+  select case when count(*) <= 2000 then coalesce(array_agg(x.tag), '{}') end from (
+    select g.prefix || d.d as tag
+      from (select left(private.session_tag(m.id, 1000), -4) as prefix,
+                   (select max(c.last_value) from public.session_tag_counters c where c.model_id = m.id) as last
+              from public.llm_models m offset 0) g -- offset 0: the prefix once per model, not per tag
+      cross join lateral generate_series(1, g.last) n
+      cross join lateral (select case when n < 1000 then lpad(n::text, 3, '0') else n::text end as d) d
+     where strpos(g.prefix, lower(p_q)) > 0 or strpos(right(g.prefix, length(p_q) - 1) || d.d, lower(p_q)) > 0
+     limit 2001) x
 $$;
 
 revoke all on function private.search_tags(text) from public, anon, authenticated;
@@ -439,17 +445,42 @@ $$;
 revoke all on function private.search_walk_deeper(integer, integer, integer) from public, anon, authenticated;
 grant all on function private.search_walk_deeper(integer, integer, integer) to service_role;
 
--- A tag substring's few tags: each tag's newest traces of the filters, merged (only equality on the tag inside).
-create function private.search_tag_source(p_where text, p_order text) returns text
+-- A tag substring's tags ($12), merged exactly without reading each tag's page (docs/performance.md, "Tag
+-- search at scale"): each tag's first trace of the filters in the page's order, one index probe each; only
+-- the $11 tags whose first comes first can hold a row of the page (any other tag's first comes after
+-- those $11 rows), so only their pages are read. Sorted by created_at, the last of those $11 firsts
+-- also bounds each of their pages (an index condition, so no tag is read past it).
+create function private.search_tag_source(p_where text, p_order text, p_sort text, p_dir text) returns text
   language sql immutable
   set search_path = ''
 as $$
-  select format('(select l.* from unnest($12::text[]) g(tag) cross join lateral (
-            select * from public.llm_traces t where t.session_tag = g.tag and %1$s order by %2$s limit $11) l) t', p_where, p_order)
+  select format('(with f as (select t.* from unnest($12::text[]) g(tag) cross join lateral (
+              select * from public.llm_traces t where t.session_tag = g.tag and %1$s order by %2$s limit 1) t
+             order by %2$s limit $11)
+          select l.* from f cross join lateral (
+            select * from public.llm_traces t where t.session_tag = f.session_tag and %1$s%3$s order by %2$s limit $11) l) t',
+    p_where, p_order, case when p_sort = 'created_at' then private.search_tag_bound(p_dir) else '' end)
 $$;
 
-revoke all on function private.search_tag_source(text, text) from public, anon, authenticated;
-grant all on function private.search_tag_source(text, text) to service_role;
+revoke all on function private.search_tag_source(text, text, text, text) from public, anon, authenticated;
+grant all on function private.search_tag_source(text, text, text, text) to service_role;
+
+-- The bound of private.search_tag_source sorted by created_at (p_dir its direction): the last of the $11
+-- tags' firsts when there are $11 of them, else none (-infinity, or infinity ascending).
+create function private.search_tag_bound(p_dir text) returns text
+  language sql immutable
+  set search_path = ''
+as $$
+  select format(' and (t.created_at, t.id) %1$s= (coalesce((select b.created_at from (select * from f order by f.created_at %2$s, f.id %2$s'
+             || ' limit 1) b where (select count(*) from f) = $11), %3$L), coalesce((select b.id from (select * from f order by f.created_at %2$s,'
+             || ' f.id %2$s limit 1) b where (select count(*) from f) = $11), %4$L::uuid))',
+    case when p_dir = 'desc' then '>' else '<' end, case when p_dir = 'desc' then 'asc' else 'desc' end,
+    case when p_dir = 'desc' then '-infinity' else 'infinity' end,
+    case when p_dir = 'desc' then '00000000-0000-0000-0000-000000000000' else 'ffffffff-ffff-ffff-ffff-ffffffffffff' end)
+$$;
+
+revoke all on function private.search_tag_bound(text) from public, anon, authenticated;
+grant all on function private.search_tag_bound(text) to service_role;
 
 -- A trace's first message (else tool step) that matches, with a snippet: the words between
 -- chr(2) and chr(3) (ts_headline), masked first when PII_MASKING masks outputs.
@@ -510,8 +541,9 @@ declare
   v_pattern text := '%' || replace(replace(replace(coalesce(v_q, ''), '\', '\\'), '%', '\%'), '_', '\_') || '%';
   v_content boolean := v_q is not null and not private.search_is_tag(v_q);
   v_literal text := private.search_literal(v_q);
-  v_tags text[]; v_source text := 'public.llm_traces t';
-  v_depth integer := case when v_content then 200 else 0 end; -- newest traces probed one by one, else 0
+  v_tags text[] := case when v_q is not null and not v_content and v_tag is null then private.search_tags(v_q) end; v_source text := 'public.llm_traces t';
+  -- newest traces walked first, else 0: probed one by one (words), or tested by tag (> 200 tags, a dense substring's page)
+  v_depth integer := case when v_content then 200 when cardinality(v_tags) > 200 and v_sort = 'created_at' then 2000 else 0 end;
   v_skip integer := 0; -- of them, probed by the walk before
   v_rows jsonb := '[]'; v_found integer := 0; v_page jsonb; v_count integer; -- the page so far, a query's rows
   v_mask boolean := private.masking_outputs(); -- read once per call, not per row (never inlined: own search_path)
@@ -527,11 +559,10 @@ begin
     || case when p_after_id is not null and p_after_value is not null then format(' and (%s, t.id) %s (%s, $10)', k.keys, case when v_dir = 'desc' then '<' else '>' end, k.after) else '' end;
   if v_tag is not null then v_match := v_match || ' and t.session_tag = $1'; end if;
   if v_q is not null and not v_content then v_match := v_match || ' and t.session_tag ilike $2'; end if;
-  v_tags := case when v_q is not null and not v_content and v_tag is null then private.search_tags(v_pattern) end;
-  if v_tags is not null then v_match := ''; v_source := private.search_tag_source(v_where, k.ord); end if;
+  if v_tags is not null then v_match := ''; v_source := private.search_tag_source(v_where, k.ord, v_sort, v_dir); end if;
   -- words: the newest traces probed, a deeper walk after them, else the GIN indexes (docs/performance.md, "Content search")
   loop
-    execute private.search_query(k.value, k.ord, v_where || v_match || case when v_content then private.search_content_match(v_depth > 0, v_literal is not null, v_tools is not null) else '' end,
+    execute private.search_query(k.value, k.ord, v_where || v_match || case when v_content then private.search_content_match(v_depth > 0, v_literal is not null, v_tools is not null) when v_depth > 0 then ' and t.session_tag ilike $2' else '' end,
                                  case when v_depth > 0 then private.search_walk_source(v_where, k.ord) else v_source end)
     into v_page, v_count
     using v_tag, v_pattern, p_agent, p_model, p_user_id, p_feedback, p_from, p_to, p_after_value, p_after_id, v_limit + 1 - v_found,
