@@ -83,8 +83,10 @@ CREATE TABLE public.dashboard_visitor_days (
     prev_day_in_experiment date
 );
 
+-- The previous days ride in the key (INCLUDE): a range's upper edge day reads its visitors' previous
+-- days from the index alone (the rows of one day are scattered over the heap after a bulk load).
 ALTER TABLE ONLY public.dashboard_visitor_days
-    ADD CONSTRAINT dashboard_visitor_days_key UNIQUE NULLS NOT DISTINCT (day, user_id, experiment_name);
+    ADD CONSTRAINT dashboard_visitor_days_key UNIQUE NULLS NOT DISTINCT (day, user_id, experiment_name) INCLUDE (prev_day, prev_day_in_experiment);
 
 CREATE INDEX dashboard_visitor_days_empty ON public.dashboard_visitor_days USING btree (day) WHERE (traces = 0);
 
@@ -946,21 +948,25 @@ CREATE FUNCTION private.dashboard_visitor_counts(p_from timestamp with time zone
      where t.channel <> 'experiment' and t.created_at >= (select w.edge_hi from w)
        and t.created_at < coalesce(p_to, 'infinity'::timestamptz)
   ),
+  -- the upper edge day's visitor days, read once from the key (index only)
+  upper_day as materialized (
+    select d.user_id, d.experiment_name, d.prev_day >= (select w.lo from w) as seen,
+           d.prev_day_in_experiment >= (select w.lo from w) as seen_in_experiment
+      from public.dashboard_visitor_days d where d.day = (select w.hi_edge_day from w)
+  ),
   -- visitors with a day in [lo, hi), among those of the edges' days (each side sound for any visitor,
   -- complete for its own edge's)
   seen as materialized (
     select d.user_id from public.dashboard_visitor_days d
      where d.prev_day = (select w.lo_edge_day from w) and d.day < (select w.hi from w)
     union
-    select d.user_id from public.dashboard_visitor_days d
-     where d.day = (select w.hi_edge_day from w) and d.prev_day >= (select w.lo from w)
+    select u.user_id from upper_day u where u.seen
   ),
   seen_in_experiment as materialized (
     select d.user_id, d.experiment_name from public.dashboard_visitor_days d
      where d.prev_day_in_experiment = (select w.lo_edge_day from w) and d.day < (select w.hi from w)
     union
-    select d.user_id, d.experiment_name from public.dashboard_visitor_days d
-     where d.day = (select w.hi_edge_day from w) and d.prev_day_in_experiment >= (select w.lo from w)
+    select u.user_id, u.experiment_name from upper_day u where u.seen_in_experiment
   )
   select x.experiment_name, sum(x.visitors)::bigint from (
     select * from whole
