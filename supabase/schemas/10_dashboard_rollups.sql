@@ -90,8 +90,8 @@ ALTER TABLE ONLY public.dashboard_visitor_days
 
 CREATE INDEX dashboard_visitor_days_empty ON public.dashboard_visitor_days USING btree (day) WHERE (traces = 0);
 
--- A visitor's days in order: the gap counts' neighbours (each visitor day's previous day) and the
--- dashboard's edge visitors (seen on a whole day of the range?).
+-- A visitor's days in order: the gap counts' neighbours and a new visitor day's previous days (the
+-- probes of dashboard_rollup_rows and private.dashboard_visitor_gaps_append).
 CREATE INDEX dashboard_visitor_days_visitor ON public.dashboard_visitor_days USING btree (user_id, day, experiment_name);
 
 -- The visitors of a day who came back, with the day they came back (their first day after it): the
