@@ -542,18 +542,24 @@ export type Database = {
         Row: {
           day: string
           experiment_name: string | null
+          prev_day: string | null
+          prev_day_in_experiment: string | null
           traces: number
           user_id: string
         }
         Insert: {
           day: string
           experiment_name?: string | null
+          prev_day?: string | null
+          prev_day_in_experiment?: string | null
           traces: number
           user_id: string
         }
         Update: {
           day?: string
           experiment_name?: string | null
+          prev_day?: string | null
+          prev_day_in_experiment?: string | null
           traces?: number
           user_id?: string
         }

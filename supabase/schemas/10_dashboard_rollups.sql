@@ -70,21 +70,35 @@ GRANT ALL ON TABLE public.dashboard_rollup TO service_role;
 
 -- Distinct visitors cannot be summed over days: which visitors had traces on which
 -- day (per experiment), and in total (the all-time figure reads the smaller table).
+-- prev_day: the visitor's previous day with traffic (any experiment), null for their first;
+-- prev_day_in_experiment: their previous day in this row's experiment (null without one). A range's
+-- partial edge days read them instead of probing each edge visitor (docs/performance.md, "Distinct
+-- visitors over any range"); kept by the gap triggers (private.dashboard_visitor_days_prev).
 CREATE TABLE public.dashboard_visitor_days (
     day date NOT NULL,
     user_id text NOT NULL,
     experiment_name text,
-    traces bigint NOT NULL
+    traces bigint NOT NULL,
+    prev_day date,
+    prev_day_in_experiment date
 );
 
+-- The previous days ride in the key (INCLUDE): a range's upper edge day reads its visitors' previous
+-- days from the index alone (the rows of one day are scattered over the heap after a bulk load).
 ALTER TABLE ONLY public.dashboard_visitor_days
-    ADD CONSTRAINT dashboard_visitor_days_key UNIQUE NULLS NOT DISTINCT (day, user_id, experiment_name);
+    ADD CONSTRAINT dashboard_visitor_days_key UNIQUE NULLS NOT DISTINCT (day, user_id, experiment_name) INCLUDE (prev_day, prev_day_in_experiment);
 
 CREATE INDEX dashboard_visitor_days_empty ON public.dashboard_visitor_days USING btree (day) WHERE (traces = 0);
 
--- A visitor's days in order: the gap counts' neighbours (each visitor day's previous day) and the
--- dashboard's edge visitors (seen on a whole day of the range?).
+-- A visitor's days in order: the gap counts' neighbours and a new visitor day's previous days (the
+-- probes of dashboard_rollup_rows and private.dashboard_visitor_gaps_append).
 CREATE INDEX dashboard_visitor_days_visitor ON public.dashboard_visitor_days USING btree (user_id, day, experiment_name);
+
+-- The visitors of a day who came back, with the day they came back (their first day after it): the
+-- visitors of a range's lower edge day seen on its whole days, one index range (per experiment below).
+CREATE INDEX dashboard_visitor_days_return ON public.dashboard_visitor_days USING btree (prev_day, day, user_id) WHERE (prev_day IS NOT NULL);
+
+CREATE INDEX dashboard_visitor_days_return_in_experiment ON public.dashboard_visitor_days USING btree (prev_day_in_experiment, day, user_id, experiment_name) WHERE (prev_day_in_experiment IS NOT NULL);
 
 ALTER TABLE public.dashboard_visitor_days ENABLE ROW LEVEL SECURITY;
 
@@ -629,9 +643,13 @@ begin
   delete from public.dashboard_visitor_days;
   delete from public.dashboard_visitors;
   insert into public.dashboard_rollup select * from public.dashboard_rollup_of(null, null);
-  insert into public.dashboard_visitor_days (day, user_id, experiment_name, traces)
-  select (t.created_at at time zone 'UTC')::date, t.user_id, t.experiment_name, count(*)
-    from public.llm_traces t where t.channel <> 'experiment' group by 1, 2, 3;
+  insert into public.dashboard_visitor_days (day, user_id, experiment_name, traces, prev_day, prev_day_in_experiment)
+  select x.day, x.user_id, x.experiment_name, x.traces,
+         max(x.day) over (partition by x.user_id order by x.day range between unbounded preceding and '1 day' preceding),
+         case when x.experiment_name is not null
+              then lag(x.day) over (partition by x.user_id, x.experiment_name order by x.day) end
+    from (select (t.created_at at time zone 'UTC')::date as day, t.user_id, t.experiment_name, count(*) as traces
+            from public.llm_traces t where t.channel <> 'experiment' group by 1, 2, 3) x;
   insert into public.dashboard_visitors (user_id, experiment_name, traces)
   select t.user_id, t.experiment_name, count(*) from public.llm_traces t where t.channel <> 'experiment' group by 1, 2;
 end
@@ -679,9 +697,14 @@ begin
     calls_6_10 = r.calls_6_10 + excluded.calls_6_10, calls_11_20 = r.calls_11_20 + excluded.calls_11_20,
     calls_21_up = r.calls_21_up + excluded.calls_21_up;
 
-  insert into public.dashboard_visitor_days as v (day, user_id, experiment_name, traces)
-  select (t.created_at at time zone 'UTC')::date, t.user_id, t.experiment_name, v_sign * count(*)
-    from changed t where t.channel <> 'experiment' group by 1, 2, 3 order by 1, 2, 3
+  -- a new visitor day's previous days (two index probes; private.dashboard_visitor_gaps_rows checks them)
+  insert into public.dashboard_visitor_days as v (day, user_id, experiment_name, traces, prev_day, prev_day_in_experiment)
+  select x.day, x.user_id, x.experiment_name, x.traces,
+         case when v_sign > 0 then (select max(d.day) from public.dashboard_visitor_days d where d.user_id = x.user_id and d.day < x.day) end,
+         case when v_sign > 0 and x.experiment_name is not null then (select max(d.day) from public.dashboard_visitor_days d
+                where d.user_id = x.user_id and d.experiment_name = x.experiment_name and d.day < x.day) end
+    from (select (t.created_at at time zone 'UTC')::date as day, t.user_id, t.experiment_name, v_sign * count(*) as traces
+            from changed t where t.channel <> 'experiment' group by 1, 2, 3) x order by 1, 2, 3
   on conflict (day, user_id, experiment_name) do update set traces = v.traces + excluded.traces;
 
   insert into public.dashboard_visitors as v (user_id, experiment_name, traces)
@@ -893,17 +916,21 @@ REVOKE ALL ON FUNCTION public.dashboard_usage_by_model(p_from timestamp with tim
 GRANT ALL ON FUNCTION public.dashboard_usage_by_model(p_from timestamp with time zone, p_to timestamp with time zone) TO service_role;
 
 -- Distinct visitors of [p_from, p_to): every visitor (experiment_name null) and per experiment. Its
--- whole days are summed from the gap counts (a few thousand rows whatever the traffic); the visitors of
--- its partial edge days (at most two, read from llm_traces by created_at) are added only when they have
--- no visitor day among the whole days, so a visitor seen on an edge and inside counts once. The bounds
--- are scalar subqueries: parameters of index ranges (a join with the window's row is a clause the
--- planner cannot estimate; docs/performance.md, "10,000,000 traces").
+-- whole days [lo, hi) are summed from the gap counts (a few thousand rows whatever the traffic); the
+-- visitors of its partial edges (at most two, read from llm_traces by created_at) are added unless seen
+-- on a whole day, so a visitor seen on an edge and inside counts once. Seen, from the visitor days'
+-- previous days (no probe per edge visitor; docs/performance.md, "Distinct visitors over any range"):
+-- on the lower edge's day, a visitor whose first day after it is before hi (a row whose prev_day is
+-- that day); on the upper edge's day, one whose previous day is lo or later. The bounds are scalar
+-- subqueries: parameters of index ranges (a join with the window's row is a clause the planner cannot
+-- estimate; docs/performance.md, "10,000,000 traces").
 CREATE FUNCTION private.dashboard_visitor_counts(p_from timestamp with time zone, p_to timestamp with time zone) RETURNS TABLE(experiment_name text, visitors bigint)
     LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
   with w as materialized (
-    select coalesce(x.first_day, '-infinity'::date) as lo, coalesce(x.end_day, 'infinity'::date) as hi, x.edge_lo, x.edge_hi
+    select coalesce(x.first_day, '-infinity'::date) as lo, coalesce(x.end_day, 'infinity'::date) as hi, x.edge_lo, x.edge_hi,
+           (p_from at time zone 'UTC')::date as lo_edge_day, (p_to at time zone 'UTC')::date as hi_edge_day
       from public.dashboard_window(p_from, p_to) x
   ),
   whole as (
@@ -912,30 +939,44 @@ CREATE FUNCTION private.dashboard_visitor_counts(p_from timestamp with time zone
        and (g.prev_day is null or g.prev_day < (select w.lo from w))
      group by g.experiment_name
   ),
-  -- the (visitor, experiment) pairs of the edges, each probed for a visitor day among the whole days
-  -- (a lateral limit 1, one index probe per pair: an exists() here became a hash of every visitor day
-  -- of the range)
   edge as materialized (
-    select e.user_id, e.experiment_name, s.hit is not null as seen, x.hit is not null as seen_in_experiment
-      from (select t.user_id, t.experiment_name from public.llm_traces t
-             where t.channel <> 'experiment' and t.created_at >= coalesce(p_from, '-infinity'::timestamptz)
-               and t.created_at < (select w.edge_lo from w)
-            union
-            select t.user_id, t.experiment_name from public.llm_traces t
-             where t.channel <> 'experiment' and t.created_at >= (select w.edge_hi from w)
-               and t.created_at < coalesce(p_to, 'infinity'::timestamptz)) e
-      left join lateral (select true as hit from public.dashboard_visitor_days d where d.user_id = e.user_id
-                            and d.day >= (select w.lo from w) and d.day < (select w.hi from w) limit 1) s on true
-      left join lateral (select true as hit from public.dashboard_visitor_days d
-                          where d.user_id = e.user_id and d.experiment_name = e.experiment_name
-                            and d.day >= (select w.lo from w) and d.day < (select w.hi from w) limit 1) x on true
+    select t.user_id, t.experiment_name from public.llm_traces t
+     where t.channel <> 'experiment' and t.created_at >= coalesce(p_from, '-infinity'::timestamptz)
+       and t.created_at < (select w.edge_lo from w)
+    union
+    select t.user_id, t.experiment_name from public.llm_traces t
+     where t.channel <> 'experiment' and t.created_at >= (select w.edge_hi from w)
+       and t.created_at < coalesce(p_to, 'infinity'::timestamptz)
+  ),
+  -- the upper edge day's visitor days, read once from the key (index only)
+  upper_day as materialized (
+    select d.user_id, d.experiment_name, d.prev_day >= (select w.lo from w) as seen,
+           d.prev_day_in_experiment >= (select w.lo from w) as seen_in_experiment
+      from public.dashboard_visitor_days d where d.day = (select w.hi_edge_day from w)
+  ),
+  -- visitors with a day in [lo, hi), among those of the edges' days (each side sound for any visitor,
+  -- complete for its own edge's)
+  seen as materialized (
+    select d.user_id from public.dashboard_visitor_days d
+     where d.prev_day = (select w.lo_edge_day from w) and d.day < (select w.hi from w)
+    union
+    select u.user_id from upper_day u where u.seen
+  ),
+  seen_in_experiment as materialized (
+    select d.user_id, d.experiment_name from public.dashboard_visitor_days d
+     where d.prev_day_in_experiment = (select w.lo_edge_day from w) and d.day < (select w.hi from w)
+    union
+    select u.user_id, u.experiment_name from upper_day u where u.seen_in_experiment
   )
   select x.experiment_name, sum(x.visitors)::bigint from (
     select * from whole
     union all
-    select null, count(*) from (select e.user_id from edge e group by e.user_id having not bool_or(e.seen)) u
+    select null, count(distinct e.user_id) from edge e where not exists (select from seen s where s.user_id = e.user_id)
     union all
-    select e.experiment_name, count(*) from edge e where e.experiment_name is not null and not e.seen_in_experiment group by 1
+    select e.experiment_name, count(*) from edge e
+     where e.experiment_name is not null
+       and not exists (select from seen_in_experiment s where s.user_id = e.user_id and s.experiment_name = e.experiment_name)
+     group by 1
   ) x group by x.experiment_name
 $$;
 
@@ -1009,33 +1050,65 @@ CREATE TRIGGER llm_traces_dashboard_visitor_lock BEFORE UPDATE OF created_at, us
 -- One visitor day inserted after every other day of its visitor (live traffic: their first trace of
 -- today): it only adds itself at (day, the visitor's previous day), for every visitor unless the visitor
 -- already has the day in another experiment, and for its experiment; no later day's gap moves. A few
--- index probes instead of the general count. False (nothing done) when the visitor has a later day.
-CREATE FUNCTION private.dashboard_visitor_gaps_append(p_day date, p_user text, p_experiment text) RETURNS boolean
+-- index probes instead of the general count; the row's previous days (p_prev_day, p_prev_in_experiment:
+-- as its inserter stored them) are set when they differ. False (nothing done) when the visitor has a
+-- later day.
+CREATE FUNCTION private.dashboard_visitor_gaps_append(p_day date, p_user text, p_experiment text, p_prev_day date, p_prev_in_experiment date) RETURNS boolean
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
+declare
+  v_prev date;
+  v_prev_x date;
 begin
   if exists (select from public.dashboard_visitor_days d where d.user_id = p_user and d.day > p_day) then
     return false;
   end if;
+  v_prev := (select max(d.day) from public.dashboard_visitor_days d where d.user_id = p_user and d.day < p_day);
   if not exists (select from public.dashboard_visitor_days d
                   where d.user_id = p_user and d.day = p_day and d.experiment_name is distinct from p_experiment) then
     insert into public.dashboard_visitor_gaps as g (day, prev_day, experiment_name, visitors)
-    values (p_day, (select max(d.day) from public.dashboard_visitor_days d where d.user_id = p_user and d.day < p_day), null, 1)
+    values (p_day, v_prev, null, 1)
     on conflict (day, prev_day, experiment_name) do update set visitors = g.visitors + 1;
   end if;
   if p_experiment is not null then
+    v_prev_x := (select max(d.day) from public.dashboard_visitor_days d
+                  where d.user_id = p_user and d.experiment_name = p_experiment and d.day < p_day);
     insert into public.dashboard_visitor_gaps as g (day, prev_day, experiment_name, visitors)
-    values (p_day, (select max(d.day) from public.dashboard_visitor_days d
-                     where d.user_id = p_user and d.experiment_name = p_experiment and d.day < p_day), p_experiment, 1)
+    values (p_day, v_prev_x, p_experiment, 1)
     on conflict (day, prev_day, experiment_name) do update set visitors = g.visitors + 1;
+  end if;
+  if v_prev is distinct from p_prev_day or v_prev_x is distinct from p_prev_in_experiment then
+    update public.dashboard_visitor_days d set prev_day = v_prev, prev_day_in_experiment = v_prev_x
+     where d.day = p_day and d.user_id = p_user and d.experiment_name is not distinct from p_experiment;
   end if;
   return true;
 end
 $$;
 
-REVOKE ALL ON FUNCTION private.dashboard_visitor_gaps_append(p_day date, p_user text, p_experiment text) FROM PUBLIC;
-GRANT ALL ON FUNCTION private.dashboard_visitor_gaps_append(p_day date, p_user text, p_experiment text) TO service_role;
+REVOKE ALL ON FUNCTION private.dashboard_visitor_gaps_append(p_day date, p_user text, p_experiment text, p_prev_day date, p_prev_in_experiment date) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.dashboard_visitor_gaps_append(p_day date, p_user text, p_experiment text, p_prev_day date, p_prev_in_experiment date) TO service_role;
+
+-- The previous days of the given visitors' visitor days (dashboard_visitor_days.prev_day and
+-- prev_day_in_experiment) recounted from their days and set where they differ: after a statement
+-- that inserted or deleted visitor days other than a visitor's new latest day (a backfilled day moves
+-- the next day's previous day, a deleted one moves it back; a multi-row insert's own days).
+CREATE FUNCTION private.dashboard_visitor_days_prev(p_users text[]) RETURNS void
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  update public.dashboard_visitor_days d set prev_day = x.prev_day, prev_day_in_experiment = x.prev_day_in_experiment
+    from (select v.day, v.user_id, v.experiment_name,
+                 max(v.day) over (partition by v.user_id order by v.day range between unbounded preceding and '1 day' preceding) as prev_day,
+                 case when v.experiment_name is not null
+                      then lag(v.day) over (partition by v.user_id, v.experiment_name order by v.day) end as prev_day_in_experiment
+            from public.dashboard_visitor_days v where v.user_id = any(p_users)) x
+   where d.user_id = x.user_id and d.day = x.day and d.experiment_name is not distinct from x.experiment_name
+     and (d.prev_day is distinct from x.prev_day or d.prev_day_in_experiment is distinct from x.prev_day_in_experiment)
+$$;
+
+REVOKE ALL ON FUNCTION private.dashboard_visitor_days_prev(p_users text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.dashboard_visitor_days_prev(p_users text[]) TO service_role;
 
 -- Inserted or deleted visitor days (`changed`, the statement's transition table): the gap counts of
 -- the visitors they belong to are counted over those visitors' days after the statement (+1) and
@@ -1051,18 +1124,22 @@ declare
   v_day date;
   v_user text;
   v_experiment text;
+  v_prev date;
+  v_prev_x date;
+  v_users text[];
 begin
-  select count(*), min(c.day), min(c.user_id), min(c.experiment_name) into v_n, v_day, v_user, v_experiment from changed c;
+  select count(*), min(c.day), min(c.user_id), min(c.experiment_name), min(c.prev_day), min(c.prev_day_in_experiment)
+    into v_n, v_day, v_user, v_experiment, v_prev, v_prev_x from changed c;
   if v_n = 0 then
     return null; -- an upsert that only updated counts
   elsif v_n = 1 then -- live traffic: a visitor's first trace of the day
     perform private.dashboard_visitor_gaps_lock(array[v_user]);
-    if tg_op = 'INSERT' and private.dashboard_visitor_gaps_append(v_day, v_user, v_experiment) then
+    if tg_op = 'INSERT' and private.dashboard_visitor_gaps_append(v_day, v_user, v_experiment, v_prev, v_prev_x) then
       return null;
     end if;
-  else
-    perform private.dashboard_visitor_gaps_lock(array(select distinct c.user_id from changed c));
   end if;
+  v_users := array(select distinct c.user_id from changed c);
+  perform private.dashboard_visitor_gaps_lock(v_users);
   insert into public.dashboard_visitor_gaps as g (day, prev_day, experiment_name, visitors)
   with after_days as (
     select d.user_id, d.experiment_name, d.day
@@ -1093,6 +1170,7 @@ begin
    group by 1, 2, 3 having sum(x.sign) <> 0 order by 1, 2, 3
   on conflict (day, prev_day, experiment_name) do update set visitors = g.visitors + excluded.visitors;
   delete from public.dashboard_visitor_gaps g where g.visitors = 0;
+  perform private.dashboard_visitor_days_prev(v_users);
   return null;
 end
 $$;
@@ -1103,7 +1181,8 @@ GRANT ALL ON FUNCTION private.dashboard_visitor_gaps_rows() TO service_role;
 CREATE TRIGGER dashboard_visitor_days_gaps_delete AFTER DELETE ON public.dashboard_visitor_days REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION private.dashboard_visitor_gaps_rows();
 CREATE TRIGGER dashboard_visitor_days_gaps_insert AFTER INSERT ON public.dashboard_visitor_days REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION private.dashboard_visitor_gaps_rows();
 
--- Recompute the gap counts from the visitor days (a repair for an operator; the migration's backfill).
+-- Recompute the gap counts and the visitor days' previous days from the visitor days (a repair for an
+-- operator; the migration's backfill).
 CREATE FUNCTION public.dashboard_visitor_gaps_rebuild() RETURNS void
     LANGUAGE plpgsql
     SET search_path TO ''
@@ -1111,6 +1190,7 @@ CREATE FUNCTION public.dashboard_visitor_gaps_rebuild() RETURNS void
 begin
   delete from public.dashboard_visitor_gaps;
   insert into public.dashboard_visitor_gaps select * from private.dashboard_visitor_gaps_of();
+  perform private.dashboard_visitor_days_prev(array(select distinct d.user_id from public.dashboard_visitor_days d));
 end
 $$;
 

@@ -15,9 +15,16 @@ const HOUR = 3_600_000;
 /** The rows of the rollup and visitor tables that differ from a recount of llm_traces (empty when exact). */
 const MISMATCH = `
   with stored as (select * from public.dashboard_rollup), counted as (select * from public.dashboard_rollup_of(null, null)),
-  vd as (select day, user_id, experiment_name, traces from public.dashboard_visitor_days),
-  vd_counted as (select (created_at at time zone 'UTC')::date as day, user_id, experiment_name, count(*) as traces
-                   from public.llm_traces group by 1, 2, 3),
+  -- each visitor day with the visitor's previous day (any experiment) and previous day in its experiment
+  vd as (select day, user_id, experiment_name, traces, prev_day, prev_day_in_experiment from public.dashboard_visitor_days),
+  vd_counted as (
+    select x.*, (select max((y.created_at at time zone 'UTC')::date) from public.llm_traces y
+                  where y.user_id = x.user_id and (y.created_at at time zone 'UTC')::date < x.day) as prev_day,
+           (select max((z.created_at at time zone 'UTC')::date) from public.llm_traces z
+             where z.user_id = x.user_id and z.experiment_name = x.experiment_name
+               and (z.created_at at time zone 'UTC')::date < x.day) as prev_day_in_experiment
+      from (select (created_at at time zone 'UTC')::date as day, user_id, experiment_name, count(*) as traces
+              from public.llm_traces group by 1, 2, 3) x),
   v as (select user_id, experiment_name, traces from public.dashboard_visitors),
   v_counted as (select user_id, experiment_name, count(*) as traces from public.llm_traces group by 1, 2),
   -- each visitor day at (day, the visitor's previous day): every visitor (experiment null) and per experiment
@@ -348,6 +355,68 @@ describe.each(backends)("dashboard rollup on $name", ({ open }) => {
     }
   });
 
+  it("edge visitors: seen inside or not, by the previous days a backfill, a deletion and a move keep", async () => {
+    // Days L (the lower edge), L+1..L+3 (whole), H = L+4 (the upper edge), 20 days back: visitors whose
+    // next or previous day is just outside the whole days, or inside only in another experiment
+    // (docs/performance.md, "Distinct visitors over any range": the edges read prev_day).
+    const DAY = 86_400_000;
+    const L = (Math.floor(Date.now() / DAY) - 20) * DAY;
+    const H = L + 4 * DAY;
+    const [x, y] = models.filter((m) => m.experiment !== null);
+    const n = models.find((m) => m.experiment === null)!;
+    const at = (ms: number) => new Date(ms).toISOString();
+    let k = 0;
+    const put = (user: string, ms: number, m: { id: string; experiment: string | null }) =>
+      t.sql(
+        `with s as (insert into conversation_sessions (user_id, channel, agent_type, model_id, session_tag, is_active, started_at,
+                                                       ended_at, duration_seconds, end_reason)
+                    values ($1, 'web', 'sales_pitch', $2, $3, false, $4, $4, 0, 'user') returning id, started_at)
+         insert into llm_traces (session_id, session_tag, user_id, agent_type, model_id, experiment_name, created_at)
+         select s.id, $3, $1, 'sales_pitch', $2, $5, s.started_at from s`,
+        [user, m.id, `chat_edge_${k++}`, at(ms), m.experiment]);
+    const v = () => visitor();
+    const h = (hours: number) => hours * HOUR;
+    const plan: [number, { id: string; experiment: string | null }][][] = [
+      [[L + h(13), x], [H + h(13), x]], // lower edge; next day H, after the range's end
+      [[L + h(6), x], [H + h(6), x]], // before the range on L; upper edge, previous day L
+      [[L + h(13), x], [L + 2 * DAY, x]], // lower edge and inside
+      [[L + 2 * DAY, y], [H + h(6), y]], // inside and upper edge
+      [[L + h(13), n], [H + h(6), n]], // both edges, not inside
+      [[L + h(13), x], [L + 2 * DAY, y]], // lower edge in x, inside in y only
+      [[L + DAY, y], [H + h(6), x]], // inside in y only, upper edge in x
+      [[L + h(13), x], [L + h(14), y], [L + 3 * DAY, x]], // lower edge in x and y, inside in x
+      [[L + h(13), x], [H + DAY, x]], // lower edge; next day after H
+    ];
+    for (const traces of plan) {
+      const user = v();
+      for (const [ms, m] of traces) await put(user, ms, m);
+    }
+    // a backfilled day inside moves the upper edge day's previous day; a deleted one moves it back
+    const backfilled = v();
+    await put(backfilled, H + h(6), x);
+    await put(backfilled, L + h(13), y);
+    await put(backfilled, L + 2 * DAY, x);
+    const deleted = v();
+    for (const ms of [L + h(13), L + 2 * DAY, H + h(6)]) await put(deleted, ms, x);
+    await t.sql("delete from llm_traces where user_id = $1 and created_at = $2", [deleted, at(L + 2 * DAY)]);
+    // a trace moved from after the range into it (the update trigger's path)
+    const moved = v();
+    await put(moved, L + h(13), y);
+    await put(moved, H + h(20), y);
+    await t.sql("update llm_traces set created_at = $2 where user_id = $1 and created_at = $3", [moved, at(L + DAY + h(3)), at(H + h(20))]);
+    expect(await mismatches()).toEqual([]);
+
+    const froms = [null, L, L + h(12), L + h(13.5), L + DAY, L + DAY + h(12), L + 2 * DAY + h(1)];
+    const tos = [null, H + DAY, H + h(12), H + h(6.5), H, L + 3 * DAY + h(12), L + 2 * DAY, L + h(20)];
+    for (const from of froms) {
+      for (const to of tos) {
+        if (from !== null && to !== null && to <= from) continue;
+        const range = [from === null ? null : at(from), to === null ? null : at(to)];
+        expect(await t.sql(VISITOR_COUNTS, range), `[${range[0]}, ${range[1]})`).toEqual(await t.sql(VISITOR_RECOUNT, range));
+      }
+    }
+  });
+
   it("stays exact when concurrent transactions write days of one visitor (other days, other experiments)", async () => {
     for (let round = 0; round < 4; round++) {
       const user = visitor();
@@ -369,6 +438,8 @@ describe.each(backends)("dashboard rollup on $name", ({ open }) => {
     try {
       const user = visitor();
       for (const daysAgo of [4, 0, 2]) await insertAt(user, daysAgo, models[0], `chat_gap_${daysAgo}`);
+      // the backfilled day's next day keeps its old previous day
+      expect((await mismatches()).map((r) => r.side)).toContain("visitor days counted");
       await t.sql("delete from llm_traces where user_id = $1 and session_tag = 'chat_gap_2'", [user]);
       expect((await mismatches()).map((r) => r.side)).toContain("visitor gaps counted");
     } finally {
