@@ -1401,6 +1401,7 @@ export type Database = {
           pickup_location: string
           price_cents: number
           search_text: string | null
+          search_trigrams: string[] | null
           search_vector: unknown
           sku: string
           tags: string[]
@@ -1413,6 +1414,7 @@ export type Database = {
           pickup_location: string
           price_cents: number
           search_text?: never
+          search_trigrams?: never
           search_vector?: never
           sku: string
           tags?: string[]
@@ -1425,6 +1427,7 @@ export type Database = {
           pickup_location?: string
           price_cents?: number
           search_text?: never
+          search_trigrams?: never
           search_vector?: never
           sku?: string
           tags?: string[]
