@@ -6,6 +6,9 @@
 // model, default agent, limits 0) on the same kind of sessions; the route's arguments on sessions whose history
 // already holds 20+ messages (as the bench's continued sessions have after a few seconds). Reported: the function
 // clocks (track_functions = all), ms per turn, median over BENCH_ROUNDS (default 4) legs of BENCH_TURNS (400) turns.
+// BEGIN_CLOCKS_SQL_A / BEGIN_CLOCKS_SQL_B: two SQL files (a function's old and new definitions) applied in turn before
+// each of two legs with the route's arguments and 20+ messages of history, instead of the three legs above.
+import { readFileSync } from "node:fs";
 import pg from "pg";
 import { migratePostgres } from "../../lib/db/postgres-migrate";
 import { createDatabase, startPostgres } from "../../tests/support/postgres";
@@ -37,8 +40,13 @@ begin
   end loop;
 end $$`;
 
-type Leg = { name: string; app: boolean; priorTurns: number };
-const legs: Leg[] = [
+type Leg = { name: string; app: boolean; priorTurns: number; sql?: string };
+const sqlA = process.env.BEGIN_CLOCKS_SQL_A;
+const sqlB = process.env.BEGIN_CLOCKS_SQL_B;
+const legs: Leg[] = sqlA && sqlB ? [
+  { name: `A (${sqlA}), route's arguments, 20+ messages`, app: true, priorTurns: 12, sql: readFileSync(sqlA, "utf8") },
+  { name: `B (${sqlB}), route's arguments, 20+ messages`, app: true, priorTurns: 12, sql: readFileSync(sqlB, "utf8") },
+] : [
   { name: "replay's arguments, 1 earlier exchange", app: false, priorTurns: 1 },
   { name: "route's arguments, 1 earlier exchange", app: true, priorTurns: 1 },
   { name: "route's arguments, 20+ messages of history", app: true, priorTurns: 12 },
@@ -59,12 +67,14 @@ async function main() {
       const order = r % 2 === 0 ? legs : [...legs].reverse();
       for (const leg of order) {
         const prefix = `r${r}-${legs.indexOf(leg)}-`;
+        if (leg.sql) await admin.query(leg.sql);
         const visitors = Math.max(1, Math.floor(turns / 2));
         // the sessions, each with its earlier exchanges (not timed)
         await admin.query("call public.bench_turns($1, $2, $3, $4, $5)", [visitors * leg.priorTurns, leg.app, prefix, visitors, reply]);
         const c = new pg.Client({ connectionString: url, application_name: "bench-begin-clocks" });
         await c.connect();
         await c.query("set track_functions = 'all'");
+        await c.query("analyze public.conversation_messages");
         await c.query("select pg_stat_reset()");
         await c.query("call public.bench_turns($1, $2, $3, $4, $5)", [turns, leg.app, prefix, visitors, reply]);
         await c.end(); // its statistics flush when it exits
