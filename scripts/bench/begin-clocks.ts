@@ -6,8 +6,8 @@
 // model, default agent, limits 0) on the same kind of sessions; the route's arguments on sessions whose history
 // already holds 20+ messages (as the bench's continued sessions have after a few seconds). Reported: the function
 // clocks (track_functions = all), ms per turn, median over BENCH_ROUNDS (default 4) legs of BENCH_TURNS (400) turns.
-// BEGIN_CLOCKS_SQL_A / BEGIN_CLOCKS_SQL_B: two SQL files (a function's old and new definitions) applied in turn before
-// each of two legs with the route's arguments and 20+ messages of history, instead of the three legs above.
+// BEGIN_CLOCKS_SQL_A / _B (/ _C): SQL files (a function's old and new definitions) applied in turn before each of
+// their legs, each with the route's arguments and 20+ messages of history, instead of the three legs above.
 import { readFileSync } from "node:fs";
 import pg from "pg";
 import { migratePostgres } from "../../lib/db/postgres-migrate";
@@ -41,12 +41,13 @@ begin
 end $$`;
 
 type Leg = { name: string; app: boolean; priorTurns: number; sql?: string };
-const sqlA = process.env.BEGIN_CLOCKS_SQL_A;
-const sqlB = process.env.BEGIN_CLOCKS_SQL_B;
-const legs: Leg[] = sqlA && sqlB ? [
-  { name: `A (${sqlA}), route's arguments, 20+ messages`, app: true, priorTurns: 12, sql: readFileSync(sqlA, "utf8") },
-  { name: `B (${sqlB}), route's arguments, 20+ messages`, app: true, priorTurns: 12, sql: readFileSync(sqlB, "utf8") },
-] : [
+const files = ["A", "B", "C"].flatMap((k) => {
+  const file = process.env[`BEGIN_CLOCKS_SQL_${k}`];
+  return file ? [{ k, file }] : [];
+});
+const legs: Leg[] = files.length >= 2 ? files.map(({ k, file }) => (
+  { name: `${k} (${file}), route's arguments, 20+ messages`, app: true, priorTurns: 12, sql: readFileSync(file, "utf8") }
+)) : [
   { name: "replay's arguments, 1 earlier exchange", app: false, priorTurns: 1 },
   { name: "route's arguments, 1 earlier exchange", app: true, priorTurns: 1 },
   { name: "route's arguments, 20+ messages of history", app: true, priorTurns: 12 },

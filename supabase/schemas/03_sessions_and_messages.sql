@@ -506,14 +506,15 @@ GRANT ALL ON FUNCTION public.message_json(p public.conversation_messages) TO ser
 -- private.history_chars() (the newest message always), each as {id, seq, role, content}: the
 -- agents read roles and words (lib/chat/agent-run.ts); a pressed button's source message comes
 -- whole as action_source, and the widget's history is session_messages. Built in one
--- aggregate, without a call per message. Plus the session's flow state. The newest come from the
--- session's own index (session_id, seq), backward, stopping after p_history_limit rows: a range on
--- session_id and an order on (session_id, seq) that no other index gives, so the planner never walks
--- the table-wide seq index back past every other session's newer messages (a long session's
--- custom plan did; docs/performance.md, "The catalog search and begin_turn").
+-- aggregate, without a call per message. Plus the session's flow state. Always its generic plan: it reads
+-- the newest messages from the session's own index (session_id, seq) backward and stops after
+-- p_history_limit rows; a plan made for one long session (a frequent value in the statistics) walked the
+-- table-wide seq index back past every other session's newer messages instead, and plans made per call
+-- cost their planning each turn (docs/performance.md, "The catalog search and begin_turn").
 CREATE FUNCTION public.session_context(p_session_id uuid, p_history_limit integer) RETURNS jsonb
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 declare
   v_chars integer := private.history_chars();
@@ -522,10 +523,10 @@ begin
     'history', coalesce((
       select jsonb_agg(jsonb_build_object('id', h.id, 'seq', h.seq, 'role', h.role, 'content', h.content) order by h.seq)
         from (select m.id, m.seq, m.role, m.content,
-                     sum(length(m.content)) over (order by m.session_id desc, m.seq desc) - length(m.content) as newer_chars
+                     sum(length(m.content)) over (order by m.seq desc) - length(m.content) as newer_chars
                 from public.conversation_messages m
-               where m.session_id >= p_session_id and m.session_id <= p_session_id and m.superseded_at is null
-               order by m.session_id desc, m.seq desc limit greatest(p_history_limit, 1)) h
+               where m.session_id = p_session_id and m.superseded_at is null
+               order by m.seq desc limit greatest(p_history_limit, 1)) h
        where h.newer_chars < v_chars), '[]'::jsonb),
     'flows', coalesce((
       select jsonb_object_agg(f.flow, f.state) from public.flow_states f where f.session_id = p_session_id

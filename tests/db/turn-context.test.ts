@@ -37,8 +37,8 @@ describe.each(backends)("the model's context on $name", ({ open }) => {
 
   it("reads a long session's newest messages from the session's own index, however many newer messages other sessions hold", async () => {
     // a long session (a frequent value in the statistics), then many newer messages of other sessions: a plan made
-    // for this session's id walked the table-wide seq index back past all of them (docs/performance.md,
-    // "The catalog search and begin_turn")
+    // for this session's id (the caller asks for one here; session_context keeps its generic plan) walked the
+    // table-wide seq index back past all of them (docs/performance.md, "The catalog search and begin_turn")
     const u = visitor();
     await t.sql(`do $$ declare r jsonb; begin
       for i in 1..150 loop
