@@ -1400,6 +1400,7 @@ export type Database = {
           pickup_location: string
           price_cents: number
           search_text: string | null
+          search_trigrams: string[] | null
           search_vector: unknown
           sku: string
           tags: string[]
@@ -1412,6 +1413,7 @@ export type Database = {
           pickup_location: string
           price_cents: number
           search_text?: never
+          search_trigrams?: never
           search_vector?: never
           sku: string
           tags?: string[]
@@ -1424,6 +1426,7 @@ export type Database = {
           pickup_location?: string
           price_cents?: number
           search_text?: never
+          search_trigrams?: never
           search_vector?: never
           sku?: string
           tags?: string[]

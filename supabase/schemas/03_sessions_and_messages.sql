@@ -506,10 +506,15 @@ GRANT ALL ON FUNCTION public.message_json(p public.conversation_messages) TO ser
 -- private.history_chars() (the newest message always), each as {id, seq, role, content}: the
 -- agents read roles and words (lib/chat/agent-run.ts); a pressed button's source message comes
 -- whole as action_source, and the widget's history is session_messages. Built in one
--- aggregate, without a call per message. Plus the session's flow state.
+-- aggregate, without a call per message. Plus the session's flow state. Always its generic plan: it reads
+-- the newest messages from the session's own index (session_id, seq) backward and stops after
+-- p_history_limit rows; a plan made for one long session (a frequent value in the statistics) walked the
+-- table-wide seq index back past every other session's newer messages instead, and plans made per call
+-- cost their planning each turn (docs/performance.md, "The catalog search and begin_turn").
 CREATE FUNCTION public.session_context(p_session_id uuid, p_history_limit integer) RETURNS jsonb
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 declare
   v_chars integer := private.history_chars();

@@ -7,11 +7,13 @@
 set check_function_bodies = off;
 
 -- R10: the stored agent message whose button was pressed (its metadata and the button label);
--- bad_request:action when no agent message of the session offered it (docs/rules.md).
+-- bad_request:action when no agent message of the session offered it (docs/rules.md). Its generic plan
+-- always, as session_context's: the session's own index, not the table-wide seq index walked back.
 create function private.action_source(p_session_id uuid, p_action jsonb,
                                                  out message_id uuid, out metadata jsonb, out label text) returns record
   language plpgsql stable
   set search_path = ''
+  set plan_cache_mode = force_generic_plan
 as $$
 #variable_conflict use_column
 begin
@@ -165,10 +167,12 @@ $$;
 REVOKE ALL ON FUNCTION private.handoff_json(p_reply public.conversation_messages, p_from_reply public.conversation_messages) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.handoff_json(p_reply public.conversation_messages, p_from_reply public.conversation_messages) TO service_role;
 
--- The enabled agent a number typed right after a menu picks (R4), or null.
+-- The enabled agent a number typed right after a menu picks (R4), or null. Its generic plan always, as
+-- session_context's: the session's own index, not the table-wide seq index walked back.
 CREATE FUNCTION private.menu_pick(p_session_id uuid, p_message text) RETURNS text
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $_$
 declare
   v_menu jsonb;

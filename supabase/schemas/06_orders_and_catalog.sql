@@ -28,6 +28,7 @@ CREATE TABLE public.products (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     search_vector tsvector GENERATED ALWAYS AS ((((setweight(to_tsvector('english'::regconfig, name), 'A'::"char") || setweight(to_tsvector('english'::regconfig, category), 'B'::"char")) || setweight(to_tsvector('english'::regconfig, private.tags_text(tags)), 'B'::"char")) || setweight(to_tsvector('english'::regconfig, description), 'C'::"char"))) STORED,
     search_text text GENERATED ALWAYS AS (lower(((((name || ' '::text) || category) || ' '::text) || private.tags_text(tags)))) STORED,
+    search_trigrams text[] GENERATED ALWAYS AS (extensions.show_trgm(lower(((((name || ' '::text) || category) || ' '::text) || private.tags_text(tags))))) STORED,
     CONSTRAINT products_price_cents_check CHECK ((price_cents >= 0)),
     CONSTRAINT products_sku_check CHECK ((sku ~ '^[A-Z0-9-]{1,32}$'::text))
 );
@@ -111,6 +112,10 @@ GRANT ALL ON FUNCTION public.product_cards(p_skus jsonb) TO service_role;
 -- The catalog search the agents call: products matching any content word of the question (a
 -- misspelt word by trigram similarity), ranked by words found, then full-text rank; a generic
 -- question gets the cheapest product of each category. At most p_limit (1..50) hits.
+-- word_similarity is the cost (a product's text made into trigrams per call), so it runs only where
+-- it can reach 0.5: that needs half the word's trigrams in the product's (search_trigrams, stored),
+-- so some of any more than half of them; the first and the last more than half are tested first
+-- (docs/performance.md, "The catalog search and begin_turn").
 CREATE FUNCTION public.search_catalog(p_query text, p_limit integer DEFAULT 5) RETURNS jsonb
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
@@ -118,7 +123,8 @@ CREATE FUNCTION public.search_catalog(p_query text, p_limit integer DEFAULT 5) R
 declare
   v_limit integer := least(greatest(coalesce(p_limit, 5), 1), 50);
   v_words text[];
-  v_query tsquery;
+  v_queries tsquery[];  -- each word's query
+  v_query tsquery;      -- their OR, for the rank
   v_word text;
   v_result jsonb;
 begin
@@ -126,31 +132,42 @@ begin
   select array_agg(v.lexeme) into v_words
     from unnest(to_tsvector('english'::regconfig, coalesce(p_query, ''))) v
    where v.lexeme !~ '^[0-9.,]+$' and not v.lexeme = any (private.generic_lexemes());
-
   -- a generic question: one product per category (the cheapest), as a featured selection
   if v_words is null then
-    select coalesce(jsonb_agg(private.product_hit(p, 0, true) order by p.category), '[]'::jsonb) into v_result
+    select coalesce(jsonb_agg(jsonb_build_object('sku', p.sku, 'name', p.name, 'category', p.category,
+             'description', p.description, 'price_cents', p.price_cents, 'tags', to_jsonb(p.tags),
+             'pickup_location', p.pickup_location, 'rank', round(0::real::numeric, 4), 'featured', true)
+             order by p.category), '[]'::jsonb) into v_result
       from (select distinct on (c.category) c.* from public.products c order by c.category, c.price_cents, c.sku limit v_limit) p;
     return v_result;
   end if;
-
-  -- any of the words may match: each word found counts 1 (a misspelt one its similarity),
-  -- then full-text rank (name, then category and tags, then description) orders equals
   foreach v_word in array v_words loop
+    v_queries := v_queries || plainto_tsquery('simple', v_word);
     v_query := case when v_query is null then plainto_tsquery('simple', v_word)
                     else v_query || plainto_tsquery('simple', v_word) end;
   end loop;
-
-  select coalesce(jsonb_agg(private.product_hit(h.p, h.rank, false) order by h.rank desc, (h.p).sku), '[]'::jsonb) into v_result
+  -- each word found counts 1 (a misspelt one its similarity), then full-text rank orders equals; a
+  -- word's more than half first and last trigrams (head, tail) must each meet the product's for 0.5
+  with w as materialized (
+    select x.word, x.q, length(x.word) >= 4 as fuzzy, t.trgm[1:cardinality(t.trgm) / 2 + 1] as head,
+           t.trgm[cardinality(t.trgm) - cardinality(t.trgm) / 2:] as tail
+      from unnest(v_words, v_queries) with ordinality x (word, q, n)
+      cross join lateral (select extensions.show_trgm(x.word) as trgm) t order by x.n
+  )
+  select coalesce(jsonb_agg(jsonb_build_object('sku', h.sku, 'name', h.name, 'category', h.category,
+           'description', h.description, 'price_cents', h.price_cents, 'tags', to_jsonb(h.tags),
+           'pickup_location', h.pickup_location, 'rank', round(h.rank::numeric, 4), 'featured', false)
+           order by h.rank desc, h.sku), '[]'::jsonb) into v_result
     from (
-      select p, s.words + ts_rank_cd(p.search_vector, v_query, 32) as rank
+      select p.sku, p.name, p.category, p.description, p.price_cents, p.tags, p.pickup_location,
+             s.words + ts_rank_cd(p.search_vector, v_query, 32) as rank
         from public.products p
         cross join lateral (
-          select sum(case when p.search_vector @@ plainto_tsquery('simple', w) then 1
-                          when length(w) >= 4 and extensions.word_similarity(w, p.search_text) >= 0.5
-                            then extensions.word_similarity(w, p.search_text)
-                          else 0 end) as words
-            from unnest(v_words) w
+          select sum(case when p.search_vector @@ w.q then 1
+                          when w.fuzzy and p.search_trigrams && w.head and p.search_trigrams && w.tail
+                               and extensions.word_similarity(w.word, p.search_text) >= 0.5
+                            then extensions.word_similarity(w.word, p.search_text)
+                          else 0 end) as words from w
         ) s
        where s.words > 0
        order by rank desc, p.sku

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { backends, databaseFor } from "../support/databases";
 import type { Tables } from "@/lib/db/database.types";
@@ -53,5 +54,62 @@ describe.each(backends)("catalog search on $name", ({ open }) => {
   it("respects the limit", async () => {
     expect(await search("camping", 2)).toHaveLength(2);
     expect((await search("camping", 0)).length).toBe(1);
+  });
+});
+
+// The stored trigrams only skip word_similarity where it cannot reach 0.5 (docs/performance.md, "The
+// catalog search and begin_turn"): the answers, ranks and ties, equal the plain search's over the bench's
+// wordings, misspellings and generic questions at every limit.
+describe.each(backends)("catalog search against the plain reference on $name", ({ open }) => {
+  const t = databaseFor(open);
+  const needs = ["light", "waterproof", "warm", "cheap", "small", "family", "winter", "summer", "travel", "trail", "camping", "running", "gift", "rain", "night", "laptop"];
+  const things = ["tent", "jacket", "backpack", "hiking boots", "trail shoes", "sleeping bag", "headlamp", "camp stove", "mug", "water bottle", "fleece", "trekking poles", "sleeping pad", "daypack"];
+  const trips = ["Alps", "Rockies", "Andes", "Highlands", "Dolomites", "Cascades", "Sierra", "Pyrenees", "Tatras", "Atlas", "Yukon", "Patagonia", "Lapland", "Olympics", "Catskills", "Smokies", "Cairngorms"];
+  const odd = ["", null, "what do you have?", "hedlamp", "sleping bagg", "waterproof hiking boots", "tent for camping with my family", "corporate gifts",
+    "e-mail me a backpak", "jackit", "bootz", "stove", "cofee mug", "lamp night running", "trekking polez", "fleece warm", "cheap cheap cheap",
+    "laptop commute", "Hi so i need to buy 11 remote controls", "Ünïcode tént", "headlamps", "daypak", "sleepingbag", "watter botle", "raincoat", "torch", "tentt"];
+
+  it("answers exactly what the plain search answers", async () => {
+    await t.sql(readFileSync("tests/db/catalog-search-reference.sql", "utf8"));
+    let seed = 27;
+    const pick = <T,>(list: readonly T[]) => list[(seed = (seed * 1103515245 + 12345) % 2147483648) % list.length];
+    const queries: (string | null)[] = [...odd];
+    for (let i = 0; i < 300; i++) queries.push(`${pick(needs)} ${pick(needs)} ${pick(things)} ${pick(trips).toLowerCase()}`);
+    const rows = await t.sql<{ differ: number; total: number }>(
+      `select count(*) filter (where public.search_catalog(q, l)::text is distinct from public.search_catalog_reference(q, l)::text)::int as differ,
+              count(*)::int as total
+         from unnest($1::text[]) q, unnest(array[1, 3, 5, 50]) l`,
+      [queries],
+    );
+    expect(rows[0]).toMatchObject({ differ: 0, total: queries.length * 4 });
+    // the misspelt words reach the trigram branch (a word found by similarity adds less than 1)
+    const misspelt = await t.sql<{ n: number }>(
+      `select count(*)::int as n from public.products p, unnest(array['hedlamp', 'jackit', 'bootz', 'polez', 'daypak', 'tentt']) w
+        where not p.search_vector @@ plainto_tsquery('simple', w) and extensions.word_similarity(w, p.search_text) >= 0.5`,
+    );
+    expect(misspelt[0].n).toBeGreaterThan(0);
+    await t.sql("drop function public.search_catalog_reference(text, integer)");
+  });
+
+  it("calls word_similarity only where the stored trigrams leave 0.5 in reach", async () => {
+    await t.sql(readFileSync("tests/db/catalog-search-reference.sql", "utf8"));
+    await t.sql(`create function public.similarity_calls(p_search text, p_query text) returns bigint language plpgsql as $$
+      declare v_before bigint;
+      begin
+        perform set_config('track_functions', 'all', true);
+        v_before := coalesce(pg_stat_get_xact_function_calls('extensions.word_similarity(text,text)'::regprocedure), 0);
+        execute format('select public.%I($1, 3)', p_search) using p_query;
+        return coalesce(pg_stat_get_xact_function_calls('extensions.word_similarity(text,text)'::regprocedure), 0) - v_before;
+      end $$`);
+    const calls = async (query: string) => (await t.sql<{ plain: number; stored: number }>(
+      "select public.similarity_calls('search_catalog_reference', $1)::int as plain, public.similarity_calls('search_catalog', $1)::int as stored",
+      [query],
+    ))[0];
+    const bench = await calls("light warm tent alps");
+    expect(bench.plain).toBeGreaterThan(30); // every product for every word the full text misses
+    expect(bench.stored).toBeLessThan(bench.plain / 4);
+    expect((await calls("hedlamp")).stored).toBeGreaterThan(0); // the misspelt word's product is still compared
+    await t.sql("drop function public.similarity_calls(text, text)");
+    await t.sql("drop function public.search_catalog_reference(text, integer)");
   });
 });

@@ -5,7 +5,7 @@
 -- Run with `pg_prove` on a migrated database with pgtap in the `extensions` schema (tests/db/pgtap.test.ts).
 begin;
 set local search_path = extensions, public;
-select plan(1237);
+select plan(1239);
 
 select tables_are('public', array['agent_evaluators', 'agent_tools', 'agent_versions', 'agents', 'app_settings', 'audio_deletions', 'conversation_messages', 'conversation_sessions', 'dashboard_channel_rollup', 'dashboard_rollup', 'dashboard_score_rollup', 'dashboard_visitor_days', 'dashboard_visitor_gaps', 'dashboard_visitors', 'dataset_items', 'datasets', 'erasures', 'evaluation_jobs', 'evaluators', 'experiment_items', 'experiments', 'flow_states', 'llm_models', 'llm_observations', 'llm_traces', 'maintenance_settings', 'operator_sessions', 'otlp_outbox', 'privacy_settings', 'products', 'rate_limit_buckets', 'retention_settings', 'retired_visitors', 'review_queue_configs', 'review_queue_items', 'review_queues', 'score_configs', 'scores', 'session_events', 'session_tag_counters', 'trace_comments', 'voice_messages', 'whatsapp_contacts', 'whatsapp_inbox', 'whatsapp_outbox']::name[], 'public has exactly the contract''s tables');
 
@@ -40,7 +40,7 @@ select columns_are('public', x.tbl, x.cols, format('%s has exactly its columns',
   ('operator_sessions', array['id_hash', 'token_hash', 'issued_at', 'expires_at', 'revoked_at']::name[]),
   ('otlp_outbox', array['id', 'dedupe_key', 'kind', 'user_id', 'session_id', 'payload', 'attempts', 'next_attempt_at', 'claimed_until', 'last_error', 'created_at', 'dead_at']::name[]),
   ('privacy_settings', array['id', 'pii_masking', 'otlp_enabled', 'otlp_capture_content', 'otlp_outbox_cap', 'otlp_dropped', 'updated_at']::name[]),
-  ('products', array['sku', 'name', 'category', 'description', 'price_cents', 'tags', 'pickup_location', 'created_at', 'search_vector', 'search_text']::name[]),
+  ('products', array['sku', 'name', 'category', 'description', 'price_cents', 'tags', 'pickup_location', 'created_at', 'search_vector', 'search_text', 'search_trigrams']::name[]),
   ('rate_limit_buckets', array['bucket', 'window_start', 'hits']::name[]),
   ('retention_settings', array['id', 'retention_days', 'updated_at']::name[]),
   ('retired_visitors', array['id_digest']::name[]),
@@ -382,6 +382,7 @@ select t.ok
   ('products', 'created_at', 'timestamp with time zone', true),
   ('products', 'search_vector', 'tsvector', false),
   ('products', 'search_text', 'text', false),
+  ('products', 'search_trigrams', 'text[]', false),
   ('rate_limit_buckets', 'bucket', 'text', true),
   ('rate_limit_buckets', 'window_start', 'timestamp with time zone', true),
   ('rate_limit_buckets', 'hits', 'integer', true),
