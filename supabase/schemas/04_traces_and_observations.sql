@@ -359,7 +359,8 @@ grant all on function private.search_is_tag(text) to service_role;
 -- fragment, trigram index): matching messages and tool steps first (GIN indexes), then their traces.
 -- p_literal: $22 is a character every fragment match holds as it is (private.search_literal), tested
 -- before the costlier `ilike` in the walk's probe; p_tools: $23 holds every trace whose tool steps say
--- $19 (private.search_tool_traces), so the walk tests it instead of probing each trace's steps.
+-- $19 (private.search_tool_traces), so the walk tests it instead of probing each trace's steps; after
+-- the walk, every trace the index stage may return (private.search_content_traces), read by key.
 create function private.search_content_match(p_walk boolean, p_literal boolean, p_tools boolean) returns text
   language sql immutable
   set search_path = ''
@@ -375,6 +376,9 @@ as $$
       || case when p_literal then 'strpos(m.content, $22) > 0 and ' else '' end || 'm.content ilike $2 end offset 0)'
       || case when p_tools then ' or t.id = any($23))'
               else ' or exists (select 1 from public.llm_observations o where o.trace_id = t.id and o.kind = ''tool'' and o.search_vector @@ $19 offset 0))' end
+  when p_tools then
+    -- the index stage with its few traces collected first (private.search_content_traces): read by key
+    ' and t.id = any($23)'
   else
     -- every matching message's and step's trace, from the GIN indexes
     ' and t.id in (select o.trace_id from public.llm_observations o'
@@ -400,6 +404,40 @@ $$;
 
 revoke all on function private.search_tool_traces(tsquery) from public, anon, authenticated;
 grant all on function private.search_tool_traces(tsquery) to service_role;
+
+-- Every trace whose conversation says p_query or holds p_pattern (its messages from the GIN indexes)
+-- or whose tool steps do (p_tools: private.search_tool_traces' list), when the messages are at most
+-- p_cap; else null, as when p_tools is null (the index query then joins as the planner sees fit). A
+-- word the walk did not find is rare where it looked, and the planner, which cannot count a word
+-- outside its statistics, would guess thousands of matches and hash them against every trace; handed
+-- the few ids, the page reads them by key (docs/performance.md, "A rare word in the conversation").
+-- Dynamic: the fragment's `ilike` is planned for its own value (a generic plan scans every message).
+create function private.search_content_traces(p_query tsquery, p_pattern text, p_tools uuid[], p_cap integer default 5000) returns uuid[]
+  language plpgsql stable
+  set search_path = ''
+as $$
+declare
+  v_sessions uuid[];
+begin
+  if p_tools is null then
+    return null;
+  end if;
+  execute 'select array(select m.session_id from public.conversation_messages m'
+       || ' where m.search_vector @@ $1' || case when p_pattern is not null then ' or m.content ilike $2' else '' end
+       || ' limit $3 + 1)'
+    into v_sessions using p_query, p_pattern, p_cap;
+  if cardinality(v_sessions) > p_cap then
+    return null;
+  end if;
+  return p_tools || array(select t.id from public.llm_traces t where t.session_id = any(v_sessions));
+end
+$$;
+
+comment on function private.search_content_traces(tsquery, text, uuid[], integer) is
+  'The traces a content search''s index stage may return (matching messages'' traces and the tool-step list), or null above p_cap messages: the page then reads them by key.';
+
+revoke all on function private.search_content_traces(tsquery, text, uuid[], integer) from public, anon, authenticated;
+grant all on function private.search_content_traces(tsquery, text, uuid[], integer) to service_role;
 
 -- A character that every text holding q (`ilike '%q%'`, any case) holds as it is: q's first ASCII
 -- character other than a letter, a digit or a space (lower() maps letters only, and nothing maps to
@@ -533,8 +571,7 @@ declare
                         or (p_sort = 'score' and p_score is not null) then p_sort else 'created_at' end;
   v_dir text := case when lower(p_dir) = 'asc' then 'asc' else 'desc' end;
   k record;
-  v_where text;
-  v_match text := '';
+  v_where text; v_match text := '';
   v_limit integer := least(greatest(coalesce(p_limit, 50), 1), 200);
   v_tag text := coalesce(p_session_tag, substring(p_q from private.session_tag_pattern())); -- a whole tag: exact
   v_q text := case when p_session_tag is not null or v_tag is null then p_q end;
@@ -570,7 +607,8 @@ begin
     v_rows := v_rows || v_page; v_found := v_found + v_count;
     exit when v_depth = 0 or v_found > v_limit;
     v_skip := v_depth; v_depth := private.search_walk_deeper(v_depth, v_found, v_limit);
-    if v_depth = 0 then v_rows := '[]'; v_found := 0; end if; -- the indexes' query starts again from the cursor
+    -- the indexes' query starts again from the cursor, with the matches' traces when they are few
+    if v_depth = 0 then v_rows := '[]'; v_found := 0; v_tools := case when v_content then private.search_content_traces(v_query, v_pattern, v_tools) end; end if;
   end loop;
   -- one row more than asked tells whether another page exists
   if v_found > v_limit then v_rows := v_rows - v_limit; end if;

@@ -203,4 +203,24 @@ describe.each(backends)("content search on $name", ({ open }) => {
     expect([await literal('"refund tent"'), await literal("tent-stove"), await literal("50% off"), await literal("refund tent"),
       await literal("ÉCRAN 4k"), await literal("«tente»"), await literal(null)]).toEqual(['"', "-", "%", null, null, null, null]);
   });
+  it("hands the index stage a rare word's traces by id (messages' traces and the tool list), and nothing above the cap", async () => {
+    const traces = async (word: string, tools: string[] | null, cap = 5000) =>
+      (await t.sql<{ ids: string[] | null }>(
+        "select private.search_content_traces(websearch_to_tsquery('english', $1), '%' || $1 || '%', $2::uuid[], $3) as ids", [word, tools, cap]))[0].ids;
+    const joined = async (word: string) =>
+      (await t.sql<{ id: string }>(
+        `select distinct c.id from conversation_messages m join llm_traces c on c.session_id = m.session_id
+          where m.search_vector @@ websearch_to_tsquery('english', $1) or m.content ilike '%' || $1 || '%'`, [word])).map((r) => r.id);
+    const refund = await joined("refund");
+    expect(refund.length).toBeGreaterThan(1);
+    expect(refund).not.toContain(ids.removed.trace); // retention removed its messages
+    expect(new Set(await traces("refund", []))).toEqual(new Set(refund));
+    // the tool steps' list (private.search_tool_traces) is part of the answer
+    expect(await traces("zebracode", [ids.tool.trace])).toEqual([ids.tool.trace]);
+    expect(new Set(await traces("refund", [ids.tool.trace]))).toEqual(new Set([...refund, ids.tool.trace]));
+    // more matching messages than the cap, or tool steps too many to list: null (the planner's join instead)
+    expect(await traces("refund", [], 1)).toBeNull();
+    expect(await traces("refund", null)).toBeNull();
+    expect(await traces("nosuchwordanywhere", [])).toEqual([]);
+  });
 });
