@@ -7,8 +7,9 @@ const intWithDefault = (fallback: number, min: number) =>
 
 const schema = z.object({
   DATABASE_URL: optional,
-  // off: DATABASE_URL's calls are sent unnamed, for a pooler in transaction mode without prepared statements (lib/db/postgres.ts)
-  DATABASE_PREPARED_STATEMENTS: z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.enum(["on", "off"]).default("on")),
+  // off: DATABASE_URL's calls are sent unnamed, for a pooler in transaction mode without prepared statements;
+  // auto: off when DATABASE_URL reads as one (lib/db/postgres.ts, preparedStatementsFor)
+  DATABASE_PREPARED_STATEMENTS: z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.enum(["on", "off", "auto"]).default("auto")),
   NEXT_PUBLIC_SUPABASE_URL: optional,
   SUPABASE_SERVICE_ROLE_KEY: optional,
   NEXT_PUBLIC_SUPABASE_ANON_KEY: optional,

@@ -29,8 +29,8 @@ async function open(): Promise<Database> {
     return createSupabaseDatabase(e.NEXT_PUBLIC_SUPABASE_URL, e.SUPABASE_SERVICE_ROLE_KEY);
   }
   if (e.DATABASE_URL) {
-    const { createPostgresDatabase } = await import("./postgres");
-    return createPostgresDatabase(e.DATABASE_URL, { prepared: e.DATABASE_PREPARED_STATEMENTS === "on" });
+    const { createPostgresDatabase, preparedStatementsFor } = await import("./postgres");
+    return createPostgresDatabase(e.DATABASE_URL, { prepared: preparedStatementsFor(e.DATABASE_PREPARED_STATEMENTS, e.DATABASE_URL) });
   }
   const { createPgliteDatabase } = await import("./pglite");
   return createPgliteDatabase(e.PGLITE_DIR);

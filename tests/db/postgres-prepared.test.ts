@@ -35,4 +35,23 @@ describe("node-postgres backend: prepared calls", () => {
     await db.rpc("list_agents");
     expect(await prepared(db)).toEqual([]);
   });
+  it("names a text by its digest, the same in every instance, and prepares it again after a migration changes its result", async () => {
+    const url = await freshPostgresUrl();
+    const a = createPostgresDatabase(url, { max: 1 });
+    const b = createPostgresDatabase(url, { max: 1 });
+    opened.push(a, b);
+    await a.rpc("list_agents");
+    await b.rpc("list_agents");
+    const [nameA] = (await prepared(a)).map((r) => r.name);
+    const [nameB] = (await prepared(b)).map((r) => r.name);
+    expect(nameA).toMatch(/^threadline_[0-9a-f]{24}_0$/);
+    expect(nameB).toBe(nameA);
+    // a migration replaces the function with another result type: the cached plan cannot serve it
+    const list = await a.rpc("list_agents");
+    await a.pool.query(`drop function public.list_agents();
+      create function public.list_agents() returns json language plpgsql set search_path = '' as $$ begin return $list$${JSON.stringify(list)}$list$::json; end $$;`);
+    expect(await a.rpc("list_agents")).toEqual(list);
+    // answered through the statement prepared again under the text's next name
+    expect((await prepared(a)).map((r) => r.name)).toContain(nameA.replace(/_0$/, "_1"));
+  });
 });

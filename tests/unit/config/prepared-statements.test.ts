@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 // DATABASE_PREPARED_STATEMENTS (lib/env.ts, lib/db/postgres.ts): DATABASE_URL's calls are named prepared
-// statements unless it is `off` (a pooler in transaction mode); anything else stops the server at start.
+// statements when `on`, unnamed when `off` (a pooler in transaction mode), and `auto` (the default) decides
+// by the address; anything else stops the server at start.
 
 describe("DATABASE_PREPARED_STATEMENTS", () => {
   afterEach(() => {
@@ -10,9 +11,19 @@ describe("DATABASE_PREPARED_STATEMENTS", () => {
   });
   const load = async () => (await import("@/lib/env")).env();
 
-  it("is on unless set", async () => {
+  it("is auto unless set", async () => {
     vi.stubEnv("DATABASE_PREPARED_STATEMENTS", "");
-    expect((await load()).DATABASE_PREPARED_STATEMENTS).toBe("on");
+    expect((await load()).DATABASE_PREPARED_STATEMENTS).toBe("auto");
+  });
+
+  it("auto: off for an address that reads as a pooler in transaction mode (port 6543, pgbouncer=true), else on", async () => {
+    const { preparedStatementsFor } = await import("@/lib/db/postgres");
+    expect(preparedStatementsFor("auto", "postgres://u:p@db.example.com:5432/postgres")).toBe(true);
+    expect(preparedStatementsFor("auto", "postgresql://u:p@aws-0-eu.pooler.supabase.com:6543/postgres")).toBe(false);
+    expect(preparedStatementsFor("auto", "postgres://u:p@bouncer:6432/app?pgbouncer=true")).toBe(false);
+    expect(preparedStatementsFor("auto", "host=/tmp dbname=app")).toBe(true);
+    expect(preparedStatementsFor("on", "postgresql://u:p@pooler:6543/postgres")).toBe(true);
+    expect(preparedStatementsFor("off", "postgres://u:p@db:5432/app")).toBe(false);
   });
 
   it("may be off", async () => {
