@@ -59,19 +59,6 @@ $$;
 REVOKE ALL ON FUNCTION private.generic_lexemes() FROM PUBLIC;
 GRANT ALL ON FUNCTION private.generic_lexemes() TO service_role;
 
--- One product as the tool returns it.
-CREATE FUNCTION private.product_hit(p public.products, p_rank real, p_featured boolean) RETURNS jsonb
-    LANGUAGE sql IMMUTABLE
-    SET search_path TO ''
-    AS $$
-  select jsonb_build_object('sku', p.sku, 'name', p.name, 'category', p.category, 'description', p.description,
-                            'price_cents', p.price_cents, 'tags', to_jsonb(p.tags), 'pickup_location', p.pickup_location,
-                            'rank', round(p_rank::numeric, 4), 'featured', p_featured)
-$$;
-
-REVOKE ALL ON FUNCTION private.product_hit(p public.products, p_rank real, p_featured boolean) FROM PUBLIC;
-GRANT ALL ON FUNCTION private.product_hit(p public.products, p_rank real, p_featured boolean) TO service_role;
-
 -- The demo catalog, for the agents' tools.
 CREATE FUNCTION public.catalog_products() RETURNS jsonb
     LANGUAGE sql STABLE

@@ -923,7 +923,7 @@ GRANT ALL ON FUNCTION public.dashboard_usage_by_model(p_from timestamp with time
 -- on the lower edge's day, a visitor whose first day after it is before hi (a row whose prev_day is
 -- that day); on the upper edge's day, one whose previous day is lo or later. The bounds are scalar
 -- subqueries: parameters of index ranges (a join with the window's row is a clause the planner cannot
--- estimate; docs/performance.md, "10,000,000 traces").
+-- estimate; docs/performance.md, "10 million traces").
 CREATE FUNCTION private.dashboard_visitor_counts(p_from timestamp with time zone, p_to timestamp with time zone) RETURNS TABLE(experiment_name text, visitors bigint)
     LANGUAGE sql STABLE
     SET search_path TO ''

@@ -1,5 +1,16 @@
 -- search_catalog as it was before the stored trigrams (migration 20261210110000): word_similarity on
 -- every product for every word the full text misses. tests/db/catalog-search.test.ts compares the two.
+-- One product as the tool returned it (private.product_hit, which search_catalog now writes inline).
+CREATE OR REPLACE FUNCTION public.product_hit_reference(p public.products, p_rank real, p_featured boolean) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  select jsonb_build_object('sku', p.sku, 'name', p.name, 'category', p.category, 'description', p.description,
+                            'price_cents', p.price_cents, 'tags', to_jsonb(p.tags), 'pickup_location', p.pickup_location,
+                            'rank', round(p_rank::numeric, 4), 'featured', p_featured)
+$$;
+
+-- statement
 CREATE OR REPLACE FUNCTION public.search_catalog_reference(p_query text, p_limit integer DEFAULT 5) RETURNS jsonb
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
@@ -18,7 +29,7 @@ begin
 
   -- a generic question: one product per category (the cheapest), as a featured selection
   if v_words is null then
-    select coalesce(jsonb_agg(private.product_hit(p, 0, true) order by p.category), '[]'::jsonb) into v_result
+    select coalesce(jsonb_agg(public.product_hit_reference(p, 0, true) order by p.category), '[]'::jsonb) into v_result
       from (select distinct on (c.category) c.* from public.products c order by c.category, c.price_cents, c.sku limit v_limit) p;
     return v_result;
   end if;
@@ -30,7 +41,7 @@ begin
                     else v_query || plainto_tsquery('simple', v_word) end;
   end loop;
 
-  select coalesce(jsonb_agg(private.product_hit(h.p, h.rank, false) order by h.rank desc, (h.p).sku), '[]'::jsonb) into v_result
+  select coalesce(jsonb_agg(public.product_hit_reference(h.p, h.rank, false) order by h.rank desc, (h.p).sku), '[]'::jsonb) into v_result
     from (
       select p, s.words + ts_rank_cd(p.search_vector, v_query, 32) as rank
         from public.products p
