@@ -77,6 +77,7 @@ describe("supabase/schemas and supabase/migrations", () => {
       expect.stringMatching(/ to service_role: EXECUTE$/),
     ]);
     expect(a.extensions.some((e) => /^pg_trgm \S+ in extensions$/.test(e))).toBe(true);
+    expect(a.functionSettings).toContain("session_context(uuid,integer): search_path=\"\", plan_cache_mode=force_generic_plan");
     expect(a.rows.filter((r) => r.startsWith("public.agents "))).toHaveLength(3);
     expect(a.rows.filter((r) => r.startsWith("public.agent_tools "))).toHaveLength(10);
   });

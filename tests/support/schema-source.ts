@@ -137,7 +137,14 @@ export async function catalogFacts(db: Inspected): Promise<Record<string, string
       "select format('%s: %s', pg_describe_object(classoid, objoid, objsubid), description) as f from pg_description where objoid >= 16384 order by 1",
     )
   ).map((r) => r.f);
-  return { grants, defaultPrivileges, extensions, cronJobs, comments, rows: await tableRows(db) };
+  // functions' own settings (`set search_path`, `set plan_cache_mode`: migra does not compare them)
+  const functionSettings = (
+    await rows<{ f: string }>(
+      `select format('%s: %s', p.oid::regprocedure, array_to_string(p.proconfig, ', ')) as f from pg_proc p
+        where p.pronamespace in ('public'::regnamespace, 'private'::regnamespace) and p.proconfig is not null order by 1`,
+    )
+  ).map((r) => r.f);
+  return { grants, defaultPrivileges, extensions, cronJobs, comments, functionSettings, rows: await tableRows(db) };
 }
 
 /** The rows of every public table (the schema's own rows: tool names, agents, settings) and the
