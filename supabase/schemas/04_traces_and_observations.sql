@@ -467,17 +467,20 @@ $$;
 revoke all on function private.search_walk_source(text, text) from public, anon, authenticated;
 grant all on function private.search_walk_source(text, text) to service_role;
 
--- After a walk of p_depth traces found p_found matches, fewer than a page of p_limit: how many traces
--- to walk next, 0 for the GIN indexes. The first walk is short (200); one that found nothing walks
--- 2,000 (a rare word then goes to the indexes, which hand back few ids); one that found a few (a
--- phrase, a fragment) walks twice as deep as its rate says a page needs, 2,000 to 10,000 (it stops
--- as soon as the page is full, so depth only costs when the rate was a fluke).
+-- After walks of p_depth traces in all found p_found matches, fewer than a page of p_limit: how many
+-- traces to have walked after the next walk, 0 for the GIN indexes. The first walk is short (200); one
+-- that found nothing walks to 2,000 (a rare word then goes to the indexes, which hand back few ids);
+-- one that found a few (a phrase, a fragment) walks twice as deep as their rate says a page needs, at
+-- least 2,000 and at most 10,000 in all, again after each walk that fell short (a first rate that was a
+-- fluke: 10 in the first 200, 34 in 2,266), so a word in one trace of a hundred fills its page walking
+-- (it stops as soon as the page is full) instead of reading every match from the indexes.
 create function private.search_walk_deeper(p_depth integer, p_found integer, p_limit integer) returns integer
   language sql immutable
   set search_path = ''
 as $$
-  select case when p_depth <> 200 then 0 when p_found = 0 then 2000
-              else least(10000, greatest(2000, 2 * p_depth * (p_limit + 1) / p_found)) end
+  select case when p_found = 0 then case when p_depth = 200 then 2000 else 0 end
+              when p_depth >= 10000 then 0
+              else least(10000, greatest(2000, 2 * p_depth, 2 * p_depth * (p_limit + 1) / p_found)) end
 $$;
 
 revoke all on function private.search_walk_deeper(integer, integer, integer) from public, anon, authenticated;
@@ -557,6 +560,23 @@ $$;
 revoke all on function private.search_matches(jsonb, tsquery, text, boolean) from public, anon, authenticated;
 grant all on function private.search_matches(jsonb, tsquery, text, boolean) to service_role;
 
+-- One query of search_traces' loop: a page of the walk (p_walk: the newest traces of the filters probed one by
+-- one) or of the indexes, or (p_probe) whether one trace of the filters lies past the walk ($21 traces walked,
+-- $20 = 1): none, and the walk read them all.
+create function private.search_step(p_probe boolean, p_value text, p_order text, p_where text, p_match text, p_content boolean,
+    p_walk boolean, p_literal boolean, p_tools boolean, p_source text) returns text
+  language sql immutable
+  set search_path = ''
+as $$
+  select case when p_probe then format('select null::jsonb, count(*)::int from %s', private.search_walk_source(p_where, p_order))
+    else private.search_query(p_value, p_order, p_where || p_match || case when p_content then private.search_content_match(p_walk, p_literal, p_tools)
+                                                                       when p_walk then ' and t.session_tag ilike $2' else '' end,
+                              case when p_walk then private.search_walk_source(p_where, p_order) else p_source end) end
+$$;
+
+revoke all on function private.search_step(boolean, text, text, text, text, boolean, boolean, boolean, boolean, text) from public, anon, authenticated;
+grant all on function private.search_step(boolean, text, text, text, text, boolean, boolean, boolean, boolean, text) to service_role;
+
 create function public.search_traces(p_session_tag text default null, p_q text default null, p_agent text default null,
     p_model text default null, p_user_id text default null, p_feedback text default null, p_from timestamptz default null,
     p_to timestamptz default null, p_sort text default 'created_at', p_dir text default 'desc', p_after_value text default null,
@@ -581,7 +601,7 @@ declare
   v_tags text[] := case when v_q is not null and not v_content and v_tag is null then private.search_tags(v_q) end; v_source text := 'public.llm_traces t';
   -- newest traces walked first, else 0: probed one by one (words), or tested by tag (> 200 tags, a dense substring's page)
   v_depth integer := case when v_content then 200 when cardinality(v_tags) > 200 and v_sort = 'created_at' then 2000 else 0 end;
-  v_skip integer := 0; -- of them, probed by the walk before
+  v_skip integer := 0; v_probe boolean := false; -- of them, probed by the walk before; the next query a probe past the walk
   v_rows jsonb := '[]'; v_found integer := 0; v_page jsonb; v_count integer; -- the page so far, a query's rows
   v_mask boolean := private.masking_outputs(); -- read once per call, not per row (never inlined: own search_path)
   v_query tsquery := case when v_q is not null then websearch_to_tsquery('english', v_q) end;
@@ -599,22 +619,22 @@ begin
   if v_tags is not null then v_match := ''; v_source := private.search_tag_source(v_where, k.ord, v_sort, v_dir); end if;
   -- words: the newest traces probed, a deeper walk after them, else the GIN indexes (docs/performance.md, "Content search")
   loop
-    execute private.search_query(k.value, k.ord, v_where || v_match || case when v_content then private.search_content_match(v_depth > 0, v_literal is not null, v_tools is not null) when v_depth > 0 then ' and t.session_tag ilike $2' else '' end,
-                                 case when v_depth > 0 then private.search_walk_source(v_where, k.ord) else v_source end)
+    execute private.search_step(v_probe, k.value, k.ord, v_where, v_match, v_content, v_depth > 0, v_literal is not null, v_tools is not null, v_source)
     into v_page, v_count
     using v_tag, v_pattern, p_agent, p_model, p_user_id, p_feedback, p_from, p_to, p_after_value, p_after_id, v_limit + 1 - v_found,
           v_tags, p_tool, p_min_cost, p_channel, v_mask, p_score, p_score_value, v_query, v_depth - v_skip, v_skip, v_literal, v_tools;
-    v_rows := v_rows || v_page; v_found := v_found + v_count;
-    exit when v_depth = 0 or v_found > v_limit;
-    v_skip := v_depth; v_depth := private.search_walk_deeper(v_depth, v_found, v_limit);
-    -- the indexes' query starts again from the cursor, with the matches' traces when they are few
-    if v_depth = 0 then v_rows := '[]'; v_found := 0; v_tools := case when v_content then private.search_content_traces(v_query, v_pattern, v_tools) end; end if;
+    exit when v_probe and v_count = 0; -- no trace past the walk: it read every trace of the filters, its rows are all
+    -- else the indexes' query starts again from the cursor, with the matches' traces when they are few
+    if v_probe then v_probe := false; v_depth := 0; v_rows := '[]'; v_found := 0; v_tools := case when v_content then private.search_content_traces(v_query, v_pattern, v_tools) end; continue; end if;
+    v_rows := v_rows || v_page; v_found := v_found + v_count; exit when v_depth = 0 or v_found > v_limit;
+    v_skip := v_depth; v_depth := case when v_content then private.search_walk_deeper(v_depth, v_found, v_limit) else 0 end; -- a tag walk: once
+    -- a walk that found less than a page: probe for one trace past it ($21 = v_skip traces walked, $20 = 1)
+    if v_depth = 0 then v_probe := true; v_depth := v_skip + 1; end if;
   end loop;
   -- one row more than asked tells whether another page exists
   if v_found > v_limit then v_rows := v_rows - v_limit; end if;
-  if v_content then v_rows := private.search_matches(v_rows, v_query, v_pattern, v_mask); end if;
-  return jsonb_build_object('traces', v_rows, 'has_more', v_found > v_limit,
-    'mode', case when v_tag is not null then 'exact' when v_content then 'words' when v_q is not null then 'contains' end);
+  return jsonb_build_object('traces', case when v_content then private.search_matches(v_rows, v_query, v_pattern, v_mask) else v_rows end,
+    'has_more', v_found > v_limit, 'mode', case when v_tag is not null then 'exact' when v_content then 'words' when v_q is not null then 'contains' end);
 end
 $$;
 

@@ -195,7 +195,12 @@ describe.each(backends)("content search on $name", ({ open }) => {
     expect(await t.sql<{ n: number }>("select private.search_walk_deeper(200, 5, 20) as n")).toEqual([{ n: 2000 }]);
     expect(await t.sql<{ n: number }>("select private.search_walk_deeper(200, 2, 50) as n")).toEqual([{ n: 10000 }]);
     expect(await t.sql<{ n: number }>("select private.search_walk_deeper(200, 0, 50) as n")).toEqual([{ n: 2000 }]);
-    expect(await t.sql<{ n: number }>("select private.search_walk_deeper(2000, 30, 50) as n")).toEqual([{ n: 0 }]);
+    // a deeper walk that fell short walks again at its rate, to 10,000 in all; one that found nothing goes to the indexes
+    expect(await t.sql<{ n: number }>("select private.search_walk_deeper(2266, 34, 50) as n")).toEqual([{ n: 6798 }]);
+    expect(await t.sql<{ n: number }>("select private.search_walk_deeper(2000, 50, 50) as n")).toEqual([{ n: 4080 }]);
+    expect(await t.sql<{ n: number }>("select private.search_walk_deeper(6798, 40, 50) as n")).toEqual([{ n: 10000 }]);
+    expect(await t.sql<{ n: number }>("select private.search_walk_deeper(10000, 30, 50) as n")).toEqual([{ n: 0 }]);
+    expect(await t.sql<{ n: number }>("select private.search_walk_deeper(2000, 0, 50) as n")).toEqual([{ n: 0 }]);
   });
 
   it("tests a fragment's literal character before its ilike: only an ASCII character that is no letter, digit or space", async () => {
@@ -222,5 +227,24 @@ describe.each(backends)("content search on $name", ({ open }) => {
     expect(await traces("refund", [], 1)).toBeNull();
     expect(await traces("refund", null)).toBeNull();
     expect(await traces("nosuchwordanywhere", [])).toEqual([]);
+  });
+  it("skips the index stage when the walk read every trace of the filters (a visitor's few traces): same rows", async () => {
+    const [{ user_id: user }] = await t.sql<{ user_id: string }>("select user_id from llm_traces where id = $1", [ids.tent.trace]);
+    // calls of the index stage's collector inside one search_traces call (track_functions, this transaction)
+    await t.sql(`create or replace function public.index_stage_calls(p_args jsonb) returns jsonb language plpgsql as $$
+      declare v_before bigint; v_result jsonb;
+      begin
+        perform set_config('track_functions', 'all', true);
+        v_before := coalesce(pg_stat_get_xact_function_calls('private.search_content_traces(tsquery,text,uuid[],integer)'::regprocedure), 0);
+        v_result := public.search_traces(p_q => p_args->>'q', p_user_id => p_args->>'user', p_limit => 50);
+        return jsonb_build_object('calls', coalesce(pg_stat_get_xact_function_calls('private.search_content_traces(tsquery,text,uuid[],integer)'::regprocedure), 0) - v_before,
+                                  'ids', (select jsonb_agg(r->'id') from jsonb_array_elements(v_result->'traces') r));
+      end $$`);
+    const run = async (args: Record<string, string>) =>
+      (await t.sql<{ r: { calls: number; ids: string[] | null } }>("select public.index_stage_calls($1) as r", [JSON.stringify(args)]))[0].r;
+    const visitorOnly = await run({ q: "refund", user });
+    expect(visitorOnly).toEqual({ calls: 0, ids: [ids.tent.trace] });
+    expect((await run({ q: "nosuchwordanywhere", user })).calls).toBe(0);
+    await t.sql("drop function public.index_stage_calls(jsonb)");
   });
 });
