@@ -76,6 +76,8 @@ export function cases(s: Samples, repeat: number, hasDashboard: boolean): Case[]
     search("content: a phrase", (i) => ({ p_q: pick(['"refund tent"', '"broken stove"', '"late delivery"'], i) }), 100),
     search("content: a fragment (trigram)", (i) => ({ p_q: pick(["lante", "waterpr", "headla", "vouch"], i) }), 100),
     search("content: words + agent", (i) => ({ p_q: "refund", p_agent: pick(benchAgents, i) }), 100),
+    // a visitor's own conversations (a word, a fragment, a phrase): their traces are few, the walk reads them all
+    search("content + visitor (a word, a fragment, a phrase)", (i) => ({ p_q: pick(["refund", "lante", '"broken stove"'], i), p_user_id: pick(s.users, i) }), 100),
     search("deep page via cursor, agent", (i) => {
       const c = pick(s.agentCursors, i);
       return { p_agent: c.agent, p_after_value: c.value, p_after_id: c.id };
