@@ -51,8 +51,8 @@ function parseArgs(argv: string[]): Args {
 async function open(): Promise<Database> {
   if (process.env.DATABASE_URL) {
     const { createPostgresDatabase, preparedStatementsFor } = await import("../lib/db/postgres");
-    const setting = process.env.DATABASE_PREPARED_STATEMENTS || "auto";
-    if (setting !== "on" && setting !== "off" && setting !== "auto") usage("DATABASE_PREPARED_STATEMENTS is on, off or auto.");
+    // the app's one reading of the setting (lib/env.ts validates it)
+    const setting = (await import("../lib/env")).env().DATABASE_PREPARED_STATEMENTS;
     return createPostgresDatabase(process.env.DATABASE_URL, { prepared: preparedStatementsFor(setting, process.env.DATABASE_URL) });
   }
   return (await import("../lib/db/pglite")).createPgliteDatabase(process.env.PGLITE_DIR || ".data/pglite");
