@@ -247,4 +247,60 @@ describe.each(backends)("content search on $name", ({ open }) => {
     expect((await run({ q: "nosuchwordanywhere", user })).calls).toBe(0);
     await t.sql("drop function public.index_stage_calls(jsonb)");
   });
+  it("walks a heavy visitor's traces past 10,000 when they are fewer than the messages the indexes would read: the plain query's rows, no index stage", async () => {
+    // 10,600 traces of one visitor, one message each: "copper heron" in every 250th (40 in the newest
+    // 10,000, fewer than a page of 50; two more past them), its words apart in every other (6,000 messages
+    // the index stage would read); "violet ibis" in five, one past the newest 10,000 (few messages: the indexes)
+    await t.sql(
+      `with s as (
+         insert into conversation_sessions (user_id, agent_type, model_id, session_tag, is_active, started_at, ended_at, duration_seconds, end_reason)
+         select 'heavy', 'support', (select id from llm_models order by key limit 1), 'chat_heavy_' || i, false,
+                now() + interval '2 hours' + make_interval(secs => i), now() + interval '2 hours' + make_interval(secs => i), 0, 'user'
+           from generate_series(1, 10600) i
+         returning id, session_tag, started_at),
+       tr as (
+         insert into llm_traces (session_id, session_tag, user_id, agent_type, model_id, created_at)
+         select s.id, s.session_tag, 'heavy', 'support', (select id from llm_models order by key limit 1), s.started_at from s
+         returning session_id)
+       insert into conversation_messages (session_id, user_id, role, content, created_at)
+       select s.id, 'heavy', 'user',
+              concat_ws(' ', 'hi', case when i % 250 = 0 then 'copper heron' when i % 2 = 0 then 'heron and copper' end,
+                        case when i % 3000 = 1500 or i = 300 then 'violet ibis' end), s.started_at
+         from s cross join lateral (select substring(s.session_tag from 12)::int as i) n`,
+    );
+    await t.sql("analyze conversation_messages");
+    const expected = async (words: string) =>
+      (await t.sql<{ id: string }>(
+        `select t.id from llm_traces t where t.user_id = 'heavy'
+            and exists (select 1 from conversation_messages m where m.session_id = t.session_id and m.content like $1)
+          order by t.created_at desc, t.id desc`, [`%${words}%`])).map((r) => r.id);
+    // every page of a search of the visitor, and the calls of the index stage's collector (track_functions, one transaction)
+    await t.sql(`create or replace function public.visitor_pages(p_q text, p_limit integer) returns jsonb language plpgsql as $$
+      declare v_fn regprocedure := 'private.search_content_traces(tsquery,text,uuid[],integer)'; v_before bigint; v_page jsonb; v_ids jsonb := '[]'; v_last jsonb;
+      begin
+        perform set_config('track_functions', 'all', true);
+        v_before := coalesce(pg_stat_get_xact_function_calls(v_fn), 0);
+        loop
+          v_page := public.search_traces(p_q => p_q, p_user_id => 'heavy', p_limit => p_limit, p_after_value => v_last->>'sort_value', p_after_id => (v_last->>'id')::uuid);
+          v_ids := v_ids || coalesce((select jsonb_agg(r->'id') from jsonb_array_elements(v_page->'traces') r), '[]');
+          v_last := v_page->'traces'->-1;
+          exit when not (v_page->>'has_more')::boolean;
+        end loop;
+        return jsonb_build_object('calls', coalesce(pg_stat_get_xact_function_calls(v_fn), 0) - v_before, 'ids', v_ids);
+      end $$`);
+    const pages = async (q: string, limit: number) =>
+      (await t.sql<{ r: { calls: number; ids: string[] } }>("select public.visitor_pages($1, $2) as r", [q, limit]))[0].r;
+    const phrase = await expected("copper heron");
+    const rare = await expected("violet ibis");
+    expect([phrase.length, rare.length]).toEqual([42, 5]);
+    // limit 50: the walks read the newest 10,000 (40 found), then the other 600 (2 more): one page, no index stage
+    expect(await pages('"copper heron"', 50)).toEqual({ calls: 0, ids: phrase });
+    for (const limit of [20, 200]) expect((await pages('"copper heron"', limit)).ids).toEqual(phrase);
+    // the rare phrase: more traces past the walk than messages to read, so the indexes find the fifth
+    expect(await pages('"violet ibis"', 50)).toEqual({ calls: 1, ids: rare });
+    const depth = async (q: string, user: string | null) =>
+      (await t.sql<{ n: number }>("select private.search_walk_deeper(10000, 40, 50, $2, websearch_to_tsquery('english', $1), '%' || $1 || '%') as n", [q, user]))[0].n;
+    expect([await depth('"copper heron"', "heavy"), await depth('"copper heron"', null), await depth('"violet ibis"', "heavy")]).toEqual([10600, 0, 0]);
+    await t.sql("drop function public.visitor_pages(text, integer)");
+  });
 });
