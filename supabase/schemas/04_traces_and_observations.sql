@@ -467,41 +467,42 @@ $$;
 revoke all on function private.search_walk_source(text, text) from public, anon, authenticated;
 grant all on function private.search_walk_source(text, text) to service_role;
 
--- The planner's estimate of the messages that say p_query or hold p_pattern: what the index stage reads
--- (private.search_content_traces), from the statistics of the search vector and the content, at no read
--- of a message. Volatile: EXPLAIN runs in no read-only function.
-create function private.search_content_estimate(p_query tsquery, p_pattern text) returns bigint
+-- The planner's estimate of the messages that say p_query: the candidates the GIN index hands the index
+-- stage (private.search_content_traces; a phrase's every message with its words, each read and rechecked),
+-- from the search vector's statistics, reading no message. A fragment's `ilike` (trigram index) is left
+-- out: the planner estimates it poorly (a rare order code at thousands of messages), so the estimate is a
+-- floor of the index stage's reads. Volatile: EXPLAIN runs in no read-only function.
+create function private.search_content_estimate(p_query tsquery) returns bigint
   language plpgsql volatile
   set search_path = ''
 as $$
 declare
   v_plan json;
 begin
-  execute format('explain (format json) select from public.conversation_messages m where m.search_vector @@ %L::tsquery%s',
-                 p_query, case when p_pattern is not null then format(' or m.content ilike %L', p_pattern) else '' end) into v_plan;
+  execute format('explain (format json) select from public.conversation_messages m where m.search_vector @@ %L::tsquery', p_query) into v_plan;
   return ceil((v_plan->0->'Plan'->>'Plan Rows')::numeric)::bigint;
 end
 $$;
 
-revoke all on function private.search_content_estimate(tsquery, text) from public, anon, authenticated;
-grant all on function private.search_content_estimate(tsquery, text) to service_role;
+revoke all on function private.search_content_estimate(tsquery) from public, anon, authenticated;
+grant all on function private.search_content_estimate(tsquery) to service_role;
 
 -- A visitor's search whose walks of p_depth traces fell short (docs/performance.md, "Content search within one
 -- visitor"): all of the visitor's traces (the depth to walk to, so the walk reads every one of them and stops
 -- when the page is full) when the ones past the walk are no more than the messages the index stage would
--- read for p_query or p_pattern (private.search_content_estimate), else 0 (the indexes). Counted on
+-- read for p_query (private.search_content_estimate), else 0 (the indexes). Counted on
 -- llm_traces_user_created, at most that many; other filters only narrow the walk.
-create function private.search_walk_visitor(p_depth integer, p_user text, p_query tsquery, p_pattern text) returns integer
+create function private.search_walk_visitor(p_depth integer, p_user text, p_query tsquery) returns integer
   language sql stable
   set search_path = ''
 as $$
   select case when c.n > p_depth and c.n - p_depth <= e.n then c.n::integer else 0 end
-    from (select least(private.search_content_estimate(p_query, p_pattern), 1000000) as n) e
+    from (select least(private.search_content_estimate(p_query), 1000000) as n) e
     cross join lateral (select count(*) as n from (select from public.llm_traces t where t.user_id = p_user limit p_depth + e.n + 1) x) c
 $$;
 
-revoke all on function private.search_walk_visitor(integer, text, tsquery, text) from public, anon, authenticated;
-grant all on function private.search_walk_visitor(integer, text, tsquery, text) to service_role;
+revoke all on function private.search_walk_visitor(integer, text, tsquery) from public, anon, authenticated;
+grant all on function private.search_walk_visitor(integer, text, tsquery) to service_role;
 
 -- After walks of p_depth traces in all found p_found matches, fewer than a page of p_limit: how many
 -- traces to have walked after the next walk, 0 for the GIN indexes. The first walk is short (200); one
@@ -514,19 +515,19 @@ grant all on function private.search_walk_visitor(integer, text, tsquery, text) 
 -- they are fewer than the messages the indexes would read (private.search_walk_visitor); a walk past
 -- 10,000 is that one and the last.
 create function private.search_walk_deeper(p_depth integer, p_found integer, p_limit integer, p_user text default null,
-    p_query tsquery default null, p_pattern text default null) returns integer
+    p_query tsquery default null) returns integer
   language sql stable
   set search_path = ''
 as $$
   select case when p_depth > 10000 then 0
               when p_found > 0 and p_depth < 10000 then least(10000, greatest(2000, 2 * p_depth, 2 * p_depth * (p_limit + 1) / p_found))
               when p_found = 0 and p_depth = 200 then 2000
-              when p_user is not null then private.search_walk_visitor(p_depth, p_user, p_query, p_pattern)
+              when p_user is not null then private.search_walk_visitor(p_depth, p_user, p_query)
               else 0 end
 $$;
 
-revoke all on function private.search_walk_deeper(integer, integer, integer, text, tsquery, text) from public, anon, authenticated;
-grant all on function private.search_walk_deeper(integer, integer, integer, text, tsquery, text) to service_role;
+revoke all on function private.search_walk_deeper(integer, integer, integer, text, tsquery) from public, anon, authenticated;
+grant all on function private.search_walk_deeper(integer, integer, integer, text, tsquery) to service_role;
 
 -- A tag substring's tags ($12), merged exactly without reading each tag's page (docs/performance.md, "Tag
 -- search at scale"): each tag's first trace of the filters in the page's order, one index probe each; only
@@ -669,7 +670,7 @@ begin
     -- else the indexes' query starts again from the cursor, with the matches' traces when they are few
     if v_probe then v_probe := false; v_depth := 0; v_rows := '[]'; v_found := 0; v_tools := case when v_content then private.search_content_traces(v_query, v_pattern, v_tools) end; continue; end if;
     v_rows := v_rows || v_page; v_found := v_found + v_count; exit when v_depth = 0 or v_found > v_limit;
-    v_skip := v_depth; v_depth := case when v_content then private.search_walk_deeper(v_depth, v_found, v_limit, p_user_id, v_query, v_pattern) else 0 end; -- a tag walk: once
+    v_skip := v_depth; v_depth := case when v_content then private.search_walk_deeper(v_depth, v_found, v_limit, p_user_id, v_query) else 0 end; -- a tag walk: once
     -- a walk that found less than a page: probe for one trace past it ($21 = v_skip traces walked, $20 = 1)
     if v_depth = 0 then v_probe := true; v_depth := v_skip + 1; end if;
   end loop;
