@@ -1,4 +1,4 @@
--- The content search's walk as it was before 20261211130000_content_search_visitor_walk and …130100_content_search_visitor_estimate (a visitor's search
+-- The content search's walk as it was before 20261211130000_content_search_visitor_walk, …130100 and …130200 (a visitor's search
 -- went to the index stage after 10,000 traces like any other): scripts/bench/visitor-phrase-ab.ts applies
 -- this and the migration in turn on one database.
 drop function if exists private.search_walk_deeper(integer, integer, integer, text, tsquery, text);

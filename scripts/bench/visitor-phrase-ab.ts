@@ -1,5 +1,6 @@
 // npx tsx scripts/bench/visitor-phrase-ab.ts — content search narrowed to one visitor, before and after
-// 20261211130000_content_search_visitor_walk and …130100_content_search_visitor_estimate, alternated on one loaded database (docs/performance.md,
+// the migrations 20261211130000_content_search_visitor_walk, …130100_…_estimate and …130200_…_found, alternated on one
+// loaded database (docs/performance.md,
 // "Content search within one visitor"): the definitions of scripts/bench/content-visitor-before.sql and
 // of the migrations are applied in turn, BENCH_ROUNDS (default 6) rounds of both, each round every case's
 // calls once. Per case and variant: p50/p99 wall ms and the backend's CPU ms per call (Linux
@@ -27,7 +28,7 @@ const url: string = process.env.BENCH_DB_URL ?? kept.url;
 const postmaster: number = kept?.pid ?? NaN; // the whole server's CPU too (parallel workers included)
 const variants = [
   ["before", readFileSync("scripts/bench/content-visitor-before.sql", "utf8")],
-  ["after", ["20261211130000_content_search_visitor_walk", "20261211130100_content_search_visitor_estimate"]
+  ["after", ["20261211130000_content_search_visitor_walk", "20261211130100_content_search_visitor_estimate", "20261211130200_content_search_visitor_found"]
     .map((m) => readFileSync(`supabase/migrations/${m}.sql`, "utf8")).join("\n")],
 ] as const;
 

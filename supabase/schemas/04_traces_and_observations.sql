@@ -511,9 +511,11 @@ grant all on function private.search_walk_visitor(integer, text, tsquery) to ser
 -- least 2,000 and at most 10,000 in all, again after each walk that fell short (a first rate that was a
 -- fluke: 10 in the first 200, 34 in 2,266), so a word in one trace of a hundred fills its page walking
 -- (it stops as soon as the page is full) instead of reading every match from the indexes. A search of
--- one visitor (p_user) that would go to the indexes walks the rest of the visitor's traces instead when
--- they are fewer than the messages the indexes would read (private.search_walk_visitor); a walk past
--- 10,000 is that one and the last.
+-- one visitor (p_user) whose walks found some matches but fewer than a page, and that would go to the
+-- indexes, walks the rest of the visitor's traces instead when they are fewer than the messages the
+-- indexes would read (private.search_walk_visitor); a walk past 10,000 is that one and the last. None
+-- found in 2,000 (a rare word, a code): the indexes, which hand back few ids (the planner's estimate of a
+-- word outside its statistics is too coarse to weigh against the walk).
 create function private.search_walk_deeper(p_depth integer, p_found integer, p_limit integer, p_user text default null,
     p_query tsquery default null) returns integer
   language sql stable
@@ -522,7 +524,7 @@ as $$
   select case when p_depth > 10000 then 0
               when p_found > 0 and p_depth < 10000 then least(10000, greatest(2000, 2 * p_depth, 2 * p_depth * (p_limit + 1) / p_found))
               when p_found = 0 and p_depth = 200 then 2000
-              when p_user is not null then private.search_walk_visitor(p_depth, p_user, p_query)
+              when p_user is not null and p_found > 0 then private.search_walk_visitor(p_depth, p_user, p_query)
               else 0 end
 $$;
 

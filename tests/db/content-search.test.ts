@@ -301,6 +301,8 @@ describe.each(backends)("content search on $name", ({ open }) => {
     const depth = async (q: string, user: string | null) =>
       (await t.sql<{ n: number }>("select private.search_walk_deeper(10000, 40, 50, $2, websearch_to_tsquery('english', $1)) as n", [q, user]))[0].n;
     expect([await depth('"copper heron"', "heavy"), await depth('"copper heron"', null), await depth('"violet ibis"', "heavy")]).toEqual([10600, 0, 0]);
+    // walks that found nothing in 2,000 traces (a rare word, a code) go to the indexes, a visitor's too
+    expect(await t.sql<{ n: number }>("select private.search_walk_deeper(2000, 0, 50, 'heavy', websearch_to_tsquery('english', '\"copper heron\"')) as n")).toEqual([{ n: 0 }]);
     await t.sql("drop function public.visitor_pages(text, integer)");
   });
 });
