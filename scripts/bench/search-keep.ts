@@ -4,9 +4,11 @@
 // database many times. Writes the database's URL and the postmaster's pid to BENCH_KEEP_FILE (default
 // /tmp/threadline-search-keep.json). BENCH_TRACES, BENCH_VISITORS, BENCH_MESSAGES, BENCH_MESSAGE_TRACES
 // as in scripts/bench/search.ts; BENCH_SHARED_BUFFERS (default 1GB: the machine is shared) replaces the
-// production setting's 6 GB.
+// production setting's 6 GB. PostgreSQL runs as its own daemon: when this script dies without its signal handler
+// (SIGKILL, or the job of the shell that started it ending), the server stays up; stop it then by the pid in
+// the keep file (`kill -INT <pid>`) and delete its folder (`dir`).
 import { writeFileSync } from "node:fs";
-import { fmt, loadavg, progress } from "./common";
+import { fmt, loadavg } from "./common";
 import { postmasterPid, treeCpuMs } from "./cpu";
 import { seedTraces } from "./seed-traces";
 import { runBenchmark, startDatabaseClient, type Stops } from "./stack";
