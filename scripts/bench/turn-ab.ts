@@ -51,7 +51,9 @@ async function migrated(server: Awaited<ReturnType<typeof startPostgres>>, name:
   return url;
 }
 
-/** One continued session per visitor, each with one earlier exchange (as the bench's continued sessions). */
+/** One continued session per visitor, each with one earlier exchange (as the bench's continued sessions), its steps
+ * stored as a chat turn stores them: analyzed with none, llm_observations looked empty to the planner, and each
+ * backend kept a sequential scan for the steps' parent-key check (0.7 ms per turn once thousands of steps were in). */
 async function sessionsOf(url: string): Promise<{ userId: string; sessionId: string }[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -60,7 +62,8 @@ async function sessionsOf(url: string): Promise<{ userId: string; sessionId: str
     for (let i = 0; i < sessionsCount; i++) {
       const userId = `bench-ab-${i}`;
       const { rows } = await client.query("select public.begin_turn(p_user_id => $1, p_message => 'hello') as r", [userId]);
-      await client.query("select public.finish_turn(p_user_message_id => $1, p_content => 'Hi!')", [rows[0].r.user_message.id]);
+      await client.query("select public.finish_turn(p_user_message_id => $1, p_content => 'Hi!', p_observations => $2)",
+        [rows[0].r.user_message.id, JSON.stringify(replaySteps && sizes.tool ? turnSteps(sizes, i) : [])]);
       sessions.push({ userId, sessionId: rows[0].r.session.id as string });
     }
     await client.query("analyze");

@@ -383,6 +383,8 @@ begin
      set superseded_at = now(), client_message_id = p_client_message_id
    where m.id = v_reply.id
   returning * into v_reply;
+  -- asking again is the visitor's activity (finish_turn does not touch the session)
+  update public.conversation_sessions s set last_activity_at = now() where s.id = v_session.id;
   select * into v_question from public.conversation_messages q where q.id = v_reply.reply_to;
   return private.turn_json('resume', v_question.metadata ->> 'choice', false, null, null, v_session.id,
                            v_question, null,
@@ -727,10 +729,11 @@ begin
   -- 4. flow state, saved only here, with the reply
   perform private.save_flows(v_question.session_id, p_flows);
 
-  -- 5. the turn's steps and the trace's roll-ups
+  -- 5. the turn's steps and the trace's roll-ups (the session's last_activity_at is the visitor's last
+  -- message, set by begin_turn: the reply writes no session row; docs/performance.md, "Where a continued
+  -- turn's PostgreSQL time goes")
   perform private.record_steps(v_question.session_id, v_question.id, p_observations, p_latency_ms,
                                p_input_tokens, p_output_tokens, null);
-  update public.conversation_sessions s set last_activity_at = now() where s.id = v_question.session_id;
 
   -- 6. the agent handed over: the new session answers the same question
   if p_handoff is not null then

@@ -207,6 +207,15 @@ describe.each(backends)("dashboard rollup on $name", ({ open }) => {
     votes: (ids) => t.sql("update llm_traces set votes_up = votes_up + $2, votes_down = greatest(votes_down - $3, 0) where id = $1", [one(ids), int(3), int(2)]),
     moveDay: (ids) => t.sql("update llm_traces set created_at = $2 where id = $1", [one(ids), when()]),
     moveAgent: (ids) => t.sql("update llm_traces set agent_type = $2, llm_calls = llm_calls + 1 where id = $1", [one(ids), one(AGENTS)]),
+    // a trace's channel does not change in the app, but the one row trigger of a trace's update
+    // (public.dashboard_rollup_update, channel split included) must follow it if it does
+    moveChannel: (ids) =>
+      t.sql(
+        `with s as (update conversation_sessions s set channel = $2 from llm_traces t
+                     where t.id = $1 and s.id = t.session_id and not s.is_active and t.channel <> 'experiment' returning s.id)
+         update llm_traces t set channel = $2 from s where t.session_id = s.id`,
+        [one(ids), one(["web", "whatsapp"])],
+      ),
     moveModel: (ids) => {
       const m = one(models);
       return t.sql("update llm_traces set model_id = $2, experiment_name = $3 where id = $1", [one(ids), m.id, m.experiment]);
@@ -242,7 +251,7 @@ describe.each(backends)("dashboard rollup on $name", ({ open }) => {
   };
   const weights: [string, number][] = [
     ["insertOne", 6], ["insertMany", 4], ["counters", 10], ["feedback", 4], ["feedbackRpc", 2], ["votes", 4], ["moveDay", 3],
-    ["moveAgent", 2], ["moveModel", 2], ["moveVisitor", 2], ["bulkUpdate", 2], ["bulkMove", 1], ["noop", 2], ["deleteOne", 3],
+    ["moveChannel", 2], ["moveAgent", 2], ["moveModel", 2], ["moveVisitor", 2], ["bulkUpdate", 2], ["bulkMove", 1], ["noop", 2], ["deleteOne", 3],
     ["deleteVisitor", 1], ["deleteSession", 1], ["turn", 2], ["deleteDay", 2], ["insertBulk", 1],
   ];
   const total = weights.reduce((s, [, w]) => s + w, 0);

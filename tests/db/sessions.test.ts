@@ -22,6 +22,24 @@ describe.each(backends)("session rules on $name", ({ open }) => {
     expect(events).toEqual([{ event: "started", reason: "first_message" }]);
   });
 
+  it("last_activity_at is the visitor's last message: begin_turn sets it, the reply (finish_turn) writes no session row, a regenerate sets it", async () => {
+    const u = visitor();
+    const activity = async (id: string) =>
+      (await t.sql<{ at: string; updates: string }>("select last_activity_at::text as at, xmin::text as updates from conversation_sessions where id = $1", [id]))[0];
+    const a = await begin(t.db, u);
+    await finish(t.db, a.user_message.id, { p_content: "hi" });
+    const b = await begin(t.db, u, { p_message: "more" });
+    const [q] = await t.sql<{ at: string }>("select created_at::text as at from conversation_messages where id = $1", [b.user_message.id]);
+    const asked = await activity(b.session.id);
+    expect(asked.at).toBe(q.at); // the question's transaction
+    const done = await finish(t.db, b.user_message.id, { p_content: "an answer" });
+    // the reply's transaction left the session row as it was (same version, same time)
+    expect(await activity(b.session.id)).toEqual(asked);
+    const again = await begin(t.db, u, { p_message: null, p_action: { id: "regenerate", payload: { messageId: done.reply.id } } });
+    expect(again.status).toBe("resume");
+    expect((await activity(b.session.id)).updates).not.toBe(asked.updates);
+  });
+
   it("R1: with no agent chosen the default agent is used", async () => {
     const r = await begin(t.db, visitor(), { p_default_agent: "order_assistant" });
     expect(r.session.agent_type).toBe("order_assistant");
