@@ -166,6 +166,15 @@ async function setTracking(url: string, on: boolean) {
   await new Promise((r) => setTimeout(r, 500));
 }
 
+/** The same turn with its statements named (prepared once per connection), as lib/db/postgres.ts sends the app's calls. */
+const named = (turn: Turn): Turn => (c, i) => {
+  const query = c.query.bind(c) as (text: string, values: unknown[]) => Promise<pg.QueryResult>;
+  const proxy = new Proxy(c, {
+    get: (target, key) => (key === "query" ? (text: string, values: unknown[]) => query({ name: `replay_${text.length}`, text, values } as never, undefined as never) : Reflect.get(target, key)),
+  });
+  return turn(proxy, i);
+};
+
 function print(title: string, legs: { name: string; values: Record<string, number> }[]) {
   const keys = [...new Set(legs.flatMap((l) => Object.keys(l.values)))].sort();
   console.log(`\n### ${title}\n`);
@@ -205,6 +214,7 @@ runBenchmark(async (stops) => {
     ["HTTP", http],
     ["HTTP without clientMessageId", withoutIds],
     ["replay", statements],
+    ["replay, named statements", replayed(named(replay))],
     [`replay, ${think} ms sleeps`, replayed(sleepy(replay, think))],
     ["route-shaped", replayed(routeTurn(sessions, shapes))],
     [`route-shaped, ${think} ms sleeps`, replayed(routeTurn(sessions, shapes, think))],
