@@ -17,21 +17,24 @@ export async function httpShapes(url: string): Promise<{ search: Record<string, 
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const shape = async (tools: number) => {
+    // the steps of one stored turn of the most common step count among turns that searched the catalog (or not)
+    const shape = async (searched: boolean) => {
       const { rows: [r] } = await client.query(
-        `select jsonb_agg(to_jsonb(o) - 'search_vector' - 'trace_id' - 'session_id' - 'user_id' - 'message_id' - 'created_at' order by o.position) as steps
+        `with m as (select o.message_id, count(*) as n, bool_or(o.kind = 'tool' and o.name = 'search_catalog') as searched
+                      from public.llm_observations o group by o.message_id),
+              usual as (select mode() within group (order by m.n) as n from m where m.searched = $1)
+         select jsonb_agg(to_jsonb(o) - 'search_vector' - 'trace_id' - 'session_id' - 'user_id' - 'message_id' - 'created_at' order by o.position) as steps
            from public.llm_observations o
-          where o.message_id = (select o2.message_id from public.llm_observations o2 group by o2.message_id
-                                 having count(*) filter (where o2.kind = 'tool') = $1 and count(*) = $2 limit 1)`,
-        [tools, tools === 0 ? 1 : 5],
+          where o.message_id = (select m.message_id from m, usual where m.searched = $1 and m.n = usual.n limit 1)`,
+        [searched],
       );
-      return r.steps as Record<string, unknown>[];
+      return r.steps as Record<string, unknown>[] | null;
     };
     const { rows: [m] } = await client.query<{ content: string; metadata: unknown }>(
-      "select content, metadata from public.conversation_messages where role = 'agent' and metadata ? 'tools' and jsonb_array_length(metadata -> 'tools') = 2 limit 1",
+      "select content, metadata from public.conversation_messages where role = 'agent' and metadata -> 'tools' ? 'search_catalog' limit 1",
     );
-    const [search, talk] = [await shape(2), await shape(0)];
-    if (!search || !talk || !m) throw new Error("route-turn: no stored HTTP turn with a catalog search (5 steps) and none of small talk (1 step) to take the steps from");
+    const [search, talk] = [await shape(true), await shape(false)];
+    if (!search || !talk || !m) throw new Error("route-turn: no stored HTTP turn that searched the catalog, or none that did not, to take the steps from");
     return { search, talk, metadata: m.metadata, reply: m.content };
   } finally {
     await client.end();
