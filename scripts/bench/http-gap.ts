@@ -98,11 +98,13 @@ async function measure(name: string, url: string, root: number, run: () => Promi
   const turns = (await turnsNow()) - t0;
   const shape = { "steps/turn": ((await stepsNow()) - s0) / turns, "tool steps/turn": ((await toolsNow()) - k0) / turns };
   const cpu: Record<string, number> = {};
+  const busy = new Set<number>(); // the app's backends that used CPU in the window
   const add = (k: string, ticks: number) => (cpu[k] = (cpu[k] ?? 0) + (ticks * 10) / turns);
   for (const [pid, a] of after) {
     const b = before.get(pid) ?? { own: 0, children: 0 };
     const label = pid === root ? "postmaster" : labels.get(pid) ?? "unlabelled";
     add(label, a.own - b.own);
+    if (label === "threadline" && a.own > b.own) busy.add(pid);
     add(pid === root ? "exited processes (postmaster reaped)" : `${label} (its children)`, a.children - b.children);
   }
   // a process that exited in the window brought its whole life's CPU into the postmaster's children:
@@ -121,6 +123,7 @@ async function measure(name: string, url: string, root: number, run: () => Promi
   }
   await admin.end();
   for (const k of Object.keys(cpu)) if (cpu[k] === 0) delete cpu[k];
+  if (busy.size) statements["app backends used"] = busy.size;
   return { name, turns, cpu, statements };
 }
 
@@ -197,7 +200,8 @@ runBenchmark(async (stops) => {
   const sizes = await sampleSizes(dbUrl);
   const sessions = pool.map((v) => ({ userId: v.id, sessionId: v.sessionId! }));
   const replay = threadlineTurn(sessions, sizes);
-  const http = async () => void (await load(app.url, 1, seconds, requests));
+  const connections = Number(process.env.BENCH_HTTP_CONNECTIONS ?? 1);
+  const http = async () => void (await load(app.url, connections, seconds, requests));
   const statements = async () => void (await runTurns(dbUrl, 1, seconds, root, replay));
   const shapes = await httpShapes(dbUrl);
   const think = Number(process.env.BENCH_THINK_MS ?? 4);
@@ -210,6 +214,19 @@ runBenchmark(async (stops) => {
     }
   };
   const replayed = (turn: Turn) => async () => void (await runTurns(dbUrl, 1, seconds, root, turn));
+  // BENCH_POOLS=10,3: the route's calls from 8 concurrent turns sharing one pool of that many connections, each
+  // call on whichever connection is free (as lib/db/postgres.ts's pool hands them out), 4 ms pauses between calls
+  const pooled = (max: number) => async () => {
+    const pool = new pg.Pool({ connectionString: dbUrl, max, application_name: "gap-pool" });
+    const turn = routeTurn(sessions, shapes, think);
+    let i = 0;
+    const until = performance.now() + seconds * 1000;
+    await Promise.all(Array.from({ length: 8 }, async () => {
+      while (performance.now() < until) await turn(pool as unknown as pg.PoolClient, i++);
+    }));
+    await pool.end();
+  };
+  const pools = (process.env.BENCH_POOLS ?? "").split(",").filter(Boolean).map(Number);
   const variants: [string, () => Promise<void>][] = [
     ["HTTP", http],
     ["HTTP without clientMessageId", withoutIds],
@@ -218,6 +235,7 @@ runBenchmark(async (stops) => {
     [`replay, ${think} ms sleeps`, replayed(sleepy(replay, think))],
     ["route-shaped", replayed(routeTurn(sessions, shapes))],
     [`route-shaped, ${think} ms sleeps`, replayed(routeTurn(sessions, shapes, think))],
+    ...pools.map((max): [string, () => Promise<void>] => [`pool of ${max}, 8 turns at once`, pooled(max)]),
   ];
   const only = process.env.BENCH_LEGS?.split(",");
   const legs: Leg[] = [];
