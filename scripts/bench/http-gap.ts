@@ -3,13 +3,16 @@
 //
 //   BENCH_SKIP_BUILD=1 npx tsx scripts/bench/http-gap.ts
 //
-// One PostgreSQL, one production server, the bench's 256 continued sessions. Rounds alternate
-// the HTTP continued turn (`npm run bench`'s `continue`, 1 connection) and the replay of the same
-// sessions (scripts/bench/peer.ts threadlineTurn, 1 client, the app idle), each BENCH_SECONDS
-// (default 5). For each leg: PostgreSQL's CPU per turn split by process (the app's backends, the
-// replay's, autovacuum and the other background processes, exited children), the top-level
-// statements per turn, and (BENCH_TRACK=1, a second pass) track_functions and nested statements.
-// BENCH_CLIENT_MESSAGE_ID=0: the HTTP turns without the clientMessageId the widget sends (scripts/bench/http.ts).
+// One PostgreSQL, one production server, the bench's 256 continued sessions. Each round runs its legs in turn,
+// BENCH_SECONDS (default 5) each, BENCH_ROUNDS (default 3) rounds: the HTTP continued turn (`npm run bench`'s
+// `continue`, BENCH_HTTP_CONNECTIONS, default 1), the same without the widget's clientMessageId, the replay
+// (peer.ts threadlineTurn, 1 client, the app idle), the replay with named statements and with a pause per turn,
+// the route's own calls without HTTP (route-turn.ts) with and without BENCH_THINK_MS (default 4) pauses after
+// each call, and (BENCH_POOLS=10,2) 8 concurrent route turns sharing a pool of that many connections.
+// BENCH_LEGS=HTTP,replay,…: only the legs whose names start so. For each leg: PostgreSQL's CPU per turn by
+// process (the app's backends, the replay's, autovacuum and the other background processes, exited ones),
+// the top-level statements and steps per turn; BENCH_TRACK=1 adds a pass with track_functions and nested
+// statements (HTTP against the replay).
 import pg from "pg";
 import { readFileSync, readdirSync } from "node:fs";
 import { fmt, progress, table } from "./common";
