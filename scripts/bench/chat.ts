@@ -8,7 +8,8 @@
 // and agent switches, each at 1, 8 and 32 connections, bounded in time; then the
 // peer scenario (vercel/ai-chatbot's statements per turn, scripts/bench/peer.ts)
 // next to Threadline's two SQL calls, through the same driver, each storing the turn's three steps
-// (BENCH_STEPS=0: without them, as before 2026-12-07 evening).
+// (BENCH_STEPS=0: without them, as before 2026-12-07 evening), and the HTTP turn's own calls without
+// HTTP (route-turn.ts: its catalog searches, its steps, the widget's clientMessageId).
 // Round trips per turn are counted by pg_stat_statements; pgbench on the same
 // server gives the reference. Prints Markdown tables; stops everything itself.
 //
@@ -31,6 +32,7 @@ import { continueRequests, createSessions, floorRequests, load, newSessionReques
 import { peerTurn, preparePeer, runTurns, sampleSizes, threadlineTurn } from "./peer";
 import { pgbench, pgbenchInit, type PgbenchResult } from "./pgbench";
 import { Monitor } from "./roundtrips";
+import { httpShapes, routeTurn } from "./route-turn";
 import { profileTurn } from "./sql-profile";
 import { runBenchmark, startStack, type Stops } from "./stack";
 
@@ -109,12 +111,16 @@ async function main(stops: Stops) {
   const peerUrl = await createDatabase(server, "chatbot");
   const chats = await preparePeer(peerUrl, continuePool.length, sizes);
   const sessions = continuePool.map((v) => ({ userId: v.id, sessionId: v.sessionId! }));
+  const shapes = await httpShapes(dbUrl);
   const peerRows: PeerRow[] = [];
   for (const clients of connectionsList) {
     for (const [name, url, turn] of [
       ["vercel/ai-chatbot (indexed)", peerUrl, peerTurn(chats, sizes, false)],
       ["vercel/ai-chatbot + trace upsert", peerUrl, peerTurn(chats, sizes, true)],
       ["Threadline, begin_turn + finish_turn", dbUrl, threadlineTurn(sessions, sizes)],
+      // not the peer comparison's turn: the HTTP turn's own calls without HTTP (route-turn.ts), so the gap
+      // between the HTTP turn's PostgreSQL CPU and the replay's splits into its work and its being over HTTP
+      ["the route's calls, no HTTP (Threadline)", dbUrl, routeTurn(sessions, shapes)],
     ] as const) {
       progress(`${name} × ${clients} clients, ${seconds} s`);
       peerRows.push({ name, clients, ...(await runTurns(url, clients, seconds, pgPid, turn)) });

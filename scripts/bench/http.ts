@@ -68,6 +68,15 @@ export function newVisitor(secret: string, agent = "product_recommendation"): Vi
   return { id, cookie: `tl_visitor=${signVisitor(id, secret)}`, agent };
 }
 
+/**
+ * What the widget adds to every message it sends (components/chat/use-turn-actions.ts): a new
+ * clientMessageId (exactly once, R8; begin_turn's replay probe and the question's voice trigger run
+ * on it) and the visitor's tracking choice. BENCH_CLIENT_MESSAGE_ID=0 sends neither (the bench's
+ * requests before 2026-12-08, to measure what they cost).
+ */
+export const widgetFields = (): Record<string, unknown> =>
+  process.env.BENCH_CLIENT_MESSAGE_ID === "0" ? {} : { clientMessageId: randomUUID(), tracking: true };
+
 const jsonHeaders = (cookie: string) => ({ "content-type": "application/json", accept: "application/json", cookie });
 
 /** GET /api/bench/ping: no database work. */
@@ -99,7 +108,7 @@ function roundRobin(pool: Visitor[], body: (v: Visitor, message: string) => Reco
       setupRequest(req) {
         const v = pool[n % pool.length];
         const message = workloadMessage(n++);
-        return { ...req, headers: jsonHeaders(v.cookie), body: JSON.stringify(body(v, message)) };
+        return { ...req, headers: jsonHeaders(v.cookie), body: JSON.stringify({ ...widgetFields(), ...body(v, message) }) };
       },
     },
   ];
@@ -119,7 +128,7 @@ export function newSessionRequests(secret: string): Request[] {
       path: "/api/chat",
       setupRequest(req) {
         const v = newVisitor(secret);
-        return { ...req, headers: jsonHeaders(v.cookie), body: JSON.stringify({ message: workloadMessage(n++) }) };
+        return { ...req, headers: jsonHeaders(v.cookie), body: JSON.stringify({ ...widgetFields(), message: workloadMessage(n++) }) };
       },
     },
   ];
@@ -142,7 +151,7 @@ export async function createSessions(url: string, pool: Visitor[]): Promise<void
       const res = await fetch(`${url}/api/chat`, {
         method: "POST",
         headers: jsonHeaders(v.cookie),
-        body: JSON.stringify({ message: "hello", agent: v.agent }),
+        body: JSON.stringify({ ...widgetFields(), message: "hello", agent: v.agent }),
       });
       const body = (await res.json()) as { sessionId?: string; error?: unknown };
       if (!res.ok || !body.sessionId) throw new Error(`creating a session failed: ${res.status} ${JSON.stringify(body)}`);
