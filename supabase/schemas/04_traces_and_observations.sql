@@ -657,6 +657,30 @@ $$;
 revoke all on function private.search_page(text, text, integer, text, text, text, text, text, text, timestamptz, timestamptz, text, uuid, text, boolean, numeric, text, text, text, numeric) from public, anon, authenticated;
 grant all on function private.search_page(text, text, integer, text, text, text, text, text, text, timestamptz, timestamptz, text, uuid, text, boolean, numeric, text, text, text, numeric) to service_role;
 
+-- A whole tag alone, newest first, its first page of p_limit (the explorer's tag search): the page
+-- private.search_page would answer, read by a static statement planned once per connection (a generic plan:
+-- the tag's index range whatever the tag; docs/performance.md, "The exact tag's p99").
+create function private.search_tag_page(p_tag text, p_limit integer) returns json
+  language plpgsql stable
+  set search_path = ''
+  set plan_cache_mode = force_generic_plan
+as $$
+declare
+  v_rows public.llm_traces[]; v_values text[]; v_found integer;
+begin
+  select array_agg(x.r order by x.created_at desc, x.id desc), array_agg(x.created_at::text order by x.created_at desc, x.id desc), count(*)::int
+    into v_rows, v_values, v_found
+    from (select t as r, t.created_at, t.id from public.llm_traces t where t.session_tag = p_tag and t.channel <> 'experiment'
+           order by t.created_at desc, t.id desc limit p_limit + 1) x;
+  -- one row more than asked tells whether another page exists
+  return json_build_object('traces', private.search_rows(v_rows[1:p_limit], v_values[1:p_limit], private.masking_outputs()),
+    'has_more', v_found > p_limit, 'mode', 'exact');
+end
+$$;
+
+revoke all on function private.search_tag_page(text, integer) from public, anon, authenticated;
+grant all on function private.search_tag_page(text, integer) to service_role;
+
 create function public.search_traces(p_session_tag text default null, p_q text default null, p_agent text default null,
     p_model text default null, p_user_id text default null, p_feedback text default null, p_from timestamptz default null,
     p_to timestamptz default null, p_sort text default 'created_at', p_dir text default 'desc', p_after_value text default null,
@@ -673,21 +697,13 @@ declare
   v_limit integer := least(greatest(coalesce(p_limit, 50), 1), 200);
   v_tag text := coalesce(p_session_tag, substring(p_q from private.session_tag_pattern())); -- a whole tag: exact
   v_q text := case when p_session_tag is not null or v_tag is null then p_q end;
-  v_rows public.llm_traces[]; v_values text[]; v_found integer;
 begin
   if v_tag is null or v_q is not null or v_sort <> 'created_at' or v_dir <> 'desc' or (p_after_id is not null and p_after_value is not null)
      or num_nonnulls(p_agent, p_model, p_user_id, p_feedback, p_from, p_to, p_tool, p_has_error, p_min_cost, p_channel, p_score) > 0 then
     return private.search_page(v_sort, v_dir, v_limit, v_tag, v_q, p_agent, p_model, p_user_id, p_feedback, p_from, p_to, p_after_value,
       p_after_id, p_tool, p_has_error, p_min_cost, p_channel, p_score, p_score_op, p_score_value);
   end if;
-  -- a whole tag alone, newest first, its first page (the explorer's tag search): the page private.search_page
-  -- would read, by a static statement, planned once per connection (docs/performance.md, "The exact tag's p99")
-  select array_agg(x.r order by x.created_at desc, x.id desc), array_agg(x.created_at::text order by x.created_at desc, x.id desc), count(*)::int
-    into v_rows, v_values, v_found
-    from (select t as r, t.created_at, t.id from public.llm_traces t where t.session_tag = v_tag and t.channel <> 'experiment'
-           order by t.created_at desc, t.id desc limit v_limit + 1) x;
-  return json_build_object('traces', private.search_rows(v_rows[1:v_limit], v_values[1:v_limit], private.masking_outputs()),
-    'has_more', v_found > v_limit, 'mode', 'exact');
+  return private.search_tag_page(v_tag, v_limit); -- a whole tag alone, newest first, its first page
 end
 $$;
 
