@@ -311,33 +311,55 @@ $$;
 revoke all on function private.search_tags(text) from public, anon, authenticated;
 grant all on function private.search_tags(text) to service_role;
 
--- The page's query: one row per trace with its figures, trace-level scores and comment count.
+-- The page's query: its traces in the page's order, each one's sort value (the cursor's), and how many.
+-- Their JSON is built once, after the last query (private.search_rows).
 create function private.search_query(p_value text, p_order text, p_where text, p_source text) returns text
   language sql immutable
   set search_path = ''
 as $$
   select format(
-    $q$select coalesce(jsonb_agg(to_jsonb(r) - 'ord' order by r.ord), '[]'::jsonb), count(*)::int from (
-         select t.id, t.session_id, t.session_tag, t.user_id, t.channel, t.agent_type, t.agent_version,
-                m.key as model_key, m.name as model_name, t.experiment_name, t.llm_calls, t.input_tokens,
-                t.output_tokens, t.total_tokens, t.latency_ms, t.cost_usd, t.tool_calls, t.error_count, t.tools_used,
-                t.votes_up, t.votes_down, t.status, case when $16 then private.mask_pii(t.last_error) else t.last_error end as last_error, t.feedback,
-                case when $16 then private.mask_pii(t.feedback_comment)
-                     else t.feedback_comment end as feedback_comment, t.comments_count,
-                (select coalesce(jsonb_agg(jsonb_build_object('name', c.name, 'source', s.source, 'author', s.author,
-                          'value', case c.data_type when 'boolean' then to_jsonb(s.value = 1) when 'categorical' then to_jsonb(s.string_value)
-                                                    else to_jsonb(s.value) end) order by c.name, s.source, s.author), '[]'::jsonb)
-                   from public.scores s join public.score_configs c on c.id = s.config_id where s.trace_id = t.id) as scores,
-                t.created_at, t.updated_at, %1$s as sort_value,
-                row_number() over (order by %2$s) as ord
-           from (select * from %4$s where %3$s order by %2$s limit $11) t
-           join public.llm_models m on m.id = t.model_id
-       ) r$q$,
+    $q$select array_agg(t.r order by t.n), array_agg(t.v order by t.n), count(*)::int from (
+         select t::public.llm_traces as r, %1$s as v, row_number() over (order by %2$s) as n
+           from (select * from %4$s where %3$s order by %2$s limit $11) t) t$q$,
     p_value, p_order, p_where, p_source)
 $$;
 
 revoke all on function private.search_query(text, text, text, text) from public, anon, authenticated;
 grant all on function private.search_query(text, text, text, text) to service_role;
+
+-- The page's rows as the explorer reads them: each trace with its model, its trace-level scores and comment
+-- count, and its sort value. A static statement (planned once per connection, not per search) building json
+-- text, not jsonb (docs/performance.md, "The exact tag's p99").
+create function private.search_rows(p_rows public.llm_traces[], p_values text[], p_mask boolean) returns json
+  language plpgsql stable
+  set search_path = ''
+as $$
+begin
+  -- the sort values come as unnest's second column (t.unnest), in the order of the traces (t.ordinality)
+  return (select coalesce(json_agg(json_build_object('id', t.id, 'session_id', t.session_id, 'session_tag', t.session_tag,
+              'user_id', t.user_id, 'channel', t.channel, 'agent_type', t.agent_type, 'agent_version', t.agent_version,
+              'model_key', m.key, 'model_name', m.name, 'experiment_name', t.experiment_name, 'llm_calls', t.llm_calls,
+              'input_tokens', t.input_tokens, 'output_tokens', t.output_tokens, 'total_tokens', t.total_tokens,
+              'latency_ms', t.latency_ms, 'cost_usd', t.cost_usd, 'tool_calls', t.tool_calls, 'error_count', t.error_count,
+              'tools_used', t.tools_used, 'votes_up', t.votes_up, 'votes_down', t.votes_down, 'status', t.status,
+              'last_error', case when p_mask then private.mask_pii(t.last_error) else t.last_error end, 'feedback', t.feedback,
+              'feedback_comment', case when p_mask then private.mask_pii(t.feedback_comment) else t.feedback_comment end,
+              'comments_count', t.comments_count,
+              'scores', coalesce(sc.scores, '[]'::json),
+              'created_at', t.created_at, 'updated_at', t.updated_at, 'sort_value', t.unnest) order by t.ordinality), '[]'::json)
+            from unnest(p_rows, p_values) with ordinality t
+            join public.llm_models m on m.id = t.model_id
+            -- the page's trace-level scores in one index scan, not one per row
+            left join (select s.trace_id, json_agg(json_build_object('name', c.name, 'source', s.source, 'author', s.author,
+                          'value', case c.data_type when 'boolean' then to_json(s.value = 1) when 'categorical' then to_json(s.string_value)
+                                                    else to_json(s.value) end) order by c.name, s.source, s.author) as scores
+                         from public.scores s join public.score_configs c on c.id = s.config_id
+                        where s.trace_id = any (array(select r.id from unnest(p_rows) r)) group by s.trace_id) sc on sc.trace_id = t.id);
+end
+$$;
+
+revoke all on function private.search_rows(public.llm_traces[], text[], boolean) from public, anon, authenticated;
+grant all on function private.search_rows(public.llm_traces[], text[], boolean) to service_role;
 
 -- Whether the search box's text reads as a session tag (docs/architecture.md, "Search box"): letters,
 -- digits and underscores with a digit or an underscore in it, a piece of the tags' literal head (the
@@ -613,7 +635,7 @@ create function private.search_step(p_probe boolean, p_value text, p_order text,
   language sql immutable
   set search_path = ''
 as $$
-  select case when p_probe then format('select null::jsonb, count(*)::int from %s', private.search_walk_source(p_where, p_order))
+  select case when p_probe then format('select null::public.llm_traces[], null::text[], count(*)::int from %s', private.search_walk_source(p_where, p_order))
     else private.search_query(p_value, p_order, p_where || p_match || case when p_content then private.search_content_match(p_walk, p_literal, p_tools)
                                                                        when p_walk then ' and t.session_tag ilike $2' else '' end,
                               case when p_walk then private.search_walk_source(p_where, p_order) else p_source end) end
@@ -622,12 +644,94 @@ $$;
 revoke all on function private.search_step(boolean, text, text, text, text, boolean, boolean, boolean, boolean, text) from public, anon, authenticated;
 grant all on function private.search_step(boolean, text, text, text, text, boolean, boolean, boolean, boolean, text) to service_role;
 
+-- search_traces' page for every search but a whole tag alone (p_sort, p_dir, p_limit, p_tag: the exact tag,
+-- p_q: the search text, as search_traces settled them): the filters' where clause, then the walk, the probe and the
+-- index stage's queries (private.search_step), and the page's rows built once (private.search_rows).
+create function private.search_page(p_sort text, p_dir text, p_limit integer, p_tag text, p_q text, p_agent text, p_model text,
+    p_user_id text, p_feedback text, p_from timestamptz, p_to timestamptz, p_after_value text, p_after_id uuid, p_tool text,
+    p_has_error boolean, p_min_cost numeric, p_channel text, p_score text, p_score_op text, p_score_value numeric) returns json
+  language plpgsql stable
+  set search_path = ''
+as $$
+declare
+  k record;
+  v_where text; v_match text := '';
+  v_pattern text := '%' || replace(replace(replace(coalesce(p_q, ''), '\', '\\'), '%', '\%'), '_', '\_') || '%';
+  v_content boolean := p_q is not null and not private.search_is_tag(p_q);
+  v_literal text := private.search_literal(p_q);
+  v_tags text[] := case when p_q is not null and not v_content and p_tag is null then private.search_tags(p_q) end; v_source text := 'public.llm_traces t';
+  -- newest traces walked first, else 0: probed one by one (words), or tested by tag (> 200 tags, a dense substring's page)
+  v_depth integer := case when v_content then 200 when cardinality(v_tags) > 200 and p_sort = 'created_at' then 2000 else 0 end;
+  v_skip integer := 0; v_probe boolean := false; -- of them, probed by the walk before; the next query a probe past the walk
+  v_rows public.llm_traces[] := '{}'; v_values text[] := '{}'; v_found integer := 0; v_page public.llm_traces[]; v_page_values text[]; -- the page so far, a query's
+  v_count integer; v_page_json json; v_mask boolean := private.masking_outputs(); -- read once per call, not per row (never inlined: own search_path)
+  v_query tsquery := case when p_q is not null then websearch_to_tsquery('english', p_q) end;
+  v_tools uuid[] := case when v_content then private.search_tool_traces(v_query) end; -- null: probed per trace
+begin
+  -- a fragment under three characters has no trigram: words only (never a scan of every message)
+  if v_content and length(p_q) < 3 then v_pattern := null; end if;
+  k := private.search_keyset(p_sort, p_dir);
+  v_where := private.search_where(p_agent is not null, p_model is not null, p_user_id is not null, p_feedback is not null,
+    p_from is not null, p_to is not null, p_tool is not null, p_has_error, p_min_cost is not null, p_channel is not null)
+    || case when p_score is not null then private.search_score_filter(p_score_op, p_score_value is not null) else '' end
+    || case when p_after_id is not null and p_after_value is not null then format(' and (%s, t.id) %s (%s, $10)', k.keys, case when p_dir = 'desc' then '<' else '>' end, k.after) else '' end;
+  if p_tag is not null then v_match := v_match || ' and t.session_tag = $1'; end if;
+  if p_q is not null and not v_content then v_match := v_match || ' and t.session_tag ilike $2'; end if;
+  if v_tags is not null then v_match := ''; v_source := private.search_tag_source(v_where, k.ord, p_sort, p_dir); end if;
+  -- words: the newest traces probed, a deeper walk after them, else the GIN indexes (docs/performance.md, "Content search")
+  loop
+    execute private.search_step(v_probe, k.value, k.ord, v_where, v_match, v_content, v_depth > 0, v_literal is not null, v_tools is not null, v_source)
+    into v_page, v_page_values, v_count
+    using p_tag, v_pattern, p_agent, p_model, p_user_id, p_feedback, p_from, p_to, p_after_value, p_after_id, p_limit + 1 - v_found,
+          v_tags, p_tool, p_min_cost, p_channel, v_mask, p_score, p_score_value, v_query, v_depth - v_skip, v_skip, v_literal, v_tools;
+    exit when v_probe and v_count = 0; -- no trace past the walk: it read every trace of the filters, its rows are all
+    -- else the indexes' query starts again from the cursor, with the matches' traces when they are few
+    if v_probe then v_probe := false; v_depth := 0; v_rows := '{}'; v_values := '{}'; v_found := 0; v_tools := case when v_content then private.search_content_traces(v_query, v_pattern, v_tools) end; continue; end if;
+    v_rows := v_rows || v_page; v_values := v_values || v_page_values; v_found := v_found + v_count; exit when v_depth = 0 or v_found > p_limit;
+    v_skip := v_depth; v_depth := case when v_content then private.search_walk_deeper(v_depth, v_found, p_limit, p_user_id, v_query) else 0 end; -- a tag walk: once
+    -- a walk that found less than a page: probe for one trace past it ($21 = v_skip traces walked, $20 = 1)
+    if v_depth = 0 then v_probe := true; v_depth := v_skip + 1; end if;
+  end loop;
+  -- one row more than asked tells whether another page exists; the page's JSON built once
+  v_page_json := private.search_rows(v_rows[1:p_limit], v_values[1:p_limit], v_mask);
+  return json_build_object('traces', case when v_content then private.search_matches(v_page_json::jsonb, v_query, v_pattern, v_mask)::json else v_page_json end,
+    'has_more', v_found > p_limit, 'mode', case when p_tag is not null then 'exact' when v_content then 'words' when p_q is not null then 'contains' end);
+end
+$$;
+
+revoke all on function private.search_page(text, text, integer, text, text, text, text, text, text, timestamptz, timestamptz, text, uuid, text, boolean, numeric, text, text, text, numeric) from public, anon, authenticated;
+grant all on function private.search_page(text, text, integer, text, text, text, text, text, text, timestamptz, timestamptz, text, uuid, text, boolean, numeric, text, text, text, numeric) to service_role;
+
+-- A whole tag alone, newest first, its first page of p_limit (the explorer's tag search): the page
+-- private.search_page would answer, read by a static statement planned once per connection (a generic plan:
+-- the tag's index range whatever the tag; docs/performance.md, "The exact tag's p99").
+create function private.search_tag_page(p_tag text, p_limit integer) returns json
+  language plpgsql stable
+  set search_path = ''
+  set plan_cache_mode = force_generic_plan
+as $$
+declare
+  v_rows public.llm_traces[]; v_values text[]; v_found integer;
+begin
+  select array_agg(x.r order by x.created_at desc, x.id desc), array_agg(x.created_at::text order by x.created_at desc, x.id desc), count(*)::int
+    into v_rows, v_values, v_found
+    from (select t as r, t.created_at, t.id from public.llm_traces t where t.session_tag = p_tag and t.channel <> 'experiment'
+           order by t.created_at desc, t.id desc limit p_limit + 1) x;
+  -- one row more than asked tells whether another page exists
+  return json_build_object('traces', private.search_rows(v_rows[1:p_limit], v_values[1:p_limit], private.masking_outputs()),
+    'has_more', v_found > p_limit, 'mode', 'exact');
+end
+$$;
+
+revoke all on function private.search_tag_page(text, integer) from public, anon, authenticated;
+grant all on function private.search_tag_page(text, integer) to service_role;
+
 create function public.search_traces(p_session_tag text default null, p_q text default null, p_agent text default null,
     p_model text default null, p_user_id text default null, p_feedback text default null, p_from timestamptz default null,
     p_to timestamptz default null, p_sort text default 'created_at', p_dir text default 'desc', p_after_value text default null,
     p_after_id uuid default null, p_limit integer default 50, p_tool text default null, p_has_error boolean default null,
     p_min_cost numeric default null, p_channel text default null, p_score text default null, p_score_op text default null,
-    p_score_value numeric default null) returns jsonb
+    p_score_value numeric default null) returns json
   language plpgsql stable
   set search_path = ''
 as $$
@@ -635,51 +739,16 @@ declare
   v_sort text := case when p_sort in ('created_at', 'updated_at', 'llm_calls', 'total_tokens', 'latency_ms', 'cost_usd')
                         or (p_sort = 'score' and p_score is not null) then p_sort else 'created_at' end;
   v_dir text := case when lower(p_dir) = 'asc' then 'asc' else 'desc' end;
-  k record;
-  v_where text; v_match text := '';
   v_limit integer := least(greatest(coalesce(p_limit, 50), 1), 200);
   v_tag text := coalesce(p_session_tag, substring(p_q from private.session_tag_pattern())); -- a whole tag: exact
   v_q text := case when p_session_tag is not null or v_tag is null then p_q end;
-  v_pattern text := '%' || replace(replace(replace(coalesce(v_q, ''), '\', '\\'), '%', '\%'), '_', '\_') || '%';
-  v_content boolean := v_q is not null and not private.search_is_tag(v_q);
-  v_literal text := private.search_literal(v_q);
-  v_tags text[] := case when v_q is not null and not v_content and v_tag is null then private.search_tags(v_q) end; v_source text := 'public.llm_traces t';
-  -- newest traces walked first, else 0: probed one by one (words), or tested by tag (> 200 tags, a dense substring's page)
-  v_depth integer := case when v_content then 200 when cardinality(v_tags) > 200 and v_sort = 'created_at' then 2000 else 0 end;
-  v_skip integer := 0; v_probe boolean := false; -- of them, probed by the walk before; the next query a probe past the walk
-  v_rows jsonb := '[]'; v_found integer := 0; v_page jsonb; v_count integer; -- the page so far, a query's rows
-  v_mask boolean := private.masking_outputs(); -- read once per call, not per row (never inlined: own search_path)
-  v_query tsquery := case when v_q is not null then websearch_to_tsquery('english', v_q) end;
-  v_tools uuid[] := case when v_content then private.search_tool_traces(v_query) end; -- null: probed per trace
 begin
-  -- a fragment under three characters has no trigram: words only (never a scan of every message)
-  if v_content and length(v_q) < 3 then v_pattern := null; end if;
-  k := private.search_keyset(v_sort, v_dir);
-  v_where := private.search_where(p_agent is not null, p_model is not null, p_user_id is not null, p_feedback is not null,
-    p_from is not null, p_to is not null, p_tool is not null, p_has_error, p_min_cost is not null, p_channel is not null)
-    || case when p_score is not null then private.search_score_filter(p_score_op, p_score_value is not null) else '' end
-    || case when p_after_id is not null and p_after_value is not null then format(' and (%s, t.id) %s (%s, $10)', k.keys, case when v_dir = 'desc' then '<' else '>' end, k.after) else '' end;
-  if v_tag is not null then v_match := v_match || ' and t.session_tag = $1'; end if;
-  if v_q is not null and not v_content then v_match := v_match || ' and t.session_tag ilike $2'; end if;
-  if v_tags is not null then v_match := ''; v_source := private.search_tag_source(v_where, k.ord, v_sort, v_dir); end if;
-  -- words: the newest traces probed, a deeper walk after them, else the GIN indexes (docs/performance.md, "Content search")
-  loop
-    execute private.search_step(v_probe, k.value, k.ord, v_where, v_match, v_content, v_depth > 0, v_literal is not null, v_tools is not null, v_source)
-    into v_page, v_count
-    using v_tag, v_pattern, p_agent, p_model, p_user_id, p_feedback, p_from, p_to, p_after_value, p_after_id, v_limit + 1 - v_found,
-          v_tags, p_tool, p_min_cost, p_channel, v_mask, p_score, p_score_value, v_query, v_depth - v_skip, v_skip, v_literal, v_tools;
-    exit when v_probe and v_count = 0; -- no trace past the walk: it read every trace of the filters, its rows are all
-    -- else the indexes' query starts again from the cursor, with the matches' traces when they are few
-    if v_probe then v_probe := false; v_depth := 0; v_rows := '[]'; v_found := 0; v_tools := case when v_content then private.search_content_traces(v_query, v_pattern, v_tools) end; continue; end if;
-    v_rows := v_rows || v_page; v_found := v_found + v_count; exit when v_depth = 0 or v_found > v_limit;
-    v_skip := v_depth; v_depth := case when v_content then private.search_walk_deeper(v_depth, v_found, v_limit, p_user_id, v_query) else 0 end; -- a tag walk: once
-    -- a walk that found less than a page: probe for one trace past it ($21 = v_skip traces walked, $20 = 1)
-    if v_depth = 0 then v_probe := true; v_depth := v_skip + 1; end if;
-  end loop;
-  -- one row more than asked tells whether another page exists
-  if v_found > v_limit then v_rows := v_rows - v_limit; end if;
-  return jsonb_build_object('traces', case when v_content then private.search_matches(v_rows, v_query, v_pattern, v_mask) else v_rows end,
-    'has_more', v_found > v_limit, 'mode', case when v_tag is not null then 'exact' when v_content then 'words' when v_q is not null then 'contains' end);
+  if v_tag is null or v_q is not null or v_sort <> 'created_at' or v_dir <> 'desc' or (p_after_id is not null and p_after_value is not null)
+     or num_nonnulls(p_agent, p_model, p_user_id, p_feedback, p_from, p_to, p_tool, p_has_error, p_min_cost, p_channel, p_score) > 0 then
+    return private.search_page(v_sort, v_dir, v_limit, v_tag, v_q, p_agent, p_model, p_user_id, p_feedback, p_from, p_to, p_after_value,
+      p_after_id, p_tool, p_has_error, p_min_cost, p_channel, p_score, p_score_op, p_score_value);
+  end if;
+  return private.search_tag_page(v_tag, v_limit); -- a whole tag alone, newest first, its first page
 end
 $$;
 

@@ -115,4 +115,29 @@ describe.each(backends)("tag substring search on $name", ({ open }) => {
     for (const q of ["_0", "_02", "99"]) rows += await check(q, "created_at", "asc", 7);
     expect(rows).toBeGreaterThan(1000); // the comparisons saw real pages
   }, 120_000);
+
+  it("answers a whole tag alone (search_traces' static statement) exactly as the general page (private.search_page) does", async () => {
+    const [{ tag, hidden }] = await t.sql<{ tag: string; hidden: string }>(`
+      select private.session_tag(id, 1) as tag, private.session_tag(id, 2) as hidden from public.llm_models where key = 'tagsearch-2'`);
+    // an experiment's trace is never in the explorer's list unless asked for by its channel
+    await t.sql("update public.llm_traces set channel = 'experiment' where id = (select id from public.llm_traces where session_tag = $1 order by created_at desc, id desc limit 1)", [hidden]);
+    const general = "select private.search_page('created_at', 'desc', $2, $1, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null) as r";
+    let rows = 0;
+    for (const q of [tag, hidden, "chat_model_000000_001"]) {
+      const plain = await t.sql<{ id: string }>(
+        "select id from public.llm_traces where session_tag = $1 and channel <> 'experiment' order by created_at desc, id desc", [q]);
+      for (const limit of [1, 2, plain.length - 1, plain.length, plain.length + 1, 50, 0, null]) {
+        const size = Math.min(Math.max(limit ?? 50, 1), 200);
+        const [{ r: want }] = await t.sql<{ r: Page }>(general, [q, size]);
+        for (const args of [{ p_session_tag: q }, { p_q: q }]) {
+          const page = (await t.db.rpc("search_traces", { ...args, p_limit: limit ?? undefined })) as Page;
+          expect(page).toEqual(want);
+          expect({ ids: page.traces.map((r) => r.id), more: page.has_more, mode: page.mode })
+            .toEqual({ ids: plain.slice(0, size).map((r) => r.id), more: plain.length > size, mode: "exact" });
+          rows += page.traces.length;
+        }
+      }
+    }
+    expect(rows).toBeGreaterThan(100);
+  });
 });
