@@ -61,11 +61,23 @@ export interface Visitor {
   cookie: string;
   sessionId?: string;
   agent: string;
+  address: string;
 }
 
 export function newVisitor(secret: string, agent = "product_recommendation"): Visitor {
   const id = randomUUID();
-  return { id, cookie: `tl_visitor=${signVisitor(id, secret)}`, agent };
+  return { id, cookie: `tl_visitor=${signVisitor(id, secret)}`, agent, address: nextAddress() };
+}
+
+/**
+ * Each visitor's own address, sent as X-Forwarded-For (the bench's server trusts one proxy hop,
+ * scripts/bench/stack.ts): production's per-address limits count each visitor's turns on the
+ * visitor's own row, not on one shared 127.0.0.1 row.
+ */
+let addresses = 0;
+function nextAddress(): string {
+  const n = ++addresses;
+  return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
 }
 
 /**
@@ -77,7 +89,12 @@ export function newVisitor(secret: string, agent = "product_recommendation"): Vi
 export const widgetFields = (): Record<string, unknown> =>
   process.env.BENCH_CLIENT_MESSAGE_ID === "0" ? {} : { clientMessageId: randomUUID(), tracking: true };
 
-const jsonHeaders = (cookie: string) => ({ "content-type": "application/json", accept: "application/json", cookie });
+const jsonHeaders = (v: { cookie?: string; address: string }) => ({
+  "content-type": "application/json",
+  accept: "application/json",
+  "x-forwarded-for": v.address,
+  ...(v.cookie ? { cookie: v.cookie } : {}),
+});
 
 /** GET /api/bench/ping: no database work. */
 export function pingRequests(): Request[] {
@@ -108,7 +125,7 @@ function roundRobin(pool: Visitor[], body: (v: Visitor, message: string) => Reco
       setupRequest(req) {
         const v = pool[n % pool.length];
         const message = workloadMessage(n++);
-        return { ...req, headers: jsonHeaders(v.cookie), body: JSON.stringify({ ...widgetFields(), ...body(v, message) }) };
+        return { ...req, headers: jsonHeaders(v), body: JSON.stringify({ ...widgetFields(), ...body(v, message) }) };
       },
     },
   ];
@@ -119,7 +136,11 @@ export function continueRequests(pool: Visitor[]): Request[] {
   return roundRobin(pool, (v, message) => ({ message, sessionId: v.sessionId }));
 }
 
-/** Each request is a new visitor's first message: a new session, its tag and its trace (R1). */
+/**
+ * Each request is a new visitor's first message: a new session, its tag and its trace (R1). As in the
+ * widget, a first message carries no cookie: the server makes the visitor and its cookie, and counts it
+ * against its address's new visitors (BENCH_RATE_LIMITS=0: a signed cookie made here, as before 2026-12-08).
+ */
 export function newSessionRequests(secret: string): Request[] {
   let n = 0;
   return [
@@ -128,7 +149,8 @@ export function newSessionRequests(secret: string): Request[] {
       path: "/api/chat",
       setupRequest(req) {
         const v = newVisitor(secret);
-        return { ...req, headers: jsonHeaders(v.cookie), body: JSON.stringify({ ...widgetFields(), message: workloadMessage(n++) }) };
+        const first = process.env.BENCH_RATE_LIMITS === "0" ? v : { address: v.address };
+        return { ...req, headers: jsonHeaders(first), body: JSON.stringify({ ...widgetFields(), message: workloadMessage(n++) }) };
       },
     },
   ];
@@ -150,7 +172,7 @@ export async function createSessions(url: string, pool: Visitor[]): Promise<void
       const v = pool[next++];
       const res = await fetch(`${url}/api/chat`, {
         method: "POST",
-        headers: jsonHeaders(v.cookie),
+        headers: jsonHeaders(v),
         body: JSON.stringify({ ...widgetFields(), message: "hello", agent: v.agent }),
       });
       const body = (await res.json()) as { sessionId?: string; error?: unknown };

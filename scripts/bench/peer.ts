@@ -236,25 +236,28 @@ export function peerTurn(chats: { chatId: string; userId: string }[], sizes: Tur
   };
 }
 
-/** Threadline's two calls for a continued session, as lib/chat sends them (named arguments, unnamed statements);
+/** Threadline's two calls for a continued session, as lib/chat sends them (named arguments; named prepared
+ * statements, as lib/db/postgres.ts prepares each call's text once per connection, and as the peer's are);
  * with steps, finish_turn gets the turn's three (p_observations) and the tokens they sum to. */
 export function threadlineTurn(sessions: { userId: string; sessionId: string }[], sizes: TurnSizes, steps = replaySteps): Turn {
   return async (c, i) => {
     const s = sessions[i % sessions.length];
     const text = sizes.userMessages[i % sizes.userMessages.length] ?? "hello";
-    const { rows } = await c.query("select public.begin_turn(p_user_id => $1, p_message => $2, p_session_id => $3) as result", [s.userId, text, s.sessionId]);
+    const { rows } = await c.query({ name: "threadline_begin", text: "select public.begin_turn(p_user_id => $1, p_message => $2, p_session_id => $3) as result", values: [s.userId, text, s.sessionId] });
     const begun = rows[0].result as { user_message: { id: string } };
     if (steps && sizes.tool) {
-      await c.query(
-        "select public.finish_turn(p_user_message_id => $1, p_content => $2, p_metadata => $3, p_input_tokens => $4, p_output_tokens => $5, p_latency_ms => $6, p_partial => $7, p_observations => $8, p_handoff => $9) as result",
-        [begun.user_message.id, sizes.reply, JSON.stringify(sizes.replyMetadata), 712, 116, 400, false, JSON.stringify(turnSteps(sizes, i)), null],
-      );
+      await c.query({
+        name: "threadline_finish_steps",
+        text: "select public.finish_turn(p_user_message_id => $1, p_content => $2, p_metadata => $3, p_input_tokens => $4, p_output_tokens => $5, p_latency_ms => $6, p_partial => $7, p_observations => $8, p_handoff => $9) as result",
+        values: [begun.user_message.id, sizes.reply, JSON.stringify(sizes.replyMetadata), 712, 116, 400, false, JSON.stringify(turnSteps(sizes, i)), null],
+      });
       return 2;
     }
-    await c.query(
-      "select public.finish_turn(p_user_message_id => $1, p_content => $2, p_metadata => $3, p_input_tokens => $4, p_output_tokens => $5, p_latency_ms => $6) as result",
-      [begun.user_message.id, sizes.reply, JSON.stringify(sizes.replyMetadata), 412, 96, 250],
-    );
+    await c.query({
+      name: "threadline_finish",
+      text: "select public.finish_turn(p_user_message_id => $1, p_content => $2, p_metadata => $3, p_input_tokens => $4, p_output_tokens => $5, p_latency_ms => $6) as result",
+      values: [begun.user_message.id, sizes.reply, JSON.stringify(sizes.replyMetadata), 412, 96, 250],
+    });
     return 2;
   };
 }

@@ -109,6 +109,18 @@ export async function startDatabaseClient(
   return { postgres, dbUrl, client };
 }
 
+/**
+ * Production's limits are on by default (lib/env.ts): each turn checks its visitor's and its address's
+ * counts, and a new visitor its address's new visitors. The bench runs those checks with limits it never
+ * reaches, each visitor from its own address (X-Forwarded-For through one trusted hop, scripts/bench/http.ts).
+ * BENCH_RATE_LIMITS=0 switches them off, as the bench did before 2026-12-08 (docs/performance.md, "How they measure").
+ */
+export function benchLimits(): Record<string, string> {
+  if (process.env.BENCH_RATE_LIMITS === "0") return { CHAT_RATE_LIMIT_PER_MINUTE: "0", CHAT_RATE_LIMIT_PER_IP_PER_MINUTE: "0" };
+  const never = "1000000000";
+  return { CHAT_RATE_LIMIT_PER_MINUTE: never, CHAT_RATE_LIMIT_PER_IP_PER_MINUTE: never, NEW_VISITORS_PER_IP_PER_MINUTE: never, TRUSTED_PROXY_HOPS: "1" };
+}
+
 export async function startStack(stops: Stops, env: Record<string, string> = {}, options: { nodeOptions?: string } = {}): Promise<Stack> {
   ensureBuild();
   const { postgres, dbUrl } = await startDatabase(stops);
@@ -119,8 +131,7 @@ export async function startStack(stops: Stops, env: Record<string, string> = {},
     DATABASE_URL: dbUrl,
     SESSION_SECRET: secret,
     ADMIN_TOKEN: randomBytes(24).toString("base64url"),
-    CHAT_RATE_LIMIT_PER_MINUTE: "0",
-    CHAT_RATE_LIMIT_PER_IP_PER_MINUTE: "0",
+    ...benchLimits(),
     LLM_BASE_URL: "",
     LLM_API_KEY: "",
     LLM_MODEL: "",
