@@ -26,10 +26,12 @@ const benchPhrases = ['"broken stove"', '"refund tent"', '"late delivery"'];
 const kept = process.env.BENCH_DB_URL ? null : JSON.parse(readFileSync(process.env.BENCH_KEEP_FILE ?? "/tmp/threadline-search-keep.json", "utf8"));
 const url: string = process.env.BENCH_DB_URL ?? kept.url;
 const postmaster: number = kept?.pid ?? NaN; // the whole server's CPU too (parallel workers included)
+// BENCH_BEFORE (a file of the old definitions) and BENCH_AFTER (","-separated migrations) compare another change
+// the same way (scripts/bench/visitor-walk-before.sql and 20261211170000_search_visitor_walk_keys: "The visitor's walk, index-only")
 const variants = [
-  ["before", readFileSync("scripts/bench/content-visitor-before.sql", "utf8")],
-  ["after", ["20261211130000_content_search_visitor_walk", "20261211130100_content_search_visitor_estimate", "20261211130200_content_search_visitor_found"]
-    .map((m) => readFileSync(`supabase/migrations/${m}.sql`, "utf8")).join("\n")],
+  ["before", readFileSync(process.env.BENCH_BEFORE ?? "scripts/bench/content-visitor-before.sql", "utf8")],
+  ["after", (process.env.BENCH_AFTER ?? "20261211130000_content_search_visitor_walk,20261211130100_content_search_visitor_estimate,20261211130200_content_search_visitor_found")
+    .split(",").map((m) => readFileSync(`supabase/migrations/${m}.sql`, "utf8")).join("\n")],
 ] as const;
 
 function cpuMs(pid: number): number {
@@ -68,8 +70,9 @@ async function main() {
   let differing = 0;
   for (let round = 0; round < rounds; round++) {
     for (const [variant, sql] of round % 2 ? [...variants].reverse() : variants) {
+      const a0 = performance.now();
       await client.query(sql);
-      progress(`round ${round + 1}: ${variant}, load ${loadavg()}`);
+      progress(`round ${round + 1}: ${variant} (applied in ${fmt(performance.now() - a0, 0)} ms), load ${loadavg()}`);
       for (const c of list) {
         const s0 = treeCpuMs(postmaster);
         for (const [i, args] of c.calls.entries()) {

@@ -81,7 +81,7 @@ CREATE INDEX llm_traces_session_tag_trgm ON public.llm_traces USING gin (session
 
 CREATE INDEX llm_traces_tools_used ON public.llm_traces USING gin (tools_used);
 
-CREATE INDEX llm_traces_user_created ON public.llm_traces USING btree (user_id, created_at DESC, id DESC);
+CREATE INDEX llm_traces_user_created ON public.llm_traces USING btree (user_id, created_at DESC, id DESC) INCLUDE (session_id, channel);
 
 ALTER TABLE ONLY public.llm_traces
     ADD CONSTRAINT llm_traces_model_id_fkey FOREIGN KEY (model_id) REFERENCES public.llm_models(id) ON DELETE CASCADE;
@@ -489,6 +489,27 @@ $$;
 revoke all on function private.search_walk_source(text, text) from public, anon, authenticated;
 grant all on function private.search_walk_source(text, text) to service_role;
 
+-- A content walk's page (docs/performance.md, "The visitor's walk, index-only"): the walk's traces read as
+-- keys first, only the columns the order and the match p_match name (t.id, t.session_id, t.created_at, …:
+-- for one visitor all in llm_traces_user_created, an index-only scan), each probed, and the full rows read
+-- by key only for the page's at most $11 matches, in the same order (t.id breaks every tie).
+create function private.search_walk_query(p_value text, p_order text, p_where text, p_match text) returns text
+  language sql immutable
+  set search_path = ''
+as $$
+  select format(
+    $q$select array_agg(t.r order by t.n), array_agg(t.v order by t.n), count(*)::int from (
+         select t::public.llm_traces as r, %1$s as v, row_number() over (order by %2$s) as n
+           from (select t.id from (select %5$s from public.llm_traces t where %3$s order by %2$s offset $21 limit $20) t
+                  where true%4$s order by %2$s limit $11) k
+           join public.llm_traces t on t.id = k.id) t$q$,
+    p_value, p_order, p_where, p_match,
+    (select string_agg(distinct 't.' || c[1], ', ') from regexp_matches(p_order || p_match || ' t.id', '\mt\.([a-z_]+)', 'g') c))
+$$;
+
+revoke all on function private.search_walk_query(text, text, text, text) from public, anon, authenticated;
+grant all on function private.search_walk_query(text, text, text, text) to service_role;
+
 -- The planner's estimate of the messages that say p_query: the candidates the GIN index hands the index
 -- stage (private.search_content_traces; a phrase's every message with its words, each read and rechecked),
 -- from the search vector's statistics, reading no message. A fragment's `ilike` (trigram index) is left
@@ -628,7 +649,7 @@ revoke all on function private.search_matches(jsonb, tsquery, text, boolean) fro
 grant all on function private.search_matches(jsonb, tsquery, text, boolean) to service_role;
 
 -- One query of search_traces' loop: a page of the walk (p_walk: the newest traces of the filters probed one by
--- one) or of the indexes, or (p_probe) whether one trace of the filters lies past the walk ($21 traces walked,
+-- one; a content walk's keys first, private.search_walk_query) or of the indexes, or (p_probe) whether one trace of the filters lies past the walk ($21 traces walked,
 -- $20 = 1): none, and the walk read them all.
 create function private.search_step(p_probe boolean, p_value text, p_order text, p_where text, p_match text, p_content boolean,
     p_walk boolean, p_literal boolean, p_tools boolean, p_source text) returns text
@@ -636,6 +657,7 @@ create function private.search_step(p_probe boolean, p_value text, p_order text,
   set search_path = ''
 as $$
   select case when p_probe then format('select null::public.llm_traces[], null::text[], count(*)::int from %s', private.search_walk_source(p_where, p_order))
+    when p_walk and p_content then private.search_walk_query(p_value, p_order, p_where, p_match || private.search_content_match(true, p_literal, p_tools))
     else private.search_query(p_value, p_order, p_where || p_match || case when p_content then private.search_content_match(p_walk, p_literal, p_tools)
                                                                        when p_walk then ' and t.session_tag ilike $2' else '' end,
                               case when p_walk then private.search_walk_source(p_where, p_order) else p_source end) end

@@ -305,4 +305,60 @@ describe.each(backends)("content search on $name", ({ open }) => {
     expect(await t.sql<{ n: number }>("select private.search_walk_deeper(2000, 0, 50, 'heavy', websearch_to_tsquery('english', '\"copper heron\"')) as n")).toEqual([{ n: 0 }]);
     await t.sql("drop function public.visitor_pages(text, integer)");
   });
+
+  it("reads a content walk's keys first and the page's rows by key: the plain query's rows for every sort, direction and filter", async () => {
+    // 3,000 traces of one visitor, one message each: "cobalt finch" in every 60th, its words apart in every
+    // 5th; costs and latencies that tie across traces (the order's t.id decides), scores on some
+    await t.sql(
+      `with s as (
+         insert into conversation_sessions (user_id, agent_type, model_id, session_tag, is_active, started_at, ended_at, duration_seconds, end_reason)
+         select 'keyed', 'support', (select id from llm_models order by key limit 1), 'chat_keyed_' || i, false,
+                now() + interval '3 hours' + make_interval(secs => i), now() + interval '3 hours' + make_interval(secs => i), 0, 'user'
+           from generate_series(1, 3000) i
+         returning id, session_tag, started_at),
+       tr as (
+         insert into llm_traces (session_id, session_tag, user_id, agent_type, model_id, created_at, cost_usd, latency_ms)
+         select s.id, s.session_tag, 'keyed', case when n.i % 4 = 0 then 'sales' else 'support' end, (select id from llm_models order by key limit 1),
+                s.started_at, (n.i % 7) / 100.0, n.i % 11
+           from s cross join lateral (select substring(s.session_tag from 12)::int as i) n
+         returning session_id)
+       insert into conversation_messages (session_id, user_id, role, content, created_at)
+       select s.id, 'keyed', 'user', concat_ws(' ', 'hey', case when i % 60 = 0 then 'cobalt finch' when i % 5 = 0 then 'finch and cobalt' end), s.started_at
+         from s cross join lateral (select substring(s.session_tag from 12)::int as i) n`,
+    );
+    // the walk's statement names only the columns its order and match read (for a visitor: the index's)
+    const [{ sql }] = await t.sql<{ sql: string }>(
+      "select private.search_walk_query('t.created_at::text', 't.created_at desc, t.id desc', 'true and t.user_id = $5', private.search_content_match(true, false, true)) as sql");
+    expect(sql).toContain("select t.created_at, t.id, t.session_id from public.llm_traces t where true and t.user_id = $5");
+    const plain = async (order: string, where = "true") =>
+      (await t.sql<{ id: string }>(
+        `select t.id from llm_traces t where t.user_id = 'keyed' and ${where}
+            and exists (select 1 from conversation_messages m where m.session_id = t.session_id and m.content like '%cobalt finch%')
+          order by ${order}`)).map((r) => r.id);
+    const pages = async (limit: number, extra: Record<string, unknown>) => {
+      const seen: string[] = [];
+      let cursor: { v?: string; i?: string } = {};
+      for (let page = 0; page < 50; page++) {
+        const r = await t.db.rpc("search_traces", { p_q: '"cobalt finch"', p_user_id: "keyed", p_limit: limit, p_after_value: cursor.v, p_after_id: cursor.i, ...extra });
+        seen.push(...r.traces.map((x) => x.id));
+        if (!r.has_more) break;
+        const last = r.traces.at(-1)!;
+        cursor = { v: last.sort_value, i: last.id };
+      }
+      return seen;
+    };
+    const newest = await plain("t.created_at desc, t.id desc");
+    expect(newest.length).toBe(50);
+    for (const limit of [7, 50]) {
+      expect(await pages(limit, {})).toEqual(newest);
+      expect(await pages(limit, { p_dir: "asc" })).toEqual(await plain("t.created_at asc, t.id asc"));
+      expect(await pages(limit, { p_sort: "cost_usd" })).toEqual(await plain("t.cost_usd desc, t.created_at desc, t.id desc"));
+      expect(await pages(limit, { p_sort: "latency_ms", p_dir: "asc" })).toEqual(await plain("t.latency_ms asc, t.id asc"));
+      expect(await pages(limit, { p_agent: "sales" })).toEqual(await plain("t.created_at desc, t.id desc", "t.agent_type = 'sales'"));
+    }
+    // an exact tag with the words: the match names t.session_tag, read with the keys
+    const [tag] = await t.sql<{ session_tag: string; id: string }>("select session_tag, id from llm_traces where session_tag = 'chat_keyed_600'");
+    expect(await pages(50, { p_session_tag: tag.session_tag })).toEqual([tag.id]);
+    expect(await pages(50, { p_session_tag: "chat_keyed_601" })).toEqual([]);
+  });
 });
