@@ -62,8 +62,6 @@ CREATE TABLE public.dashboard_rollup (
 ALTER TABLE ONLY public.dashboard_rollup
     ADD CONSTRAINT dashboard_rollup_key UNIQUE NULLS NOT DISTINCT (day, agent_type, model_id, experiment_name, shard);
 
-CREATE INDEX dashboard_rollup_empty ON public.dashboard_rollup USING btree (day) WHERE (traces = 0);
-
 ALTER TABLE public.dashboard_rollup ENABLE ROW LEVEL SECURITY;
 
 GRANT ALL ON TABLE public.dashboard_rollup TO service_role;
@@ -87,8 +85,6 @@ CREATE TABLE public.dashboard_visitor_days (
 -- days from the index alone (the rows of one day are scattered over the heap after a bulk load).
 ALTER TABLE ONLY public.dashboard_visitor_days
     ADD CONSTRAINT dashboard_visitor_days_key UNIQUE NULLS NOT DISTINCT (day, user_id, experiment_name) INCLUDE (prev_day, prev_day_in_experiment);
-
-CREATE INDEX dashboard_visitor_days_empty ON public.dashboard_visitor_days USING btree (day) WHERE (traces = 0);
 
 -- A visitor's days in order: the gap counts' neighbours and a new visitor day's previous days (the
 -- probes of dashboard_rollup_rows and private.dashboard_visitor_gaps_append).
@@ -114,8 +110,6 @@ CREATE TABLE public.dashboard_visitors (
 ALTER TABLE ONLY public.dashboard_visitors
     ADD CONSTRAINT dashboard_visitors_key UNIQUE NULLS NOT DISTINCT (user_id, experiment_name);
 
-CREATE INDEX dashboard_visitors_empty ON public.dashboard_visitors USING btree (user_id) WHERE (traces = 0);
-
 ALTER TABLE public.dashboard_visitors ENABLE ROW LEVEL SECURITY;
 
 GRANT ALL ON TABLE public.dashboard_visitors TO service_role;
@@ -136,8 +130,6 @@ CREATE TABLE public.dashboard_visitor_gaps (
 
 ALTER TABLE ONLY public.dashboard_visitor_gaps
     ADD CONSTRAINT dashboard_visitor_gaps_key UNIQUE NULLS NOT DISTINCT (day, prev_day, experiment_name);
-
-CREATE INDEX dashboard_visitor_gaps_empty ON public.dashboard_visitor_gaps USING btree (day) WHERE (visitors = 0);
 
 ALTER TABLE public.dashboard_visitor_gaps ENABLE ROW LEVEL SECURITY;
 
@@ -712,10 +704,10 @@ begin
     from changed t where t.channel <> 'experiment' group by 1, 2 order by 1, 2
   on conflict (user_id, experiment_name) do update set traces = v.traces + excluded.traces;
 
-  if v_sign < 0 then
-    delete from public.dashboard_rollup r where r.traces = 0;
-    delete from public.dashboard_visitor_days v where v.traces = 0;
-    delete from public.dashboard_visitors v where v.traces = 0;
+  if v_sign < 0 then -- the emptied rows, by their keys' first columns (no index on the counts: updates stay HOT)
+    delete from public.dashboard_rollup r where r.traces = 0 and (r.day, r.agent_type) in (select (t.created_at at time zone 'UTC')::date, t.agent_type from changed t);
+    delete from public.dashboard_visitor_days v where v.traces = 0 and (v.day, v.user_id) in (select (t.created_at at time zone 'UTC')::date, t.user_id from changed t);
+    delete from public.dashboard_visitors v where v.traces = 0 and v.user_id in (select t.user_id from changed t);
   end if;
   return null;
 end
@@ -786,9 +778,12 @@ begin
   else
     perform public.dashboard_rollup_add(old, -1);
     perform public.dashboard_rollup_add(new, 1);
-    delete from public.dashboard_rollup r where r.traces = 0;
-    delete from public.dashboard_visitor_days v where v.traces = 0;
-    delete from public.dashboard_visitors v where v.traces = 0;
+    -- the old key's rows if emptied, by their keys (no index on the counts: updates stay HOT)
+    delete from public.dashboard_rollup r where r.traces = 0
+       and r.day = (old.created_at at time zone 'UTC')::date and r.agent_type = old.agent_type;
+    delete from public.dashboard_visitor_days v where v.traces = 0
+       and v.day = (old.created_at at time zone 'UTC')::date and v.user_id = old.user_id;
+    delete from public.dashboard_visitors v where v.traces = 0 and v.user_id = old.user_id;
   end if;
   return null;
 end
@@ -1169,7 +1164,8 @@ begin
   select x.day, x.prev_day, x.experiment_name, sum(x.sign) from gaps x
    group by 1, 2, 3 having sum(x.sign) <> 0 order by 1, 2, 3
   on conflict (day, prev_day, experiment_name) do update set visitors = g.visitors + excluded.visitors;
-  delete from public.dashboard_visitor_gaps g where g.visitors = 0;
+  -- the emptied counts among the days counted above (no index on the counts: every update stays HOT)
+  delete from public.dashboard_visitor_gaps g where g.visitors = 0 and g.day in (select d.day from public.dashboard_visitor_days d where d.user_id = any(v_users) union select c.day from changed c);
   perform private.dashboard_visitor_days_prev(v_users);
   return null;
 end
