@@ -1116,12 +1116,9 @@ CREATE FUNCTION private.dashboard_visitor_gaps_rows() RETURNS trigger
     AS $$
 declare
   v_n bigint;
-  v_day date;
-  v_user text;
-  v_experiment text;
-  v_prev date;
-  v_prev_x date;
-  v_users text[];
+  v_user text; v_experiment text;
+  v_day date; v_prev date; v_prev_x date;
+  v_users text[]; v_emptied date[];
 begin
   select count(*), min(c.day), min(c.user_id), min(c.experiment_name), min(c.prev_day), min(c.prev_day_in_experiment)
     into v_n, v_day, v_user, v_experiment, v_prev, v_prev_x from changed c;
@@ -1135,7 +1132,6 @@ begin
   end if;
   v_users := array(select distinct c.user_id from changed c);
   perform private.dashboard_visitor_gaps_lock(v_users);
-  insert into public.dashboard_visitor_gaps as g (day, prev_day, experiment_name, visitors)
   with after_days as (
     select d.user_id, d.experiment_name, d.day
       from (select distinct c.user_id from changed c) u
@@ -1160,12 +1156,16 @@ begin
     union all
     select s.sign, s.day, lag(s.day) over (partition by s.sign, s.user_id, s.experiment_name order by s.day), s.experiment_name
       from states s where s.experiment_name is not null
-  )
-  select x.day, x.prev_day, x.experiment_name, sum(x.sign) from gaps x
-   group by 1, 2, 3 having sum(x.sign) <> 0 order by 1, 2, 3
-  on conflict (day, prev_day, experiment_name) do update set visitors = g.visitors + excluded.visitors;
-  -- the emptied counts among the days counted above (no index on the counts: every update stays HOT)
-  delete from public.dashboard_visitor_gaps g where g.visitors = 0 and g.day in (select d.day from public.dashboard_visitor_days d where d.user_id = any(v_users) union select c.day from changed c);
+  ),
+  counted as (
+    insert into public.dashboard_visitor_gaps as g (day, prev_day, experiment_name, visitors)
+    select x.day, x.prev_day, x.experiment_name, sum(x.sign) from gaps x group by 1, 2, 3 having sum(x.sign) <> 0 order by 1, 2, 3
+    on conflict (day, prev_day, experiment_name) do update set visitors = g.visitors + excluded.visitors
+    returning g.day, g.visitors)
+  select array_agg(distinct c.day) filter (where c.visitors = 0) into v_emptied from counted c;
+  if v_emptied is not null then -- the counts this emptied, by their day (no index on the counts: updates stay HOT)
+    delete from public.dashboard_visitor_gaps g where g.visitors = 0 and g.day = any(v_emptied);
+  end if;
   perform private.dashboard_visitor_days_prev(v_users);
   return null;
 end
