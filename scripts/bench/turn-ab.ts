@@ -13,7 +13,8 @@
 // turn (a new session and trace, with its steps) at 1 client; BENCH_LEGS picks some, BENCH_PEER=0 leaves the
 // peer out, BENCH_STEPS=0 replays every leg without steps (the older figures). BENCH_SECONDS per leg (default 4),
 // BENCH_ROUNDS (default 3). TURN_AB_PROFILE=1 prints this tree's profile at 1 client instead
-// (scripts/bench/sql-profile.ts; TURN_AB_PROFILE_TURN=new: a new visitor's first turn, =nosteps: without steps).
+// (scripts/bench/sql-profile.ts; TURN_AB_PROFILE_TURN=new: a new visitor's first turn, =known: a known visitor's new
+// session after an idle one, =nosteps: without steps).
 // Make the base folder with: git archive <commit> supabase | tar -x -C <folder>.
 import { readFileSync } from "node:fs";
 import pg from "pg";
@@ -73,10 +74,14 @@ async function sessionsOf(url: string): Promise<{ userId: string; sessionId: str
   }
 }
 
-/** A new visitor's first turn: begin_turn opens their session and trace, finish_turn stores the reply (and its steps). */
-function newVisitorTurn(tag: string): Turn {
+/** A new visitor's first turn: begin_turn opens their session and trace, finish_turn stores the reply (and its steps).
+ * With `known`, a known visitor's new session instead: one of the 256 visitors comes back after their session went
+ * idle (p_idle_minutes 0: begin_turn closes it and starts the next, the same day, so no new visitor day). */
+function newVisitorTurn(tag: string, known?: { userId: string }[]): Turn {
   return async (c, i) => {
-    const { rows } = await c.query("select public.begin_turn(p_user_id => $1, p_message => $2) as result", [`new-${tag}-${i}`, sizes.userMessages[0]]);
+    const { rows } = known
+      ? await c.query("select public.begin_turn(p_user_id => $1, p_message => $2, p_idle_minutes => 0) as result", [known[i % known.length].userId, sizes.userMessages[0]])
+      : await c.query("select public.begin_turn(p_user_id => $1, p_message => $2) as result", [`new-${tag}-${i}`, sizes.userMessages[0]]);
     await c.query(
       "select public.finish_turn(p_user_message_id => $1, p_content => $2, p_metadata => $3, p_input_tokens => $4, p_output_tokens => $5, p_latency_ms => $6, p_observations => $7) as result",
       [rows[0].result.user_message.id, sizes.reply, JSON.stringify(sizes.replyMetadata), 412, 96, 250, JSON.stringify(replaySteps ? turnSteps(sizes, i) : [])],
@@ -155,7 +160,8 @@ async function main(stops: Stops) {
   sizes.tool = await catalogTool(head);
   const headSessions = await sessionsOf(head);
   if (process.env.TURN_AB_PROFILE === "1") {
-    const p = await profileTurn(head, seconds, pgPid, process.env.TURN_AB_PROFILE_TURN === "new" ? newVisitorTurn("profile")
+    const kind = process.env.TURN_AB_PROFILE_TURN;
+    const p = await profileTurn(head, seconds, pgPid, kind === "new" ? newVisitorTurn("profile") : kind === "known" ? newVisitorTurn("profile", headSessions)
       : threadlineTurn(headSessions, sizes, process.env.TURN_AB_PROFILE_TURN !== "nosteps" && replaySteps));
     console.log(`load ${loadavg()}; ${p.turns} turns`);
     for (const f of p.functions) console.log(`${fmt(f.calls, 2)}\t${fmt(f.selfMs, 3)}\t${fmt(f.totalMs, 3)}\t${f.name}`);
@@ -193,8 +199,11 @@ async function main(stops: Stops) {
     { name: "continued", clients: 8, turn: (v) => threadlineTurn(v.sessions, sizes) },
     { name: "continued without steps", clients: 1, turn: (v) => threadlineTurn(v.sessions, sizes, false) },
     { name: "new visitor", clients: 1, turn: (v, round) => newVisitorTurn(`${v.name.slice(0, 4)}-${round}`) },
+    { name: "new visitor", clients: 8, turn: (v, round) => newVisitorTurn(`${v.name.slice(0, 4)}-${round}`) },
+    { name: "known visitor's new session", clients: 1, turn: (v) => newVisitorTurn("", v.sessions) },
   ];
-  // BENCH_LEGS: a comma-separated subset of "continued×1,continued×8,continued without steps×1,new visitor×1"; BENCH_PEER=0 skips the peer
+  // BENCH_LEGS: a comma-separated subset of "continued×1,continued×8,continued without steps×1,new visitor×1,new visitor×8,
+  // known visitor's new session×1" (default: all); BENCH_PEER=0 skips the peer
   const only = process.env.BENCH_LEGS?.split(",");
   const chosen = legs.filter((l) => !only || only.includes(`${l.name}×${l.clients}`));
   const results = new Map<string, { cpu: number[]; tps: number[] }>();

@@ -717,12 +717,16 @@ GRANT ALL ON FUNCTION private.end_sessions_before_start(p_user_id text, p_channe
 
 -- THE session-tag format (docs/architecture.md, "Session tags"), its one home:
 -- chat_model_<first 6 hex digits of the model id>_<001, 002, … 999, 1000, …>.
+-- plpgsql: a `language sql` function with `set search_path` is never inlined and is planned again on
+-- every call (every new session calls it).
 create function private.session_tag(p_model_id uuid, p_n bigint) returns text
-  language sql immutable
+  language plpgsql immutable
   set search_path = ''
 as $$
-  select 'chat_model_' || left(replace(p_model_id::text, '-', ''), 6) || '_'
-         || case when p_n < 1000 then lpad(p_n::text, 3, '0') else p_n::text end
+begin
+  return 'chat_model_' || left(replace(p_model_id::text, '-', ''), 6) || '_'
+         || case when p_n < 1000 then lpad(p_n::text, 3, '0') else p_n::text end;
+end
 $$;
 
 revoke all on function private.session_tag(uuid, bigint) from public, anon, authenticated;
@@ -762,11 +766,15 @@ REVOKE ALL ON FUNCTION private.next_session_tag(p_user_id text, p_model_id uuid)
 GRANT ALL ON FUNCTION private.next_session_tag(p_user_id text, p_model_id uuid) TO service_role;
 
 -- The open flows (an order) of a session that expired idle go on in the new session: copied over,
--- their names returned (null when there were none).
+-- their names returned (null when there were none). plpgsql, as private.session_tag: every session
+-- started after an idle one calls it.
 CREATE FUNCTION private.carry_open_flows(p_from_session_id uuid, p_to_session_id uuid) RETURNS jsonb
-    LANGUAGE sql
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
+declare
+  v_flows jsonb;
+begin
   with carried as (
     insert into public.flow_states (session_id, flow, state)
     select p_to_session_id, f.flow, f.state
@@ -774,7 +782,9 @@ CREATE FUNCTION private.carry_open_flows(p_from_session_id uuid, p_to_session_id
      where f.session_id = p_from_session_id and public.flow_is_open(f.state)
     returning flow
   )
-  select jsonb_agg(c.flow order by c.flow) from carried c
+  select jsonb_agg(c.flow order by c.flow) into v_flows from carried c;
+  return v_flows;
+end
 $$;
 
 REVOKE ALL ON FUNCTION private.carry_open_flows(p_from_session_id uuid, p_to_session_id uuid) FROM PUBLIC;

@@ -601,8 +601,10 @@ begin
     'action_source', p_source,
     'agent', v_agent,
     'handoff_agents', private.handoff_agents(v_agent -> 'handoffs'),
-    -- the sessions ended so this one could start, with their figures (logged as session.ended)
-    'ended', case when p_new and p_status in ('started', 'answered') then public.turn_endings(p_session_id) else '[]'::jsonb end
+    -- the sessions ended so this one could start, with their figures (logged as session.ended); a visitor's
+    -- first session ended none (no lookup: every new visitor's first turn)
+    'ended', case when p_new and p_status in ('started', 'answered') and p_reason <> 'first_message'
+                  then public.turn_endings(p_session_id) else '[]'::jsonb end
   ) || public.session_context(p_session_id, p_history_limit);
 end
 $$;

@@ -62,8 +62,6 @@ CREATE TABLE public.dashboard_rollup (
 ALTER TABLE ONLY public.dashboard_rollup
     ADD CONSTRAINT dashboard_rollup_key UNIQUE NULLS NOT DISTINCT (day, agent_type, model_id, experiment_name, shard);
 
-CREATE INDEX dashboard_rollup_empty ON public.dashboard_rollup USING btree (day) WHERE (traces = 0);
-
 ALTER TABLE public.dashboard_rollup ENABLE ROW LEVEL SECURITY;
 
 GRANT ALL ON TABLE public.dashboard_rollup TO service_role;
@@ -87,8 +85,6 @@ CREATE TABLE public.dashboard_visitor_days (
 -- days from the index alone (the rows of one day are scattered over the heap after a bulk load).
 ALTER TABLE ONLY public.dashboard_visitor_days
     ADD CONSTRAINT dashboard_visitor_days_key UNIQUE NULLS NOT DISTINCT (day, user_id, experiment_name) INCLUDE (prev_day, prev_day_in_experiment);
-
-CREATE INDEX dashboard_visitor_days_empty ON public.dashboard_visitor_days USING btree (day) WHERE (traces = 0);
 
 -- A visitor's days in order: the gap counts' neighbours and a new visitor day's previous days (the
 -- probes of dashboard_rollup_rows and private.dashboard_visitor_gaps_append).
@@ -114,8 +110,6 @@ CREATE TABLE public.dashboard_visitors (
 ALTER TABLE ONLY public.dashboard_visitors
     ADD CONSTRAINT dashboard_visitors_key UNIQUE NULLS NOT DISTINCT (user_id, experiment_name);
 
-CREATE INDEX dashboard_visitors_empty ON public.dashboard_visitors USING btree (user_id) WHERE (traces = 0);
-
 ALTER TABLE public.dashboard_visitors ENABLE ROW LEVEL SECURITY;
 
 GRANT ALL ON TABLE public.dashboard_visitors TO service_role;
@@ -136,8 +130,6 @@ CREATE TABLE public.dashboard_visitor_gaps (
 
 ALTER TABLE ONLY public.dashboard_visitor_gaps
     ADD CONSTRAINT dashboard_visitor_gaps_key UNIQUE NULLS NOT DISTINCT (day, prev_day, experiment_name);
-
-CREATE INDEX dashboard_visitor_gaps_empty ON public.dashboard_visitor_gaps USING btree (day) WHERE (visitors = 0);
 
 ALTER TABLE public.dashboard_visitor_gaps ENABLE ROW LEVEL SECURITY;
 
@@ -712,10 +704,10 @@ begin
     from changed t where t.channel <> 'experiment' group by 1, 2 order by 1, 2
   on conflict (user_id, experiment_name) do update set traces = v.traces + excluded.traces;
 
-  if v_sign < 0 then
-    delete from public.dashboard_rollup r where r.traces = 0;
-    delete from public.dashboard_visitor_days v where v.traces = 0;
-    delete from public.dashboard_visitors v where v.traces = 0;
+  if v_sign < 0 then -- the emptied rows, by their keys' first columns (no index on the counts: updates stay HOT)
+    delete from public.dashboard_rollup r where r.traces = 0 and (r.day, r.agent_type) in (select (t.created_at at time zone 'UTC')::date, t.agent_type from changed t);
+    delete from public.dashboard_visitor_days v where v.traces = 0 and (v.day, v.user_id) in (select (t.created_at at time zone 'UTC')::date, t.user_id from changed t);
+    delete from public.dashboard_visitors v where v.traces = 0 and v.user_id in (select t.user_id from changed t);
   end if;
   return null;
 end
@@ -786,9 +778,12 @@ begin
   else
     perform public.dashboard_rollup_add(old, -1);
     perform public.dashboard_rollup_add(new, 1);
-    delete from public.dashboard_rollup r where r.traces = 0;
-    delete from public.dashboard_visitor_days v where v.traces = 0;
-    delete from public.dashboard_visitors v where v.traces = 0;
+    -- the old key's rows if emptied, by their keys (no index on the counts: updates stay HOT)
+    delete from public.dashboard_rollup r where r.traces = 0
+       and r.day = (old.created_at at time zone 'UTC')::date and r.agent_type = old.agent_type;
+    delete from public.dashboard_visitor_days v where v.traces = 0
+       and v.day = (old.created_at at time zone 'UTC')::date and v.user_id = old.user_id;
+    delete from public.dashboard_visitors v where v.traces = 0 and v.user_id = old.user_id;
   end if;
   return null;
 end
@@ -1121,12 +1116,9 @@ CREATE FUNCTION private.dashboard_visitor_gaps_rows() RETURNS trigger
     AS $$
 declare
   v_n bigint;
-  v_day date;
-  v_user text;
-  v_experiment text;
-  v_prev date;
-  v_prev_x date;
-  v_users text[];
+  v_user text; v_experiment text;
+  v_day date; v_prev date; v_prev_x date;
+  v_users text[]; v_emptied date[];
 begin
   select count(*), min(c.day), min(c.user_id), min(c.experiment_name), min(c.prev_day), min(c.prev_day_in_experiment)
     into v_n, v_day, v_user, v_experiment, v_prev, v_prev_x from changed c;
@@ -1140,7 +1132,6 @@ begin
   end if;
   v_users := array(select distinct c.user_id from changed c);
   perform private.dashboard_visitor_gaps_lock(v_users);
-  insert into public.dashboard_visitor_gaps as g (day, prev_day, experiment_name, visitors)
   with after_days as (
     select d.user_id, d.experiment_name, d.day
       from (select distinct c.user_id from changed c) u
@@ -1165,11 +1156,16 @@ begin
     union all
     select s.sign, s.day, lag(s.day) over (partition by s.sign, s.user_id, s.experiment_name order by s.day), s.experiment_name
       from states s where s.experiment_name is not null
-  )
-  select x.day, x.prev_day, x.experiment_name, sum(x.sign) from gaps x
-   group by 1, 2, 3 having sum(x.sign) <> 0 order by 1, 2, 3
-  on conflict (day, prev_day, experiment_name) do update set visitors = g.visitors + excluded.visitors;
-  delete from public.dashboard_visitor_gaps g where g.visitors = 0;
+  ),
+  counted as (
+    insert into public.dashboard_visitor_gaps as g (day, prev_day, experiment_name, visitors)
+    select x.day, x.prev_day, x.experiment_name, sum(x.sign) from gaps x group by 1, 2, 3 having sum(x.sign) <> 0 order by 1, 2, 3
+    on conflict (day, prev_day, experiment_name) do update set visitors = g.visitors + excluded.visitors
+    returning g.day, g.visitors)
+  select array_agg(distinct c.day) filter (where c.visitors = 0) into v_emptied from counted c;
+  if v_emptied is not null then -- the counts this emptied, by their day (no index on the counts: updates stay HOT)
+    delete from public.dashboard_visitor_gaps g where g.visitors = 0 and g.day = any(v_emptied);
+  end if;
   perform private.dashboard_visitor_days_prev(v_users);
   return null;
 end

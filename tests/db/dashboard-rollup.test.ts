@@ -287,6 +287,21 @@ describe.each(backends)("dashboard rollup on $name", ({ open }) => {
     expect(await mismatches()).toEqual([]);
   });
 
+  it("counts a trace up in place: no index of the count tables reads a count, so their updates can be HOT", async () => {
+    // a column in an index's key or predicate (e.g. `where traces = 0`) made every count update a new row version with
+    // new index entries (docs/performance.md, "Where a new session's PostgreSQL time goes")
+    const rows = await t.sql<{ index: string }>(
+      `select i.indexrelid::regclass::text as index
+         from pg_index i join pg_attribute a on a.attrelid = i.indrelid and a.attname in ('traces', 'visitors')
+        where i.indrelid in ('public.dashboard_rollup'::regclass, 'public.dashboard_visitor_days'::regclass,
+                             'public.dashboard_visitors'::regclass, 'public.dashboard_visitor_gaps'::regclass)
+          and (a.attnum = any(i.indkey::int2[])
+               or pg_get_expr(i.indpred, i.indrelid) ~ ('\\m' || a.attname || '\\M')
+               or pg_get_expr(i.indexprs, i.indrelid) ~ ('\\m' || a.attname || '\\M'))`,
+    );
+    expect(rows).toEqual([]);
+  });
+
   it("dashboard_stats over any range equals the figures counted from llm_traces", async () => {
     const [{ lo, hi }] = await t.sql<{ lo: Date; hi: Date }>("select min(created_at) as lo, max(created_at) as hi from llm_traces");
     const span = hi.getTime() - lo.getTime();
