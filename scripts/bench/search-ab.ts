@@ -5,7 +5,7 @@
 // leg), so a shared machine's drift hits both alike. Prints wall p50/p99 and the backend's CPU per call of
 // each leg, and checks that both legs answer every call identically (the same JSON, whatever the order of an object's keys).
 //
-// BENCH_DB_URL: a database loaded by scripts/bench/keep-load.ts (bench:search's load, kept running);
+// BENCH_DB_URL: a database loaded by scripts/bench/search-keep.ts (bench:search's load, kept running; the url in its keep file);
 // BENCH_CASES: the cases of scripts/bench/search-cases.ts whose name contains it (a|b: either).
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -42,7 +42,7 @@ function backendCpuMs(pid: number): number {
 }
 
 async function main() {
-  if (!url) throw new Error("BENCH_DB_URL: a database loaded by scripts/bench/keep-load.ts");
+  if (!url) throw new Error("BENCH_DB_URL: a database loaded by scripts/bench/search-keep.ts (the url in its keep file)");
   const before = searchFunctions(execFileSync("git", ["show", `${process.env.AB_BEFORE ?? "HEAD"}:${file}`], { encoding: "utf8" }));
   const after = searchFunctions(readFileSync(file, "utf8"));
   const client = new pg.Client({ connectionString: url, application_name: "bench-search-ab" });
